@@ -1,0 +1,3 @@
+from cmlkg.cli import main
+
+main()

@@ -1,0 +1,224 @@
+"""The cmlkg command line: a thin adapter over the library.
+
+Exit codes: 0 success, 1 a failure you can fix (bad input, no build, malformed query, a graph that
+does not conform), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cmlkg import __version__
+from cmlkg.errors import CmlkgError
+
+BUILD_DIR = click.option(
+    "--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    help="Folder of the build (the Oxigraph store and the exports).",
+)
+QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress or messages on stderr.")
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cmlkg")
+def main() -> None:
+    """Build, query and serve a knowledge graph of CML treatment evidence.
+
+    Example:
+
+        cmlkg build && cmlkg query queries/outcomes.rq && cmlkg serve
+    """
+
+
+@main.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of abstracts, one UTF-8 .txt file each; the identifier is the file name.")
+@BUILD_DIR
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for extraction; the output is the same for any number.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the abstract files.")
+@QUIET
+def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -> None:
+    """Build the graph from a folder of abstracts.
+
+    Reads every abstract, extracts its facts, loads the ontology and the facts (one named graph per
+    abstract) into an on-disk Oxigraph store and writes the exports (cmlkg.ttl, cmlkg.nq, cmlkg.trig,
+    cmlkg.rdf, void.ttl, report.json). The last good build stays in place until the new one is complete.
+
+    Example:
+
+        cmlkg build --seeds seeds --build-dir build
+    """
+    from cmlkg.build import build as run_build
+    from cmlkg.corpus import abstract_paths
+
+    try:
+        total = len(abstract_paths(seeds))
+        with click.progressbar(length=total, label="extracting", file=sys.stderr,
+                               hidden=quiet or not sys.stderr.isatty()) as bar:
+            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+    if not quiet:
+        click.echo(
+            f"built {report.abstracts} abstracts ({report.cml_treatment} CML treatment studies), "
+            f"{report.quads} quads -> {build_dir}", err=True,
+        )
+
+
+@main.command()
+@click.argument("query")
+@BUILD_DIR
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default=None,
+              help="Output format; default: table on a terminal, csv otherwise.")
+def query(query: str, build_dir: Path, fmt: str | None) -> None:
+    """Run a SPARQL query (a .rq file or a string) over a build.
+
+    The default graph is the union of all graphs. Results go to stdout.
+
+    Example:
+
+        cmlkg query queries/cohorts.rq --format csv
+        cmlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from cmlkg.query import format_results, read_query, run_query, table
+    from cmlkg.store import open_store
+
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    try:
+        store = open_store(build_dir)
+        results = run_query(store, read_query(query))
+        if fmt == "table":
+            click.echo(table(results))
+        else:
+            sys.stdout.buffer.write(format_results(results, fmt))
+            sys.stdout.flush()
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@BUILD_DIR
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]),
+              default="turtle", show_default=True, help="RDF format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write; default: stdout.")
+def export(build_dir: Path, fmt: str, output: Path | None) -> None:
+    """Export the ontology plus all data in an RDF format.
+
+    Turtle, N-Triples, RDF/XML and JSON-LD merge the graphs; N-Quads and TriG keep one named graph
+    per abstract. RDF/XML is what Protégé opens.
+
+    Example:
+
+        cmlkg export --format rdfxml -o cmlkg.rdf
+    """
+    from cmlkg.export import write_export
+    from cmlkg.store import open_store
+
+    try:
+        store = open_store(build_dir)
+        if output is None:
+            write_export(store, fmt, sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("wb") as fh:
+                write_export(store, fmt, fh)
+            tmp.replace(output)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@BUILD_DIR
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. The default accepts local connections only; use 0.0.0.0 to expose the "
+                   "endpoint to your network (read-only, but put a reverse proxy in front of it).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on; 0 picks a free one (printed on stderr).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Seconds a query may run before it is stopped (HTTP 503).")
+@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
+              help="Most result rows a SELECT may return (more is HTTP 413... see the README).")
+@click.option("--allow-service", multiple=True, metavar="IRI",
+              help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.")
+@click.option("--base", default=None, help="Public base URL of this server, for links (default: from the request).")
+@QUIET
+def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int,
+          allow_service: tuple[str, ...], base: str | None, quiet: bool) -> None:
+    """Serve the build as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    Every IRI under https://w3id.org/cmlkg/ dereferences on this server (/resource/..., /ontology).
+
+    Example:
+
+        cmlkg serve --build-dir build --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+             http://127.0.0.1:7878/sparql
+    """
+    from cmlkg.server import ServerConfig, run_server
+    from cmlkg.store import current_generation
+
+    try:
+        current_generation(build_dir)
+        run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows,
+                                allowed_services=tuple(allow_service), base=base), host, port, quiet)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@BUILD_DIR
+@click.option("--reasoner/--no-reasoner", default=True, show_default=True, help="Run HermiT (needs Java).")
+def validate(build_dir: Path, reasoner: bool) -> None:
+    """Check a build: HermiT consistency of ontology plus data, and the SHACL shapes.
+
+    Exit 0 when the build conforms, 1 when it does not, 2 on error.
+
+    Example:
+
+        cmlkg validate --build-dir build
+    """
+    from cmlkg.validate import validate_build
+
+    try:
+        report = validate_build(build_dir, reasoner=reasoner)
+    except CmlkgError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder of ID.gold.json files (format: shared/corpus/README.md).")
+@BUILD_DIR
+@click.option("--verbose", "-v", is_flag=True, help="List every missed and spurious fact.")
+def evaluate(gold: Path, build_dir: Path, verbose: bool) -> None:
+    """Score a build against gold facts: precision, recall and F1 per fact type.
+
+    Facts are read from the build through queries/*.rq, as the independent scorer does.
+
+    Example:
+
+        cmlkg build --seeds ../shared/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold ../shared/corpus/dev --build-dir /tmp/dev
+    """
+    from cmlkg.evaluate import evaluate_build
+
+    try:
+        result = evaluate_build(gold, build_dir)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+    click.echo(result.text(verbose=verbose))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Exports of the graph: N-Quads and TriG with the named graphs, Turtle / RDF/XML / JSON-LD merged.
+
+The store returns quads in a stable order and the ontology's blank nodes carry canonical labels, so
+identical inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from cmlkg.errors import CmlkgError
+from cmlkg.namespaces import PREFIXES
+
+FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, "ttl", False),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt", False),
+    "nquads": (ox.RdfFormat.N_QUADS, "nq", True),
+    "trig": (ox.RdfFormat.TRIG, "trig", True),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "rdf", False),
+    "jsonld": (getattr(ox.RdfFormat, "JSON_LD", None), "jsonld", True),
+}
+# files `cmlkg build` writes into the build
+BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.nq": "nquads", "cmlkg.trig": "trig", "cmlkg.rdf": "rdfxml"}
+
+
+def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
+    """Write the whole graph (ontology plus data) in one format."""
+    if fmt not in FORMATS:
+        raise CmlkgError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    rdf_format, _ext, with_graphs = FORMATS[fmt]
+    if fmt == "jsonld" and rdf_format is None:
+        _jsonld_with_rdflib(store, out)
+        return
+    prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml", "jsonld") else None
+    if with_graphs:
+        store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(out, format=rdf_format)
+        return
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None))
+    if prefixes:
+        ox.serialize(_unique(triples), out, format=rdf_format, prefixes=prefixes)
+    else:
+        ox.serialize(_unique(triples), out, format=rdf_format)
+
+
+def _unique(triples):
+    seen = set()
+    for t in triples:
+        key = (t.subject, t.predicate, t.object)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield t
+
+
+def _jsonld_with_rdflib(store: ox.Store, out: BinaryIO) -> None:
+    import rdflib
+
+    buf = io.BytesIO()
+    store.dump(buf, format=ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset()
+    ds.parse(data=buf.getvalue().decode(), format="nquads")
+    out.write(ds.serialize(format="json-ld", auto_compact=False).encode())
+
+
+def write_build_exports(store: ox.Store, folder: Path) -> None:
+    for name, fmt in BUILD_EXPORTS.items():
+        with (folder / name).open("wb") as fh:
+            write_export(store, fmt, fh)

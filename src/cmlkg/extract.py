@@ -1,0 +1,1020 @@
+"""Extraction: the text of one abstract in, typed records out.
+
+Rule- and lexicon-based, offline. The lexicon (drugs, procedures, phases, outcomes, adverse events,
+diseases) is the ontology's labels and ``skos:altLabel`` synonyms (see :mod:`cmlkg.vocabulary`); the
+rules here describe how clinical abstracts state numbers, not what a particular abstract says.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from cmlkg import records as r
+from cmlkg.textutil import NUM, as_int, paren_spans, parse_number, sentence_spans
+from cmlkg.vocabulary import Vocabulary, is_abbreviation, load_vocabulary, surface_pattern
+
+EXTRACTOR_VERSION = "0.1.0"
+
+I = re.I
+PATIENT_NOUN = r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
+# words that may stand between a number and its patient noun ("96 consecutive CML patients")
+ADJ = r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d)[\w'+\-]+\s+)"
+ENROL_VERB = (
+    r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
+    r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|"
+    r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
+    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible)\b"
+)
+ENROL_BEFORE = re.compile(
+    r"(?:\bwe\s+(?:have\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
+    r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bpatients:\s*|"
+    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+)$",
+    I,
+)
+OUTCOME_VERB = (
+    r"(?:achieved|attained|obtained|reached|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
+    r"transformed|responded|achieving|having|with|in)"
+)
+PROGRESSION_VERB = re.compile(
+    r"(?:evolved|evolving|evolution|progressed|progressing|progression|transformed|transformation|transition|"
+    r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$",
+    I,
+)
+NEGATION_BEFORE = re.compile(
+    r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b|"
+    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,40}$",
+    I,
+)
+UNIT_AFTER = re.compile(
+    r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
+    r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",
+    I,
+)
+
+
+@dataclass
+class Mention:
+    term: str
+    kind: str
+    start: int
+    end: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+# ------------------------------------------------------------------ lexicon matching
+@functools.lru_cache(maxsize=4)
+def _matchers(vocab_id: int) -> tuple[re.Pattern, re.Pattern, list[tuple[str, str]]]:
+    vocab = _VOCABS[vocab_id]
+    entries = vocab.surfaces()
+    ins, sens = [], []
+    for i, (surface, _local) in enumerate(entries):
+        pat = f"(?P<t{i}>{surface_pattern(surface)})"
+        (sens if is_abbreviation(surface) else ins).append(pat)
+    wrap = r"(?<![\w\-/])(?:{})(?:s|es)?(?![\w])"
+    return (
+        re.compile(wrap.format("|".join(ins)), re.I),
+        re.compile(wrap.format("|".join(sens))),
+        entries,
+    )
+
+
+_VOCABS: dict[int, Vocabulary] = {}
+
+
+def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
+    """Every lexicon term in the text, longest match first, with abbreviations the text defines."""
+    _VOCABS[id(vocab)] = vocab
+    insensitive, sensitive, entries = _matchers(id(vocab))
+    found: list[Mention] = []
+    for pattern in (insensitive, sensitive):
+        for m in pattern.finditer(text):
+            idx = int(m.lastgroup[1:])
+            local = entries[idx][1]
+            found.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
+    found = _resolve_overlaps(found)
+    # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
+    local_abbrevs: dict[str, str] = {}
+    blocked: set[str] = set()
+    ends = {m.end: m for m in found}
+    for m in re.finditer(r"\(([A-Za-z][\w.+\-/]{0,9})\)", text):
+        abbr = m.group(1)
+        if sum(c.isupper() for c in abbr) < 2 and not re.match(r"^[a-z][A-Z]{2,}", abbr):
+            continue
+        before = text[: m.start()].rstrip()
+        head = ends.get(len(before))
+        if head is not None:
+            local_abbrevs[abbr] = head.term
+        elif re.search(r"[A-Za-z]{3,}\s*$", before):
+            blocked.add(abbr)
+    if local_abbrevs or blocked:
+        kept = [
+            f for f in found
+            if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
+        ]
+        for abbr, local in local_abbrevs.items():
+            for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
+                kept.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
+        found = _resolve_overlaps(kept)
+    return found
+
+
+def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), m.term))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+def _in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for s, e in spans:
+        if s <= pos < e:
+            return (s, e)
+    return None
+
+
+def _num_at(text: str, start: int) -> re.Match | None:
+    return re.compile(NUM, re.I).match(text, start)
+
+
+def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The clause around pos: cut at ';' and at ':' inside the sentence."""
+    s, e = sent
+    left = max(text.rfind(";", s, pos), text.rfind(":", s, pos))
+    right_candidates = [i for i in (text.find(";", pos, e), text.find(":", pos, e)) if i >= 0]
+    return (left + 1 if left >= 0 else s, min(right_candidates) if right_candidates else e)
+
+
+class _Doc:
+    """The text of one abstract with its sentences, parentheses and mentions."""
+
+    def __init__(self, text: str, vocab: Vocabulary):
+        self.text = text
+        self.vocab = vocab
+        self.sents = sentence_spans(text)
+        self.parens = paren_spans(text)
+        self.mentions = find_mentions(text, vocab)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sents:
+            if s <= pos < e:
+                return (s, e)
+        return (0, len(self.text))
+
+    def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end and (kind is None or m.kind == kind)]
+
+    def negated(self, m: Mention) -> bool:
+        s, _ = _clause_bounds(self.text, self.sentence_of(m.start), m.start)
+        before = self.text[s : m.start]
+        if re.search(r"(?:extra|non)[-\s]?$", before, I):
+            return True
+        neg = NEGATION_BEFORE.search(before)
+        if not neg:
+            return False
+        # "no X" but not "no longer", "not only", "with or without"
+        if re.search(r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b", before[neg.start():], I):
+            return False
+        # a number between the negation and the mention ("none ... 3 patients") breaks it
+        return not re.search(r"\d", before[neg.start():])
+
+
+# ------------------------------------------------------------------ cohorts and demographics
+_COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
+_N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
+_BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
+_DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
+
+
+def _skip_parens(doc: _Doc, pos: int, limit: int) -> int:
+    """Position after any parenthetical groups (and spaces) starting at pos."""
+    text = doc.text
+    while pos < limit:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        grp = next(((s, e) for s, e in doc.parens if s == pos), None)
+        if grp is None:
+            # a group containing nested groups: find the matching close
+            if pos < limit and text[pos] == "(":
+                depth, i = 0, pos
+                while i < limit:
+                    depth += text[i] == "("
+                    depth -= text[i] == ")"
+                    i += 1
+                    if depth == 0:
+                        break
+                pos = i
+                continue
+            return pos
+        pos = grp[1]
+    return pos
+
+
+def _cohorts(doc: _Doc) -> list[r.Cohort]:
+    text = doc.text
+    cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
+    for sent in doc.sents:
+        s, e = sent
+        for m in _COHORT_RE.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
+                continue
+            before = text[max(s, m.start() - 60) : m.start()]
+            if not ENROL_BEFORE.search(before) and re.search(
+                r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
+            ):
+                continue
+            after_start = _skip_parens(doc, m.end(), e)
+            after = text[after_start : min(e, after_start + 160)]
+            after = re.split(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", after, maxsplit=1, flags=I)[0]
+            paren_after = text[m.end() : after_start]
+            hint = None
+            if re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I) and not re.match(
+                rf"(?:\w+\s+){{0,3}}?(?:who|that)\s+{OUTCOME_VERB}", after, I
+            ):
+                hint = "enrolled"
+            if ENROL_BEFORE.search(before):
+                hint = "enrolled"
+            # "10 patients in chronic phase (6 male and 4 female, median age ...)"
+            window = text[m.end() : min(e, m.end() + 90)]
+            first_paren = re.search(r"\(([^()]*)", window)
+            if first_paren and _DEMOGRAPHIC.search(first_paren.group(1)) and re.search(r"\d", first_paren.group(1)):
+                if not re.search(r"year[- ]old", first_paren.group(1), I):
+                    hint = "enrolled"
+            if hint is None and paren_after.strip() and re.search(r"\b(?:female|male|women|men)\b", paren_after, I):
+                hint = "enrolled"
+            # "(51 patients)" right after a dose or a drug: an arm
+            if hint is None and text[max(s, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+                prev = text[max(s, m.start() - 40) : m.start()]
+                if re.search(r"(?:/d|daily|/day|mg|Gy|U)\s*\($", prev) or any(
+                    mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25 for mm in doc.mentions_in(s, m.start())
+                ):
+                    hint = "arm"
+            if hint:
+                cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+        for m in _N_EQUALS.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            if n:
+                prev = text[max(s, m.start() - 30) : m.start()]
+                role = "subgroup" if re.search(r"(?:resistant|intolerant|refractory|risk|aged?|years|male|female|positive|negative|mutation|[+-])\s*$", prev, I) else "arm"
+                cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
+        for m in _BARE_ENROL.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            if n:
+                cands.append(("arm", n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    if not cands:
+        return []
+    enrolled = [c for c in cands if c[0] == "enrolled"] or cands
+    main = max(enrolled, key=lambda c: (c[1], -c[2].start))
+    cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
+    seen = {main[1]}
+    for hint, n, span, desc in sorted(cands, key=lambda c: c[2].start):
+        if n in seen:
+            continue
+        seen.add(n)
+        cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
+    return cohorts
+
+
+_EVALUABLE = [
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?evaluable", I),
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+evaluable\b", I),
+    re.compile(r"\bevaluable(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
+]
+_SEX = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:(?:were|are)\s+)?(?P<sex>females?|women|males?|men|girls|boys)\b",
+    I,
+)
+_SEX_RATIO = re.compile(r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)", I)
+_AGE_STAT = re.compile(
+    rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
+    rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
+    rf"(?:\s*(?:was|of|:|,|=|is|were))?\s*(?P<v>{NUM})\s*(?:years|yrs|y|years\s+old)?"
+    rf"(?:\s*(?:±|\+/-|\+|\(\s*SD\s*)\s*(?P<sd>\d+(?:\.\d+)?)\s*\)?(?:\s*(?:years|yrs|y))?)?"
+    rf"(?:\s*[,;(\[]?\s*(?:range|range:|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
+    I,
+)
+_AGE_RANGE_FIRST = re.compile(
+    rf"\baged?\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?:years|yrs|y)?\s*[(,]\s*(?P<stat>median|mean)\s*,?\s*(?P<v>\d+(?:\.\d+)?)",
+    I,
+)
+_PATIENT = re.compile(
+    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?(?P<sex>female|male|woman|man|girl|boy|lady|gentleman)\b",
+    I,
+)
+
+
+def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
+    text = doc.text
+    if not cohorts:
+        return
+    pop = cohorts[0]
+
+    def owner(pos: int) -> r.Cohort:
+        # the cohort mentioned last before pos in the same sentence, else the population
+        s, _ = doc.sentence_of(pos)
+        best = None
+        for c in cohorts:
+            if s <= c.span.start <= pos and c.role != "subgroup":
+                best = c if best is None or c.span.start > best.span.start else best
+        return best or pop
+
+    for pat in _EVALUABLE:
+        for m in pat.finditer(text):
+            if re.search(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", text[m.start() : m.end() + 3], I):
+                continue
+            if re.search(r"\b(?:not|non)\s*$", text[max(0, m.start() - 6) : m.start()], I):
+                continue
+            n = as_int(parse_number(m.group("n")))
+            if n is not None and pop.evaluable is None:
+                pop.evaluable = n
+                pop.extra_spans.append(r.Span(m.start(), m.end()))
+    for m in _SEX.finditer(text):
+        n = as_int(parse_number(m.group("n")))
+        if n is None:
+            continue
+        before = text[max(0, m.start() - 12) : m.start()]
+        if re.search(r"(?:year[- ]old|aged?)\s*$", before, I):
+            continue
+        c = owner(m.start())
+        female = m.group("sex").lower().startswith(("f", "w", "g"))
+        if female and c.female is None:
+            c.female = n
+        elif not female and c.male is None:
+            c.male = n
+        else:
+            continue
+        c.extra_spans.append(r.Span(m.start(), m.end()))
+    for m in _SEX_RATIO.finditer(text):
+        a_f = m.group("a").lower().startswith("f")
+        x, y = int(m.group("x")), int(m.group("y"))
+        c = owner(m.start())
+        if c.female is None and c.male is None:
+            c.female, c.male = (x, y) if a_f else (y, x)
+            c.extra_spans.append(r.Span(m.start(), m.end()))
+    for c in cohorts:
+        if c.size is not None:
+            if c.female is not None and c.male is None and c.female <= c.size:
+                c.male = c.size - c.female
+            elif c.male is not None and c.female is None and c.male <= c.size:
+                c.female = c.size - c.male
+    for m in list(_AGE_STAT.finditer(text)) + list(_AGE_RANGE_FIRST.finditer(text)):
+        c = owner(m.start())
+        if c.age_statistic is not None:
+            continue
+        value = parse_number(m.group("v"))
+        if value is None or value > 120:
+            continue
+        c.age_statistic = "mean" if m.group("stat").lower() in ("mean", "average") else "median"
+        c.age_value = value
+        if m.groupdict().get("sd"):
+            c.age_sd = float(m.group("sd"))
+        if m.group("lo") and m.group("hi"):
+            c.age_min, c.age_max = float(m.group("lo")), float(m.group("hi"))
+        c.extra_spans.append(r.Span(m.start(), m.end()))
+
+
+def _patients(doc: _Doc) -> list[r.Patient]:
+    out = []
+    for m in _PATIENT.finditer(doc.text):
+        age = parse_number(m.group("age"))
+        if age is None or age > 120:
+            continue
+        sex = "female" if m.group("sex").lower() in ("female", "woman", "girl", "lady") else "male"
+        out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
+    return out
+
+
+# ------------------------------------------------------------------ phases
+def _phases(doc: _Doc) -> list[r.Phase]:
+    out: dict[str, r.Phase] = {}
+    for m in doc.mentions:
+        if m.kind != "phase" or doc.negated(m):
+            continue
+        out.setdefault(m.term, r.Phase(m.term, r.Span(m.start, m.end)))
+    return list(out.values())
+
+
+# ------------------------------------------------------------------ treatments and doses
+_PRIOR_BEFORE = re.compile(
+    r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
+    r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
+    r"progressed\s+on|history\s+of)\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
+    I,
+)
+_PRIOR_AFTER = re.compile(
+    r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated|experienced)|"
+    r"\s+(?:with|after)\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure)",
+    I,
+)
+
+_DOSE_RE = re.compile(
+    rf"(?<![\w.])(?P<v>{NUM})(?:\s*(?:-|–|to)\s*(?P<v2>{NUM}))?\s*-?\s*"
+    r"(?P<unit>mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
+    r"mg/kg/d(?:ay)?|mg/kg\s*(?:daily|per\s+day)|mg/kg|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|daily|per\s+day|a\s+day)|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
+    r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
+    r"mg\s+(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
+    r"g\s*/\s*d(?:ay)?|g\s+(?:daily|per\s+day|a\s+day)|Gy|cGy|mg)(?![\w/])",
+    I,
+)
+
+
+def _dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
+    u = re.sub(r"\s+", " ", raw.lower())
+    if "cgy" in u:
+        return value / 100, "Gy"
+    if u == "gy":
+        return value, "Gy"
+    if u.startswith(("million", "mu", "miu", "mega")):
+        if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
+            if re.search(r"m2|body surface", u):
+                return value, "MU/m2/d"
+        if re.search(r"/\s*d|daily|per day|a day", u) or re.match(r"^\s*(?:daily|per\s+day|/d)", tail, I):
+            return value, "MU/d"
+        return value, "MU"
+    if u.startswith("mg/m"):
+        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) else (value, "mg/m2")
+    if u.startswith("mg/kg"):
+        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) else (value, "mg/kg")
+    if u.startswith("g"):
+        return value, "g/d"
+    if "twice" in u or "bid" in u or "b.i.d" in u:
+        return value * 2, "mg/d"
+    if "three times" in u or "tid" in u:
+        return value * 3, "mg/d"
+    if u != "mg":
+        return value, "mg/d"
+    # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
+    if re.match(r"^(?:\s*\([^()]*\))?\s*(?:(?:once\s+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
+        return value, "mg/d"
+    if re.match(r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)", tail, I):
+        return value, "mg/d"
+    if re.search(r"\bdaily\b[^.;:()]{0,50}$", head, I):
+        return value, "mg/d"
+    return value, "mg"
+
+
+def _treatments(doc: _Doc) -> list[r.Treatment]:
+    text = doc.text
+    roles: dict[str, set[str]] = {}
+    first: dict[str, Mention] = {}
+    for m in doc.mentions:
+        if m.kind not in ("drug", "procedure"):
+            continue
+        term = doc.vocab.terms[m.term]
+        if term.has_children and m.term != "TotalBodyIrradiation":
+            continue  # "transplant" without allogeneic/autologous, "TKI" without a drug: too unspecific
+        if doc.negated(m):
+            continue
+        s, _ = doc.sentence_of(m.start)
+        before = text[max(s, m.start - 60) : m.start]
+        after = text[m.end : m.end + 30]
+        prior = bool(_PRIOR_BEFORE.search(before) or _PRIOR_AFTER.match(after))
+        roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
+        first.setdefault(m.term, m)
+    out: dict[tuple[str, str], r.Treatment] = {}
+    for term, rs in roles.items():
+        m = first[term]
+        for role in sorted(rs):
+            out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
+    # doses: the nearest drug in the sentence (Gy goes to the radiation procedure)
+    radiation = [m for m in doc.mentions if m.kind == "procedure" and doc.vocab.terms[m.term].is_a("RadiationTherapy")]
+    for sent in doc.sents:
+        s, e = sent
+        drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
+        for dm in _DOSE_RE.finditer(text, s, e):
+            if re.search(r"[<>≤≥]\s*$", text[max(s, dm.start() - 3) : dm.start()]):
+                continue
+            values = [parse_number(dm.group("v"))]
+            if dm.group("v2"):
+                values.append(parse_number(dm.group("v2")))
+            tail = text[dm.end() : min(e, dm.end() + 60)]
+            head = text[max(s, dm.start() - 40) : dm.start()]
+            unit_text = dm.group("unit")
+            if unit_text.lower() in ("gy", "cgy"):
+                target = radiation[0].term if radiation else None
+            else:
+                target = _nearest_drug(drugs, dm.start(), dm.end())
+            if target is None or (target, "intervention") not in out:
+                continue
+            for v in values:
+                if v is None:
+                    continue
+                conv = _dose_unit(unit_text, v, tail, head)
+                if conv is None:
+                    continue
+                value, unit = conv
+                treat = out[(target, "intervention")]
+                if not any(d.value == value and d.unit == unit for d in treat.doses):
+                    treat.doses.append(r.Dose(value, unit, r.Span(dm.start(), dm.end())))
+    return sorted(out.values(), key=lambda t: (t.span.start, t.role))
+
+
+def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
+    before = [m for m in drugs if m.end <= start and m.kind == "drug"]
+    after = [m for m in drugs if m.start >= end and m.kind == "drug"]
+    if before and start - before[-1].end <= 60:
+        return before[-1].term
+    if after and after[0].start - end <= 60:
+        return after[0].term
+    if before:
+        return before[-1].term
+    return after[0].term if after else None
+
+
+# ------------------------------------------------------------------ outcomes
+_VALUE = re.compile(
+    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?)\s*%\s*\)?)?"
+    rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"
+    rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
+    rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
+    rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d.%]))"
+    rf"|(?:in|by|for)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}",
+    I,
+)
+_SKIP_PAREN = re.compile(r"\b(?:CI|P\s*[=<>]|p\s*[=<>]|range|IQR|HR|OR|RR|95|hazard|odds|SD|vs?\.?)\b|[<>≤≥]", I)
+
+
+@dataclass
+class _Value:
+    count: int | None = None
+    percent: float | None = None
+    denominator: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_Value]:
+    """The figures stated in text[start:end], skipping time points, P values, CIs and doses."""
+    text = doc.text
+    out: list[_Value] = []
+    pos = start
+    while pos < end:
+        grp = next(((s, e) for s, e in doc.parens if s == pos), None)
+        if grp and _SKIP_PAREN.search(text[grp[0] : grp[1]]) and not re.search(r"\d+\s*/\s*\d+\)", text[grp[0] : grp[1]]):
+            pos = grp[1]
+            continue
+        m = _VALUE.match(text, pos)
+        if m is None or not m.group(0).strip():
+            pos += 1
+            continue
+        before = text[max(start, m.start() - 12) : m.start()]
+        after = text[m.end() : m.end() + 12]
+        if re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bat|\bafter|\bwithin|\bby|\bn\s*=|\bgrade|\bgrades|\bday|[-–]|\bto)\s*$", before) and not m.group("count5"):
+            pos = m.end()
+            continue
+        if m.group("prob") is not None:
+            if not probability or UNIT_AFTER.match(after) or re.match(r"^\s*(?:and|to)\s+\d", after) and False:
+                pos = m.end()
+                continue
+            if UNIT_AFTER.match(after):
+                pos = m.end()
+                continue
+            v = float(m.group("prob"))
+            out.append(_Value(percent=round(v * 100, 2), start=m.start(), end=m.end()))
+        elif m.group("pct4") is not None:
+            if re.match(r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", after, I):
+                pos = m.end()
+                continue
+            out.append(_Value(as_int(parse_number(m.group("count4") or "")) if m.group("count4") else None,
+                              float(m.group("pct4")),
+                              as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))
+        elif m.group("count") is not None:
+            out.append(_Value(as_int(parse_number(m.group("count"))), float(m.group("pct1")) if m.group("pct1") else None,
+                              as_int(parse_number(m.group("den"))), m.start(), m.end()))
+        elif m.group("count2") is not None:
+            out.append(_Value(int(m.group("count2")), float(m.group("pct2")) if m.group("pct2") else None,
+                              int(m.group("den2")), m.start(), m.end()))
+        elif m.group("count3") is not None:
+            out.append(_Value(as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()))
+        elif m.group("count5") is not None:
+            if not UNIT_AFTER.match(after):
+                out.append(_Value(as_int(parse_number(m.group("count5"))), start=m.start(), end=m.end()))
+        pos = m.end()
+    return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
+
+
+_SUBJECT = re.compile(
+    rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?(?:{NUM}\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
+    rf"(?P<n>{NUM})?\s*(?:of\s+(?:the|these|those)\s+(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
+    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\))?\s*$",
+    I,
+)
+
+
+def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
+    """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>'."""
+    text = doc.text
+    pre = text[clause_start : m.start]
+    # "2 CCR", "1 molecular complete response": a number right before the mention
+    direct = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", pre, I)
+    if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
+        if not UNIT_AFTER.match(pre[direct.end("n") :]):
+            return _Value(as_int(parse_number(direct.group("n"))), float(direct.group("pct")) if direct.group("pct") else None,
+                          None, clause_start + direct.start(), clause_start + direct.end())
+    if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
+        verb = re.search(r"\s*$", pre)
+        pre_verb = verb
+        subj_end = clause_start + verb.start()
+        return _subject_before(doc, m, clause_start, subj_end)
+    verb = re.search(
+        rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
+        rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
+        pre,
+        I,
+    )
+    if not verb:
+        verb = PROGRESSION_VERB.search(pre) and re.search(r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I)
+    if not verb:
+        return None
+    subj_end = clause_start + verb.start()
+    return _subject_before(doc, m, clause_start, subj_end)
+
+
+def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> _Value | None:
+    text = doc.text
+    # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
+    pos = subj_end
+    while True:
+        grp = next(((s, e) for s, e in doc.parens if e <= pos and not text[e:pos].strip()), None)
+        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?\s*%\s*\)", text[grp[0]:grp[1]]):
+            break
+        pos = grp[0]
+    subject_text = text[clause_start:pos]
+    sm = _SUBJECT.search(subject_text[-120:])
+    if not sm:
+        return None
+    if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
+        if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
+            return _Value(count=0, start=m.start, end=m.end)
+    n = sm.group("n")
+    if not n:
+        return None
+    if re.search(r"[\d.]\s*$", subject_text[: len(subject_text) - len(sm.group(0))]):
+        return None
+    count = as_int(parse_number(n))
+    if count is None:
+        return None
+    den = as_int(parse_number(sm.group("den"))) if sm.group("den") else None
+    pct = float(sm.group("pct")) if sm.group("pct") else None
+    if sm.group("all_but"):
+        return None
+    start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+    return _Value(count, pct, den, start, m.end)
+
+
+def _progression_mentions(doc: _Doc) -> list[Mention]:
+    """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
+    out = []
+    for m in doc.mentions:
+        if m.kind != "phase":
+            continue
+        pre = doc.text[max(0, m.start - 45) : m.start]
+        pv = PROGRESSION_VERB.search(pre)
+        if not pv:
+            continue
+        target = {"AcceleratedPhase": "ProgressionToAcceleratedPhase", "BlastPhase": "ProgressionToBlastPhase"}.get(m.term)
+        if target is None:
+            for anc in doc.vocab.terms[m.term].ancestors:
+                target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
+        if target and target in doc.vocab.terms:
+            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), m.end))
+    return out
+
+
+def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
+    text = doc.text
+    mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
+    mentions = _resolve_overlaps(mentions)
+    mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
+    # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
+    subject_parens = []
+    for s, e in doc.parens:
+        if re.search(rf"{PATIENT_NOUN}\s*$", text[max(0, s - 15) : s], I):
+            subject_parens.append((s, e))
+    results: list[r.Outcome] = []
+    by_mention: dict[int, list[int]] = {}
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        if _in_any(m.start, subject_parens):
+            i += 1
+            continue
+        sent = doc.sentence_of(m.start)
+        cs, ce = _clause_bounds(text, sent, m.start)
+        # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
+        after = text[m.end : m.end + 40]
+        if m.term in ("NoResponse",) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
+            i += 1
+            continue
+        # coordinated group: "survival and relapse-free survival at 4 years were ..."
+        group = [m]
+        j = i + 1
+        while j < len(mentions) and mentions[j].start < ce:
+            gap = text[group[-1].end : mentions[j].start]
+            if re.fullmatch(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", gap, I):
+                group.append(mentions[j])
+                j += 1
+            else:
+                break
+        nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
+        # stop at the next thing counted: another outcome, an adverse event, a phase, a new subject
+        for other in doc.mentions:
+            if group[-1].end < other.start < nxt and other.kind in ("adverse_event", "phase", "outcome"):
+                nxt = other.start
+                break
+        new_subject = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b)", I).search(text, group[-1].end, nxt)
+        if new_subject and not re.search(r"\b(?:in|of|by|for|among)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
+            nxt = new_subject.start()
+        if re.search(r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", text[cs : m.start], I) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
+            i = j if len(group) > 1 else i + 1
+            continue
+        negated = False
+        subj = _outcome_subject(doc, m, cs) if len(group) == 1 else None
+        if subj is None and len(group) == 1 and doc.negated(m) and re.search(
+            r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
+        ):
+            subj = _Value(count=0, start=m.start, end=m.end)
+            negated = True
+        if subj is not None:
+            out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
+            results.append(out)
+            by_mention[m.start] = [len(results) - 1]
+            i += 1
+            continue
+        if doc.negated(m):
+            i += 1
+            continue
+        probability = bool(re.search(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", text[sent[0] : sent[1]], I))
+        vals = _values_after(doc, group[-1].end, nxt, probability)
+        # a figure must come soon after the mention, not at the far end of the clause
+        if vals and vals[0].start - group[-1].end > 120:
+            vals = []
+        if vals:
+            for k, v in enumerate(vals):
+                target = group[k % len(group)]
+                results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
+                by_mention.setdefault(target.start, []).append(len(results) - 1)
+        i = j if len(group) > 1 else i + 1
+    # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
+    for k, o in enumerate(results):
+        paren = next(((s, e) for s, e in doc.parens if s >= o.span.end and not text[o.span.end : s].strip()), None)
+        if paren is None or o.count is None:
+            continue
+        parts = [idx for idx, p in enumerate(results) if idx != k and paren[0] <= p.span.start < paren[1] and p.count is not None]
+        if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
+            o.aggregate_of = parts
+    # time points: "at 12 months", "4-year"
+    for o in results:
+        s, e = doc.sentence_of(o.span.start)
+        cs, ce = _clause_bounds(text, (s, e), o.span.start)
+        window = text[cs:ce]
+        tm = re.search(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", window, I)
+        if tm:
+            n = parse_number(tm.group("n") or tm.group("n2"))
+            unit = (tm.group("u") or tm.group("u2")).lower()
+            if n is not None:
+                o.time_months = n * 12 if unit.startswith("year") else n
+    # PCR and other test results stated as bare 'positive' / 'negative'
+    results.extend(_test_results(doc, start_at))
+    return _dedupe_outcomes(results)
+
+
+def _qualified(doc: _Doc, m: Mention) -> Mention:
+    """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
+    if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I):
+        s, e = doc.sentence_of(m.start)
+        if m.term == "CompleteCytogeneticResponse" or re.search(r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I):
+            return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
+    return m
+
+
+def _dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
+    seen, out, remap = set(), [], {}
+    with_den = {(o.term, o.count, o.percent) for o in results if o.denominator is not None}
+    for idx, o in enumerate(results):
+        key = (o.term, o.count, o.percent, o.denominator, o.time_months)
+        if key in seen or (o.denominator is None and o.count is not None and (o.term, o.count, o.percent) in with_den):
+            continue
+        seen.add(key)
+        remap[idx] = len(out)
+        out.append(o)
+    for o in out:
+        o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
+    return out
+
+
+_RESULT_WORD = re.compile(
+    rf"(?:(?P<all>\ball\s+(?:(?P<alln>{NUM})\s+)?)|(?P<n>{NUM})\s+)(?:(?:were|was|are|is|remained|became|turned)\s+)?(?:all\s+)?"
+    r"(?:(?P<test>PCR|RT-PCR|FISH|BCR-ABL1?)[- ])?(?P<res>positive|negative)\b",
+    I,
+)
+
+
+def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
+    """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative', in a PCR abstract."""
+    text = doc.text
+    if not re.search(r"\bPCR\b|polymerase chain reaction", text):
+        return []
+    out = []
+    last_group: int | None = None
+    for sent in doc.sents:
+        s, e = sent
+        if e <= start_at:
+            continue
+        # the group of patients this sentence is about
+        groups = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", text[s:e], I))
+        for m in _RESULT_WORD.finditer(text, s, e):
+            pre = text[max(s, m.start() - 25) : m.start()]
+            if re.search(r"(?:Ph|Ph1|Ph')\s*$|[+-]\s*$", pre):
+                continue
+            term = "PCRPositive" if m.group("res").lower() == "positive" else "PCRNegative"
+            own = [g for g in groups if s + g.end() <= m.start()]
+            group_n = as_int(parse_number(own[-1].group("n"))) if own else last_group
+            if m.group("all"):
+                n = as_int(parse_number(m.group("alln"))) if m.group("alln") else group_n
+                if n is None:
+                    continue
+                count, den = n, n
+            else:
+                count = as_int(parse_number(m.group("n")))
+                if count is None:
+                    continue
+                same_clause = _clause_bounds(text, sent, m.start())
+                den = group_n if (own and s + own[-1].start() >= same_clause[0]) or not own else None
+                if own and den is None:
+                    den = None
+                if den is not None and count > den:
+                    den = None
+            out.append(r.Outcome(term, r.Span(m.start(), m.end()), count, None, den))
+        if groups:
+            last_group = as_int(parse_number(groups[-1].group("n")))
+    return out
+
+
+# ------------------------------------------------------------------ adverse events
+def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
+    text = doc.text
+    out: list[r.AdverseEvent] = []
+    seen = set()
+    for m in doc.mentions:
+        if m.kind != "adverse_event" or doc.negated(m):
+            continue
+        s, _ = doc.sentence_of(m.start)
+        before = text[max(s, m.start - 40) : m.start]
+        grades: list[int | None] = [None]
+        g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
+        g_after = re.match(r"^\s*\(\s*grades?\s*(?P<a>[1-5])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]))?", text[m.end : m.end + 20], I)
+        g = g or g_after
+        if g:
+            roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+            a = int(g.group("a")) if g.group("a").isdigit() else roman[g.group("a").upper()]
+            b = g.group("b")
+            b = (int(b) if b.isdigit() else roman[b.upper()]) if b else a
+            grades = list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
+        count = None
+        cs, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
+        cm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", text[cs : m.start], I)
+        if cm:
+            count = as_int(parse_number(cm.group("n")))
+        for grade in grades:
+            key = (m.term, grade)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, count))
+    # an event with a grade makes the same event without a grade redundant
+    graded = {a.term for a in out if a.grade is not None}
+    return [a for a in out if a.grade is not None or a.term not in graded]
+
+
+# ------------------------------------------------------------------ reasons, notes, study
+_REASON = re.compile(r"\b(?P<kind>resistant|resistance|intolerant|intolerance|refractory)\b(?:\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\))?", I)
+
+
+def _reasons(doc: _Doc) -> list[r.TreatmentReason]:
+    text = doc.text
+    out = []
+    for m in _REASON.finditer(text):
+        window_end = min(len(text), m.end() + 60)
+        drug = next((d for d in doc.mentions if d.kind == "drug" and m.end() <= d.start < window_end
+                     and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)), None)
+        if drug is None:
+            continue
+        kind = "intolerance" if m.group("kind").lower().startswith("intoler") else "resistance"
+        out.append(r.TreatmentReason(kind, drug.term, r.Span(m.start(), drug.end), int(m.group("n")) if m.group("n") else None))
+    uniq = {}
+    for x in out:
+        uniq.setdefault((x.kind, x.therapy, x.count), x)
+    return list(uniq.values())
+
+
+def _quality_notes(doc: _Doc, outcomes: list[r.Outcome]) -> list[r.QualityNote]:
+    text = doc.text
+    notes = []
+    for m in re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        if lo > hi:
+            notes.append(r.QualityNote(f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())))
+    for o in outcomes:
+        if o.count is not None and o.denominator and o.percent is not None:
+            expected = 100 * o.count / o.denominator
+            if abs(expected - o.percent) > 1.0:
+                notes.append(r.QualityNote(
+                    f"percent {o.percent:g}% does not match {o.count} of {o.denominator} ({expected:.1f}%)", o.span))
+        if o.count is not None and o.denominator is not None and o.count > o.denominator:
+            notes.append(r.QualityNote(f"count {o.count} is above its denominator {o.denominator}", o.span))
+    return notes
+
+
+def _condition(doc: _Doc) -> str | None:
+    counts: dict[str, int] = {}
+    for m in doc.mentions:
+        if m.kind in ("disease", "phase"):
+            key = "ChronicMyeloidLeukemia" if m.kind == "phase" or m.term == "ChronicMyeloidLeukemia" else m.term
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML evidence
+        if re.search(r"BCR[-:]*ABL|\bPh['1]?\s*\+|Philadelphia", doc.text) and any(
+            m.kind == "drug" and doc.vocab.terms[m.term].is_a("TyrosineKinaseInhibitor") for m in doc.mentions
+        ):
+            return "ChronicMyeloidLeukemia"
+        return None
+    return max(sorted(counts), key=lambda k: (counts[k], k == "ChronicMyeloidLeukemia"))
+
+
+def _design(doc: _Doc, cohorts: list[r.Cohort], patients: list[r.Patient], treatment: bool) -> str:
+    text = doc.text
+    if re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
+        not cohorts or (cohorts[0].size or 0) <= 1
+    ):
+        return "CaseReport"
+    if re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I) and treatment:
+        return "CohortStudy"
+    if re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I) and treatment:
+        return "RandomizedControlledTrial"
+    if re.search(r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b", text, I) and treatment:
+        return "ClinicalTrial"
+    if re.search(r"\bcase\s+series\b|\bcases\b", text, I) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
+        return "CaseSeries" if cohorts or len(patients) > 1 else "CaseReport"
+    if treatment:
+        return "CohortStudy"
+    return "LaboratoryStudy" if not cohorts else "ObservationalStudy"
+
+
+# ------------------------------------------------------------------ the stage
+def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Extraction:
+    """Read one abstract and return its facts as typed records.
+
+    >>> x = extract("demo", "We treated 12 patients in chronic phase with imatinib 400 mg/day. "
+    ...             "Ten patients achieved a complete cytogenetic response (CCyR).")
+    >>> x.cohorts[0].size, [t.term for t in x.treatments], [(o.term, o.count) for o in x.outcomes]
+    (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
+    """
+    vocab = vocab or load_vocabulary()
+    doc = _Doc(text, vocab)
+    cohorts = _cohorts(doc)
+    _demographics(doc, cohorts)
+    patients = _patients(doc)
+    phases = _phases(doc)
+    treatments = _treatments(doc)
+    start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
+    start_at = doc.sentence_of(start_at)[0] if cohorts else 0
+    outcomes = _outcomes(doc, start_at)
+    adverse = _adverse_events(doc)
+    condition = _condition(doc)
+    has_intervention = any(t.role == "intervention" for t in treatments)
+    is_cml_treatment = (
+        condition == "ChronicMyeloidLeukemia"
+        and has_intervention
+        and bool(cohorts or outcomes or adverse or patients or re.search(r"\bcase\b", text, I))
+    )
+    sents = doc.sents
+    title = text[sents[0][0] : sents[0][1]].strip() if sents else ""
+    return r.Extraction(
+        identifier=identifier,
+        title=title[:500],
+        design=_design(doc, cohorts, patients, has_intervention),
+        condition=condition,
+        is_cml_treatment=is_cml_treatment,
+        cohorts=cohorts,
+        phases=phases,
+        treatments=treatments,
+        outcomes=outcomes,
+        adverse_events=adverse,
+        patients=patients,
+        reasons=_reasons(doc),
+        notes=_quality_notes(doc, outcomes),
+    )

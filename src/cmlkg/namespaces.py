@@ -1,0 +1,58 @@
+"""Every IRI cmlkg mints comes from here, so the scheme lives in one place."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+BASE = "https://w3id.org/cmlkg/"
+CML = BASE + "ontology#"
+ONTOLOGY_IRI = BASE + "ontology"
+RESOURCE = BASE + "resource/"
+GRAPH = BASE + "graph/"
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+DATASET = BASE + "dataset"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+PREFIXES = {
+    "cml": CML,
+    "cmlr": RESOURCE,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "oa": OA,
+    "dcterms": DCTERMS,
+    "obo": "http://purl.obolibrary.org/obo/",
+}
+
+
+def cml(local: str) -> str:
+    """The IRI of an ontology term: ``cml('Imatinib')``."""
+    return CML + local
+
+
+def abstract_iri(abstract_id: str) -> str:
+    """The IRI of an abstract (the source document)."""
+    return RESOURCE + quote(abstract_id, safe="-_.~")
+
+
+def graph_iri(abstract_id: str) -> str:
+    """The named graph holding the facts of one abstract."""
+    return GRAPH + quote(abstract_id, safe="-_.~")
+
+
+def fact_iri(abstract_id: str, *parts: object) -> str:
+    """The IRI of a fact of one abstract: ``fact_iri('001', 'outcome', 3)``."""
+    return abstract_iri(abstract_id) + "".join("/" + quote(str(p), safe="-_.~") for p in parts)

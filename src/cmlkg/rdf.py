@@ -1,0 +1,237 @@
+"""Records to RDF: the facts of one abstract as quads in its own named graph, with provenance.
+
+Every IRI is minted by :mod:`cmlkg.namespaces` from the abstract's identifier and the fact's place in
+the extraction, so the same text gives the same IRIs and one abstract never touches another's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from cmlkg import records as r
+from cmlkg.corpus import Abstract
+from cmlkg.extract import EXTRACTOR_VERSION
+from cmlkg.namespaces import OA, PROV, RDF, RDFS, XSD, abstract_iri, cml, fact_iri, graph_iri
+
+_TYPE = NamedNode(RDF + "type")
+_LABEL = NamedNode(RDFS + "label")
+_INT = NamedNode(XSD + "integer")
+_DEC = NamedNode(XSD + "decimal")
+_BOOL = NamedNode(XSD + "boolean")
+_NODES: dict[str, NamedNode] = {}
+
+
+def _n(iri: str) -> NamedNode:
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = NamedNode(iri)
+    return node
+
+
+def _c(local: str) -> NamedNode:
+    return _n(cml(local))
+
+
+def _int(v: int) -> Literal:
+    return Literal(str(int(v)), datatype=_INT)
+
+
+def _dec(v: float) -> Literal:
+    text = format(Decimal(str(round(float(v), 6))).normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=_DEC)
+
+
+class _Writer:
+    def __init__(self, abstract: Abstract):
+        self.abstract = abstract
+        self.graph = _n(graph_iri(abstract.identifier))
+        self.doc = _n(abstract_iri(abstract.identifier))
+        self.activity = _n(fact_iri(abstract.identifier, "extraction"))
+        self.quads: list[Quad] = []
+
+    def add(self, s: NamedNode, p: str, o) -> None:
+        self.quads.append(Quad(s, _n(p) if isinstance(p, str) else p, o, self.graph))
+
+    def node(self, *parts: object) -> NamedNode:
+        return _n(fact_iri(self.abstract.identifier, *parts))
+
+    def fact(self, node: NamedNode, cls: str, label: str, span: r.Span | None, *extra_spans: r.Span) -> NamedNode:
+        self.add(node, _TYPE, _c(cls))
+        self.add(node, _LABEL, Literal(label))
+        self.add(node, PROV + "wasDerivedFrom", self.doc)
+        self.add(node, PROV + "wasGeneratedBy", self.activity)
+        for k, sp in enumerate([s for s in (span, *extra_spans) if s is not None]):
+            self.evidence(node, sp, k)
+        return node
+
+    def evidence(self, node: NamedNode, span: r.Span, k: int) -> None:
+        text = self.abstract.text
+        ev = _n(node.value + ("/evidence" if k == 0 else f"/evidence-{k + 1}"))
+        sel = _n(ev.value + "/selector")
+        self.add(node, cml("evidence"), ev)
+        self.add(ev, _TYPE, _c("TextEvidence"))
+        self.add(ev, OA + "hasSource", self.doc)
+        self.add(ev, OA + "hasSelector", sel)
+        self.add(sel, _TYPE, _n(OA + "TextPositionSelector"))
+        self.add(sel, _TYPE, _n(OA + "TextQuoteSelector"))
+        self.add(sel, OA + "start", _int(span.start))
+        self.add(sel, OA + "end", _int(span.end))
+        self.add(sel, OA + "exact", Literal(text[span.start : span.end]))
+
+    def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
+        """An individual of an ontology class (the drug given, the outcome reached, ...)."""
+        self.add(node, _TYPE, _c(local))
+        self.add(node, _LABEL, Literal(label))
+        return node
+
+
+def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> list[Quad]:
+    """The quads of one abstract's facts, in its named graph ``graph/<id>``."""
+    w = _Writer(abstract)
+    ident = abstract.identifier
+    label = lambda local: labels.get(local, local)  # noqa: E731
+
+    # the source document and the extraction run
+    w.add(w.doc, _TYPE, _c("Abstract"))
+    w.add(w.doc, _LABEL, Literal(f"abstract {ident}"))
+    w.add(w.doc, cml("sourceIdentifier"), Literal(ident))
+    w.add(w.doc, cml("title"), Literal(x.title))
+    w.add(w.doc, cml("textSha256"), Literal(abstract.sha256))
+    w.add(w.doc, cml("sourceText"), Literal(abstract.text))
+    w.add(w.activity, _TYPE, _c("ExtractionActivity"))
+    w.add(w.activity, _LABEL, Literal(f"extraction of abstract {ident}"))
+    w.add(w.activity, PROV + "used", w.doc)
+    w.add(w.activity, PROV + "wasAssociatedWith", _c("cmlkgExtractor"))
+    w.add(w.activity, cml("extractorVersion"), Literal(EXTRACTOR_VERSION))
+
+    study = w.node("study")
+    w.add(w.doc, cml("describes"), study)
+    w.fact(study, x.design, f"{label(x.design)} reported in abstract {ident}", None)
+    if x.is_cml_treatment:
+        w.add(study, _TYPE, _c("CMLTreatmentStudy"))
+    if x.condition:
+        cond = w.typed(w.node("study", "condition"), x.condition, label(x.condition))
+        w.add(study, cml("studiesCondition"), cond)
+
+    # cohorts: the population first, then arms and subgroups
+    cohort_nodes: list[NamedNode] = []
+    arm_n = sub_n = 0
+    population = None
+    for c in x.cohorts:
+        if c.role == "population":
+            node = w.node("population")
+            w.add(study, cml("hasPopulation"), node)
+            population = node
+            cls = "StudyPopulation"
+        elif c.role == "arm":
+            arm_n += 1
+            node = w.node("arm", arm_n)
+            cls = "TreatmentArm"
+        else:
+            sub_n += 1
+            node = w.node("subgroup", sub_n)
+            cls = "PatientSubgroup"
+        if population is not None and node is not population:
+            w.add(population, cml("hasArm" if cls == "TreatmentArm" else "hasSubgroup"), node)
+        w.fact(node, cls, f"{label(cls)} of {c.size} patients", c.span, *c.extra_spans)
+        if c.size is not None:
+            w.add(node, cml("size"), _int(c.size))
+        for prop, value in (("evaluableCount", c.evaluable), ("femaleCount", c.female), ("maleCount", c.male)):
+            if value is not None:
+                w.add(node, cml(prop), _int(value))
+        if c.age_value is not None:
+            w.add(node, cml("ageMedian" if c.age_statistic == "median" else "ageMean"), _dec(c.age_value))
+        for prop, value in (("ageSD", c.age_sd), ("ageMin", c.age_min), ("ageMax", c.age_max)):
+            if value is not None:
+                w.add(node, cml(prop), _dec(value))
+        cohort_nodes.append(node)
+    if population is None:
+        # every study has a population, even when the abstract states no size
+        population = w.node("population")
+        w.add(study, cml("hasPopulation"), population)
+        w.fact(population, "StudyPopulation", "study population (size not stated)", None)
+
+    for p in x.phases:
+        node = w.node("phase", p.term)
+        w.fact(node, p.term, label(p.term), p.span)
+        w.add(population, cml("inDiseasePhase"), node)
+
+    for t in x.treatments:
+        slot = "treatment" if t.role == "intervention" else "prior-therapy"
+        node = w.node(slot, t.term)
+        cls = "StudyTreatment" if t.role == "intervention" else "PriorTherapy"
+        w.fact(node, cls, f"{label(cls)}: {label(t.term)}", t.span)
+        agent = w.typed(w.node(slot, t.term, "agent"), t.term, label(t.term))
+        w.add(node, cml("usesTherapy"), agent)
+        w.add(population, cml("receivedTreatment"), node)
+        for k, d in enumerate(t.doses, 1):
+            dn = w.node(slot, t.term, "dose", k)
+            w.fact(dn, "Dose", f"{d.value:g} {d.unit} {label(t.term)}", d.span)
+            w.add(dn, cml("doseValue"), _dec(d.value))
+            w.add(dn, cml("doseUnit"), Literal(d.unit))
+            w.add(node, cml("hasDose"), dn)
+
+    for k, reason in enumerate(x.reasons, 1):
+        cls = "ResistanceToPriorTherapy" if reason.kind == "resistance" else "IntoleranceToPriorTherapy"
+        node = w.node("reason", k)
+        w.fact(node, cls, f"{label(cls)}: {label(reason.therapy)}", reason.span)
+        w.add(node, cml("reasonConcerns"), w.typed(w.node("reason", k, "therapy"), reason.therapy, label(reason.therapy)))
+        if reason.count is not None:
+            w.add(node, cml("patientCount"), _int(reason.count))
+        w.add(population, cml("treatmentReason"), node)
+
+    outcome_nodes = [w.node("outcome", k) for k in range(1, len(x.outcomes) + 1)]
+    for node, o in zip(outcome_nodes, x.outcomes):
+        cls = "AggregateOutcomeMeasurement" if o.aggregate_of else "OutcomeMeasurement"
+        figures = ", ".join(
+            f for f in (
+                f"{o.count} patients" if o.count is not None else "",
+                f"{o.percent:g}%" if o.percent is not None else "",
+                f"of {o.denominator}" if o.denominator is not None else "",
+            ) if f
+        )
+        w.fact(node, cls, f"{label(o.term)}: {figures}", o.span)
+        w.add(node, cml("ofOutcome"), w.typed(_n(node.value + "/outcome"), o.term, label(o.term)))
+        w.add(population, cml("reportsOutcome"), node)
+        if o.count is not None:
+            w.add(node, cml("patientCount"), _int(o.count))
+        if o.percent is not None:
+            w.add(node, cml("percent"), _dec(o.percent))
+        if o.denominator is not None:
+            w.add(node, cml("denominator"), _int(o.denominator))
+        if o.time_months is not None:
+            w.add(node, cml("timePointMonths"), _dec(o.time_months))
+        if o.negated:
+            w.add(node, cml("negated"), Literal("true", datatype=_BOOL))
+        for part in o.aggregate_of:
+            w.add(node, cml("aggregates"), outcome_nodes[part])
+
+    for k, a in enumerate(x.adverse_events, 1):
+        node = w.node("adverse-event", k)
+        grade = f", grade {a.grade}" if a.grade is not None else ""
+        w.fact(node, "AdverseEventObservation", f"{label(a.term)}{grade}", a.span)
+        w.add(node, cml("ofAdverseEvent"), w.typed(_n(node.value + "/event"), a.term, label(a.term)))
+        w.add(population, cml("reportsAdverseEvent"), node)
+        if a.grade is not None:
+            w.add(node, cml("ctcaeGrade"), _int(a.grade))
+        if a.count is not None:
+            w.add(node, cml("patientCount"), _int(a.count))
+
+    for k, p in enumerate(x.patients, 1):
+        node = w.node("patient", k)
+        w.fact(node, "Patient", f"patient {k}: {p.age:g}-year-old {p.sex}", p.span)
+        w.add(node, cml("age"), _dec(p.age))
+        w.add(node, cml("hasSex"), _c(p.sex))
+        w.add(study, cml("hasPatient"), node)
+
+    for k, note in enumerate(x.notes, 1):
+        node = w.node("quality-note", k)
+        w.fact(node, "DataQualityNote", note.text, note.span)
+        w.add(node, cml("noteText"), Literal(note.text))
+        w.add(node, cml("concerns"), w.doc)
+        w.add(w.doc, cml("hasQualityNote"), node)
+    return w.quads

@@ -1,0 +1,117 @@
+"""The on-disk Oxigraph store and the build folder around it.
+
+A build folder holds generations; ``current`` is a symbolic link to the last complete one. A build
+writes a new generation beside the others and swaps the link only when everything is written, so a
+build killed at any moment leaves the last good build as it was, and a server keeps reading it.
+
+    build/
+      current -> generations/g-...      (atomic symlink swap)
+      generations/g-.../store/          (Oxigraph RocksDB store)
+      generations/g-.../cmlkg.ttl ...   (exports)
+      cmlkg.ttl -> current/cmlkg.ttl    (stable paths for people and scripts)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cmlkg.errors import BuildNotFoundError
+from cmlkg.namespaces import ONTOLOGY_GRAPH
+
+STABLE_NAMES = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
+KEEP_GENERATIONS = 2
+
+
+def ontology_quads(path: Path) -> ox.Dataset:
+    """The ontology in its named graph, blank nodes labelled canonically (RDFC-1.0) so exports are stable."""
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    dataset = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    )
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
+
+
+def current_generation(build_dir: Path) -> Path:
+    """The folder of the last complete build, or :class:`BuildNotFoundError`."""
+    link = build_dir / "current"
+    target = link.resolve() if link.is_symlink() else None
+    if target is None or not (target / "store").is_dir():
+        raise BuildNotFoundError(
+            f"{build_dir}: no finished build here; run `cmlkg build --build-dir {build_dir}` first"
+        )
+    return target
+
+
+def open_store(build_dir: Path, read_only: bool = True) -> ox.Store:
+    """Open the store of the current build (read-only by default)."""
+    store_dir = current_generation(build_dir) / "store"
+    return ox.Store.read_only(str(store_dir)) if read_only else ox.Store(str(store_dir))
+
+
+def new_generation(build_dir: Path) -> Path:
+    """A fresh, empty folder for a build in progress."""
+    gens = build_dir / "generations"
+    gens.mkdir(parents=True, exist_ok=True)
+    path = gens / f"tmp-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path.mkdir()
+    return path
+
+
+def commit_generation(build_dir: Path, tmp: Path) -> Path:
+    """Make a finished build the current one: rename, swap the link atomically, prune old ones."""
+    final = tmp.with_name("g-" + tmp.name.removeprefix("tmp-"))
+    os.replace(tmp, final)
+    link_tmp = build_dir / f".current-{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    os.symlink(Path("generations") / final.name, link_tmp)
+    os.replace(link_tmp, build_dir / "current")
+    for name in STABLE_NAMES:
+        stable = build_dir / name
+        if not stable.is_symlink():
+            if stable.exists():
+                stable.unlink()
+            os.symlink(Path("current") / name, stable)
+    _prune(build_dir, keep=final)
+    return final
+
+
+def abandon_generation(tmp: Path) -> None:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prune(build_dir: Path, keep: Path) -> None:
+    gens = sorted(
+        (p for p in (build_dir / "generations").iterdir() if p.name.startswith("g-")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for p in old:
+        shutil.rmtree(p, ignore_errors=True)
+    # builds that died half-way leave tmp- folders; remove those of processes that are gone
+    for p in (build_dir / "generations").iterdir():
+        if p.name.startswith("tmp-"):
+            pid = p.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def load_quads(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    store.bulk_extend(quads)

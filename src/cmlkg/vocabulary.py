@@ -1,0 +1,163 @@
+"""The extraction vocabulary, read from the ontology's labels and synonyms.
+
+A new synonym is one ``skos:altLabel`` in ``ontology/cmlkg.ttl``, not a code change.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmlkg.namespaces import CML, RDFS, SKOS
+
+
+def ontology_dir() -> Path:
+    """The folder of the ontology source (``ontology/`` beside ``src/``, or ``$CMLKG_ONTOLOGY_DIR``)."""
+    env = os.environ.get("CMLKG_ONTOLOGY_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "ontology"
+
+
+def ontology_path() -> Path:
+    return ontology_dir() / "cmlkg.ttl"
+
+
+# The branches of the ontology that text is annotated with, and the kind of mention each gives.
+KINDS = {
+    "Drug": "drug",
+    "TreatmentProcedure": "procedure",
+    "CMLPhase": "phase",
+    "ClinicalOutcome": "outcome",
+    "AdverseEvent": "adverse_event",
+    "Disease": "disease",
+    "RiskScore": "risk_score",
+}
+
+
+@dataclass
+class Term:
+    """One class of the ontology that text can mention."""
+
+    local: str
+    label: str
+    kind: str
+    synonyms: tuple[str, ...]
+    ancestors: frozenset[str]
+    grouping: bool
+    has_children: bool = False
+    preferred_mapping: str | None = None
+
+    def is_a(self, local: str) -> bool:
+        return local == self.local or local in self.ancestors
+
+
+@dataclass
+class Vocabulary:
+    terms: dict[str, Term]
+    by_surface: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def term(self, local: str) -> Term:
+        return self.terms[local]
+
+    def surfaces(self) -> list[tuple[str, str]]:
+        """(surface form, class local name) for every non-grouping term, longest first."""
+        out = []
+        for term in self.terms.values():
+            if term.grouping:
+                continue
+            for s in {term.label, *term.synonyms}:
+                out.append((s, term.local))
+        out.sort(key=lambda x: (-len(x[0]), x[0], x[1]))
+        return out
+
+
+def _local(iri: str) -> str | None:
+    return iri[len(CML) :] if iri.startswith(CML) else None
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Read the ontology and return its extraction vocabulary (cached per path)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(path or str(ontology_path()), format="turtle")
+    parents: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    synonyms: dict[str, list[str]] = {}
+    grouping: set[str] = set()
+    preferred: dict[str, str] = {}
+    sub = rdflib.URIRef(RDFS + "subClassOf")
+    for s, o in graph.subject_objects(sub):
+        ls, lo = _local(str(s)), _local(str(o))
+        if ls and lo:
+            parents.setdefault(ls, set()).add(lo)
+    for s, o in graph.subject_objects(rdflib.URIRef(RDFS + "label")):
+        if (ls := _local(str(s))) is not None:
+            labels[ls] = str(o)
+    for s, o in graph.subject_objects(rdflib.URIRef(SKOS + "altLabel")):
+        if (ls := _local(str(s))) is not None:
+            synonyms.setdefault(ls, []).append(str(o))
+    for s, o in graph.subject_objects(rdflib.URIRef(CML + "groupingClass")):
+        if (ls := _local(str(s))) is not None and str(o).lower() == "true":
+            grouping.add(ls)
+    for s, o in graph.subject_objects(rdflib.URIRef(CML + "preferredMapping")):
+        if (ls := _local(str(s))) is not None:
+            preferred[ls] = str(o)
+
+    def ancestors(local: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(parents.get(local, ()))
+        while stack:
+            p = stack.pop()
+            if p not in seen:
+                seen.add(p)
+                stack.extend(parents.get(p, ()))
+        return seen
+
+    with_children = {p for ps in parents.values() for p in ps}
+    terms: dict[str, Term] = {}
+    for local, label in labels.items():
+        anc = ancestors(local)
+        kind = next((k for root, k in KINDS.items() if root in anc), None)
+        # a phase is a Disease too; the most specific branch wins
+        if "CMLPhase" in anc:
+            kind = "phase"
+        if kind is None:
+            continue
+        terms[local] = Term(
+            local=local,
+            label=label,
+            kind=kind,
+            synonyms=tuple(sorted(set(synonyms.get(local, ())))),
+            ancestors=frozenset(anc),
+            grouping=local in grouping,
+            has_children=local in with_children,
+            preferred_mapping=preferred.get(local),
+        )
+    return Vocabulary(terms)
+
+
+def is_abbreviation(surface: str) -> bool:
+    """Short forms with two or more capitals (CCyR, IM, MR4.5) match case-sensitively."""
+    return len(surface) <= 7 and sum(c.isupper() for c in surface) >= 2 and " " not in surface
+
+
+def surface_pattern(surface: str) -> str:
+    """A regex for a surface form: flexible whitespace and hyphens, optional plural."""
+    parts = re.split(r"(\s+|-)", surface)
+    out = []
+    for p in parts:
+        if not p:
+            continue
+        if p.isspace():
+            out.append(r"\s+")
+        elif p == "-":
+            out.append(r"[-\u2010\u2011\u2013\s]?")
+        else:
+            out.append(re.escape(p))
+    return "".join(out)
