@@ -201,9 +201,10 @@ def validate(build_dir: Path, reasoner: bool) -> None:
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Folder of ID.gold.json files (format: shared/corpus/README.md).")
 @BUILD_DIR
-@click.option("--verbose", "-v", is_flag=True, help="List every missed and spurious fact.")
-def evaluate(gold: Path, build_dir: Path, verbose: bool) -> None:
+def evaluate(gold: Path, build_dir: Path) -> None:
     """Score a build against gold facts: precision, recall and F1 per fact type.
+
+    Prints the table, then every missed and every wrong fact, then the micro F1.
 
     Facts are read from the build through queries/*.rq, as the independent scorer does.
 
@@ -217,7 +218,7 @@ def evaluate(gold: Path, build_dir: Path, verbose: bool) -> None:
         result = evaluate_build(gold, build_dir)
     except CmlkgError as exc:
         raise _fail(exc) from None
-    click.echo(result.text(verbose=verbose))
+    click.echo(result.text())
 
 
 if __name__ == "__main__":
