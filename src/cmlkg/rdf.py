@@ -13,13 +13,14 @@ from pyoxigraph import Literal, NamedNode, Quad
 from cmlkg import records as r
 from cmlkg.corpus import Abstract
 from cmlkg.extract import EXTRACTOR_VERSION
-from cmlkg.namespaces import OA, PROV, RDF, RDFS, XSD, abstract_iri, cml, fact_iri, graph_iri
+from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, XSD, abstract_iri, cml, fact_iri, graph_iri
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
 _INT = NamedNode(XSD + "integer")
 _DEC = NamedNode(XSD + "decimal")
 _BOOL = NamedNode(XSD + "boolean")
+_INDIVIDUAL = NamedNode(OWL + "NamedIndividual")
 _NODES: dict[str, NamedNode] = {}
 
 
@@ -59,8 +60,13 @@ class _Writer:
     def node(self, *parts: object) -> NamedNode:
         return _n(fact_iri(self.abstract.identifier, *parts))
 
+    def individual(self, node: NamedNode, cls: NamedNode) -> None:
+        """Declare an individual (as OWL 2 and Protégé want) and type it."""
+        self.add(node, _TYPE, _INDIVIDUAL)
+        self.add(node, _TYPE, cls)
+
     def fact(self, node: NamedNode, cls: str, label: str, span: r.Span | None, *extra_spans: r.Span) -> NamedNode:
-        self.add(node, _TYPE, _c(cls))
+        self.individual(node, _c(cls))
         self.add(node, _LABEL, Literal(label))
         self.add(node, PROV + "wasDerivedFrom", self.doc)
         self.add(node, PROV + "wasGeneratedBy", self.activity)
@@ -73,10 +79,10 @@ class _Writer:
         ev = _n(node.value + ("/evidence" if k == 0 else f"/evidence-{k + 1}"))
         sel = _n(ev.value + "/selector")
         self.add(node, cml("evidence"), ev)
-        self.add(ev, _TYPE, _c("TextEvidence"))
+        self.individual(ev, _c("TextEvidence"))
         self.add(ev, OA + "hasSource", self.doc)
         self.add(ev, OA + "hasSelector", sel)
-        self.add(sel, _TYPE, _n(OA + "TextPositionSelector"))
+        self.individual(sel, _n(OA + "TextPositionSelector"))
         self.add(sel, _TYPE, _n(OA + "TextQuoteSelector"))
         self.add(sel, OA + "start", _int(span.start))
         self.add(sel, OA + "end", _int(span.end))
@@ -84,7 +90,7 @@ class _Writer:
 
     def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
         """An individual of an ontology class (the drug given, the outcome reached, ...)."""
-        self.add(node, _TYPE, _c(local))
+        self.individual(node, _c(local))
         self.add(node, _LABEL, Literal(label))
         return node
 
@@ -96,13 +102,13 @@ def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
     label = lambda local: labels.get(local, local)  # noqa: E731
 
     # the source document and the extraction run
-    w.add(w.doc, _TYPE, _c("Abstract"))
+    w.individual(w.doc, _c("Abstract"))
     w.add(w.doc, _LABEL, Literal(f"abstract {ident}"))
     w.add(w.doc, cml("sourceIdentifier"), Literal(ident))
     w.add(w.doc, cml("title"), Literal(x.title))
     w.add(w.doc, cml("textSha256"), Literal(abstract.sha256))
     w.add(w.doc, cml("sourceText"), Literal(abstract.text))
-    w.add(w.activity, _TYPE, _c("ExtractionActivity"))
+    w.individual(w.activity, _c("ExtractionActivity"))
     w.add(w.activity, _LABEL, Literal(f"extraction of abstract {ident}"))
     w.add(w.activity, PROV + "used", w.doc)
     w.add(w.activity, PROV + "wasAssociatedWith", _c("cmlkgExtractor"))
