@@ -540,7 +540,7 @@ _VALUE = re.compile(
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
     rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
-    rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d.%]))"
+    rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}",
     I,
 )
@@ -572,7 +572,8 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
             continue
         before = text[max(start, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
-        if re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bat|\bafter|\bwithin|\bby|\bn\s*=|\bgrade|\bgrades|\bday|[-–]|\bto)\s*$", before) and not m.group("count5"):
+        timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
+        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto)\s*$", before)) and not m.group("count5"):
             pos = m.end()
             continue
         if m.group("prob") is not None:
