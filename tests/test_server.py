@@ -1,0 +1,174 @@
+"""The SPARQL endpoint, through a real server on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import rdflib
+
+from conftest import SEED_10
+
+COUNT_ABSTRACTS = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/cmlkg/ontology#Abstract> }"
+RESOURCE = f"/resource/{SEED_10}/population"
+
+
+def post(server, query, accept="application/sparql-results+json", **kw):
+    return httpx.post(server.url + "/sparql", content=query, timeout=30,
+                      headers={"Content-Type": "application/sparql-query", "Accept": accept}, **kw)
+
+
+def test_get_post_form_and_direct_post(server):
+    r1 = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS}, timeout=30)
+    r2 = httpx.post(server.url + "/sparql", data={"query": COUNT_ABSTRACTS}, timeout=30)
+    r3 = post(server, COUNT_ABSTRACTS)
+    for r in (r1, r2, r3):
+        assert r.status_code == 200, r.text
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "13"
+    assert r1.headers["content-type"].startswith("application/sparql-results+json")
+
+
+def test_select_formats(server):
+    assert "<sparql" in post(server, COUNT_ABSTRACTS, "application/sparql-results+xml").text
+    assert post(server, COUNT_ABSTRACTS, "text/csv").text.splitlines() == ["n", "13"]
+    assert post(server, COUNT_ABSTRACTS, "text/tab-separated-values").text.splitlines()[0] == "?n"
+
+
+def test_construct_formats(server):
+    q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <https://w3id.org/cmlkg{RESOURCE}> ?p ?o BIND(<https://w3id.org/cmlkg{RESOURCE}> AS ?s) }}"
+    for accept, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
+                        ("application/ld+json", "json-ld")):
+        r = post(server, q, accept)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept), (accept, r.text[:200])
+        g = rdflib.Graph().parse(data=r.text, format=fmt)
+        assert (None, rdflib.URIRef("https://w3id.org/cmlkg/ontology#size"), rdflib.Literal(10)) in g
+
+
+def test_default_graph_uri_is_honoured(server):
+    g = f"https://w3id.org/cmlkg/graph/{SEED_10}"
+    r = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS, "default-graph-uri": g}, timeout=30)
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_malformed_query_is_400_with_position(server):
+    r = post(server, "SELECT ?x WHERE { ?x ?y }")
+    assert r.status_code == 400 and "1:" in r.text
+
+
+def test_unservable_accept_is_406(server):
+    r = post(server, COUNT_ABSTRACTS, "image/png")
+    assert r.status_code == 406
+
+
+def test_updates_are_refused(server):
+    r = httpx.post(server.url + "/sparql", content="INSERT DATA { <http://a> <http://b> <http://c> }",
+                   headers={"Content-Type": "application/sparql-update"}, timeout=30)
+    assert r.status_code == 403
+    r = httpx.post(server.url + "/sparql", data={"update": "DROP ALL"}, timeout=30)
+    assert r.status_code == 403
+    r = post(server, "DELETE WHERE { ?s ?p ?o }")
+    assert r.status_code in (400, 403)
+    assert post(server, COUNT_ABSTRACTS).json()["results"]["bindings"][0]["n"]["value"] == "13"
+
+
+def test_service_makes_no_outbound_connection(server):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    connections = []
+
+    def accept():
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            try:
+                conn, _ = listener.accept()
+                connections.append(conn)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=accept)
+    t.start()
+    r = post(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    r2 = post(server, f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    t.join()
+    listener.close()
+    assert r.status_code == 403 and r2.status_code == 403
+    assert connections == []
+
+
+def test_runaway_query_is_stopped_by_the_timeout(server):
+    start = time.monotonic()
+    r = post(server, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert r.status_code == 503 and "stopped" in r.text
+    assert time.monotonic() - start < 20
+    assert post(server, COUNT_ABSTRACTS).status_code == 200  # the server goes on
+
+
+def test_iris_dereference_in_turtle_and_html(server):
+    r = httpx.get(server.url + RESOURCE, headers={"Accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert (rdflib.URIRef(f"https://w3id.org/cmlkg{RESOURCE}"), rdflib.URIRef("https://w3id.org/cmlkg/ontology#size"),
+            rdflib.Literal(10)) in g
+    page = httpx.get(server.url + RESOURCE, headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and "10 patients" in page.text and "<blockquote>" in page.text
+    assert httpx.get(server.url + "/resource/nope/nothing", headers={"Accept": "text/turtle"}, timeout=30).status_code == 404
+    onto = httpx.get(server.url + "/ontology", headers={"Accept": "text/turtle"}, timeout=30)
+    assert "MajorMolecularResponse" in onto.text
+
+
+def test_void_and_service_description_parse(server):
+    void = rdflib.Graph().parse(data=httpx.get(server.url + "/.well-known/void", timeout=30).text, format="turtle")
+    vd = rdflib.Namespace("http://rdfs.org/ns/void#")
+    assert (None, vd.sparqlEndpoint, rdflib.URIRef(server.url + "/sparql")) in void
+    assert len(list(void.subjects(rdflib.RDF.type, vd.Linkset))) >= 5
+    sd = rdflib.Graph().parse(data=httpx.get(server.url + "/sparql", timeout=30).text, format="turtle")
+    assert (None, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in sd
+
+
+def test_cors_and_downloads(server):
+    r = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS}, headers={"Origin": "http://example.org"}, timeout=30)
+    assert r.headers.get("access-control-allow-origin") == "*"
+    d = httpx.get(server.url + "/downloads/cmlkg.nq", timeout=30)
+    assert d.status_code == 200 and len(d.content) > 10000
+
+
+def test_sparqlwrapper_and_rdflib_sparqlstore(server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setQuery(COUNT_ABSTRACTS)
+    sw.setReturnFormat(JSON)
+    assert sw.query().convert()["results"]["bindings"][0]["n"]["value"] == "13"
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = rdflib.Graph(store=SPARQLStore(server.url + "/sparql"))
+    rows = list(store.query(COUNT_ABSTRACTS))
+    assert int(rows[0][0]) == 13
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium (installed by scripts/install.sh --test)")
+def test_query_page_in_headless_chromium(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page()
+        page.goto(server.url + "/")
+        page.select_option("#examples", "cohorts")
+        page.click("#run")
+        page.wait_for_selector("#result-table .result-row", timeout=30000)
+        text = page.inner_text("#result-table")
+        browser.close()
+    assert SEED_10 in text and "study population" in text
