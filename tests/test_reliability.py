@@ -1,0 +1,159 @@
+"""Nothing lost, nothing broken: bad input, interrupted builds, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cmlkg.extract import extract
+from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
+
+EXPORTS = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
+
+
+def digest(build: Path) -> dict[str, str]:
+    return {n: hashlib.sha256((build / n).read_bytes()).hexdigest() for n in EXPORTS}
+
+
+@pytest.fixture()
+def good_build(tmp_path) -> tuple[Path, Path, dict]:
+    seeds = copy_texts(SEEDS, tmp_path / "seeds")
+    build = tmp_path / "build"
+    run_cli("build", "--seeds", seeds, "--build-dir", build)
+    return seeds, build, digest(build)
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    ("empty.txt", b"", "empty"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary data (a NUL byte at byte offset 8)"),
+    ("latin1.txt", "Patients re\u00e7u imatinib \u00e0 400 mg.".encode("latin-1"), "not valid utf-8 at byte offset 11"),
+    ("huge.txt", b"CML patients. " * 30_000, "far larger than any abstract"),
+    ("page.txt", b"<html><body><p>Imatinib in CML</p></body></html>", "line 1: the file holds markup"),
+])
+def test_bad_abstract_is_named_and_the_last_build_stays(good_build, name, content, expected):
+    seeds, build, before = good_build
+    (seeds / name).write_bytes(content)
+    proc = run_cli("build", "--seeds", seeds, "--build-dir", build, check=False)
+    assert proc.returncode == 1
+    assert name in proc.stderr and expected in proc.stderr, proc.stderr
+    assert digest(build) == before
+
+
+def test_latin1_builds_with_a_declared_encoding(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_bytes("We treated 12 patients with imatinib \u00e0 400 mg/day.".encode("latin-1"))
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b", "--encoding", "latin-1")
+
+
+def test_missing_or_empty_seeds_folder(tmp_path):
+    proc = run_cli("build", "--seeds", tmp_path / "missing", "--build-dir", tmp_path / "b", check=False)
+    assert proc.returncode == 1 and "no such seeds folder" in proc.stderr
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.md").write_text("x")
+    proc = run_cli("build", "--seeds", tmp_path / "empty", "--build-dir", tmp_path / "b", check=False)
+    assert proc.returncode == 1 and "no .txt files" in proc.stderr
+    assert not (tmp_path / "b" / "current").exists()
+
+
+def test_identical_inputs_give_byte_identical_exports(tmp_path):
+    seeds = copy_texts(DEV, tmp_path / "seeds")
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "a")
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b", "--jobs", "2")
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def _graph_of(build: Path, abstract: str) -> set[str]:
+    lines = (build / "cmlkg.nq").read_text().splitlines()
+    return {line for line in lines if line.endswith(f"<https://w3id.org/cmlkg/graph/{abstract}> .")}
+
+
+def test_adding_an_abstract_changes_no_other_abstract(tmp_path):
+    seeds = copy_texts(SEEDS, tmp_path / "seeds")
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "a")
+    shutil.copy(next(DEV.glob("002_*.txt")), seeds)
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b")
+    for p in SEEDS.glob("*.txt"):
+        assert _graph_of(tmp_path / "a", p.stem) == _graph_of(tmp_path / "b", p.stem) != set()
+
+
+def test_build_killed_midway_leaves_the_last_good_build(good_build, tmp_path):
+    seeds, build, before = good_build
+    many = copy_texts(DEV, tmp_path / "many")
+    for i in range(300):  # enough work that the kill lands mid-build
+        shutil.copy(next(DEV.glob("002_*.txt")), many / f"copy{i:04d}.txt")
+    for delay in (0.5, 1.5, 3.0):
+        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(build)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert digest(build) == before
+        assert run_cli("query", "queries/cohorts.rq", "--build-dir", build, "--format", "csv").stdout.count("\n") == 5
+
+
+def test_server_keeps_serving_while_a_new_build_is_swapped_in(good_build):
+    seeds, build, _ = good_build
+    server = Server(build)
+    try:
+        q = {"query": "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/cmlkg/ontology#Abstract> }"}
+        assert httpx.get(server.url + "/sparql", params=q, timeout=30).json()["results"]["bindings"][0]["n"]["value"] == "2"
+        shutil.copy(next(DEV.glob("002_*.txt")), seeds)
+        rebuild = subprocess.Popen([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(build)], cwd=ROOT)
+        while rebuild.poll() is None:
+            r = httpx.get(server.url + "/sparql", params=q, timeout=30)
+            assert r.status_code == 200
+        assert rebuild.returncode == 0
+        r = httpx.get(server.url + "/sparql", params=q, timeout=30)
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "3"
+    finally:
+        server.stop()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=3000))
+def test_extraction_never_crashes_on_arbitrary_text(text):
+    result = extract("h", text)
+    assert result.identifier == "h"
+    for o in result.outcomes:
+        assert 0 <= o.span.start <= o.span.end <= len(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "We treated", "patients", "achieved", "CCyR", "MMR", "(", ")", "%", "of", "imatinib", "400 mg/day",
+    "grade 3", "neutropenia", "no patient", "progressed to blast crisis", "n =", ";", ".", "0.5",
+    "99999999999999999999", "1e308", "-3", "Seven hundred eighty-four", "median age", "range", "–", "±",
+]), max_size=60).map(" ".join))
+def test_extraction_on_clinical_word_salad(text):
+    result = extract("w", text)
+    for c in result.cohorts:
+        assert c.size is None or c.size >= 0
+    for o in result.outcomes:
+        assert o.percent is None or 0 <= o.percent <= 100
+
+
+def test_very_long_sentence_is_handled_quickly():
+    text = "We treated 12 patients with imatinib and " + "interferon, " * 4000 + "and 3 patients achieved CCyR."
+    start = time.monotonic()
+    extract("long", text)
+    assert time.monotonic() - start < 30
+
+
+def test_environment_is_not_leaking_into_the_build(tmp_path):
+    env = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C")
+    seeds = copy_texts(SEEDS, tmp_path / "seeds")
+    subprocess.run([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(tmp_path / "x"), "-q"], cwd=ROOT, env=env, check=True)
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "y", "-q")
+    assert digest(tmp_path / "x") == digest(tmp_path / "y")
