@@ -28,8 +28,8 @@ ENROL_VERB = (
     r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible)\b"
 )
 ENROL_BEFORE = re.compile(
-    r"(?:\bwe\s+(?:have\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
-    r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bpatients:\s*|"
+    r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
+    r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
     r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+)$",
     I,
 )
@@ -237,9 +237,7 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
             after = re.split(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", after, maxsplit=1, flags=I)[0]
             paren_after = text[m.end() : after_start]
             hint = None
-            if re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I) and not re.match(
-                rf"(?:\w+\s+){{0,3}}?(?:who|that)\s+{OUTCOME_VERB}", after, I
-            ):
+            if re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I):
                 hint = "enrolled"
             if ENROL_BEFORE.search(before):
                 hint = "enrolled"
@@ -407,7 +405,7 @@ def _phases(doc: _Doc) -> list[r.Phase]:
 _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
     r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
-    r"progressed\s+on|history\s+of)\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    r"progressed\s+on|history\s+of|after|following|post)\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
     r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
     I,
 )
@@ -481,7 +479,11 @@ def _treatments(doc: _Doc) -> list[r.Treatment]:
         s, _ = doc.sentence_of(m.start)
         before = text[max(s, m.start - 60) : m.start]
         after = text[m.end : m.end + 30]
-        prior = bool(_PRIOR_BEFORE.search(before) or _PRIOR_AFTER.match(after))
+        cue = _PRIOR_BEFORE.search(before)
+        # "after BMT" dates an event, it does not make the transplant a prior therapy
+        if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
+            cue = None
+        prior = bool(cue or _PRIOR_AFTER.match(after))
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
         first.setdefault(m.term, m)
     out: dict[tuple[str, str], r.Treatment] = {}
@@ -630,6 +632,12 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
         pre_verb = verb
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
+    if re.match(r"\w+ed\b", text[m.start : m.end]) or text[m.start : m.end].lower() == "died":
+        sm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", pre, I)
+        if sm:
+            pct = sm.group("pct") or sm.group("pct2")
+            return _Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
+                          clause_start + sm.start(), m.end)
     verb = re.search(
         rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
         rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
@@ -669,11 +677,25 @@ def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> 
     if count is None:
         return None
     den = as_int(parse_number(sm.group("den"))) if sm.group("den") else None
+    start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+    if den is None:
+        den = _group_denominator(text, start_abs)
     pct = float(sm.group("pct")) if sm.group("pct") else None
     if sm.group("all_but"):
         return None
     start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     return _Value(count, pct, den, start, m.end)
+
+
+_OF_GROUP = re.compile(
+    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+\w+){{0,4}}?\s*,\s*$", I
+)
+
+
+def _group_denominator(text: str, subject_start: int) -> int | None:
+    """'Of the 60 evaluable patients, 45 ...': the group a count is out of."""
+    m = _OF_GROUP.search(text[max(0, subject_start - 100) : subject_start])
+    return as_int(parse_number(m.group("n"))) if m else None
 
 
 def _progression_mentions(doc: _Doc) -> list[Mention]:
@@ -879,6 +901,14 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
         g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
         g_after = re.match(r"^\s*\(\s*grades?\s*(?P<a>[1-5])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]))?", text[m.end : m.end + 20], I)
         g = g or g_after
+        if not g:
+            cs0, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
+            lead = re.search(
+                r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s+"
+                r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
+                r"(?:included|were|was|:|comprised|consisted\s+of|such\s+as|\()",
+                text[cs0 : m.start], I)
+            g = lead
         if g:
             roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
             a = int(g.group("a")) if g.group("a").isdigit() else roman[g.group("a").upper()]
