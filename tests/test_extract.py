@@ -192,3 +192,37 @@ def test_inverted_range_and_mismatched_percent_are_noted():
     ext = x("We treated 20 patients with imatinib; follow-up 14 months (range 20-10). CCyR was achieved in 8 of 20 (60%).")
     notes = " ".join(n.text for n in ext.notes)
     assert "range" in notes and "does not match" in notes
+
+
+# ------------------------------------------------------------------ regressions found on unseen abstracts
+def test_per_arm_rates_inside_a_parenthesis_with_a_p_value():
+    got = outcomes("A total of 300 patients were randomized. The rate of CCyR by 12 months was higher with "
+                   "nilotinib than with imatinib (81% vs. 65%, P<0.001).")
+    assert got == {("CompleteCytogeneticResponse", None, 81, None), ("CompleteCytogeneticResponse", None, 65, None)}
+
+
+def test_percent_subjects_share_a_fronted_denominator():
+    got = outcomes("We enrolled 200 patients on ponatinib. Among 150 patients with CP-CML, 60% had a major cytogenetic "
+                   "response, 50% had a complete cytogenetic response, and 40% had a major molecular response.")
+    assert got == {("MajorCytogeneticResponse", None, 60, 150), ("CompleteCytogeneticResponse", None, 50, 150),
+                   ("MajorMolecularResponse", None, 40, 150)}
+
+
+def test_loss_of_a_response_is_not_the_response():
+    got = outcomes("Fifteen patients in chronic phase stopped imatinib. Five patients lost MMR and all 5 regained MMR.")
+    assert ("LossOfResponse", 5, None, None) in got and ("MajorMolecularResponse", 5, None, None) in got
+
+
+def test_coordinated_drugs_share_the_prior_role():
+    ext = x("We enrolled 80 patients resistant or intolerant to dasatinib or nilotinib; all received asciminib 40 mg twice daily.")
+    roles = {(t.term, t.role) for t in ext.treatments}
+    assert roles == {("Dasatinib", "prior"), ("Nilotinib", "prior"), ("Asciminib", "intervention")}
+
+
+def test_progression_to_either_advanced_phase_per_arm():
+    ext = x("In this trial, 400 patients were randomly assigned to drug A or imatinib. Progression to the accelerated "
+            "or blastic phase occurred in 4 patients (2.0%) receiving drug A and in 10 patients (5.0%) receiving imatinib.")
+    got = {(o.term, o.count, o.percent) for o in ext.outcomes}
+    assert got == {("Progression", 4, 2.0), ("Progression", 10, 5.0)}
+    assert sorted(c.size for c in ext.cohorts) == [400]
+    assert {p.term for p in ext.phases} == {"AcceleratedPhase", "BlastPhase"}

@@ -34,7 +34,7 @@ ENROL_BEFORE = re.compile(
     I,
 )
 OUTCOME_VERB = (
-    r"(?:achieved|attained|obtained|reached|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    r"(?:achieved|attained|obtained|reached|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
     r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
     r"transformed|responded|achieving|having|with|in)"
 )
@@ -45,7 +45,7 @@ PROGRESSION_VERB = re.compile(
 )
 NEGATION_BEFORE = re.compile(
     r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b|"
-    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,40}$",
+    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,60}$",
     I,
 )
 UNIT_AFTER = re.compile(
@@ -111,6 +111,7 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}\s*$", before):
             blocked.add(abbr)
+    found = _resolve_overlaps(found + _phase_ellipsis(text, vocab, found))
     if local_abbrevs or blocked:
         kept = [
             f for f in found
@@ -121,6 +122,31 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
                 kept.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
         found = _resolve_overlaps(kept)
     return found
+
+
+_PHASE_WORD = {"chronic": "ChronicPhase", "accelerated": "AcceleratedPhase", "blast": "BlastPhase", "blastic": "BlastPhase",
+               "CP": "ChronicPhase", "AP": "AcceleratedPhase", "BP": "BlastPhase", "BC": "BlastPhase"}
+_ELLIPSIS = re.compile(
+    r"\b(?P<w>chronic|accelerated|blastic|blast)(?=\s*(?:,|or|and|/|to)\s*(?:(?:chronic|accelerated|blastic|blast)\s*(?:,|or|and|/)\s*)?"
+    r"(?:chronic|accelerated|blastic|blast)[-\s](?:phases?|crisis|crises))",
+    I,
+)
+_ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/])")
+
+
+def _phase_ellipsis(text: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
+    """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
+    out = []
+    for m in _ELLIPSIS.finditer(text):
+        local = _PHASE_WORD[m.group("w").lower()]
+        if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
+            out.append(Mention(local, "phase", m.start(), m.end()))
+    for m in _ABBR_LIST.finditer(text):
+        for part in re.finditer(r"[A-Z]{2}", m.group(0)):
+            start = m.start() + part.start()
+            if not any(f.overlaps(start, start + 2) for f in found):
+                out.append(Mention(_PHASE_WORD[part.group(0)], "phase", start, start + 2))
+    return out
 
 
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -228,6 +254,8 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
             if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
                 continue
             before = text[max(s, m.start() - 60) : m.start()]
+            if re.search(r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$", before, I):
+                continue
             if not ENROL_BEFORE.search(before) and re.search(
                 r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
             ):
@@ -237,7 +265,9 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
             after = re.split(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", after, maxsplit=1, flags=I)[0]
             paren_after = text[m.end() : after_start]
             hint = None
-            if re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I):
+            em = re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I)
+            # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
+            if em and not (re.search(r"\bin\s*$", before, I) and not re.search(r"\b(?:were|was|been|whose)\b", em.group(0), I)):
                 hint = "enrolled"
             if ENROL_BEFORE.search(before):
                 hint = "enrolled"
@@ -468,6 +498,7 @@ def _treatments(doc: _Doc) -> list[r.Treatment]:
     text = doc.text
     roles: dict[str, set[str]] = {}
     first: dict[str, Mention] = {}
+    prev: tuple[Mention, bool] | None = None
     for m in doc.mentions:
         if m.kind not in ("drug", "procedure"):
             continue
@@ -484,6 +515,10 @@ def _treatments(doc: _Doc) -> list[r.Treatment]:
         if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
             cue = None
         prior = bool(cue or _PRIOR_AFTER.match(after))
+        # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
+        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:,|or|and|/|,\s*or|,\s*and)\s*", text[prev[0].end : m.start]):
+            prior = True
+        prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
         first.setdefault(m.term, m)
     out: dict[tuple[str, str], r.Treatment] = {}
@@ -543,10 +578,10 @@ _VALUE = re.compile(
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
     rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}",
+    rf"|(?:in|by|for)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?",
     I,
 )
-_SKIP_PAREN = re.compile(r"\b(?:CI|P\s*[=<>]|p\s*[=<>]|range|IQR|HR|OR|RR|95|hazard|odds|SD|vs?\.?)\b|[<>≤≥]", I)
+_SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
 
 
 @dataclass
@@ -565,7 +600,7 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
     pos = start
     while pos < end:
         grp = next(((s, e) for s, e in doc.parens if s == pos), None)
-        if grp and _SKIP_PAREN.search(text[grp[0] : grp[1]]) and not re.search(r"\d+\s*/\s*\d+\)", text[grp[0] : grp[1]]):
+        if grp and _SKIP_PAREN.search(text[grp[0] : grp[1]]):
             pos = grp[1]
             continue
         m = _VALUE.match(text, pos)
@@ -575,7 +610,7 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
         before = text[max(start, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
         timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
-        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto)\s*$", before)) and not m.group("count5"):
+        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?)\s*$", before)) and not m.group("count5"):
             pos = m.end()
             continue
         if m.group("prob") is not None:
@@ -604,13 +639,14 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
             out.append(_Value(as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()))
         elif m.group("count5") is not None:
             if not UNIT_AFTER.match(after):
-                out.append(_Value(as_int(parse_number(m.group("count5"))), start=m.start(), end=m.end()))
+                out.append(_Value(as_int(parse_number(m.group("count5"))), float(m.group("pct5")) if m.group("pct5") else None,
+                                  start=m.start(), end=m.end()))
         pos = m.end()
     return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
 
 
 _SUBJECT = re.compile(
-    rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?(?:{NUM}\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
+    rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
     rf"(?P<n>{NUM})?\s*(?:of\s+(?:the|these|those)\s+(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\))?\s*$",
     I,
@@ -662,6 +698,10 @@ def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> 
             break
         pos = grp[0]
     subject_text = text[clause_start:pos]
+    pct_only = re.search(r"(?<![\w.])(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:of\s+[^,;:()%]{0,60}?)?\s*$", subject_text)
+    if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
+        start_abs = clause_start + pct_only.start()
+        return _Value(None, float(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
@@ -688,13 +728,22 @@ def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> 
 
 
 _OF_GROUP = re.compile(
-    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+\w+){{0,4}}?\s*,\s*$", I
+    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,5}}?\s*,\s*$", I
+)
+
+
+_FRONTED_GROUP = re.compile(
+    rf"^\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,6}}?\s*,", I
 )
 
 
 def _group_denominator(text: str, subject_start: int) -> int | None:
-    """'Of the 60 evaluable patients, 45 ...': the group a count is out of."""
+    """'Of the 60 evaluable patients, 45 ...': the group a count is out of, right before the subject
+    or fronted at the start of its sentence ('Among 267 patients with CP, 56% had MCyR, 46% had CCyR')."""
     m = _OF_GROUP.search(text[max(0, subject_start - 100) : subject_start])
+    if m is None:
+        sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
+        m = _FRONTED_GROUP.match(text[sent_start:subject_start])
     return as_int(parse_number(m.group("n"))) if m else None
 
 
@@ -712,8 +761,16 @@ def _progression_mentions(doc: _Doc) -> list[Mention]:
         if target is None:
             for anc in doc.vocab.terms[m.term].ancestors:
                 target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
+        end = m.end
+        # "progressed to accelerated or blast phase": progression, phase not singled out
+        phases = [p for p in doc.mentions if p.kind == "phase" and p.start >= m.end]
+        while phases and re.fullmatch(r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I):
+            if phases[0].term != m.term:
+                target = "Progression"
+            end = phases[0].end
+            phases = phases[1:]
         if target and target in doc.vocab.terms:
-            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), m.end))
+            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
     return out
 
 
@@ -772,6 +829,8 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
             subj = _Value(count=0, start=m.start, end=m.end)
             negated = True
         if subj is not None:
+            if re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I) and "LossOfResponse" in doc.vocab.terms:
+                m = Mention("LossOfResponse", "outcome", m.start, m.end)
             out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
             results.append(out)
             by_mention[m.start] = [len(results) - 1]
