@@ -146,12 +146,16 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
               help="Seconds a query may run before it is stopped (HTTP 503).")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
-              help="Most result rows a SELECT may return (more is HTTP 413... see the README).")
+              help="Most result rows (or triples) a query may return; more is refused with HTTP 413.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query worker processes (each holds the store open read-only).")
+@click.option("--max-queue", type=click.IntRange(1), default=64, show_default=True,
+              help="Queries that may wait for a worker; beyond that the server answers 503 at once.")
 @click.option("--allow-service", multiple=True, metavar="IRI",
               help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.")
 @click.option("--base", default=None, help="Public base URL of this server, for links (default: from the request).")
 @QUIET
-def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int,
+def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, max_queue: int,
           allow_service: tuple[str, ...], base: str | None, quiet: bool) -> None:
     """Serve the build as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
@@ -168,8 +172,9 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int,
 
     try:
         current_generation(build_dir)
-        run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows,
-                                allowed_services=tuple(allow_service), base=base), host, port, quiet)
+        run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
+                                queue_limit=max_queue, allowed_services=tuple(allow_service), base=base),
+                   host, port, quiet)
     except CmlkgError as exc:
         raise _fail(exc) from None
 
