@@ -19,6 +19,9 @@ from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import void_turtle
 
 
+BATCH_QUADS = 200_000
+
+
 @dataclass
 class BuildReport:
     generation: Path
@@ -56,8 +59,12 @@ def build(
         facts: dict[str, int] = {}
         per_abstract = []
         cml_treatment = 0
+        batch: list = []
         for x, abstract in zip(_extractions(abstracts, jobs), abstracts):
-            store.bulk_extend(extraction_quads(abstract, x, labels))
+            batch.extend(extraction_quads(abstract, x, labels))
+            if len(batch) >= BATCH_QUADS:  # bulk loading in large batches is much faster than per abstract
+                store.bulk_extend(batch)
+                batch = []
             counts = {
                 "cohorts": len(x.cohorts), "phases": len(x.phases), "treatments": len(x.treatments),
                 "outcomes": len(x.outcomes), "adverse_events": len(x.adverse_events),
@@ -70,6 +77,7 @@ def build(
                                  "cml_treatment": x.is_cml_treatment, **counts})
             if progress:
                 progress(1)
+        store.bulk_extend(batch)
         store.flush()
         quads = len(store)
         write_build_exports(store, tmp)

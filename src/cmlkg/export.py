@@ -39,21 +39,13 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
     if with_graphs:
         store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(out, format=rdf_format)
         return
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None))
+    # the named graphs share no triple (each abstract's facts have their own IRIs), so merging them is
+    # a plain concatenation: no deduplication pass is needed
+    triples = (q.triple for q in store.quads_for_pattern(None, None, None, None))
     if prefixes:
-        ox.serialize(_unique(triples), out, format=rdf_format, prefixes=prefixes)
+        ox.serialize(triples, out, format=rdf_format, prefixes=prefixes)
     else:
-        ox.serialize(_unique(triples), out, format=rdf_format)
-
-
-def _unique(triples):
-    seen = set()
-    for t in triples:
-        key = (t.subject, t.predicate, t.object)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield t
+        ox.serialize(triples, out, format=rdf_format)
 
 
 def _jsonld_with_rdflib(store: ox.Store, out: BinaryIO) -> None:

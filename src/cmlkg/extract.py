@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cmlkg import records as r
 from cmlkg.textutil import NUM, as_int, paren_spans, parse_number, sentence_spans
-from cmlkg.vocabulary import Vocabulary, is_abbreviation, load_vocabulary, surface_pattern
+from cmlkg.vocabulary import Vocabulary, is_abbreviation, load_vocabulary
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -67,35 +67,97 @@ class Mention:
 
 
 # ------------------------------------------------------------------ lexicon matching
-@functools.lru_cache(maxsize=4)
-def _matchers(vocab_id: int) -> tuple[re.Pattern, re.Pattern, list[tuple[str, str]]]:
-    vocab = _VOCABS[vocab_id]
-    entries = vocab.surfaces()
-    ins, sens = [], []
-    for i, (surface, _local) in enumerate(entries):
-        pat = f"(?P<t{i}>{surface_pattern(surface)})"
-        (sens if is_abbreviation(surface) else ins).append(pat)
-    wrap = r"(?<![\w\-/])(?:{})(?:s|es)?(?![\w])"
-    return (
-        re.compile(wrap.format("|".join(ins)), re.I),
-        re.compile(wrap.format("|".join(sens))),
-        entries,
-    )
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*\+?|[^\sA-Za-z0-9]")
+_SOFT = {"-", "\u2010", "\u2011", "\u2013"}
 
 
-_VOCABS: dict[int, Vocabulary] = {}
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """Word and punctuation tokens; hyphens between words are dropped, so 'chronic-phase' = 'chronic phase'."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok in _SOFT and out and m.start() == out[-1][2] and text[m.end() : m.end() + 1].isalnum():
+            continue
+        out.append((tok, m.start(), m.end()))
+    return out
+
+
+class _Lexicon:
+    """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lower case."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.exact: dict[tuple[str, ...], str] = {}
+        self.lower: dict[tuple[str, ...], str] = {}
+        for surface, local in vocab.surfaces():  # longest first: the first claim on a key wins
+            key = tuple(t for t, _s, _e in _tokens(surface))
+            if not key:
+                continue
+            if is_abbreviation(surface):
+                self.exact.setdefault(key, local)
+            else:
+                self.lower.setdefault(tuple(t.lower() for t in key), local)
+        self.longest = max(len(k) for k in [*self.exact, *self.lower])
+        # first words of every surface, to skip most positions with one set lookup
+        self.first_exact = {k[0] for k in self.exact}
+        self.first_lower = {k[0] for k in self.lower}
+
+    def lookup(self, words: list[str]) -> str | None:
+        key = tuple(words)
+        hit = self.exact.get(key) or self.lower.get(tuple(w.lower() for w in key))
+        if hit is None:
+            last = words[-1]
+            for suffix in ("s", "es"):
+                if last.endswith(suffix) and len(last) > len(suffix) + 1:
+                    stem = [*words[:-1], last[: -len(suffix)]]
+                    hit = self.exact.get(tuple(stem)) or self.lower.get(tuple(w.lower() for w in stem))
+                    if hit:
+                        break
+        return hit
+
+
+_LEXICONS: dict[int, tuple[Vocabulary, _Lexicon]] = {}
+
+
+def _lexicon(vocab: Vocabulary) -> _Lexicon:
+    cached = _LEXICONS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = _LEXICONS[id(vocab)] = (vocab, _Lexicon(vocab))
+    return cached[1]
 
 
 def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     """Every lexicon term in the text, longest match first, with abbreviations the text defines."""
-    _VOCABS[id(vocab)] = vocab
-    insensitive, sensitive, entries = _matchers(id(vocab))
+    lex = _lexicon(vocab)
+    toks = _tokens(text)
+    words = [t for t, _s, _e in toks]
     found: list[Mention] = []
-    for pattern in (insensitive, sensitive):
-        for m in pattern.finditer(text):
-            idx = int(m.lastgroup[1:])
-            local = entries[idx][1]
-            found.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
+    i, n = 0, len(toks)
+    while i < n:
+        start = toks[i][1]
+        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
+        if start > 0 and text[start - 1] in "-/\u2010\u2011" and start > 1 and text[start - 2].isalnum():
+            i += 1
+            continue
+        hit = None
+        w0 = words[i]
+        if w0 not in lex.first_exact and w0.lower() not in lex.first_lower:
+            i += 1
+            continue
+        for length in range(min(lex.longest, n - i), 0, -1):
+            local = lex.lookup(words[i : i + length])
+            if local is not None:
+                hit = (local, length)
+                break
+        if hit is None:
+            i += 1
+            continue
+        local, length = hit
+        end = toks[i + length - 1][2]
+        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            i += 1
+            continue
+        found.append(Mention(local, vocab.terms[local].kind, start, end))
+        i += length
     found = _resolve_overlaps(found)
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
     local_abbrevs: dict[str, str] = {}
@@ -105,11 +167,13 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
         abbr = m.group(1)
         if sum(c.isupper() for c in abbr) < 2 and not re.match(r"^[a-z][A-Z]{2,}", abbr):
             continue
-        before = text[: m.start()].rstrip()
-        head = ends.get(len(before))
+        k = m.start()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        head = ends.get(k)
         if head is not None:
             local_abbrevs[abbr] = head.term
-        elif re.search(r"[A-Za-z]{3,}\s*$", before):
+        elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
             blocked.add(abbr)
     found = _resolve_overlaps(found + _phase_ellipsis(text, vocab, found))
     if local_abbrevs or blocked:
