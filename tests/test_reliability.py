@@ -157,3 +157,20 @@ def test_environment_is_not_leaking_into_the_build(tmp_path):
     subprocess.run([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(tmp_path / "x"), "-q"], cwd=ROOT, env=env, check=True)
     run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "y", "-q")
     assert digest(tmp_path / "x") == digest(tmp_path / "y")
+
+
+def test_add_equals_a_full_rebuild_and_replaces_in_place(good_build, tmp_path):
+    seeds, build, before = good_build
+    new = next(DEV.glob("002_*.txt"))
+    run_cli("add", new, "--build-dir", build)
+    shutil.copy(new, seeds)
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "full")
+    assert digest(build) == digest(tmp_path / "full")
+    # adding the same abstract again replaces it: nothing changes
+    run_cli("add", new, "--build-dir", build)
+    assert digest(build) == digest(tmp_path / "full")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    proc = run_cli("add", bad, "--build-dir", build, check=False)
+    assert proc.returncode == 1 and "bad.txt" in proc.stderr
+    assert digest(build) == digest(tmp_path / "full")

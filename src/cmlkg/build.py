@@ -10,11 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.corpus import Abstract, read_corpus
+from cmlkg.corpus import Abstract, read_abstract, read_corpus
+from cmlkg.errors import InputError
+from cmlkg.namespaces import graph_iri
 from cmlkg.export import write_build_exports
 from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import extraction_quads
-from cmlkg.store import abandon_generation, commit_generation, new_generation, ontology_quads
+from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import void_turtle
 
@@ -56,41 +58,99 @@ def build(
     try:
         store = ox.Store(str(tmp / "store"))
         store.bulk_extend(ontology_quads(ontology_path()))
-        facts: dict[str, int] = {}
         per_abstract = []
-        cml_treatment = 0
         batch: list = []
         for x, abstract in zip(_extractions(abstracts, jobs), abstracts):
             batch.extend(extraction_quads(abstract, x, labels))
             if len(batch) >= BATCH_QUADS:  # bulk loading in large batches is much faster than per abstract
                 store.bulk_extend(batch)
                 batch = []
-            counts = {
-                "cohorts": len(x.cohorts), "phases": len(x.phases), "treatments": len(x.treatments),
-                "outcomes": len(x.outcomes), "adverse_events": len(x.adverse_events),
-                "patients": len(x.patients), "quality_notes": len(x.notes),
-            }
-            for k, v in counts.items():
-                facts[k] = facts.get(k, 0) + v
-            cml_treatment += x.is_cml_treatment
             per_abstract.append({"id": abstract.identifier, "design": x.design, "condition": x.condition,
-                                 "cml_treatment": x.is_cml_treatment, **counts})
+                                 "cml_treatment": x.is_cml_treatment, **_counts(x)})
             if progress:
                 progress(1)
         store.bulk_extend(batch)
         store.flush()
-        quads = len(store)
-        write_build_exports(store, tmp)
-        (tmp / "void.ttl").write_text(void_turtle(store, len(abstracts)), encoding="utf-8")
-        report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(abstracts),
-                  "cml_treatment_studies": cml_treatment, "quads": quads, "facts": facts, "per_abstract": per_abstract}
-        (tmp / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        report = _write_outputs(store, tmp, per_abstract)
         del store
     except BaseException:
         abandon_generation(tmp)
         raise
     final = commit_generation(build_dir, tmp)
-    return BuildReport(final, len(abstracts), cml_treatment, quads, facts)
+    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
+
+
+def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> BuildReport:
+    """Add (or replace) abstracts in the current build without rebuilding the others.
+
+    The current store is checkpointed into a new generation (hard links, so it is quick), the
+    abstracts' named graphs are replaced, the exports rewritten, and the generation swapped in.
+    The result equals a full rebuild of the same abstracts.
+    """
+    abstracts, problems = [], []
+    for path in paths:
+        try:
+            abstracts.append(read_abstract(Path(path), encoding))
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InputError("\n".join(problems))
+    ids = [a.identifier for a in abstracts]
+    if len(set(ids)) != len(ids):
+        raise InputError("two files give the same abstract identifier: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+    current = current_generation(build_dir)
+    vocab = load_vocabulary()
+    labels = {t.local: t.label for t in vocab.terms.values()} | _structural_labels()
+    old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
+    tmp = new_generation(build_dir)
+    try:
+        source = ox.Store.read_only(str(current / "store"))
+        source.backup(str(tmp / "store"))
+        del source
+        store = ox.Store(str(tmp / "store"))
+        rows = {r["id"]: r for r in old_report["per_abstract"]}
+        for abstract in abstracts:
+            graph = ox.NamedNode(graph_iri(abstract.identifier))
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+            x = extract(abstract.identifier, abstract.text, vocab)
+            store.bulk_extend(extraction_quads(abstract, x, labels))
+            rows[abstract.identifier] = {"id": abstract.identifier, "design": x.design, "condition": x.condition,
+                                         "cml_treatment": x.is_cml_treatment, **_counts(x)}
+        store.flush()
+        per_abstract = [rows[k] for k in sorted(rows)]
+        report = _write_outputs(store, tmp, per_abstract)
+        del store
+    except BaseException:
+        abandon_generation(tmp)
+        raise
+    final = commit_generation(build_dir, tmp)
+    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
+
+
+def _counts(x) -> dict[str, int]:
+    return {
+        "cohorts": len(x.cohorts), "phases": len(x.phases), "treatments": len(x.treatments),
+        "outcomes": len(x.outcomes), "adverse_events": len(x.adverse_events),
+        "patients": len(x.patients), "quality_notes": len(x.notes),
+    }
+
+
+def _write_outputs(store: ox.Store, folder: Path, per_abstract: list[dict]) -> dict:
+    """Exports, VoID and report.json of a finished store."""
+    facts: dict[str, int] = {}
+    for row in per_abstract:
+        for k, v in row.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                facts[k] = facts.get(k, 0) + v
+    quads = len(store)
+    write_build_exports(store, folder)
+    (folder / "void.ttl").write_text(void_turtle(store, len(per_abstract)), encoding="utf-8")
+    report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
+              "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": quads,
+              "facts": facts, "per_abstract": per_abstract}
+    (folder / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return report
 
 
 def _extractions(abstracts: list[Abstract], jobs: int):

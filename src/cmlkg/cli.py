@@ -73,6 +73,32 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@BUILD_DIR
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the abstract files.")
+@QUIET
+def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) -> None:
+    """Add abstracts to the current build (or replace them) without rebuilding the rest.
+
+    The result equals a full rebuild; like build, it is swapped in only when complete. Copy the
+    files into your seeds folder too, so the next full build keeps them.
+
+    Example:
+
+        cmlkg add new/2025_ash_1234.txt --build-dir build
+    """
+    from cmlkg.build import add as run_add
+
+    try:
+        report = run_add(list(files), build_dir, encoding=encoding)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+    if not quiet:
+        click.echo(f"added {len(files)} abstract(s); the build now holds {report.abstracts} abstracts, "
+                   f"{report.quads} quads", err=True)
+
+
+@main.command()
 @click.argument("query")
 @BUILD_DIR
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default=None,
