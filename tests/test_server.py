@@ -154,10 +154,12 @@ def test_sparqlwrapper_and_rdflib_sparqlstore(server):
     assert int(rows[0][0]) == 13
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium (installed by scripts/install.sh --test)")
 def test_query_page_in_headless_chromium(server):
+    """The YASGUI page: served locally, one tab per example query, runs a query and shows rows."""
     from playwright.sync_api import sync_playwright
 
+    assert shutil.which("chromium"), "Debian's chromium is needed (scripts/install.sh --test installs it)"
+    outside = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=shutil.which("chromium"),
@@ -165,10 +167,17 @@ def test_query_page_in_headless_chromium(server):
                   "--disable-sync", "--no-first-run"],
         )
         page = browser.new_page()
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.url) else None)
         page.goto(server.url + "/")
-        page.select_option("#examples", "cohorts")
-        page.click("#run")
-        page.wait_for_selector("#result-table .result-row", timeout=30000)
-        text = page.inner_text("#result-table")
+        page.wait_for_selector(".yasqe", timeout=30000)
+        tabs = [t.split("\n")[0] for t in page.locator("[role=tab]").all_inner_texts()]
+        page.get_by_role("tab", name="cohorts").click()
+        editor = page.locator(".CodeMirror:visible").inner_text()
+        page.locator(".yasqe_queryButton:visible").click()
+        page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
+        rows = page.locator(".yasr table tbody tr:visible").all_inner_texts()
         browser.close()
-    assert SEED_10 in text and "study population" in text
+    assert {"cohorts", "outcomes", "treatments", "phases", "adverse_events", "patients"} <= set(tabs)
+    assert "PREFIX cml:" in editor
+    assert any(SEED_10 in r and "study population" in r for r in rows), rows[:3]
+    assert outside == []  # no CDN, no prefix.cc, no LOV: everything comes from this server

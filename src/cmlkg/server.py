@@ -22,7 +22,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES, RESOURCE
@@ -409,7 +410,9 @@ def create_app(config: ServerConfig) -> Starlette:
         return Response(ttl, media_type="text/turtle")
 
     async def index(request: Request) -> Response:
-        page = (config.static_dir / "index.html").read_text(encoding="utf-8")
+        # YASGUI (installed from npm by scripts/install.sh) when present, else a plain query form
+        name = "yasgui.html" if (config.static_dir / "yasgui" / "yasgui.min.js").exists() else "index.html"
+        page = (config.static_dir / name).read_text(encoding="utf-8")
         examples = {p.stem: p.read_text(encoding="utf-8") for p in sorted(_queries_dir().glob("*.rq"))}
         page = page.replace("__EXAMPLES__", json.dumps(examples).replace("</", "<\\/"))
         page = page.replace("__PREFIXES__", json.dumps(PREFIXES)).replace("__VERSION__", __version__)
@@ -459,6 +462,8 @@ def create_app(config: ServerConfig) -> Starlette:
 
     routes = [
         Route("/", index),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Mount("/static", app=StaticFiles(directory=str(config.static_dir)), name="static"),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/.well-known/void", void),
         Route("/downloads/{name}", download),
