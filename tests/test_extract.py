@@ -226,3 +226,17 @@ def test_progression_to_either_advanced_phase_per_arm():
     assert got == {("Progression", 4, 2.0), ("Progression", 10, 5.0)}
     assert sorted(c.size for c in ext.cohorts) == [400]
     assert {p.term for p in ext.phases} == {"AcceleratedPhase", "BlastPhase"}
+
+
+def test_risk_scores():
+    ext = x("We treated 50 patients with nilotinib. At diagnosis 20 (40%) were classified as high risk according to "
+            "the Sokal score, and 15 patients (30%) had low risk by ELTS.")
+    got = {(k.score, k.group, k.count, k.percent) for k in ext.risks}
+    assert got == {("SokalScore", "highRisk", 20, 40), ("ELTSScore", "lowRisk", 15, 30)}
+
+
+def test_percent_matching_no_cohort_is_noted():
+    ext = x("We treated 21 patients with imatinib. At diagnosis 16 (79%) were classified as high risk by the EUTOS score.")
+    assert any("79% does not match 16" in n.text for n in ext.notes)
+    ok = x("We treated 20 patients with imatinib. At diagnosis 16 (80%) were classified as high risk by the EUTOS score.")
+    assert ok.notes == []

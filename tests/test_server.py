@@ -122,6 +122,8 @@ def test_iris_dereference_in_turtle_and_html(server):
     assert httpx.get(server.url + "/resource/nope/nothing", headers={"Accept": "text/turtle"}, timeout=30).status_code == 404
     onto = httpx.get(server.url + "/ontology", headers={"Accept": "text/turtle"}, timeout=30)
     assert "MajorMolecularResponse" in onto.text
+    graph = httpx.get(server.url + f"/graph/{SEED_10}", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert graph.status_code == 200 and len(rdflib.Graph().parse(data=graph.text, format="nt")) > 300
 
 
 def test_void_and_service_description_parse(server):

@@ -1075,9 +1075,56 @@ def _reasons(doc: _Doc) -> list[r.TreatmentReason]:
     return list(uniq.values())
 
 
-def _quality_notes(doc: _Doc, outcomes: list[r.Outcome]) -> list[r.QualityNote]:
+_RISK_GROUP = re.compile(r"\b(?P<g>low|intermediate|high)[- ]risk\b", I)
+
+
+def _risks(doc: _Doc) -> list[r.RiskMeasurement]:
+    """'16 (79%) were classified as high risk according to the EUTOS score', 'Sokal high risk in 12 (20%)'."""
+    text = doc.text
+    out = []
+    for sent in doc.sents:
+        s, e = sent
+        scores = [m for m in doc.mentions_in(s, e, "risk_score")]
+        if not scores:
+            continue
+        for g in _RISK_GROUP.finditer(text, s, e):
+            score = min(scores, key=lambda m: abs(m.start - g.start()))
+            before = text[max(s, g.start() - 70) : g.start()]
+            after = text[g.end() : min(e, g.end() + 40)]
+            count = pct = None
+            bm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:{PATIENT_NOUN}\s*)?(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s*"
+                           r"(?:were|was|had|with|being|are)?\s*(?:classified\s+as\s+|considered\s+|at\s+)?(?:a\s+)?"
+                           r"(?:(?:Sokal|Hasford|EUTOS|ELTS|Euro)\s+)?$", before, I)
+            am = re.match(rf"\s*(?:(?:Sokal|Hasford|EUTOS|ELTS)\s+)?(?:score\s+)?(?:in\s+|:\s*|\(\s*)(?P<n>{NUM})(?:\s*{PATIENT_NOUN})?\s*(?:[,(]\s*(?P<p>\d+(?:\.\d+)?)\s*%)?", after, I)
+            m = bm or am
+            if m:
+                count = as_int(parse_number(m.group("n")))
+                pct = float(m.group("p")) if m.group("p") else None
+            if count is None and pct is None:
+                pm = re.search(r"(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+\w+\s+)?(?:were|was|had)?\s*$", before, I)
+                pct = float(pm.group("p")) if pm else None
+            if count is None and pct is None:
+                continue
+            start = min(g.start(), score.start, max(s, g.start() - 70) + bm.start() if bm else g.start())
+            end = max(g.end(), score.end, g.end() + am.end() if (am and not bm) else g.end())
+            out.append(r.RiskMeasurement(score.term, g.group("g").lower() + "Risk", r.Span(start, end), count, pct))
+    return out
+
+
+def _quality_notes(doc: _Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
+                   risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
     text = doc.text
     notes = []
+    # "16 (79%)" with no stated denominator: it should match one of the cohorts the abstract names
+    sizes = sorted({n for c in (cohorts or []) for n in (c.size, c.evaluable) if n})
+    for item in [*(o for o in outcomes if o.denominator is None), *(risks or [])]:
+        if item.count is None or item.percent is None or not sizes or item.count == 0:
+            continue
+        if not any(item.count <= n and abs(100 * item.count / n - item.percent) <= 1.0 for n in sizes):
+            quote = text[item.span.start : item.span.end]
+            notes.append(r.QualityNote(
+                f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
+                f"({', '.join(map(str, sizes))}): {quote!r}", item.span))
     for m in re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         if lo > hi:
@@ -1148,6 +1195,7 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
     outcomes = _outcomes(doc, start_at)
     adverse = _adverse_events(doc)
+    risks = _risks(doc)
     condition = _condition(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
     is_cml_treatment = (
@@ -1170,5 +1218,6 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
         adverse_events=adverse,
         patients=patients,
         reasons=_reasons(doc),
-        notes=_quality_notes(doc, outcomes),
+        risks=risks,
+        notes=_quality_notes(doc, outcomes, cohorts, risks),
     )

@@ -190,6 +190,19 @@ def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
             w.add(node, cml("patientCount"), _int(reason.count))
         w.add(population, cml("treatmentReason"), node)
 
+    for k, risk in enumerate(x.risks, 1):
+        node = w.node("risk", k)
+        figures = ", ".join(f for f in (f"{risk.count} patients" if risk.count is not None else "",
+                                         f"{risk.percent:g}%" if risk.percent is not None else "") if f)
+        w.fact(node, "RiskScoreMeasurement", f"{label(risk.score)} {label(risk.group)}: {figures}", risk.span)
+        w.add(node, cml("riskScore"), w.typed(_n(node.value + "/score"), risk.score, label(risk.score)))
+        w.add(node, cml("riskGroup"), _c(risk.group))
+        if risk.count is not None:
+            w.add(node, cml("patientCount"), _int(risk.count))
+        if risk.percent is not None:
+            w.add(node, cml("percent"), _dec(risk.percent))
+        w.add(population, cml("reportsRisk"), node)
+
     outcome_nodes = [w.node("outcome", k) for k in range(1, len(x.outcomes) + 1)]
     for node, o in zip(outcome_nodes, x.outcomes):
         cls = "AggregateOutcomeMeasurement" if o.aggregate_of else "OutcomeMeasurement"

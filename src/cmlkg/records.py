@@ -87,6 +87,15 @@ class TreatmentReason:
 
 
 @dataclass
+class RiskMeasurement:
+    score: str  # ontology class local name of the score (SokalScore, ...)
+    group: str  # "lowRisk", "intermediateRisk" or "highRisk"
+    span: Span
+    count: int | None = None
+    percent: float | None = None
+
+
+@dataclass
 class QualityNote:
     text: str
     span: Span
@@ -108,4 +117,5 @@ class Extraction:
     adverse_events: list[AdverseEvent] = field(default_factory=list)
     patients: list[Patient] = field(default_factory=list)
     reasons: list[TreatmentReason] = field(default_factory=list)
+    risks: list[RiskMeasurement] = field(default_factory=list)
     notes: list[QualityNote] = field(default_factory=list)

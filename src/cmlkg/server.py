@@ -438,6 +438,8 @@ def create_app(config: ServerConfig) -> Starlette:
         iri = BASE + path.lstrip("/")
         if path.rstrip("/") == "/ontology":
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+        elif path.startswith("/graph/"):
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         else:
             query = (
                 f"CONSTRUCT {{ <{iri}> ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }} WHERE {{ <{iri}> ?p ?o . "
@@ -469,6 +471,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/downloads/{name}", download),
         Route("/ontology", resource),
         Route("/resource/{rest:path}", resource),
+        Route("/graph/{rest:path}", resource),
     ]
     app = Starlette(
         routes=routes,
