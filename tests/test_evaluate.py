@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import DATA, DEV, NEGATIVES, ROOT, copy_texts, run_cli
+from conftest import DATA, DEV, NEGATIVES, ROOT, run_cli
 
 SCORER = DATA / "scorer" / "score_extraction.py"
 

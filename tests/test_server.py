@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import threading
 import time
 
 import httpx
-import pytest
 import rdflib
 
 from conftest import SEED_10

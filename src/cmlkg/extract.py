@@ -7,7 +7,6 @@ rules here describe how clinical abstracts state numbers, not what a particular 
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -395,7 +394,7 @@ _AGE_STAT = re.compile(
     I,
 )
 _AGE_RANGE_FIRST = re.compile(
-    rf"\baged?\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?:years|yrs|y)?\s*[(,]\s*(?P<stat>median|mean)\s*,?\s*(?P<v>\d+(?:\.\d+)?)",
+    r"\baged?\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?:years|yrs|y)?\s*[(,]\s*(?P<stat>median|mean)\s*,?\s*(?P<v>\d+(?:\.\d+)?)",
     I,
 )
 _PATIENT = re.compile(
@@ -729,7 +728,6 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
                           None, clause_start + direct.start(), clause_start + direct.end())
     if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
         verb = re.search(r"\s*$", pre)
-        pre_verb = verb
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
     if re.match(r"\w+ed\b", text[m.start : m.end]) or text[m.start : m.end].lower() == "died":

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
-from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES, RESOURCE
+from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -550,4 +550,3 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
     server.run(sockets=[sock])
 
 
-RESOURCE_PREFIX = RESOURCE
