@@ -240,3 +240,18 @@ def test_percent_matching_no_cohort_is_noted():
     assert any("79% does not match 16" in n.text for n in ext.notes)
     ok = x("We treated 20 patients with imatinib. At diagnosis 16 (80%) were classified as high risk by the EUTOS score.")
     assert ok.notes == []
+
+
+def test_phase_as_subject_of_developed_is_progression_and_arm_counts():
+    ext = x("A total of 300 patients were randomly assigned to busulfan (n = 150) or hydroxyurea (n = 150). "
+            "Blast crisis developed in 80 patients treated with busulfan and 70 patients treated with hydroxyurea.")
+    assert sorted(c.size for c in ext.cohorts) == [150, 300]
+    assert {(o.term, o.count) for o in ext.outcomes} == {("ProgressionToBlastPhase", 80), ("ProgressionToBlastPhase", 70)}
+
+
+def test_alive_in_remission_deaths_by_cause_and_roman_grades():
+    ext = x("Twelve patients received a second allogeneic transplant. Five patients (42%) are alive in complete "
+            "cytogenetic remission. Four patients died of transplant-related causes. Acute GVHD grade II-III occurred in 6 patients.")
+    got = {(o.term, o.count, o.percent) for o in ext.outcomes}
+    assert {("CompleteCytogeneticResponse", 5, 42), ("TransplantRelatedMortality", 4, None)} <= got
+    assert {(a.term, a.grade) for a in ext.adverse_events} == {("AcuteGraftVersusHostDisease", 2), ("AcuteGraftVersusHostDisease", 3)}

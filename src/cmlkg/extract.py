@@ -33,7 +33,7 @@ ENROL_BEFORE = re.compile(
     I,
 )
 OUTCOME_VERB = (
-    r"(?:achieved|attained|obtained|reached|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    r"(?:(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
     r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
     r"transformed|responded|achieving|having|with|in)"
 )
@@ -330,7 +330,9 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
             hint = None
             em = re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I)
             # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
-            if em and not (re.search(r"\bin\s*$", before, I) and not re.search(r"\b(?:were|was|been|whose)\b", em.group(0), I)):
+            bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
+            in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
+            if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
                 hint = "enrolled"
             if ENROL_BEFORE.search(before):
                 hint = "enrolled"
@@ -641,7 +643,7 @@ _VALUE = re.compile(
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
     rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?",
+    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?",
     I,
 )
 _SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
@@ -818,6 +820,10 @@ def _progression_mentions(doc: _Doc) -> list[Mention]:
         pre = doc.text[max(0, m.start - 45) : m.start]
         pv = PROGRESSION_VERB.search(pre)
         if not pv:
+            # "Blast crisis developed in 126 patients"
+            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I):
+                target = "ProgressionToAcceleratedPhase" if m.term == "AcceleratedPhase" else "ProgressionToBlastPhase"
+                out.append(Mention(target, "outcome", m.start, m.end))
             continue
         target = {"AcceleratedPhase": "ProgressionToAcceleratedPhase", "BlastPhase": "ProgressionToBlastPhase"}.get(m.term)
         if target is None:
@@ -877,8 +883,8 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
             if group[-1].end < other.start < nxt and other.kind in ("adverse_event", "phase", "outcome"):
                 nxt = other.start
                 break
-        new_subject = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b)", I).search(text, group[-1].end, nxt)
-        if new_subject and not re.search(r"\b(?:in|of|by|for|among)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
+        new_subject = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I).search(text, group[-1].end, nxt)
+        if new_subject and not re.search(r"\b(?:in|of|by|for|among|and)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
             nxt = new_subject.start()
         if re.search(r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", text[cs : m.start], I) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
             i = j if len(group) > 1 else i + 1
@@ -890,6 +896,10 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
         ):
             subj = _Value(count=0, start=m.start, end=m.end)
             negated = True
+        if subj is not None and m.term == "Death" and "TransplantRelatedMortality" in doc.vocab.terms and re.match(
+            r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", text[m.end : m.end + 50], I
+        ):
+            m = Mention("TransplantRelatedMortality", "outcome", m.start, m.end)
         if subj is not None:
             if re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I) and "LossOfResponse" in doc.vocab.terms:
                 m = Mention("LossOfResponse", "outcome", m.start, m.end)
@@ -1020,7 +1030,7 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
         before = text[max(s, m.start - 40) : m.start]
         grades: list[int | None] = [None]
         g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
-        g_after = re.match(r"^\s*\(\s*grades?\s*(?P<a>[1-5])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]))?", text[m.end : m.end + 20], I)
+        g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
         g = g or g_after
         if not g:
             cs0, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
