@@ -255,3 +255,9 @@ def test_alive_in_remission_deaths_by_cause_and_roman_grades():
     got = {(o.term, o.count, o.percent) for o in ext.outcomes}
     assert {("CompleteCytogeneticResponse", 5, 42), ("TransplantRelatedMortality", 4, None)} <= got
     assert {(a.term, a.grade) for a in ext.adverse_events} == {("AcuteGraftVersusHostDisease", 2), ("AcuteGraftVersusHostDisease", 3)}
+
+
+def test_all_but_n_and_lasting_remissions():
+    got = outcomes("We reviewed 90 patients given bosutinib. All but four patients responded to treatment. "
+                   "To date, 40 cytogenetic remissions have lasted 3-8 years (12 > 5 years).")
+    assert {("NoResponse", 4, None, None), ("DurableRemission", 40, None, None), ("DurableRemission", 12, None, None)} <= got

@@ -943,6 +943,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
                 o.time_months = n * 12 if unit.startswith("year") else n
     # PCR and other test results stated as bare 'positive' / 'negative'
     results.extend(_test_results(doc, start_at))
+    results.extend(_response_phrases(doc, start_at))
     return _dedupe_outcomes(results)
 
 
@@ -953,6 +954,37 @@ def _qualified(doc: _Doc, m: Mention) -> Mention:
         if m.term == "CompleteCytogeneticResponse" or re.search(r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I):
             return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
     return m
+
+
+_ALL_BUT = re.compile(
+    rf"\ball\s+but\s+(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:\w+\s+){{0,2}}?"
+    r"(?:responded|achieved|attained|reached|reported\s+(?:a\s+)?(?:disappearance|resolution|response|remission|clearance)|"
+    r"had\s+(?:a\s+)?(?:response|remission|disappearance|resolution))",
+    I,
+)
+_LASTING = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:[\w'+\-]+\s+)?(?:remissions|responses)\s+(?:have\s+|had\s+)?"
+    r"(?:lasted|persisted|been\s+maintained|been\s+sustained)\b[^.;()]*(?:\(\s*(?P<m>\d+)\s*(?:>|≥|over|more\s+than)\s*\d+(?:\.\d+)?\s*(?:years?|months?)\s*\))?",
+    I,
+)
+
+
+def _response_phrases(doc: _Doc, start_at: int) -> list[r.Outcome]:
+    """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 > 4 years)'."""
+    text = doc.text
+    out = []
+    for m in _ALL_BUT.finditer(text, start_at):
+        n = as_int(parse_number(m.group("n")))
+        if n is not None and "NoResponse" in doc.vocab.terms:
+            out.append(r.Outcome("NoResponse", r.Span(m.start(), m.end()), n))
+    if "DurableRemission" in doc.vocab.terms:
+        for m in _LASTING.finditer(text, start_at):
+            n = as_int(parse_number(m.group("n")))
+            if n is not None:
+                out.append(r.Outcome("DurableRemission", r.Span(m.start(), m.end()), n))
+            if m.group("m"):
+                out.append(r.Outcome("DurableRemission", r.Span(m.start("m"), m.end()), int(m.group("m"))))
+    return out
 
 
 def _dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
