@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cmlkg.extract import extract
 from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
 
-EXPORTS = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
+EXPORTS = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.rdf", "void.ttl", "report.json")
 
 
 def digest(build: Path) -> dict[str, str]:

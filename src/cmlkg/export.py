@@ -24,7 +24,8 @@ FORMATS = {
     "jsonld": (getattr(ox.RdfFormat, "JSON_LD", None), "jsonld", True),
 }
 # files `cmlkg build` writes into the build
-BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.nq": "nquads", "cmlkg.trig": "trig", "cmlkg.rdf": "rdfxml"}
+# TriG holds what N-Quads holds; `cmlkg export --format trig` writes it on request
+BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.nq": "nquads", "cmlkg.rdf": "rdfxml"}
 
 
 def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:

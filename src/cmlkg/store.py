@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from cmlkg.errors import BuildNotFoundError
 from cmlkg.namespaces import ONTOLOGY_GRAPH
 
-STABLE_NAMES = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
+STABLE_NAMES = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.rdf", "void.ttl", "report.json")
 KEEP_GENERATIONS = 2
 
 
