@@ -261,3 +261,13 @@ def test_all_but_n_and_lasting_remissions():
     got = outcomes("We reviewed 90 patients given bosutinib. All but four patients responded to treatment. "
                    "To date, 40 cytogenetic remissions have lasted 3-8 years (12 > 5 years).")
     assert {("NoResponse", 4, None, None), ("DurableRemission", 40, None, None), ("DurableRemission", 12, None, None)} <= got
+
+
+def test_response_distributed_over_its_kinds():
+    ext = x("Forty patients received interferon alfa. Cytogenetic responses were obtained in 12 patients "
+            "(complete in 4, partial in 5 and minor in 3).")
+    parts = {(o.term, o.count) for o in ext.outcomes if not o.aggregate_of}
+    assert {("CompleteCytogeneticResponse", 4), ("PartialCytogeneticResponse", 5), ("MinorCytogeneticResponse", 3)} <= parts
+    assert [o.count for o in ext.outcomes if o.aggregate_of] == [12]
+    ext = x("We treated 30 patients with homoharringtonine. Eleven patients had a cytogenetic response: 3 complete and 8 partial.")
+    assert {("CompleteCytogeneticResponse", 3), ("PartialCytogeneticResponse", 8)} <= {(o.term, o.count) for o in ext.outcomes}

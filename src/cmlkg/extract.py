@@ -922,11 +922,18 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
                 results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
                 by_mention.setdefault(target.start, []).append(len(results) - 1)
         i = j if len(group) > 1 else i + 1
+    results.extend(_distributed_parts(doc, mentions, results))
     # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
     for k, o in enumerate(results):
         paren = next(((s, e) for s, e in doc.parens if s >= o.span.end and not text[o.span.end : s].strip()), None)
-        if paren is None or o.count is None:
+        if o.count is None:
             continue
+        if paren is None:
+            # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
+            s_end = doc.sentence_of(o.span.start)[1]
+            paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
+            if paren is None:
+                continue
         parts = [idx for idx, p in enumerate(results) if idx != k and paren[0] <= p.span.start < paren[1] and p.count is not None]
         if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
             o.aggregate_of = parts
@@ -984,6 +991,55 @@ def _response_phrases(doc: _Doc, start_at: int) -> list[r.Outcome]:
                 out.append(r.Outcome("DurableRemission", r.Span(m.start(), m.end()), n))
             if m.group("m"):
                 out.append(r.Outcome("DurableRemission", r.Span(m.start("m"), m.end()), int(m.group("m"))))
+    return out
+
+
+_PARTS = {
+    "CytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse",
+                            "major": "MajorCytogeneticResponse", "minor": "MinorCytogeneticResponse",
+                            "minimal": "MinimalCytogeneticResponse"},
+    "HematologicResponse": {"complete": "CompleteHematologicResponse", "major": "MajorHematologicResponse"},
+    "MolecularResponse": {"major": "MajorMolecularResponse", "complete": "CompleteMolecularResponse",
+                          "deep": "DeepMolecularResponse"},
+}
+_PART_AFTER = re.compile(
+    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*(?P<n>{NUM})"
+    rf"(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?",
+    I,
+)
+_PART_BEFORE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s+(?P<mod>complete|partial|major|minor|minimal|deep)\b"
+    r"(?!\s+(?:cytogenetic|molecular|hematologic|haematologic|hematological|response|remission))",
+    I,
+)
+
+
+def _distributed_parts(doc: _Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
+    """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete, 5 partial)'."""
+    text = doc.text
+    out = []
+    taken = [(o.span.start, o.span.end) for o in results]
+    for m in mentions:
+        table = _PARTS.get(m.term)
+        if not table:
+            continue
+        _s, e = doc.sentence_of(m.start)
+        window_end = min(e, m.end + 220)
+        nxt = next((o.start for o in mentions if m.end < o.start < window_end and o.term not in table.values()), window_end)
+        for pattern in (_PART_AFTER, _PART_BEFORE):
+            items = []
+            for pm in pattern.finditer(text, m.end, nxt):
+                local = table.get(pm.group("mod").lower())
+                n = as_int(parse_number(pm.group("n")))
+                if local is None or local not in doc.vocab.terms or n is None:
+                    continue
+                if any(a < pm.end() and pm.start() < b for a, b in taken):
+                    continue
+                items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pm.group("p")) if pm.group("p") else None))
+            if len(items) >= 2:
+                out.extend(items)
+                taken.extend((o.span.start, o.span.end) for o in items)
+                break
     return out
 
 
