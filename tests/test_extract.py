@@ -271,3 +271,12 @@ def test_response_distributed_over_its_kinds():
     assert [o.count for o in ext.outcomes if o.aggregate_of] == [12]
     ext = x("We treated 30 patients with homoharringtonine. Eleven patients had a cytogenetic response: 3 complete and 8 partial.")
     assert {("CompleteCytogeneticResponse", 3), ("PartialCytogeneticResponse", 8)} <= {(o.term, o.count) for o in ext.outcomes}
+
+
+def test_interferon_units_written_as_powers_of_ten_and_a_single_named_part():
+    ext = x("Forty patients received interferon alfa 3 x 10(6) U/m2 daily. Major cytogenetic responses occurred "
+            "in 14 patients (35%), complete in 6 (15%).")
+    ifn = next(t for t in ext.treatments if t.term == "InterferonAlfa")
+    assert [(d.value, d.unit) for d in ifn.doses] == [(3, "MU/m2/d")]
+    got = {(o.term, o.count, o.percent) for o in ext.outcomes}
+    assert got == {("MajorCytogeneticResponse", 14, 35), ("CompleteCytogeneticResponse", 6, 15)}

@@ -512,7 +512,7 @@ _PRIOR_AFTER = re.compile(
 
 _DOSE_RE = re.compile(
     rf"(?<![\w.])(?P<v>{NUM})(?:\s*(?:-|–|to)\s*(?P<v2>{NUM}))?\s*-?\s*"
-    r"(?P<unit>mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
+    r"(?P<unit>(?:x|×)\s*10\s*(?:\(6\)|\^?6|⁶)\s*(?:I?U|units)\s*(?:/\s*m2|/\s*m²)?(?:\s*body\s+surface\s+area)?\s*(?:/\s*d(?:ay)?|daily|per\s+day)?|mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
     r"mg/kg/d(?:ay)?|mg/kg\s*(?:daily|per\s+day)|mg/kg|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|daily|per\s+day|a\s+day)|"
@@ -526,6 +526,10 @@ _DOSE_RE = re.compile(
 
 def _dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
     u = re.sub(r"\s+", " ", raw.lower())
+    if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
+        per_m2 = bool(re.search(r"m2|m²|body surface", u))
+        daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I))
+        return value, ("MU/m2" if per_m2 else "MU") + ("/d" if daily else "")
     if "cgy" in u:
         return value / 100, "Gy"
     if u == "gy":
@@ -676,6 +680,9 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
         after = text[m.end() : m.end() + 12]
         timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
         if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?)\s*$", before)) and not m.group("count5"):
+            pos = m.end()
+            continue
+        if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):
             pos = m.end()
             continue
         if m.group("prob") is not None:
@@ -998,6 +1005,7 @@ _PARTS = {
     "CytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse",
                             "major": "MajorCytogeneticResponse", "minor": "MinorCytogeneticResponse",
                             "minimal": "MinimalCytogeneticResponse"},
+    "MajorCytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse"},
     "HematologicResponse": {"complete": "CompleteHematologicResponse", "major": "MajorHematologicResponse"},
     "MolecularResponse": {"major": "MajorMolecularResponse", "complete": "CompleteMolecularResponse",
                           "deep": "DeepMolecularResponse"},
@@ -1036,7 +1044,7 @@ def _distributed_parts(doc: _Doc, mentions: list[Mention], results: list[r.Outco
                 if any(a < pm.end() and pm.start() < b for a, b in taken):
                     continue
                 items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pm.group("p")) if pm.group("p") else None))
-            if len(items) >= 2:
+            if len(items) >= (1 if pattern is _PART_AFTER else 2):
                 out.extend(items)
                 taken.extend((o.span.start, o.span.end) for o in items)
                 break
