@@ -52,7 +52,7 @@ def build(
     """
     abstracts = read_corpus(seeds, encoding)  # every input problem is found before anything is written
     vocab = load_vocabulary()
-    labels = {t.local: t.label for t in vocab.terms.values()} | _structural_labels()
+    labels = _labels(vocab)
     build_dir.mkdir(parents=True, exist_ok=True)
     tmp = new_generation(build_dir)
     try:
@@ -65,19 +65,14 @@ def build(
             if len(batch) >= BATCH_QUADS:  # bulk loading in large batches is much faster than per abstract
                 store.bulk_extend(batch)
                 batch = []
-            per_abstract.append({"id": abstract.identifier, "design": x.design, "condition": x.condition,
-                                 "cml_treatment": x.is_cml_treatment, **_counts(x)})
+            per_abstract.append(_report_row(abstract, x))
             if progress:
                 progress(1)
         store.bulk_extend(batch)
-        store.flush()
-        report = _write_outputs(store, tmp, per_abstract)
-        del store
+        return _finish(store, build_dir, tmp, per_abstract)
     except BaseException:
         abandon_generation(tmp)
         raise
-    final = commit_generation(build_dir, tmp)
-    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
 
 
 def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> BuildReport:
@@ -100,7 +95,7 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
         raise InputError("two files give the same abstract identifier: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
     current = current_generation(build_dir)
     vocab = load_vocabulary()
-    labels = {t.local: t.label for t in vocab.terms.values()} | _structural_labels()
+    labels = _labels(vocab)
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     tmp = new_generation(build_dir)
     try:
@@ -115,17 +110,25 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
                 store.remove_graph(graph)
             x = extract(abstract.identifier, abstract.text, vocab)
             store.bulk_extend(extraction_quads(abstract, x, labels))
-            rows[abstract.identifier] = {"id": abstract.identifier, "design": x.design, "condition": x.condition,
-                                         "cml_treatment": x.is_cml_treatment, **_counts(x)}
-        store.flush()
-        per_abstract = [rows[k] for k in sorted(rows)]
-        report = _write_outputs(store, tmp, per_abstract)
-        del store
+            rows[abstract.identifier] = _report_row(abstract, x)
+        return _finish(store, build_dir, tmp, [rows[k] for k in sorted(rows)])
     except BaseException:
         abandon_generation(tmp)
         raise
+
+
+def _finish(store: ox.Store, build_dir: Path, tmp: Path, per_abstract: list[dict]) -> BuildReport:
+    """Write the outputs of a finished store and swap its generation in."""
+    store.flush()
+    report = _write_outputs(store, tmp, per_abstract)
+    del store
     final = commit_generation(build_dir, tmp)
     return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
+
+
+def _report_row(abstract: Abstract, x) -> dict:
+    return {"id": abstract.identifier, "design": x.design, "condition": x.condition,
+            "cml_treatment": x.is_cml_treatment, **_counts(x)}
 
 
 def _counts(x) -> dict[str, int]:
@@ -163,6 +166,11 @@ def _extractions(abstracts: list[Abstract], jobs: int):
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # map keeps the input order, so the output stays byte-identical
         yield from pool.map(_extract_one, abstracts, chunksize=16)
+
+
+def _labels(vocab) -> dict[str, str]:
+    """rdfs:label of every ontology term, by local name (facts are labelled with them)."""
+    return {t.local: t.label for t in vocab.terms.values()} | _structural_labels()
 
 
 def _structural_labels() -> dict[str, str]:
