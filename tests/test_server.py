@@ -129,6 +129,7 @@ def test_void_and_service_description_parse(server):
     vd = rdflib.Namespace("http://rdfs.org/ns/void#")
     assert (None, vd.sparqlEndpoint, rdflib.URIRef(server.url + "/sparql")) in void
     assert len(list(void.subjects(rdflib.RDF.type, vd.Linkset))) >= 5
+    assert httpx.get(server.url + "/dataset", timeout=30).text == httpx.get(server.url + "/.well-known/void", timeout=30).text
     sd = rdflib.Graph().parse(data=httpx.get(server.url + "/sparql", timeout=30).text, format="turtle")
     assert (None, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in sd
 

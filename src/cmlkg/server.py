@@ -468,6 +468,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Mount("/static", app=StaticFiles(directory=str(config.static_dir)), name="static"),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/.well-known/void", void),
+        Route("/dataset", void),
+        Route("/dataset/{rest:path}", void),
         Route("/downloads/{name}", download),
         Route("/ontology", resource),
         Route("/resource/{rest:path}", resource),
