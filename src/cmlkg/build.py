@@ -22,6 +22,7 @@ from cmlkg.void import void_turtle
 
 
 BATCH_QUADS = 200_000
+PARALLEL_EXPORT_QUADS = 200_000  # above this, each export format is written by its own process
 
 
 @dataclass
@@ -69,7 +70,9 @@ def build(
             if progress:
                 progress(1)
         store.bulk_extend(batch)
-        return _finish(store, build_dir, tmp, per_abstract)
+        store.flush()
+        del store  # closed: the exports below open it read-only, possibly from several processes
+        return _finish(build_dir, tmp, per_abstract)
     except BaseException:
         abandon_generation(tmp)
         raise
@@ -111,17 +114,17 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
             x = extract(abstract.identifier, abstract.text, vocab)
             store.bulk_extend(extraction_quads(abstract, x, labels))
             rows[abstract.identifier] = _report_row(abstract, x)
-        return _finish(store, build_dir, tmp, [rows[k] for k in sorted(rows)])
+        store.flush()
+        del store
+        return _finish(build_dir, tmp, [rows[k] for k in sorted(rows)])
     except BaseException:
         abandon_generation(tmp)
         raise
 
 
-def _finish(store: ox.Store, build_dir: Path, tmp: Path, per_abstract: list[dict]) -> BuildReport:
-    """Write the outputs of a finished store and swap its generation in."""
-    store.flush()
-    report = _write_outputs(store, tmp, per_abstract)
-    del store
+def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict]) -> BuildReport:
+    """Write the outputs of a finished (closed) store and swap its generation in."""
+    report = _write_outputs(tmp, per_abstract)
     final = commit_generation(build_dir, tmp)
     return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
 
@@ -139,15 +142,16 @@ def _counts(x) -> dict[str, int]:
     }
 
 
-def _write_outputs(store: ox.Store, folder: Path, per_abstract: list[dict]) -> dict:
-    """Exports, VoID and report.json of a finished store."""
+def _write_outputs(folder: Path, per_abstract: list[dict]) -> dict:
+    """Exports, VoID and report.json of the finished store in ``folder/store``."""
+    store = ox.Store.read_only(str(folder / "store"))
     facts: dict[str, int] = {}
     for row in per_abstract:
         for k, v in row.items():
             if isinstance(v, int) and not isinstance(v, bool):
                 facts[k] = facts.get(k, 0) + v
     quads = len(store)
-    write_build_exports(store, folder)
+    write_build_exports(store, folder, parallel=quads > PARALLEL_EXPORT_QUADS)
     (folder / "void.ttl").write_text(void_turtle(store, len(per_abstract)), encoding="utf-8")
     report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
               "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": quads,
