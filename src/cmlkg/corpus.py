@@ -10,6 +10,7 @@ from pathlib import Path
 from cmlkg.errors import InputError
 
 MAX_BYTES = 200_000  # the longest real abstracts are ~5 kB; a book chapter is not an abstract
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MARKUP = re.compile(r"<\s*(html|body|head|div|p|xml|article|abstract|!DOCTYPE|\?xml)\b", re.I)
 
 
@@ -53,9 +54,9 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
         raise InputError(
             f"{path}: line {line}: the file holds markup ({match.group(0)!r}); give the abstract as plain text"
         )
-    controls = [i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\n\r\t"]
-    if controls:
-        raise InputError(f"{path}: control character at character offset {controls[0]}; is this a text file?")
+    control = _CONTROL.search(text)
+    if control:
+        raise InputError(f"{path}: control character at character offset {control.start()}; is this a text file?")
     return text
 
 

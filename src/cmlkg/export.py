@@ -6,7 +6,6 @@ identical inputs give byte-identical files.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +20,7 @@ FORMATS = {
     "nquads": (ox.RdfFormat.N_QUADS, "nq", True),
     "trig": (ox.RdfFormat.TRIG, "trig", True),
     "rdfxml": (ox.RdfFormat.RDF_XML, "rdf", False),
-    "jsonld": (getattr(ox.RdfFormat, "JSON_LD", None), "jsonld", True),
+    "jsonld": (ox.RdfFormat.JSON_LD, "jsonld", True),
 }
 # files `cmlkg build` writes into the build
 # TriG holds what N-Quads holds; `cmlkg export --format trig` writes it on request
@@ -33,9 +32,6 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
     if fmt not in FORMATS:
         raise CmlkgError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     rdf_format, _ext, with_graphs = FORMATS[fmt]
-    if fmt == "jsonld" and rdf_format is None:
-        _jsonld_with_rdflib(store, out)
-        return
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml", "jsonld") else None
     if with_graphs:
         store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(out, format=rdf_format)
@@ -47,16 +43,6 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         ox.serialize(triples, out, format=rdf_format, prefixes=prefixes)
     else:
         ox.serialize(triples, out, format=rdf_format)
-
-
-def _jsonld_with_rdflib(store: ox.Store, out: BinaryIO) -> None:
-    import rdflib
-
-    buf = io.BytesIO()
-    store.dump(buf, format=ox.RdfFormat.N_QUADS)
-    ds = rdflib.Dataset()
-    ds.parse(data=buf.getvalue().decode(), format="nquads")
-    out.write(ds.serialize(format="json-ld", auto_compact=False).encode())
 
 
 def write_build_exports(store: ox.Store, folder: Path, parallel: bool = False) -> None:

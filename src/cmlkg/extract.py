@@ -230,9 +230,6 @@ def _in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     return None
 
 
-def _num_at(text: str, start: int) -> re.Match | None:
-    return re.compile(NUM, re.I).match(text, start)
-
 
 def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
     """The clause around pos: cut at ';' and at ':' inside the sentence."""
@@ -686,10 +683,7 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
             pos = m.end()
             continue
         if m.group("prob") is not None:
-            if not probability or UNIT_AFTER.match(after) or re.match(r"^\s*(?:and|to)\s+\d", after) and False:
-                pos = m.end()
-                continue
-            if UNIT_AFTER.match(after):
+            if not probability or UNIT_AFTER.match(after):
                 pos = m.end()
                 continue
             v = float(m.group("prob"))
@@ -1104,8 +1098,6 @@ def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
                     continue
                 same_clause = _clause_bounds(text, sent, m.start())
                 den = group_n if (own and s + own[-1].start() >= same_clause[0]) or not own else None
-                if own and den is None:
-                    den = None
                 if den is not None and count > den:
                     den = None
             out.append(r.Outcome(term, r.Span(m.start(), m.end()), count, None, den))

@@ -455,9 +455,8 @@ def create_app(config: ServerConfig) -> Starlette:
             _kind, payload = await pool.run(query, fmt, [], [])
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        if not payload.strip() or payload.strip().startswith(b"@prefix") and b"<" + iri.encode() not in payload:
-            if not payload.strip():
-                return error(404, f"{iri} is not in this graph")
+        if not payload.strip():
+            return error(404, f"{iri} is not in this graph")
         if wants_html:
             return HTMLResponse(await _resource_html(pool, iri))
         return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt])

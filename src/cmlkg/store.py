@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,6 +111,3 @@ def _alive(pid: int) -> bool:
         return True
     return True
 
-
-def load_quads(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
-    store.bulk_extend(quads)

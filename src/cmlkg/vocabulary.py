@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cmlkg.namespaces import CML, RDFS, SKOS
@@ -58,7 +57,6 @@ class Term:
 @dataclass
 class Vocabulary:
     terms: dict[str, Term]
-    by_surface: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def term(self, local: str) -> Term:
         return self.terms[local]
@@ -146,18 +144,3 @@ def is_abbreviation(surface: str) -> bool:
     """Short forms with two or more capitals (CCyR, IM, MR4.5) match case-sensitively."""
     return len(surface) <= 7 and sum(c.isupper() for c in surface) >= 2 and " " not in surface
 
-
-def surface_pattern(surface: str) -> str:
-    """A regex for a surface form: flexible whitespace and hyphens, optional plural."""
-    parts = re.split(r"(\s+|-)", surface)
-    out = []
-    for p in parts:
-        if not p:
-            continue
-        if p.isspace():
-            out.append(r"\s+")
-        elif p == "-":
-            out.append(r"[-\u2010\u2011\u2013\s]?")
-        else:
-            out.append(re.escape(p))
-    return "".join(out)

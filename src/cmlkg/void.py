@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.namespaces import BASE, CML, DATASET, RESOURCE
+from cmlkg.namespaces import BASE, CML, DATASET, RESOURCE, SKOS
 
 _LINKSETS = {
     "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
@@ -55,8 +55,7 @@ def void_turtle(store: ox.Store, abstracts: int, endpoint: str = "http://127.0.0
         lines.append("    void:exampleResource " + ", ".join(f"<{e}>" for e in examples) + " ;")
     lines[-1] = lines[-1].rstrip(" ;") + " ."
     for name, prefix in _LINKSETS.items():
-        n = _count(store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s skos:exactMatch ?o FILTER STRSTARTS(STR(?o), "{prefix}") }}'
-                   .replace("skos:", "<http://www.w3.org/2004/02/skos/core#>").replace("<http://www.w3.org/2004/02/skos/core#>exactMatch", "<http://www.w3.org/2004/02/skos/core#exactMatch>"))
+        n = _count(store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{SKOS}exactMatch> ?o FILTER STRSTARTS(STR(?o), "{prefix}") }}')
         lines += [
             "",
             f"<{DATASET}/linkset/{name}> a void:Linkset ;",
