@@ -53,7 +53,7 @@ def build(
     """
     abstracts = read_corpus(seeds, encoding)  # every input problem is found before anything is written
     vocab = load_vocabulary()
-    labels = _labels(vocab)
+    labels = vocab.labels
     build_dir.mkdir(parents=True, exist_ok=True)
     tmp = new_generation(build_dir)
     try:
@@ -98,7 +98,7 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
         raise InputError("two files give the same abstract identifier: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
     current = current_generation(build_dir)
     vocab = load_vocabulary()
-    labels = _labels(vocab)
+    labels = vocab.labels
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     tmp = new_generation(build_dir)
     try:
@@ -170,21 +170,3 @@ def _extractions(abstracts: list[Abstract], jobs: int):
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # map keeps the input order, so the output stays byte-identical
         yield from pool.map(_extract_one, abstracts, chunksize=16)
-
-
-def _labels(vocab) -> dict[str, str]:
-    """rdfs:label of every ontology term, by local name (facts are labelled with them)."""
-    return {t.local: t.label for t in vocab.terms.values()} | _structural_labels()
-
-
-def _structural_labels() -> dict[str, str]:
-    import rdflib
-
-    g = rdflib.Graph().parse(str(ontology_path()), format="turtle")
-    out = {}
-    from cmlkg.namespaces import CML
-
-    for s, o in g.subject_objects(rdflib.RDFS.label):
-        if str(s).startswith(CML):
-            out[str(s)[len(CML):]] = str(o)
-    return out

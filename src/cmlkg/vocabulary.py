@@ -57,6 +57,7 @@ class Term:
 @dataclass
 class Vocabulary:
     terms: dict[str, Term]
+    labels: dict[str, str]  # rdfs:label of every cml: entity, text-mined or not, by local name
 
     def term(self, local: str) -> Term:
         return self.terms[local]
@@ -137,7 +138,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             has_children=local in with_children,
             preferred_mapping=preferred.get(local),
         )
-    return Vocabulary(terms)
+    return Vocabulary(terms, labels)
 
 
 def is_abbreviation(surface: str) -> bool:
