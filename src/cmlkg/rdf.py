@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from cmlkg import records as r
 from cmlkg.corpus import Abstract
 from cmlkg.extract import EXTRACTOR_VERSION
-from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, XSD, abstract_iri, cml, fact_iri, graph_iri
+from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, RESOURCE, XSD, abstract_iri, cml, fact_iri, graph_iri
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -25,6 +25,9 @@ _NODES: dict[str, NamedNode] = {}
 
 
 def _n(iri: str) -> NamedNode:
+    """A NamedNode; vocabulary IRIs are cached, the IRIs of facts (one use each) are not."""
+    if iri.startswith(RESOURCE):
+        return NamedNode(iri)
     node = _NODES.get(iri)
     if node is None:
         node = _NODES[iri] = NamedNode(iri)
