@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,17 +15,16 @@ import pyoxigraph as ox
 from cmlkg import __version__
 from cmlkg.corpus import Abstract, read_abstract, read_corpus
 from cmlkg.errors import InputError
-from cmlkg.namespaces import graph_iri
-from cmlkg.export import write_build_exports
+from cmlkg.export import ExportWriter, Fragments, make_fragments, read_index
+from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import extraction_quads
 from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
-from cmlkg.void import void_turtle
+from cmlkg.void import DatasetStats, void_turtle
 
 
-BATCH_QUADS = 200_000
-PARALLEL_EXPORT_QUADS = 200_000  # above this, each export format is written by its own process
+BATCH_BYTES = 32 << 20  # N-Quads handed to Oxigraph's bulk loader at a time
 
 
 @dataclass
@@ -34,9 +36,20 @@ class BuildReport:
     facts: dict[str, int]
 
 
-def _extract_one(abstract: Abstract):
+@dataclass
+class Built:
+    """One abstract, extracted and serialised: its report row and its graph in every build format."""
+
+    row: dict
+    fragments: Fragments
+
+
+def build_one(abstract: Abstract) -> Built:
+    """Extract one abstract and serialise its graph (runs in the worker processes of ``--jobs``)."""
     vocab = load_vocabulary()
-    return extract(abstract.identifier, abstract.text, vocab)
+    x = extract(abstract.identifier, abstract.text, vocab)
+    quads = extraction_quads(abstract, x, vocab.labels)
+    return Built(_report_row(abstract, x), make_fragments(abstract.identifier, quads))
 
 
 def build(
@@ -52,27 +65,29 @@ def build(
     Nothing in ``build_dir`` changes unless the whole build succeeds.
     """
     abstracts = read_corpus(seeds, encoding)  # every input problem is found before anything is written
-    vocab = load_vocabulary()
-    labels = vocab.labels
+    abstracts.sort(key=lambda a: a.identifier)
     build_dir.mkdir(parents=True, exist_ok=True)
     tmp = new_generation(build_dir)
     try:
         store = ox.Store(str(tmp / "store"))
-        store.bulk_extend(ontology_quads(ontology_path()))
-        per_abstract = []
-        batch: list = []
-        for x, abstract in zip(_extractions(abstracts, jobs), abstracts):
-            batch.extend(extraction_quads(abstract, x, labels))
-            if len(batch) >= BATCH_QUADS:  # bulk loading in large batches is much faster than per abstract
-                store.bulk_extend(batch)
-                batch = []
-            per_abstract.append(_report_row(abstract, x))
-            if progress:
-                progress(1)
-        store.bulk_extend(batch)
+        ontology = _ontology_fragments()
+        store.bulk_load(input=ontology.data["cmlkg.nq"], format=ox.RdfFormat.N_QUADS)
+        writer = ExportWriter(tmp, ontology)
+        loader = _Loader(store)
+        rows = []
+        try:
+            for built in _built(abstracts, jobs):
+                writer.append(built.fragments)
+                loader.add(built.fragments.data["cmlkg.nq"])
+                rows.append(built.row)
+                if progress:
+                    progress(1)
+        finally:
+            loader.close()
+        entries = writer.close()
         store.flush()
-        del store  # closed: the exports below open it read-only, possibly from several processes
-        return _finish(build_dir, tmp, per_abstract)
+        del store
+        return _finish(build_dir, tmp, rows, writer.ontology, entries)
     except BaseException:
         abandon_generation(tmp)
         raise
@@ -82,8 +97,9 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
     """Add (or replace) abstracts in the current build without rebuilding the others.
 
     The current store is checkpointed into a new generation (hard links, so it is quick), the
-    abstracts' named graphs are replaced, the exports rewritten, and the generation swapped in.
-    The result equals a full rebuild of the same abstracts.
+    abstracts' named graphs are replaced, the export files spliced (the other abstracts' fragments
+    are copied by the kernel, not serialised again), and the generation swapped in. The result is
+    byte-identical to a full rebuild of the same abstracts.
     """
     abstracts, problems = [], []
     for path in paths:
@@ -97,34 +113,106 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
     if len(set(ids)) != len(ids):
         raise InputError("two files give the same abstract identifier: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
     current = current_generation(build_dir)
-    vocab = load_vocabulary()
-    labels = vocab.labels
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
+    old_index = read_index(current)
+    new = {a.identifier: build_one(a) for a in abstracts}
     tmp = new_generation(build_dir)
     try:
         source = ox.Store.read_only(str(current / "store"))
         source.backup(str(tmp / "store"))
         del source
         store = ox.Store(str(tmp / "store"))
-        rows = {r["id"]: r for r in old_report["per_abstract"]}
-        for abstract in abstracts:
-            graph = ox.NamedNode(graph_iri(abstract.identifier))
+        for ident in sorted(new):
+            graph = ox.NamedNode(graph_iri(ident))
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
-            x = extract(abstract.identifier, abstract.text, vocab)
-            store.bulk_extend(extraction_quads(abstract, x, labels))
-            rows[abstract.identifier] = _report_row(abstract, x)
+        store.bulk_load(input=b"".join(new[i].fragments.data["cmlkg.nq"] for i in sorted(new)), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
-        return _finish(build_dir, tmp, [rows[k] for k in sorted(rows)])
+        rows = {r["id"]: r for r in old_report["per_abstract"]}
+        rows.update({i: b.row for i, b in new.items()})
+        old_entries = {e["id"]: e for e in old_index["abstracts"]}
+        writer = ExportWriter(tmp, _ontology_fragments())
+        for ident in sorted(set(old_entries) | set(new)):
+            if ident in new:
+                writer.append(new[ident].fragments)
+            else:
+                writer.copy_from(current, old_entries[ident])
+        entries = writer.close()
+        return _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries)
     except BaseException:
         abandon_generation(tmp)
         raise
 
 
-def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict]) -> BuildReport:
-    """Write the outputs of a finished (closed) store and swap its generation in."""
-    report = _write_outputs(tmp, per_abstract)
+class _Loader:
+    """Feeds N-Quads to Oxigraph's bulk loader in large batches, in a background thread.
+
+    Bulk loading in large batches is much faster than per abstract, and pyoxigraph releases the GIL
+    while it loads, so extraction goes on meanwhile. At most two batches wait, which bounds memory.
+    """
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.batch: list[bytes] = []
+        self.size = 0
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="cmlkg-loader", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+                except BaseException as exc:  # handed to the building thread in close()
+                    self.error = exc
+
+    def add(self, nquads: bytes) -> None:
+        self.batch.append(nquads)
+        self.size += len(nquads)
+        if self.size >= BATCH_BYTES:
+            self._send()
+
+    def _send(self) -> None:
+        if self.batch:
+            self.queue.put(b"".join(self.batch))
+        self.batch, self.size = [], 0
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        """Load what is left and wait for the loader; raises what it raised."""
+        try:
+            self._send()
+        finally:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+@functools.lru_cache(maxsize=2)
+def _ontology_fragments() -> Fragments:
+    dataset = ontology_quads(ontology_path())
+    return make_fragments("", sorted(dataset, key=str))  # a Dataset's iteration order is not stable
+
+
+def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict]) -> BuildReport:
+    """Write VoID and the report of a finished (closed) store and swap its generation in."""
+    facts: dict[str, int] = {}
+    for row in per_abstract:
+        for k, v in row.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                facts[k] = facts.get(k, 0) + v
+    stats = DatasetStats.of([ontology, *entries],
+                            [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]])
+    (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract)), encoding="utf-8")
+    report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
+              "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": stats.triples,
+              "facts": facts, "per_abstract": per_abstract}
+    (tmp / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     final = commit_generation(build_dir, tmp)
     return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
 
@@ -142,31 +230,13 @@ def _counts(x) -> dict[str, int]:
     }
 
 
-def _write_outputs(folder: Path, per_abstract: list[dict]) -> dict:
-    """Exports, VoID and report.json of the finished store in ``folder/store``."""
-    store = ox.Store.read_only(str(folder / "store"))
-    facts: dict[str, int] = {}
-    for row in per_abstract:
-        for k, v in row.items():
-            if isinstance(v, int) and not isinstance(v, bool):
-                facts[k] = facts.get(k, 0) + v
-    quads = len(store)
-    write_build_exports(store, folder, parallel=quads > PARALLEL_EXPORT_QUADS)
-    (folder / "void.ttl").write_text(void_turtle(store, len(per_abstract)), encoding="utf-8")
-    report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
-              "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": quads,
-              "facts": facts, "per_abstract": per_abstract}
-    (folder / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return report
-
-
-def _extractions(abstracts: list[Abstract], jobs: int):
+def _built(abstracts: list[Abstract], jobs: int):
+    """Extracted and serialised abstracts, in input order (so the output stays byte-identical)."""
     if jobs <= 1 or len(abstracts) < 2 * jobs:
         for a in abstracts:
-            yield _extract_one(a)
+            yield build_one(a)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        # map keeps the input order, so the output stays byte-identical
-        yield from pool.map(_extract_one, abstracts, chunksize=16)
+        yield from pool.map(build_one, abstracts, chunksize=16)

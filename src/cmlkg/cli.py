@@ -145,18 +145,16 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 
         cmlkg export --format rdfxml -o cmlkg.rdf
     """
-    from cmlkg.export import write_export
-    from cmlkg.store import open_store
+    from cmlkg.export import export_build
 
     try:
-        store = open_store(build_dir)
         if output is None:
-            write_export(store, fmt, sys.stdout.buffer)
+            export_build(build_dir, fmt, sys.stdout.buffer)
             sys.stdout.flush()
         else:
             tmp = output.with_name(output.name + ".part")
             with tmp.open("wb") as fh:
-                write_export(store, fmt, fh)
+                export_build(build_dir, fmt, fh)
             tmp.replace(output)
     except CmlkgError as exc:
         raise _fail(exc) from None

@@ -1,18 +1,25 @@
 """Exports of the graph: N-Quads and TriG with the named graphs, Turtle / RDF/XML / JSON-LD merged.
 
-The store returns quads in a stable order and the ontology's blank nodes carry canonical labels, so
-identical inputs give byte-identical files.
+A build writes ``cmlkg.ttl``, ``cmlkg.nq`` and ``cmlkg.rdf`` as a concatenation of fragments: the
+ontology first, then each abstract's graph in identifier order. The fragments are serialised where
+the abstract is extracted (in the worker processes of ``--jobs``), and because no two abstracts share
+a subject, concatenating them is the same as serialising the whole graph. An index of the fragments'
+byte ranges lets ``cmlkg add`` splice one abstract in or out without serialising the others again.
+Identical inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from cmlkg.errors import CmlkgError
-from cmlkg.namespaces import PREFIXES
+from cmlkg.namespaces import PREFIXES, RDF
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, "ttl", False),
@@ -22,17 +29,162 @@ FORMATS = {
     "rdfxml": (ox.RdfFormat.RDF_XML, "rdf", False),
     "jsonld": (ox.RdfFormat.JSON_LD, "jsonld", True),
 }
-# files `cmlkg build` writes into the build
-# TriG holds what N-Quads holds; `cmlkg export --format trig` writes it on request
+# files `cmlkg build` writes into the build (TriG holds what N-Quads holds: `cmlkg export --format trig`)
 BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.nq": "nquads", "cmlkg.rdf": "rdfxml"}
+INDEX_NAME = "fragments.json"
+
+
+def _prefixes(fmt: str) -> dict | None:
+    return PREFIXES if fmt in ("turtle", "trig", "rdfxml", "jsonld") else None
+
+
+def _serialize(items, fmt: str) -> bytes:
+    prefixes = _prefixes(fmt)
+    rdf_format = FORMATS[fmt][0]
+    return ox.serialize(items, format=rdf_format, prefixes=prefixes) if prefixes else ox.serialize(items, format=rdf_format)
+
+
+def _header(fmt: str) -> bytes:
+    """What a document of a build format starts with before its first triple (the prefixes)."""
+    probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode("urn:x:g"))
+    data = _serialize([probe] if FORMATS[fmt][2] else [probe.triple], fmt)
+    return data[: data.rfind(b"\n", 0, data.index(b"urn:x:s")) + 1]
+
+
+_FOOTER = {"turtle": b"", "nquads": b"", "rdfxml": b"</rdf:RDF>"}
+_HEADER = {fmt: _header(fmt) for fmt in BUILD_EXPORTS.values()}
+
+
+def fragment(quads: list[ox.Quad], fmt: str) -> bytes:
+    """The quads of one abstract in one build format, without the document's header and footer.
+
+    ``quads`` are grouped by subject (in order of first appearance) so that each subject is written once.
+    """
+    data = _serialize(quads if FORMATS[fmt][2] else [q.triple for q in quads], fmt)
+    head, foot = _HEADER[fmt], _FOOTER[fmt]
+    if not (data.startswith(head) and data.endswith(foot)):
+        raise CmlkgError(f"unexpected {fmt} serialisation: the fragment does not start with the document header")
+    return data[len(head) : len(data) - len(foot)]
+
+
+@dataclass
+class Fragments:
+    """One abstract's serialised graph in every build format, and the counts VoID needs."""
+
+    identifier: str
+    data: dict[str, bytes]  # build file name -> bytes
+    quads: int
+    subjects: int
+    classes: list[str] = field(default_factory=list)
+    properties: list[str] = field(default_factory=list)
+
+
+def make_fragments(identifier: str, quads: list[ox.Quad]) -> Fragments:
+    first: dict = {}
+    for i, q in enumerate(quads):
+        first.setdefault(q.subject, i)
+    quads = sorted(quads, key=lambda q: first[q.subject])  # stable: a subject's quads keep their order
+    type_ = RDF + "type"
+    classes = sorted({q.object.value for q in quads if q.predicate.value == type_})
+    return Fragments(
+        identifier=identifier,
+        data={name: fragment(quads, fmt) for name, fmt in BUILD_EXPORTS.items()},
+        quads=len(quads),
+        subjects=len({q.subject for q in quads}),
+        classes=classes,
+        properties=sorted({q.predicate.value for q in quads}),
+    )
+
+
+class ExportWriter:
+    """Writes the build files of a new generation: header, ontology, fragments in order, footer.
+
+    ``close`` writes the index (``fragments.json``): each abstract's byte range in each file and its
+    counts, which `cmlkg add` reuses.
+    """
+
+    def __init__(self, folder: Path, ontology: Fragments):
+        self.folder = folder
+        self.files = {name: (folder / name).open("wb") for name in BUILD_EXPORTS}
+        self.offsets = {}
+        for name, fmt in BUILD_EXPORTS.items():
+            self.files[name].write(_HEADER[fmt])
+        self.entries: list[dict] = []
+        self.ontology = self._entry(ontology, self._write(ontology.data))
+
+    def _write(self, data: dict[str, bytes]) -> dict[str, list[int]]:
+        ranges = {}
+        for name, fh in self.files.items():
+            ranges[name] = [fh.tell(), len(data[name])]
+            fh.write(data[name])
+        return ranges
+
+    @staticmethod
+    def _entry(f: Fragments, ranges: dict[str, list[int]]) -> dict:
+        return {"id": f.identifier, "quads": f.quads, "subjects": f.subjects, "classes": f.classes,
+                "properties": f.properties, "ranges": ranges}
+
+    def append(self, f: Fragments) -> None:
+        self.entries.append(self._entry(f, self._write(f.data)))
+
+    def copy_from(self, source: Path, entry: dict) -> None:
+        """Append a fragment of an earlier build's files unchanged (kernel-side copy, no re-serialising)."""
+        ranges = {}
+        for name, fh in self.files.items():
+            start, length = entry["ranges"][name]
+            ranges[name] = [fh.tell(), length]
+            fh.flush()
+            with (source / name).open("rb") as src:
+                _copy_range(src.fileno(), fh.fileno(), start, length)
+            fh.seek(0, os.SEEK_END)
+        self.entries.append({**entry, "ranges": ranges})
+
+    def close(self) -> list[dict]:
+        for name, fmt in BUILD_EXPORTS.items():
+            self.files[name].write(_FOOTER[fmt])
+            self.files[name].close()
+        index = {"ontology": self.ontology, "abstracts": self.entries}
+        (self.folder / INDEX_NAME).write_text(json.dumps(index, separators=(",", ":"), sort_keys=True) + "\n")
+        return self.entries
+
+
+def read_index(folder: Path) -> dict:
+    return json.loads((folder / INDEX_NAME).read_text())
+
+
+def _copy_range(src: int, dst: int, start: int, length: int) -> None:
+    offset = start
+    end = start + length
+    while offset < end:
+        try:
+            n = os.copy_file_range(src, dst, end - offset, offset)
+        except OSError:  # a file system without copy_file_range
+            n = os.write(dst, os.pread(src, min(end - offset, 1 << 24), offset))
+        if n == 0:
+            raise CmlkgError("export fragment shorter than its index says; rebuild with `cmlkg build`")
+        offset += n
+
+
+def export_build(build_dir: Path, fmt: str, out: BinaryIO) -> None:
+    """The current build in one format: the build's own file where it writes one, else from the store."""
+    from cmlkg.store import current_generation
+
+    gen = current_generation(build_dir)
+    name = next((n for n, f in BUILD_EXPORTS.items() if f == fmt), None)
+    if name is not None:
+        with (gen / name).open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                out.write(chunk)
+        return
+    write_export(ox.Store.read_only(str(gen / "store")), fmt, out)
 
 
 def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
-    """Write the whole graph (ontology plus data) in one format."""
+    """Write the whole graph (ontology plus data) in one format, read from the store."""
     if fmt not in FORMATS:
         raise CmlkgError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     rdf_format, _ext, with_graphs = FORMATS[fmt]
-    prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml", "jsonld") else None
+    prefixes = _prefixes(fmt)
     if with_graphs:
         store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(out, format=rdf_format)
         return
@@ -43,26 +195,3 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         ox.serialize(triples, out, format=rdf_format, prefixes=prefixes)
     else:
         ox.serialize(triples, out, format=rdf_format)
-
-
-def write_build_exports(store: ox.Store, folder: Path, parallel: bool = False) -> None:
-    """The export files of a build. ``parallel``: one process per format, each opening the (closed,
-    finished) store read-only; worth it for large stores, where serialising dominates the build."""
-    if not parallel:
-        for name, fmt in BUILD_EXPORTS.items():
-            with (folder / name).open("wb") as fh:
-                write_export(store, fmt, fh)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = [(str(folder / "store"), str(folder / name), fmt) for name, fmt in BUILD_EXPORTS.items()]
-    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(_export_file, jobs))
-
-
-def _export_file(job: tuple[str, str, str]) -> None:
-    store_dir, path, fmt = job
-    store = ox.Store.read_only(store_dir)
-    with open(path, "wb") as fh:
-        write_export(store, fmt, fh)

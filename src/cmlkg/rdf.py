@@ -43,10 +43,8 @@ def _int(v: int) -> Literal:
 
 
 def _dec(v: float) -> Literal:
-    text = format(Decimal(str(round(float(v), 6))).normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=_DEC)
+    """An xsd:decimal in the canonical form Oxigraph stores (44, 0.5), so exports and store agree."""
+    return Literal(format(Decimal(str(round(float(v), 6))).normalize(), "f"), datatype=_DEC)
 
 
 class _Writer:

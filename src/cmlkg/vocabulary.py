@@ -81,32 +81,36 @@ def _local(iri: str) -> str | None:
 @functools.lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Read the ontology and return its extraction vocabulary (cached per path)."""
-    import rdflib
+    import pyoxigraph as ox
 
-    graph = rdflib.Graph()
-    graph.parse(path or str(ontology_path()), format="turtle")
     parents: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     synonyms: dict[str, list[str]] = {}
     grouping: set[str] = set()
     preferred: dict[str, str] = {}
-    sub = rdflib.URIRef(RDFS + "subClassOf")
-    for s, o in graph.subject_objects(sub):
-        ls, lo = _local(str(s)), _local(str(o))
-        if ls and lo:
-            parents.setdefault(ls, set()).add(lo)
-    for s, o in graph.subject_objects(rdflib.URIRef(RDFS + "label")):
-        if (ls := _local(str(s))) is not None:
-            labels[ls] = str(o)
-    for s, o in graph.subject_objects(rdflib.URIRef(SKOS + "altLabel")):
-        if (ls := _local(str(s))) is not None:
-            synonyms.setdefault(ls, []).append(str(o))
-    for s, o in graph.subject_objects(rdflib.URIRef(CML + "groupingClass")):
-        if (ls := _local(str(s))) is not None and str(o).lower() == "true":
-            grouping.add(ls)
-    for s, o in graph.subject_objects(rdflib.URIRef(CML + "preferredMapping")):
-        if (ls := _local(str(s))) is not None:
-            preferred[ls] = str(o)
+    predicates = {RDFS + "subClassOf", RDFS + "label", SKOS + "altLabel", CML + "groupingClass", CML + "preferredMapping"}
+    for t in ox.parse(path=path or str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        p = t.predicate.value
+        if p not in predicates or not isinstance(t.subject, ox.NamedNode):
+            continue
+        ls = _local(t.subject.value)
+        if ls is None:
+            continue
+        o = t.object.value if isinstance(t.object, (ox.NamedNode, ox.Literal)) else None
+        if o is None:
+            continue
+        if p == RDFS + "subClassOf":
+            if isinstance(t.object, ox.NamedNode) and (lo := _local(o)):
+                parents.setdefault(ls, set()).add(lo)
+        elif p == RDFS + "label":
+            labels[ls] = o
+        elif p == SKOS + "altLabel":
+            synonyms.setdefault(ls, []).append(o)
+        elif p == CML + "groupingClass":
+            if o.lower() == "true":
+                grouping.add(ls)
+        else:
+            preferred[ls] = o
 
     def ancestors(local: str) -> set[str]:
         seen: set[str] = set()

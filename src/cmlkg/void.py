@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, DATASET, RESOURCE, SKOS
+from cmlkg.vocabulary import ontology_path
 
 _LINKSETS = {
     "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
@@ -17,17 +21,41 @@ _LINKSETS = {
 }
 
 
-def _count(store: ox.Store, query: str) -> int:
-    for row in store.query(query, use_default_graph_as_union=True):
-        return int(row[0].value)
-    return 0
+@dataclass
+class DatasetStats:
+    """The counts VoID states, summed over the build's fragments (no query over the whole store)."""
+
+    triples: int
+    classes: int
+    properties: int
+    subjects: int
+    examples: list[str]
+
+    @classmethod
+    def of(cls, entries: list[dict], studies: list[str]) -> "DatasetStats":
+        # each abstract's subjects are IRIs under its own identifier (and the ontology's are not under
+        # resource/ at all), so the graphs' subject sets are disjoint and their sizes add up
+        return cls(
+            triples=sum(e["quads"] for e in entries),
+            classes=len({c for e in entries for c in e["classes"]}),
+            properties=len({p for e in entries for p in e["properties"]}),
+            subjects=sum(e["subjects"] for e in entries),
+            examples=sorted(studies)[:3],
+        )
 
 
-def void_turtle(store: ox.Store, abstracts: int, endpoint: str = "http://127.0.0.1:7878/sparql") -> str:
-    triples = len(store)
-    classes = _count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
-    props = _count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")
-    subjects = _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+def linkset_counts(ontology: Path) -> dict[str, int]:
+    """skos:exactMatch links of the ontology to each external vocabulary."""
+    counts = dict.fromkeys(_LINKSETS, 0)
+    for t in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == SKOS + "exactMatch" and isinstance(t.object, ox.NamedNode):
+            for name, prefix in _LINKSETS.items():
+                if t.object.value.startswith(prefix):
+                    counts[name] += 1
+    return counts
+
+
+def void_turtle(stats: DatasetStats, abstracts: int, endpoint: str = "http://127.0.0.1:7878/sparql") -> str:
     lines = [
         "@prefix void: <http://rdfs.org/ns/void#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -43,19 +71,18 @@ def void_turtle(store: ox.Store, abstracts: int, endpoint: str = "http://127.0.0
         f"    void:uriSpace \"{RESOURCE}\" ;",
         f"    void:vocabulary <{CML[:-1]}> ;",
         f"    void:dataDump <{BASE}downloads/cmlkg.ttl>, <{BASE}downloads/cmlkg.nq>, <{BASE}downloads/cmlkg.rdf> ;",
-        f"    void:triples {triples} ;",
-        f"    void:classes {classes} ;",
-        f"    void:properties {props} ;",
-        f"    void:distinctSubjects {subjects} ;",
+        f"    void:triples {stats.triples} ;",
+        f"    void:classes {stats.classes} ;",
+        f"    void:properties {stats.properties} ;",
+        f"    void:distinctSubjects {stats.subjects} ;",
         f"    void:documents {abstracts} ;",
     ]
-    examples = [r["s"].value for r in store.query(
-        f"SELECT ?s WHERE {{ ?s a <{CML}CMLTreatmentStudy> }} ORDER BY ?s LIMIT 3", use_default_graph_as_union=True)]
-    if examples:
-        lines.append("    void:exampleResource " + ", ".join(f"<{e}>" for e in examples) + " ;")
+    if stats.examples:
+        lines.append("    void:exampleResource " + ", ".join(f"<{e}>" for e in stats.examples) + " ;")
     lines[-1] = lines[-1].rstrip(" ;") + " ."
+    links = linkset_counts(ontology_path())
     for name, prefix in _LINKSETS.items():
-        n = _count(store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{SKOS}exactMatch> ?o FILTER STRSTARTS(STR(?o), "{prefix}") }}')
+        n = links[name]
         lines += [
             "",
             f"<{DATASET}/linkset/{name}> a void:Linkset ;",
