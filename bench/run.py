@@ -85,7 +85,7 @@ def timed_run(cmd: list[str]) -> tuple[float, int]:
 
 def digest(build: Path) -> str:
     h = hashlib.sha256()
-    for name in ("cmlkg.nq", "cmlkg.ttl", "cmlkg.rdf", "report.json"):
+    for name in ("cmlkg.trig", "cmlkg.ttl", "cmlkg.rdf", "report.json"):
         h.update((build / name).read_bytes())
     return h.hexdigest()
 

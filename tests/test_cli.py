@@ -19,7 +19,7 @@ def query_csv(build, query: str) -> list[dict]:
 def test_build_writes_store_exports_and_report(seeds_build):
     current = seeds_build / "current"
     assert (current / "store").is_dir()
-    for name in ("cmlkg.ttl", "cmlkg.nq", "cmlkg.rdf", "void.ttl", "report.json"):
+    for name in ("cmlkg.ttl", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json"):
         assert (seeds_build / name).stat().st_size > 0, name
     report = json.loads((seeds_build / "report.json").read_text())
     assert report["abstracts"] == 2 and report["cml_treatment_studies"] == 2

@@ -129,25 +129,26 @@ def _broken_build(dev_build: Path, tmp_path: Path, extra: str) -> Path:
     gen = broken / "generations" / "g-broken"
     shutil.copytree(src, gen, symlinks=True)
     (broken / "current").symlink_to(Path("generations") / "g-broken")
-    nq = gen / "cmlkg.nq"
-    nq.write_text(nq.read_text() + extra)
-    g = rdflib.Graph().parse(gen / "cmlkg.rdf", format="xml")
-    g.parse(data=extra, format="nquads")
-    for s, p, o in rdflib.Graph().parse(data=extra, format="nt"):
-        g.add((s, p, o))
-    g.serialize(gen / "cmlkg.rdf", format="xml")
+    for name, fmt in (("cmlkg.ttl", "turtle"), ("cmlkg.rdf", "xml")):
+        g = rdflib.Graph().parse(gen / name, format=fmt)
+        changes = list(rdflib.Graph().parse(data=extra, format="nt"))
+        for s, p, o in changes:  # removals first
+            if o == rdflib.Literal("remove"):
+                g.remove((s, p, None))
+        for s, p, o in changes:
+            if o != rdflib.Literal("remove"):
+                g.add((s, p, o))
+        (gen / name).unlink()  # a copy, not the hard link into the dev build
+        g.serialize(gen / name, format=fmt)
     return broken
 
 
 def test_count_above_denominator_fails_validation(dev_build, tmp_path):
     m = "https://w3id.org/cmlkg/resource/014_pcr-residual-after-bmt/outcome/1"
     extra = f'<{m}> <https://w3id.org/cmlkg/ontology#patientCount> "50"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
-    broken = tmp_path / "b1"
-    build = _broken_build(dev_build, broken, extra.replace("patientCount> \"50\"", "patientCount> \"50\""))
-    # remove the true count so the node has one count, above its denominator 9
-    nq = build / "current" / "cmlkg.nq"
-    nq.write_text("".join(line for line in nq.read_text().splitlines(keepends=True)
-                          if not (line.startswith(f"<{m}> <https://w3id.org/cmlkg/ontology#patientCount> \"2\""))))
+    # remove the true count first, so the node has one count, above its denominator 9
+    remove = f'<{m}> <https://w3id.org/cmlkg/ontology#patientCount> "remove" .\n'
+    build = _broken_build(dev_build, tmp_path / "b1", remove + extra)
     proc = run_cli("validate", "--build-dir", build, "--no-reasoner", check=False)
     assert proc.returncode == 1, proc.stdout
     assert "not above its denominator" in proc.stdout and m in proc.stdout

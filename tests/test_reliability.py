@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cmlkg.extract import extract
 from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
 
-EXPORTS = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.rdf", "void.ttl", "report.json")
+EXPORTS = ("cmlkg.ttl", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
 
 
 def digest(build: Path) -> dict[str, str]:
@@ -75,8 +75,10 @@ def test_identical_inputs_give_byte_identical_exports(tmp_path):
 
 
 def _graph_of(build: Path, abstract: str) -> set[str]:
-    lines = (build / "cmlkg.nq").read_text().splitlines()
-    return {line for line in lines if line.endswith(f"<https://w3id.org/cmlkg/graph/{abstract}> .")}
+    import pyoxigraph as ox
+
+    graph = f"<https://w3id.org/cmlkg/graph/{abstract}>"
+    return {str(q) for q in ox.parse(path=str(build / "cmlkg.trig"), format=ox.RdfFormat.TRIG) if str(q.graph_name) == graph}
 
 
 def test_adding_an_abstract_changes_no_other_abstract(tmp_path):
@@ -205,7 +207,7 @@ def test_export_files_hold_exactly_the_store_and_void_counts_match_it(tmp_path):
     store = ox.Store.read_only(str(build / "current" / "store"))
     # blank nodes (the ontology's axioms) get new labels on loading: compare the rest, and count all
     in_store = {str(q) for q in store if "_:" not in str(q)}
-    parsed = list(ox.parse(path=str(build / "cmlkg.nq"), format=ox.RdfFormat.N_QUADS))
+    parsed = list(ox.parse(path=str(build / "cmlkg.trig"), format=ox.RdfFormat.TRIG))
     assert {str(q) for q in parsed if "_:" not in str(q)} == in_store and len(parsed) == len(store)
     triples = {str(q.triple) for q in store}
     for name, fmt in (("cmlkg.ttl", ox.RdfFormat.TURTLE), ("cmlkg.rdf", ox.RdfFormat.RDF_XML)):

@@ -137,7 +137,7 @@ def test_void_and_service_description_parse(server):
 def test_cors_and_downloads(server):
     r = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS}, headers={"Origin": "http://example.org"}, timeout=30)
     assert r.headers.get("access-control-allow-origin") == "*"
-    d = httpx.get(server.url + "/downloads/cmlkg.nq", timeout=30)
+    d = httpx.get(server.url + "/downloads/cmlkg.trig", timeout=30)
     assert d.status_code == 200 and len(d.content) > 10000
 
 

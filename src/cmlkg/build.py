@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from cmlkg import __version__
 from cmlkg.corpus import Abstract, read_abstract, read_corpus
 from cmlkg.errors import InputError
-from cmlkg.export import ExportWriter, Fragments, make_fragments, read_index
+from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, loadable, make_fragments, read_index
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import extraction_quads
@@ -24,7 +24,7 @@ from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import DatasetStats, void_turtle
 
 
-BATCH_BYTES = 32 << 20  # N-Quads handed to Oxigraph's bulk loader at a time
+BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
 
 
 @dataclass
@@ -71,14 +71,14 @@ def build(
     try:
         store = ox.Store(str(tmp / "store"))
         ontology = _ontology_fragments()
-        store.bulk_load(input=ontology.data["cmlkg.nq"], format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(input=loadable([ontology.data[NAMED_GRAPHS_EXPORT]]), format=ox.RdfFormat.TRIG)
         writer = ExportWriter(tmp, ontology)
         loader = _Loader(store)
         rows = []
         try:
             for built in _built(abstracts, jobs):
                 writer.append(built.fragments)
-                loader.add(built.fragments.data["cmlkg.nq"])
+                loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
                 rows.append(built.row)
                 if progress:
                     progress(1)
@@ -126,18 +126,23 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
             graph = ox.NamedNode(graph_iri(ident))
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
-        store.bulk_load(input=b"".join(new[i].fragments.data["cmlkg.nq"] for i in sorted(new)), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(input=loadable([new[i].fragments.data[NAMED_GRAPHS_EXPORT] for i in sorted(new)]),
+                        format=ox.RdfFormat.TRIG)
         store.flush()
         del store
         rows = {r["id"]: r for r in old_report["per_abstract"]}
         rows.update({i: b.row for i, b in new.items()})
         old_entries = {e["id"]: e for e in old_index["abstracts"]}
         writer = ExportWriter(tmp, _ontology_fragments())
+        run: list[dict] = []  # old fragments that follow each other: copied in one go
         for ident in sorted(set(old_entries) | set(new)):
             if ident in new:
+                writer.copy_from(current, run)
+                run = []
                 writer.append(new[ident].fragments)
             else:
-                writer.copy_from(current, old_entries[ident])
+                run.append(old_entries[ident])
+        writer.copy_from(current, run)
         entries = writer.close()
         return _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries)
     except BaseException:
@@ -146,7 +151,7 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
 
 
 class _Loader:
-    """Feeds N-Quads to Oxigraph's bulk loader in large batches, in a background thread.
+    """Feeds TriG to Oxigraph's bulk loader in large batches, in a background thread.
 
     Bulk loading in large batches is much faster than per abstract, and pyoxigraph releases the GIL
     while it loads, so extraction goes on meanwhile. At most two batches wait, which bounds memory.
@@ -165,19 +170,19 @@ class _Loader:
         while (data := self.queue.get()) is not None:
             if self.error is None:
                 try:
-                    self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+                    self.store.bulk_load(input=data, format=ox.RdfFormat.TRIG)
                 except BaseException as exc:  # handed to the building thread in close()
                     self.error = exc
 
-    def add(self, nquads: bytes) -> None:
-        self.batch.append(nquads)
-        self.size += len(nquads)
+    def add(self, trig: bytes) -> None:
+        self.batch.append(trig)
+        self.size += len(trig)
         if self.size >= BATCH_BYTES:
             self._send()
 
     def _send(self) -> None:
         if self.batch:
-            self.queue.put(b"".join(self.batch))
+            self.queue.put(loadable(self.batch))
         self.batch, self.size = [], 0
         if self.error is not None:
             raise self.error
@@ -212,9 +217,18 @@ def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict
     report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
               "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": stats.triples,
               "facts": facts, "per_abstract": per_abstract}
-    (tmp / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _write_report(tmp / "report.json", report)
     final = commit_generation(build_dir, tmp)
     return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
+
+
+def _write_report(path: Path, report: dict) -> None:
+    """report.json, one line per abstract (readable, and written by the C JSON encoder: indent is slow)."""
+    rows = report["per_abstract"]
+    head = json.dumps({k: v for k, v in report.items() if k != "per_abstract"}, indent=1, sort_keys=True)
+    body = ",\n  ".join(json.dumps(r, sort_keys=True) for r in rows)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(head[:-2] + ',\n "per_abstract": [\n  ' + body + "\n ]\n}\n" if rows else head[:-2] + ',\n "per_abstract": []\n}\n')
 
 
 def _report_row(abstract: Abstract, x) -> dict:

@@ -48,7 +48,7 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -
     """Build the graph from a folder of abstracts.
 
     Reads every abstract, extracts its facts, loads the ontology and the facts (one named graph per
-    abstract) into an on-disk Oxigraph store and writes the exports (cmlkg.ttl, cmlkg.nq,
+    abstract) into an on-disk Oxigraph store and writes the exports (cmlkg.ttl, cmlkg.trig,
     cmlkg.rdf, void.ttl, report.json). The last good build stays in place until the new one is complete.
 
     Example:

@@ -1,6 +1,6 @@
 """Exports of the graph: N-Quads and TriG with the named graphs, Turtle / RDF/XML / JSON-LD merged.
 
-A build writes ``cmlkg.ttl``, ``cmlkg.nq`` and ``cmlkg.rdf`` as a concatenation of fragments: the
+A build writes ``cmlkg.ttl``, ``cmlkg.trig`` and ``cmlkg.rdf`` as a concatenation of fragments: the
 ontology first, then each abstract's graph in identifier order. The fragments are serialised where
 the abstract is extracted (in the worker processes of ``--jobs``), and because no two abstracts share
 a subject, concatenating them is the same as serialising the whole graph. An index of the fragments'
@@ -10,6 +10,7 @@ Identical inputs give byte-identical files.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -29,8 +30,10 @@ FORMATS = {
     "rdfxml": (ox.RdfFormat.RDF_XML, "rdf", False),
     "jsonld": (ox.RdfFormat.JSON_LD, "jsonld", True),
 }
-# files `cmlkg build` writes into the build (TriG holds what N-Quads holds: `cmlkg export --format trig`)
-BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.nq": "nquads", "cmlkg.rdf": "rdfxml"}
+# files `cmlkg build` writes into the build: the merged graph for Protégé and RDF tools, and TriG with
+# the named graphs (N-Quads, 4x larger, with `cmlkg export --format nquads`)
+BUILD_EXPORTS = {"cmlkg.ttl": "turtle", "cmlkg.trig": "trig", "cmlkg.rdf": "rdfxml"}
+NAMED_GRAPHS_EXPORT = "cmlkg.trig"
 INDEX_NAME = "fragments.json"
 
 
@@ -48,11 +51,17 @@ def _header(fmt: str) -> bytes:
     """What a document of a build format starts with before its first triple (the prefixes)."""
     probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode("urn:x:g"))
     data = _serialize([probe] if FORMATS[fmt][2] else [probe.triple], fmt)
-    return data[: data.rfind(b"\n", 0, data.index(b"urn:x:s")) + 1]
+    first = data.index(b"urn:x:g" if FORMATS[fmt][2] else b"urn:x:s")
+    return data[: data.rfind(b"\n", 0, first) + 1]
 
 
-_FOOTER = {"turtle": b"", "nquads": b"", "rdfxml": b"</rdf:RDF>"}
+_FOOTER = {"turtle": b"", "trig": b"", "rdfxml": b"</rdf:RDF>"}
 _HEADER = {fmt: _header(fmt) for fmt in BUILD_EXPORTS.values()}
+
+
+def loadable(fragments: list[bytes]) -> bytes:
+    """TriG fragments as one document Oxigraph can load (the prefixes they use first)."""
+    return _HEADER["trig"] + b"".join(fragments)
 
 
 def fragment(quads: list[ox.Quad], fmt: str) -> bytes:
@@ -127,29 +136,58 @@ class ExportWriter:
     def append(self, f: Fragments) -> None:
         self.entries.append(self._entry(f, self._write(f.data)))
 
-    def copy_from(self, source: Path, entry: dict) -> None:
-        """Append a fragment of an earlier build's files unchanged (kernel-side copy, no re-serialising)."""
-        ranges = {}
+    def copy_from(self, source: Path, entries: list[dict]) -> None:
+        """Append fragments of an earlier build's files unchanged: ``entries`` are consecutive there, so
+        each file needs one kernel-side copy (no re-serialising, no pass through Python)."""
+        if not entries:
+            return
+        shift = {}
         for name, fh in self.files.items():
-            start, length = entry["ranges"][name]
-            ranges[name] = [fh.tell(), length]
+            start = entries[0]["ranges"][name][0]
+            end = entries[-1]["ranges"][name][0] + entries[-1]["ranges"][name][1]
+            shift[name] = fh.tell() - start
             fh.flush()
             with (source / name).open("rb") as src:
-                _copy_range(src.fileno(), fh.fileno(), start, length)
+                _copy_range(src.fileno(), fh.fileno(), start, end - start)
             fh.seek(0, os.SEEK_END)
-        self.entries.append({**entry, "ranges": ranges})
+            if fh.tell() - shift[name] != end:
+                raise CmlkgError(f"{source / name}: shorter than its index says; rebuild with `cmlkg build`")
+        for e in entries:
+            self.entries.append({**e, "ranges": {n: [o + shift[n], ln] for n, (o, ln) in e["ranges"].items()}})
 
     def close(self) -> list[dict]:
         for name, fmt in BUILD_EXPORTS.items():
             self.files[name].write(_FOOTER[fmt])
             self.files[name].close()
-        index = {"ontology": self.ontology, "abstracts": self.entries}
-        (self.folder / INDEX_NAME).write_text(json.dumps(index, separators=(",", ":"), sort_keys=True) + "\n")
+        write_index(self.folder, self.ontology, self.entries)
         return self.entries
 
 
+def write_index(folder: Path, ontology: dict, entries: list[dict]) -> None:
+    """``fragments.json``: JSON Lines, the table of class and property IRIs first, then one line per
+    graph (the ontology, then the abstracts in order) with its byte ranges and counts."""
+    terms = sorted({t for e in (ontology, *entries) for t in (*e["classes"], *e["properties"])})
+    number = {t: i for i, t in enumerate(terms)}
+    dumps = functools.partial(json.dumps, separators=(",", ":"), sort_keys=True)
+    with (folder / INDEX_NAME).open("w", encoding="utf-8") as fh:
+        fh.write(dumps(terms) + "\n")
+        for e in (ontology, *entries):
+            compact = {**e, "classes": [number[t] for t in e["classes"]], "properties": [number[t] for t in e["properties"]]}
+            fh.write(dumps(compact) + "\n")
+
+
 def read_index(folder: Path) -> dict:
-    return json.loads((folder / INDEX_NAME).read_text())
+    if not (folder / INDEX_NAME).is_file():
+        raise CmlkgError(f"{folder}: no {INDEX_NAME} (a build of an older cmlkg); run `cmlkg build` once")
+    with (folder / INDEX_NAME).open(encoding="utf-8") as fh:
+        terms = json.loads(fh.readline())
+        entries = []
+        for line in fh:
+            e = json.loads(line)
+            e["classes"] = [terms[i] for i in e["classes"]]
+            e["properties"] = [terms[i] for i in e["properties"]]
+            entries.append(e)
+    return {"ontology": entries[0], "abstracts": entries[1:]}
 
 
 def _copy_range(src: int, dst: int, start: int, length: int) -> None:

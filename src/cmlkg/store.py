@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,7 +25,7 @@ import pyoxigraph as ox
 from cmlkg.errors import BuildNotFoundError
 from cmlkg.namespaces import ONTOLOGY_GRAPH
 
-STABLE_NAMES = ("cmlkg.ttl", "cmlkg.nq", "cmlkg.rdf", "void.ttl", "report.json")
+STABLE_NAMES = ("cmlkg.ttl", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
 KEEP_GENERATIONS = 2
 
 
@@ -92,14 +94,22 @@ def _prune(build_dir: Path, keep: Path) -> None:
         key=lambda p: p.stat().st_mtime,
     )
     old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
-    for p in old:
-        shutil.rmtree(p, ignore_errors=True)
     # builds that died half-way leave tmp- folders; remove those of processes that are gone
     for p in (build_dir / "generations").iterdir():
         if p.name.startswith("tmp-"):
             pid = p.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(p, ignore_errors=True)
+                old.append(p)
+    if not old:
+        return
+    # moved aside at once, deleted by a detached process: unlinking a large store takes a while
+    trash = build_dir / "trash"
+    trash.mkdir(exist_ok=True)
+    for p in old:
+        os.replace(p, trash / p.name)
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
+                      *(str(p) for p in trash.iterdir())],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _alive(pid: int) -> bool:

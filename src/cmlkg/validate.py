@@ -68,11 +68,7 @@ def run_shapes(data_file: Path) -> tuple[bool, list[str]]:
     import pyshacl
     import rdflib
 
-    data = rdflib.Dataset()
-    data.parse(str(data_file), format="nquads" if data_file.suffix == ".nq" else "turtle")
-    graph = rdflib.Graph()
-    for s, p, o, _g in data.quads():
-        graph.add((s, p, o))
+    graph = rdflib.Graph().parse(str(data_file), format="turtle")  # the merged graph of every abstract
     shapes = rdflib.Graph().parse(str(ontology_dir() / "shapes.ttl"), format="turtle")
     conforms, results_graph, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -90,5 +86,5 @@ def validate_build(build_dir: Path, reasoner: bool = True) -> ValidationReport:
     report = ValidationReport(consistent=None)
     if reasoner:
         report.consistent, report.unsatisfiable, report.reasoner_message = run_reasoner(gen / "cmlkg.rdf")
-    report.shacl_conforms, report.shacl_results = run_shapes(gen / "cmlkg.nq")
+    report.shacl_conforms, report.shacl_results = run_shapes(gen / "cmlkg.ttl")
     return report

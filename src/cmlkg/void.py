@@ -70,7 +70,7 @@ def void_turtle(stats: DatasetStats, abstracts: int, endpoint: str = "http://127
         f"    void:sparqlEndpoint <{endpoint}> ;",
         f"    void:uriSpace \"{RESOURCE}\" ;",
         f"    void:vocabulary <{CML[:-1]}> ;",
-        f"    void:dataDump <{BASE}downloads/cmlkg.ttl>, <{BASE}downloads/cmlkg.nq>, <{BASE}downloads/cmlkg.rdf> ;",
+        f"    void:dataDump <{BASE}downloads/cmlkg.ttl>, <{BASE}downloads/cmlkg.trig>, <{BASE}downloads/cmlkg.rdf> ;",
         f"    void:triples {stats.triples} ;",
         f"    void:classes {stats.classes} ;",
         f"    void:properties {stats.properties} ;",
