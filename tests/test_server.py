@@ -182,3 +182,42 @@ def test_query_page_in_headless_chromium(server):
     assert "PREFIX cml:" in editor
     assert any(SEED_10 in r and "study population" in r for r in rows), rows[:3]
     assert outside == []  # no CDN, no prefix.cc, no LOV: everything comes from this server
+
+
+ROWS = 'SELECT ?a ?b WHERE { VALUES (?a ?b) { ("x},{y\\nz" UNDEF) (UNDEF UNDEF) ("<result>" 1) ("a,b" "\\r\\n") } }'
+
+
+def test_result_row_cap_is_exact_in_every_format(dev_build):
+    """--max-rows counts solutions, not lines or braces: literals full of separators do not fool it."""
+    from conftest import Server
+
+    capped = Server(dev_build, "--max-rows", "4")
+    try:
+        for accept in SELECT_ACCEPTS:
+            r = post(capped, ROWS, accept=accept)
+            assert r.status_code == 200, (accept, r.text)
+            r = post(capped, ROWS.replace("} }", '("five" 5) } }'), accept=accept)
+            assert r.status_code == 413 and "--max-rows" in r.text, accept
+        ok = post(capped, ROWS).json()["results"]["bindings"]
+        assert ok[0]["a"]["value"] == "x},{y\nz" and ok[1] == {} and len(ok) == 4
+    finally:
+        capped.stop()
+
+
+SELECT_ACCEPTS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                  "text/tab-separated-values")
+
+
+def test_memory_mode_answers_exactly_as_the_store(server, dev_build):
+    from pathlib import Path
+
+    from conftest import Server
+
+    mem = Server(dev_build, "--memory", "--workers", "1")
+    try:
+        for q in sorted(Path(__file__).resolve().parents[1].joinpath("queries").glob("*.rq")):
+            a = post(server, q.read_text(), accept="text/csv")
+            b = post(mem, q.read_text(), accept="text/csv")
+            assert a.status_code == b.status_code == 200 and a.text == b.text and a.text.count("\n") > 2, q.name
+    finally:
+        mem.stop()

@@ -53,6 +53,7 @@ class ServerConfig:
     allowed_services: tuple[str, ...] = ()
     base: str | None = None
     workers: int = 2
+    memory: bool = False  # each worker loads the build into memory: several times faster, costs RAM
     queue_limit: int = 64
     static_dir: Path = field(default_factory=lambda: Path(__file__).parent / "static")
 
@@ -64,15 +65,24 @@ class QueryRefused(Exception):
 
 
 # ------------------------------------------------------------------ worker processes
-def _worker_main(conn, store_dir: str, max_rows: int) -> None:
+def _worker_main(conn, store_dir: str, max_rows: int, memory: bool) -> None:
     import io
 
     import pyoxigraph as ox
 
-    from cmlkg.export import FORMATS
+    from cmlkg.export import FORMATS, NAMED_GRAPHS_EXPORT
     from cmlkg.query import RESULT_FORMATS
 
-    store = ox.Store.read_only(store_dir)
+    try:
+        if memory:  # the build's TriG holds exactly what its store holds
+            store = ox.Store()
+            store.bulk_load(path=str(Path(store_dir).parent / NAMED_GRAPHS_EXPORT), format=ox.RdfFormat.TRIG)
+        else:
+            store = ox.Store.read_only(store_dir)
+    except (OSError, SyntaxError) as exc:
+        conn.send(("error", 500, f"cannot open the build: {exc}"))
+        return
+    conn.send(("ready",))
     while True:
         try:
             job = conn.recv()
@@ -103,13 +113,10 @@ def _worker_main(conn, store_dir: str, max_rows: int) -> None:
                 results.serialize(out, format=RESULT_FORMATS[fmt if fmt in RESULT_FORMATS else "json"])
             else:
                 kind = "select"
-                variables = results.variables
-                rows = []
-                for k, row in enumerate(results):
-                    if k >= max_rows:
-                        raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
-                    rows.append(row)
-                _serialize_solutions(variables, rows, out, RESULT_FORMATS[fmt if fmt in RESULT_FORMATS else "json"])
+                fmt = fmt if fmt in RESULT_FORMATS else "json"
+                results.serialize(out, format=RESULT_FORMATS[fmt])  # Oxigraph's own writer: no Python per row
+                if result_rows(out.getbuffer(), fmt) > max_rows and exact_rows(out.getvalue(), fmt) > max_rows:
+                    raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
             conn.send(("ok", kind, out.getvalue()))
         except SyntaxError as exc:
             conn.send(("error", 400, f"malformed SPARQL query: {exc}"))
@@ -119,86 +126,51 @@ def _worker_main(conn, store_dir: str, max_rows: int) -> None:
             conn.send(("error", 500, f"the query failed: {exc}"))
 
 
-def _serialize_solutions(variables, rows, out, fmt) -> None:
-    import pyoxigraph as ox
+def result_rows(data, fmt: str) -> int:
+    """The number of solutions in a serialised SELECT result.
 
-    # re-serialise the collected rows through a SELECT over VALUES would lose order; write by hand for CSV/TSV
-    if fmt == ox.QueryResultsFormat.JSON:
-        payload = {"head": {"vars": [v.value for v in variables]}, "results": {"bindings": []}}
-        for row in rows:
-            b = {}
-            for v in variables:
-                term = row[v]
-                if term is not None:
-                    b[v.value] = _json_term(term)
-            payload["results"]["bindings"].append(b)
-        out.write(json.dumps(payload).encode())
-    elif fmt == ox.QueryResultsFormat.XML:
-        out.write(b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
-        for v in variables:
-            out.write(f'<variable name="{html.escape(v.value)}"/>'.encode())
-        out.write(b"</head><results>")
-        for row in rows:
-            out.write(b"<result>")
-            for v in variables:
-                term = row[v]
-                if term is not None:
-                    out.write(f'<binding name="{html.escape(v.value)}">{_xml_term(term)}</binding>'.encode())
-            out.write(b"</result>")
-        out.write(b"</results></sparql>\n")
-    elif fmt == ox.QueryResultsFormat.CSV:
+    Exact for TSV (one line per solution; newlines in literals are escaped) and XML (``<result>``
+    cannot occur inside escaped text). For JSON and CSV a byte count gives an upper bound (``},{``
+    between solutions, or a newline per row, may also occur inside a literal); only when that bound is
+    above the limit is the result parsed to count exactly.
+    """
+    data = bytes(data)
+    if fmt == "tsv":
+        return max(0, data.count(b"\n") - 1)
+    if fmt == "xml":
+        return data.count(b"<result>")
+    if fmt == "json":
+        if b'"bindings":[]' in data:
+            return 0
+        return data.count(b"},{") + 1
+    return max(0, data.count(b"\n") - 1)
+
+
+def exact_rows(data: bytes, fmt: str) -> int:
+    if fmt == "json":
+        return len(json.loads(data)["results"]["bindings"])
+    if fmt == "csv":
         import csv
         import io
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow([v.value for v in variables])
-        for row in rows:
-            w.writerow(["" if row[v] is None else row[v].value for v in variables])
-        out.write(buf.getvalue().encode())
-    else:
-        out.write(("\t".join("?" + v.value for v in variables) + "\n").encode())
-        for row in rows:
-            out.write(("\t".join("" if row[v] is None else str(row[v]) for v in variables) + "\n").encode())
-
-
-def _json_term(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    d = {"type": "literal", "value": term.value}
-    if term.language:
-        d["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        d["datatype"] = term.datatype.value
-    return d
-
-
-def _xml_term(term) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{html.escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{html.escape(term.value)}</bnode>"
-    attrs = ""
-    if term.language:
-        attrs = f' xml:lang="{term.language}"'
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        attrs = f' datatype="{html.escape(term.datatype.value)}"'
-    return f"<literal{attrs}>{html.escape(term.value)}</literal>"
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1)
+    return result_rows(data, fmt)
 
 
 class _Worker:
-    def __init__(self, store_dir: str, max_rows: int):
+    def __init__(self, store_dir: str, max_rows: int, memory: bool):
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_dir, max_rows), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_dir, max_rows, memory), daemon=True)
         self.proc.start()
         self.store_dir = store_dir
+        try:  # wait until the store is open (with --memory: loaded); not counted in any query's time
+            ready = self.conn.recv()
+        except EOFError:
+            ready = ("error", 500, "the query worker exited while opening the build")
+        if ready[0] != "ready":
+            self.kill()
+            raise QueryRefused(ready[1], ready[2])
 
     def kill(self) -> None:
         self.proc.kill()
@@ -229,7 +201,16 @@ class QueryPool:
                 if w.store_dir == store_dir and w.proc.is_alive():
                     return w
                 w.kill()  # a new build was swapped in: workers move to it
-        return _Worker(store_dir, self.config.max_rows)
+        return _Worker(store_dir, self.config.max_rows, self.config.memory)
+
+    def prewarm(self) -> None:
+        """Start every worker now (with --memory, each loads the build before the port opens)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.config.workers) as ex:
+            workers = list(ex.map(lambda _i: self._take(), range(self.config.workers)))
+        for w in workers:
+            self._give_back(w)
 
     def _give_back(self, w: _Worker) -> None:
         with self.lock:
@@ -489,6 +470,7 @@ def _lifespan(pool: QueryPool):
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        await asyncio.get_running_loop().run_in_executor(None, pool.prewarm)
         yield
         pool.close()
 
