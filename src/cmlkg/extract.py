@@ -99,6 +99,21 @@ class _Lexicon:
         # first words of every surface, to skip most positions with one set lookup
         self.first_exact = {k[0] for k in self.exact}
         self.first_lower = {k[0] for k in self.lower}
+        # proper prefixes of every surface: a match can only grow while the words so far are one
+        self.prefix_exact = {k[:i] for k in self.exact for i in range(1, len(k))}
+        self.prefix_lower = {k[:i] for k in self.lower for i in range(1, len(k))}
+
+    def longest_match(self, words: list[str], lowered: list[str], i: int) -> tuple[str, int] | None:
+        """The longest surface starting at word i: (class, number of words), or None."""
+        hit = None
+        n = min(len(words), i + self.longest)
+        for j in range(i + 1, n + 1):
+            local = self.lookup(words[i:j])
+            if local is not None:
+                hit = (local, j - i)
+            if tuple(words[i:j]) not in self.prefix_exact and tuple(lowered[i:j]) not in self.prefix_lower:
+                break
+        return hit
 
     def lookup(self, words: list[str]) -> str | None:
         key = tuple(words)
@@ -129,6 +144,7 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     lex = _lexicon(vocab)
     toks = _tokens(text)
     words = [t for t, _s, _e in toks]
+    lowered = [w.lower() for w in words]
     found: list[Mention] = []
     i, n = 0, len(toks)
     while i < n:
@@ -137,16 +153,10 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
         if start > 0 and text[start - 1] in "-/\u2010\u2011" and start > 1 and text[start - 2].isalnum():
             i += 1
             continue
-        hit = None
-        w0 = words[i]
-        if w0 not in lex.first_exact and w0.lower() not in lex.first_lower:
+        if words[i] not in lex.first_exact and lowered[i] not in lex.first_lower:
             i += 1
             continue
-        for length in range(min(lex.longest, n - i), 0, -1):
-            local = lex.lookup(words[i : i + length])
-            if local is not None:
-                hit = (local, length)
-                break
+        hit = lex.longest_match(words, lowered, i)
         if hit is None:
             i += 1
             continue
