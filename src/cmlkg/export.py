@@ -115,7 +115,6 @@ class ExportWriter:
     def __init__(self, folder: Path, ontology: Fragments):
         self.folder = folder
         self.files = {name: (folder / name).open("wb") for name in BUILD_EXPORTS}
-        self.offsets = {}
         for name, fmt in BUILD_EXPORTS.items():
             self.files[name].write(_HEADER[fmt])
         self.entries: list[dict] = []

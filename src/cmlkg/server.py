@@ -115,7 +115,8 @@ def _worker_main(conn, store_dir: str, max_rows: int, memory: bool) -> None:
                 kind = "select"
                 fmt = fmt if fmt in RESULT_FORMATS else "json"
                 results.serialize(out, format=RESULT_FORMATS[fmt])  # Oxigraph's own writer: no Python per row
-                if result_rows(out.getbuffer(), fmt) > max_rows and exact_rows(out.getvalue(), fmt) > max_rows:
+                data = out.getvalue()
+                if result_rows(data, fmt) > max_rows and exact_rows(data, fmt) > max_rows:
                     raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
             conn.send(("ok", kind, out.getvalue()))
         except SyntaxError as exc:
@@ -126,7 +127,7 @@ def _worker_main(conn, store_dir: str, max_rows: int, memory: bool) -> None:
             conn.send(("error", 500, f"the query failed: {exc}"))
 
 
-def result_rows(data, fmt: str) -> int:
+def result_rows(data: bytes, fmt: str) -> int:
     """The number of solutions in a serialised SELECT result.
 
     Exact for TSV (one line per solution; newlines in literals are escaped) and XML (``<result>``
@@ -134,16 +135,11 @@ def result_rows(data, fmt: str) -> int:
     between solutions, or a newline per row, may also occur inside a literal); only when that bound is
     above the limit is the result parsed to count exactly.
     """
-    data = bytes(data)
-    if fmt == "tsv":
-        return max(0, data.count(b"\n") - 1)
     if fmt == "xml":
         return data.count(b"<result>")
     if fmt == "json":
-        if b'"bindings":[]' in data:
-            return 0
-        return data.count(b"},{") + 1
-    return max(0, data.count(b"\n") - 1)
+        return 0 if b'"bindings":[]' in data else data.count(b"},{") + 1
+    return max(0, data.count(b"\n") - 1)  # TSV, and CSV's upper bound
 
 
 def exact_rows(data: bytes, fmt: str) -> int:
