@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cmlkg import records as r
-from cmlkg.textutil import NUM, as_int, paren_spans, parse_number, sentence_spans
+from cmlkg.textutil import NUM, as_int, fold, paren_spans, parse_number, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation, load_vocabulary
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -72,13 +72,15 @@ _SOFT = {"-", "\u2010", "\u2011", "\u2013"}
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Word and punctuation tokens; hyphens between words are dropped, so 'chronic-phase' = 'chronic phase'."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group(0)
-        if tok in _SOFT and out and m.start() == out[-1][2] and text[m.end() : m.end() + 1].isalnum():
+    out = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not any(c in text for c in _SOFT):
+        return out
+    kept: list[tuple[str, int, int]] = []
+    for tok in out:
+        if tok[0] in _SOFT and kept and tok[1] == kept[-1][2] and text[tok[2] : tok[2] + 1].isalnum():
             continue
-        out.append((tok, m.start(), m.end()))
-    return out
+        kept.append(tok)
+    return kept
 
 
 class _Lexicon:
@@ -146,27 +148,26 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     words = [t for t, _s, _e in toks]
     lowered = [w.lower() for w in words]
     found: list[Mention] = []
-    i, n = 0, len(toks)
-    while i < n:
+    # only positions whose word can start a surface are tried
+    first_exact, first_lower = lex.first_exact, lex.first_lower
+    candidates = [i for i, (w, lw) in enumerate(zip(words, lowered)) if w in first_exact or lw in first_lower]
+    consumed = 0  # the words before this belong to a match already
+    for i in candidates:
+        if i < consumed:
+            continue
         start = toks[i][1]
         # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
-        if start > 0 and text[start - 1] in "-/\u2010\u2011" and start > 1 and text[start - 2].isalnum():
-            i += 1
-            continue
-        if words[i] not in lex.first_exact and lowered[i] not in lex.first_lower:
-            i += 1
+        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
             continue
         hit = lex.longest_match(words, lowered, i)
         if hit is None:
-            i += 1
             continue
         local, length = hit
         end = toks[i + length - 1][2]
         if end < len(text) and (text[end].isalnum() or text[end] == "_"):
-            i += 1
             continue
         found.append(Mention(local, vocab.terms[local].kind, start, end))
-        i += length
+        consumed = i + length
     found = _resolve_overlaps(found)
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
     local_abbrevs: dict[str, str] = {}
@@ -210,11 +211,12 @@ _ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/]
 def _phase_ellipsis(text: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
     """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
     out = []
-    for m in _ELLIPSIS.finditer(text):
+    folded = fold(text)
+    for m in _ELLIPSIS.finditer(text) if "phase" in folded or "cris" in folded else ():
         local = _PHASE_WORD[m.group("w").lower()]
         if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
             out.append(Mention(local, "phase", m.start(), m.end()))
-    for m in _ABBR_LIST.finditer(text):
+    for m in _ABBR_LIST.finditer(text) if "/" in text else ():
         for part in re.finditer(r"[A-Z]{2}", m.group(0)):
             start = m.start() + part.start()
             if not any(f.overlaps(start, start + 2) for f in found):
@@ -257,7 +259,13 @@ class _Doc:
         self.vocab = vocab
         self.sents = sentence_spans(text)
         self.parens = paren_spans(text)
+        self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
         self.mentions = find_mentions(text, vocab)
+        self.folded = fold(text)
+
+    def has(self, *words: str) -> bool:
+        """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""
+        return any(w in self.folded for w in words)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for s, e in self.sents:
@@ -296,8 +304,8 @@ def _skip_parens(doc: _Doc, pos: int, limit: int) -> int:
     while pos < limit:
         while pos < limit and text[pos].isspace():
             pos += 1
-        grp = next(((s, e) for s, e in doc.parens if s == pos), None)
-        if grp is None:
+        grp_end = doc.paren_end.get(pos)
+        if grp_end is None:
             # a group containing nested groups: find the matching close
             if pos < limit and text[pos] == "(":
                 depth, i = 0, pos
@@ -310,7 +318,7 @@ def _skip_parens(doc: _Doc, pos: int, limit: int) -> int:
                 pos = i
                 continue
             return pos
-        pos = grp[1]
+        pos = grp_end
     return pos
 
 
@@ -427,7 +435,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
                 best = c if best is None or c.span.start > best.span.start else best
         return best or pop
 
-    for pat in _EVALUABLE:
+    for pat in _EVALUABLE if doc.has("evaluable") else ():
         for m in pat.finditer(text):
             if re.search(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", text[m.start() : m.end() + 3], I):
                 continue
@@ -437,7 +445,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
             if n is not None and pop.evaluable is None:
                 pop.evaluable = n
                 pop.extra_spans.append(r.Span(m.start(), m.end()))
-    for m in _SEX.finditer(text):
+    for m in _SEX.finditer(text) if doc.has("male", "men", "girls", "boys") else ():
         n = as_int(parse_number(m.group("n")))
         if n is None:
             continue
@@ -453,7 +461,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
         else:
             continue
         c.extra_spans.append(r.Span(m.start(), m.end()))
-    for m in _SEX_RATIO.finditer(text):
+    for m in _SEX_RATIO.finditer(text) if "/" in text else ():
         a_f = m.group("a").lower().startswith("f")
         x, y = int(m.group("x")), int(m.group("y"))
         c = owner(m.start())
@@ -466,7 +474,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
                 c.male = c.size - c.female
             elif c.male is not None and c.female is None and c.male <= c.size:
                 c.female = c.size - c.male
-    for m in list(_AGE_STAT.finditer(text)) + list(_AGE_RANGE_FIRST.finditer(text)):
+    for m in [*_AGE_STAT.finditer(text), *_AGE_RANGE_FIRST.finditer(text)] if doc.has("age") else ():
         c = owner(m.start())
         if c.age_statistic is not None:
             continue
@@ -484,7 +492,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
 
 def _patients(doc: _Doc) -> list[r.Patient]:
     out = []
-    for m in _PATIENT.finditer(doc.text):
+    for m in _PATIENT.finditer(doc.text) if doc.has("old") else ():
         age = parse_number(m.group("age"))
         if age is None or age > 120:
             continue
@@ -675,9 +683,9 @@ def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_V
     out: list[_Value] = []
     pos = start
     while pos < end:
-        grp = next(((s, e) for s, e in doc.parens if s == pos), None)
-        if grp and _SKIP_PAREN.search(text[grp[0] : grp[1]]):
-            pos = grp[1]
+        grp_end = doc.paren_end.get(pos)
+        if grp_end is not None and _SKIP_PAREN.search(text[pos:grp_end]):
+            pos = grp_end
             continue
         m = _VALUE.match(text, pos)
         if m is None or not m.group(0).strip():
@@ -1167,7 +1175,7 @@ _REASON = re.compile(r"\b(?P<kind>resistant|resistance|intolerant|intolerance|re
 def _reasons(doc: _Doc) -> list[r.TreatmentReason]:
     text = doc.text
     out = []
-    for m in _REASON.finditer(text):
+    for m in _REASON.finditer(text) if doc.has("resist", "intoler", "refractory") else ():
         window_end = min(len(text), m.end() + 60)
         drug = next((d for d in doc.mentions if d.kind == "drug" and m.end() <= d.start < window_end
                      and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)), None)
@@ -1231,7 +1239,7 @@ def _quality_notes(doc: _Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort]
             notes.append(r.QualityNote(
                 f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
                 f"({', '.join(map(str, sizes))}): {quote!r}", item.span))
-    for m in re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
+    for m in () if not doc.has("range") else re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         if lo > hi:
             notes.append(r.QualityNote(f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())))
@@ -1264,17 +1272,17 @@ def _condition(doc: _Doc) -> str | None:
 
 def _design(doc: _Doc, cohorts: list[r.Cohort], patients: list[r.Patient], treatment: bool) -> str:
     text = doc.text
-    if re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
+    if doc.has("case", "we") and re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
         not cohorts or (cohorts[0].size or 0) <= 1
     ):
         return "CaseReport"
-    if re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I) and treatment:
+    if treatment and doc.has("retrospective", "observational", "registry") and re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I):
         return "CohortStudy"
-    if re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I) and treatment:
+    if treatment and doc.has("random") and re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I):
         return "RandomizedControlledTrial"
     if re.search(r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b", text, I) and treatment:
         return "ClinicalTrial"
-    if re.search(r"\bcase\s+series\b|\bcases\b", text, I) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
+    if (doc.has("case") and re.search(r"\bcase\s+series\b|\bcases\b", text, I)) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
         return "CaseSeries" if cohorts or len(patients) > 1 else "CaseReport"
     if treatment:
         return "CohortStudy"

@@ -8,13 +8,43 @@ NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
 )
-_NW = rf"(?:{NUMBER_WORDS})"
+
+
+def word_alternation(words: list[str]) -> str:
+    """A regex matching any of ``words``, written as a trie ('t(?:en|wo|...)'), so the engine tries one
+    branch per letter instead of every word at every position. The words are plain letters."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [ch + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return f"(?:{'|'.join(branches)})" + ("?" if "" in node else "")
+
+    return emit(tree)
+
+
+_NW = word_alternation(NUMBER_WORDS.split("|"))
 NUM = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?|\.\d+|"
     rf"(?<![\w-]){_NW}(?:(?:\s+and\s+|[\s-]+)(?:{_NW}))*(?![\w-]))"
 )
 NUM_RE = re.compile(NUM, re.I)
 _WORD_ONLY = re.compile(rf"^{_NW}(?:(?:\s+and\s+|[\s-]+){_NW})*$", re.I)
+
+
+def fold(text: str) -> str:
+    """Lower case, such that every text a case-insensitive regex matches a lower-case ASCII word in
+    contains that word: ``word in fold(text)`` is a cheap, exact test before running the regex
+    (``re.I`` also matches 'ı' and 'İ' to 'i', and 'ſ' to 's')."""
+    return text.replace("İ", "i").replace("ı", "i").replace("ſ", "s").lower()
 
 
 def parse_number(text: str) -> float | None:
@@ -54,8 +84,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         chunk = block.group(0)
         cut = start
         for m in re.finditer(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])", chunk):
-            head = text[cut : start + m.start()]
-            if _ABBREV_END.search(head):
+            end = start + m.start()
+            # an abbreviation's dot ends the text before the break (the longest is 7 characters)
+            if _ABBREV_END.search(text, max(cut, end - 12), end):
                 continue
             spans.append((cut, start + m.start()))
             cut = start + m.end()
@@ -63,12 +94,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+_BRACKET = re.compile(r"[()\[\]]")
+
+
 def paren_spans(text: str) -> list[tuple[int, int]]:
     """Innermost balanced parenthetical groups, including the parentheses."""
     out, stack = [], []
-    for i, ch in enumerate(text):
-        if ch in "([":
-            stack.append(i)
-        elif ch in ")]" and stack:
-            out.append((stack.pop(), i + 1))
+    for m in _BRACKET.finditer(text):
+        if m.group() in "([":
+            stack.append(m.start())
+        elif stack:
+            out.append((stack.pop(), m.end()))
     return sorted(out)
