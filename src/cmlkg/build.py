@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from cmlkg import __version__
 from cmlkg.corpus import Abstract, read_abstract, read_corpus
 from cmlkg.errors import InputError
-from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, loadable, make_fragments, read_index
+from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
-from cmlkg.rdf import extraction_quads
+from cmlkg.rdf import extraction_graph
 from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import DatasetStats, void_turtle
@@ -48,8 +48,8 @@ def build_one(abstract: Abstract) -> Built:
     """Extract one abstract and serialise its graph (runs in the worker processes of ``--jobs``)."""
     vocab = load_vocabulary()
     x = extract(abstract.identifier, abstract.text, vocab)
-    quads = extraction_quads(abstract, x, vocab.labels)
-    return Built(_report_row(abstract, x), make_fragments(abstract.identifier, quads))
+    graph = extraction_graph(abstract, x, vocab.labels)
+    return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
 
 
 def build(
@@ -212,7 +212,7 @@ _COMPACT = object()  # the loader's last order: compact the store
 @functools.lru_cache(maxsize=2)
 def _ontology_fragments() -> Fragments:
     dataset = ontology_quads(ontology_path())
-    return make_fragments("", sorted(dataset, key=str))  # a Dataset's iteration order is not stable
+    return make_fragments("", Graph.of(sorted(dataset, key=str)))  # a Dataset's iteration order is not stable
 
 
 def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict]) -> BuildReport:

@@ -64,16 +64,42 @@ def loadable(fragments: list[bytes]) -> bytes:
     return _HEADER["trig"] + b"".join(fragments)
 
 
-def fragment(quads: list[ox.Quad], fmt: str) -> bytes:
-    """The quads of one abstract in one build format, without the document's header and footer.
+def fragment(items: list, fmt: str) -> bytes:
+    """Quads (or triples) of one abstract in one build format, without the document's header and footer.
 
-    ``quads`` are grouped by subject (in order of first appearance) so that each subject is written once.
+    The items are grouped by subject so that each subject is written once.
     """
-    data = _serialize(quads if FORMATS[fmt][2] else [q.triple for q in quads], fmt)
+    data = _serialize(items, fmt)
     head, foot = _HEADER[fmt], _FOOTER[fmt]
     if not (data.startswith(head) and data.endswith(foot)):
         raise CmlkgError(f"unexpected {fmt} serialisation: the fragment does not start with the document header")
     return data[len(head) : len(data) - len(foot)]
+
+
+@dataclass
+class Graph:
+    """The triples of one named graph, grouped by subject (subjects in order of first appearance)."""
+
+    name: ox.NamedNode
+    groups: dict[ox.NamedNode, list[tuple[ox.NamedNode, object]]]
+
+    @classmethod
+    def of(cls, quads) -> Graph:
+        quads = list(quads)
+        names = {q.graph_name for q in quads}
+        if len(names) != 1:
+            raise CmlkgError(f"a fragment must hold one named graph, not {len(names)}")
+        groups: dict = {}
+        for q in quads:
+            groups.setdefault(q.subject, []).append((q.predicate, q.object))
+        return cls(names.pop(), groups)
+
+    def quads(self) -> list[ox.Quad]:
+        g = self.name
+        return [ox.Quad(s, p, o, g) for s, group in self.groups.items() for p, o in group]
+
+    def triples(self) -> list[ox.Triple]:
+        return [ox.Triple(s, p, o) for s, group in self.groups.items() for p, o in group]
 
 
 @dataclass
@@ -88,20 +114,19 @@ class Fragments:
     properties: list[str] = field(default_factory=list)
 
 
-def make_fragments(identifier: str, quads: list[ox.Quad]) -> Fragments:
-    first: dict = {}
-    for i, q in enumerate(quads):
-        first.setdefault(q.subject, i)
-    quads = sorted(quads, key=lambda q: first[q.subject])  # stable: a subject's quads keep their order
-    type_ = RDF + "type"
-    classes = sorted({q.object.value for q in quads if q.predicate.value == type_})
+_TYPE = ox.NamedNode(RDF + "type")
+
+
+def make_fragments(identifier: str, graph: Graph) -> Fragments:
+    quads, triples = graph.quads(), graph.triples()
+    predicates = {p for group in graph.groups.values() for p, _o in group}
     return Fragments(
         identifier=identifier,
-        data={name: fragment(quads, fmt) for name, fmt in BUILD_EXPORTS.items()},
+        data={name: fragment(quads if FORMATS[fmt][2] else triples, fmt) for name, fmt in BUILD_EXPORTS.items()},
         quads=len(quads),
-        subjects=len({q.subject for q in quads}),
-        classes=classes,
-        properties=sorted({q.predicate.value for q in quads}),
+        subjects=len(graph.groups),
+        classes=sorted({o.value for group in graph.groups.values() for p, o in group if p == _TYPE}),
+        properties=sorted(p.value for p in predicates),
     )
 
 

@@ -322,6 +322,12 @@ def _skip_parens(doc: _Doc, pos: int, limit: int) -> int:
     return pos
 
 
+_NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", I)
+
+
+_ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", I)
+
+
 def _cohorts(doc: _Doc) -> list[r.Cohort]:
     text = doc.text
     cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
@@ -340,10 +346,10 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
                 continue
             after_start = _skip_parens(doc, m.end(), e)
             after = text[after_start : min(e, after_start + 160)]
-            after = re.split(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", after, maxsplit=1, flags=I)[0]
+            after = _NEXT_COHORT.split(after, maxsplit=1)[0]
             paren_after = text[m.end() : after_start]
             hint = None
-            em = re.match(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", after, I)
+            em = _ENROLLED_AFTER.match(after)
             # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
             bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
             in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
@@ -737,12 +743,18 @@ _SUBJECT = re.compile(
 )
 
 
+_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
+
+
+_PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
+
+
 def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
     """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>'."""
     text = doc.text
     pre = text[clause_start : m.start]
     # "2 CCR", "1 molecular complete response": a number right before the mention
-    direct = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", pre, I)
+    direct = _COUNT_BEFORE.search(pre)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
             return _Value(as_int(parse_number(direct.group("n"))), float(direct.group("pct")) if direct.group("pct") else None,
@@ -752,7 +764,7 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
     if re.match(r"\w+ed\b", text[m.start : m.end]) or text[m.start : m.end].lower() == "died":
-        sm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", pre, I)
+        sm = _PATIENTS_BEFORE_VERB.search(pre)
         if sm:
             pct = sm.group("pct") or sm.group("pct2")
             return _Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
@@ -861,6 +873,15 @@ def _progression_mentions(doc: _Doc) -> list[Mention]:
     return out
 
 
+_PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
+
+
+_NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
+
+
+_TIME_POINT = re.compile(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", I)
+
+
 def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
     mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
@@ -869,7 +890,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
     # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
     subject_parens = []
     for s, e in doc.parens:
-        if re.search(rf"{PATIENT_NOUN}\s*$", text[max(0, s - 15) : s], I):
+        if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s]):
             subject_parens.append((s, e))
     results: list[r.Outcome] = []
     by_mention: dict[int, list[int]] = {}
@@ -902,7 +923,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
             if group[-1].end < other.start < nxt and other.kind in ("adverse_event", "phase", "outcome"):
                 nxt = other.start
                 break
-        new_subject = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I).search(text, group[-1].end, nxt)
+        new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
         if new_subject and not re.search(r"\b(?:in|of|by|for|among|and)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
             nxt = new_subject.start()
         if re.search(r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", text[cs : m.start], I) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
@@ -961,7 +982,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
         s, e = doc.sentence_of(o.span.start)
         cs, ce = _clause_bounds(text, (s, e), o.span.start)
         window = text[cs:ce]
-        tm = re.search(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", window, I)
+        tm = _TIME_POINT.search(window)
         if tm:
             n = parse_number(tm.group("n") or tm.group("n2"))
             unit = (tm.group("u") or tm.group("u2")).lower()
@@ -1085,6 +1106,9 @@ _RESULT_WORD = re.compile(
 )
 
 
+_TESTED_GROUP = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I)
+
+
 def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
     """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative', in a PCR abstract."""
     text = doc.text
@@ -1097,7 +1121,7 @@ def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
         if e <= start_at:
             continue
         # the group of patients this sentence is about
-        groups = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", text[s:e], I))
+        groups = list(_TESTED_GROUP.finditer(text[s:e]))
         for m in _RESULT_WORD.finditer(text, s, e):
             pre = text[max(s, m.start() - 25) : m.start()]
             if re.search(r"(?:Ph|Ph1|Ph')\s*$|[+-]\s*$", pre):
@@ -1125,6 +1149,9 @@ def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
 
 
 # ------------------------------------------------------------------ adverse events
+_AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
+
+
 def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
     text = doc.text
     out: list[r.AdverseEvent] = []
@@ -1154,7 +1181,7 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
             grades = list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
         count = None
         cs, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
-        cm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", text[cs : m.start], I)
+        cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
         if cm:
             count = as_int(parse_number(cm.group("n")))
         for grade in grades:

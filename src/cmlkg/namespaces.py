@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 BASE = "https://w3id.org/cmlkg/"
@@ -43,6 +44,7 @@ def cml(local: str) -> str:
     return CML + local
 
 
+@functools.lru_cache(maxsize=256)
 def abstract_iri(abstract_id: str) -> str:
     """The IRI of an abstract (the source document)."""
     return RESOURCE + quote(abstract_id, safe="-_.~")
@@ -55,4 +57,10 @@ def graph_iri(abstract_id: str) -> str:
 
 def fact_iri(abstract_id: str, *parts: object) -> str:
     """The IRI of a fact of one abstract: ``fact_iri('001', 'outcome', 3)``."""
-    return abstract_iri(abstract_id) + "".join("/" + quote(str(p), safe="-_.~") for p in parts)
+    return abstract_iri(abstract_id) + "".join("/" + _segment(str(p)) for p in parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment(part: str) -> str:
+    """A percent-encoded path segment (the same few segments recur in every abstract: cached)."""
+    return quote(part, safe="-_.~")

@@ -12,6 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from cmlkg import records as r
 from cmlkg.corpus import Abstract
+from cmlkg.export import Graph
 from cmlkg.extract import EXTRACTOR_VERSION
 from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, RESOURCE, XSD, abstract_iri, cml, fact_iri, graph_iri
 
@@ -53,10 +54,13 @@ class _Writer:
         self.graph = _n(graph_iri(abstract.identifier))
         self.doc = _n(abstract_iri(abstract.identifier))
         self.activity = _n(fact_iri(abstract.identifier, "extraction"))
-        self.quads: list[Quad] = []
+        self.groups: dict[NamedNode, list[tuple[NamedNode, object]]] = {}
 
     def add(self, s: NamedNode, p: str, o) -> None:
-        self.quads.append(Quad(s, _n(p) if isinstance(p, str) else p, o, self.graph))
+        group = self.groups.get(s)
+        if group is None:
+            group = self.groups[s] = []
+        group.append((_n(p) if isinstance(p, str) else p, o))
 
     def node(self, *parts: object) -> NamedNode:
         return _n(fact_iri(self.abstract.identifier, *parts))
@@ -98,6 +102,11 @@ class _Writer:
 
 def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> list[Quad]:
     """The quads of one abstract's facts, in its named graph ``graph/<id>``."""
+    return extraction_graph(abstract, x, labels).quads()
+
+
+def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
+    """One abstract's facts as its named graph ``graph/<id>``, grouped by subject."""
     w = _Writer(abstract)
     ident = abstract.identifier
     label = lambda local: labels.get(local, local)  # noqa: E731
@@ -254,4 +263,4 @@ def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         w.add(node, cml("noteText"), Literal(note.text))
         w.add(node, cml("concerns"), w.doc)
         w.add(w.doc, cml("hasQualityNote"), node)
-    return w.quads
+    return Graph(w.graph, w.groups)
