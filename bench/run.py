@@ -158,24 +158,38 @@ def query_latency_http(url: str, repeat: int) -> dict[str, tuple[float, float]]:
 
 
 def throughput(url: str, clients: int, seconds: float) -> tuple[float, int, int]:
-    """Queries per second with `clients` concurrent clients for `seconds` (all competency queries in turn)."""
+    """Queries per second with `clients` concurrent clients for at least `seconds`.
+
+    The clients share one sequence of the competency queries in turn, and no new query is started
+    once the time is up and a whole round of them has been handed out: both servers compared do the
+    same mix of work (with queries of 0.1-7 s, stopping mid-round would make the figure depend on
+    which queries were cut off).
+    """
     qs = list(queries().values())
     stop = time.monotonic() + seconds
     counts, errors = [0] * clients, [0] * clients
+    issued = 0
+    lock = threading.Lock()
+
+    def next_query() -> str | None:
+        nonlocal issued
+        with lock:
+            if issued % len(qs) == 0 and time.monotonic() >= stop:
+                return None
+            issued += 1
+            return qs[(issued - 1) % len(qs)]
 
     def worker(k: int) -> None:
-        with httpx.Client(timeout=60) as c:
-            i = k
-            while time.monotonic() < stop:
+        with httpx.Client(timeout=120) as c:
+            while (q := next_query()) is not None:
                 try:
-                    r = c.post(url, data={"query": qs[i % len(qs)]}, headers={"Accept": "application/sparql-results+json"})
+                    r = c.post(url, data={"query": q}, headers={"Accept": "application/sparql-results+json"})
                     if r.status_code == 200:
                         counts[k] += 1
                     else:
                         errors[k] += 1
                 except httpx.HTTPError:
                     errors[k] += 1
-                i += 1
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     start = time.monotonic()

@@ -209,6 +209,7 @@ class _Loader:
 
 _COMPACT = object()  # the loader's last order: compact the store
 
+
 @functools.lru_cache(maxsize=2)
 def _ontology_fragments() -> Fragments:
     dataset = ontology_quads(ontology_path())
@@ -237,7 +238,8 @@ def _write_report(path: Path, report: dict) -> None:
     """report.json, one line per abstract (readable, and written by the C JSON encoder: indent is slow)."""
     rows = report["per_abstract"]
     head = json.dumps({k: v for k, v in report.items() if k != "per_abstract"}, indent=1, sort_keys=True)
-    body = ",\n  ".join(json.dumps(r, sort_keys=True) for r in rows)
+    dumps = json.JSONEncoder(sort_keys=True).encode
+    body = ",\n  ".join(map(dumps, rows))
     with path.open("w", encoding="utf-8") as fh:
         fh.write(head[:-2] + ',\n "per_abstract": [\n  ' + body + "\n ]\n}\n" if rows else head[:-2] + ',\n "per_abstract": []\n}\n')
 

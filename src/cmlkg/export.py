@@ -10,7 +10,6 @@ Identical inputs give byte-identical files.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -192,25 +191,23 @@ def write_index(folder: Path, ontology: dict, entries: list[dict]) -> None:
     graph (the ontology, then the abstracts in order) with its byte ranges and counts."""
     terms = sorted({t for e in (ontology, *entries) for t in (*e["classes"], *e["properties"])})
     number = {t: i for i, t in enumerate(terms)}
-    dumps = functools.partial(json.dumps, separators=(",", ":"), sort_keys=True)
-    with (folder / INDEX_NAME).open("w", encoding="utf-8") as fh:
-        fh.write(dumps(terms) + "\n")
-        for e in (ontology, *entries):
-            compact = {**e, "classes": [number[t] for t in e["classes"]], "properties": [number[t] for t in e["properties"]]}
-            fh.write(dumps(compact) + "\n")
+    dumps = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # one encoder, not one per line
+    lines = [dumps(terms)]
+    for e in (ontology, *entries):
+        lines.append(dumps({**e, "classes": [number[t] for t in e["classes"]],
+                            "properties": [number[t] for t in e["properties"]]}))
+    (folder / INDEX_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def read_index(folder: Path) -> dict:
     if not (folder / INDEX_NAME).is_file():
         raise CmlkgError(f"{folder}: no {INDEX_NAME} (a build of an older cmlkg); run `cmlkg build` once")
-    with (folder / INDEX_NAME).open(encoding="utf-8") as fh:
-        terms = json.loads(fh.readline())
-        entries = []
-        for line in fh:
-            e = json.loads(line)
-            e["classes"] = [terms[i] for i in e["classes"]]
-            e["properties"] = [terms[i] for i in e["properties"]]
-            entries.append(e)
+    head, _, body = (folder / INDEX_NAME).read_text(encoding="utf-8").partition("\n")
+    terms = json.loads(head)
+    entries = json.loads("[" + ",".join(body.splitlines()) + "]")  # one parse, not one per line
+    for e in entries:
+        e["classes"] = [terms[i] for i in e["classes"]]
+        e["properties"] = [terms[i] for i in e["properties"]]
     return {"ontology": entries[0], "abstracts": entries[1:]}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode
 
 from cmlkg import records as r
 from cmlkg.corpus import Abstract
@@ -98,11 +98,6 @@ class _Writer:
         self.individual(node, _c(local))
         self.add(node, _LABEL, Literal(label))
         return node
-
-
-def extraction_quads(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> list[Quad]:
-    """The quads of one abstract's facts, in its named graph ``graph/<id>``."""
-    return extraction_graph(abstract, x, labels).quads()
 
 
 def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
