@@ -21,7 +21,7 @@ from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import extraction_graph
 from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
-from cmlkg.void import DatasetStats, void_turtle
+from cmlkg.void import DatasetStats, linkset_counts, void_turtle
 
 
 BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
@@ -210,10 +210,14 @@ class _Loader:
 _COMPACT = object()  # the loader's last order: compact the store
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)
+def _ontology() -> ox.Dataset:
+    return ontology_quads(ontology_path())
+
+
+@functools.lru_cache(maxsize=1)
 def _ontology_fragments() -> Fragments:
-    dataset = ontology_quads(ontology_path())
-    return make_fragments("", Graph.of(sorted(dataset, key=str)))  # a Dataset's iteration order is not stable
+    return make_fragments("", Graph.of(sorted(_ontology(), key=str)))  # a Dataset's iteration order is not stable
 
 
 def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict]) -> BuildReport:
@@ -225,7 +229,7 @@ def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict
                 facts[k] = facts.get(k, 0) + v
     stats = DatasetStats.of([ontology, *entries],
                             [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]])
-    (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract)), encoding="utf-8")
+    (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract), linkset_counts(_ontology())), encoding="utf-8")
     report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
               "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": stats.triples,
               "facts": facts, "per_abstract": per_abstract}

@@ -141,8 +141,10 @@ def _lexicon(vocab: Vocabulary) -> _Lexicon:
     return cached[1]
 
 
-def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
-    """Every lexicon term in the text, longest match first, with abbreviations the text defines."""
+def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> list[Mention]:
+    """Every lexicon term in the text, longest match first, with abbreviations the text defines.
+
+    ``folded`` is ``fold(text)`` when the caller has it already."""
     lex = _lexicon(vocab)
     toks = _tokens(text)
     words = [t for t, _s, _e in toks]
@@ -185,7 +187,7 @@ def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
             blocked.add(abbr)
-    found = _resolve_overlaps(found + _phase_ellipsis(text, vocab, found))
+    found = _resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found))
     if local_abbrevs or blocked:
         kept = [
             f for f in found
@@ -208,10 +210,9 @@ _ELLIPSIS = re.compile(
 _ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/])")
 
 
-def _phase_ellipsis(text: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
+def _phase_ellipsis(text: str, folded: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
     """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
     out = []
-    folded = fold(text)
     for m in _ELLIPSIS.finditer(text) if "phase" in folded or "cris" in folded else ():
         local = _PHASE_WORD[m.group("w").lower()]
         if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
@@ -260,8 +261,8 @@ class _Doc:
         self.sents = sentence_spans(text)
         self.parens = paren_spans(text)
         self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
-        self.mentions = find_mentions(text, vocab)
         self.folded = fold(text)
+        self.mentions = find_mentions(text, vocab, self.folded)
 
     def has(self, *words: str) -> bool:
         """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, DATASET, RESOURCE, SKOS
-from cmlkg.vocabulary import ontology_path
 
 _LINKSETS = {
     "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
@@ -44,10 +42,10 @@ class DatasetStats:
         )
 
 
-def linkset_counts(ontology: Path) -> dict[str, int]:
-    """skos:exactMatch links of the ontology to each external vocabulary."""
+def linkset_counts(ontology) -> dict[str, int]:
+    """skos:exactMatch links of the ontology (its triples or quads) to each external vocabulary."""
     counts = dict.fromkeys(_LINKSETS, 0)
-    for t in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE):
+    for t in ontology:
         if t.predicate.value == SKOS + "exactMatch" and isinstance(t.object, ox.NamedNode):
             for name, prefix in _LINKSETS.items():
                 if t.object.value.startswith(prefix):
@@ -55,7 +53,8 @@ def linkset_counts(ontology: Path) -> dict[str, int]:
     return counts
 
 
-def void_turtle(stats: DatasetStats, abstracts: int, endpoint: str = "http://127.0.0.1:7878/sparql") -> str:
+def void_turtle(stats: DatasetStats, abstracts: int, links: dict[str, int],
+                endpoint: str = "http://127.0.0.1:7878/sparql") -> str:
     lines = [
         "@prefix void: <http://rdfs.org/ns/void#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -80,7 +79,6 @@ def void_turtle(stats: DatasetStats, abstracts: int, endpoint: str = "http://127
     if stats.examples:
         lines.append("    void:exampleResource " + ", ".join(f"<{e}>" for e in stats.examples) + " ;")
     lines[-1] = lines[-1].rstrip(" ;") + " ."
-    links = linkset_counts(ontology_path())
     for name, prefix in _LINKSETS.items():
         n = links[name]
         lines += [
