@@ -1,25 +1,27 @@
-"""Extraction: the text of one abstract in, typed records out.
-
-Rule- and lexicon-based, offline. The lexicon (drugs, procedures, phases, outcomes, adverse events,
-diseases) is the ontology's labels and ``skos:altLabel`` synonyms (see :mod:`cmlkg.vocabulary`); the
-rules here describe how clinical abstracts state numbers, not what a particular abstract says.
-"""
+"""Stage 3, relations: which quantity measures which term, within a clause. Cohorts and demographics,
+treatments and doses, outcomes, adverse events, treatment reasons and risk groups."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from cmlkg import records as r
-from cmlkg.textutil import NUM, as_int, fold, paren_spans, parse_number, sentence_spans
-from cmlkg.vocabulary import Vocabulary, is_abbreviation, load_vocabulary
+from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
+from cmlkg.extract.quantities import (
+    ADJ,
+    DOSE_RE,
+    PATIENT_NOUN,
+    TIME_POINT,
+    UNIT_AFTER,
+    Value,
+    dose_unit,
+    skip_parens,
+    values_after,
+)
+from cmlkg.textutil import NUM, as_int, parse_number
 
-EXTRACTOR_VERSION = "0.1.0"
+I = re.IGNORECASE
 
-I = re.I
-PATIENT_NOUN = r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
-# words that may stand between a number and its patient noun ("96 consecutive CML patients")
-ADJ = r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d)[\w'+\-]+\s+)"
 ENROL_VERB = (
     r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
     r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|"
@@ -42,254 +44,6 @@ PROGRESSION_VERB = re.compile(
     r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$",
     I,
 )
-NEGATION_BEFORE = re.compile(
-    r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b|"
-    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,60}$",
-    I,
-)
-UNIT_AFTER = re.compile(
-    r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
-    r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",
-    I,
-)
-
-
-@dataclass
-class Mention:
-    term: str
-    kind: str
-    start: int
-    end: int
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.start < end and start < self.end
-
-
-# ------------------------------------------------------------------ lexicon matching
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*\+?|[^\sA-Za-z0-9]")
-_SOFT = {"-", "\u2010", "\u2011", "\u2013"}
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Word and punctuation tokens; hyphens between words are dropped, so 'chronic-phase' = 'chronic phase'."""
-    out = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    if not any(c in text for c in _SOFT):
-        return out
-    kept: list[tuple[str, int, int]] = []
-    for tok in out:
-        if tok[0] in _SOFT and kept and tok[1] == kept[-1][2] and text[tok[2] : tok[2] + 1].isalnum():
-            continue
-        kept.append(tok)
-    return kept
-
-
-class _Lexicon:
-    """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lower case."""
-
-    def __init__(self, vocab: Vocabulary):
-        self.exact: dict[tuple[str, ...], str] = {}
-        self.lower: dict[tuple[str, ...], str] = {}
-        for surface, local in vocab.surfaces():  # longest first: the first claim on a key wins
-            key = tuple(t for t, _s, _e in _tokens(surface))
-            if not key:
-                continue
-            if is_abbreviation(surface):
-                self.exact.setdefault(key, local)
-            else:
-                self.lower.setdefault(tuple(t.lower() for t in key), local)
-        self.longest = max(len(k) for k in [*self.exact, *self.lower])
-        # first words of every surface, to skip most positions with one set lookup
-        self.first_exact = {k[0] for k in self.exact}
-        self.first_lower = {k[0] for k in self.lower}
-        # proper prefixes of every surface: a match can only grow while the words so far are one
-        self.prefix_exact = {k[:i] for k in self.exact for i in range(1, len(k))}
-        self.prefix_lower = {k[:i] for k in self.lower for i in range(1, len(k))}
-
-    def longest_match(self, words: list[str], lowered: list[str], i: int) -> tuple[str, int] | None:
-        """The longest surface starting at word i: (class, number of words), or None."""
-        hit = None
-        n = min(len(words), i + self.longest)
-        for j in range(i + 1, n + 1):
-            local = self.lookup(words[i:j])
-            if local is not None:
-                hit = (local, j - i)
-            if tuple(words[i:j]) not in self.prefix_exact and tuple(lowered[i:j]) not in self.prefix_lower:
-                break
-        return hit
-
-    def lookup(self, words: list[str]) -> str | None:
-        key = tuple(words)
-        hit = self.exact.get(key) or self.lower.get(tuple(w.lower() for w in key))
-        if hit is None:
-            last = words[-1]
-            for suffix in ("s", "es"):
-                if last.endswith(suffix) and len(last) > len(suffix) + 1:
-                    stem = [*words[:-1], last[: -len(suffix)]]
-                    hit = self.exact.get(tuple(stem)) or self.lower.get(tuple(w.lower() for w in stem))
-                    if hit:
-                        break
-        return hit
-
-
-_LEXICONS: dict[int, tuple[Vocabulary, _Lexicon]] = {}
-
-
-def _lexicon(vocab: Vocabulary) -> _Lexicon:
-    cached = _LEXICONS.get(id(vocab))
-    if cached is None or cached[0] is not vocab:
-        cached = _LEXICONS[id(vocab)] = (vocab, _Lexicon(vocab))
-    return cached[1]
-
-
-def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> list[Mention]:
-    """Every lexicon term in the text, longest match first, with abbreviations the text defines.
-
-    ``folded`` is ``fold(text)`` when the caller has it already."""
-    lex = _lexicon(vocab)
-    toks = _tokens(text)
-    words = [t for t, _s, _e in toks]
-    lowered = [w.lower() for w in words]
-    found: list[Mention] = []
-    # only positions whose word can start a surface are tried
-    first_exact, first_lower = lex.first_exact, lex.first_lower
-    candidates = [i for i, (w, lw) in enumerate(zip(words, lowered)) if w in first_exact or lw in first_lower]
-    consumed = 0  # the words before this belong to a match already
-    for i in candidates:
-        if i < consumed:
-            continue
-        start = toks[i][1]
-        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
-        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
-            continue
-        hit = lex.longest_match(words, lowered, i)
-        if hit is None:
-            continue
-        local, length = hit
-        end = toks[i + length - 1][2]
-        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
-            continue
-        found.append(Mention(local, vocab.terms[local].kind, start, end))
-        consumed = i + length
-    found = _resolve_overlaps(found)
-    # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
-    local_abbrevs: dict[str, str] = {}
-    blocked: set[str] = set()
-    ends = {m.end: m for m in found}
-    for m in re.finditer(r"\(([A-Za-z][\w.+\-/]{0,9})\)", text):
-        abbr = m.group(1)
-        if sum(c.isupper() for c in abbr) < 2 and not re.match(r"^[a-z][A-Z]{2,}", abbr):
-            continue
-        k = m.start()
-        while k > 0 and text[k - 1].isspace():
-            k -= 1
-        head = ends.get(k)
-        if head is not None:
-            local_abbrevs[abbr] = head.term
-        elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
-            blocked.add(abbr)
-    found = _resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found))
-    if local_abbrevs or blocked:
-        kept = [
-            f for f in found
-            if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
-        ]
-        for abbr, local in local_abbrevs.items():
-            for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
-                kept.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
-        found = _resolve_overlaps(kept)
-    return found
-
-
-_PHASE_WORD = {"chronic": "ChronicPhase", "accelerated": "AcceleratedPhase", "blast": "BlastPhase", "blastic": "BlastPhase",
-               "CP": "ChronicPhase", "AP": "AcceleratedPhase", "BP": "BlastPhase", "BC": "BlastPhase"}
-_ELLIPSIS = re.compile(
-    r"\b(?P<w>chronic|accelerated|blastic|blast)(?=\s*(?:,|or|and|/|to)\s*(?:(?:chronic|accelerated|blastic|blast)\s*(?:,|or|and|/)\s*)?"
-    r"(?:chronic|accelerated|blastic|blast)[-\s](?:phases?|crisis|crises))",
-    I,
-)
-_ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/])")
-
-
-def _phase_ellipsis(text: str, folded: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
-    """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
-    out = []
-    for m in _ELLIPSIS.finditer(text) if "phase" in folded or "cris" in folded else ():
-        local = _PHASE_WORD[m.group("w").lower()]
-        if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
-            out.append(Mention(local, "phase", m.start(), m.end()))
-    for m in _ABBR_LIST.finditer(text) if "/" in text else ():
-        for part in re.finditer(r"[A-Z]{2}", m.group(0)):
-            start = m.start() + part.start()
-            if not any(f.overlaps(start, start + 2) for f in found):
-                out.append(Mention(_PHASE_WORD[part.group(0)], "phase", start, start + 2))
-    return out
-
-
-def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
-    mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), m.term))
-    out: list[Mention] = []
-    for m in mentions:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
-
-
-# ------------------------------------------------------------------ helpers
-def _in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for s, e in spans:
-        if s <= pos < e:
-            return (s, e)
-    return None
-
-
-
-def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
-    """The clause around pos: cut at ';' and at ':' inside the sentence."""
-    s, e = sent
-    left = max(text.rfind(";", s, pos), text.rfind(":", s, pos))
-    right_candidates = [i for i in (text.find(";", pos, e), text.find(":", pos, e)) if i >= 0]
-    return (left + 1 if left >= 0 else s, min(right_candidates) if right_candidates else e)
-
-
-class _Doc:
-    """The text of one abstract with its sentences, parentheses and mentions."""
-
-    def __init__(self, text: str, vocab: Vocabulary):
-        self.text = text
-        self.vocab = vocab
-        self.sents = sentence_spans(text)
-        self.parens = paren_spans(text)
-        self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
-        self.folded = fold(text)
-        self.mentions = find_mentions(text, vocab, self.folded)
-
-    def has(self, *words: str) -> bool:
-        """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""
-        return any(w in self.folded for w in words)
-
-    def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sents:
-            if s <= pos < e:
-                return (s, e)
-        return (0, len(self.text))
-
-    def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end and (kind is None or m.kind == kind)]
-
-    def negated(self, m: Mention) -> bool:
-        s, _ = _clause_bounds(self.text, self.sentence_of(m.start), m.start)
-        before = self.text[s : m.start]
-        if re.search(r"(?:extra|non)[-\s]?$", before, I):
-            return True
-        neg = NEGATION_BEFORE.search(before)
-        if not neg:
-            return False
-        # "no X" but not "no longer", "not only", "with or without"
-        if re.search(r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b", before[neg.start():], I):
-            return False
-        # a number between the negation and the mention ("none ... 3 patients") breaks it
-        return not re.search(r"\d", before[neg.start():])
 
 
 # ------------------------------------------------------------------ cohorts and demographics
@@ -299,29 +53,6 @@ _BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
 
 
-def _skip_parens(doc: _Doc, pos: int, limit: int) -> int:
-    """Position after any parenthetical groups (and spaces) starting at pos."""
-    text = doc.text
-    while pos < limit:
-        while pos < limit and text[pos].isspace():
-            pos += 1
-        grp_end = doc.paren_end.get(pos)
-        if grp_end is None:
-            # a group containing nested groups: find the matching close
-            if pos < limit and text[pos] == "(":
-                depth, i = 0, pos
-                while i < limit:
-                    depth += text[i] == "("
-                    depth -= text[i] == ")"
-                    i += 1
-                    if depth == 0:
-                        break
-                pos = i
-                continue
-            return pos
-        pos = grp_end
-    return pos
-
 
 _NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", I)
 
@@ -329,7 +60,7 @@ _NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
 _ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", I)
 
 
-def _cohorts(doc: _Doc) -> list[r.Cohort]:
+def find_cohorts(doc: Doc) -> list[r.Cohort]:
     text = doc.text
     cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
     for sent in doc.sents:
@@ -345,7 +76,7 @@ def _cohorts(doc: _Doc) -> list[r.Cohort]:
                 r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
             ):
                 continue
-            after_start = _skip_parens(doc, m.end(), e)
+            after_start = skip_parens(doc, m.end(), e)
             after = text[after_start : min(e, after_start + 160)]
             after = _NEXT_COHORT.split(after, maxsplit=1)[0]
             paren_after = text[m.end() : after_start]
@@ -427,7 +158,7 @@ _PATIENT = re.compile(
 )
 
 
-def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
+def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
     text = doc.text
     if not cohorts:
         return
@@ -497,7 +228,7 @@ def _demographics(doc: _Doc, cohorts: list[r.Cohort]) -> None:
         c.extra_spans.append(r.Span(m.start(), m.end()))
 
 
-def _patients(doc: _Doc) -> list[r.Patient]:
+def find_patients(doc: Doc) -> list[r.Patient]:
     out = []
     for m in _PATIENT.finditer(doc.text) if doc.has("old") else ():
         age = parse_number(m.group("age"))
@@ -509,7 +240,7 @@ def _patients(doc: _Doc) -> list[r.Patient]:
 
 
 # ------------------------------------------------------------------ phases
-def _phases(doc: _Doc) -> list[r.Phase]:
+def find_phases(doc: Doc) -> list[r.Phase]:
     out: dict[str, r.Phase] = {}
     for m in doc.mentions:
         if m.kind != "phase" or doc.negated(m):
@@ -532,60 +263,9 @@ _PRIOR_AFTER = re.compile(
     I,
 )
 
-_DOSE_RE = re.compile(
-    rf"(?<![\w.])(?P<v>{NUM})(?:\s*(?:-|–|to)\s*(?P<v2>{NUM}))?\s*-?\s*"
-    r"(?P<unit>(?:x|×)\s*10\s*(?:\(6\)|\^?6|⁶)\s*(?:I?U|units)\s*(?:/\s*m2|/\s*m²)?(?:\s*body\s+surface\s+area)?\s*(?:/\s*d(?:ay)?|daily|per\s+day)?|mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
-    r"mg/kg/d(?:ay)?|mg/kg\s*(?:daily|per\s+day)|mg/kg|"
-    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
-    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|daily|per\s+day|a\s+day)|"
-    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
-    r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
-    r"mg\s+(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
-    r"g\s*/\s*d(?:ay)?|g\s+(?:daily|per\s+day|a\s+day)|Gy|cGy|mg)(?![\w/])",
-    I,
-)
 
 
-def _dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
-    u = re.sub(r"\s+", " ", raw.lower())
-    if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
-        per_m2 = bool(re.search(r"m2|m²|body surface", u))
-        daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I))
-        return value, ("MU/m2" if per_m2 else "MU") + ("/d" if daily else "")
-    if "cgy" in u:
-        return value / 100, "Gy"
-    if u == "gy":
-        return value, "Gy"
-    if u.startswith(("million", "mu", "miu", "mega")):
-        if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
-            if re.search(r"m2|body surface", u):
-                return value, "MU/m2/d"
-        if re.search(r"/\s*d|daily|per day|a day", u) or re.match(r"^\s*(?:daily|per\s+day|/d)", tail, I):
-            return value, "MU/d"
-        return value, "MU"
-    if u.startswith("mg/m"):
-        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) else (value, "mg/m2")
-    if u.startswith("mg/kg"):
-        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) else (value, "mg/kg")
-    if u.startswith("g"):
-        return value, "g/d"
-    if "twice" in u or "bid" in u or "b.i.d" in u:
-        return value * 2, "mg/d"
-    if "three times" in u or "tid" in u:
-        return value * 3, "mg/d"
-    if u != "mg":
-        return value, "mg/d"
-    # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
-    if re.match(r"^(?:\s*\([^()]*\))?\s*(?:(?:once\s+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
-        return value, "mg/d"
-    if re.match(r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)", tail, I):
-        return value, "mg/d"
-    if re.search(r"\bdaily\b[^.;:()]{0,50}$", head, I):
-        return value, "mg/d"
-    return value, "mg"
-
-
-def _treatments(doc: _Doc) -> list[r.Treatment]:
+def find_treatments(doc: Doc) -> list[r.Treatment]:
     text = doc.text
     roles: dict[str, set[str]] = {}
     first: dict[str, Mention] = {}
@@ -622,7 +302,7 @@ def _treatments(doc: _Doc) -> list[r.Treatment]:
     for sent in doc.sents:
         s, e = sent
         drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
-        for dm in _DOSE_RE.finditer(text, s, e):
+        for dm in DOSE_RE.finditer(text, s, e):
             if re.search(r"[<>≤≥]\s*$", text[max(s, dm.start() - 3) : dm.start()]):
                 continue
             values = [parse_number(dm.group("v"))]
@@ -640,7 +320,7 @@ def _treatments(doc: _Doc) -> list[r.Treatment]:
             for v in values:
                 if v is None:
                     continue
-                conv = _dose_unit(unit_text, v, tail, head)
+                conv = dose_unit(unit_text, v, tail, head)
                 if conv is None:
                     continue
                 value, unit = conv
@@ -663,78 +343,6 @@ def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
 
 
 # ------------------------------------------------------------------ outcomes
-_VALUE = re.compile(
-    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?)\s*%\s*\)?)?"
-    rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"
-    rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
-    rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
-    rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?",
-    I,
-)
-_SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
-
-
-@dataclass
-class _Value:
-    count: int | None = None
-    percent: float | None = None
-    denominator: int | None = None
-    start: int = 0
-    end: int = 0
-
-
-def _values_after(doc: _Doc, start: int, end: int, probability: bool) -> list[_Value]:
-    """The figures stated in text[start:end], skipping time points, P values, CIs and doses."""
-    text = doc.text
-    out: list[_Value] = []
-    pos = start
-    while pos < end:
-        grp_end = doc.paren_end.get(pos)
-        if grp_end is not None and _SKIP_PAREN.search(text[pos:grp_end]):
-            pos = grp_end
-            continue
-        m = _VALUE.match(text, pos)
-        if m is None or not m.group(0).strip():
-            pos += 1
-            continue
-        before = text[max(start, m.start() - 12) : m.start()]
-        after = text[m.end() : m.end() + 12]
-        timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
-        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?)\s*$", before)) and not m.group("count5"):
-            pos = m.end()
-            continue
-        if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):
-            pos = m.end()
-            continue
-        if m.group("prob") is not None:
-            if not probability or UNIT_AFTER.match(after):
-                pos = m.end()
-                continue
-            v = float(m.group("prob"))
-            out.append(_Value(percent=round(v * 100, 2), start=m.start(), end=m.end()))
-        elif m.group("pct4") is not None:
-            if re.match(r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", after, I):
-                pos = m.end()
-                continue
-            out.append(_Value(as_int(parse_number(m.group("count4") or "")) if m.group("count4") else None,
-                              float(m.group("pct4")),
-                              as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))
-        elif m.group("count") is not None:
-            out.append(_Value(as_int(parse_number(m.group("count"))), float(m.group("pct1")) if m.group("pct1") else None,
-                              as_int(parse_number(m.group("den"))), m.start(), m.end()))
-        elif m.group("count2") is not None:
-            out.append(_Value(int(m.group("count2")), float(m.group("pct2")) if m.group("pct2") else None,
-                              int(m.group("den2")), m.start(), m.end()))
-        elif m.group("count3") is not None:
-            out.append(_Value(as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()))
-        elif m.group("count5") is not None:
-            if not UNIT_AFTER.match(after):
-                out.append(_Value(as_int(parse_number(m.group("count5"))), float(m.group("pct5")) if m.group("pct5") else None,
-                                  start=m.start(), end=m.end()))
-        pos = m.end()
-    return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
-
 
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
@@ -750,7 +358,7 @@ _COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\
 _PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
 
 
-def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
+def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>'."""
     text = doc.text
     pre = text[clause_start : m.start]
@@ -758,7 +366,7 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
     direct = _COUNT_BEFORE.search(pre)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
-            return _Value(as_int(parse_number(direct.group("n"))), float(direct.group("pct")) if direct.group("pct") else None,
+            return Value(as_int(parse_number(direct.group("n"))), float(direct.group("pct")) if direct.group("pct") else None,
                           None, clause_start + direct.start(), clause_start + direct.end())
     if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
         verb = re.search(r"\s*$", pre)
@@ -768,7 +376,7 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
         sm = _PATIENTS_BEFORE_VERB.search(pre)
         if sm:
             pct = sm.group("pct") or sm.group("pct2")
-            return _Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
+            return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
                           clause_start + sm.start(), m.end)
     verb = re.search(
         rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
@@ -784,7 +392,7 @@ def _outcome_subject(doc: _Doc, m: Mention, clause_start: int) -> _Value | None:
     return _subject_before(doc, m, clause_start, subj_end)
 
 
-def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> _Value | None:
+def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
     text = doc.text
     # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
     pos = subj_end
@@ -797,13 +405,13 @@ def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> 
     pct_only = re.search(r"(?<![\w.])(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:of\s+[^,;:()%]{0,60}?)?\s*$", subject_text)
     if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
         start_abs = clause_start + pct_only.start()
-        return _Value(None, float(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
+        return Value(None, float(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
     if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
         if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
-            return _Value(count=0, start=m.start, end=m.end)
+            return Value(count=0, start=m.start, end=m.end)
     n = sm.group("n")
     if not n:
         return None
@@ -820,7 +428,7 @@ def _subject_before(doc: _Doc, m: Mention, clause_start: int, subj_end: int) -> 
     if sm.group("all_but"):
         return None
     start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
-    return _Value(count, pct, den, start, m.end)
+    return Value(count, pct, den, start, m.end)
 
 
 _OF_GROUP = re.compile(
@@ -843,7 +451,7 @@ def _group_denominator(text: str, subject_start: int) -> int | None:
     return as_int(parse_number(m.group("n"))) if m else None
 
 
-def _progression_mentions(doc: _Doc) -> list[Mention]:
+def _progression_mentions(doc: Doc) -> list[Mention]:
     """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
     out = []
     for m in doc.mentions:
@@ -880,13 +488,10 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
-_TIME_POINT = re.compile(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", I)
-
-
-def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
+def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
     mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
-    mentions = _resolve_overlaps(mentions)
+    mentions = resolve_overlaps(mentions)
     mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
     # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
     subject_parens = []
@@ -898,11 +503,11 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
     i = 0
     while i < len(mentions):
         m = mentions[i]
-        if _in_any(m.start, subject_parens):
+        if in_any(m.start, subject_parens):
             i += 1
             continue
         sent = doc.sentence_of(m.start)
-        cs, ce = _clause_bounds(text, sent, m.start)
+        cs, ce = clause_bounds(text, sent, m.start)
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
         if m.term in ("NoResponse",) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
@@ -935,7 +540,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
         if subj is None and len(group) == 1 and doc.negated(m) and re.search(
             r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
         ):
-            subj = _Value(count=0, start=m.start, end=m.end)
+            subj = Value(count=0, start=m.start, end=m.end)
             negated = True
         if subj is not None and m.term == "Death" and "TransplantRelatedMortality" in doc.vocab.terms and re.match(
             r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", text[m.end : m.end + 50], I
@@ -953,7 +558,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
             i += 1
             continue
         probability = bool(re.search(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", text[sent[0] : sent[1]], I))
-        vals = _values_after(doc, group[-1].end, nxt, probability)
+        vals = values_after(doc, group[-1].end, nxt, probability)
         # a figure must come soon after the mention, not at the far end of the clause
         if vals and vals[0].start - group[-1].end > 120:
             vals = []
@@ -981,9 +586,9 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
     # time points: "at 12 months", "4-year"
     for o in results:
         s, e = doc.sentence_of(o.span.start)
-        cs, ce = _clause_bounds(text, (s, e), o.span.start)
+        cs, ce = clause_bounds(text, (s, e), o.span.start)
         window = text[cs:ce]
-        tm = _TIME_POINT.search(window)
+        tm = TIME_POINT.search(window)
         if tm:
             n = parse_number(tm.group("n") or tm.group("n2"))
             unit = (tm.group("u") or tm.group("u2")).lower()
@@ -995,7 +600,7 @@ def _outcomes(doc: _Doc, start_at: int) -> list[r.Outcome]:
     return _dedupe_outcomes(results)
 
 
-def _qualified(doc: _Doc, m: Mention) -> Mention:
+def _qualified(doc: Doc, m: Mention) -> Mention:
     """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
     if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I):
         s, e = doc.sentence_of(m.start)
@@ -1017,7 +622,7 @@ _LASTING = re.compile(
 )
 
 
-def _response_phrases(doc: _Doc, start_at: int) -> list[r.Outcome]:
+def _response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
     """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 > 4 years)'."""
     text = doc.text
     out = []
@@ -1056,7 +661,7 @@ _PART_BEFORE = re.compile(
 )
 
 
-def _distributed_parts(doc: _Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
+def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
     """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete, 5 partial)'."""
     text = doc.text
     out = []
@@ -1110,7 +715,7 @@ _RESULT_WORD = re.compile(
 _TESTED_GROUP = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I)
 
 
-def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
+def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
     """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative', in a PCR abstract."""
     text = doc.text
     if not re.search(r"\bPCR\b|polymerase chain reaction", text):
@@ -1139,7 +744,7 @@ def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
                 count = as_int(parse_number(m.group("n")))
                 if count is None:
                     continue
-                same_clause = _clause_bounds(text, sent, m.start())
+                same_clause = clause_bounds(text, sent, m.start())
                 den = group_n if (own and s + own[-1].start() >= same_clause[0]) or not own else None
                 if den is not None and count > den:
                     den = None
@@ -1153,7 +758,7 @@ def _test_results(doc: _Doc, start_at: int) -> list[r.Outcome]:
 _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
 
 
-def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
+def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     text = doc.text
     out: list[r.AdverseEvent] = []
     seen = set()
@@ -1167,7 +772,7 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
         g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
         g = g or g_after
         if not g:
-            cs0, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
+            cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
             lead = re.search(
                 r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s+"
                 r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
@@ -1181,7 +786,7 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
             b = (int(b) if b.isdigit() else roman[b.upper()]) if b else a
             grades = list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
         count = None
-        cs, _ = _clause_bounds(text, doc.sentence_of(m.start), m.start)
+        cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
         cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
         if cm:
             count = as_int(parse_number(cm.group("n")))
@@ -1200,7 +805,7 @@ def _adverse_events(doc: _Doc) -> list[r.AdverseEvent]:
 _REASON = re.compile(r"\b(?P<kind>resistant|resistance|intolerant|intolerance|refractory)\b(?:\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\))?", I)
 
 
-def _reasons(doc: _Doc) -> list[r.TreatmentReason]:
+def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
     text = doc.text
     out = []
     for m in _REASON.finditer(text) if doc.has("resist", "intoler", "refractory") else ():
@@ -1220,7 +825,7 @@ def _reasons(doc: _Doc) -> list[r.TreatmentReason]:
 _RISK_GROUP = re.compile(r"\b(?P<g>low|intermediate|high)[- ]risk\b", I)
 
 
-def _risks(doc: _Doc) -> list[r.RiskMeasurement]:
+def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
     """'16 (79%) were classified as high risk according to the EUTOS score', 'Sokal high risk in 12 (20%)'."""
     text = doc.text
     out = []
@@ -1253,113 +858,3 @@ def _risks(doc: _Doc) -> list[r.RiskMeasurement]:
     return out
 
 
-def _quality_notes(doc: _Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
-                   risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
-    text = doc.text
-    notes = []
-    # "16 (79%)" with no stated denominator: it should match one of the cohorts the abstract names
-    sizes = sorted({n for c in (cohorts or []) for n in (c.size, c.evaluable) if n})
-    for item in [*(o for o in outcomes if o.denominator is None), *(risks or [])]:
-        if item.count is None or item.percent is None or not sizes or item.count == 0:
-            continue
-        if not any(item.count <= n and abs(100 * item.count / n - item.percent) <= 1.0 for n in sizes):
-            quote = text[item.span.start : item.span.end]
-            notes.append(r.QualityNote(
-                f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
-                f"({', '.join(map(str, sizes))}): {quote!r}", item.span))
-    for m in () if not doc.has("range") else re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
-        lo, hi = float(m.group("lo")), float(m.group("hi"))
-        if lo > hi:
-            notes.append(r.QualityNote(f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())))
-    for o in outcomes:
-        if o.count is not None and o.denominator and o.percent is not None:
-            expected = 100 * o.count / o.denominator
-            if abs(expected - o.percent) > 1.0:
-                notes.append(r.QualityNote(
-                    f"percent {o.percent:g}% does not match {o.count} of {o.denominator} ({expected:.1f}%)", o.span))
-        if o.count is not None and o.denominator is not None and o.count > o.denominator:
-            notes.append(r.QualityNote(f"count {o.count} is above its denominator {o.denominator}", o.span))
-    return notes
-
-
-def _condition(doc: _Doc) -> str | None:
-    counts: dict[str, int] = {}
-    for m in doc.mentions:
-        if m.kind in ("disease", "phase"):
-            key = "ChronicMyeloidLeukemia" if m.kind == "phase" or m.term == "ChronicMyeloidLeukemia" else m.term
-            counts[key] = counts.get(key, 0) + 1
-    if not counts:
-        # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML evidence
-        if re.search(r"BCR[-:]*ABL|\bPh['1]?\s*\+|Philadelphia", doc.text) and any(
-            m.kind == "drug" and doc.vocab.terms[m.term].is_a("TyrosineKinaseInhibitor") for m in doc.mentions
-        ):
-            return "ChronicMyeloidLeukemia"
-        return None
-    return max(sorted(counts), key=lambda k: (counts[k], k == "ChronicMyeloidLeukemia"))
-
-
-def _design(doc: _Doc, cohorts: list[r.Cohort], patients: list[r.Patient], treatment: bool) -> str:
-    text = doc.text
-    if doc.has("case", "we") and re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
-        not cohorts or (cohorts[0].size or 0) <= 1
-    ):
-        return "CaseReport"
-    if treatment and doc.has("retrospective", "observational", "registry") and re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I):
-        return "CohortStudy"
-    if treatment and doc.has("random") and re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I):
-        return "RandomizedControlledTrial"
-    if re.search(r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b", text, I) and treatment:
-        return "ClinicalTrial"
-    if (doc.has("case") and re.search(r"\bcase\s+series\b|\bcases\b", text, I)) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
-        return "CaseSeries" if cohorts or len(patients) > 1 else "CaseReport"
-    if treatment:
-        return "CohortStudy"
-    return "LaboratoryStudy" if not cohorts else "ObservationalStudy"
-
-
-# ------------------------------------------------------------------ the stage
-def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Extraction:
-    """Read one abstract and return its facts as typed records.
-
-    >>> x = extract("demo", "We treated 12 patients in chronic phase with imatinib 400 mg/day. "
-    ...             "Ten patients achieved a complete cytogenetic response (CCyR).")
-    >>> x.cohorts[0].size, [t.term for t in x.treatments], [(o.term, o.count) for o in x.outcomes]
-    (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
-    """
-    vocab = vocab or load_vocabulary()
-    doc = _Doc(text, vocab)
-    cohorts = _cohorts(doc)
-    _demographics(doc, cohorts)
-    patients = _patients(doc)
-    phases = _phases(doc)
-    treatments = _treatments(doc)
-    start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
-    start_at = doc.sentence_of(start_at)[0] if cohorts else 0
-    outcomes = _outcomes(doc, start_at)
-    adverse = _adverse_events(doc)
-    risks = _risks(doc)
-    condition = _condition(doc)
-    has_intervention = any(t.role == "intervention" for t in treatments)
-    is_cml_treatment = (
-        condition == "ChronicMyeloidLeukemia"
-        and has_intervention
-        and bool(cohorts or outcomes or adverse or patients or re.search(r"\bcase\b", text, I))
-    )
-    sents = doc.sents
-    title = text[sents[0][0] : sents[0][1]].strip() if sents else ""
-    return r.Extraction(
-        identifier=identifier,
-        title=title[:500],
-        design=_design(doc, cohorts, patients, has_intervention),
-        condition=condition,
-        is_cml_treatment=is_cml_treatment,
-        cohorts=cohorts,
-        phases=phases,
-        treatments=treatments,
-        outcomes=outcomes,
-        adverse_events=adverse,
-        patients=patients,
-        reasons=_reasons(doc),
-        risks=risks,
-        notes=_quality_notes(doc, outcomes, cohorts, risks),
-    )

@@ -1,0 +1,77 @@
+"""Extraction: the text of one abstract in, typed records out.
+
+Rule- and lexicon-based, offline. The lexicon (drugs, procedures, phases, outcomes, adverse events,
+diseases) is the ontology's labels and ``skos:altLabel`` synonyms (see :mod:`cmlkg.vocabulary`); the
+rules here describe how clinical abstracts state numbers, not what a particular abstract says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, Mention, find_mentions
+from cmlkg.extract.records import condition_of, design_of, quality_notes
+from cmlkg.extract.relations import (
+    add_demographics,
+    find_adverse_events,
+    find_cohorts,
+    find_outcomes,
+    find_patients,
+    find_phases,
+    find_reasons,
+    find_risks,
+    find_treatments,
+)
+from cmlkg.vocabulary import Vocabulary, load_vocabulary
+
+__all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]
+
+EXTRACTOR_VERSION = "0.1.0"
+
+# ------------------------------------------------------------------ the stage
+def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Extraction:
+    """Read one abstract and return its facts as typed records.
+
+    >>> x = extract("demo", "We treated 12 patients in chronic phase with imatinib 400 mg/day. "
+    ...             "Ten patients achieved a complete cytogenetic response (CCyR).")
+    >>> x.cohorts[0].size, [t.term for t in x.treatments], [(o.term, o.count) for o in x.outcomes]
+    (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
+    """
+    vocab = vocab or load_vocabulary()
+    doc = Doc(text, vocab)
+    cohorts = find_cohorts(doc)
+    add_demographics(doc, cohorts)
+    patients = find_patients(doc)
+    phases = find_phases(doc)
+    treatments = find_treatments(doc)
+    start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
+    start_at = doc.sentence_of(start_at)[0] if cohorts else 0
+    outcomes = find_outcomes(doc, start_at)
+    adverse = find_adverse_events(doc)
+    risks = find_risks(doc)
+    condition = condition_of(doc)
+    has_intervention = any(t.role == "intervention" for t in treatments)
+    is_cml_treatment = (
+        condition == "ChronicMyeloidLeukemia"
+        and has_intervention
+        and bool(cohorts or outcomes or adverse or patients or re.search(r"\bcase\b", text, re.IGNORECASE))
+    )
+    sents = doc.sents
+    title = text[sents[0][0] : sents[0][1]].strip() if sents else ""
+    return r.Extraction(
+        identifier=identifier,
+        title=title[:500],
+        design=design_of(doc, cohorts, patients, has_intervention),
+        condition=condition,
+        is_cml_treatment=is_cml_treatment,
+        cohorts=cohorts,
+        phases=phases,
+        treatments=treatments,
+        outcomes=outcomes,
+        adverse_events=adverse,
+        patients=patients,
+        reasons=find_reasons(doc),
+        risks=risks,
+        notes=quality_notes(doc, outcomes, cohorts, risks),
+    )

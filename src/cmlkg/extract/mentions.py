@@ -1,0 +1,259 @@
+"""Stage 1, mentions: every term of the lexicon in the text (drugs, procedures, phases, outcomes,
+adverse events, diseases), with abbreviations the text defines, and the document they live in
+(sentences, clauses, parentheses, negation)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cmlkg.textutil import fold, paren_spans, sentence_spans
+from cmlkg.vocabulary import Vocabulary, is_abbreviation
+
+I = re.IGNORECASE
+
+NEGATION_BEFORE = re.compile(
+    r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b|"
+    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,60}$",
+    I,
+)
+
+
+
+@dataclass
+class Mention:
+    term: str
+    kind: str
+    start: int
+    end: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+# ------------------------------------------------------------------ lexicon matching
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*\+?|[^\sA-Za-z0-9]")
+_SOFT = {"-", "\u2010", "\u2011", "\u2013"}
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """Word and punctuation tokens; hyphens between words are dropped, so 'chronic-phase' = 'chronic phase'."""
+    out = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not any(c in text for c in _SOFT):
+        return out
+    kept: list[tuple[str, int, int]] = []
+    for tok in out:
+        if tok[0] in _SOFT and kept and tok[1] == kept[-1][2] and text[tok[2] : tok[2] + 1].isalnum():
+            continue
+        kept.append(tok)
+    return kept
+
+
+class _Lexicon:
+    """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lower case."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.exact: dict[tuple[str, ...], str] = {}
+        self.lower: dict[tuple[str, ...], str] = {}
+        for surface, local in vocab.surfaces():  # longest first: the first claim on a key wins
+            key = tuple(t for t, _s, _e in _tokens(surface))
+            if not key:
+                continue
+            if is_abbreviation(surface):
+                self.exact.setdefault(key, local)
+            else:
+                self.lower.setdefault(tuple(t.lower() for t in key), local)
+        self.longest = max(len(k) for k in [*self.exact, *self.lower])
+        # first words of every surface, to skip most positions with one set lookup
+        self.first_exact = {k[0] for k in self.exact}
+        self.first_lower = {k[0] for k in self.lower}
+        # proper prefixes of every surface: a match can only grow while the words so far are one
+        self.prefix_exact = {k[:i] for k in self.exact for i in range(1, len(k))}
+        self.prefix_lower = {k[:i] for k in self.lower for i in range(1, len(k))}
+
+    def longest_match(self, words: list[str], lowered: list[str], i: int) -> tuple[str, int] | None:
+        """The longest surface starting at word i: (class, number of words), or None."""
+        hit = None
+        n = min(len(words), i + self.longest)
+        for j in range(i + 1, n + 1):
+            local = self.lookup(words[i:j])
+            if local is not None:
+                hit = (local, j - i)
+            if tuple(words[i:j]) not in self.prefix_exact and tuple(lowered[i:j]) not in self.prefix_lower:
+                break
+        return hit
+
+    def lookup(self, words: list[str]) -> str | None:
+        key = tuple(words)
+        hit = self.exact.get(key) or self.lower.get(tuple(w.lower() for w in key))
+        if hit is None:
+            last = words[-1]
+            for suffix in ("s", "es"):
+                if last.endswith(suffix) and len(last) > len(suffix) + 1:
+                    stem = [*words[:-1], last[: -len(suffix)]]
+                    hit = self.exact.get(tuple(stem)) or self.lower.get(tuple(w.lower() for w in stem))
+                    if hit:
+                        break
+        return hit
+
+
+_LEXICONS: dict[int, tuple[Vocabulary, _Lexicon]] = {}
+
+
+def _lexicon(vocab: Vocabulary) -> _Lexicon:
+    cached = _LEXICONS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = _LEXICONS[id(vocab)] = (vocab, _Lexicon(vocab))
+    return cached[1]
+
+
+def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> list[Mention]:
+    """Every lexicon term in the text, longest match first, with abbreviations the text defines.
+
+    ``folded`` is ``fold(text)`` when the caller has it already."""
+    lex = _lexicon(vocab)
+    toks = _tokens(text)
+    words = [t for t, _s, _e in toks]
+    lowered = [w.lower() for w in words]
+    found: list[Mention] = []
+    # only positions whose word can start a surface are tried
+    first_exact, first_lower = lex.first_exact, lex.first_lower
+    candidates = [i for i, (w, lw) in enumerate(zip(words, lowered)) if w in first_exact or lw in first_lower]
+    consumed = 0  # the words before this belong to a match already
+    for i in candidates:
+        if i < consumed:
+            continue
+        start = toks[i][1]
+        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
+        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
+            continue
+        hit = lex.longest_match(words, lowered, i)
+        if hit is None:
+            continue
+        local, length = hit
+        end = toks[i + length - 1][2]
+        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            continue
+        found.append(Mention(local, vocab.terms[local].kind, start, end))
+        consumed = i + length
+    found = resolve_overlaps(found)
+    # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
+    local_abbrevs: dict[str, str] = {}
+    blocked: set[str] = set()
+    ends = {m.end: m for m in found}
+    for m in re.finditer(r"\(([A-Za-z][\w.+\-/]{0,9})\)", text):
+        abbr = m.group(1)
+        if sum(c.isupper() for c in abbr) < 2 and not re.match(r"^[a-z][A-Z]{2,}", abbr):
+            continue
+        k = m.start()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        head = ends.get(k)
+        if head is not None:
+            local_abbrevs[abbr] = head.term
+        elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
+            blocked.add(abbr)
+    found = resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found))
+    if local_abbrevs or blocked:
+        kept = [
+            f for f in found
+            if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
+        ]
+        for abbr, local in local_abbrevs.items():
+            for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
+                kept.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
+        found = resolve_overlaps(kept)
+    return found
+
+
+_PHASE_WORD = {"chronic": "ChronicPhase", "accelerated": "AcceleratedPhase", "blast": "BlastPhase", "blastic": "BlastPhase",
+               "CP": "ChronicPhase", "AP": "AcceleratedPhase", "BP": "BlastPhase", "BC": "BlastPhase"}
+_ELLIPSIS = re.compile(
+    r"\b(?P<w>chronic|accelerated|blastic|blast)(?=\s*(?:,|or|and|/|to)\s*(?:(?:chronic|accelerated|blastic|blast)\s*(?:,|or|and|/)\s*)?"
+    r"(?:chronic|accelerated|blastic|blast)[-\s](?:phases?|crisis|crises))",
+    I,
+)
+_ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/])")
+
+
+def _phase_ellipsis(text: str, folded: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
+    """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
+    out = []
+    for m in _ELLIPSIS.finditer(text) if "phase" in folded or "cris" in folded else ():
+        local = _PHASE_WORD[m.group("w").lower()]
+        if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
+            out.append(Mention(local, "phase", m.start(), m.end()))
+    for m in _ABBR_LIST.finditer(text) if "/" in text else ():
+        for part in re.finditer(r"[A-Z]{2}", m.group(0)):
+            start = m.start() + part.start()
+            if not any(f.overlaps(start, start + 2) for f in found):
+                out.append(Mention(_PHASE_WORD[part.group(0)], "phase", start, start + 2))
+    return out
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), m.term))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+def in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for s, e in spans:
+        if s <= pos < e:
+            return (s, e)
+    return None
+
+
+
+def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The clause around pos: cut at ';' and at ':' inside the sentence."""
+    s, e = sent
+    left = max(text.rfind(";", s, pos), text.rfind(":", s, pos))
+    right_candidates = [i for i in (text.find(";", pos, e), text.find(":", pos, e)) if i >= 0]
+    return (left + 1 if left >= 0 else s, min(right_candidates) if right_candidates else e)
+
+
+class Doc:
+    """The text of one abstract with its sentences, parentheses and mentions."""
+
+    def __init__(self, text: str, vocab: Vocabulary):
+        self.text = text
+        self.vocab = vocab
+        self.sents = sentence_spans(text)
+        self.parens = paren_spans(text)
+        self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
+        self.folded = fold(text)
+        self.mentions = find_mentions(text, vocab, self.folded)
+
+    def has(self, *words: str) -> bool:
+        """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""
+        return any(w in self.folded for w in words)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sents:
+            if s <= pos < e:
+                return (s, e)
+        return (0, len(self.text))
+
+    def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end and (kind is None or m.kind == kind)]
+
+    def negated(self, m: Mention) -> bool:
+        s, _ = clause_bounds(self.text, self.sentence_of(m.start), m.start)
+        before = self.text[s : m.start]
+        if re.search(r"(?:extra|non)[-\s]?$", before, I):
+            return True
+        neg = NEGATION_BEFORE.search(before)
+        if not neg:
+            return False
+        # "no X" but not "no longer", "not only", "with or without"
+        if re.search(r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b", before[neg.start():], I):
+            return False
+        # a number between the negation and the mention ("none ... 3 patients") breaks it
+        return not re.search(r"\d", before[neg.start():])
+

@@ -1,0 +1,178 @@
+"""Stage 2, quantities: counts, `n/N`, `n of N`, percentages, probabilities, doses with units and
+time points, each with its span; P values, confidence intervals, hazard ratios, ranges and follow-up
+times are never counts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cmlkg.extract.mentions import Doc
+from cmlkg.textutil import NUM, as_int, parse_number
+
+I = re.IGNORECASE
+
+PATIENT_NOUN = r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
+# words that may stand between a number and its patient noun ("96 consecutive CML patients")
+ADJ = r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d)[\w'+\-]+\s+)"
+UNIT_AFTER = re.compile(
+    r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
+    r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",
+    I,
+)
+
+
+def skip_parens(doc: Doc, pos: int, limit: int) -> int:
+    """Position after any parenthetical groups (and spaces) starting at pos."""
+    text = doc.text
+    while pos < limit:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        grp_end = doc.paren_end.get(pos)
+        if grp_end is None:
+            # a group containing nested groups: find the matching close
+            if pos < limit and text[pos] == "(":
+                depth, i = 0, pos
+                while i < limit:
+                    depth += text[i] == "("
+                    depth -= text[i] == ")"
+                    i += 1
+                    if depth == 0:
+                        break
+                pos = i
+                continue
+            return pos
+        pos = grp_end
+    return pos
+
+
+DOSE_RE = re.compile(
+    rf"(?<![\w.])(?P<v>{NUM})(?:\s*(?:-|–|to)\s*(?P<v2>{NUM}))?\s*-?\s*"
+    r"(?P<unit>(?:x|×)\s*10\s*(?:\(6\)|\^?6|⁶)\s*(?:I?U|units)\s*(?:/\s*m2|/\s*m²)?(?:\s*body\s+surface\s+area)?\s*(?:/\s*d(?:ay)?|daily|per\s+day)?|mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
+    r"mg/kg/d(?:ay)?|mg/kg\s*(?:daily|per\s+day)|mg/kg|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|daily|per\s+day|a\s+day)|"
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
+    r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
+    r"mg\s+(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
+    r"g\s*/\s*d(?:ay)?|g\s+(?:daily|per\s+day|a\s+day)|Gy|cGy|mg)(?![\w/])",
+    I,
+)
+
+
+def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
+    u = re.sub(r"\s+", " ", raw.lower())
+    if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
+        per_m2 = bool(re.search(r"m2|m²|body surface", u))
+        daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I))
+        return value, ("MU/m2" if per_m2 else "MU") + ("/d" if daily else "")
+    if "cgy" in u:
+        return value / 100, "Gy"
+    if u == "gy":
+        return value, "Gy"
+    if u.startswith(("million", "mu", "miu", "mega")):
+        if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
+            if re.search(r"m2|body surface", u):
+                return value, "MU/m2/d"
+        if re.search(r"/\s*d|daily|per day|a day", u) or re.match(r"^\s*(?:daily|per\s+day|/d)", tail, I):
+            return value, "MU/d"
+        return value, "MU"
+    if u.startswith("mg/m"):
+        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) else (value, "mg/m2")
+    if u.startswith("mg/kg"):
+        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) else (value, "mg/kg")
+    if u.startswith("g"):
+        return value, "g/d"
+    if "twice" in u or "bid" in u or "b.i.d" in u:
+        return value * 2, "mg/d"
+    if "three times" in u or "tid" in u:
+        return value * 3, "mg/d"
+    if u != "mg":
+        return value, "mg/d"
+    # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
+    if re.match(r"^(?:\s*\([^()]*\))?\s*(?:(?:once\s+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
+        return value, "mg/d"
+    if re.match(r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)", tail, I):
+        return value, "mg/d"
+    if re.search(r"\bdaily\b[^.;:()]{0,50}$", head, I):
+        return value, "mg/d"
+    return value, "mg"
+
+
+
+_VALUE = re.compile(
+    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?)\s*%\s*\)?)?"
+    rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"
+    rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
+    rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
+    rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
+    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?",
+    I,
+)
+_SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
+
+
+@dataclass
+class Value:
+    count: int | None = None
+    percent: float | None = None
+    denominator: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Value]:
+    """The figures stated in text[start:end], skipping time points, P values, CIs and doses."""
+    text = doc.text
+    out: list[Value] = []
+    pos = start
+    while pos < end:
+        grp_end = doc.paren_end.get(pos)
+        if grp_end is not None and _SKIP_PAREN.search(text[pos:grp_end]):
+            pos = grp_end
+            continue
+        m = _VALUE.match(text, pos)
+        if m is None or not m.group(0).strip():
+            pos += 1
+            continue
+        before = text[max(start, m.start() - 12) : m.start()]
+        after = text[m.end() : m.end() + 12]
+        timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
+        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?)\s*$", before)) and not m.group("count5"):
+            pos = m.end()
+            continue
+        if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):
+            pos = m.end()
+            continue
+        if m.group("prob") is not None:
+            if not probability or UNIT_AFTER.match(after):
+                pos = m.end()
+                continue
+            v = float(m.group("prob"))
+            out.append(Value(percent=round(v * 100, 2), start=m.start(), end=m.end()))
+        elif m.group("pct4") is not None:
+            if re.match(r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", after, I):
+                pos = m.end()
+                continue
+            out.append(Value(as_int(parse_number(m.group("count4") or "")) if m.group("count4") else None,
+                              float(m.group("pct4")),
+                              as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))
+        elif m.group("count") is not None:
+            out.append(Value(as_int(parse_number(m.group("count"))), float(m.group("pct1")) if m.group("pct1") else None,
+                              as_int(parse_number(m.group("den"))), m.start(), m.end()))
+        elif m.group("count2") is not None:
+            out.append(Value(int(m.group("count2")), float(m.group("pct2")) if m.group("pct2") else None,
+                              int(m.group("den2")), m.start(), m.end()))
+        elif m.group("count3") is not None:
+            out.append(Value(as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()))
+        elif m.group("count5") is not None:
+            if not UNIT_AFTER.match(after):
+                out.append(Value(as_int(parse_number(m.group("count5"))), float(m.group("pct5")) if m.group("pct5") else None,
+                                  start=m.start(), end=m.end()))
+        pos = m.end()
+    return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
+
+
+
+TIME_POINT = re.compile(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", I)
+

@@ -1,0 +1,76 @@
+"""Stage 5, records: the typed records of one abstract, with what the study is about, its design and
+the inconsistencies of the text as quality notes."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+
+I = re.IGNORECASE
+
+def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
+                   risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
+    text = doc.text
+    notes = []
+    # "16 (79%)" with no stated denominator: it should match one of the cohorts the abstract names
+    sizes = sorted({n for c in (cohorts or []) for n in (c.size, c.evaluable) if n})
+    for item in [*(o for o in outcomes if o.denominator is None), *(risks or [])]:
+        if item.count is None or item.percent is None or not sizes or item.count == 0:
+            continue
+        if not any(item.count <= n and abs(100 * item.count / n - item.percent) <= 1.0 for n in sizes):
+            quote = text[item.span.start : item.span.end]
+            notes.append(r.QualityNote(
+                f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
+                f"({', '.join(map(str, sizes))}): {quote!r}", item.span))
+    for m in () if not doc.has("range") else re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        if lo > hi:
+            notes.append(r.QualityNote(f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())))
+    for o in outcomes:
+        if o.count is not None and o.denominator and o.percent is not None:
+            expected = 100 * o.count / o.denominator
+            if abs(expected - o.percent) > 1.0:
+                notes.append(r.QualityNote(
+                    f"percent {o.percent:g}% does not match {o.count} of {o.denominator} ({expected:.1f}%)", o.span))
+        if o.count is not None and o.denominator is not None and o.count > o.denominator:
+            notes.append(r.QualityNote(f"count {o.count} is above its denominator {o.denominator}", o.span))
+    return notes
+
+
+def condition_of(doc: Doc) -> str | None:
+    counts: dict[str, int] = {}
+    for m in doc.mentions:
+        if m.kind in ("disease", "phase"):
+            key = "ChronicMyeloidLeukemia" if m.kind == "phase" or m.term == "ChronicMyeloidLeukemia" else m.term
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML evidence
+        if re.search(r"BCR[-:]*ABL|\bPh['1]?\s*\+|Philadelphia", doc.text) and any(
+            m.kind == "drug" and doc.vocab.terms[m.term].is_a("TyrosineKinaseInhibitor") for m in doc.mentions
+        ):
+            return "ChronicMyeloidLeukemia"
+        return None
+    return max(sorted(counts), key=lambda k: (counts[k], k == "ChronicMyeloidLeukemia"))
+
+
+def design_of(doc: Doc, cohorts: list[r.Cohort], patients: list[r.Patient], treatment: bool) -> str:
+    text = doc.text
+    if doc.has("case", "we") and re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
+        not cohorts or (cohorts[0].size or 0) <= 1
+    ):
+        return "CaseReport"
+    if treatment and doc.has("retrospective", "observational", "registry") and re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I):
+        return "CohortStudy"
+    if treatment and doc.has("random") and re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I):
+        return "RandomizedControlledTrial"
+    if re.search(r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b", text, I) and treatment:
+        return "ClinicalTrial"
+    if (doc.has("case") and re.search(r"\bcase\s+series\b|\bcases\b", text, I)) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
+        return "CaseSeries" if cohorts or len(patients) > 1 else "CaseReport"
+    if treatment:
+        return "CohortStudy"
+    return "LaboratoryStudy" if not cohorts else "ObservationalStudy"
+
+
