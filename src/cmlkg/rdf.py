@@ -148,7 +148,8 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
             cls = "PatientSubgroup"
         if population is not None and node is not population:
             w.add(population, cml("hasArm" if cls == "TreatmentArm" else "hasSubgroup"), node)
-        w.fact(node, cls, f"{label(cls)} of {c.size} patients", c.span, *c.extra_spans)
+        size = f"of {c.size} patients" if c.size is not None else "(size not stated)"
+        w.fact(node, cls, f"{label(cls)} {size}", c.span, *c.extra_spans)
         if c.size is not None:
             w.add(node, cml("size"), _int(c.size))
         for prop, value in (("evaluableCount", c.evaluable), ("femaleCount", c.female), ("maleCount", c.male)):
@@ -160,6 +161,17 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
             if value is not None:
                 w.add(node, cml(prop), _dec(value))
         cohort_nodes.append(node)
+        for tr in c.treatments:  # what an arm received, with the arm's own doses
+            tnode = _n(node.value + "/treatment/" + tr.term)
+            w.fact(tnode, "StudyTreatment", f"{label('StudyTreatment')}: {label(tr.term)}", tr.span)
+            w.add(tnode, cml("usesTherapy"), w.typed(_n(tnode.value + "/agent"), tr.term, label(tr.term)))
+            w.add(node, cml("receivedTreatment"), tnode)
+            for k, d in enumerate(tr.doses, 1):
+                dn = _n(tnode.value + f"/dose/{k}")
+                w.fact(dn, "Dose", f"{d.value:g} {d.unit} {label(tr.term)}", d.span)
+                w.add(dn, cml("doseValue"), _dec(d.value))
+                w.add(dn, cml("doseUnit"), Literal(d.unit))
+                w.add(tnode, cml("hasDose"), dn)
     if population is None:
         # every study has a population, even when the abstract states no size
         population = w.node("population")
@@ -220,7 +232,7 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         )
         w.fact(node, cls, f"{label(o.term)}: {figures}", o.span)
         w.add(node, cml("ofOutcome"), w.typed(_n(node.value + "/outcome"), o.term, label(o.term)))
-        w.add(population, cml("reportsOutcome"), node)
+        w.add(population if o.cohort is None else cohort_nodes[o.cohort], cml("reportsOutcome"), node)
         if o.count is not None:
             w.add(node, cml("patientCount"), _int(o.count))
         if o.percent is not None:
@@ -239,7 +251,7 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         grade = f", grade {a.grade}" if a.grade is not None else ""
         w.fact(node, "AdverseEventObservation", f"{label(a.term)}{grade}", a.span)
         w.add(node, cml("ofAdverseEvent"), w.typed(_n(node.value + "/event"), a.term, label(a.term)))
-        w.add(population, cml("reportsAdverseEvent"), node)
+        w.add(population if a.cohort is None else cohort_nodes[a.cohort], cml("reportsAdverseEvent"), node)
         if a.grade is not None:
             w.add(node, cml("ctcaeGrade"), _int(a.grade))
         if a.count is not None:

@@ -28,6 +28,7 @@ class Cohort:
     age_max: float | None = None
     description: str = ""
     extra_spans: list[Span] = field(default_factory=list)
+    treatments: list[Treatment] = field(default_factory=list)  # what an arm received, with its doses
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Outcome:
     denominator: int | None = None
     time_months: float | None = None
     negated: bool = False
+    cohort: int | None = None  # index in Extraction.cohorts of the arm it is reported for; None: the population
     aggregate_of: list[int] = field(default_factory=list)  # indexes of the parts in Extraction.outcomes
 
 
@@ -69,6 +71,7 @@ class AdverseEvent:
     span: Span
     grade: int | None = None
     count: int | None = None
+    cohort: int | None = None  # index in Extraction.cohorts of the arm it is reported for; None: the population
 
 
 @dataclass

@@ -14,6 +14,7 @@ from cmlkg.extract.mentions import Doc, Mention, find_mentions
 from cmlkg.extract.records import condition_of, design_of, quality_notes
 from cmlkg.extract.relations import (
     add_demographics,
+    dedupe_outcomes,
     find_adverse_events,
     find_cohorts,
     find_outcomes,
@@ -23,6 +24,7 @@ from cmlkg.extract.relations import (
     find_risks,
     find_treatments,
 )
+from cmlkg.extract.scope import scope
 from cmlkg.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]
@@ -49,6 +51,8 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
     outcomes = find_outcomes(doc, start_at)
     adverse = find_adverse_events(doc)
+    cohorts, adverse = scope(doc, cohorts, treatments, outcomes, adverse)
+    outcomes = dedupe_outcomes(outcomes)
     risks = find_risks(doc)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)

@@ -174,5 +174,57 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
 
 
 
-TIME_POINT = re.compile(rf"\bat\s+(?P<n>{NUM})\s+(?P<u>months?|years?)|(?P<n2>\d+)[- ](?P<u2>month|year)\b", I)
+_UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
+_TIME = re.compile(
+    rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
+    r"(?P<unit>days?|weeks?|months?|mo\b|years?|yrs?\b)"
+    rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b",
+    I,
+)
+_NOT_A_POINT = re.compile(
+    r"(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|lasting|range|"
+    r"between|from|of|than|[<>≤≥]|-|–|to)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?(?:median\s+of\s+)?$",
+    I,
+)
+
+
+@dataclass
+class TimePoint:
+    start: int
+    end: int
+    months: list[float]
+
+
+def time_points(doc: Doc) -> list[TimePoint]:
+    """'at 12 months', 'after 3 and 12 months', '4-year', 'at 1 year'; not follow-up times, durations,
+    ranges ('3 to 6 months') or ages ('5-year-old')."""
+    text = doc.text
+    out = []
+    for m in _TIME.finditer(text) if doc.has("day", "week", "month", "year", "mo", "yr") else ():
+        if m.group("adj"):
+            if m.group(0).lower().endswith("old"):
+                continue
+            nums, unit = [m.group("adj")], m.group("adj_unit")
+            before = text[max(0, m.start() - 30) : m.start()]
+            if re.search(r"(?:-|–|to|and|median|over|for)\s*$", before, I):
+                continue
+        else:
+            nums = re.split(r"\s*(?:,\s*and|,|and|or)\s*", m.group("nums"))
+            unit = m.group("unit")
+            before = text[max(0, m.start() - 40) : m.start()]
+            after = text[m.end() : m.end() + 20]
+            if m.group("prep").lower() == "to" or _NOT_A_POINT.search(before):
+                continue
+            if re.match(r"\s*(?:-|–|to)\s*\d", text[m.end("nums") : m.end("nums") + 5]) or re.match(r"\s*(?:-|–|to)\s*\d", after):
+                continue
+            if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
+                continue
+        u = unit.lower().rstrip("s")
+        u = {"mo": "month", "yr": "year"}.get(u, u)
+        values = [parse_number(n) for n in nums]
+        if any(v is None for v in values):
+            continue
+        months = [round(v * _UNIT_MONTHS[u], 2) for v in values]
+        out.append(TimePoint(m.start(), m.end(), months))
+    return out
 

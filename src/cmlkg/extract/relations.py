@@ -11,7 +11,6 @@ from cmlkg.extract.quantities import (
     ADJ,
     DOSE_RE,
     PATIENT_NOUN,
-    TIME_POINT,
     UNIT_AFTER,
     Value,
     dose_unit,
@@ -123,7 +122,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
     cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
     seen = {main[1]}
     for hint, n, span, desc in sorted(cands, key=lambda c: c[2].start):
-        if n in seen:
+        # two arms of one size ('50 mg (n = 150) or 100 mg (n = 150)') are two cohorts
+        twin = hint == "arm" and any(
+            c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start) for c in cohorts[1:]
+        )
+        if n in seen and not twin:
             continue
         seen.add(n)
         cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
@@ -346,7 +349,7 @@ def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
 
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
-    rf"(?P<n>{NUM})?\s*(?:of\s+(?:the|these|those)\s+(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
+    rf"(?P<n>{NUM})?\s*(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\))?\s*$",
     I,
 )
@@ -583,21 +586,10 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         parts = [idx for idx, p in enumerate(results) if idx != k and paren[0] <= p.span.start < paren[1] and p.count is not None]
         if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
             o.aggregate_of = parts
-    # time points: "at 12 months", "4-year"
-    for o in results:
-        s, e = doc.sentence_of(o.span.start)
-        cs, ce = clause_bounds(text, (s, e), o.span.start)
-        window = text[cs:ce]
-        tm = TIME_POINT.search(window)
-        if tm:
-            n = parse_number(tm.group("n") or tm.group("n2"))
-            unit = (tm.group("u") or tm.group("u2")).lower()
-            if n is not None:
-                o.time_months = n * 12 if unit.startswith("year") else n
     # PCR and other test results stated as bare 'positive' / 'negative'
     results.extend(_test_results(doc, start_at))
     results.extend(_response_phrases(doc, start_at))
-    return _dedupe_outcomes(results)
+    return results
 
 
 def _qualified(doc: Doc, m: Mention) -> Mention:
@@ -690,12 +682,12 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
     return out
 
 
-def _dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
+def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
     seen, out, remap = set(), [], {}
-    with_den = {(o.term, o.count, o.percent) for o in results if o.denominator is not None}
+    with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
     for idx, o in enumerate(results):
-        key = (o.term, o.count, o.percent, o.denominator, o.time_months)
-        if key in seen or (o.denominator is None and o.count is not None and (o.term, o.count, o.percent) in with_den):
+        key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
+        if key in seen or (o.denominator is None and o.count is not None and (o.term, o.count, o.percent, o.cohort) in with_den):
             continue
         seen.add(key)
         remap[idx] = len(out)

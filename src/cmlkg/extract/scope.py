@@ -1,0 +1,378 @@
+"""Stage 4, scope: which arm, which time point and which denominator each figure is for.
+
+Arms are the cohorts that a study compares by treatment. Each is defined where the text gives its
+size next to its treatment ("imatinib 800 mg (n = 319) or 400 mg (n = 157)", "57 patients were
+randomized to receive 2.0 Gy ... and 59 to receive 2.25 Gy", "IFN 3 MU/d (51 patients) or ...
+5 MU/m2 daily (45 patients)"); the text then names an arm by what sets it apart: a dose only it
+received ("the 800-mg/d arm", "for the 12.0 Gy group"), a drug only it received ("patients treated
+with BU/CY"), or its size as a denominator ("7 of 51"). A figure goes to the arm that its sentence
+ties it to; figures of the whole study stay on the population.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.quantities import DOSE_RE, dose_unit, time_points
+from cmlkg.textutil import NUM, parse_number
+
+I = re.I
+
+
+@dataclass
+class Arm:
+    cohort: int  # index of the arm's cohort in the extraction's cohorts
+    start: int  # the text that defines the arm
+    end: int
+    terms: list[str] = field(default_factory=list)
+    doses: list[tuple[str, float, str, r.Span]] = field(default_factory=list)  # (term, value, unit, span)
+    totals: list[float] = field(default_factory=list)  # fractionated radiation: fraction x number, in Gy
+
+
+# ------------------------------------------------------------------ time points
+def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
+    """The time point of each figure: one inside its own phrase ('CCyR at 6 months, 57%'), else the
+    nearest one before it in its clause ('4-year probabilities of ... were'), else one right after it
+    ('... after 9 months'), else one fronted at the start of its sentence ('At 12 months, ...'). A list
+    of time points ('at 3, 6 and 12 months ... respectively') is distributed over as many figures."""
+    text = doc.text
+    points = time_points(doc)
+    if not points:
+        return
+    # figures read from one phrase: several values after one mention share its start
+    by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
+    for o in outcomes:
+        by_phrase.setdefault((o.term, o.span.start), []).append(o)
+    for o in outcomes:
+        sent = doc.sentence_of(o.span.start)
+        cs, ce = clause_bounds(text, sent, o.span.start)
+        inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end]
+        before = [p for p in points if cs <= p.start and p.end <= o.span.start]
+        after = [p for p in points if o.span.end <= p.start < min(ce, o.span.end + 45)
+                 and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start])]
+        # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
+        fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(r"\s*(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?\s*)?", text[sent[0] : p.start])
+                   and re.match(r"\s*,", text[p.end : p.end + 2])]
+        point = (inside or [])[-1:] or before[-1:] or after[:1] or fronted[:1]
+        if not point:
+            continue
+        p = point[0]
+        if len(p.months) == 1:
+            o.time_months = p.months[0]
+            continue
+        # 'at 12 and 24 months were 40% and 60%': as many figures of the phrase as time points
+        phrase = by_phrase[(o.term, o.span.start)]
+        if len(phrase) == len(p.months):
+            o.time_months = p.months[phrase.index(o)]
+
+
+# ------------------------------------------------------------------ arms
+_ARM_CONTINUED = re.compile(
+    rf"(?:\band|,|;|\bwhile|\bwhereas)\s+(?P<n>{NUM})\s+(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
+    r"(?:to|received|receiving|with|on)\b",
+    I,
+)
+_RANDOMISED = re.compile(r"\brandomi[sz]|\bassigned\b|\ballocated\b", I)
+_FRACTIONS = re.compile(
+    rf"(?P<v>{NUM})\s*Gy\s+(?:fractions?\s+)?(?:\w+\s+){{0,3}}?(?:daily|per\s+day|once\s+a\s+day|twice\s+(?:daily|a\s+day))?\s*"
+    rf"(?:for|x|×|in)\s+(?P<n>{NUM})\s+(?:days|fractions|consecutive\s+days)",
+    I,
+)
+
+
+def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
+    """'61 patients were randomized to A and 61 to B': the second arm, stated without its noun."""
+    text = doc.text
+    out = []
+    for c in cohorts:
+        if c.role == "subgroup" or c.size is None:
+            continue
+        s, e = doc.sentence_of(c.span.start)
+        if not _RANDOMISED.search(text, s, e):
+            continue
+        for m in _ARM_CONTINUED.finditer(text, c.span.end, e):
+            n = parse_number(m.group("n"))
+            if n is None or n != int(n) or any(x.span.start == m.start("n") for x in cohorts):
+                continue
+            if any(x.span.start <= m.start("n") < x.span.end for x in cohorts):
+                continue
+            out.append(r.Cohort("arm", int(n), r.Span(m.start("n"), m.end("n")), description=text[m.start("n") : m.end()]))
+    return out
+
+
+def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
+    """The text that says what an arm received: before its size when the size is in parentheses
+    ('800 mg (n = 319)'), after it otherwise ('57 patients were randomized to receive 2.0 Gy ...')."""
+    text = doc.text
+    s, e = doc.sentence_of(c.span.start)
+    same = sorted(o.span.start for o in others if o is not c and s <= o.span.start < e)
+    in_paren = text[max(s, c.span.start - 1) : c.span.start] in ("(", "[")
+    if in_paren:
+        prev_end = max([o.span.end + 1 for o in others if o is not c and s <= o.span.end <= c.span.start] + [s])
+        start = max(prev_end, c.span.start - 160)
+        return start, c.span.start - 1
+    nxt = next((p for p in same if p > c.span.start), e)
+    return c.span.end, min(nxt, c.span.end + 200)
+
+
+def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[Arm]:
+    """The cohorts that the study compares by treatment, with what each received."""
+    text = doc.text
+    given = {t.term for t in treatments if t.role == "intervention"}
+    candidates = [k for k, c in enumerate(cohorts) if c.role in ("arm", "population") and c.size]
+    radiation = next((m.term for m in doc.mentions if m.kind == "procedure" and doc.vocab.terms[m.term].is_a("RadiationTherapy")), None)
+    arms: list[Arm] = []
+    windows = {k: _arm_window(doc, cohorts[k], [cohorts[j] for j in candidates]) for k in candidates}
+    for k in candidates:
+        c = cohorts[k]
+        start, end = windows[k]
+        if end <= start:
+            continue
+        # 'A total of 476 patients were randomly assigned to imatinib 800 mg (n = 319) or ...': the
+        # treatment after the population's size is the first arm's
+        if c.role == "population" and any(j != k and s < end and start < e for j, (s, e) in windows.items()):
+            continue
+        terms = []
+        for m in doc.mentions_in(start, end):
+            if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
+                terms.append(m.term)
+        arm = Arm(k, start, end, terms)
+        for dm in DOSE_RE.finditer(text, start, end):
+            unit_text = dm.group("unit")
+            if unit_text.lower() in ("gy", "cgy"):
+                term = radiation
+            else:
+                near = [m for m in doc.mentions_in(doc.sentence_of(dm.start())[0], dm.start()) if m.kind == "drug" and m.term in given]
+                term = near[-1].term if near else None
+            if term is None:
+                continue
+            tail = text[dm.end() : dm.end() + 60]
+            head = text[max(0, dm.start() - 40) : dm.start()]
+            for raw in (dm.group("v"), dm.group("v2")):
+                v = parse_number(raw) if raw else None
+                conv = dose_unit(unit_text, v, tail, head) if v is not None else None
+                if conv:
+                    arm.doses.append((term, conv[0], conv[1], r.Span(dm.start(), dm.end())))
+                    if term not in arm.terms:
+                        arm.terms.append(term)
+        for fm in _FRACTIONS.finditer(text, start, end):
+            v, n = parse_number(fm.group("v")), parse_number(fm.group("n"))
+            if v is not None and n is not None and radiation is not None:
+                total = round(v * n, 4)
+                arm.totals.append(total)
+                # the total is a dose of the arm where the text states it ('the 12.0 Gy group')
+                stated = re.search(_number_pattern(total) + r"\s*-?\s*Gy\b", text)
+                if stated:
+                    arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
+        if arm.terms or arm.doses:
+            arms.append(arm)
+    # a population that is one of the compared groups is an arm; only arms defined in the same
+    # sentences, two or more, that differ by what they received
+    if len(arms) < 2:
+        return []
+    sents = {doc.sentence_of(a.start) for a in arms}
+    arms = [a for a in arms if doc.sentence_of(a.start) in sents]
+    signature = {(tuple(sorted(a.terms)), tuple(sorted((d[1], d[2]) for d in a.doses))) for a in arms}
+    if len(signature) < len(arms):
+        return []
+    # an arm without its own drug named (the second dose of '800 mg (n=319) or 400 mg (n=157)') got
+    # the drug of the dose; a dose-only arm takes the drugs of the arm before it
+    arms.sort(key=lambda a: a.start)
+    for prev, a in zip(arms, arms[1:]):
+        if not a.terms:
+            a.terms = list(prev.terms)
+    return arms
+
+
+def _number_pattern(value: float) -> str:
+    whole = int(value)
+    if value == whole:
+        return rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])"
+    return rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"
+
+
+_UNIT_WORD = {"mg/d": r"mg", "mg": r"mg", "g/d": r"g", "mg/m2/d": r"mg", "mg/m2": r"mg", "mg/kg/d": r"mg", "mg/kg": r"mg",
+              "MU/d": r"(?:MU|MIU|million)", "MU/m2/d": r"(?:MU|MIU|million)", "MU": r"(?:MU|MIU|million)",
+              "MU/m2": r"(?:MU|MIU|million)", "Gy": r"(?:Gy|cGy)"}
+
+
+def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
+    """Places after the arms' definitions that name one arm: a dose or a drug only it received.
+    (start, end, index of the arm in ``arms``)."""
+    text = doc.text
+    defined_end = max(a.end for a in arms)
+    windows = [(a.start, a.end) for a in arms]
+    refs: list[tuple[int, int, int]] = []
+    for k, a in enumerate(arms):
+        other_doses = {(d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
+        other_totals = {t for j, b in enumerate(arms) if j != k for t in b.totals}
+        keys = {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
+        keys |= {(t, "Gy") for t in a.totals if t not in other_totals}
+        for value, unit in keys:
+            pat = re.compile(_number_pattern(value) + r"\s*-?\s*" + _UNIT_WORD.get(unit, re.escape(unit)) + r"(?![a-z])", I)
+            for m in pat.finditer(text, defined_end):
+                refs.append((m.start(), m.end(), k))
+        other_terms = {t for j, b in enumerate(arms) if j != k for t in b.terms}
+        own = [t for t in a.terms if t not in other_terms]
+        for m in doc.mentions:
+            if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
+                refs.append((m.start, m.end, k))
+    refs.sort()
+    # a phrase naming two arms ('imatinib 800 mg/d and 400 mg/d') names neither alone
+    return refs
+
+
+_COMPARE = re.compile(r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:[,;]\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+$", I)
+
+
+def _value_start(text: str, o: r.Outcome) -> int:
+    """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
+    m = re.search(r"(?:\d+(?:\.\d+)?\s*%?|\.\d+)\s*(?:\([^()]*\))?\s*$", text[o.span.start : o.span.end])
+    return o.span.start + m.start() if m else o.span.end
+
+
+def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list[r.Outcome],
+              adverse: list[r.AdverseEvent]) -> list[r.AdverseEvent]:
+    """Tie each figure to the arm its sentence names; return the adverse events, one per arm they are
+    reported for."""
+    text = doc.text
+    refs = arm_references(doc, arms)
+    sizes = [cohorts[a.cohort].size for a in arms]
+    unique_size = {s: k for k, s in enumerate(sizes) if sizes.count(s) == 1}
+    respectively = lambda s, e: bool(re.search(r"\brespectively\b", text[s:e], I))  # noqa: E731
+    defined_end = max(a.end for a in arms)
+
+    def ref_after(pos: int, limit: int) -> int | None:
+        for s, e, k in refs:
+            if pos <= s < limit:
+                gap = text[pos:s]
+                if re.search(r"[;]|\b(?:whereas|while|but)\b", gap, I):
+                    return None
+                if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
+                    return k
+                return None
+        return None
+
+    def ref_before(start: int, pos: int) -> int | None:
+        found = [k for s, e, k in refs if start <= s and e <= pos]
+        return found[-1] if found and len(set(found)) == 1 else None
+
+    assigned: dict[int, int] = {}
+    # comparisons: 'MMR, 46% v 40%', 'were 0.24 and 0.34, respectively', as many figures as arms
+    ordered = sorted(range(len(outcomes)), key=lambda i: outcomes[i].span.end)
+    groups: list[list[int]] = []
+    for i in ordered:
+        o = outcomes[i]
+        if o.span.start < defined_end:
+            continue
+        if groups:
+            last = outcomes[groups[-1][-1]]
+            if last.term == o.term and last.time_months == o.time_months and _COMPARE.match(text[last.span.end : _value_start(text, o)]):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    for g in groups:
+        if len(g) != len(arms):
+            continue
+        first, last = outcomes[g[0]], outcomes[g[-1]]
+        sent = doc.sentence_of(first.span.start)
+        gap_text = text[first.span.end : _value_start(text, last)]
+        versus = re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)
+        if not (versus or respectively(last.span.end, sent[1])):
+            continue
+        # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
+        named: list[int] = []
+        for s, _e, k in refs:
+            if last.span.end <= s < sent[1] and k not in named:
+                named.append(k)
+        if respectively(last.span.end, sent[1]) and len(named) == len(g):
+            for k, i in zip(named, g):
+                assigned[i] = k
+            continue
+        if any(ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g):
+            continue
+        for k, i in enumerate(g):
+            assigned[i] = k
+    for i, o in enumerate(outcomes):
+        if i in assigned or o.span.start < defined_end:
+            if i not in assigned and o.denominator in unique_size:
+                assigned[i] = unique_size[o.denominator]
+            continue
+        if o.denominator in unique_size:
+            assigned[i] = unique_size[o.denominator]
+            continue
+        sent = doc.sentence_of(o.span.start)
+        k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
+        if k is None:
+            cs, _ce = clause_bounds(text, sent, o.span.start)
+            k = ref_before(cs, o.span.start)
+        if k is not None:
+            assigned[i] = k
+    for i, k in assigned.items():
+        outcomes[i].cohort = arms[k].cohort
+    # adverse events with a figure for each arm: 'GVHD was 0.33 for the 12.0 Gy group and 0.44 for ...'
+    out: list[r.AdverseEvent] = []
+    for a in adverse:
+        ks: list[int] = []
+        for m in doc.mentions:
+            if m.term != a.term or m.start < defined_end:
+                continue
+            sent = doc.sentence_of(m.start)
+            pos = m.end
+            for s, e, k in refs:
+                if pos <= s < sent[1]:
+                    if not re.search(r"\d", text[pos:s]) or ";" in text[pos:s]:
+                        break
+                    if k not in ks:
+                        ks.append(k)
+                    pos = e
+        if not ks:
+            out.append(a)
+        for k in ks:
+            out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
+    return out
+
+
+def apply_arms(cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
+    """Give each arm its treatments and doses; a population that turned out to be an arm hands its
+    role over to a population without a stated size."""
+    by_term = {t.term: t for t in treatments if t.role == "intervention"}
+    for a in arms:
+        c = cohorts[a.cohort]
+        for term in a.terms:
+            base = by_term.get(term)
+            span = base.span if base else r.Span(a.start, a.end)
+            t = r.Treatment(term, "intervention", span)
+            for dterm, value, unit, dspan in a.doses:
+                if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
+                    t.doses.append(r.Dose(value, unit, dspan))
+            c.treatments.append(t)
+    if any(cohorts[a.cohort].role == "population" for a in arms):
+        pop = next(k for k, c in enumerate(cohorts) if c.role == "population")
+        old = cohorts[pop]
+        cohorts[pop] = r.Cohort("arm", old.size, old.span, old.evaluable, description=old.description,
+                                treatments=old.treatments)
+        new = r.Cohort("population", None, old.span, None, old.female, old.male, old.age_statistic, old.age_value,
+                       old.age_sd, old.age_min, old.age_max, "all arms", list(old.extra_spans))
+        cohorts.insert(0, new)
+        # indexes shift by one: the caller re-reads them from the arms
+        for a in arms:
+            a.cohort += 1
+        if pop != 0:
+            raise AssertionError("the population is the first cohort")
+
+
+def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outcomes: list[r.Outcome],
+          adverse: list[r.AdverseEvent]) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
+    """Arms, time points and denominators of one abstract's figures (in place where it can)."""
+    assign_time_points(doc, outcomes)
+    cohorts = cohorts + arm_continuations(doc, cohorts)
+    arms = find_arms(doc, cohorts, treatments)
+    if not arms:
+        return cohorts, adverse
+    apply_arms(cohorts, arms, treatments)
+    adverse = attribute(doc, cohorts, arms, outcomes, adverse)
+    return cohorts, adverse

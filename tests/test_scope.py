@@ -1,0 +1,128 @@
+"""Scope: which arm and which time point a figure is for, on sentences written for these tests (several
+phrasings of each construction, none taken from the corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmlkg.extract import extract
+
+
+def arms_and_figures(text: str) -> tuple[dict[int, tuple], set[tuple]]:
+    """{arm cohort index: (size, drugs, doses)} and {(outcome, count, percent, arm size or None, months)}."""
+    x = extract("t", text)
+    arms = {
+        k: (c.size, tuple(sorted(t.term for t in c.treatments)),
+            tuple(sorted((t.term, d.value, d.unit) for t in c.treatments for d in t.doses)))
+        for k, c in enumerate(x.cohorts) if c.treatments
+    }
+    figures = {
+        (o.term, o.count, o.percent, x.cohorts[o.cohort].size if o.cohort is not None else None, o.time_months)
+        for o in x.outcomes if not o.aggregate_of
+    }
+    return arms, figures
+
+
+# ------------------------------------------------------------------ arms and what they received
+@pytest.mark.parametrize("text,expected", [
+    ("Patients were randomized to nilotinib 300 mg twice daily (n = 282) or imatinib 400 mg once daily (n = 283).",
+     {(282, ("Nilotinib",), (("Nilotinib", 600.0, "mg/d"),)), (283, ("Imatinib",), (("Imatinib", 400.0, "mg/d"),))}),
+    ("A total of 300 patients were allocated to dasatinib 50 mg (n = 150) or 100 mg (n = 150) daily.",
+     {(150, ("Dasatinib",), (("Dasatinib", 50.0, "mg/d"),)), (150, ("Dasatinib",), (("Dasatinib", 100.0, "mg/d"),))}),
+    ("Forty patients were randomly assigned to receive bosutinib 500 mg daily and 38 were assigned to receive imatinib 400 mg daily.",
+     {(40, ("Bosutinib",), (("Bosutinib", 500.0, "mg/d"),)), (38, ("Imatinib",), (("Imatinib", 400.0, "mg/d"),))}),
+    ("Patients received hydroxyurea 1.5 g/day (64 patients) or interferon alfa 5 MU/m2 daily (58 patients).",
+     {(64, ("Hydroxyurea",), (("Hydroxyurea", 1.5, "g/d"),)), (58, ("InterferonAlfa",), (("InterferonAlfa", 5.0, "MU/m2/d"),))}),
+])
+def test_arms_carry_size_treatment_and_dose(text, expected):
+    arms, _ = arms_and_figures(text)
+    assert set(arms.values()) == expected
+
+
+def test_a_single_arm_study_has_no_arms():
+    arms, figures = arms_and_figures(
+        "We treated 45 patients with nilotinib 400 mg twice daily. At 12 months, 30 patients (67%) achieved MMR.")
+    assert arms == {}
+    assert ("MajorMolecularResponse", 30, 67.0, None, 12.0) in figures
+
+
+def test_groups_that_differ_only_by_a_baseline_trait_are_not_arms():
+    arms, _ = arms_and_figures(
+        "We treated 60 patients with dasatinib 100 mg daily: 35 patients (n = 35) were resistant and 25 (n = 25) intolerant to imatinib.")
+    assert arms == {}
+
+
+# ------------------------------------------------------------------ figures tied to arms
+TRIAL = "Patients were randomized to nilotinib 300 mg twice daily (n = 282) or imatinib 400 mg once daily (n = 283). "
+
+
+@pytest.mark.parametrize("sentence", [
+    "By 12 months, the rates of MMR were 44% vs 22%.",
+    "At 12 months, MMR, 44% v 22% (P < .001).",
+    "The MMR rate at 12 months was 44% versus 22%.",
+    "MMR rates at 12 months were 44% and 22%, respectively.",
+    "At 12 months the MMR rate was 44% for the 600 mg/d arm and 22% for the 400 mg/d arm.",
+    "MMR at 12 months was reached by 44% of patients receiving nilotinib compared with 22% of those given imatinib.",
+    "MMR rates at 12 months were 44% and 22% in the nilotinib and imatinib arms, respectively.",
+    "MMR rates at 12 months were 22% and 44% in the imatinib and nilotinib arms, respectively.",
+])
+def test_two_arm_comparison(sentence):
+    _, figures = arms_and_figures(TRIAL + sentence)
+    assert ("MajorMolecularResponse", None, 44.0, 282, 12.0) in figures
+    assert ("MajorMolecularResponse", None, 22.0, 283, 12.0) in figures
+
+
+def test_an_arm_named_by_its_size_as_denominator():
+    _, figures = arms_and_figures(
+        "Patients received hydroxyurea 1.5 g/day (64 patients) or interferon alfa 5 MU/m2 daily (58 patients). "
+        "A complete cytogenetic response was seen in 2 of 64 patients given hydroxyurea and in 15 of 58 given interferon.")
+    assert {f[:4] for f in figures} >= {("CompleteCytogeneticResponse", 2, None, 64), ("CompleteCytogeneticResponse", 15, None, 58)}
+
+
+def test_whole_study_figures_stay_on_the_population():
+    _, figures = arms_and_figures(
+        TRIAL + "Overall, 310 of 565 patients (55%) achieved a complete cytogenetic response. "
+        "MMR rates were 44% vs 22%.")
+    assert ("CompleteCytogeneticResponse", 310, 55.0, None, None) in figures
+    assert ("MajorMolecularResponse", None, 44.0, 282, None) in figures
+
+
+def test_adverse_events_with_a_figure_per_arm():
+    x = extract("t", TRIAL + "Grade 3 or 4 neutropenia occurred in 12% of patients in the 600 mg/d arm and 20% in the 400 mg/d arm.")
+    arms = sorted(x.cohorts[a.cohort].size for a in x.adverse_events if a.term == "Neutropenia" and a.cohort is not None)
+    assert arms[:2] == [282, 282] or set(arms) == {282, 283}
+    assert {x.cohorts[a.cohort].size for a in x.adverse_events if a.cohort is not None} == {282, 283}
+
+
+def test_adverse_events_only_said_to_be_more_common_in_one_arm_stay_on_the_population():
+    x = extract("t", TRIAL + "Rash and headache were more common with nilotinib.")
+    assert x.adverse_events and all(a.cohort is None for a in x.adverse_events)
+
+
+# ------------------------------------------------------------------ time points
+@pytest.mark.parametrize("text,months", [
+    ("We treated 50 patients with imatinib. The cumulative rate of CCyR at 18 months was 82%.", 18),
+    ("We treated 50 patients with imatinib. At 2 years, 41 patients (82%) were in CCyR.", 24),
+    ("We treated 50 patients with imatinib. The 5-year overall survival was 89%.", 60),
+    ("We treated 50 patients with imatinib. CCyR was achieved by 41 patients (82%) after 6 months of therapy.", 6),
+    ("We treated 50 patients with imatinib. After 12 weeks, 41 patients (82%) had a complete hematologic response.", 2.76),
+])
+def test_time_point(text, months):
+    x = extract("t", text)
+    assert [o.time_months for o in x.outcomes] == [pytest.approx(months, abs=0.01)]
+
+
+@pytest.mark.parametrize("text", [
+    "We treated 50 patients with imatinib. After a median follow-up of 24 months, 41 patients (82%) were in CCyR.",
+    "We treated 50 patients with imatinib. With a median observation time of 30 months, CCyR was 82%.",
+    "We treated 50 patients with imatinib. CCyR was achieved by 41 patients (82%) within 6 to 12 months.",
+    "We treated 50 patients with imatinib for 24 months. Forty-one patients (82%) achieved CCyR.",
+])
+def test_follow_up_and_durations_are_not_time_points(text):
+    x = extract("t", text)
+    assert [o.time_months for o in x.outcomes] == [None]
+
+
+def test_time_points_distributed_over_figures():
+    x = extract("t", "We treated 50 patients with imatinib. MMR rates at 6, 12 and 24 months were 20%, 45% and 60%, respectively.")
+    assert sorted((o.percent, o.time_months) for o in x.outcomes) == [(20.0, 6.0), (45.0, 12.0), (60.0, 24.0)]
