@@ -245,8 +245,10 @@ def test_percent_matching_no_cohort_is_noted():
 def test_phase_as_subject_of_developed_is_progression_and_arm_counts():
     ext = x("A total of 300 patients were randomly assigned to busulfan (n = 150) or hydroxyurea (n = 150). "
             "Blast crisis developed in 80 patients treated with busulfan and 70 patients treated with hydroxyurea.")
-    assert sorted(c.size for c in ext.cohorts) == [150, 300]
-    assert {(o.term, o.count) for o in ext.outcomes} == {("ProgressionToBlastPhase", 80), ("ProgressionToBlastPhase", 70)}
+    assert sorted(c.size for c in ext.cohorts) == [150, 150, 300]  # two arms of one size
+    arm = {k: c.treatments[0].term for k, c in enumerate(ext.cohorts) if c.treatments}
+    assert {(o.term, o.count, arm.get(o.cohort)) for o in ext.outcomes} == {
+        ("ProgressionToBlastPhase", 80, "Busulfan"), ("ProgressionToBlastPhase", 70, "Hydroxyurea")}
 
 
 def test_alive_in_remission_deaths_by_cause_and_roman_grades():
