@@ -14,7 +14,7 @@ from cmlkg import records as r
 from cmlkg.corpus import Abstract
 from cmlkg.export import Graph
 from cmlkg.extract import EXTRACTOR_VERSION
-from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, RESOURCE, XSD, abstract_iri, cml, fact_iri, graph_iri
+from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, RESOURCE, SKOS, XSD, abstract_iri, cml, fact_iri, graph_iri
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -55,6 +55,7 @@ class _Writer:
         self.doc = _n(abstract_iri(abstract.identifier))
         self.activity = _n(fact_iri(abstract.identifier, "extraction"))
         self.groups: dict[NamedNode, list[tuple[NamedNode, object]]] = {}
+        self.external: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def add(self, s: NamedNode, p: str, o) -> None:
         group = self.groups.get(s)
@@ -94,7 +95,15 @@ class _Writer:
         self.add(sel, OA + "exact", Literal(text[span.start : span.end]))
 
     def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
-        """An individual of an ontology class (the drug given, the outcome reached, ...)."""
+        """An individual of an ontology class (the drug given, the outcome reached, ...). A drug from
+        outside the ontology is a cml:Drug with its name and its DrugBank and MeSH IRIs."""
+        ext = self.external.get(local)
+        if ext is not None:
+            self.individual(node, _c("Drug"))
+            self.add(node, _LABEL, Literal(ext[0]))
+            for iri in ext[1]:
+                self.add(node, SKOS + "exactMatch", _n(iri))
+            return node
         self.individual(node, _c(local))
         self.add(node, _LABEL, Literal(label))
         return node
@@ -103,8 +112,9 @@ class _Writer:
 def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
     """One abstract's facts as its named graph ``graph/<id>``, grouped by subject."""
     w = _Writer(abstract)
+    w.external = x.external_terms
     ident = abstract.identifier
-    label = lambda local: labels.get(local, local)  # noqa: E731
+    label = lambda local: labels.get(local) or x.external_terms.get(local, (local,))[0]  # noqa: E731
 
     # the source document and the extraction run
     w.individual(w.doc, _c("Abstract"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.drugs import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
 from cmlkg.extract.records import condition_of, design_of, quality_notes
 from cmlkg.extract.relations import (
@@ -54,6 +55,7 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
     cohorts, adverse = scope(doc, cohorts, treatments, outcomes, adverse)
     outcomes = dedupe_outcomes(outcomes)
     risks = find_risks(doc)
+    reasons = find_reasons(doc)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
     is_cml_treatment = (
@@ -61,6 +63,10 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
         and has_intervention
         and bool(cohorts or outcomes or adverse or patients or re.search(r"\bcase\b", text, re.IGNORECASE))
     )
+    used = {t.term for t in treatments} | {t.term for c in cohorts for t in c.treatments} | {x.therapy for x in reasons}
+    external_terms = {
+        local: (d.label, tuple(d.iris())) for local in sorted(used) if (d := external(local)) is not None
+    }
     sents = doc.sents
     title = text[sents[0][0] : sents[0][1]].strip() if sents else ""
     return r.Extraction(
@@ -75,7 +81,8 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
         outcomes=outcomes,
         adverse_events=adverse,
         patients=patients,
-        reasons=find_reasons(doc),
+        reasons=reasons,
         risks=risks,
         notes=quality_notes(doc, outcomes, cohorts, risks),
+        external_terms=external_terms,
     )

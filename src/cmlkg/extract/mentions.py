@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cmlkg.extract.drugs import drug_mentions, term
 from cmlkg.textutil import fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
@@ -137,6 +138,16 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> li
         found.append(Mention(local, vocab.terms[local].kind, start, end))
         consumed = i + length
     found = resolve_overlaps(found)
+    # drugs the ontology does not list, from a packaged drug dictionary
+    for local, start, end in drug_mentions(text, toks, vocab):
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
+            continue
+        if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum():
+            continue
+        found.append(Mention(local, "drug", start, end))
+    found = resolve_overlaps(found)
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
     local_abbrevs: dict[str, str] = {}
     blocked: set[str] = set()
@@ -161,7 +172,7 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> li
         ]
         for abbr, local in local_abbrevs.items():
             for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
-                kept.append(Mention(local, vocab.terms[local].kind, m.start(), m.end()))
+                kept.append(Mention(local, term(vocab, local).kind, m.start(), m.end()))
         found = resolve_overlaps(kept)
     return found
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.drugs import term as term_of
 from cmlkg.extract.mentions import Doc
 
 I = re.IGNORECASE
@@ -48,7 +49,7 @@ def condition_of(doc: Doc) -> str | None:
     if not counts:
         # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML evidence
         if re.search(r"BCR[-:]*ABL|\bPh['1]?\s*\+|Philadelphia", doc.text) and any(
-            m.kind == "drug" and doc.vocab.terms[m.term].is_a("TyrosineKinaseInhibitor") for m in doc.mentions
+            m.kind == "drug" and term_of(doc.vocab, m.term).is_a("TyrosineKinaseInhibitor") for m in doc.mentions
         ):
             return "ChronicMyeloidLeukemia"
         return None

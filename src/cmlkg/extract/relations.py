@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.drugs import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
 from cmlkg.extract.quantities import (
     ADJ,
@@ -276,8 +277,8 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     for m in doc.mentions:
         if m.kind not in ("drug", "procedure"):
             continue
-        term = doc.vocab.terms[m.term]
-        if term.has_children and m.term != "TotalBodyIrradiation":
+        vterm = term_of(doc.vocab, m.term)
+        if vterm.has_children and m.term != "TotalBodyIrradiation":
             continue  # "transplant" without allogeneic/autologous, "TKI" without a drug: too unspecific
         if doc.negated(m):
             continue
@@ -301,7 +302,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         for role in sorted(rs):
             out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
     # doses: the nearest drug in the sentence (Gy goes to the radiation procedure)
-    radiation = [m for m in doc.mentions if m.kind == "procedure" and doc.vocab.terms[m.term].is_a("RadiationTherapy")]
+    radiation = [m for m in doc.mentions if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")]
     for sent in doc.sents:
         s, e = sent
         drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
@@ -470,7 +471,7 @@ def _progression_mentions(doc: Doc) -> list[Mention]:
             continue
         target = {"AcceleratedPhase": "ProgressionToAcceleratedPhase", "BlastPhase": "ProgressionToBlastPhase"}.get(m.term)
         if target is None:
-            for anc in doc.vocab.terms[m.term].ancestors:
+            for anc in term_of(doc.vocab, m.term).ancestors:
                 target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
         end = m.end
         # "progressed to accelerated or blast phase": progression, phase not singled out

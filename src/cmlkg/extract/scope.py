@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from cmlkg import records as r
+from cmlkg.extract.drugs import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import DOSE_RE, dose_unit, time_points
 from cmlkg.textutil import NUM, parse_number
@@ -123,7 +124,7 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     text = doc.text
     given = {t.term for t in treatments if t.role == "intervention"}
     candidates = [k for k, c in enumerate(cohorts) if c.role in ("arm", "population") and c.size]
-    radiation = next((m.term for m in doc.mentions if m.kind == "procedure" and doc.vocab.terms[m.term].is_a("RadiationTherapy")), None)
+    radiation = next((m.term for m in doc.mentions if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")), None)
     arms: list[Arm] = []
     windows = {k: _arm_window(doc, cohorts[k], [cohorts[j] for j in candidates]) for k in candidates}
     for k in candidates:
@@ -249,7 +250,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         for s, e, k in refs:
             if pos <= s < limit:
                 gap = text[pos:s]
-                if re.search(r"[;]|\b(?:whereas|while|but)\b", gap, I):
+                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs)\b", gap, I):
                     return None
                 if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
                     return k
@@ -257,8 +258,17 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         return None
 
     def ref_before(start: int, pos: int) -> int | None:
-        found = [k for s, e, k in refs if start <= s and e <= pos]
-        return found[-1] if found and len(set(found)) == 1 else None
+        found = [(e, k) for s, e, k in refs if start <= s and e <= pos]
+        if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][0] : pos], I):
+            return None
+        return found[-1][1]
+
+    def ref_inside(o: r.Outcome) -> int | None:
+        """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
+        v = _value_start(text, o)
+        found = {k for s, e, k in refs if o.span.start <= s and e <= v and not re.search(r"\d", text[e:v])
+                 and not re.search(r"\d\s*%|\d\.\d|\.\d", text[o.span.start : s])}
+        return found.pop() if len(found) == 1 else None
 
     assigned: dict[int, int] = {}
     # comparisons: 'MMR, 46% v 40%', 'were 0.24 and 0.34, respectively', as many figures as arms
@@ -305,7 +315,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             assigned[i] = unique_size[o.denominator]
             continue
         sent = doc.sentence_of(o.span.start)
-        k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
+        k = ref_inside(o)
+        if k is None:
+            k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
         if k is None:
             cs, _ce = clause_bounds(text, sent, o.span.start)
             k = ref_before(cs, o.span.start)

@@ -1,0 +1,97 @@
+"""Drugs beyond the ontology: names the ontology does not list (etoposide, vindesine, VP-16, ...) are
+recognised with the dictionary that ``drug-named-entity-recognition`` ships (DrugBank and MeSH names,
+synonyms and brand names, MIT-licensed, no network use). The ontology stays the source of the drugs
+that CML treatment is about; a name that resolves to one of its drugs becomes that drug.
+
+An external drug is a term ``ext:<DrugBank id>`` of kind ``drug`` under ``cml:Drug``, with its
+DrugBank and MeSH identifiers for the graph."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from cmlkg.vocabulary import Term, Vocabulary
+
+PREFIX = "ext:"
+DRUGBANK = "https://go.drugbank.com/drugs/"
+MESH = "http://id.nlm.nih.gov/mesh/"
+
+
+@dataclass(frozen=True)
+class ExternalDrug:
+    local: str  # ext:DB00773
+    label: str  # Etoposide
+    drugbank: str  # DB00773
+    mesh: str | None  # D005047
+
+    def iris(self) -> list[str]:
+        return [DRUGBANK + self.drugbank] + ([MESH + self.mesh] if self.mesh else [])
+
+
+@functools.lru_cache(maxsize=1)
+def _finder():
+    from drug_named_entity_recognition import find_drugs
+
+    return find_drugs
+
+
+_TERMS: dict[str, Term] = {}
+_DRUGS: dict[str, ExternalDrug] = {}
+
+
+def external(local: str) -> ExternalDrug | None:
+    return _DRUGS.get(local)
+
+
+def term(vocab: Vocabulary, local: str) -> Term:
+    """The term of a local name: the ontology's, or an external drug's."""
+    found = vocab.terms.get(local) or _TERMS.get(local)
+    if found is None:
+        raise KeyError(local)
+    return found
+
+
+_NAMES: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
+
+
+def _ontology_names(vocab: Vocabulary) -> dict[str, str]:
+    """Lower-case labels and synonyms of the ontology's drugs and procedures -> local name."""
+    cached = _NAMES.get(id(vocab))
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    out: dict[str, str] = {}
+    for t in vocab.terms.values():
+        if t.kind in ("drug", "procedure"):
+            for s in (t.label, *t.synonyms):
+                out.setdefault(s.lower(), t.local)
+    _NAMES[id(vocab)] = (vocab, out)
+    return out
+
+
+def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary) -> list[tuple[str, int, int]]:
+    """(local name, start, end) of each drug name the package knows, in DrugBank (so a medicine, not a
+    protein or a reagent). A name of one of the ontology's drugs maps to the ontology's term."""
+    words = [w for w, _s, _e in tokens]
+    names = _ontology_names(vocab)
+    out = []
+    for data, i, j in _finder()(words, is_ignore_case=True):
+        if data.get("match_type") != "exact" or not data.get("drugbank_id") or not data.get("name"):
+            continue
+        start, end = tokens[i][1], tokens[j - 1][2]
+        surface = text[start:end]
+        if len(surface) < 4 or surface.islower() and len(surface) < 5:
+            continue
+        label = data["name"]
+        local = names.get(label.lower()) or names.get(surface.lower())
+        if local is None:
+            db = data["drugbank_id"]
+            local = PREFIX + db
+            if local not in _TERMS:
+                mesh = data.get("mesh_id")
+                _DRUGS[local] = ExternalDrug(local, label, db, mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
+                _TERMS[local] = Term(local=local, label=label, kind="drug", synonyms=(), ancestors=frozenset({"Drug"}),
+                                     grouping=False, preferred_mapping=f"DRUGBANK:{db}")
+        out.append((local, start, end))
+    return out
