@@ -232,11 +232,14 @@ def validate(build_dir: Path, reasoner: bool) -> None:
 @main.command()
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Folder of ID.gold.json files (format: shared/corpus/README.md).")
+@click.option("--explain", is_flag=True,
+              help="After the table, print each missed and each wrong fact with the sentence it belongs to.")
 @BUILD_DIR
-def evaluate(gold: Path, build_dir: Path) -> None:
+def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
     """Score a build against gold facts: precision, recall and F1 per fact type.
 
-    Prints the table, then every missed and every wrong fact, then the micro F1.
+    Prints the table, then every missed and every wrong fact, then the micro F1; with --explain, then
+    each missed and wrong fact again with the sentence of the abstract it belongs to.
 
     Facts are read from the build through queries/*.rq, as the independent scorer does.
 
@@ -244,13 +247,15 @@ def evaluate(gold: Path, build_dir: Path) -> None:
 
         cmlkg build --seeds ../shared/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold ../shared/corpus/dev --build-dir /tmp/dev
     """
-    from cmlkg.evaluate import evaluate_build
+    from cmlkg.evaluate import evaluate_build, explain as explain_facts
 
     try:
         result = evaluate_build(gold, build_dir)
+        click.echo(result.text())
+        if explain:
+            click.echo(explain_facts(result, build_dir))
     except CmlkgError as exc:
         raise _fail(exc) from None
-    click.echo(result.text())
 
 
 if __name__ == "__main__":

@@ -212,3 +212,69 @@ def evaluate_build(gold_dir: Path, build_dir: Path) -> Evaluation:
             for t in group:
                 ev.counts[t[0]][kind] += 1
     return ev
+
+
+# ------------------------------------------------------------------ --explain
+def source_texts(build_dir: Path) -> dict[str, str]:
+    """The text of every abstract in the build, by identifier (as the graph holds it)."""
+    store = open_store(build_dir)
+    query = ("PREFIX cml: <https://w3id.org/cmlkg/ontology#>\n"
+             "SELECT ?source ?text WHERE { ?doc cml:sourceIdentifier ?source ; cml:sourceText ?text }")
+    return {row["source"].value: row["text"].value for row in run_query(store, query)}
+
+
+def _number_patterns(value: float) -> list[re.Pattern]:
+    """How a number may be written: '46', '46.0', '0.46' for a percent, 'forty-six' is found through parse_number."""
+    whole = int(value)
+    pats = [rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])" if value == whole else rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"]
+    if 0 <= value <= 100:
+        frac = format(value / 100, ".4f").rstrip("0").rstrip(".")
+        if frac not in ("0", "1"):
+            pats.append(rf"(?<![\d]){re.escape(frac.lstrip('0') if frac.startswith('0.') else frac)}0*(?![\d])")
+    return [re.compile(p) for p in pats]
+
+
+def explain_sentence(text: str, fact: tuple) -> str | None:
+    """The sentence of ``text`` that a fact tuple most likely belongs to: the one that states most of its
+    numbers and names its term (through the extraction lexicon), or None."""
+    from cmlkg.extract.mentions import find_mentions
+    from cmlkg.textutil import NUM_RE, parse_number, sentence_spans
+
+    vocab = load_vocabulary()
+    numbers = [v for v in fact[1:] if isinstance(v, float)]
+    terms = [v for v in fact[1:] if isinstance(v, str) and v not in ("count", "percent", "of", "median", "mean", "female", "male")]
+    best, best_score = None, 0
+    for s, e in sentence_spans(text):
+        sent = text[s:e]
+        score = 0
+        stated = {parse_number(m.group()) for m in NUM_RE.finditer(sent)}
+        for v in numbers:
+            if v in stated or any(p.search(sent) for p in _number_patterns(v)):
+                score += 2
+        if terms:
+            mentioned = {m.term for m in find_mentions(sent, vocab)}
+            lowered = norm(sent)
+            for t in terms:
+                if t in mentioned or norm(t) in lowered or norm(t).replace("_", "") in lowered.replace("_", ""):
+                    score += 1
+        if score > best_score:
+            best, best_score = sent.strip(), score
+    return best
+
+
+def explain(ev: Evaluation, build_dir: Path) -> str:
+    """Every missed and every wrong fact with the sentence it belongs to, abstract by abstract."""
+    texts = source_texts(build_dir)
+    lines = []
+    for doc in sorted(set(ev.missed) | set(ev.spurious)):
+        items = [("missed", t) for t in ev.missed.get(doc, [])] + [("wrong", t) for t in ev.spurious.get(doc, [])]
+        if not items:
+            continue
+        lines.append(f"== {doc}")
+        text = texts.get(doc)
+        for what, tup in items:
+            lines.append(f"  {what:<7} {tup}")
+            sentence = explain_sentence(text, tup) if text else None
+            lines.append(f"          in: {sentence}" if sentence else "          in: (no sentence states it)" if text
+                         else "          in: (abstract not in the build)")
+    return "\n".join(lines)

@@ -61,7 +61,8 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
     is_cml_treatment = (
         condition == "ChronicMyeloidLeukemia"
         and has_intervention
-        and bool(cohorts or outcomes or adverse or patients or re.search(r"\bcase\b", text, re.IGNORECASE))
+        and bool(cohorts or outcomes or adverse or patients or re.search(
+            r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", text, re.I))
     )
     used = {t.term for t in treatments} | {t.term for c in cohorts for t in c.treatments} | {x.therapy for x in reasons}
     external_terms = {
