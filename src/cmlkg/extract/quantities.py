@@ -60,6 +60,11 @@ DOSE_RE = re.compile(
 )
 
 
+# "2.5 mg/m2 by continuous infusion daily for 14 days": a daily dose named after its route; not when
+# another figure comes first ("120 mg/kg followed by 2 Gy daily") or the days are counted ("on each of 2 days")
+_DAILY_TAIL = re.compile(r"^[^.;\d]{0,45}?\b(?:daily|per\s+day|/\s*day|a\s+day|every\s+day|qd)\b", I)
+
+
 def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
     u = re.sub(r"\s+", " ", raw.lower())
     if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
@@ -78,9 +83,9 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
             return value, "MU/d"
         return value, "MU"
     if u.startswith("mg/m"):
-        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) else (value, "mg/m2")
+        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) or _DAILY_TAIL.match(tail) else (value, "mg/m2")
     if u.startswith("mg/kg"):
-        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) else (value, "mg/kg")
+        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) or _DAILY_TAIL.match(tail) else (value, "mg/kg")
     if u.startswith("g"):
         return value, "g/d"
     if "twice" in u or "bid" in u or "b.i.d" in u:

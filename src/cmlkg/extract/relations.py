@@ -31,7 +31,9 @@ ENROL_VERB = (
 ENROL_BEFORE = re.compile(
     r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
     r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
-    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+)$",
+    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
+    r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
+    r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,
 )
 OUTCOME_VERB = (
@@ -60,6 +62,11 @@ _NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
 _ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", I)
 
 
+_FRONTED_ENROLLED = re.compile(
+    r"\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
+    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b", I)
+
+
 def find_cohorts(doc: Doc) -> list[r.Cohort]:
     text = doc.text
     cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
@@ -72,7 +79,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             before = text[max(s, m.start() - 60) : m.start()]
             if re.search(r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$", before, I):
                 continue
-            if not ENROL_BEFORE.search(before) and re.search(
+            # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
+            fronted = bool(re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
+                           and _FRONTED_ENROLLED.match(text, m.end()))
+            if not fronted and not ENROL_BEFORE.search(before) and re.search(
                 r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
             ):
                 continue
@@ -87,7 +97,7 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
             if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
                 hint = "enrolled"
-            if ENROL_BEFORE.search(before):
+            if ENROL_BEFORE.search(before) or fronted:
                 hint = "enrolled"
             # "10 patients in chronic phase (6 male and 4 female, median age ...)"
             window = text[m.end() : min(e, m.end() + 90)]
@@ -110,6 +120,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             n = as_int(parse_number(m.group("n")))
             if n:
                 prev = text[max(s, m.start() - 30) : m.start()]
+                if re.search(r"%\s*$", prev):
+                    continue  # "53% (n = 16)": how many had it, not a group
                 role = "subgroup" if re.search(r"(?:resistant|intolerant|refractory|risk|aged?|years|male|female|positive|negative|mutation|[+-])\s*$", prev, I) else "arm"
                 cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
         for m in _BARE_ENROL.finditer(text, s, e):
@@ -135,9 +147,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
 
 
 _EVALUABLE = [
-    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?evaluable", I),
-    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+evaluable\b", I),
-    re.compile(r"\bevaluable(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)", I),
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b", I),
+    re.compile(r"\b(?:evaluable|assessable)(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
+    re.compile(rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I),
+    re.compile(rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b", I),
 ]
 _SEX = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:(?:were|are)\s+)?(?P<sex>females?|women|males?|men|girls|boys)\b",
@@ -149,7 +163,7 @@ _AGE_STAT = re.compile(
     rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
     rf"(?:\s*(?:was|of|:|,|=|is|were))?\s*(?P<v>{NUM})\s*(?:years|yrs|y|years\s+old)?"
     rf"(?:\s*(?:±|\+/-|\+|\(\s*SD\s*)\s*(?P<sd>\d+(?:\.\d+)?)\s*\)?(?:\s*(?:years|yrs|y))?)?"
-    rf"(?:\s*[,;(\[]?\s*(?:range|range:|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
+    rf"(?:\.?\s*[,;(\[]?\s*(?:range|range:|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
     I,
 )
 _AGE_RANGE_FIRST = re.compile(
@@ -163,9 +177,12 @@ _PATIENT = re.compile(
 
 
 def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
+    """Evaluable count, sex and age of the population (or of the arm named just before them). A text
+    that states them without a population size gets a population of unstated size."""
     text = doc.text
-    if not cohorts:
-        return
+    added = not cohorts
+    if added:
+        cohorts.append(r.Cohort("population", None, r.Span(0, 0), description="size not stated"))
     pop = cohorts[0]
 
     def owner(pos: int) -> r.Cohort:
@@ -177,7 +194,7 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
                 best = c if best is None or c.span.start > best.span.start else best
         return best or pop
 
-    for pat in _EVALUABLE if doc.has("evaluable") else ():
+    for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
         for m in pat.finditer(text):
             if re.search(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", text[m.start() : m.end() + 3], I):
                 continue
@@ -230,6 +247,11 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
         if m.group("lo") and m.group("hi"):
             c.age_min, c.age_max = float(m.group("lo")), float(m.group("hi"))
         c.extra_spans.append(r.Span(m.start(), m.end()))
+    if added:
+        if not cohorts[0].extra_spans:
+            cohorts.clear()
+        else:
+            cohorts[0].span = cohorts[0].extra_spans.pop(0)
 
 
 def find_patients(doc: Doc) -> list[r.Patient]:
@@ -257,13 +279,18 @@ def find_phases(doc: Doc) -> list[r.Phase]:
 _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
     r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
-    r"progressed\s+on|history\s+of|after|following|post)\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    r"progressed\s+on|history\s+of|after|following|post|"
+    r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
+    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
+    r"consisted\s+of|comprised)|"
+    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
     r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
     I,
 )
 _PRIOR_AFTER = re.compile(
     r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated|experienced)|"
-    r"\s+(?:with|after)\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure)",
+    r"\s+(?:with|after)\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
+    r"(?:\s+(?:therapy|treatment))?\s+(?:before|previously|beforehand)\b(?!\s+(?:transplant|BMT|SCT|HSCT|allo)))",
     I,
 )
 
@@ -291,7 +318,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             cue = None
         prior = bool(cue or _PRIOR_AFTER.match(after))
         # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
-        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:,|or|and|/|,\s*or|,\s*and)\s*", text[prev[0].end : m.start]):
+        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and)\s*", text[prev[0].end : m.start]):
             prior = True
         prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
