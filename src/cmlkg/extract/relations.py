@@ -377,13 +377,14 @@ def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
 
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
-    rf"(?P<n>{NUM})?\s*(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
+    rf"(?:(?P<n>{NUM})(?:\s*(?:/|out\s+of)\s*(?P<den0>{NUM}))?)?\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
+    rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\))?\s*$",
     I,
 )
 
 
-_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
+_COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
 
 
 _PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
@@ -409,6 +410,8 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
             pct = sm.group("pct") or sm.group("pct2")
             return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
                           clause_start + sm.start(), m.end)
+        if _PERCENT_SUBJECT.search(pre.rstrip()):
+            return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
     verb = re.search(
         rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
         rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
@@ -423,6 +426,11 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     return _subject_before(doc, m, clause_start, subj_end)
 
 
+_PERCENT_SUBJECT = re.compile(
+    rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
+    r"(?:of\s+[^,;:()%]{0,60}?)?\s*$", I)
+
+
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
     text = doc.text
     # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
@@ -433,10 +441,18 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
             break
         pos = grp[0]
     subject_text = text[clause_start:pos]
-    pct_only = re.search(r"(?<![\w.])(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:of\s+[^,;:()%]{0,60}?)?\s*$", subject_text)
+    pct_only = _PERCENT_SUBJECT.search(subject_text)
+    # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
+    if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in doc.mentions):
+        pct_only = None
+    if pct_only:
+        before = [o for o in doc.mentions if o.kind == "outcome" and clause_start <= o.start and o.end <= clause_start + pct_only.start()]
+        gap = text[before[-1].end : clause_start + pct_only.start()] if before else ""
+        if before and len(gap) < 40 and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I) and not re.search(r"\d", gap):
+            pct_only = None
     if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
         start_abs = clause_start + pct_only.start()
-        return Value(None, float(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
+        return Value(None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
@@ -451,11 +467,13 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     count = as_int(parse_number(n))
     if count is None:
         return None
-    den = as_int(parse_number(sm.group("den"))) if sm.group("den") else None
+    den_text = sm.group("den") or sm.group("den0")
+    den = as_int(parse_number(den_text)) if den_text else None
     start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     if den is None:
         den = _group_denominator(text, start_abs)
-    pct = float(sm.group("pct")) if sm.group("pct") else None
+    pct_text = sm.group("pct") or sm.group("pct0")
+    pct = float(pct_text) if pct_text else None
     if sm.group("all_but"):
         return None
     start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
@@ -480,6 +498,38 @@ def _group_denominator(text: str, subject_start: int) -> int | None:
         sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
         m = _FRONTED_GROUP.match(text[sent_start:subject_start])
     return as_int(parse_number(m.group("n"))) if m else None
+
+
+_DISCONTINUED = re.compile(
+    r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
+    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
+    r"|(?P<subj>treatment|therapy|the\s+drug)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+(?:permanently\s+)?(?:discontinued|stopped)\b)",
+    I,
+)
+
+
+def _discontinuation_mentions(doc: Doc) -> list[Mention]:
+    """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
+    treatment, for toxicity where the text says so ('... due to adverse events')."""
+    out = []
+    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has("discontinu", "stopped", "ceased", "interrupt"):
+        return out
+    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
+    for m in _DISCONTINUED.finditer(doc.text):
+        end = m.end()
+        if m.group("verb"):
+            if not m.group("obj"):
+                # the object is a drug named right after the verb
+                drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+                if drug is None:
+                    continue
+                end = drug.end
+        after = doc.text[end : end + 60]
+        toxic = re.match(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?:\w+\s+)?(?:toxicit|adverse|side\s+effects|intolerance\b(?!\s+and))", after, I)
+        term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
+        start = m.start("verb") if m.group("verb") else m.start()
+        out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
+    return out
 
 
 def _progression_mentions(doc: Doc) -> list[Mention]:
@@ -521,7 +571,7 @@ _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+
 
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
-    mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
+    mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc) + _discontinuation_mentions(doc)
     mentions = resolve_overlaps(mentions)
     mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
     # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
@@ -539,6 +589,9 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             continue
         sent = doc.sentence_of(m.start)
         cs, ce = clause_bounds(text, sent, m.start)
+        # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
+        if re.match(r"\s*(?:\([^()]*\)\s*)?:", text[m.end : m.end + 20]):
+            ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
         if m.term in ("NoResponse",) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
@@ -626,6 +679,11 @@ def _qualified(doc: Doc, m: Mention) -> Mention:
         s, e = doc.sentence_of(m.start)
         if m.term == "CompleteCytogeneticResponse" or re.search(r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I):
             return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
+    # "minor CyR", "complete HR": a kind of a response family named by its modifier
+    table = _PARTS.get(m.term)
+    mod = re.search(r"\b(complete|partial|major|minor|minimal|deep)\s+$", doc.text[max(0, m.start - 10) : m.start], I) if table else None
+    if mod and table.get(mod.group(1).lower()) in doc.vocab.terms:
+        return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
     return m
 
 
@@ -670,8 +728,8 @@ _PARTS = {
                           "deep": "DeepMolecularResponse"},
 }
 _PART_AFTER = re.compile(
-    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*(?P<n>{NUM})"
-    rf"(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?",
+    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
+    rf"(?:(?P<n>{NUM})(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
     I,
 )
 _PART_BEFORE = re.compile(
@@ -681,13 +739,21 @@ _PART_BEFORE = re.compile(
 )
 
 
+def _family(doc: Doc, local: str) -> dict[str, str] | None:
+    """The kinds of the response family a kind belongs to: 'CCyR 75%, PCyR 10%, minor 5%'."""
+    for parts in _PARTS.values():
+        if local in parts.values():
+            return parts
+    return None
+
+
 def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
     """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete, 5 partial)'."""
     text = doc.text
     out = []
     taken = [(o.span.start, o.span.end) for o in results]
     for m in mentions:
-        table = _PARTS.get(m.term)
+        table = _PARTS.get(m.term) or _family(doc, m.term)
         if not table:
             continue
         _s, e = doc.sentence_of(m.start)
@@ -697,12 +763,13 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
             items = []
             for pm in pattern.finditer(text, m.end, nxt):
                 local = table.get(pm.group("mod").lower())
-                n = as_int(parse_number(pm.group("n")))
-                if local is None or local not in doc.vocab.terms or n is None:
+                n = as_int(parse_number(pm.group("n"))) if pm.group("n") else None
+                pct = pm.group("p") or pm.groupdict().get("pp")
+                if local is None or local not in doc.vocab.terms or (n is None and pct is None):
                     continue
                 if any(a < pm.end() and pm.start() < b for a, b in taken):
                     continue
-                items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pm.group("p")) if pm.group("p") else None))
+                items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pct) if pct else None))
             if len(items) >= (1 if pattern is _PART_AFTER else 2):
                 out.extend(items)
                 taken.extend((o.span.start, o.span.end) for o in items)
