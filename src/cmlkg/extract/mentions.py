@@ -89,9 +89,9 @@ class _Lexicon:
         hit = self.exact.get(key) or self.lower.get(tuple(w.lower() for w in key))
         if hit is None:
             last = words[-1]
-            for suffix in ("s", "es"):
+            for suffix, repl in (("s", ""), ("es", ""), ("ies", "y")):
                 if last.endswith(suffix) and len(last) > len(suffix) + 1:
-                    stem = [*words[:-1], last[: -len(suffix)]]
+                    stem = [*words[:-1], last[: -len(suffix)] + repl]
                     hit = self.exact.get(tuple(stem)) or self.lower.get(tuple(w.lower() for w in stem))
                     if hit:
                         break

@@ -116,6 +116,11 @@ _VALUE = re.compile(
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?=\s*(?:[,;.)]|\band\b|\bor\b|$))",
     I,
 )
+_SUBJECT_OF_NEXT = re.compile(
+    r"\s*(?:of\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,2}?(?:patients|cases|subjects|children)\s+)"
+    r"(?:(?:had|have)\s+)?(?:achieved|attained|reached|obtained|had|developed|showed|experienced|were|remained|died|relapsed|progressed)\b",
+    I,
+)
 _SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
 
 
@@ -161,6 +166,9 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
             if re.match(r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", after, I):
                 pos = m.end()
                 continue
+            # "... was 83% and at 6 months 100% of the patients achieved CHR": the subject of what follows
+            if _SUBJECT_OF_NEXT.match(text, m.end()):
+                break
             out.append(Value(as_int(parse_number(m.group("count4") or "")) if m.group("count4") else None,
                               float(m.group("pct4")),
                               as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))

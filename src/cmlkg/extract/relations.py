@@ -77,12 +77,13 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
                 continue
             before = text[max(s, m.start() - 60) : m.start()]
+            enrol_before = ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()])
             if re.search(r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$", before, I):
                 continue
             # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
             fronted = bool(re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
                            and _FRONTED_ENROLLED.match(text, m.end()))
-            if not fronted and not ENROL_BEFORE.search(before) and re.search(
+            if not fronted and not enrol_before and re.search(
                 r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
             ):
                 continue
@@ -97,7 +98,7 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
             if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
                 hint = "enrolled"
-            if ENROL_BEFORE.search(before) or fronted:
+            if enrol_before or fronted:
                 hint = "enrolled"
             # "10 patients in chronic phase (6 male and 4 female, median age ...)"
             window = text[m.end() : min(e, m.end() + 90)]
@@ -845,10 +846,19 @@ def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
 _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
 
 
+_AE_COUNT_AFTER = re.compile(
+    rf"\s*(?:\([^()]*\)\s*)?(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
+    rf"(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+in\s+(?P<n>{NUM})\b"
+    rf"(?!\s*%)(?!\s+(?:of|out)\b)",
+    I,
+)
+
+
 def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     text = doc.text
     out: list[r.AdverseEvent] = []
     seen = set()
+    prev_ae = None
     for m in doc.mentions:
         if m.kind != "adverse_event" or doc.negated(m):
             continue
@@ -858,6 +868,10 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
         g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
         g = g or g_after
+        # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
+        if not g and prev_ae is not None and prev_ae[1] is not None and re.fullmatch(
+                r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start]):
+            g = prev_ae[1]
         if not g:
             cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
             lead = re.search(
@@ -866,6 +880,7 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
                 r"(?:included|were|was|:|comprised|consisted\s+of|such\s+as|\()",
                 text[cs0 : m.start], I)
             g = lead
+        prev_ae = (m, g)
         if g:
             roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
             a = int(g.group("a")) if g.group("a").isdigit() else roman[g.group("a").upper()]
@@ -877,6 +892,11 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
         if cm:
             count = as_int(parse_number(cm.group("n")))
+        else:
+            # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
+            am = _AE_COUNT_AFTER.match(text, m.end)
+            if am:
+                count = as_int(parse_number(am.group("n")))
         for grade in grades:
             key = (m.term, grade)
             if key in seen:
