@@ -142,9 +142,11 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> li
     for local, start, end in drug_mentions(text, toks, vocab):
         if any(f.start < end and start < f.end for f in found):
             continue
-        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
+        # not inside a hyphenated or slashed word, but 'prednisone/vindesine' names two drugs
+        drug_before = any(f.end == start - 1 and f.kind == "drug" for f in found)
+        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum() and not drug_before:
             continue
-        if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum():
+        if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum() and text[end] != "/":
             continue
         found.append(Mention(local, "drug", start, end))
     found = resolve_overlaps(found)

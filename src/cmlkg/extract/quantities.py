@@ -195,7 +195,8 @@ _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 
 _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
     r"(?P<unit>days?|weeks?|months?|mo\b|years?|yrs?\b)"
-    rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b",
+    rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
+    rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b",
     I,
 )
 _NOT_A_POINT = re.compile(
@@ -218,7 +219,12 @@ def time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
     for m in _TIME.finditer(text) if doc.has("day", "week", "month", "year", "mo", "yr") else ():
-        if m.group("adj"):
+        if m.group("later"):
+            nums, unit = [m.group("later")], m.group("later_unit")
+            before = text[max(0, m.start() - 40) : m.start()]
+            if _NOT_A_POINT.search(before) or re.search(r"median\s+(?:of\s+)?$", before, I):
+                continue
+        elif m.group("adj"):
             if m.group(0).lower().endswith("old"):
                 continue
             nums, unit = [m.group("adj")], m.group("adj_unit")

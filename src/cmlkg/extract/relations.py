@@ -297,17 +297,32 @@ _PRIOR_AFTER = re.compile(
 
 
 
+# a general term (TKI, transplantation) counts as treatment only in a sentence that says patients got it
+_GIVEN = re.compile(r"\b(?:treated|received|receiving|underwent|undergone|undergoing|given|administered|transplanted|"
+                    r"grafted|on\s+(?:therapy|treatment))\b", I)
+_BACKGROUND = re.compile(r"\b(?:options?|alternatives?|such\s+as|should|may|might|can|could|recommend\w*|standard\s+of\s+care|"
+                         r"guidelines?|future|candidates?)\b", I)
+
+
 def find_treatments(doc: Doc) -> list[r.Treatment]:
     text = doc.text
     roles: dict[str, set[str]] = {}
     first: dict[str, Mention] = {}
     prev: tuple[Mention, bool] | None = None
+    named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
+    specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
         if m.kind not in ("drug", "procedure"):
             continue
         vterm = term_of(doc.vocab, m.term)
+        # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
+        # a general term stands when the text names nothing more specific ("treated with TKIs", "HSCT")
         if vterm.has_children and m.term != "TotalBodyIrradiation":
-            continue  # "transplant" without allogeneic/autologous, "TKI" without a drug: too unspecific
+            if m.term in specific or vterm.grouping:
+                continue
+            sent = text[slice(*doc.sentence_of(m.start))]
+            if _BACKGROUND.search(sent) or not _GIVEN.search(sent):
+                continue
         if doc.negated(m):
             continue
         s, _ = doc.sentence_of(m.start)
@@ -316,6 +331,11 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         cue = _PRIOR_BEFORE.search(before)
         # "after BMT" dates an event, it does not make the transplant a prior therapy
         if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
+            cue = None
+        # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
+        if cue and re.match(r"(?:after|following|post)\b", cue.group(0), I) and any(
+                o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0)) for o in doc.mentions
+        ) and not re.search(r"\b(?:failure|resistan|intoleran|relapse|progression)", before, I):
             cue = None
         prior = bool(cue or _PRIOR_AFTER.match(after))
         # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
@@ -391,10 +411,23 @@ _COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.
 _PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
 
 
+_CASE_IDS = re.compile(
+    r"\b(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and)\s*\d{1,3})*)\b"
+    r"(?P<rest>(?:\s*\([^()]*\))?\s+(?:\w+\s+){0,3}?)"
+    rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
+    I,
+)
+
+
 def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
-    """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>'."""
+    """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>',
+    'Cases 2 and 3 achieved <m>' (two patients named by their numbers)."""
     text = doc.text
     pre = text[clause_start : m.start]
+    cases = _CASE_IDS.search(pre)
+    if cases:
+        n = len(re.findall(r"\d+", cases.group("ids")))
+        return Value(n, None, None, clause_start + cases.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
