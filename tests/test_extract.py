@@ -108,9 +108,13 @@ def test_radiation_dose_in_gray():
     assert "AllogeneicTransplant" in {t.term for t in ext.treatments}
 
 
-def test_drug_classes_alone_are_not_interventions():
-    ext = x("We treated 12 patients with second-generation TKIs after transplantation.")
-    assert ext.treatments == []
+def test_a_drug_class_stands_only_when_nothing_more_specific_is_named():
+    assert [t.term for t in x("We treated 12 patients with second-generation TKIs.").treatments] == ["TyrosineKinaseInhibitor"]
+    assert [t.term for t in x("We treated 12 patients with TKIs: 8 received imatinib and 4 dasatinib.").treatments] == [
+        "Imatinib", "Dasatinib"]
+    # background, not what these patients got
+    assert [t.term for t in x("Transplantation and TKIs are options for such patients. "
+                              "We treated 12 patients with interferon alfa.").treatments] == ["InterferonAlfa"]
 
 
 # ------------------------------------------------------------------ outcomes

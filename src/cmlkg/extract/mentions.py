@@ -166,7 +166,8 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> li
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
             blocked.add(abbr)
-    found = resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found))
+    found = resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
+                             + _head_ellipsis(text, lex, vocab, found))
     if local_abbrevs or blocked:
         kept = [
             f for f in found
@@ -201,6 +202,26 @@ def _phase_ellipsis(text: str, folded: str, vocab: Vocabulary, found: list[Menti
             start = m.start() + part.start()
             if not any(f.overlaps(start, start + 2) for f in found):
                 out.append(Mention(_PHASE_WORD[part.group(0)], "phase", start, start + 2))
+    return out
+
+
+_ELLIPTIC = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,\s*(?:and|or)?|and|or|/)\s*$")
+
+
+def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
+    """'hematologic and nonhematologic toxicities', 'complete and partial cytogenetic responses': the
+    first word of a coordination shares the second's head noun when the pair is a term too."""
+    out = []
+    for m in found:
+        words = [w for w, _s, _e in _tokens(text[m.start : m.end])]
+        if len(words) < 2:
+            continue
+        prev = _ELLIPTIC.search(text, max(0, m.start - 40), m.start)
+        if prev is None or any(f.start < prev.end(1) and prev.start(1) < f.end for f in found):
+            continue
+        local = lex.lookup([prev.group(1), *words[1:]])
+        if local is not None and local != m.term and term(vocab, local).kind == m.kind:
+            out.append(Mention(local, m.kind, prev.start(1), prev.end(1)))
     return out
 
 

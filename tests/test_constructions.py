@@ -1,0 +1,149 @@
+"""The shapes in which CML abstracts state their figures, each in several phrasings written for these
+tests (none is a corpus sentence): stage 3 (relations) and what the later stages make of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmlkg.extract import extract
+from cmlkg.extract.drugs import external
+
+PRE = "We treated 60 patients with chronic phase CML with nilotinib 400 mg twice daily. "
+
+
+def figures(text: str) -> set[tuple]:
+    return {(o.term, o.count, o.percent, o.denominator) for o in extract("t", PRE + text).outcomes if not o.aggregate_of}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # N (P%) patients achieved X
+    ("Forty-five (75%) patients achieved a complete cytogenetic response.", {("CompleteCytogeneticResponse", 45, 75.0, None)}),
+    ("45 (75%) patients attained MMR.", {("MajorMolecularResponse", 45, 75.0, None)}),
+    ("Forty-five patients (75%) reached CCyR.", {("CompleteCytogeneticResponse", 45, 75.0, None)}),
+    # X was achieved in N of M (P%)
+    ("Complete cytogenetic response was achieved in 45 of 60 (75%) patients.", {("CompleteCytogeneticResponse", 45, 75.0, 60)}),
+    ("MMR was attained by 30 of the 60 patients (50%).", {("MajorMolecularResponse", 30, 50.0, 60)}),
+    # N/M
+    ("At 12 months, 30/60 patients had MMR.", {("MajorMolecularResponse", 30, None, 60)}),
+    ("MMR: 30/60 (50%).", {("MajorMolecularResponse", 30, 50.0, 60)}),
+    # X and Y rates were P% and Q%, respectively
+    ("CCyR and MMR rates were 75% and 50%, respectively.",
+     {("CompleteCytogeneticResponse", None, 75.0, None), ("MajorMolecularResponse", None, 50.0, None)}),
+    # the rate of X was P%; a second rate in the same sentence is not the first's
+    ("The MCyR rate was 80% with a CCyR rate of 75%.",
+     {("MajorCytogeneticResponse", None, 80.0, None), ("CompleteCytogeneticResponse", None, 75.0, None)}),
+    # lists
+    ("Responses were: CCyR 75%, PCyR 10%, minor 5%.", {("CompleteCytogeneticResponse", None, 75.0, None),
+     ("PartialCytogeneticResponse", None, 10.0, None), ("MinorCytogeneticResponse", None, 5.0, None)}),
+    ("Best responses included CCyR in 45 patients, PCyR in 6 and minor CyR in 3.", {("CompleteCytogeneticResponse", 45, None, None),
+     ("PartialCytogeneticResponse", 6, None, None), ("MinorCytogeneticResponse", 3, None, None)}),
+    ("Molecular responses: MMR 50%, MR4 30%, MR4.5 20%.", {("MajorMolecularResponse", None, 50.0, None),
+     ("MR4", None, 30.0, None), ("MR4_5", None, 20.0, None)}),
+    # X occurred in N patients; figures split across coordinated clauses
+    ("Progression to blast phase occurred in 3 patients.", {("ProgressionToBlastPhase", 3, None, None)}),
+    ("Major molecular response was observed in 30 patients (50%), and MR4 in 18 (30%).",
+     {("MajorMolecularResponse", 30, 50.0, None), ("MR4", 18, 30.0, None)}),
+    ("MMR was achieved in 50% and MR4.5 in 20% of patients.", {("MajorMolecularResponse", None, 50.0, None), ("MR4_5", None, 20.0, None)}),
+    # all but N; fronted denominators
+    ("All but 5 patients achieved a complete hematologic response.", {("NoResponse", 5, None, None)}),
+    ("Of the 50 evaluable patients, 40 achieved CCyR.", {("CompleteCytogeneticResponse", 40, None, 50)}),
+    ("Among 50 evaluable patients, 40 (80%) achieved CCyR and 25 (50%) achieved MMR.",
+     {("CompleteCytogeneticResponse", 40, 80.0, 50), ("MajorMolecularResponse", 25, 50.0, 50)}),
+    # percent subjects, number words
+    ("Twenty percent of patients discontinued nilotinib because of toxicity.", {("DiscontinuationDueToToxicity", None, 20.0, None)}),
+    ("Treatment was discontinued in 6 patients.", {("TreatmentDiscontinuation", 6, None, None)}),
+    ("Twelve percent of patients died.", {("Death", None, 12.0, None)}),
+    # a percent that is the subject of the next clause is not the previous figure
+    ("The CCyR rate at 12 months was 83% and at 6 months 100% of the patients achieved CHR.",
+     {("CompleteCytogeneticResponse", None, 83.0, None), ("CompleteHematologicResponse", None, 100.0, None)}),
+    # patients named by their case numbers
+    ("Cases 2 and 3 achieved CCyR.", {("CompleteCytogeneticResponse", 2, None, None)}),
+    ("Patient 4 attained a complete cytogenetic response.", {("CompleteCytogeneticResponse", 1, None, None)}),
+])
+def test_figure_shapes(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The hazard ratio for progression was 0.45 (95% CI, 0.3-0.7; P = .002).",
+    "Median time to CCyR was 3 months.",
+    "After a median follow-up of 24 months, the study continues.",
+])
+def test_p_values_intervals_hazard_ratios_and_follow_up_are_not_counts(text):
+    assert all(o.count is None or o.count < 3 for o in extract("t", PRE + text).outcomes)
+    assert {o.percent for o in extract("t", PRE + text).outcomes} <= {None}
+
+
+# ------------------------------------------------------------------ cohorts, evaluable, prior therapy
+@pytest.mark.parametrize("text,size,evaluable", [
+    ("Imatinib was given at 400 mg/day to 25 patients with chronic phase CML.", 25, None),
+    ("We conducted a phase 2 trial of nilotinib and low-dose cytarabine in 30 previously untreated patients.", 30, None),
+    ("Of 40 patients enrolled, 36 were evaluable for response.", 40, 36),
+    ("Forty patients entered the study; 36 are evaluable for response.", 40, 36),
+    ("Response could be assessed in 36 patients.", None, 36),
+    ("Thirty-six patients were assessable for cytogenetic response.", None, 36),
+])
+def test_cohort_and_evaluable(text, size, evaluable):
+    pop = extract("t", text).cohorts[0]
+    assert (pop.size, pop.evaluable) == (size, evaluable)
+
+
+def test_counts_of_events_are_not_cohorts():
+    x = extract("t", PRE + "Grade 3 or 4 neutropenia and anemia occurred in 20% (n = 12) and 10% (n = 6) of patients.")
+    assert [c.size for c in x.cohorts] == [60]
+
+
+@pytest.mark.parametrize("text,prior", [
+    ("Twenty patients who had received busulfan before were treated with interferon alfa.", {"Busulfan"}),
+    ("Prior therapy included hydroxyurea (n = 20) and interferon alfa (n = 12); all received imatinib.",
+     {"Hydroxyurea", "InterferonAlfa"}),
+    ("Patients pretreated with hydroxyurea were given imatinib.", {"Hydroxyurea"}),
+    ("All had failed prior interferon therapy and then received imatinib.", {"InterferonAlfa"}),
+    ("Twenty patients with imatinib-resistant CML were treated with nilotinib.", {"Imatinib"}),
+])
+def test_prior_therapy(text, prior):
+    x = extract("t", text)
+    assert {t.term for t in x.treatments if t.role == "prior"} == prior
+    assert not prior & {t.term for t in x.treatments if t.role == "intervention"}
+
+
+def test_a_response_after_a_therapy_is_that_therapys():
+    x = extract("t", "Of eight patients in blast crisis, partial remission was achieved in three after prednisone/vindesine therapy.")
+    assert {t.term for t in x.treatments if t.role == "intervention"} >= {"Prednisone"}
+    assert any(external(t.term) and external(t.term).label == "Vindesine" for t in x.treatments)
+
+
+# ------------------------------------------------------------------ drugs beyond the ontology
+@pytest.mark.parametrize("text,label", [
+    ("Conditioning was fractionated total body irradiation and etoposide (VP-16).", "Etoposide"),
+    ("Patients received vindesine 3 mg/m2 weekly.", "Vindesine"),
+    ("Rifampin was given to healthy volunteers with imatinib.", "Rifampicin"),
+])
+def test_drugs_the_ontology_does_not_list(text, label):
+    x = extract("t", text)
+    ext = [external(t.term) for t in x.treatments if external(t.term)]
+    assert ext and ext[0].label.lower() in (label.lower(), "rifampin")
+    assert ext[0].iris()[0].startswith("https://go.drugbank.com/drugs/DB")
+    assert x.external_terms[ext[0].local][0] == ext[0].label
+
+
+def test_an_abbreviation_of_an_unlisted_drug_names_it():
+    x = extract("t", "Patients received fractionated total body irradiation and etoposide (FTBI/VP-16). FTBI/VP-16 was well tolerated.")
+    assert any(external(t.term) and external(t.term).drugbank == "DB00773" for t in x.treatments)
+
+
+def test_proteins_and_reagents_in_the_drug_dictionary_are_not_drugs():
+    x = extract("t", "P-glycoprotein and tyrosine kinase activity were measured by monoclonal antibodies in 30 patients treated with imatinib.")
+    assert [t.term for t in x.treatments] == ["Imatinib"]
+
+
+# ------------------------------------------------------------------ adverse events
+@pytest.mark.parametrize("text,expected", [
+    ("Pleural effusion occurred in 6 patients.", {("PleuralEffusion", None, 6)}),
+    ("Eight patients developed pleural effusions.", {("PleuralEffusion", None, 8)}),
+    ("Grade 3 or 4 hematologic and nonhematologic toxicities were seen in 20% and 10%.",
+     {("HematologicToxicity", 3, None), ("HematologicToxicity", 4, None), ("NonHematologicToxicity", 3, None),
+      ("NonHematologicToxicity", 4, None)}),
+])
+def test_adverse_events(text, expected):
+    assert {(a.term, a.grade, a.count) for a in extract("t", PRE + text).adverse_events} == expected
