@@ -8,13 +8,16 @@ import re
 from dataclasses import dataclass
 
 from cmlkg.extract.mentions import Doc
-from cmlkg.textutil import NUM, as_int, parse_number
+from cmlkg.textutil import NUM, NUMBER_WORDS, as_int, parse_number, word_alternation
 
 I = re.IGNORECASE
 
 PATIENT_NOUN = r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
 # words that may stand between a number and its patient noun ("96 consecutive CML patients")
-ADJ = r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d)[\w'+\-]+\s+)"
+# a word between a number and its noun ("96 consecutive CML patients"); not a number word itself, so
+# "Only two patients" is read from "two"
+ADJ = (r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d|"
+       rf"(?:{word_alternation(NUMBER_WORDS.split('|'))})\b)[\w'+\-]+\s+)")
 UNIT_AFTER = re.compile(
     r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
     r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",

@@ -419,11 +419,33 @@ _CASE_IDS = re.compile(
 )
 
 
+_ONE_PATIENT = re.compile(
+    r"\b(?<!of\s)(?<!in\s)(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
+    r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
+    rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
+    I,
+)
+
+
+_SEVERAL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}(?:patients|cases|subjects|children|recipients)\b", I)
+
+
+def _several_patients(doc: Doc) -> bool:
+    """Whether the text counts more than one patient anywhere (a series, not a case report)."""
+    if not hasattr(doc, "several"):
+        doc.several = any((parse_number(m.group("n")) or 0) > 1 for m in _SEVERAL.finditer(doc.text))
+    return doc.several
+
+
 def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>',
     'Cases 2 and 3 achieved <m>' (two patients named by their numbers)."""
     text = doc.text
     pre = text[clause_start : m.start]
+    # "he achieved CHR": one patient, in a case report (a series counts its patients itself)
+    one = _ONE_PATIENT.search(pre) if not _several_patients(doc) else None
+    if one:
+        return Value(1, None, None, clause_start + one.start(), m.end)
     cases = _CASE_IDS.search(pre)
     if cases:
         n = len(re.findall(r"\d+", cases.group("ids")))
@@ -603,6 +625,9 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
+_FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I)
+
+
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
     mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc) + _discontinuation_mentions(doc)
@@ -615,6 +640,16 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             subject_parens.append((s, e))
     results: list[r.Outcome] = []
     by_mention: dict[int, list[int]] = {}
+    # "response rates were 70% for CHR and 30% for MCyR": a figure named for the outcome after it
+    claimed: set[int] = set()
+    for m in mentions:
+        s, _e = doc.sentence_of(m.start)
+        fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
+        if fm and not in_any(m.start, subject_parens):
+            pct = parse_number(fm.group("p"))
+            pct = pct * 100 if fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0) else pct
+            results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
+            claimed.add(fm.start())
     i = 0
     while i < len(mentions):
         m = mentions[i]
@@ -676,7 +711,9 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             i += 1
             continue
         probability = bool(re.search(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", text[sent[0] : sent[1]], I))
-        vals = values_after(doc, group[-1].end, nxt, probability)
+        vals = [v for v in values_after(doc, group[-1].end, nxt, probability) if v.start not in claimed]
+        if any(group[-1].end <= c < nxt for c in claimed):
+            vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
         # a figure must come soon after the mention, not at the far end of the clause
         if vals and vals[0].start - group[-1].end > 120:
             vals = []
@@ -881,7 +918,7 @@ _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIE
 
 _AE_COUNT_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
-    rf"(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+in\s+(?P<n>{NUM})\b"
+    rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
     rf"(?!\s*%)(?!\s+(?:of|out)\b)",
     I,
 )
@@ -923,6 +960,12 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         count = None
         cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
         cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+        # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
+        if cm and any(o.kind == "adverse_event" and o is not m and (
+                cs + cm.end("n") <= o.start < m.start
+                or (o.end <= cs + cm.start() and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:\w+\s+){0,3}?in\s+", text[o.end : cs + cm.start()])))
+                for o in doc.mentions):
+            cm = None
         if cm:
             count = as_int(parse_number(cm.group("n")))
         else:
