@@ -123,7 +123,7 @@ def test_drugs_the_ontology_does_not_list(text, label):
     x = extract("t", text)
     ext = [external(t.term) for t in x.treatments if external(t.term)]
     assert ext and ext[0].label.lower() in (label.lower(), "rifampin")
-    assert ext[0].iris()[0].startswith("https://go.drugbank.com/drugs/DB")
+    assert ext[0].identifiers[0].startswith("https://go.drugbank.com/drugs/DB")
     assert x.external_terms[ext[0].local][0] == ext[0].label
 
 
@@ -147,3 +147,24 @@ def test_proteins_and_reagents_in_the_drug_dictionary_are_not_drugs():
 ])
 def test_adverse_events(text, expected):
     assert {(a.term, a.grade, a.count) for a in extract("t", PRE + text).adverse_events} == expected
+
+
+@pytest.mark.parametrize("text,label,hp", [
+    ("Adverse events included gynecomastia in 3 patients.", "gynecomastia", "HP_0000771"),
+    ("Grade 3 hypertriglyceridemia developed in 4 patients.", "hypertriglyceridemia", "HP_0002155"),
+    ("Two patients experienced palpitations.", "palpitations", "HP_0001962"),
+])
+def test_adverse_events_the_ontology_does_not_list_come_from_hpo(text, label, hp):
+    x = extract("t", PRE + text)
+    ext = {external(a.term).label.lower(): external(a.term).identifiers for a in x.adverse_events if external(a.term)}
+    assert ext.get(label) == ("http://purl.obolibrary.org/obo/" + hp,)
+    assert x.external_terms[next(a.term for a in x.adverse_events if external(a.term))][2] == "AdverseEvent"
+
+
+@pytest.mark.parametrize("text", [
+    "Patients presented with splenomegaly and anemia at diagnosis.",  # the disease, not a toxicity
+    "Severe and transient toxicities were rare.",  # HPO modifiers are not events
+    "The drug was well tolerated; myelodysplasia was diagnosed in one patient before treatment.",
+])
+def test_phenotypes_that_are_not_adverse_events(text):
+    assert not [a for a in extract("t", PRE + text).adverse_events if external(a.term)]

@@ -55,7 +55,7 @@ class _Writer:
         self.doc = _n(abstract_iri(abstract.identifier))
         self.activity = _n(fact_iri(abstract.identifier, "extraction"))
         self.groups: dict[NamedNode, list[tuple[NamedNode, object]]] = {}
-        self.external: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.external: dict[str, tuple[str, tuple[str, ...], str]] = {}
 
     def add(self, s: NamedNode, p: str, o) -> None:
         group = self.groups.get(s)
@@ -95,11 +95,12 @@ class _Writer:
         self.add(sel, OA + "exact", Literal(text[span.start : span.end]))
 
     def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
-        """An individual of an ontology class (the drug given, the outcome reached, ...). A drug from
-        outside the ontology is a cml:Drug with its name and its DrugBank and MeSH IRIs."""
+        """An individual of an ontology class (the drug given, the outcome reached, ...). A term from
+        outside the ontology is an individual of its branch (cml:Drug, cml:AdverseEvent) with its name
+        and its IRIs (DrugBank and MeSH, HPO)."""
         ext = self.external.get(local)
         if ext is not None:
-            self.individual(node, _c("Drug"))
+            self.individual(node, _c(ext[2]))
             self.add(node, _LABEL, Literal(ext[0]))
             for iri in ext[1]:
                 self.add(node, SKOS + "exactMatch", _n(iri))

@@ -122,5 +122,6 @@ class Extraction:
     reasons: list[TreatmentReason] = field(default_factory=list)
     risks: list[RiskMeasurement] = field(default_factory=list)
     notes: list[QualityNote] = field(default_factory=list)
-    # terms from outside the ontology (drugs from a packaged dictionary): local name -> (label, IRIs)
-    external_terms: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # terms from outside the ontology (drugs, phenotypes from packaged vocabularies):
+    # local name -> (label, IRIs, ontology class it is an individual of)
+    external_terms: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)

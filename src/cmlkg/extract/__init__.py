@@ -64,9 +64,10 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
         and bool(cohorts or outcomes or adverse or patients or re.search(
             r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", text, re.I))
     )
-    used = {t.term for t in treatments} | {t.term for c in cohorts for t in c.treatments} | {x.therapy for x in reasons}
+    used = ({t.term for t in treatments} | {t.term for c in cohorts for t in c.treatments} | {x.therapy for x in reasons}
+            | {a.term for a in adverse})
     external_terms = {
-        local: (d.label, tuple(d.iris())) for local in sorted(used) if (d := external(local)) is not None
+        local: (d.label, d.identifiers, d.cls) for local in sorted(used) if (d := external(local)) is not None
     }
     sents = doc.sents
     title = text[sents[0][0] : sents[0][1]].strip() if sents else ""

