@@ -126,3 +126,9 @@ def test_follow_up_and_durations_are_not_time_points(text):
 def test_time_points_distributed_over_figures():
     x = extract("t", "We treated 50 patients with imatinib. MMR rates at 6, 12 and 24 months were 20%, 45% and 60%, respectively.")
     assert sorted((o.percent, o.time_months) for o in x.outcomes) == [(20.0, 6.0), (45.0, 12.0), (60.0, 24.0)]
+
+
+def test_the_evaluable_count_a_sentence_refers_to_is_the_denominator():
+    x = extract("t", "We enrolled 60 patients; 50 were evaluable for response. Among evaluable patients, 40 achieved CCyR "
+                     "and 12 patients died.")
+    assert {(o.term, o.count, o.denominator) for o in x.outcomes} >= {("CompleteCytogeneticResponse", 40, 50)}

@@ -377,10 +377,29 @@ def apply_arms(cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Trea
             raise AssertionError("the population is the first cohort")
 
 
+_EVALUABLE_GROUP = re.compile(
+    r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
+
+
+def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
+    """'Among evaluable patients, 40 (80%) achieved CCyR': the evaluable count the sentence refers to is
+    the denominator of its counts."""
+    evaluable = next((c.evaluable for c in cohorts if c.role == "population" and c.evaluable), None)
+    if evaluable is None:
+        return
+    for o in outcomes:
+        if o.denominator is not None or o.count is None or o.count > evaluable:
+            continue
+        s, _e = doc.sentence_of(o.span.start)
+        if _EVALUABLE_GROUP.search(doc.text, s, o.span.start):
+            o.denominator = evaluable
+
+
 def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outcomes: list[r.Outcome],
           adverse: list[r.AdverseEvent]) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
     """Arms, time points and denominators of one abstract's figures (in place where it can)."""
     assign_time_points(doc, outcomes)
+    assign_denominators(doc, cohorts, outcomes)
     cohorts = cohorts + arm_continuations(doc, cohorts)
     arms = find_arms(doc, cohorts, treatments)
     if not arms:
