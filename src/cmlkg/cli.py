@@ -245,7 +245,7 @@ def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
 
     Example:
 
-        cmlkg build --seeds ../shared/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold ../shared/corpus/dev --build-dir /tmp/dev
+        cmlkg build --seeds tests/data/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold tests/data/corpus/dev --build-dir /tmp/dev --explain
     """
     from cmlkg.evaluate import evaluate_build, explain as explain_facts
 

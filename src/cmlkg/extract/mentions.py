@@ -4,6 +4,7 @@ adverse events, diseases), with abbreviations the text defines, and the document
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -221,11 +222,13 @@ def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Ment
     first word of a coordination shares the second's head noun when the pair is a term too."""
     out = []
     for m in found:
-        words = [w for w, _s, _e in _tokens(text[m.start : m.end])]
-        if len(words) < 2:
+        if " " not in text[m.start : m.end]:
             continue
         prev = _ELLIPTIC.search(text, max(0, m.start - 40), m.start)
         if prev is None or any(f.start < prev.end(1) and prev.start(1) < f.end for f in found):
+            continue
+        words = [w for w, _s, _e in _tokens(text[m.start : m.end])]
+        if len(words) < 2:
             continue
         local = lex.lookup([prev.group(1), *words[1:]])
         if local is not None and local != m.term and term(vocab, local).kind == m.kind:
@@ -267,6 +270,7 @@ class Doc:
         self.text = text
         self.vocab = vocab
         self.sents = sentence_spans(text)
+        self._starts = [s for s, _e in self.sents]
         self.parens = paren_spans(text)
         self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
         self.folded = fold(text)
@@ -277,9 +281,9 @@ class Doc:
         return any(w in self.folded for w in words)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sents:
-            if s <= pos < e:
-                return (s, e)
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if k >= 0 and self.sents[k][0] <= pos < self.sents[k][1]:
+            return self.sents[k]
         return (0, len(self.text))
 
     def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:

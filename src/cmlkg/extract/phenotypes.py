@@ -10,8 +10,10 @@ under ``cml:AdverseEvent``, with its OBO IRI."""
 
 from __future__ import annotations
 
-import re
+import bisect
+import gc
 import importlib.util
+import re
 from pathlib import Path
 
 from cmlkg.extract.drugs import register
@@ -21,6 +23,7 @@ PREFIX = "hp:"
 OBO = "http://purl.obolibrary.org/obo/"
 
 _INDEX: dict[tuple[str, ...], tuple[str, str]] | None = None
+_FIRST: set[str] = set()  # first words of the index's keys
 _ABNORMALITY = "HP:0000118"  # Phenotypic abnormality
 _NEOPLASM = "HP:0002664"  # Neoplasm: the disease, not a toxicity
 _LONGEST = 5
@@ -80,6 +83,8 @@ def _index() -> dict[tuple[str, ...], tuple[str, str]]:
                     continue
                 index.setdefault(words, (hp, name))
         _INDEX = index
+        _FIRST.update(k[0] for k in index)
+        gc.freeze()  # long-lived: not for the garbage collector to walk at every collection
     return _INDEX
 
 
@@ -110,32 +115,35 @@ def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences:
     if not context:
         return []
     words = [w.lower() for w, _s, _e in tokens]
+    starts = [s for _w, s, _e in tokens]
+    first = _FIRST
     out = []
-    i = 0
-    while i < len(tokens):
-        start = tokens[i][1]
-        if not words[i][:1].isalpha() or not any(s <= start < e for s, e in context):
-            i += 1
-            continue
-        hit = None
-        for j in range(min(len(tokens), i + _LONGEST), i, -1):
-            key = tuple(w for w in words[i:j] if w.isalnum())
-            if not key:
+    for s, e in context:
+        i, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+        while i < stop:
+            w = words[i]
+            if w not in first and not (w.endswith("s") and w[:-1] in first):
+                i += 1
                 continue
-            found = index.get(key) or (index.get((*key[:-1], key[-1][:-1])) if key[-1].endswith("s") else None)
-            if found:
-                hit = (found, j)
-                break
-        if hit is None:
-            i += 1
-            continue
-        (hp, name), j = hit
-        end = tokens[j - 1][2]
-        local = names.get(name.lower()) or names.get(text[start:end].lower())
-        if local is None:
-            local = PREFIX + hp.replace(":", "_")
-            register(local, name[:1].lower() + name[1:] if not name[:2].isupper() else name, "AdverseEvent",
-                     "adverse_event", (OBO + hp.replace(":", "_"),))
-        out.append((local, start, end))
-        i = j
+            hit = None
+            for j in range(min(stop, i + _LONGEST), i, -1):
+                key = tuple(x for x in words[i:j] if x.isalnum())
+                if not key:
+                    continue
+                found = index.get(key) or (index.get((*key[:-1], key[-1][:-1])) if key[-1].endswith("s") else None)
+                if found:
+                    hit = (found, j)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            (hp, name), j = hit
+            start, end = tokens[i][1], tokens[j - 1][2]
+            local = names.get(name.lower()) or names.get(text[start:end].lower())
+            if local is None:
+                local = PREFIX + hp.replace(":", "_")
+                register(local, name[:1].lower() + name[1:] if not name[:2].isupper() else name, "AdverseEvent",
+                         "adverse_event", (OBO + hp.replace(":", "_"),))
+            out.append((local, start, end))
+            i = j
     return out

@@ -216,12 +216,34 @@ class TimePoint:
     months: list[float]
 
 
+_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|months?|mo|years?|yrs?)\b", I)
+
+
+def _time_matches(text: str) -> list[re.Match]:
+    """The matches of _TIME, looked for only around the unit words (a time point ends at most a few
+    words after its unit and starts at most a few dozen characters before it)."""
+    windows: list[list[int]] = []
+    for u in _UNIT_WORD.finditer(text):
+        s, e = max(0, u.start() - 80), min(len(text), u.end() + 20)
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = e
+        else:
+            windows.append([s, e])
+    out, seen = [], set()
+    for s, e in windows:
+        for m in _TIME.finditer(text, s, e):
+            if m.start() not in seen:
+                seen.add(m.start())
+                out.append(m)
+    return out
+
+
 def time_points(doc: Doc) -> list[TimePoint]:
     """'at 12 months', 'after 3 and 12 months', '4-year', 'at 1 year'; not follow-up times, durations,
     ranges ('3 to 6 months') or ages ('5-year-old')."""
     text = doc.text
     out = []
-    for m in _TIME.finditer(text) if doc.has("day", "week", "month", "year", "mo", "yr") else ():
+    for m in _time_matches(text) if doc.has("day", "week", "month", "year", "mo", "yr") else ():
         if m.group("later"):
             nums, unit = [m.group("later")], m.group("later_unit")
             before = text[max(0, m.start() - 40) : m.start()]
