@@ -46,16 +46,34 @@ def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary():
-    """The package's name dictionary: variant (lower case, words joined by a space) -> canonical names,
-    canonical name -> data (name, DrugBank and MeSH ids), variant -> data of the variant."""
+def _dictionary() -> tuple[dict, set[str], dict[str, tuple[str, str, str | None] | None]]:
+    """The package's name dictionary (variant in lower case, words joined by a space -> canonical
+    names), the first words of its two-word names, and a cache of resolved variants."""
     from drug_named_entity_recognition import drugs_finder
 
     # the dictionary is millions of objects that live as long as the process: keep the cyclic garbage
     # collector from walking them again and again at every collection
     gc.freeze()
-    return (drugs_finder.drug_variant_to_canonical, drugs_finder.drug_canonical_to_data,
-            drugs_finder.drug_variant_to_variant_data)
+    variants = drugs_finder.drug_variant_to_canonical
+    first = {v.split(" ", 1)[0] for v in variants if v.count(" ") == 1}
+    return variants, first, {}
+
+
+def _resolve(key: str) -> tuple[str, str, str | None] | None:
+    """(name, DrugBank id, MeSH id) of a variant of the dictionary, or None if none of its drugs is in DrugBank."""
+    from drug_named_entity_recognition import drugs_finder
+
+    variants, _first, cache = _dictionary()
+    if key not in cache:
+        found = None
+        for name in sorted(variants.get(key, ())):
+            data = dict(drugs_finder.drug_canonical_to_data.get(name, {})) | drugs_finder.drug_variant_to_variant_data.get(key, {})
+            if data.get("drugbank_id") and data.get("name"):
+                mesh = data.get("mesh_id")
+                found = (data["name"], data["drugbank_id"], mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
+                break
+        cache[key] = found
+    return cache[key]
 
 
 _TERMS: dict[str, Term] = {}
@@ -97,36 +115,33 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
 
     Exact matches as the package's ``find_drugs`` makes them (two words before one), looked up in its
     dictionary directly: ``find_drugs`` also builds molecular data for every match, ten times the work."""
-    variants, canonical, variant_data = _dictionary()
+    variants, first, _cache = _dictionary()
     names = _ontology_names(vocab)
     lowered = [w.lower() for w, _s, _e in tokens]
     out = []
-    k = 0
-    while k < len(tokens):
+    k, n = 0, len(tokens)
+    while k < n:
+        w = lowered[k]
         length = 0
-        if k + 1 < len(tokens) and (hit := variants.get(lowered[k] + " " + lowered[k + 1])):
-            length, key = 2, lowered[k] + " " + lowered[k + 1]
-        elif hit := variants.get(lowered[k]):
-            length, key = 1, lowered[k]
+        if w in first and k + 1 < n and (key := w + " " + lowered[k + 1]) in variants:
+            length = 2
+        elif w in variants:
+            length, key = 1, w
         if not length:
             k += 1
             continue
         start, end = tokens[k][1], tokens[k + length - 1][2]
         k += length
-        data = next((d for name in sorted(hit) if (d := dict(canonical.get(name, {})) | variant_data.get(key, {}))
-                     .get("drugbank_id") and d.get("name")), None)
-        if data is None:
+        resolved = _resolve(key)
+        if resolved is None:
             continue
+        label, db, mesh = resolved
         surface = text[start:end]
         if len(surface) < 4 or surface.islower() and len(surface) < 5:
             continue
-        label = data["name"]
         local = names.get(label.lower()) or names.get(surface.lower())
         if local is None:
-            db = data["drugbank_id"]
             local = PREFIX + db
-            mesh = data.get("mesh_id")
-            ids = (DRUGBANK + db,) + ((MESH + mesh,) if mesh and re.fullmatch(r"[CD]\d+", mesh) else ())
-            register(local, label, "Drug", "drug", ids)
+            register(local, label, "Drug", "drug", (DRUGBANK + db,) + ((MESH + mesh,) if mesh else ()))
         out.append((local, start, end))
     return out
