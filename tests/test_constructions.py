@@ -56,6 +56,14 @@ def figures(text: str) -> set[tuple]:
     # a percent that is the subject of the next clause is not the previous figure
     ("The CCyR rate at 12 months was 83% and at 6 months 100% of the patients achieved CHR.",
      {("CompleteCytogeneticResponse", None, 83.0, None), ("CompleteHematologicResponse", None, 100.0, None)}),
+    # "of whom", a count before its mention with the percent after, "X rate: P% (n/N)"
+    ("Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR.",
+     {("CompleteCytogeneticResponse", 40, 67.0, None), ("MajorMolecularResponse", 30, None, 40)}),
+    ("Responses included 45 CCyR (75%) and 10 PCyR (17%).",
+     {("CompleteCytogeneticResponse", 45, 75.0, None), ("PartialCytogeneticResponse", 10, 17.0, None)}),
+    ("CCyR rate: 75% (45/60).", {("CompleteCytogeneticResponse", 45, 75.0, 60)}),
+    ("CHR and CCyR were achieved in 55 (92%) and 40 (67%) patients, respectively.",
+     {("CompleteHematologicResponse", 55, 92.0, None), ("CompleteCytogeneticResponse", 40, 67.0, None)}),
     # patients named by their case numbers
     ("Cases 2 and 3 achieved CCyR.", {("CompleteCytogeneticResponse", 2, None, None)}),
     ("Patient 4 attained a complete cytogenetic response.", {("CompleteCytogeneticResponse", 1, None, None)}),

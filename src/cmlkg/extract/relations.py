@@ -454,7 +454,9 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     direct = _COUNT_BEFORE.search(pre)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
-            return Value(as_int(parse_number(direct.group("n"))), float(direct.group("pct")) if direct.group("pct") else None,
+            # "45 CCyR (75%)": the percent may follow the mention
+            pct = direct.group("pct") or (pm.group(1) if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12])) else None)
+            return Value(as_int(parse_number(direct.group("n"))), float(pct) if pct else None,
                           None, clause_start + direct.start(), clause_start + direct.end())
     if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
         verb = re.search(r"\s*$", pre)
@@ -496,7 +498,9 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?\s*%\s*\)", text[grp[0]:grp[1]]):
             break
         pos = grp[0]
-    subject_text = text[clause_start:pos]
+    # "of whom 30 also achieved": adverbs between the subject and its verb
+    subject_text = re.sub(r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately))+\s*$", " ",
+                          text[clause_start:pos], flags=I)
     pct_only = _PERCENT_SUBJECT.search(subject_text)
     # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
     if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in doc.mentions):
@@ -528,6 +532,12 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     if den is None:
         den = _group_denominator(text, start_abs)
+    if den is None:
+        # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
+        whom = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
+                         r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
+                         text[doc.sentence_of(start_abs)[0] : start_abs], I)
+        den = as_int(parse_number(whom.group("n"))) if whom else None
     pct_text = sm.group("pct") or sm.group("pct0")
     pct = float(pct_text) if pct_text else None
     if sm.group("all_but"):
@@ -659,7 +669,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         sent = doc.sentence_of(m.start)
         cs, ce = clause_bounds(text, sent, m.start)
         # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
-        if re.match(r"\s*(?:\([^()]*\)\s*)?:", text[m.end : m.end + 20]):
+        if re.match(r"\s*(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 24], I):
             ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]

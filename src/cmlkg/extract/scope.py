@@ -348,33 +348,33 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
     return out
 
 
-def apply_arms(cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
+def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
     """Give each arm its treatments and doses; a population that turned out to be an arm hands its
     role over to a population without a stated size."""
     by_term = {t.term: t for t in treatments if t.role == "intervention"}
     for a in arms:
         c = cohorts[a.cohort]
         for term in a.terms:
+            # the evidence: where the arm's definition names the drug, else the first mention of it
+            here = next((m for m in doc.mentions_in(a.start, a.end) if m.term == term), None)
             base = by_term.get(term)
-            span = base.span if base else r.Span(a.start, a.end)
+            span = r.Span(here.start, here.end) if here else base.span if base else r.Span(a.start, a.end)
             t = r.Treatment(term, "intervention", span)
             for dterm, value, unit, dspan in a.doses:
                 if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
                     t.doses.append(r.Dose(value, unit, dspan))
             c.treatments.append(t)
     if any(cohorts[a.cohort].role == "population" for a in arms):
-        pop = next(k for k, c in enumerate(cohorts) if c.role == "population")
+        pop = 0  # find_cohorts and add_demographics put the population first
         old = cohorts[pop]
         cohorts[pop] = r.Cohort("arm", old.size, old.span, old.evaluable, description=old.description,
                                 treatments=old.treatments)
         new = r.Cohort("population", None, old.span, None, old.female, old.male, old.age_statistic, old.age_value,
                        old.age_sd, old.age_min, old.age_max, "all arms", list(old.extra_spans))
         cohorts.insert(0, new)
-        # indexes shift by one: the caller re-reads them from the arms
+        # every cohort moves one place down
         for a in arms:
             a.cohort += 1
-        if pop != 0:
-            raise AssertionError("the population is the first cohort")
 
 
 _EVALUABLE_GROUP = re.compile(
@@ -404,6 +404,6 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
     arms = find_arms(doc, cohorts, treatments)
     if not arms:
         return cohorts, adverse
-    apply_arms(cohorts, arms, treatments)
+    apply_arms(doc, cohorts, arms, treatments)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse)
     return cohorts, adverse
