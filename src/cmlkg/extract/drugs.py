@@ -9,9 +9,14 @@ DrugBank and MeSH identifiers for the graph."""
 from __future__ import annotations
 
 import functools
-import gc
+import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from cmlkg.vocabulary import Term, Vocabulary
 
@@ -45,35 +50,66 @@ def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str
                              grouping=False, preferred_mapping=identifiers[0] if identifiers else None)
 
 
-@functools.lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict, set[str], dict[str, tuple[str, str, str | None] | None]]:
-    """The package's name dictionary (variant in lower case, words joined by a space -> canonical
-    names), the first words of its two-word names, and a cache of resolved variants."""
+def derive_names() -> dict[str, tuple[str, str, str | None] | None]:
+    """From the package's dictionary: every name variant of one or two words (lower case, joined by a
+    space) -> (name, DrugBank id, MeSH id) of the first of its drugs, by canonical name, that DrugBank
+    lists; None for a name of something else (a protein, a reagent), which still takes its words."""
     from drug_named_entity_recognition import drugs_finder
 
-    # the dictionary is millions of objects that live as long as the process: keep the cyclic garbage
-    # collector from walking them again and again at every collection
-    gc.freeze()
-    variants = drugs_finder.drug_variant_to_canonical
-    first = {v.split(" ", 1)[0] for v in variants if v.count(" ") == 1}
-    return variants, first, {}
-
-
-def _resolve(key: str) -> tuple[str, str, str | None] | None:
-    """(name, DrugBank id, MeSH id) of a variant of the dictionary, or None if none of its drugs is in DrugBank."""
-    from drug_named_entity_recognition import drugs_finder
-
-    variants, _first, cache = _dictionary()
-    if key not in cache:
-        found = None
-        for name in sorted(variants.get(key, ())):
+    out: dict[str, tuple[str, str, str | None] | None] = {}
+    for key, canonical in drugs_finder.drug_variant_to_canonical.items():
+        if key.count(" ") > 1:
+            continue
+        out[key] = None
+        for name in sorted(canonical):
             data = dict(drugs_finder.drug_canonical_to_data.get(name, {})) | drugs_finder.drug_variant_to_variant_data.get(key, {})
             if data.get("drugbank_id") and data.get("name"):
                 mesh = data.get("mesh_id")
-                found = (data["name"], data["drugbank_id"], mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
+                out[key] = (data["name"], data["drugbank_id"], mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
                 break
-        cache[key] = found
-    return cache[key]
+    return out
+
+
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cmlkg"
+    return base / f"drug-names-{version('drug-named-entity-recognition')}.json"
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, tuple[str, str, str | None] | None], set[str]]:
+    """The drug names (see derive_names) and the first words of the two-word ones.
+
+    The package's own dictionary takes 1.4 s and 350 MB to load, in every process: the names are
+    derived from it once, in a child process, and kept in the user's cache folder (a temporary
+    folder when that is not writable), keyed by the package's version. Nothing is downloaded."""
+    path = _cache_file()
+    names = _read(path)
+    if names is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            target = path
+        except OSError:
+            target = Path(tempfile.mkdtemp(prefix="cmlkg-")) / path.name
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        subprocess.run([sys.executable, "-c", "import sys, json; from cmlkg.extract.drugs import derive_names; "
+                        "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)", str(tmp)],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.replace(tmp, target)  # atomic: concurrent builds each write a whole file
+        names = _read(target)
+        if names is None:
+            raise RuntimeError(f"{target}: could not read the drug names just derived")
+    first = {k.split(" ", 1)[0] for k in names if " " in k}
+    return names, first
+
+
+def _read(path: Path) -> dict[str, tuple[str, str, str | None] | None] | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return {k: tuple(v) if v else None for k, v in json.load(f).items()}
+    except (OSError, ValueError):
+        return None
 
 
 _TERMS: dict[str, Term] = {}
@@ -115,7 +151,7 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
 
     Exact matches as the package's ``find_drugs`` makes them (two words before one), looked up in its
     dictionary directly: ``find_drugs`` also builds molecular data for every match, ten times the work."""
-    variants, first, _cache = _dictionary()
+    variants, first = _dictionary()
     names = _ontology_names(vocab)
     lowered = [w.lower() for w, _s, _e in tokens]
     out = []
@@ -132,10 +168,9 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         start, end = tokens[k][1], tokens[k + length - 1][2]
         k += length
-        resolved = _resolve(key)
-        if resolved is None:
+        if variants[key] is None:
             continue
-        label, db, mesh = resolved
+        label, db, mesh = variants[key]
         surface = text[start:end]
         if len(surface) < 4 or surface.islower() and len(surface) < 5:
             continue
