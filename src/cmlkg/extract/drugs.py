@@ -9,15 +9,10 @@ DrugBank and MeSH identifiers for the graph."""
 from __future__ import annotations
 
 import functools
-import json
-import os
 import re
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
+from cmlkg.extract.cache import cached
 from cmlkg.vocabulary import Term, Vocabulary
 
 PREFIX = "ext:"
@@ -70,46 +65,20 @@ def derive_names() -> dict[str, tuple[str, str, str | None] | None]:
     return out
 
 
-def _cache_file() -> Path:
-    from importlib.metadata import version
-
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cmlkg"
-    return base / f"drug-names-{version('drug-named-entity-recognition')}.json"
-
-
 @functools.lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, tuple[str, str, str | None] | None], set[str]]:
     """The drug names (see derive_names) and the first words of the two-word ones.
 
     The package's own dictionary takes 1.4 s and 350 MB to load, in every process: the names are
-    derived from it once, in a child process, and kept in the user's cache folder (a temporary
-    folder when that is not writable), keyed by the package's version. Nothing is downloaded."""
-    path = _cache_file()
-    names = _read(path)
-    if names is None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            target = path
-        except OSError:
-            target = Path(tempfile.mkdtemp(prefix="cmlkg-")) / path.name
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        subprocess.run([sys.executable, "-c", "import sys, json; from cmlkg.extract.drugs import derive_names; "
-                        "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)", str(tmp)],
-                       check=True, stdout=subprocess.DEVNULL)
-        os.replace(tmp, target)  # atomic: concurrent builds each write a whole file
-        names = _read(target)
-        if names is None:
-            raise RuntimeError(f"{target}: could not read the drug names just derived")
+    derived from it once, in a child process, and kept in the cache (:mod:`cmlkg.extract.cache`)."""
+    from importlib.metadata import version
+
+    raw = cached(f"drug-names-{version('drug-named-entity-recognition')}.json",
+                 child="import sys, json; from cmlkg.extract.drugs import derive_names; "
+                       "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)")
+    names = {k: tuple(v) if v else None for k, v in raw.items()}
     first = {k.split(" ", 1)[0] for k in names if " " in k}
     return names, first
-
-
-def _read(path: Path) -> dict[str, tuple[str, str, str | None] | None] | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return {k: tuple(v) if v else None for k, v in json.load(f).items()}
-    except (OSError, ValueError):
-        return None
 
 
 _TERMS: dict[str, Term] = {}

