@@ -132,3 +132,16 @@ def test_the_evaluable_count_a_sentence_refers_to_is_the_denominator():
     x = extract("t", "We enrolled 60 patients; 50 were evaluable for response. Among evaluable patients, 40 achieved CCyR "
                      "and 12 patients died.")
     assert {(o.term, o.count, o.denominator) for o in x.outcomes} >= {("CompleteCytogeneticResponse", 40, 50)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The CCyR rate at 6 months was 50%, and 70% at 12 months.", [(None, 50.0, 6.0), (None, 70.0, 12.0)]),
+    # a list of time points for one count of two patients is not a time point; the next figure's own is
+    ("Responses were 2 CCyR after 6 and 18 months and 1 MMR after 12 months.",
+     [(2, None, None), (1, None, 12.0)]),
+    # a time in a parenthesis about some of the patients is not the figure's
+    ("Three patients (1 resistant and 1 after 8 months of therapy) progressed to blast crisis.", [(3, None, None)]),
+])
+def test_time_point_of_each_figure(text, expected):
+    x = extract("t", "We treated 50 patients with imatinib. " + text)
+    assert [(o.count, o.percent, o.time_months) for o in x.outcomes if not o.aggregate_of] == expected

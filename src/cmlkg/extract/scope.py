@@ -35,9 +35,10 @@ class Arm:
 
 # ------------------------------------------------------------------ time points
 def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
-    """The time point of each figure: one inside its own phrase ('CCyR at 6 months, 57%'), else the
-    nearest one before it in its clause ('4-year probabilities of ... were'), else one right after it
-    ('... after 9 months'), else one fronted at the start of its sentence ('At 12 months, ...'). A list
+    """The time point of each figure: one inside its own phrase ('CCyR at 6 months, 57%'), else one right
+    after it ('... after 9 months'), else the nearest one before it in its clause and after the figure
+    before it ('4-year probabilities of ... were'), else one fronted at the start of its sentence
+    ('At 12 months, ...'). A list
     of time points ('at 3, 6 and 12 months ... respectively') is distributed over as many figures."""
     text = doc.text
     points = time_points(doc)
@@ -50,14 +51,23 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     for o in outcomes:
         sent = doc.sentence_of(o.span.start)
         cs, ce = clause_bounds(text, sent, o.span.start)
-        inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end]
-        before = [p for p in points if cs <= p.start and p.end <= o.span.start]
+        # inside its own phrase, after the figure before it in the same phrase ("CCyR at 6 months was 50%,
+        # and 70% at 12 months"), not in a parenthesis ("2 patients (1 after 5 months from CCR) evolved")
+        siblings = [x.span.end for x in by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
+        low = max([o.span.start, *siblings])
+        inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end
+                  and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in doc.parens)]
+        own = [p for p in inside if p.start >= low]
+        shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
+        # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
+        floor = max([cs, *(x.span.end for x in outcomes if x is not o and cs <= x.span.end <= o.span.start)])
+        before = [p for p in points if floor <= p.start and p.end <= o.span.start]
         after = [p for p in points if o.span.end <= p.start < min(ce, o.span.end + 45)
                  and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start])]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
         fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(r"\s*(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?\s*)?", text[sent[0] : p.start])
                    and re.match(r"\s*,", text[p.end : p.end + 2])]
-        point = (inside or [])[-1:] or before[-1:] or after[:1] or fronted[:1]
+        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1]
         if not point:
             continue
         p = point[0]
