@@ -176,3 +176,30 @@ def test_adverse_events_the_ontology_does_not_list_come_from_hpo(text, label, hp
 ])
 def test_phenotypes_that_are_not_adverse_events(text):
     assert not [a for a in extract("t", PRE + text).adverse_events if external(a.term)]
+
+
+# ------------------------------------------------------------------ doses
+@pytest.mark.parametrize("text,expected", [
+    ("Omacetaxine 1.25 mg/m2 subcutaneously twice daily for 14 days.", ("Omacetaxine", 2.5, "mg/m2/d")),
+    ("Low-dose cytarabine (10 mg/m2 twice daily) was combined with imatinib.", ("Cytarabine", 20.0, "mg/m2/d")),
+    ("Decitabine 15 mg/m2 was given intravenously over 1 hour daily for 10 days.", ("Decitabine", 15.0, "mg/m2/d")),
+    ("Cyclophosphamide 60 mg/kg on each of 2 days was followed by TBI.", ("Cyclophosphamide", 60.0, "mg/kg")),
+    ("Nilotinib 400 mg b.i.d. was started.", ("Nilotinib", 800.0, "mg/d")),
+])
+def test_dose_units(text, expected):
+    x = extract("t", "We treated 30 patients with CML in chronic phase. " + text)
+    assert expected in {(t.term, d.value, d.unit) for t in x.treatments for d in t.doses}
+
+
+@pytest.mark.parametrize("text", [
+    "Imatinib doses were escalated from 400 to 600 or 800 mg daily.",
+    "Imatinib was given at 400, 600 or 800 mg daily.",
+])
+def test_doses_listed_before_one_unit(text):
+    x = extract("t", "We treated 30 patients with CML in chronic phase. " + text)
+    assert {(d.value, d.unit) for t in x.treatments for d in t.doses} == {(400.0, "mg/d"), (600.0, "mg/d"), (800.0, "mg/d")}
+
+
+def test_numbers_before_a_dose_that_are_not_doses():
+    x = extract("t", "We treated 30 patients aged 45-60, with imatinib 400 mg daily.")
+    assert {(d.value, d.unit) for t in x.treatments for d in t.doses} == {(400.0, "mg/d")}

@@ -65,7 +65,21 @@ DOSE_RE = re.compile(
 
 # "2.5 mg/m2 by continuous infusion daily for 14 days": a daily dose named after its route; not when
 # another figure comes first ("120 mg/kg followed by 2 Gy daily") or the days are counted ("on each of 2 days")
-_DAILY_TAIL = re.compile(r"^[^.;\d]{0,45}?\b(?:daily|per\s+day|/\s*day|a\s+day|every\s+day|qd)\b", I)
+_DAILY_TAIL = re.compile(
+    r"^(?:[^.;\d]|\bover\s+\d+(?:\.\d+)?\s*(?:hours?|h|min(?:utes?)?)\b){0,45}?"
+    r"\b(?P<times>(?:twice|two\s+times)\s+(?:daily|a\s+day|per\s+day)|b\.?i\.?d\.?|daily|per\s+day|/\s*day|a\s+day|every\s+day|qd)\b",
+    I)
+
+
+def _per_day(value: float, unit: str, u: str, tail: str) -> tuple[float, str]:
+    """A dose per m2 or per kg, daily when its unit or the words after it say so ("1.25 mg/m2
+    subcutaneously twice daily" is 2.5 mg/m2/d)."""
+    if re.search(r"/d|daily|per day", u):
+        return value, unit + "/d"
+    m = _DAILY_TAIL.match(tail)
+    if m is None:
+        return value, unit
+    return (value * 2 if re.match(r"twice|two|b", m.group("times"), I) else value), unit + "/d"
 
 
 def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
@@ -86,9 +100,9 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
             return value, "MU/d"
         return value, "MU"
     if u.startswith("mg/m"):
-        return (value, "mg/m2/d") if re.search(r"/d|daily|per day", u) or _DAILY_TAIL.match(tail) else (value, "mg/m2")
+        return _per_day(value, "mg/m2", u, tail)
     if u.startswith("mg/kg"):
-        return (value, "mg/kg/d") if re.search(r"/d|daily|per day", u) or _DAILY_TAIL.match(tail) else (value, "mg/kg")
+        return _per_day(value, "mg/kg", u, tail)
     if u.startswith("g"):
         return value, "g/d"
     if "twice" in u or "bid" in u or "b.i.d" in u:

@@ -360,6 +360,10 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             values = [parse_number(dm.group("v"))]
             if dm.group("v2"):
                 values.append(parse_number(dm.group("v2")))
+            # "escalated from 400 to 600 or 800 mg daily": the numbers listed before share the unit
+            listed = _DOSE_LIST.search(text, max(s, dm.start() - 40), dm.start())
+            if listed:
+                values = [parse_number(n) for n in re.findall(r"\d+(?:\.\d+)?", listed.group("nums"))] + values
             tail = text[dm.end() : min(e, dm.end() + 60)]
             head = text[max(s, dm.start() - 40) : dm.start()]
             unit_text = dm.group("unit")
@@ -380,6 +384,9 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
                 if not any(d.value == value and d.unit == unit for d in treat.doses):
                     treat.doses.append(r.Dose(value, unit, r.Span(dm.start(), dm.end())))
     return sorted(out.values(), key=lambda t: (t.span.start, t.role))
+
+
+_DOSE_LIST = re.compile(r"\b(?:from|of|at|either|between)\s+(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
 
 
 def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
