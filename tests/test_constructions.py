@@ -90,6 +90,8 @@ def test_p_values_intervals_hazard_ratios_and_follow_up_are_not_counts(text):
     ("Forty patients entered the study; 36 are evaluable for response.", 40, 36),
     ("Response could be assessed in 36 patients.", None, 36),
     ("Thirty-six patients were assessable for cytogenetic response.", None, 36),
+    ("Among 200 patients screened, 150 were enrolled and treated with dasatinib.", 150, None),
+    ("A retrospective analysis of 150 CML patients treated with imatinib was performed.", 150, None),
 ])
 def test_cohort_and_evaluable(text, size, evaluable):
     pop = extract("t", text).cohorts[0]

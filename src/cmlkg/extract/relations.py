@@ -51,7 +51,8 @@ PROGRESSION_VERB = re.compile(
 # ------------------------------------------------------------------ cohorts and demographics
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
 _N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
-_BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
+_BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
+_SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b", I)
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
 
 
@@ -115,6 +116,9 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                     mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25 for mm in doc.mentions_in(s, m.start())
                 ):
                     hint = "arm"
+            # "Among 200 patients screened, 150 were enrolled": the screened are not the population
+            if hint and _SCREENED.match(text, after_start):
+                hint = "screened"
             if hint:
                 cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
         for m in _N_EQUALS.finditer(text, s, e):
@@ -128,7 +132,9 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         for m in _BARE_ENROL.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
             if n:
-                cands.append(("arm", n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+                role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
+                cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    cands = [c for c in cands if c[0] != "screened"] or cands
     if not cands:
         return []
     enrolled = [c for c in cands if c[0] == "enrolled"] or cands
