@@ -205,3 +205,16 @@ def test_doses_listed_before_one_unit(text):
 def test_numbers_before_a_dose_that_are_not_doses():
     x = extract("t", "We treated 30 patients aged 45-60, with imatinib 400 mg daily.")
     assert {(d.value, d.unit) for t in x.treatments for d in t.doses} == {(400.0, "mg/d")}
+
+
+def test_a_case_report_counts_one_patient_for_each_response_and_its_time():
+    x = extract("t", "A 34-year-old woman with CML in chronic phase was treated with nilotinib 300 mg twice daily. "
+                     "She achieved MMR at 6 months and MR4.5 at 18 months.")
+    assert {(o.term, o.count, o.time_months) for o in x.outcomes} == {("MajorMolecularResponse", 1, 6.0), ("MR4_5", 1, 18.0)}
+
+
+def test_graded_events_with_their_counts():
+    x = extract("t", PRE + "Acute GVHD grade II-IV developed in 18 patients (29%) and chronic GVHD in 25 of 55 patients.")
+    assert {(a.term, a.grade, a.count) for a in x.adverse_events} == {
+        ("AcuteGraftVersusHostDisease", 2, 18), ("AcuteGraftVersusHostDisease", 3, 18), ("AcuteGraftVersusHostDisease", 4, 18),
+        ("ChronicGraftVersusHostDisease", None, 25)}

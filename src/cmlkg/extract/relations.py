@@ -440,6 +440,9 @@ _ONE_PATIENT = re.compile(
 )
 
 
+_ONE_PATIENT_BEFORE = re.compile(
+    r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+(?:\w+\s+){0,2}?"
+    r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b", re.I)
 _SEVERAL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}(?:patients|cases|subjects|children|recipients)\b", I)
 
 
@@ -745,6 +748,10 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 target = group[k % len(group)]
                 results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
                 by_mention.setdefault(target.start, []).append(len(results) - 1)
+        elif not _several_patients(doc) and (one := _ONE_PATIENT_BEFORE.search(text, cs, m.start)):
+            # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
+            for g in group:
+                results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
         i = j if len(group) > 1 else i + 1
     results.extend(_distributed_parts(doc, mentions, results))
     # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
@@ -940,9 +947,10 @@ _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIE
 
 
 _AE_COUNT_AFTER = re.compile(
-    rf"\s*(?:\([^()]*\)\s*)?(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
+    rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
+    rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
     rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
-    rf"(?!\s*%)(?!\s+(?:of|out)\b)",
+    rf"(?!\s*%)",
     I,
 )
 
@@ -986,7 +994,7 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
         if cm and any(o.kind == "adverse_event" and o is not m and (
                 cs + cm.end("n") <= o.start < m.start
-                or (o.end <= cs + cm.start() and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:\w+\s+){0,3}?in\s+", text[o.end : cs + cm.start()])))
+                or (o.end <= cs + cm.start() and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])))
                 for o in doc.mentions):
             cm = None
         if cm:
