@@ -145,3 +145,22 @@ def test_the_evaluable_count_a_sentence_refers_to_is_the_denominator():
 def test_time_point_of_each_figure(text, expected):
     x = extract("t", "We treated 50 patients with imatinib. " + text)
     assert [(o.count, o.percent, o.time_months) for o in x.outcomes if not o.aggregate_of] == expected
+
+
+def test_three_labelled_arms_and_figures_named_by_label():
+    x = extract("t", "Patients were randomized to three arms: imatinib 400 mg/day (arm A, n = 110), imatinib 800 mg/day "
+                     "(arm B, n = 105) and imatinib plus interferon alfa (arm C, n = 108). At 12 months, MMR rates were "
+                     "35%, 45% and 40% in arms A, B and C, respectively.")
+    arms = {c.size: c for c in x.cohorts if c.treatments}
+    assert {(t.term, d.value) for t in arms[110].treatments for d in t.doses} == {("Imatinib", 400.0)}
+    assert {t.term for t in arms[108].treatments} == {"Imatinib", "InterferonAlfa"}
+    assert {(o.percent, x.cohorts[o.cohort].size, o.time_months) for o in x.outcomes} == {
+        (35.0, 110, 12.0), (45.0, 105, 12.0), (40.0, 108, 12.0)}
+
+
+def test_figures_named_by_group_after_each():
+    x = extract("t", "Two hundred patients with CML were randomly assigned to interferon alfa (n = 100) or hydroxyurea "
+                     "(n = 100). Complete hematologic remission was achieved in 60 patients in the interferon group and "
+                     "in 45 patients in the hydroxyurea group.")
+    drug = {k: c.treatments[0].term for k, c in enumerate(x.cohorts) if c.treatments}
+    assert {(o.count, drug.get(o.cohort)) for o in x.outcomes} == {(60, "InterferonAlfa"), (45, "Hydroxyurea")}

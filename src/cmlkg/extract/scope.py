@@ -31,6 +31,7 @@ class Arm:
     terms: list[str] = field(default_factory=list)
     doses: list[tuple[str, float, str, r.Span]] = field(default_factory=list)  # (term, value, unit, span)
     totals: list[float] = field(default_factory=list)  # fractionated radiation: fraction x number, in Gy
+    label: str | None = None  # "A" of "(arm A, n = 110)"
 
 
 # ------------------------------------------------------------------ time points
@@ -114,17 +115,24 @@ def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
     return out
 
 
+_LABEL = r"(?:[A-Z]|\d{1,2}|I{1,3}|IV)"
+_ARM_LABEL = re.compile(rf"\b(?:arm|group|cohort)\s+(?P<l>{_LABEL})\b")
+_LABEL_REF = re.compile(rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b")
+
+
 def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
     """The text that says what an arm received: before its size when the size is in parentheses
     ('800 mg (n = 319)'), after it otherwise ('57 patients were randomized to receive 2.0 Gy ...')."""
     text = doc.text
     s, e = doc.sentence_of(c.span.start)
     same = sorted(o.span.start for o in others if o is not c and s <= o.span.start < e)
-    in_paren = text[max(s, c.span.start - 1) : c.span.start] in ("(", "[")
-    if in_paren:
-        prev_end = max([o.span.end + 1 for o in others if o is not c and s <= o.span.end <= c.span.start] + [s])
-        start = max(prev_end, c.span.start - 160)
-        return start, c.span.start - 1
+    # the size inside a parenthesis: "(n = 319)", "(51 patients)", "(arm A, n = 110)"
+    group = next(((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe and pe - ps < 40), None)
+    if group is not None:
+        prev_end = max([pe for ps, pe in doc.parens if s <= ps and pe <= group[0]
+                        and any(ps <= o.span.start < pe for o in others if o is not c)] + [s])
+        start = max(prev_end, group[0] - 160)
+        return start, group[0]
     nxt = next((p for p in same if p > c.span.start), e)
     return c.span.end, min(nxt, c.span.end + 200)
 
@@ -151,6 +159,9 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
             if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
                 terms.append(m.term)
         arm = Arm(k, start, end, terms)
+        label = _ARM_LABEL.search(text, max(0, start - 2), min(len(text), c.span.end + 2))
+        if label:
+            arm.label = label.group("l")
         for dm in DOSE_RE.finditer(text, start, end):
             unit_text = dm.group("unit")
             if unit_text.lower() in ("gy", "cgy"):
@@ -231,12 +242,19 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
         for m in doc.mentions:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
                 refs.append((m.start, m.end, k))
+    # labels: "in arms A, B and C, respectively", "arm B"
+    labels = {a.label: k for k, a in enumerate(arms) if a.label}
+    if len(labels) == len(arms):
+        for m in _LABEL_REF.finditer(text, defined_end):
+            for lm in re.finditer(_LABEL, m.group("ls")):
+                if lm.group() in labels:
+                    refs.append((m.start("ls") + lm.start(), m.start("ls") + lm.end(), labels[lm.group()]))
     refs.sort()
-    # a phrase naming two arms ('imatinib 800 mg/d and 400 mg/d') names neither alone
     return refs
 
 
-_COMPARE = re.compile(r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:[,;]\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+$", I)
+_COMPARE = re.compile(
+    r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$", I)
 
 
 def _value_start(text: str, o: r.Outcome) -> int:
