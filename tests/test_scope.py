@@ -65,6 +65,10 @@ TRIAL = "Patients were randomized to nilotinib 300 mg twice daily (n = 282) or i
     "MMR at 12 months was reached by 44% of patients receiving nilotinib compared with 22% of those given imatinib.",
     "MMR rates at 12 months were 44% and 22% in the nilotinib and imatinib arms, respectively.",
     "MMR rates at 12 months were 22% and 44% in the imatinib and nilotinib arms, respectively.",
+    "MMR at 12 months: nilotinib 44% vs imatinib 22% (p < 0.001).",
+    "Rates of MMR by 12 months were higher with nilotinib (44%) than with imatinib (22%).",
+    "MMR at 12 months (imatinib vs nilotinib): 22% vs 44%.",
+    "In the nilotinib arm, 44% achieved MMR by 12 months, compared with 22% in the imatinib arm.",
 ])
 def test_two_arm_comparison(sentence):
     _, figures = arms_and_figures(TRIAL + sentence)

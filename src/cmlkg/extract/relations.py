@@ -651,6 +651,8 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
+_COMPARED_WITH = re.compile(
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))", I)
 _FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I)
 
 
@@ -685,7 +687,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         sent = doc.sentence_of(m.start)
         cs, ce = clause_bounds(text, sent, m.start)
         # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
-        if re.match(r"\s*(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 24], I):
+        if re.match(r"\s*(?:(?:at|by|after)\s+\w+\s+\w+\s*)?(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 60], I):
             ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
@@ -731,6 +733,9 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
             results.append(out)
             by_mention[m.start] = [len(results) - 1]
+            # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
+            if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
+                results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
             i += 1
             continue
         if doc.negated(m):

@@ -330,6 +330,15 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             for k, i in zip(named, g):
                 assigned[i] = k
             continue
+        # "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the figures
+        cs = clause_bounds(text, sent, first.span.start)[0]
+        v0 = _value_start(text, first)
+        listed = [k for s, e, k in refs if max(cs, first.span.start - 80) <= s and e <= v0]
+        if len(listed) == len(g) and len(set(listed)) == len(g) and re.search(
+                r"\b(?:v|vs\.?|versus|and|or)\b", text[min(s for s, e, k in refs if s >= max(cs, first.span.start - 80)) : v0], I):
+            for k, i in zip(listed, g):
+                assigned[i] = k
+            continue
         if any(ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g):
             continue
         for k, i in enumerate(g):
@@ -348,7 +357,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
         if k is None:
             cs, _ce = clause_bounds(text, sent, o.span.start)
-            k = ref_before(cs, o.span.start)
+            k = ref_before(cs, _value_start(text, o))
         if k is not None:
             assigned[i] = k
     for i, k in assigned.items():
