@@ -97,20 +97,21 @@ def term(vocab: Vocabulary, local: str) -> Term:
     return found
 
 
-_NAMES: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
+_NAMES: dict[tuple[int, tuple[str, ...]], tuple[Vocabulary, dict[str, str]]] = {}
 
 
-def _ontology_names(vocab: Vocabulary) -> dict[str, str]:
-    """Lower-case labels and synonyms of the ontology's drugs and procedures -> local name."""
-    cached = _NAMES.get(id(vocab))
+def ontology_names(vocab: Vocabulary, kinds: tuple[str, ...]) -> dict[str, str]:
+    """Lower-case labels and synonyms of the ontology's terms of these kinds -> local name (cached per
+    vocabulary): a name from a packaged vocabulary that the ontology lists becomes the ontology's term."""
+    cached = _NAMES.get((id(vocab), kinds))
     if cached is not None and cached[0] is vocab:
         return cached[1]
     out: dict[str, str] = {}
     for t in vocab.terms.values():
-        if t.kind in ("drug", "procedure"):
+        if t.kind in kinds:
             for s in (t.label, *t.synonyms):
                 out.setdefault(s.lower(), t.local)
-    _NAMES[id(vocab)] = (vocab, out)
+    _NAMES[(id(vocab), kinds)] = (vocab, out)
     return out
 
 
@@ -121,7 +122,7 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
     Exact matches as the package's ``find_drugs`` makes them (two words before one), looked up in its
     dictionary directly: ``find_drugs`` also builds molecular data for every match, ten times the work."""
     variants, first = _dictionary()
-    names = _ontology_names(vocab)
+    names = ontology_names(vocab, ("drug", "procedure"))
     lowered = [w.lower() for w, _s, _e in tokens]
     out = []
     k, n = 0, len(tokens)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from cmlkg.extract.cache import cached
-from cmlkg.extract.drugs import register
+from cmlkg.extract.drugs import ontology_names, register
 from cmlkg.vocabulary import Vocabulary
 
 PREFIX = "hp:"
@@ -97,29 +97,13 @@ def derive_index() -> dict[str, list[str]]:
     return index
 
 
-_NAMES: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
-
-
-def _ontology_events(vocab: Vocabulary) -> dict[str, str]:
-    cached = _NAMES.get(id(vocab))
-    if cached is not None and cached[0] is vocab:
-        return cached[1]
-    out: dict[str, str] = {}
-    for t in vocab.terms.values():
-        if t.kind == "adverse_event":
-            for s in (t.label, *t.synonyms):
-                out.setdefault(s.lower(), t.local)
-    _NAMES[id(vocab)] = (vocab, out)
-    return out
-
-
 def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences: list[tuple[int, int]],
                        vocab: Vocabulary) -> list[tuple[str, int, int]]:
     """(local name, start, end) of each HPO phenotype named in a sentence about toxicity."""
     index = _index()
     if not index:
         return []
-    names = _ontology_events(vocab)
+    names = ontology_names(vocab, ("adverse_event",))
     context = [(s, e) for s, e in sentences if _AE_CONTEXT.search(text, s, e)]
     if not context:
         return []

@@ -753,7 +753,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 target = group[k % len(group)]
                 results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
                 by_mention.setdefault(target.start, []).append(len(results) - 1)
-        elif not _several_patients(doc) and (one := _ONE_PATIENT_BEFORE.search(text, cs, m.start)):
+        elif not _several_patients(doc) and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
                 results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
