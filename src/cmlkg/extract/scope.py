@@ -123,7 +123,6 @@ _LABEL_REF = re.compile(rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABE
 def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
     """The text that says what an arm received: before its size when the size is in parentheses
     ('800 mg (n = 319)'), after it otherwise ('57 patients were randomized to receive 2.0 Gy ...')."""
-    text = doc.text
     s, e = doc.sentence_of(c.span.start)
     same = sorted(o.span.start for o in others if o is not c and s <= o.span.start < e)
     # the size inside a parenthesis: "(n = 319)", "(51 patients)", "(arm A, n = 110)"
