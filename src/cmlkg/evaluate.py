@@ -225,8 +225,9 @@ def source_texts(build_dir: Path) -> dict[str, str]:
 
 def _number_patterns(value: float) -> list[re.Pattern]:
     """How a number may be written: '46', '46.0', '0.46' for a percent, 'forty-six' is found through parse_number."""
-    whole = int(value)
-    pats = [rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])" if value == whole else rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"]
+    from cmlkg.extract.quantities import number_pattern
+
+    pats = [number_pattern(value)]
     if 0 <= value <= 100:
         frac = format(value / 100, ".4f").rstrip("0").rstrip(".")
         if frac not in ("0", "1"):

@@ -122,6 +122,58 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
 
 
 
+
+@dataclass
+class StatedDose:
+    """One dose phrase of the text ('400 mg/day', '3 to 9 million U/d', 'from 400 to 600 or 800 mg daily')
+    with every value it states, in canonical units."""
+
+    start: int
+    end: int
+    unit_text: str  # as written: 'mg/day', 'Gy', ...
+    values: list[tuple[float, str]]  # (value, UCUM unit)
+
+    @property
+    def radiation(self) -> bool:
+        return self.unit_text.lower() in ("gy", "cgy")
+
+
+# "escalated from 400 to 600 or 800 mg daily": the numbers listed before a dose share its unit
+_DOSE_LIST = re.compile(r"\b(?:from|of|at|either|between)\s+(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
+
+
+def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
+    """The doses stated in text[start:end] (not bounds such as '< 400 mg'), each read within its sentence."""
+    text = doc.text
+    out = []
+    for dm in DOSE_RE.finditer(text, start, end):
+        s, e = doc.sentence_of(dm.start())
+        if re.search(r"[<>≤≥]\s*$", text[max(s, dm.start() - 3) : dm.start()]):
+            continue
+        raw = [dm.group("v")] + ([dm.group("v2")] if dm.group("v2") else [])
+        listed = _DOSE_LIST.search(text, max(s, dm.start() - 40), dm.start())
+        if listed:
+            raw = re.findall(r"\d+(?:\.\d+)?", listed.group("nums")) + raw
+        tail = text[dm.end() : min(e, dm.end() + 60)]
+        head = text[max(s, dm.start() - 40) : dm.start()]
+        values = []
+        for number in raw:
+            v = parse_number(number)
+            conv = dose_unit(dm.group("unit"), v, tail, head) if v is not None else None
+            if conv is not None and conv not in values:
+                values.append(conv)
+        if values:
+            out.append(StatedDose(dm.start(), dm.end(), dm.group("unit"), values))
+    return out
+
+
+def number_pattern(value: float) -> str:
+    """A regex for a number as a text may write it: 12 as '12' or '12.0', 2.25 as '2.25' or '2.250'."""
+    whole = int(value)
+    if value == whole:
+        return rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])"
+    return rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"
+
 _VALUE = re.compile(
     rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?)\s*%\s*\)?)?"
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"

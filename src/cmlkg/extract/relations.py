@@ -10,12 +10,11 @@ from cmlkg.extract.drugs import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
 from cmlkg.extract.quantities import (
     ADJ,
-    DOSE_RE,
     PATIENT_NOUN,
     UNIT_AFTER,
     Value,
-    dose_unit,
     skip_parens,
+    stated_doses,
     values_after,
 )
 from cmlkg.textutil import NUM, as_int, parse_number
@@ -360,39 +359,18 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     for sent in doc.sents:
         s, e = sent
         drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
-        for dm in DOSE_RE.finditer(text, s, e):
-            if re.search(r"[<>≤≥]\s*$", text[max(s, dm.start() - 3) : dm.start()]):
-                continue
-            values = [parse_number(dm.group("v"))]
-            if dm.group("v2"):
-                values.append(parse_number(dm.group("v2")))
-            # "escalated from 400 to 600 or 800 mg daily": the numbers listed before share the unit
-            listed = _DOSE_LIST.search(text, max(s, dm.start() - 40), dm.start())
-            if listed:
-                values = [parse_number(n) for n in re.findall(r"\d+(?:\.\d+)?", listed.group("nums"))] + values
-            tail = text[dm.end() : min(e, dm.end() + 60)]
-            head = text[max(s, dm.start() - 40) : dm.start()]
-            unit_text = dm.group("unit")
-            if unit_text.lower() in ("gy", "cgy"):
+        for dose in stated_doses(doc, s, e):
+            if dose.radiation:
                 target = radiation[0].term if radiation else None
             else:
-                target = _nearest_drug(drugs, dm.start(), dm.end())
+                target = _nearest_drug(drugs, dose.start, dose.end)
             if target is None or (target, "intervention") not in out:
                 continue
-            for v in values:
-                if v is None:
-                    continue
-                conv = dose_unit(unit_text, v, tail, head)
-                if conv is None:
-                    continue
-                value, unit = conv
-                treat = out[(target, "intervention")]
+            treat = out[(target, "intervention")]
+            for value, unit in dose.values:
                 if not any(d.value == value and d.unit == unit for d in treat.doses):
-                    treat.doses.append(r.Dose(value, unit, r.Span(dm.start(), dm.end())))
+                    treat.doses.append(r.Dose(value, unit, r.Span(dose.start, dose.end)))
     return sorted(out.values(), key=lambda t: (t.span.start, t.role))
-
-
-_DOSE_LIST = re.compile(r"\b(?:from|of|at|either|between)\s+(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
 
 
 def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:

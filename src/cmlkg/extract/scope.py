@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from cmlkg import records as r
 from cmlkg.extract.drugs import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import DOSE_RE, dose_unit, time_points
+from cmlkg.extract.quantities import number_pattern, stated_doses, time_points
 from cmlkg.textutil import NUM, parse_number
 
 I = re.I
@@ -161,31 +161,25 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
         label = _ARM_LABEL.search(text, max(0, start - 2), min(len(text), c.span.end + 2))
         if label:
             arm.label = label.group("l")
-        for dm in DOSE_RE.finditer(text, start, end):
-            unit_text = dm.group("unit")
-            if unit_text.lower() in ("gy", "cgy"):
+        for dose in stated_doses(doc, start, end):
+            if dose.radiation:
                 term = radiation
             else:
-                near = [m for m in doc.mentions_in(doc.sentence_of(dm.start())[0], dm.start()) if m.kind == "drug" and m.term in given]
+                near = [m for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start) if m.kind == "drug" and m.term in given]
                 term = near[-1].term if near else None
             if term is None:
                 continue
-            tail = text[dm.end() : dm.end() + 60]
-            head = text[max(0, dm.start() - 40) : dm.start()]
-            for raw in (dm.group("v"), dm.group("v2")):
-                v = parse_number(raw) if raw else None
-                conv = dose_unit(unit_text, v, tail, head) if v is not None else None
-                if conv:
-                    arm.doses.append((term, conv[0], conv[1], r.Span(dm.start(), dm.end())))
-                    if term not in arm.terms:
-                        arm.terms.append(term)
+            for value, unit in dose.values:
+                arm.doses.append((term, value, unit, r.Span(dose.start, dose.end)))
+            if term not in arm.terms:
+                arm.terms.append(term)
         for fm in _FRACTIONS.finditer(text, start, end):
             v, n = parse_number(fm.group("v")), parse_number(fm.group("n"))
             if v is not None and n is not None and radiation is not None:
                 total = round(v * n, 4)
                 arm.totals.append(total)
                 # the total is a dose of the arm where the text states it ('the 12.0 Gy group')
-                stated = re.search(_number_pattern(total) + r"\s*-?\s*Gy\b", text)
+                stated = re.search(number_pattern(total) + r"\s*-?\s*Gy\b", text)
                 if stated:
                     arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
         if arm.terms or arm.doses:
@@ -208,13 +202,6 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     return arms
 
 
-def _number_pattern(value: float) -> str:
-    whole = int(value)
-    if value == whole:
-        return rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])"
-    return rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"
-
-
 _UNIT_WORD = {"mg/d": r"mg", "mg": r"mg", "g/d": r"g", "mg/m2/d": r"mg", "mg/m2": r"mg", "mg/kg/d": r"mg", "mg/kg": r"mg",
               "MU/d": r"(?:MU|MIU|million)", "MU/m2/d": r"(?:MU|MIU|million)", "MU": r"(?:MU|MIU|million)",
               "MU/m2": r"(?:MU|MIU|million)", "Gy": r"(?:Gy|cGy)"}
@@ -233,7 +220,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
         keys = {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
         keys |= {(t, "Gy") for t in a.totals if t not in other_totals}
         for value, unit in keys:
-            pat = re.compile(_number_pattern(value) + r"\s*-?\s*" + _UNIT_WORD.get(unit, re.escape(unit)) + r"(?![a-z])", I)
+            pat = re.compile(number_pattern(value) + r"\s*-?\s*" + _UNIT_WORD.get(unit, re.escape(unit)) + r"(?![a-z])", I)
             for m in pat.finditer(text, defined_end):
                 refs.append((m.start(), m.end(), k))
         other_terms = {t for j, b in enumerate(arms) if j != k for t in b.terms}
