@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cmlkg.extract import extract
-from cmlkg.extract.drugs import external
+from cmlkg.extract.external import external
 
 PRE = "We treated 60 patients with chronic phase CML with nilotinib 400 mg twice daily. "
 

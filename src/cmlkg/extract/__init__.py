@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.drugs import external
+from cmlkg.extract.external import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
 from cmlkg.extract.records import condition_of, design_of, quality_notes
 from cmlkg.extract.relations import (

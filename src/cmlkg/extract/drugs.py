@@ -10,39 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from cmlkg.extract.cache import cached
-from cmlkg.vocabulary import Term, Vocabulary
+from cmlkg.extract.external import DRUGBANK, ontology_names, register
+from cmlkg.vocabulary import Vocabulary
 
 PREFIX = "ext:"
-DRUGBANK = "https://go.drugbank.com/drugs/"
 MESH = "http://id.nlm.nih.gov/mesh/"
-
-
-@dataclass(frozen=True)
-class ExternalTerm:
-    """A term from a packaged vocabulary outside the ontology: a drug (DrugBank) or a phenotype (HPO)."""
-
-    local: str  # ext:DB00773, hp:HP_0025145
-    label: str  # Etoposide
-    cls: str  # the ontology class it is an individual of: Drug, AdverseEvent
-    identifiers: tuple[str, ...]  # IRIs: DrugBank and MeSH, HPO
-
-    @property
-    def drugbank(self) -> str | None:
-        return next((i[len(DRUGBANK):] for i in self.identifiers if i.startswith(DRUGBANK)), None)
-
-    def iris(self) -> list[str]:
-        return list(self.identifiers)
-
-
-def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str, ...]) -> None:
-    """Make an external term known to the extraction (same local name, same data: idempotent)."""
-    if local not in _TERMS:
-        _DRUGS[local] = ExternalTerm(local, label, cls, identifiers)
-        _TERMS[local] = Term(local=local, label=label, kind=kind, synonyms=(), ancestors=frozenset({cls}),
-                             grouping=False, preferred_mapping=identifiers[0] if identifiers else None)
 
 
 def derive_names() -> dict[str, tuple[str, str, str | None] | None]:
@@ -79,40 +53,6 @@ def _dictionary() -> tuple[dict[str, tuple[str, str, str | None] | None], set[st
     names = {k: tuple(v) if v else None for k, v in raw.items()}
     first = {k.split(" ", 1)[0] for k in names if " " in k}
     return names, first
-
-
-_TERMS: dict[str, Term] = {}
-_DRUGS: dict[str, ExternalTerm] = {}
-
-
-def external(local: str) -> ExternalTerm | None:
-    return _DRUGS.get(local)
-
-
-def term(vocab: Vocabulary, local: str) -> Term:
-    """The term of a local name: the ontology's, or an external drug's."""
-    found = vocab.terms.get(local) or _TERMS.get(local)
-    if found is None:
-        raise KeyError(local)
-    return found
-
-
-_NAMES: dict[tuple[int, tuple[str, ...]], tuple[Vocabulary, dict[str, str]]] = {}
-
-
-def ontology_names(vocab: Vocabulary, kinds: tuple[str, ...]) -> dict[str, str]:
-    """Lower-case labels and synonyms of the ontology's terms of these kinds -> local name (cached per
-    vocabulary): a name from a packaged vocabulary that the ontology lists becomes the ontology's term."""
-    cached = _NAMES.get((id(vocab), kinds))
-    if cached is not None and cached[0] is vocab:
-        return cached[1]
-    out: dict[str, str] = {}
-    for t in vocab.terms.values():
-        if t.kind in kinds:
-            for s in (t.label, *t.synonyms):
-                out.setdefault(s.lower(), t.local)
-    _NAMES[(id(vocab), kinds)] = (vocab, out)
-    return out
 
 
 def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary) -> list[tuple[str, int, int]]:

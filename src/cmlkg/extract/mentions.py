@@ -8,7 +8,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from cmlkg.extract.drugs import drug_mentions, term
+from cmlkg.extract.drugs import drug_mentions
+from cmlkg.extract.external import term
 from cmlkg.extract.phenotypes import phenotype_mentions
 from cmlkg.textutil import fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from cmlkg.extract.cache import cached
-from cmlkg.extract.drugs import ontology_names, register
+from cmlkg.extract.external import ontology_names, register
 from cmlkg.vocabulary import Vocabulary
 
 PREFIX = "hp:"

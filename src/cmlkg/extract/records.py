@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.drugs import term as term_of
+from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc
 
 I = re.IGNORECASE

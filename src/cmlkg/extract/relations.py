@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.drugs import term as term_of
+from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
 from cmlkg.extract.quantities import (
     ADJ,

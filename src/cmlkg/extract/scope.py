@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from cmlkg import records as r
-from cmlkg.extract.drugs import term as term_of
+from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import number_pattern, stated_doses, time_points
 from cmlkg.textutil import NUM, parse_number
