@@ -218,3 +218,13 @@ def test_graded_events_with_their_counts():
     assert {(a.term, a.grade, a.count) for a in x.adverse_events} == {
         ("AcuteGraftVersusHostDisease", 2, 18), ("AcuteGraftVersusHostDisease", 3, 18), ("AcuteGraftVersusHostDisease", 4, 18),
         ("ChronicGraftVersusHostDisease", None, 25)}
+
+
+@pytest.mark.parametrize("text,term", [
+    ("Nine patients discontinued nilotinib because of adverse events.", "DiscontinuationDueToToxicity"),
+    ("Nine patients discontinued nilotinib due to intolerance.", "DiscontinuationDueToToxicity"),
+    ("Nine patients discontinued nilotinib due to intolerance or loss of response.", "TreatmentDiscontinuation"),
+    ("Nine patients discontinued nilotinib because of toxicity and disease progression.", "TreatmentDiscontinuation"),
+])
+def test_discontinuation_is_for_toxicity_only_when_that_is_the_whole_reason(text, term):
+    assert figures(text) == {(term, 9, None, None)}

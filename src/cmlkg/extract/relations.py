@@ -410,8 +410,10 @@ _CASE_IDS = re.compile(
 )
 
 
+# a case report's one patient: "he", "she", "the patient"
+_THE_PATIENT = r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
 _ONE_PATIENT = re.compile(
-    r"\b(?<!of\s)(?<!in\s)(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
+    r"(?<!of\s)(?<!in\s)" + _THE_PATIENT +
     r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
     rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
     I,
@@ -419,25 +421,20 @@ _ONE_PATIENT = re.compile(
 
 
 _ONE_PATIENT_BEFORE = re.compile(
-    r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+(?:\w+\s+){0,2}?"
+    _THE_PATIENT + r"(?:\w+\s+){0,2}?"
     r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b", re.I)
-_SEVERAL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}(?:patients|cases|subjects|children|recipients)\b", I)
+def _case_report(doc: Doc) -> bool:
+    """Whether the text never counts more than one patient (a case report, not a series)."""
+    return not any((parse_number(m.group("n")) or 0) > 1 for m in _COHORT_RE.finditer(doc.text))
 
 
-def _several_patients(doc: Doc) -> bool:
-    """Whether the text counts more than one patient anywhere (a series, not a case report)."""
-    if not hasattr(doc, "several"):
-        doc.several = any((parse_number(m.group("n")) or 0) > 1 for m in _SEVERAL.finditer(doc.text))
-    return doc.several
-
-
-def _outcome_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
+def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool) -> Value | None:
     """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>',
     'Cases 2 and 3 achieved <m>' (two patients named by their numbers)."""
     text = doc.text
     pre = text[clause_start : m.start]
     # "he achieved CHR": one patient, in a case report (a series counts its patients itself)
-    one = _ONE_PATIENT.search(pre) if not _several_patients(doc) else None
+    one = _ONE_PATIENT.search(pre) if case_report else None
     if one:
         return Value(1, None, None, clause_start + one.start(), m.end)
     cases = _CASE_IDS.search(pre)
@@ -568,6 +565,11 @@ _DISCONTINUED = re.compile(
 )
 
 
+_REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
+_TOXIC = re.compile(r"\b(?:toxicit|adverse|side\s+effects?|intoleran)", I)
+_NOT_TOXIC = re.compile(r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)", I)
+
+
 def _discontinuation_mentions(doc: Doc) -> list[Mention]:
     """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
     treatment, for toxicity where the text says so ('... due to adverse events')."""
@@ -584,8 +586,9 @@ def _discontinuation_mentions(doc: Doc) -> list[Mention]:
                 if drug is None:
                     continue
                 end = drug.end
-        after = doc.text[end : end + 60]
-        toxic = re.match(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?:\w+\s+)?(?:toxicit|adverse|side\s+effects|intolerance\b(?!\s+and))", after, I)
+        reason = _REASON_AFTER.match(doc.text, end)
+        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response" is not)
+        toxic = reason and _TOXIC.search(reason.group("why")) and not _NOT_TOXIC.search(reason.group("why"))
         term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
         start = m.start("verb") if m.group("verb") else m.start()
         out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
@@ -646,6 +649,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             subject_parens.append((s, e))
     results: list[r.Outcome] = []
     by_mention: dict[int, list[int]] = {}
+    case_report = _case_report(doc)
     # "response rates were 70% for CHR and 30% for MCyR": a figure named for the outcome after it
     claimed: set[int] = set()
     for m in mentions:
@@ -695,7 +699,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             i = j if len(group) > 1 else i + 1
             continue
         negated = False
-        subj = _outcome_subject(doc, m, cs) if len(group) == 1 else None
+        subj = _outcome_subject(doc, m, cs, case_report) if len(group) == 1 else None
         if subj is None and len(group) == 1 and doc.negated(m) and re.search(
             r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
         ):
@@ -731,7 +735,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 target = group[k % len(group)]
                 results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
                 by_mention.setdefault(target.start, []).append(len(results) - 1)
-        elif not _several_patients(doc) and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
+        elif case_report and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
                 results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
@@ -823,7 +827,7 @@ _PART_BEFORE = re.compile(
 )
 
 
-def _family(doc: Doc, local: str) -> dict[str, str] | None:
+def _family(local: str) -> dict[str, str] | None:
     """The kinds of the response family a kind belongs to: 'CCyR 75%, PCyR 10%, minor 5%'."""
     for parts in _PARTS.values():
         if local in parts.values():
@@ -837,7 +841,7 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
     out = []
     taken = [(o.span.start, o.span.end) for o in results]
     for m in mentions:
-        table = _PARTS.get(m.term) or _family(doc, m.term)
+        table = _PARTS.get(m.term) or _family(m.term)
         if not table:
             continue
         _s, e = doc.sentence_of(m.start)
