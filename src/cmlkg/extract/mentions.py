@@ -111,6 +111,11 @@ def _lexicon(vocab: Vocabulary) -> _Lexicon:
     return cached[1]
 
 
+def _joined_before(text: str, start: int) -> bool:
+    """Whether the word at start is joined to the word before it by a hyphen or a slash."""
+    return start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum()
+
+
 def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
                   sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Every lexicon term in the text, longest match first, with abbreviations the text defines.
@@ -130,7 +135,7 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
             continue
         start = toks[i][1]
         # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
-        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum():
+        if _joined_before(text, start):
             continue
         hit = lex.longest_match(words, lowered, i)
         if hit is None:
@@ -147,13 +152,11 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
         if any(f.start < end and start < f.end for f in found):
             continue
         # not inside a hyphenated or slashed word, but 'prednisone/vindesine' names two drugs
-        drug_before = any(f.end == start - 1 and f.kind == "drug" for f in found)
-        if start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum() and not drug_before:
+        if _joined_before(text, start) and not any(f.end == start - 1 and f.kind == "drug" for f in found):
             continue
         if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum() and text[end] != "/":
             continue
         found.append(Mention(local, "drug", start, end))
-    found = resolve_overlaps(found)
     # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of toxicity
     sentences = sentence_spans(text) if sentences is None else sentences
     for local, start, end in phenotype_mentions(text, toks, sentences, vocab):

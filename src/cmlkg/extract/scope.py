@@ -184,12 +184,9 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
                     arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
         if arm.terms or arm.doses:
             arms.append(arm)
-    # a population that is one of the compared groups is an arm; only arms defined in the same
-    # sentences, two or more, that differ by what they received
+    # two or more groups that differ by what they received (a population that is one of them is an arm)
     if len(arms) < 2:
         return []
-    sents = {doc.sentence_of(a.start) for a in arms}
-    arms = [a for a in arms if doc.sentence_of(a.start) in sents]
     signature = {(tuple(sorted(a.terms)), tuple(sorted((d[1], d[2]) for d in a.doses))) for a in arms}
     if len(signature) < len(arms):
         return []
