@@ -235,31 +235,45 @@ def _number_patterns(value: float) -> list[re.Pattern]:
     return [re.compile(p) for p in pats]
 
 
-def explain_sentence(text: str, fact: tuple) -> str | None:
-    """The sentence of ``text`` that a fact tuple most likely belongs to: the one that states most of its
-    numbers and names its term (through the extraction lexicon), or None."""
+@dataclass
+class _Sentence:
+    text: str
+    stated: set[float | None]  # the numbers it states
+    terms: set[str]  # the lexicon terms it names
+    normalized: str
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    """The sentences of an abstract with what --explain matches facts against, read once per abstract."""
     from cmlkg.extract.mentions import find_mentions
     from cmlkg.textutil import NUM_RE, parse_number, sentence_spans
 
     vocab = load_vocabulary()
-    numbers = [v for v in fact[1:] if isinstance(v, float)]
-    terms = [v for v in fact[1:] if isinstance(v, str) and v not in ("count", "percent", "of", "median", "mean", "female", "male")]
-    best, best_score = None, 0
+    out = []
     for s, e in sentence_spans(text):
         sent = text[s:e]
+        out.append(_Sentence(sent, {parse_number(m.group()) for m in NUM_RE.finditer(sent)},
+                             {m.term for m in find_mentions(sent, vocab)}, norm(sent)))
+    return out
+
+
+def explain_sentence(sentences: list[_Sentence], fact: tuple) -> str | None:
+    """The sentence that a fact tuple most likely belongs to: the one that states most of its numbers
+    and names its term (through the extraction lexicon), or None."""
+    numbers = [v for v in fact[1:] if isinstance(v, float)]
+    patterns = {v: _number_patterns(v) for v in numbers}
+    terms = [v for v in fact[1:] if isinstance(v, str) and v not in ("count", "percent", "of", "median", "mean", "female", "male")]
+    best, best_score = None, 0
+    for sent in sentences:
         score = 0
-        stated = {parse_number(m.group()) for m in NUM_RE.finditer(sent)}
         for v in numbers:
-            if v in stated or any(p.search(sent) for p in _number_patterns(v)):
+            if v in sent.stated or any(p.search(sent.text) for p in patterns[v]):
                 score += 2
-        if terms:
-            mentioned = {m.term for m in find_mentions(sent, vocab)}
-            lowered = norm(sent)
-            for t in terms:
-                if t in mentioned or norm(t) in lowered or norm(t).replace("_", "") in lowered.replace("_", ""):
-                    score += 1
+        for t in terms:
+            if t in sent.terms or norm(t) in sent.normalized or norm(t).replace("_", "") in sent.normalized.replace("_", ""):
+                score += 1
         if score > best_score:
-            best, best_score = sent.strip(), score
+            best, best_score = sent.text.strip(), score
     return best
 
 
@@ -273,9 +287,10 @@ def explain(ev: Evaluation, build_dir: Path) -> str:
             continue
         lines.append(f"== {doc}")
         text = texts.get(doc)
+        sentences = _sentences(text) if text else []
         for what, tup in items:
             lines.append(f"  {what:<7} {tup}")
-            sentence = explain_sentence(text, tup) if text else None
+            sentence = explain_sentence(sentences, tup) if text else None
             lines.append(f"          in: {sentence}" if sentence else "          in: (no sentence states it)" if text
                          else "          in: (abstract not in the build)")
     return "\n".join(lines)
