@@ -14,7 +14,20 @@ from cmlkg import records as r
 from cmlkg.corpus import Abstract
 from cmlkg.export import Graph
 from cmlkg.extract import EXTRACTOR_VERSION
-from cmlkg.namespaces import OA, OWL, PROV, RDF, RDFS, RESOURCE, SKOS, XSD, abstract_iri, cml, fact_iri, graph_iri
+from cmlkg.namespaces import (
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RESOURCE,
+    SKOS,
+    XSD,
+    abstract_iri,
+    cml,
+    fact_iri,
+    graph_iri,
+)
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -49,13 +62,13 @@ def _dec(v: float) -> Literal:
 
 
 class _Writer:
-    def __init__(self, abstract: Abstract):
+    def __init__(self, abstract: Abstract, external: dict[str, tuple[str, tuple[str, ...], str]]):
         self.abstract = abstract
         self.graph = _n(graph_iri(abstract.identifier))
         self.doc = _n(abstract_iri(abstract.identifier))
         self.activity = _n(fact_iri(abstract.identifier, "extraction"))
         self.groups: dict[NamedNode, list[tuple[NamedNode, object]]] = {}
-        self.external: dict[str, tuple[str, tuple[str, ...], str]] = {}
+        self.external = external  # terms from outside the ontology: local -> (label, IRIs, ontology class)
 
     def add(self, s: NamedNode, p: str, o) -> None:
         group = self.groups.get(s)
@@ -94,6 +107,20 @@ class _Writer:
         self.add(sel, OA + "end", _int(span.end))
         self.add(sel, OA + "exact", Literal(text[span.start : span.end]))
 
+    def treatment(self, cohort: NamedNode, slot: tuple, t: r.Treatment, label) -> None:
+        """A treatment a cohort received (``slot/<term>``), its agent and its doses."""
+        node = self.node(*slot, t.term)
+        cls = "StudyTreatment" if t.role == "intervention" else "PriorTherapy"
+        self.fact(node, cls, f"{label(cls)}: {label(t.term)}", t.span)
+        self.add(node, cml("usesTherapy"), self.typed(self.node(*slot, t.term, "agent"), t.term, label(t.term)))
+        self.add(cohort, cml("receivedTreatment"), node)
+        for k, d in enumerate(t.doses, 1):
+            dn = self.node(*slot, t.term, "dose", k)
+            self.fact(dn, "Dose", f"{d.value:g} {d.unit} {label(t.term)}", d.span)
+            self.add(dn, cml("doseValue"), _dec(d.value))
+            self.add(dn, cml("doseUnit"), Literal(d.unit))
+            self.add(node, cml("hasDose"), dn)
+
     def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
         """An individual of an ontology class (the drug given, the outcome reached, ...). A term from
         outside the ontology is an individual of its branch (cml:Drug, cml:AdverseEvent) with its name
@@ -112,8 +139,7 @@ class _Writer:
 
 def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
     """One abstract's facts as its named graph ``graph/<id>``, grouped by subject."""
-    w = _Writer(abstract)
-    w.external = x.external_terms
+    w = _Writer(abstract, x.external_terms)
     ident = abstract.identifier
     label = lambda local: labels.get(local) or x.external_terms.get(local, (local,))[0]  # noqa: E731
 
@@ -173,16 +199,7 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
                 w.add(node, cml(prop), _dec(value))
         cohort_nodes.append(node)
         for tr in c.treatments:  # what an arm received, with the arm's own doses
-            tnode = _n(node.value + "/treatment/" + tr.term)
-            w.fact(tnode, "StudyTreatment", f"{label('StudyTreatment')}: {label(tr.term)}", tr.span)
-            w.add(tnode, cml("usesTherapy"), w.typed(_n(tnode.value + "/agent"), tr.term, label(tr.term)))
-            w.add(node, cml("receivedTreatment"), tnode)
-            for k, d in enumerate(tr.doses, 1):
-                dn = _n(tnode.value + f"/dose/{k}")
-                w.fact(dn, "Dose", f"{d.value:g} {d.unit} {label(tr.term)}", d.span)
-                w.add(dn, cml("doseValue"), _dec(d.value))
-                w.add(dn, cml("doseUnit"), Literal(d.unit))
-                w.add(tnode, cml("hasDose"), dn)
+            w.treatment(node, ("arm", arm_n, "treatment"), tr, label)
     if population is None:
         # every study has a population, even when the abstract states no size
         population = w.node("population")
@@ -195,19 +212,7 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         w.add(population, cml("inDiseasePhase"), node)
 
     for t in x.treatments:
-        slot = "treatment" if t.role == "intervention" else "prior-therapy"
-        node = w.node(slot, t.term)
-        cls = "StudyTreatment" if t.role == "intervention" else "PriorTherapy"
-        w.fact(node, cls, f"{label(cls)}: {label(t.term)}", t.span)
-        agent = w.typed(w.node(slot, t.term, "agent"), t.term, label(t.term))
-        w.add(node, cml("usesTherapy"), agent)
-        w.add(population, cml("receivedTreatment"), node)
-        for k, d in enumerate(t.doses, 1):
-            dn = w.node(slot, t.term, "dose", k)
-            w.fact(dn, "Dose", f"{d.value:g} {d.unit} {label(t.term)}", d.span)
-            w.add(dn, cml("doseValue"), _dec(d.value))
-            w.add(dn, cml("doseUnit"), Literal(d.unit))
-            w.add(node, cml("hasDose"), dn)
+        w.treatment(population, ("treatment" if t.role == "intervention" else "prior-therapy",), t, label)
 
     for k, reason in enumerate(x.reasons, 1):
         cls = "ResistanceToPriorTherapy" if reason.kind == "resistance" else "IntoleranceToPriorTherapy"
