@@ -13,12 +13,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.corpus import Abstract, read_abstract, read_corpus
+from cmlkg.corpus import Abstract, Corpus, read_corpus, read_inputs
 from cmlkg.errors import InputError
 from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
-from cmlkg.rdf import extraction_graph
+from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import DatasetStats, linkset_counts, void_turtle
@@ -34,6 +34,8 @@ class BuildReport:
     cml_treatment: int
     quads: int
     facts: dict[str, int]
+    skipped: list[dict]  # input records without an abstract
+    replaced: int = 0  # of the abstracts `add` was given, how many were in the build already
 
 
 @dataclass
@@ -47,7 +49,10 @@ class Built:
 def build_one(abstract: Abstract) -> Built:
     """Extract one abstract and serialise its graph (runs in the worker processes of ``--jobs``)."""
     vocab = load_vocabulary()
-    x = extract(abstract.identifier, abstract.text, vocab)
+    sections = None
+    if abstract.bib is not None and abstract.bib.sections:
+        sections = [(s.category, s.start, s.end) for s in abstract.bib.sections]
+    x = extract(abstract.identifier, abstract.text, vocab, sections)
     graph = extraction_graph(abstract, x, vocab.labels)
     return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
 
@@ -59,13 +64,19 @@ def build(
     jobs: int = 1,
     encoding: str = "utf-8",
     progress: Callable[[int], None] | None = None,
+    corpus: Corpus | None = None,
 ) -> BuildReport:
-    """Build the graph of every abstract in ``seeds`` into a new generation of ``build_dir``.
+    """Build the graph of every abstract in ``seeds`` (or of ``corpus``, read already) into a new
+    generation of ``build_dir``.
 
     Nothing in ``build_dir`` changes unless the whole build succeeds.
     """
-    abstracts = read_corpus(seeds, encoding)  # every input problem is found before anything is written
-    abstracts.sort(key=lambda a: a.identifier)
+    if corpus is None:
+        corpus = read_corpus(seeds, encoding)  # every input problem is found before anything is written
+    abstracts = sorted(corpus.abstracts, key=lambda a: a.identifier)
+    if not abstracts:
+        raise InputError(f"{seeds}: no abstract to build: every record lacks an abstract "
+                         f"({len(corpus.skipped)} skipped)")
     build_dir.mkdir(parents=True, exist_ok=True)
     tmp = new_generation(build_dir)
     try:
@@ -88,13 +99,13 @@ def build(
             loader.close()
         store.flush()
         del store
-        return _finish(build_dir, tmp, rows, writer.ontology, entries)
+        return _finish(build_dir, tmp, rows, writer.ontology, entries, corpus.skipped)
     except BaseException:
         abandon_generation(tmp)
         raise
 
 
-def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> BuildReport:
+def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: Corpus | None = None) -> BuildReport:
     """Add (or replace) abstracts in the current build without rebuilding the others.
 
     The current store is checkpointed into a new generation (hard links, so it is quick), the
@@ -102,17 +113,11 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
     are copied by the kernel, not serialised again), and the generation swapped in. The result is
     byte-identical to a full rebuild of the same abstracts.
     """
-    abstracts, problems = [], []
-    for path in paths:
-        try:
-            abstracts.append(read_abstract(Path(path), encoding))
-        except InputError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise InputError("\n".join(problems))
-    ids = [a.identifier for a in abstracts]
-    if len(set(ids)) != len(ids):
-        raise InputError("two files give the same abstract identifier: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+    if corpus is None:
+        corpus = read_inputs(paths, encoding)
+    abstracts = corpus.abstracts
+    if not abstracts:
+        raise InputError(", ".join(map(str, paths)) + ": no abstract to add (every record lacks an abstract)")
     current = current_generation(build_dir)
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     old_index = read_index(current)
@@ -145,7 +150,10 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8") -> Build
                 run.append(old_entries[ident])
         writer.copy_from(current, run)
         entries = writer.close()
-        return _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries)
+        skipped = old_report.get("skipped", []) + [s for s in corpus.skipped if s not in old_report.get("skipped", [])]
+        report = _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries, skipped)
+        report.replaced = sum(1 for i in new if i in old_entries)
+        return report
     except BaseException:
         abandon_generation(tmp)
         raise
@@ -220,22 +228,27 @@ def _ontology_fragments() -> Fragments:
     return make_fragments("", Graph.of(sorted(_ontology(), key=str)))  # a Dataset's iteration order is not stable
 
 
-def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict]) -> BuildReport:
+def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict],
+            skipped: list[dict]) -> BuildReport:
     """Write VoID and the report of a finished (closed) store and swap its generation in."""
     facts: dict[str, int] = {}
+    links = linkset_counts(_ontology())
     for row in per_abstract:
         for k, v in row.items():
             if isinstance(v, int) and not isinstance(v, bool):
                 facts[k] = facts.get(k, 0) + v
+        for k, v in row.get("links", {}).items():
+            links[k] = links.get(k, 0) + v
     stats = DatasetStats.of([ontology, *entries],
                             [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]])
-    (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract), linkset_counts(_ontology())), encoding="utf-8")
+    (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract), links), encoding="utf-8")
     report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
               "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": stats.triples,
-              "facts": facts, "per_abstract": per_abstract}
+              "facts": facts, "skipped": skipped, "per_abstract": per_abstract}
     _write_report(tmp / "report.json", report)
     final = commit_generation(build_dir, tmp)
-    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"])
+    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"],
+                       skipped)
 
 
 def _write_report(path: Path, report: dict) -> None:
@@ -249,8 +262,12 @@ def _write_report(path: Path, report: dict) -> None:
 
 
 def _report_row(abstract: Abstract, x) -> dict:
-    return {"id": abstract.identifier, "design": x.design, "condition": x.condition,
-            "cml_treatment": x.is_cml_treatment, **_counts(x)}
+    row = {"id": abstract.identifier, "design": x.design, "condition": x.condition,
+           "cml_treatment": x.is_cml_treatment, **_counts(x)}
+    if abstract.bib is not None:
+        row["source"] = f"{abstract.path.name}: {abstract.where}"
+        row["links"] = bibliographic_links(abstract.bib)
+    return row
 
 
 def _counts(x) -> dict[str, int]:

@@ -38,7 +38,8 @@ def main() -> None:
 
 @main.command()
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of abstracts, one UTF-8 .txt file each; the identifier is the file name.")
+              help="Folder of abstracts: .txt files (one abstract each, identified by the file name) and "
+                   "PubMed exports (PubMed XML, MEDLINE .nbib/.txt, JSON Lines; identified as pubmed-<PMID>).")
 @BUILD_DIR
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for extraction; the output is the same for any number.")
@@ -56,13 +57,14 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -
         cmlkg build --seeds seeds --build-dir build
     """
     from cmlkg.build import build as run_build
-    from cmlkg.corpus import abstract_paths
+    from cmlkg.corpus import read_corpus
 
     try:
-        total = len(abstract_paths(seeds))
-        with click.progressbar(length=total, label="extracting", file=sys.stderr,
+        corpus = read_corpus(seeds, encoding)
+        _input_messages(corpus, quiet)
+        with click.progressbar(length=len(corpus.abstracts), label="extracting", file=sys.stderr,
                                hidden=quiet or not sys.stderr.isatty()) as bar:
-            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update)
+            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, corpus=corpus)
     except CmlkgError as exc:
         raise _fail(exc) from None
     if not quiet:
@@ -70,6 +72,16 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -
             f"built {report.abstracts} abstracts ({report.cml_treatment} CML treatment studies), "
             f"{report.quads} quads -> {build_dir}", err=True,
         )
+
+
+def _input_messages(corpus, quiet: bool) -> None:
+    """Warnings (always) and records skipped for want of an abstract (counted; listed in report.json)."""
+    for warning in corpus.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if corpus.skipped and not quiet:
+        first = corpus.skipped[0]
+        click.echo(f"skipped {len(corpus.skipped)} record(s) without an abstract (first: {first['file']}: "
+                   f"{first['record']}); listed in report.json", err=True)
 
 
 @main.command()
@@ -88,14 +100,18 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
         cmlkg add new/2025_ash_1234.txt --build-dir build
     """
     from cmlkg.build import add as run_add
+    from cmlkg.corpus import read_inputs
 
     try:
-        report = run_add(list(files), build_dir, encoding=encoding)
+        corpus = read_inputs(list(files), encoding)
+        _input_messages(corpus, quiet)
+        report = run_add(list(files), build_dir, encoding=encoding, corpus=corpus)
     except CmlkgError as exc:
         raise _fail(exc) from None
     if not quiet:
-        click.echo(f"added {len(files)} abstract(s); the build now holds {report.abstracts} abstracts, "
-                   f"{report.quads} quads", err=True)
+        added = len(corpus.abstracts) - report.replaced
+        click.echo(f"added {added} abstract(s), replaced {report.replaced}; the build now holds "
+                   f"{report.abstracts} abstracts, {report.quads} quads", err=True)
 
 
 @main.command()

@@ -1,18 +1,30 @@
-"""Reading abstracts: one UTF-8 ``.txt`` file per abstract, its identifier is the file name."""
+"""Reading abstracts: plain-text files (one abstract each, named by the file) and PubMed exports.
+
+Formats (chosen by content; the extension only decides which files of a folder are read):
+
+- ``.txt``: one UTF-8 abstract; its identifier is the file name without the extension;
+- PubMed XML (``PubmedArticleSet``), MEDLINE text (``PMID- `` ... ``AB  - ``) and JSON Lines, any
+  number of records per file; an abstract from PubMed is identified as ``pubmed-<PMID>`` (JSON
+  Lines without a PMID: its ``id``). See :mod:`cmlkg.pubmed`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmlkg.errors import InputError
+from cmlkg.pubmed import Bibliography, Record, Skip, is_pubmed_csv, read_jsonl, read_medline, read_pubmed_xml
 
 MAX_BYTES = 200_000  # the longest real abstracts are ~5 kB; a book chapter is not an abstract
+SUFFIXES = (".txt", ".xml", ".nbib", ".medline", ".jsonl", ".csv")  # what a seeds folder is read for
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MARKUP = re.compile(r"<\s*(html|body|head|div|p|xml|article|abstract|!DOCTYPE|\?xml)\b", re.I)
-
+_XML_START = re.compile(rb"\s*(<\?xml|<!DOCTYPE\s+PubmedArticleSet|<PubmedArticleSet)")
+_MEDLINE_START = re.compile(rb"\s*PMID- ")
 
 @dataclass(frozen=True)
 class Abstract:
@@ -21,6 +33,8 @@ class Abstract:
     identifier: str
     text: str
     path: Path
+    bib: Bibliography | None = None  # for a record of a literature database
+    where: str = ""  # the record within its file ("PMID 123"), empty for a .txt file
 
     @property
     def sha256(self) -> str:
@@ -61,34 +75,125 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
 
 
 def read_abstract(path: Path, encoding: str = "utf-8") -> Abstract:
-    """Read and check one abstract file."""
+    """Read and check one plain-text abstract file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # checked before reading: a huge file is never read whole
+            raise InputError(
+                f"{path}: {size:,} bytes is far larger than any abstract (limit {MAX_BYTES:,}); "
+                "split it into one file per abstract"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     return Abstract(path.stem, decode_abstract(path, data, encoding), path)
 
 
-def abstract_paths(seeds: Path) -> list[Path]:
-    """The ``.txt`` files of a seeds folder, sorted by name."""
+@dataclass
+class Corpus:
+    """The abstracts of a set of input files, with what was skipped and what deserves a warning."""
+
+    abstracts: list[Abstract] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"file", "record", "reason"}
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_file(path: Path, encoding: str = "utf-8") -> Iterator[Abstract | Skip]:
+    """The abstracts of one input file, in any of the formats above (picked by its content)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if _XML_START.match(head):
+        yield from _abstracts(path, read_pubmed_xml(path))
+    elif _MEDLINE_START.match(head):
+        yield from _abstracts(path, read_medline(path, _lines(path, encoding)))
+    elif head.lstrip()[:1] == b"{":
+        yield from _abstracts(path, read_jsonl(path, _lines(path, encoding)))
+    elif is_pubmed_csv(head.decode("utf-8", "replace")):
+        raise InputError(f"{path}: PubMed's CSV export carries no abstracts; export the search as "
+                         "'PubMed' (MEDLINE) or 'PubMed XML' instead")
+    elif path.suffix.lower() == ".txt":
+        yield read_abstract(path, encoding)
+    else:
+        raise InputError(f"{path}: unknown format: not PubMed XML, MEDLINE, JSON Lines, nor a plain-text "
+                         ".txt abstract")
+
+
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    number = 0
+    try:
+        with path.open(encoding=encoding, newline=None) as fh:
+            for number, line in enumerate(fh, 1):  # noqa: B007 (used in the message)
+                yield line.removeprefix("\ufeff") if number == 1 else line
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: line {number + 1}: not valid {encoding}; convert the file to UTF-8 "
+                         "or pass --encoding") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _abstracts(path: Path, records: Iterable[Record | Skip]) -> Iterator[Abstract | Skip]:
+    for rec in records:
+        if isinstance(rec, Skip):
+            yield rec
+            continue
+        control = _CONTROL.search(rec.text)
+        if control:
+            raise InputError(f"{path}: {rec.where}: control character in the abstract at character offset "
+                             f"{control.start()}")
+        yield Abstract(rec.identifier, rec.text, path, rec.bib, rec.where)
+
+
+def input_paths(seeds: Path) -> list[Path]:
+    """The input files of a seeds folder (by extension, any case), sorted by name."""
     if not seeds.exists():
         raise InputError(f"{seeds}: no such seeds folder")
     if not seeds.is_dir():
-        raise InputError(f"{seeds}: not a folder; --seeds takes a folder of .txt abstracts")
-    paths = sorted(p for p in seeds.iterdir() if p.suffix == ".txt" and p.is_file())
+        raise InputError(f"{seeds}: not a folder; --seeds takes a folder of abstracts")
+    paths = sorted(p for p in seeds.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()
+                   and not p.name.startswith("."))
     if not paths:
-        raise InputError(f"{seeds}: the folder has no .txt files; put one abstract per .txt file there")
+        raise InputError(f"{seeds}: the folder has no .txt files (nor PubMed exports: "
+                         f"{', '.join(SUFFIXES[1:])}); put one abstract per .txt file there")
     return paths
 
 
-def read_corpus(seeds: Path, encoding: str = "utf-8") -> list[Abstract]:
-    """Read every abstract of a folder, or raise one :class:`InputError` listing every bad file."""
-    abstracts, problems = [], []
-    for path in abstract_paths(seeds):
+abstract_paths = input_paths  # the name of 0.1
+
+
+def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
+    """Read every abstract of the given files, or raise one :class:`InputError` listing every bad file.
+
+    The same identifier twice (a PMID in two exports) is built once, from its first occurrence in
+    the order of ``paths``, with a warning.
+    """
+    corpus, problems = Corpus(), []
+    first: dict[str, Abstract] = {}
+    for path in paths:
+        path = Path(path)
         try:
-            abstracts.append(read_abstract(path, encoding))
+            for item in read_file(path, encoding):
+                if isinstance(item, Skip):
+                    corpus.skipped.append({"file": str(path), "record": item.where, "reason": item.reason})
+                    continue
+                seen = first.get(item.identifier)
+                if seen is not None:
+                    corpus.warnings.append(
+                        f"{path}: {item.where or 'the file'}: abstract {item.identifier} again (first in "
+                        f"{seen.path}{': ' + seen.where if seen.where else ''}); built once, from the first")
+                    continue
+                first[item.identifier] = item
+                corpus.abstracts.append(item)
         except InputError as exc:
             problems.append(str(exc))
     if problems:
         raise InputError("\n".join(problems))
-    return abstracts
+    return corpus
+
+
+def read_corpus(seeds: Path, encoding: str = "utf-8") -> Corpus:
+    """Every abstract of a seeds folder."""
+    return read_inputs(input_paths(seeds), encoding)

@@ -22,6 +22,10 @@ PROV = "http://www.w3.org/ns/prov#"
 OA = "http://www.w3.org/ns/oa#"
 DCTERMS = "http://purl.org/dc/terms/"
 VOID = "http://rdfs.org/ns/void#"
+BIBO = "http://purl.org/ontology/bibo/"
+PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+MESH = "http://id.nlm.nih.gov/mesh/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 PREFIXES = {
@@ -36,7 +40,20 @@ PREFIXES = {
     "oa": OA,
     "dcterms": DCTERMS,
     "obo": "http://purl.obolibrary.org/obo/",
+    "bibo": BIBO,
+    "prism": PRISM,
+    "foaf": FOAF,
 }
+
+
+def pubmed_links(pmid: str) -> tuple[str, str]:
+    """The PubMed page of a PMID and its identifiers.org IRI."""
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", f"http://identifiers.org/pubmed:{pmid}"
+
+
+def doi_iri(doi: str) -> str:
+    """The doi.org IRI of a DOI (characters an IRI cannot hold percent-encoded, as doi.org expects)."""
+    return "https://doi.org/" + quote(doi, safe="/:;()._-~<>[]@!$&'*+,=")
 
 
 def cml(local: str) -> str:

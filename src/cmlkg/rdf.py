@@ -15,7 +15,12 @@ from cmlkg.corpus import Abstract
 from cmlkg.export import Graph
 from cmlkg.extract import EXTRACTOR_VERSION
 from cmlkg.namespaces import (
+    BIBO,
+    DCTERMS,
+    FOAF,
+    MESH,
     OA,
+    PRISM,
     OWL,
     PROV,
     RDF,
@@ -25,9 +30,12 @@ from cmlkg.namespaces import (
     XSD,
     abstract_iri,
     cml,
+    doi_iri,
     fact_iri,
     graph_iri,
+    pubmed_links,
 )
+from cmlkg.pubmed import Bibliography
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -137,6 +145,46 @@ class _Writer:
         return node
 
 
+def bibliographic_links(bib: Bibliography) -> dict[str, int]:
+    """How many links of each VoID linkset the abstract's bibliography gives."""
+    return {"pubmed": int(bib.pmid is not None), "doi": int(bib.doi is not None),
+            "mesh-subjects": sum(1 for ui, _name, _major in bib.mesh if ui)}
+
+
+def _bibliography(w: _Writer, bib: Bibliography) -> None:
+    """The paper the abstract belongs to, in DCTerms, BIBO, PRISM and FOAF (see the README)."""
+    doc = w.doc
+    if bib.title:
+        w.add(doc, DCTERMS + "title", Literal(bib.title))
+    if bib.journal:
+        w.add(doc, PRISM + "publicationName", Literal(bib.journal))
+    if bib.year:
+        w.add(doc, DCTERMS + "issued", Literal(bib.year, datatype=_n(XSD + "gYear")))
+    if bib.pmid:
+        page, identifier = pubmed_links(bib.pmid)
+        w.add(doc, BIBO + "pmid", Literal(bib.pmid))
+        w.add(doc, FOAF + "page", _n(page))
+        w.add(doc, DCTERMS + "source", _n(identifier))
+    if bib.doi:
+        w.add(doc, BIBO + "doi", Literal(bib.doi))
+        w.add(doc, DCTERMS + "source", _n(doi_iri(bib.doi)))
+    for ui, heading, _major in bib.mesh:
+        if ui:
+            w.add(doc, DCTERMS + "subject", _n(MESH + ui))
+        else:
+            w.add(doc, PRISM + "keyword", Literal(heading))
+    for k, sec in enumerate(bib.sections, 1):
+        node, sel = w.node("section", k), w.node("section", k, "selector")
+        w.individual(node, _c("AbstractSection"))
+        w.add(node, _LABEL, Literal(f"{sec.label} section"))
+        w.add(node, cml("sectionCategory"), Literal(sec.category))
+        w.add(node, OA + "hasSelector", sel)  # where it is in the text (cml:sourceText has the words)
+        w.individual(sel, _n(OA + "TextPositionSelector"))
+        w.add(sel, OA + "start", _int(sec.start))
+        w.add(sel, OA + "end", _int(sec.end))
+        w.add(doc, cml("hasSection"), node)
+
+
 def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
     """One abstract's facts as its named graph ``graph/<id>``, grouped by subject."""
     w = _Writer(abstract, x.external_terms)
@@ -150,6 +198,8 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
     w.add(w.doc, cml("title"), Literal(x.title))
     w.add(w.doc, cml("textSha256"), Literal(abstract.sha256))
     w.add(w.doc, cml("sourceText"), Literal(abstract.text))
+    if abstract.bib is not None:
+        _bibliography(w, abstract.bib)
     w.individual(w.activity, _c("ExtractionActivity"))
     w.add(w.activity, _LABEL, Literal(f"extraction of abstract {ident}"))
     w.add(w.activity, PROV + "used", w.doc)

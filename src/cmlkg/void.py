@@ -9,13 +9,18 @@ import pyoxigraph as ox
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, DATASET, RESOURCE, SKOS
 
-_LINKSETS = {
+_LINKSETS = {  # the ontology's skos:exactMatch links
     "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
     "ncit": "http://purl.obolibrary.org/obo/NCIT_",
     "mondo": "http://purl.obolibrary.org/obo/MONDO_",
     "hp": "http://purl.obolibrary.org/obo/HP_",
     "mesh": "http://id.nlm.nih.gov/mesh/",
     "drugbank": "https://go.drugbank.com/drugs/",
+}
+DATA_LINKSETS = {  # the abstracts' bibliographic links: name -> (objects' IRI prefix, link predicate)
+    "pubmed": ("http://identifiers.org/pubmed:", "dcterms:source"),
+    "doi": ("https://doi.org/", "dcterms:source"),
+    "mesh-subjects": ("http://id.nlm.nih.gov/mesh/", "dcterms:subject"),
 }
 
 
@@ -44,7 +49,7 @@ class DatasetStats:
 
 def linkset_counts(ontology) -> dict[str, int]:
     """skos:exactMatch links of the ontology (its triples or quads) to each external vocabulary."""
-    counts = dict.fromkeys(_LINKSETS, 0)
+    counts = dict.fromkeys([*_LINKSETS, *DATA_LINKSETS], 0)
     for t in ontology:
         if t.predicate.value == SKOS + "exactMatch" and isinstance(t.object, ox.NamedNode):
             for name, prefix in _LINKSETS.items():
@@ -88,5 +93,14 @@ def void_turtle(stats: DatasetStats, abstracts: int, links: dict[str, int],
             f"    void:objectsTarget <{prefix}> ;",
             "    void:linkPredicate skos:exactMatch ;",
             f"    void:triples {n} .",
+        ]
+    for name, (prefix, predicate) in DATA_LINKSETS.items():
+        lines += [
+            "",
+            f"<{DATASET}/linkset/{name}> a void:Linkset ;",
+            f"    void:subjectsTarget <{DATASET}> ;",
+            f"    void:objectsTarget <{prefix}> ;",
+            f"    void:linkPredicate {predicate} ;",
+            f"    void:triples {links.get(name, 0)} .",
         ]
     return "\n".join(lines) + "\n"

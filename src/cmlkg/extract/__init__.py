@@ -12,7 +12,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.external import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
-from cmlkg.extract.records import condition_of, design_of, quality_notes
+from cmlkg.extract.records import condition_of, design_of, in_background, quality_notes, text_sections
 from cmlkg.extract.relations import (
     add_demographics,
     dedupe_outcomes,
@@ -33,8 +33,13 @@ __all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]
 EXTRACTOR_VERSION = "0.1.0"
 
 # ------------------------------------------------------------------ the stage
-def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Extraction:
+def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
+            sections: list[tuple[str, int, int]] | None = None) -> r.Extraction:
     """Read one abstract and return its facts as typed records.
+
+    ``sections``: the ``(NLM category, start, end)`` of a structured abstract's sections, when the
+    source labels them (PubMed XML); otherwise they are read from headings in the text. Cohorts,
+    treatments, outcomes and adverse events stated in a BACKGROUND section are not this study's.
 
     >>> x = extract("demo", "We treated 12 patients in chronic phase with imatinib 400 mg/day. "
     ...             "Ten patients achieved a complete cytogenetic response (CCyR).")
@@ -43,15 +48,17 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None) -> r.Ex
     """
     vocab = vocab or load_vocabulary()
     doc = Doc(text, vocab)
-    cohorts = find_cohorts(doc)
+    sections = text_sections(text) if sections is None else sections
+    ours = (lambda x: not in_background(sections, x.span)) if sections else (lambda x: True)  # noqa: E731
+    cohorts = [c for c in find_cohorts(doc) if ours(c)]
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
     phases = find_phases(doc)
-    treatments = find_treatments(doc)
+    treatments = [t for t in find_treatments(doc) if ours(t)]
     start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
-    outcomes = find_outcomes(doc, start_at)
-    adverse = find_adverse_events(doc)
+    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]
+    adverse = [a for a in find_adverse_events(doc) if ours(a)]
     cohorts, adverse = scope(doc, cohorts, treatments, outcomes, adverse)
     outcomes = dedupe_outcomes(outcomes)
     risks = find_risks(doc)

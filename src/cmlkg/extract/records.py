@@ -11,6 +11,39 @@ from cmlkg.extract.mentions import Doc
 
 I = re.IGNORECASE
 
+# headings of structured abstracts, by NLM category (NLM's own categories; the labels authors use)
+_HEADINGS = {
+    "BACKGROUND": ("background", "introduction", "context", "rationale"),
+    "OBJECTIVE": ("objectives?", "aims?", "purpose", "aims? of the study", "goals?"),
+    "METHODS": ("methods", "patients and methods", "materials and methods", "study design", "design",
+                "design and methods", "experimental design", "methodology"),
+    "RESULTS": ("results", "findings"),
+    "CONCLUSIONS": ("conclusions?", "interpretation", "summary", "discussion", "conclusions? and relevance"),
+}
+_HEADING_CATEGORY = {label: cat for cat, labels in _HEADINGS.items() for label in labels}
+_HEADING = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))"  # a heading starts the text, a line or a sentence
+    r"(?:(?P<colon>(?i:" + "|".join(sorted(_HEADING_CATEGORY, key=len, reverse=True)) + r"))\s*:"
+    r"|(?P<caps>" + "|".join(sorted((x.upper() for x in _HEADING_CATEGORY), key=len, reverse=True)) + r")\b(?=\s+[A-Z0-9]))"
+)
+
+
+def text_sections(text: str) -> list[tuple[str, int, int]]:
+    """The sections of a structured abstract whose headings are in the text ("RESULTS: ...",
+    "Background: ...", "PATIENTS AND METHODS We ..."): ``(NLM category, start, end)``."""
+    marks = []
+    for m in _HEADING.finditer(text):
+        label = (m.group("colon") or m.group("caps")).lower()
+        category = next(cat for pattern, cat in _HEADING_CATEGORY.items() if re.fullmatch(pattern, label))
+        marks.append((category, m.start()))
+    return [(cat, start, marks[k + 1][1] if k + 1 < len(marks) else len(text))
+            for k, (cat, start) in enumerate(marks)]
+
+
+def in_background(sections: list[tuple[str, int, int]], span: r.Span) -> bool:
+    """Whether a span lies in a BACKGROUND section: what it states is about earlier studies, not this one."""
+    return any(cat == "BACKGROUND" and start <= span.start < end for cat, start, end in sections)
+
 def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
                    risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
     text = doc.text

@@ -1,0 +1,309 @@
+"""Records of literature databases: PubMed XML, MEDLINE text, JSON Lines; PubMed's CSV is recognised.
+
+Each reader is a generator over the records of one file that yields :class:`Record` (or :class:`Skip`
+for a record that has no abstract) and raises :class:`~cmlkg.errors.InputError` naming the file and
+the line or PMID where the input is broken. The XML reader streams (``iterparse``, each article
+dropped once read), so a file of any size is read in constant memory.
+
+MEDLINE is read by hand: Biopython's ``Bio.Medline`` would do the parsing, but reports neither line
+numbers nor records cut short, and would bring numpy along for forty lines of work.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmlkg.errors import InputError
+
+MAX_RECORD_CHARS = 100_000  # one abstract; the longest real ones are ~5,000 characters
+
+
+@dataclass(frozen=True)
+class Section:
+    """A labelled section of a structured abstract: its label as printed, its NLM category, its span."""
+
+    label: str
+    category: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """What a literature database says about the paper an abstract belongs to."""
+
+    pmid: str | None = None
+    doi: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    year: str | None = None
+    mesh: tuple[tuple[str, str, bool], ...] = ()  # (descriptor UI or "" if unknown, heading, major topic)
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record with an abstract; ``where`` names it in messages ("PMID 123", "line 4")."""
+
+    identifier: str
+    text: str
+    bib: Bibliography
+    where: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record that cannot become an abstract (no abstract text); counted in the build report."""
+
+    where: str
+    reason: str
+
+
+@dataclass
+class _Parts:
+    """Labelled pieces of abstract text, joined into one text with the sections' offsets."""
+
+    pieces: list[tuple[str, str, str]] = field(default_factory=list)  # (label, category, text)
+
+    def text(self) -> tuple[str, tuple[Section, ...]]:
+        out, sections, pos = [], [], 0
+        for label, category, body in self.pieces:
+            chunk = f"{label}: {body}" if label else body
+            if out:
+                out.append("\n")
+                pos += 1
+            if label:
+                sections.append(Section(label, category or label.upper(), pos, pos + len(chunk)))
+            out.append(chunk)
+            pos += len(chunk)
+        return "".join(out), tuple(sections)
+
+
+def pubmed_identifier(pmid: str) -> str:
+    """The identifier of an abstract taken from PubMed: ``pubmed-<PMID>``."""
+    return f"pubmed-{pmid}"
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _year(text: str | None) -> str | None:
+    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", text or "")
+    return m.group(1) if m else None
+
+
+def _checked_pmid(pmid: str, path: Path, where: str) -> str:
+    if not re.fullmatch(r"[1-9]\d{0,9}", pmid):
+        raise InputError(f"{path}: {where}: PMID {pmid!r} is not a PubMed identifier (digits only)")
+    return pmid
+
+
+def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts,
+            **bib) -> Record | Skip:
+    text, sections = parts.text()
+    if not text.strip():
+        return Skip(where, "no abstract")
+    if len(text) > MAX_RECORD_CHARS:
+        raise InputError(f"{path}: {where}: {len(text):,} characters is far longer than any abstract "
+                         f"(limit {MAX_RECORD_CHARS:,})")
+    identifier = pubmed_identifier(pmid) if pmid else ident
+    if not identifier:
+        raise InputError(f"{path}: {where}: the record has neither a PMID nor an id")
+    return Record(identifier, text, Bibliography(pmid=pmid, sections=sections, **bib), where)
+
+
+# ------------------------------------------------------------------ PubMed XML
+def read_pubmed_xml(path: Path) -> Iterator[Record | Skip]:
+    """The ``PubmedArticle`` elements of a ``PubmedArticleSet`` (efetch, or PubMed's "PubMed XML")."""
+    pmid = None
+    count = 0
+    try:
+        context = ET.iterparse(str(path), events=("start", "end"))
+        _event, root = next(context)
+        if root.tag != "PubmedArticleSet":
+            raise InputError(f"{path}: an XML file whose root is <{root.tag}>, not <PubmedArticleSet>: "
+                             "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
+        for event, elem in context:
+            if event == "start":
+                continue
+            if elem.tag == "PubmedArticle":
+                count += 1
+                pmid = elem.findtext("MedlineCitation/PMID")
+                yield _xml_article(path, elem, count)
+                root.clear()  # drop what was read: constant memory whatever the file size
+            elif elem.tag in ("PubmedBookArticle", "DeleteCitation"):
+                root.clear()
+    except ET.ParseError as exc:
+        line, column = exc.position
+        after = f" (after PMID {pmid})" if pmid else ""
+        raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML{after}: "
+                         f"{str(exc).split(':')[0]}") from None
+    except StopIteration:
+        raise InputError(f"{path}: an empty XML file") from None
+
+
+def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
+    cit = art.find("MedlineCitation")
+    pmid_text = _clean(cit.findtext("PMID")) if cit is not None else ""
+    where = f"PMID {pmid_text}" if pmid_text else f"article {count}"
+    if not pmid_text:
+        raise InputError(f"{path}: {where}: the article has no PMID")
+    pmid = _checked_pmid(pmid_text, path, where)
+    article = cit.find("Article")
+    parts = _Parts()
+    if article is not None:
+        for node in article.findall("Abstract/AbstractText"):
+            body = _clean("".join(node.itertext()))
+            if body:
+                parts.pieces.append((_clean(node.get("Label")), _clean(node.get("NlmCategory")), body))
+    doi = None
+    for node in art.findall("PubmedData/ArticleIdList/ArticleId"):
+        if node.get("IdType") == "doi" and node.text:
+            doi = node.text.strip()
+    if doi is None and article is not None:
+        for node in article.findall("ELocationID"):
+            if node.get("EIdType") == "doi" and node.text:
+                doi = node.text.strip()
+    mesh = []
+    for node in cit.findall("MeshHeadingList/MeshHeading/DescriptorName"):
+        ui = (node.get("UI") or "").strip()
+        if re.fullmatch(r"D\d{6,9}", ui):
+            mesh.append((ui, _clean(node.text), node.get("MajorTopicYN") == "Y"))
+    date = article.find("Journal/JournalIssue/PubDate") if article is not None else None
+    year = None
+    if date is not None:
+        year = _year(date.findtext("Year")) or _year(date.findtext("MedlineDate"))
+    if year is None and article is not None:
+        year = _year(article.findtext("ArticleDate/Year"))
+    return _record(
+        path, where, pmid, None, parts,
+        doi=doi,
+        title=_clean("".join(article.find("ArticleTitle").itertext()))
+        if article is not None and article.find("ArticleTitle") is not None else None,
+        journal=_clean(article.findtext("Journal/Title")) or None if article is not None else None,
+        year=year,
+        mesh=tuple(mesh),
+    )
+
+
+# ------------------------------------------------------------------ MEDLINE text
+_TAG = re.compile(r"([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)")
+_DOI = re.compile(r"(10\.\d{4,9}/\S+) \[doi\]")
+
+
+def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
+    """MEDLINE records (PubMed's "PubMed" format, ``.nbib``): ``TAG - value`` lines, records split by blank lines.
+
+    A record is complete when it has its ``SO`` (source) line, the last one PubMed writes; a record
+    without it was cut short.
+    """
+    fields: list[list] = []  # [tag, value, line]
+    start = 0
+
+    def finish() -> Record | Skip:
+        tags: dict[str, list[str]] = {}
+        for tag, value, _line in fields:
+            tags.setdefault(tag, []).append(_clean(value))
+        pmid_text = (tags.get("PMID") or [""])[0]
+        where = f"PMID {pmid_text} (line {start})" if pmid_text else f"line {start}"
+        if not pmid_text:
+            raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
+        pmid = _checked_pmid(pmid_text, path, where)
+        if "SO" not in tags:
+            raise InputError(f"{path}: {where}: the record is cut short (it has no SO line, the last "
+                             "one of a MEDLINE record); export it again")
+        doi = next((m.group(1) for v in tags.get("AID", []) + tags.get("LID", []) if (m := _DOI.search(v))), None)
+        mesh = []  # MEDLINE names the headings but not their descriptor UIs: a heading without an IRI
+        for value in tags.get("MH", []):
+            descriptor = value.split("/")[0]
+            mesh.append(("", descriptor.lstrip("*").strip(), value.startswith("*") or "/*" in value))
+        parts = _Parts()
+        if tags.get("AB"):
+            parts.pieces.append(("", "", " ".join(tags["AB"])))
+        return _record(
+            path, where, pmid, None, parts, doi=doi,
+            title=" ".join(tags.get("TI", [])) or None,
+            journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+            year=_year((tags.get("DP") or [""])[0]),
+            mesh=tuple(mesh),
+        )
+
+    for number, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            if fields:
+                yield finish()
+                fields = []
+            continue
+        if line.startswith("      ") and fields:
+            fields[-1][1] += " " + line.strip()
+            continue
+        m = _TAG.fullmatch(line.rstrip())
+        if not m or line[4:6] != "- ":
+            raise InputError(f"{path}: line {number}: not a MEDLINE line ('TAG - value' or a continuation "
+                             f"indented by six spaces): {line[:60]!r}")
+        if not fields:
+            start = number
+        fields.append([m.group(1), m.group(2), number])
+    if fields:
+        yield finish()
+
+
+# ------------------------------------------------------------------ JSON Lines
+_JSON_FIELDS = {"id", "pmid", "doi", "title", "abstract", "journal", "year"}
+
+
+def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
+    """One JSON object per line: ``{"id", "pmid", "doi", "title", "abstract", "journal", "year"}``."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: {where}, column {exc.colno}: not JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{path}: {where}: a JSON {type(obj).__name__}, not an object with an 'abstract'")
+        unknown = sorted(set(obj) - _JSON_FIELDS)
+        if unknown:
+            raise InputError(f"{path}: {where}: unknown field(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(sorted(_JSON_FIELDS))}")
+        for key in _JSON_FIELDS:
+            if obj.get(key) is not None and not isinstance(obj[key], (str, int)):
+                raise InputError(f"{path}: {where}: '{key}' must be a string")
+        pmid = str(obj["pmid"]).strip() if obj.get("pmid") not in (None, "") else None
+        if pmid:
+            _checked_pmid(pmid, path, where)
+            where = f"PMID {pmid} ({where})"
+        ident = str(obj["id"]).strip() if obj.get("id") not in (None, "") else None
+        parts = _Parts()
+        if obj.get("abstract"):
+            parts.pieces.append(("", "", str(obj["abstract"]).strip()))
+        yield _record(path, where, pmid, ident, parts,
+                      doi=_clean(str(obj["doi"])) or None if obj.get("doi") else None,
+                      title=_clean(str(obj["title"])) or None if obj.get("title") else None,
+                      journal=_clean(str(obj["journal"])) or None if obj.get("journal") else None,
+                      year=_year(str(obj.get("year") or "")))
+
+
+# ------------------------------------------------------------------ PubMed CSV
+_CSV_HEADER = {"PMID", "Title", "Authors", "Citation", "Journal/Book"}
+
+
+def is_pubmed_csv(head: str) -> bool:
+    """Whether a file starts with the header of PubMed's "CSV" export (which carries no abstracts)."""
+    first = head.splitlines()[0] if head else ""
+    try:
+        names = set(next(csv.reader(io.StringIO(first))))
+    except (csv.Error, StopIteration):
+        return False
+    return _CSV_HEADER <= names
