@@ -268,7 +268,7 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             continue
         where = f"line {number}"
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: {where}, column {exc.colno}: not JSON: {exc.msg}") from None
         if not isinstance(obj, dict):

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
-from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES
+from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, ONTOLOGY_GRAPH, PREFIXES, PRISM
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -495,10 +495,34 @@ async def _resource_html(pool: QueryPool, iri: str) -> str:
     quote_html = "".join(f"<blockquote>{html.escape(q)}</blockquote>" for q in quotes)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.2em .6em;vertical-align:top}}
-blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}</style></head><body>
+blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}h1{{overflow-wrap:anywhere}}</style></head><body>
 <p><a href="/">cmlkg</a></p><h1>{html.escape(iri)}</h1>
+{_citation_html(rows)}
 {('<h2>Source text</h2>' + quote_html) if quotes else ''}
 <h2>Facts</h2><table>{''.join(items)}</table></body></html>"""
+
+
+def _citation_html(rows: list[dict]) -> str:
+    """The paper an abstract belongs to (title, journal, year, PubMed and DOI links), if the graph knows it."""
+    values: dict[str, list[str]] = {}
+    for r in rows:
+        values.setdefault(r["p"]["value"], []).append(r["o"]["value"])
+    title = values.get(DCTERMS + "title", [None])[0]
+    journal = values.get(PRISM + "publicationName", [None])[0]
+    year = values.get(DCTERMS + "issued", [None])[0]
+    links = [(page, "PubMed") for page in values.get(FOAF + "page", []) if page.startswith("https://pubmed.")]
+    links += [(src, "DOI " + src.removeprefix("https://doi.org/")) for src in values.get(DCTERMS + "source", [])
+              if src.startswith("https://doi.org/")]
+    if not (title or journal or links):
+        return ""
+    parts = [f"<p class=\"citation\"><cite>{html.escape(title)}</cite></p>" if title else ""]
+    where = ", ".join(html.escape(x) for x in (journal, year) if x)
+    if where:
+        parts.append(f"<p class=\"journal\">{where}</p>")
+    if links:
+        parts.append("<p>" + " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
+                     + "</p>")
+    return "".join(parts)
 
 
 def _curie(iri: str) -> str:

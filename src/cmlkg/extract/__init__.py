@@ -12,7 +12,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.external import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
-from cmlkg.extract.records import condition_of, design_of, in_background, quality_notes, text_sections
+from cmlkg.extract.records import condition_of, design_of, quality_notes, text_sections
 from cmlkg.extract.relations import (
     add_demographics,
     dedupe_outcomes,
@@ -49,12 +49,13 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     vocab = vocab or load_vocabulary()
     doc = Doc(text, vocab)
     sections = text_sections(text) if sections is None else sections
-    ours = (lambda x: not in_background(sections, x.span)) if sections else (lambda x: True)  # noqa: E731
+    doc.background = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
+    ours = lambda x: not doc.in_background(x.span.start)  # noqa: E731
     cohorts = [c for c in find_cohorts(doc) if ours(c)]
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
     phases = find_phases(doc)
-    treatments = [t for t in find_treatments(doc) if ours(t)]
+    treatments = find_treatments(doc)
     start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
     outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]

@@ -279,6 +279,10 @@ class Doc:
         self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
         self.folded = fold(text)
         self.mentions = find_mentions(text, vocab, self.folded, self.sents)
+        self.background: list[tuple[int, int]] = []  # BACKGROUND sections: about other studies, not this one
+
+    def in_background(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.background)
 
     def has(self, *words: str) -> bool:
         """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""

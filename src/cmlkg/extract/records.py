@@ -40,10 +40,6 @@ def text_sections(text: str) -> list[tuple[str, int, int]]:
             for k, (cat, start) in enumerate(marks)]
 
 
-def in_background(sections: list[tuple[str, int, int]], span: r.Span) -> bool:
-    """Whether a span lies in a BACKGROUND section: what it states is about earlier studies, not this one."""
-    return any(cat == "BACKGROUND" and start <= span.start < end for cat, start, end in sections)
-
 def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
                    risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
     text = doc.text

@@ -317,7 +317,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
-        if m.kind not in ("drug", "procedure"):
+        if m.kind not in ("drug", "procedure") or doc.in_background(m.start):
             continue
         vterm = term_of(doc.vocab, m.term)
         # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
