@@ -123,31 +123,43 @@ def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: 
 # ------------------------------------------------------------------ PubMed XML
 def read_pubmed_xml(path: Path) -> Iterator[Record | Skip]:
     """The ``PubmedArticle`` elements of a ``PubmedArticleSet`` (efetch, or PubMed's "PubMed XML")."""
+    _check_root(path)
     pmid = None
     count = 0
     try:
-        context = ET.iterparse(str(path), events=("start", "end"))
-        _event, root = next(context)
-        if root.tag != "PubmedArticleSet":
-            raise InputError(f"{path}: an XML file whose root is <{root.tag}>, not <PubmedArticleSet>: "
-                             "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
-        for event, elem in context:
-            if event == "start":
-                continue
-            if elem.tag == "PubmedArticle":
+        # "end" events only: half the events of ("start", "end"), and a finished article is all we read
+        for _event, elem in ET.iterparse(str(path), events=("end",)):
+            tag = elem.tag
+            if tag == "PubmedArticle":
                 count += 1
                 pmid = elem.findtext("MedlineCitation/PMID")
                 yield _xml_article(path, elem, count)
-                root.clear()  # drop what was read: constant memory whatever the file size
-            elif elem.tag in ("PubmedBookArticle", "DeleteCitation"):
-                root.clear()
+                elem.clear()  # drop what was read: memory stays flat whatever the file size
+            elif tag in ("PubmedBookArticle", "DeleteCitation"):
+                elem.clear()
     except ET.ParseError as exc:
         line, column = exc.position
         after = f" (after PMID {pmid})" if pmid else ""
         raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML{after}: "
                          f"{str(exc).split(':')[0]}") from None
-    except StopIteration:
-        raise InputError(f"{path}: an empty XML file") from None
+
+
+def _check_root(path: Path) -> None:
+    """Refuse an XML file whose root element is not ``PubmedArticleSet`` before reading it."""
+    parser = ET.XMLPullParser(events=("start",))
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(65536):
+                parser.feed(chunk)
+                for _event, elem in parser.read_events():
+                    if elem.tag != "PubmedArticleSet":
+                        raise InputError(f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
+                                         "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
+                    return
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML: {str(exc).split(':')[0]}") from None
+    raise InputError(f"{path}: an XML file without any element")
 
 
 def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
