@@ -253,3 +253,13 @@ def test_add_reads_pubmed_exports_and_says_added_or_replaced(good_build):
     assert "added 2 abstract(s), replaced 1" in proc.stderr
     out = run_cli("query", "queries/sources.rq", "--build-dir", build, "--format", "csv").stdout
     assert {"pubmed-90000001", "pubmed-90000003", "pubmed-90000004"} <= {r["source"] for r in csv.DictReader(io.StringIO(out))}
+
+
+def test_pubmed_build_is_dl_clean_consistent_and_conforms(pubmed_build, tmp_path):
+    from test_ontology import owl_api_check
+
+    build, _ = pubmed_build
+    proc = run_cli("validate", "--build-dir", build)
+    assert "consistent, no unsatisfiable classes" in proc.stdout and "SHACL shapes: conforms" in proc.stdout
+    last = owl_api_check(build / "cmlkg.rdf", tmp_path).strip().splitlines()[-1]
+    assert "violations=0 unparsed=0" in last, last
