@@ -14,12 +14,12 @@ import pyoxigraph as ox
 
 from cmlkg import __version__
 from cmlkg.corpus import Abstract, Corpus, read_corpus, read_inputs
-from cmlkg.errors import InputError
+from cmlkg.errors import BuildWriteError, CmlkgError, InputError
 from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import bibliographic_links, extraction_graph
-from cmlkg.store import abandon_generation, commit_generation, current_generation, new_generation, ontology_quads
+from cmlkg.store import abandon_generation, build_lock, commit_generation, current_generation, new_generation, ontology_quads
 from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import DatasetStats, linkset_counts, void_turtle
 
@@ -57,6 +57,26 @@ def build_one(abstract: Abstract) -> Built:
     return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
 
 
+def _writing(func):
+    """Run a command that writes a build folder under its lock; a write that fails (read-only or full
+    disk) becomes one message, and the last good build stays as it was."""
+
+    @functools.wraps(func)
+    def wrapper(seeds_or_paths, build_dir: Path, *args, **kwargs):
+        try:
+            with build_lock(build_dir):
+                return func(seeds_or_paths, build_dir, *args, **kwargs)
+        except CmlkgError:
+            raise
+        except OSError as exc:
+            where = exc.filename or build_dir
+            raise BuildWriteError(f"{where}: cannot write the build: {exc.strerror or exc}; the last good build "
+                                  "is unchanged") from None
+
+    return wrapper
+
+
+@_writing
 def build(
     seeds: Path,
     build_dir: Path,
@@ -105,6 +125,7 @@ def build(
         raise
 
 
+@_writing
 def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: Corpus | None = None) -> BuildReport:
     """Add (or replace) abstracts in the current build without rebuilding the others.
 

@@ -43,9 +43,11 @@ def main() -> None:
 @BUILD_DIR
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for extraction; the output is the same for any number.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the abstract files.")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Encoding of abstract files that are not UTF-8 (a byte-order mark, or valid UTF-8, wins).")
+@click.option("--follow-symlinks", is_flag=True, help="Read symbolic links in the seeds folder (refused by default).")
 @QUIET
-def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -> None:
+def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph from a folder of abstracts.
 
     Reads every abstract, extracts its facts, loads the ontology and the facts (one named graph per
@@ -60,7 +62,7 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, quiet: bool) -
     from cmlkg.corpus import read_corpus
 
     try:
-        corpus = read_corpus(seeds, encoding)
+        corpus = read_corpus(seeds, encoding, follow_symlinks)
         _input_messages(corpus, quiet)
         with click.progressbar(length=len(corpus.abstracts), label="extracting", file=sys.stderr,
                                hidden=quiet or not sys.stderr.isatty()) as bar:

@@ -11,7 +11,9 @@ Formats (chosen by content; the extension only decides which files of a folder a
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +43,16 @@ class Abstract:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
-    """Check and decode the bytes of an abstract file; raise :class:`InputError` naming the file and offset."""
+    """Check and decode the bytes of an abstract file; raise :class:`InputError` naming the file and offset.
+
+    The encoding is decided per file: a byte-order mark says it (UTF-8, UTF-16); otherwise UTF-8,
+    and ``encoding`` (``--encoding``) only for a file that is not valid UTF-8, so a UTF-8 file in a
+    folder of Latin-1 ones is not turned into mojibake.
+    """
     if not data.strip():
         raise InputError(f"{path}: the file is empty; an abstract needs text")
     if len(data) > MAX_BYTES:
@@ -50,17 +60,32 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
             f"{path}: {len(data):,} bytes is far larger than any abstract (limit {MAX_BYTES:,}); "
             "split it into one file per abstract"
         )
+    wide = lambda enc: enc.replace("_", "-").lower().startswith(("utf-16", "utf16", "utf-32", "utf32"))  # noqa: E731
+    chosen = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if chosen is None:
+        if wide(encoding) and b"\x00" in data:
+            chosen = encoding
+        else:
+            try:
+                data.decode("utf-8")
+                chosen = "utf-8"
+            except UnicodeDecodeError:
+                chosen = encoding
     nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{path}: binary data (a NUL byte at byte offset {nul}); an abstract is plain text")
+    if nul >= 0 and not wide(chosen):
+        hint = ("; it looks like UTF-16 without a byte-order mark: pass --encoding utf-16-le (or -be)"
+                if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4 else "")
+        raise InputError(f"{path}: binary data (a NUL byte at byte offset {nul}); an abstract is plain text{hint}")
     try:
-        text = data.decode(encoding)
+        text = data.decode(chosen)
     except UnicodeDecodeError as exc:
         guess = "latin-1 or windows-1252" if all(b >= 0x80 for b in data[exc.start : exc.end]) else "another encoding"
         raise InputError(
             f"{path}: not valid {encoding} at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
             f"the file looks like {guess}: convert it to UTF-8 or pass --encoding"
         ) from None
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {encoding!r} (--encoding)") from None
     text = text.removeprefix("\ufeff")
     match = _MARKUP.search(text)
     if match:
@@ -72,6 +97,16 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
     if control:
         raise InputError(f"{path}: control character at character offset {control.start()}; is this a text file?")
     return text
+
+
+def check_identifier(identifier: str, where: str) -> str:
+    """An abstract identifier in Unicode NFC, refused when it cannot make a dereferenceable IRI."""
+    ident = unicodedata.normalize("NFC", identifier)
+    if ident in ("", ".", "..") or ident.strip() != ident or len(ident) > 200 or _CONTROL.search(ident) \
+            or any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in ident):
+        raise InputError(f"{where}: {identifier!r} cannot be an abstract identifier (it names the abstract's IRIs): "
+                         "use letters, digits, '-', '_' or '.', at most 200 characters")
+    return ident
 
 
 def read_abstract(path: Path, encoding: str = "utf-8") -> Abstract:
@@ -86,7 +121,7 @@ def read_abstract(path: Path, encoding: str = "utf-8") -> Abstract:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return Abstract(path.stem, decode_abstract(path, data, encoding), path)
+    return Abstract(check_identifier(path.stem, str(path)), decode_abstract(path, data, encoding), path)
 
 
 @dataclass
@@ -144,17 +179,25 @@ def _abstracts(path: Path, records: Iterable[Record | Skip]) -> Iterator[Abstrac
         if control:
             raise InputError(f"{path}: {rec.where}: control character in the abstract at character offset "
                              f"{control.start()}")
-        yield Abstract(rec.identifier, rec.text, path, rec.bib, rec.where)
+        yield Abstract(check_identifier(rec.identifier, f"{path}: {rec.where}"), rec.text, path, rec.bib, rec.where)
 
 
-def input_paths(seeds: Path) -> list[Path]:
-    """The input files of a seeds folder (by extension, any case), sorted by name."""
+def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
+    """The input files of a seeds folder (by extension, any case), sorted by name.
+
+    A symbolic link is refused unless ``follow_symlinks``: a seeds folder publishes what it holds,
+    and a link could publish any file the builder can read.
+    """
     if not seeds.exists():
         raise InputError(f"{seeds}: no such seeds folder")
     if not seeds.is_dir():
         raise InputError(f"{seeds}: not a folder; --seeds takes a folder of abstracts")
-    paths = sorted(p for p in seeds.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()
-                   and not p.name.startswith("."))
+    candidates = sorted(p for p in seeds.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    links = [p for p in candidates if p.is_symlink()]
+    if links and not follow_symlinks:
+        raise InputError("\n".join(f"{p}: a symbolic link (to {os.readlink(p)}); copy the file into the seeds "
+                                   "folder, or pass --follow-symlinks" for p in links))
+    paths = [p for p in candidates if p.is_file()]
     if not paths:
         raise InputError(f"{seeds}: the folder has no .txt files (nor PubMed exports: "
                          f"{', '.join(SUFFIXES[1:])}); put one abstract per .txt file there")
@@ -194,6 +237,6 @@ def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
     return corpus
 
 
-def read_corpus(seeds: Path, encoding: str = "utf-8") -> Corpus:
+def read_corpus(seeds: Path, encoding: str = "utf-8", follow_symlinks: bool = False) -> Corpus:
     """Every abstract of a seeds folder."""
-    return read_inputs(input_paths(seeds), encoding)
+    return read_inputs(input_paths(seeds, follow_symlinks), encoding)

@@ -15,3 +15,7 @@ class BuildNotFoundError(CmlkgError, FileNotFoundError):
 
 class QueryError(CmlkgError, ValueError):
     """A SPARQL query that does not parse or cannot run."""
+
+
+class BuildWriteError(CmlkgError, OSError):
+    """The build folder cannot be written (read-only, full disk, no permission)."""

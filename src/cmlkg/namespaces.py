@@ -10,7 +10,7 @@ CML = BASE + "ontology#"
 ONTOLOGY_IRI = BASE + "ontology"
 RESOURCE = BASE + "resource/"
 GRAPH = BASE + "graph/"
-ONTOLOGY_GRAPH = GRAPH + "ontology"
+ONTOLOGY_GRAPH = ONTOLOGY_IRI  # named by the ontology IRI: graph/ holds only abstracts, whatever their ids
 DATASET = BASE + "dataset"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

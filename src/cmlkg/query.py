@@ -30,9 +30,24 @@ def read_query(query: str) -> str:
 
 
 def run_query(store: ox.Store, query: str, **kwargs):
-    """Execute a query with the union default graph; a malformed query raises :class:`QueryError`."""
+    """Execute a query; a malformed query raises :class:`QueryError`, an update is refused.
+
+    The default graph is the union of all graphs, unless the query names its dataset (FROM, FROM
+    NAMED): then exactly that dataset.
+    """
+    from cmlkg.sparql import UpdateRefused, inspect_query
+
     try:
-        return store.query(query, use_default_graph_as_union=True, **kwargs)
+        info = inspect_query(query)
+    except UpdateRefused:
+        raise QueryError("SPARQL Update is refused: cmlkg query only reads a build "
+                         "(change the graph with cmlkg build, cmlkg add)") from None
+    except QueryError:
+        info = None  # Oxigraph's parser says what is wrong, with its line and column
+    if not kwargs and not (info is not None and info.has_dataset):
+        kwargs = {"use_default_graph_as_union": True}
+    try:
+        return store.query(query, **kwargs)
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL query: {exc}") from None
     except OSError as exc:

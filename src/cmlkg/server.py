@@ -8,14 +8,16 @@ limit is stopped by ending its worker (pyoxigraph cannot cancel a query), and th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import multiprocessing as mp
-import re
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,7 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
-from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, ONTOLOGY_GRAPH, PREFIXES, PRISM
+from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, OA, ONTOLOGY_GRAPH, PREFIXES, PRISM
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -43,6 +45,7 @@ GRAPH_TYPES = {
     "application/ld+json": "jsonld",
 }
 MAX_REQUEST_BYTES = 1_000_000
+CORS_PATHS = ("/sparql", "/downloads/", "/resource/", "/graph/", "/ontology", "/.well-known/void", "/dataset")
 
 
 @dataclass
@@ -50,6 +53,9 @@ class ServerConfig:
     build_dir: Path
     timeout: float = 30.0
     max_rows: int = 100_000
+    max_bytes: int = 200_000_000  # of one serialised result
+    header_timeout: float = 10.0  # to send a request's line and headers
+    body_timeout: float = 30.0  # to send its body
     allowed_services: tuple[str, ...] = ()
     base: str | None = None
     workers: int = 2
@@ -65,18 +71,40 @@ class QueryRefused(Exception):
 
 
 # ------------------------------------------------------------------ worker processes
-def _worker_main(conn, store_dir: str, max_rows: int, memory: bool) -> None:
-    import io
+class _TooLarge(Exception):
+    pass
 
+
+class _Limited:
+    """A file object for Oxigraph's writers that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        import io
+
+        self.limit, self.size, self.buffer = limit, 0, io.BytesIO()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooLarge
+        return self.buffer.write(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _worker_main(conn, store_dir: str, limits: dict) -> None:
+    """A query worker: holds the store, and answers jobs sent over ``conn`` until the pipe closes.
+
+    Everything user-sized happens here (parsing the query, running it, serialising the result), in a
+    process the server can end when it overruns --timeout or its client hangs up.
+    """
     import pyoxigraph as ox
 
-    from cmlkg.export import FORMATS, NAMED_GRAPHS_EXPORT
-    from cmlkg.query import RESULT_FORMATS
-
     try:
-        if memory:  # the build's TriG holds exactly what its store holds
+        if limits["memory"]:  # the build's TriG holds exactly what its store holds
             store = ox.Store()
-            store.bulk_load(path=str(Path(store_dir).parent / NAMED_GRAPHS_EXPORT), format=ox.RdfFormat.TRIG)
+            store.bulk_load(path=str(Path(store_dir).parent / "cmlkg.trig"), format=ox.RdfFormat.TRIG)
         else:
             store = ox.Store.read_only(store_dir)
     except (OSError, SyntaxError) as exc:
@@ -88,43 +116,139 @@ def _worker_main(conn, store_dir: str, max_rows: int, memory: bool) -> None:
             job = conn.recv()
         except EOFError:
             return
-        query, fmt, default_graphs, named_graphs = job
         try:
-            kwargs = {}
-            if default_graphs:
-                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if job[0] == "query":
+                reply = _answer_query(store, limits, *job[1:])
+            elif job[0] == "lookup":
+                reply = _answer_lookup(store, limits, *job[1:])
             else:
-                kwargs["use_default_graph_as_union"] = True
-            if named_graphs:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            results = store.query(query, **kwargs)
-            out = io.BytesIO()
-            if isinstance(results, ox.QueryTriples):
-                kind = "graph"
-                rdf_format = FORMATS[fmt if fmt in FORMATS else "turtle"][0]
-                triples = []
-                for k, t in enumerate(results):
-                    if k >= max_rows:
-                        raise QueryRefused(413, f"the result has more than {max_rows} triples (--max-rows)")
-                    triples.append(t)
-                ox.serialize(triples, out, format=rdf_format)
-            elif isinstance(results, ox.QueryBoolean):
-                kind = "boolean"
-                results.serialize(out, format=RESULT_FORMATS[fmt if fmt in RESULT_FORMATS else "json"])
-            else:
-                kind = "select"
-                fmt = fmt if fmt in RESULT_FORMATS else "json"
-                results.serialize(out, format=RESULT_FORMATS[fmt])  # Oxigraph's own writer: no Python per row
-                data = out.getvalue()
-                if result_rows(data, fmt) > max_rows and exact_rows(data, fmt) > max_rows:
-                    raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
-            conn.send(("ok", kind, out.getvalue()))
-        except SyntaxError as exc:
-            conn.send(("error", 400, f"malformed SPARQL query: {exc}"))
+                reply = ("ok", "rows", "json", json.dumps(_page_rows(store, job[1])).encode())
         except QueryRefused as exc:
-            conn.send(("error", exc.status, str(exc)))
+            reply = ("error", exc.status, str(exc))
+        except _TooLarge:
+            reply = ("error", 413, f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT")
+        except SyntaxError as exc:
+            reply = ("error", 400, f"malformed SPARQL query: {exc}")
         except Exception as exc:  # noqa: BLE001 - anything else is the query's failure, reported as such
-            conn.send(("error", 500, f"the query failed: {exc}"))
+            reply = ("error", 500, f"the query failed: {exc}")
+        conn.send(reply)
+
+
+def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: list[str], named_graphs: list[str]):
+    import pyoxigraph as ox
+
+    from cmlkg.export import FORMATS
+    from cmlkg.query import RESULT_FORMATS
+    from cmlkg.sparql import UpdateRefused, inspect_query
+    from cmlkg.errors import QueryError
+
+    try:
+        info = inspect_query(query)
+    except UpdateRefused as exc:
+        raise QueryRefused(403, str(exc)) from None
+    except QueryError as exc:
+        raise QueryRefused(400, str(exc)) from None
+    for target in info.services:
+        if target is None or target not in limits["allowed_services"]:
+            raise QueryRefused(403, f"SERVICE {target or '(a variable)'} is refused: this endpoint makes no outbound "
+                                    "requests unless started with --allow-service")
+    kinds = GRAPH_TYPES if info.is_graph else SELECT_TYPES
+    fmt = negotiate(accept, kinds, "text/turtle" if info.is_graph else "application/sparql-results+json")
+    if fmt is None:
+        raise QueryRefused(406, f"cannot serve {accept!r} for this query; available: {', '.join(kinds)}")
+    kwargs: dict = {}
+    if default_graphs or named_graphs:  # the protocol names the dataset: exactly that one
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    elif not info.has_dataset:  # no dataset named anywhere: every graph, as the default graph
+        kwargs["use_default_graph_as_union"] = True
+    results = store.query(query, **kwargs)
+    out = _Limited(limits["max_bytes"])
+    max_rows = limits["max_rows"]
+    if isinstance(results, ox.QueryTriples):
+        kind = "graph"
+        triples = []
+        for k, t in enumerate(results):
+            if k >= max_rows:
+                raise QueryRefused(413, f"the result has more than {max_rows} triples (--max-rows)")
+            triples.append(t)
+        ox.serialize(triples, out, format=FORMATS[fmt][0])
+    elif isinstance(results, ox.QueryBoolean):
+        kind = "boolean"
+        results.serialize(out, format=RESULT_FORMATS[fmt])
+    else:
+        kind = "select"
+        results.serialize(out, format=RESULT_FORMATS[fmt])  # Oxigraph's own writer: no Python per row
+        data = out.buffer.getvalue()
+        if result_rows(data, fmt) > max_rows and exact_rows(data, fmt) > max_rows:
+            raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
+    return ("ok", kind, fmt, out.buffer.getvalue())
+
+
+def _lookup_triples(store, mode: str, iri: str) -> list:
+    """The triples a dereferenced IRI stands for, found by term lookup (no query text is built)."""
+    import pyoxigraph as ox
+
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return []
+    if mode in ("graph", "ontology"):
+        if not store.contains_named_graph(node):
+            return []
+        return [q.triple for q in store.quads_for_pattern(None, None, None, node)]
+    seen, out = set(), []
+    frontier = [node]
+    for _depth in range(3):  # the resource, and the nodes minted under it, two levels down
+        nxt = []
+        for subject in frontier:
+            for q in store.quads_for_pattern(subject, None, None, None):
+                t = q.triple
+                if t in seen:
+                    continue
+                seen.add(t)
+                out.append(t)
+                if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(iri + "/"):
+                    nxt.append(t.object)
+        frontier = nxt
+    return out
+
+
+def _answer_lookup(store, limits: dict, mode: str, iri: str, fmt: str):
+    import pyoxigraph as ox
+
+    from cmlkg.export import FORMATS
+
+    triples = _lookup_triples(store, mode, iri)
+    if not triples:
+        raise QueryRefused(404, f"{iri} is not in this graph")
+    out = _Limited(limits["max_bytes"])
+    ox.serialize(triples, out, format=FORMATS[fmt][0], prefixes=PREFIXES)
+    return ("ok", "graph", fmt, out.buffer.getvalue())
+
+
+def _page_rows(store, iri: str) -> list[dict]:
+    """What the HTML page of a resource lists: its properties, and the text its evidence quotes."""
+    import pyoxigraph as ox
+
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return []
+    rows, seen = [], set()
+    for q in store.quads_for_pattern(node, None, None, None):
+        key = (q.predicate.value, q.object.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        o = q.object
+        rows.append({"p": q.predicate.value, "o": {"type": "uri" if isinstance(o, ox.NamedNode) else "literal",
+                                                   "value": o.value}})
+        if q.predicate.value == CML + "evidence" and isinstance(o, ox.NamedNode):
+            for sel in store.quads_for_pattern(o, ox.NamedNode(OA + "hasSelector"), None, None):
+                for exact in store.quads_for_pattern(sel.object, ox.NamedNode(OA + "exact"), None, None):
+                    rows.append({"quote": exact.object.value})
+    return sorted(rows, key=lambda r: (r.get("p", ""), r["o"]["value"] if "o" in r else r["quote"]))
 
 
 def result_rows(data: bytes, fmt: str) -> int:
@@ -154,10 +278,10 @@ def exact_rows(data: bytes, fmt: str) -> int:
 
 
 class _Worker:
-    def __init__(self, store_dir: str, max_rows: int, memory: bool):
+    def __init__(self, store_dir: str, limits: dict):
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_dir, max_rows, memory), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_dir, limits), daemon=True)
         self.proc.start()
         self.store_dir = store_dir
         try:  # wait until the store is open (with --memory: loaded); not counted in any query's time
@@ -174,13 +298,15 @@ class _Worker:
 
 
 class QueryPool:
-    """Worker processes holding the current build's store; a worker that overruns its time is replaced."""
+    """Worker processes holding the current build's store; a worker that overruns its time, or whose
+    client hangs up, is ended and replaced (pyoxigraph cannot cancel a running query)."""
 
     def __init__(self, config: ServerConfig):
         self.config = config
+        self.limits = {"max_rows": config.max_rows, "max_bytes": config.max_bytes, "memory": config.memory,
+                       "allowed_services": tuple(config.allowed_services)}
         self.lock = threading.Lock()
         self.idle: list[_Worker] = []
-        self.busy = 0
         self.waiting = 0
         self.sem = asyncio.Semaphore(config.workers)
 
@@ -197,7 +323,7 @@ class QueryPool:
                 if w.store_dir == store_dir and w.proc.is_alive():
                     return w
                 w.kill()  # a new build was swapped in: workers move to it
-        return _Worker(store_dir, self.config.max_rows, self.config.memory)
+        return _Worker(store_dir, self.limits)
 
     def prewarm(self) -> None:
         """Start every worker now (with --memory, each loads the build before the port opens)."""
@@ -212,25 +338,40 @@ class QueryPool:
         with self.lock:
             self.idle.append(w)
 
-    async def run(self, query: str, fmt: str, default_graphs: list[str], named_graphs: list[str]):
+    async def run(self, job: tuple, request: Request | None = None):
+        """Run a job in a worker; give up (and end the worker) when the client of ``request`` goes away."""
         if self.waiting >= self.config.queue_limit:
             raise QueryRefused(503, "the server is overloaded; try again shortly")
         self.waiting += 1
+        cancel = threading.Event()
         try:
             async with self.sem:
-                return await asyncio.get_running_loop().run_in_executor(
-                    None, self._run_blocking, query, fmt, default_graphs, named_graphs
-                )
+                loop = asyncio.get_running_loop()
+                future = loop.run_in_executor(None, self._run_blocking, job, cancel)
+                while True:
+                    done, _ = await asyncio.wait({future}, timeout=0.25)
+                    if done:
+                        return future.result()
+                    if request is not None and await request.is_disconnected():
+                        cancel.set()  # the worker is ended: its query stops now, not at --timeout
+                        with contextlib.suppress(QueryRefused):
+                            await future
+                        raise QueryRefused(499, "the client closed the connection")
         finally:
             self.waiting -= 1
 
-    def _run_blocking(self, query, fmt, default_graphs, named_graphs):
+    def _run_blocking(self, job: tuple, cancel: threading.Event):
         w = self._take()
+        deadline = time.monotonic() + self.config.timeout
         try:
-            w.conn.send((query, fmt, default_graphs, named_graphs))
-            if not w.conn.poll(self.config.timeout):
-                w.kill()
-                raise QueryRefused(503, f"the query ran longer than {self.config.timeout:g} s and was stopped (--timeout)")
+            w.conn.send(job)
+            while not w.conn.poll(min(0.1, max(0.0, deadline - time.monotonic()))):
+                if cancel.is_set():
+                    w.kill()
+                    raise QueryRefused(499, "the client closed the connection")
+                if time.monotonic() >= deadline:
+                    w.kill()
+                    raise QueryRefused(503, f"the query ran longer than {self.config.timeout:g} s and was stopped (--timeout)")
             reply = w.conn.recv()
         except (EOFError, BrokenPipeError, OSError):
             w.kill()
@@ -238,35 +379,13 @@ class QueryPool:
         self._give_back(w)
         if reply[0] == "error":
             raise QueryRefused(reply[1], reply[2])
-        return reply[1], reply[2]
+        return reply[1:]
 
     def close(self) -> None:
         with self.lock:
             for w in self.idle:
                 w.kill()
             self.idle.clear()
-
-
-# ------------------------------------------------------------------ safety checks on the query text
-_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
-
-
-def check_query(query: str, allowed_services: tuple[str, ...]) -> None:
-    """Refuse SPARQL Update and SERVICE calls to endpoints the operator did not allow."""
-    for m in re.finditer(r"\bSERVICE\s+(?:SILENT\s+)?(<[^>]*>|\S+)", _without_literals_keep_iris(query), re.I):
-        target = m.group(1).strip("<>")
-        if target not in allowed_services:
-            raise QueryRefused(
-                403, f"SERVICE {target} is refused: this endpoint makes no outbound requests unless started with --allow-service"
-            )
-    bare = _STRIP.sub(" ", query)
-    if _UPDATE.search(bare) and not re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", bare, re.I):
-        raise QueryRefused(403, "this endpoint is read-only: SPARQL Update is refused")
-
-
-def _without_literals_keep_iris(query: str) -> str:
-    return re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*', " ", query)
 
 
 # ------------------------------------------------------------------ content negotiation
@@ -313,6 +432,27 @@ def create_app(config: ServerConfig) -> Starlette:
     def base_url(request: Request) -> str:
         return (config.base or str(request.base_url)).rstrip("/") + "/"
 
+    async def read_body(request: Request) -> bytes:
+        """The request body, refused as soon as it passes the size limit, within --body-timeout."""
+        size = int(request.headers.get("content-length") or 0)
+        if size > MAX_REQUEST_BYTES:
+            raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
+        chunks, total = [], 0
+
+        async def collect() -> None:
+            nonlocal total
+            async for chunk in request.stream():  # chunked bodies too: never buffered past the limit
+                total += len(chunk)
+                if total > MAX_REQUEST_BYTES:
+                    raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
+                chunks.append(chunk)
+
+        try:
+            await asyncio.wait_for(collect(), config.body_timeout)
+        except asyncio.TimeoutError:
+            raise QueryRefused(408, f"the request body was not sent within {config.body_timeout:g} s") from None
+        return b"".join(chunks)
+
     async def sparql(request: Request) -> Response:
         if request.method == "GET":
             params = request.query_params
@@ -324,12 +464,10 @@ def create_app(config: ServerConfig) -> Starlette:
             if query is None:
                 return service_description(request)
         else:
-            size = int(request.headers.get("content-length") or 0)
-            if size > MAX_REQUEST_BYTES:
-                return error(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
-            body = await request.body()
-            if len(body) > MAX_REQUEST_BYTES:
-                return error(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
+            try:
+                body = await read_body(request)
+            except QueryRefused as exc:
+                return error(exc.status, str(exc))
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             params = request.query_params
             default_graphs = params.getlist("default-graph-uri")
@@ -351,20 +489,9 @@ def create_app(config: ServerConfig) -> Starlette:
                 return error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
             if not query:
                 return error(400, "no query given")
-        try:
-            check_query(query, config.allowed_services)
-        except QueryRefused as exc:
-            return error(exc.status, str(exc))
         accept = request.headers.get("accept", "")
-        head = re.sub(r"(?s)#[^\n]*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>", " ", query).lstrip().upper()
-        is_graph = head.startswith(("CONSTRUCT", "DESCRIBE"))
-        fmt = negotiate(accept, GRAPH_TYPES if is_graph else SELECT_TYPES,
-                        "text/turtle" if is_graph else "application/sparql-results+json")
-        if fmt is None:
-            offered = ", ".join(GRAPH_TYPES if is_graph else SELECT_TYPES)
-            return error(406, f"cannot serve {accept!r} for this query; available: {offered}")
-        try:
-            kind, payload = await pool.run(query, fmt, default_graphs, named_graphs)
+        try:  # parsing, negotiation and the run all happen in a worker: nothing query-sized on this loop
+            kind, fmt, payload = await pool.run(("query", query, accept, default_graphs, named_graphs), request)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
         return Response(payload, media_type=_media_type(fmt, kind))
@@ -411,31 +538,31 @@ def create_app(config: ServerConfig) -> Starlette:
         return FileResponse(current_generation(config.build_dir) / name)
 
     async def resource(request: Request) -> Response:
-        path = request.url.path
-        iri = BASE + path.lstrip("/")
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        path = raw.decode("utf-8", "surrogateescape")
         if path.rstrip("/") == "/ontology":
-            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
-        elif path.startswith("/graph/"):
-            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+            mode, iri = "ontology", ONTOLOGY_GRAPH
         else:
-            query = (
-                f"CONSTRUCT {{ <{iri}> ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }} WHERE {{ <{iri}> ?p ?o . "
-                f"OPTIONAL {{ ?o ?p2 ?o2 FILTER(STRSTARTS(STR(?o), \"{iri}/\")) "
-                f"OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(STRSTARTS(STR(?o2), \"{iri}/\")) }} }} }}"
-            )
+            # the IRI as cmlkg mints it: each segment percent-encoded the one way namespaces.py does,
+            # whatever encoding the client chose; the IRI is looked up as a term, never put in a query
+            mode = "graph" if path.startswith("/graph/") else "resource"
+            segments = path.lstrip("/").split("/")
+            try:
+                iri = BASE + "/".join(quote(unquote(seg, errors="strict"), safe="-_.~") for seg in segments)
+            except UnicodeDecodeError:
+                return error(404, f"{path} is not an IRI of this graph")
         accept = request.headers.get("accept", "")
         wants_html = "text/html" in accept and not any(t in accept for t in GRAPH_TYPES)
         fmt = "turtle" if wants_html else negotiate(accept, GRAPH_TYPES, "text/turtle")
         if fmt is None:
             return error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
         try:
-            _kind, payload = await pool.run(query, fmt, [], [])
+            _kind, fmt, payload = await pool.run(("lookup", mode, iri, fmt), request)
+            if wants_html:
+                _kind, _fmt, rows = await pool.run(("page", iri), request)
+                return HTMLResponse(_resource_html(iri, json.loads(rows)))
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        if not payload.strip():
-            return error(404, f"{iri} is not in this graph")
-        if wants_html:
-            return HTMLResponse(await _resource_html(pool, iri))
         return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt])
 
     routes = [
@@ -451,14 +578,24 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/resource/{rest:path}", resource),
         Route("/graph/{rest:path}", resource),
     ]
-    app = Starlette(
-        routes=routes,
-        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                               allow_headers=["*"])],
-        lifespan=_lifespan(pool),
-    )
+    app = Starlette(routes=routes, middleware=[Middleware(_DataCORS)], lifespan=_lifespan(pool))
     app.state.pool = pool
     return app
+
+
+class _DataCORS:
+    """CORS for the query endpoint and the data documents only (not for the query page)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.cors = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if any(path == p.rstrip("/") or path.startswith(p) for p in CORS_PATHS):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _lifespan(pool: QueryPool):
@@ -473,25 +610,17 @@ def _lifespan(pool: QueryPool):
     return lifespan
 
 
-async def _resource_html(pool: QueryPool, iri: str) -> str:
-    query = f"""SELECT ?p ?o ?quote WHERE {{ <{iri}> ?p ?o .
-      OPTIONAL {{ <{iri}> <{CML}evidence>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?quote }}
-    }} ORDER BY ?p ?o"""
-    _kind, payload = await pool.run(query, "json", [], [])
-    rows = json.loads(payload)["results"]["bindings"]
-    quotes = sorted({r["quote"]["value"] for r in rows if "quote" in r})
-    seen, items = set(), []
+def _resource_html(iri: str, page_rows: list[dict]) -> str:
+    quotes = sorted({r["quote"] for r in page_rows if "quote" in r})
+    rows = [r for r in page_rows if "p" in r]
+    items = []
     for r in rows:
-        key = (r["p"]["value"], r["o"]["value"])
-        if key in seen:
-            continue
-        seen.add(key)
         o = r["o"]
         value = html.escape(o["value"])
         if o["type"] == "uri":
             href = o["value"].replace(BASE, "/") if o["value"].startswith(BASE) else o["value"]
             value = f'<a href="{html.escape(href)}">{value}</a>'
-        items.append(f"<tr><td>{html.escape(_curie(r['p']['value']))}</td><td>{value}</td></tr>")
+        items.append(f"<tr><td>{html.escape(_curie(r['p']))}</td><td>{value}</td></tr>")
     quote_html = "".join(f"<blockquote>{html.escape(q)}</blockquote>" for q in quotes)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.2em .6em;vertical-align:top}}
@@ -506,7 +635,7 @@ def _citation_html(rows: list[dict]) -> str:
     """The paper an abstract belongs to (title, journal, year, PubMed and DOI links), if the graph knows it."""
     values: dict[str, list[str]] = {}
     for r in rows:
-        values.setdefault(r["p"]["value"], []).append(r["o"]["value"])
+        values.setdefault(r["p"], []).append(r["o"]["value"])
     title = values.get(DCTERMS + "title", [None])[0]
     journal = values.get(PRISM + "publicationName", [None])[0]
     year = values.get(DCTERMS + "issued", [None])[0]
@@ -536,6 +665,53 @@ def _queries_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "queries"
 
 
+def _protocol(header_timeout: float):
+    """uvicorn's h11 protocol with a deadline for each request's line and headers.
+
+    uvicorn has a keep-alive timeout but none for a request that is being sent: a client that opens a
+    connection and sends half a header would hold it for ever. Here the connection is closed when the
+    headers are not complete ``header_timeout`` seconds after the connection (or the last response).
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutH11(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            self._armed_cycle = self.cycle
+            self._header_timer = self.loop.call_later(header_timeout, self._header_expired)
+
+        def _disarm(self) -> None:
+            timer = getattr(self, "_header_timer", None)
+            if timer is not None:
+                timer.cancel()
+                self._header_timer = None
+
+        def _header_expired(self) -> None:
+            self._header_timer = None
+            if self.cycle is self._armed_cycle and not self.transport.is_closing():
+                self.transport.close()  # no request started since: a slow or stalled client
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.cycle is not getattr(self, "_armed_cycle", None):
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._disarm()
+                self._arm()
+
+        def connection_lost(self, exc) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderTimeoutH11
+
+
 def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) -> None:
     import socket
 
@@ -548,8 +724,8 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
     if not quiet:
         print(f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",
               file=sys.stderr, flush=True)
+    # no connection limit (uvicorn's counts stalled connections and answers everyone else 503): the
+    # query queue is bounded by --max-queue, stalled connections by the header and body timeouts
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning" if quiet else "info",
-                                           limit_concurrency=config.queue_limit + 32))
+                                           http=_protocol(config.header_timeout), backlog=2048))
     server.run(sockets=[sock])
-
-

@@ -13,6 +13,8 @@ build killed at any moment leaves the last good build as it was, and a server ke
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -54,6 +56,26 @@ def open_store(build_dir: Path, read_only: bool = True) -> ox.Store:
     """Open the store of the current build (read-only by default)."""
     store_dir = current_generation(build_dir) / "store"
     return ox.Store.read_only(str(store_dir)) if read_only else ox.Store(str(store_dir))
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path):
+    """Serialise the commands that write a build folder (build, add): a second one waits its turn.
+
+    An advisory ``flock`` on ``<build>/.lock``: released by the kernel when the process ends, however
+    it ends, so a killed build never leaves a stale lock.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(build_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another cmlkg build or add is writing {build_dir}", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def new_generation(build_dir: Path) -> Path:

@@ -76,8 +76,42 @@ def as_int(value: float | None) -> int | None:
 _ABBREV_END = re.compile(r"(?:\b(?:vs|v|e\.g|i\.e|et al|Dr|Fig|approx|No|ca|cf|resp|incl)\.|\b[A-Z]\.)$")
 
 
+MAX_SENTENCE = 1500  # characters; the longest sentences of real abstracts are ~700
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences (and titles on their own line) as (start, end) spans."""
+    """Sentences (and titles on their own line) as (start, end) spans.
+
+    A "sentence" longer than :data:`MAX_SENTENCE` (a list or a table flattened into text) is cut at
+    semicolons, else commas, else spaces, so that every rule that reads a sentence reads a bounded
+    text and extraction time stays linear in the length of the abstract.
+    """
+    return [piece for span in _sentences(text) for piece in _bounded(text, *span)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    out = []
+    while end - start > MAX_SENTENCE:
+        window = text[start : start + MAX_SENTENCE]
+        cut = max(window.rfind("; "), window.rfind(". "))
+        if cut < MAX_SENTENCE // 3:
+            cut = window.rfind(", ")
+        if cut < MAX_SENTENCE // 3:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_SENTENCE - 1
+        out.append((start, start + cut + 1))
+        start += cut + 1
+        while start < end and text[start] == " ":
+            start += 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for block in re.finditer(r"[^\n]+", text):
         start = block.start()

@@ -148,20 +148,27 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
         consumed = i + length
     found = resolve_overlaps(found)
     # drugs the ontology does not list, from a packaged drug dictionary
+    covered = bytearray(len(text) + 1)  # characters inside a mention found so far: overlap tests in O(span)
+    for f in found:
+        covered[f.start : f.end] = b"\x01" * (f.end - f.start)
+    drug_ends = {f.end for f in found if f.kind == "drug"}
     for local, start, end in drug_mentions(text, toks, vocab):
-        if any(f.start < end and start < f.end for f in found):
+        if any(covered[start:end]):
             continue
         # not inside a hyphenated or slashed word, but 'prednisone/vindesine' names two drugs
-        if _joined_before(text, start) and not any(f.end == start - 1 and f.kind == "drug" for f in found):
+        if _joined_before(text, start) and start - 1 not in drug_ends:
             continue
         if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum() and text[end] != "/":
             continue
         found.append(Mention(local, "drug", start, end))
+        covered[start:end] = b"\x01" * (end - start)
+        drug_ends.add(end)
     # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of toxicity
     sentences = sentence_spans(text) if sentences is None else sentences
     for local, start, end in phenotype_mentions(text, toks, sentences, vocab):
-        if not any(f.start < end and start < f.end for f in found):
+        if not any(covered[start:end]):
             found.append(Mention(local, "adverse_event", start, end))
+            covered[start:end] = b"\x01" * (end - start)
     found = resolve_overlaps(found)
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
     local_abbrevs: dict[str, str] = {}
@@ -279,6 +286,7 @@ class Doc:
         self.paren_end = dict(self.parens)  # start of a group -> its end (one group opens at a place)
         self.folded = fold(text)
         self.mentions = find_mentions(text, vocab, self.folded, self.sents)
+        self._mention_starts = [m.start for m in self.mentions]  # sorted: find_mentions returns text order
         self.background: list[tuple[int, int]] = []  # BACKGROUND sections: about other studies, not this one
 
     def in_background(self, pos: int) -> bool:
@@ -294,8 +302,18 @@ class Doc:
             return self.sents[k]
         return (0, len(self.text))
 
+    def mentions_starting(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in [start, end), in text order."""
+        k = bisect.bisect_left(self._mention_starts, start)
+        return self.mentions[k : bisect.bisect_left(self._mention_starts, end, lo=k)]
+
     def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end and (kind is None or m.kind == kind)]
+        k = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        for m in self.mentions[k : bisect.bisect_left(self._mention_starts, end, lo=k)]:
+            if m.end <= end and (kind is None or m.kind == kind):
+                out.append(m)
+        return out
 
     def negated(self, m: Mention) -> bool:
         s, _ = clause_bounds(self.text, self.sentence_of(m.start), m.start)

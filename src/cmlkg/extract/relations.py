@@ -3,6 +3,7 @@ treatments and doses, outcomes, adverse events, treatment reasons and risk group
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from cmlkg import records as r
@@ -688,8 +689,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 break
         nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
         # stop at the next thing counted: another outcome, an adverse event, a phase, a new subject
-        for other in doc.mentions:
-            if group[-1].end < other.start < nxt and other.kind in ("adverse_event", "phase", "outcome"):
+        for other in doc.mentions_starting(group[-1].end + 1, nxt):
+            if other.kind in ("adverse_event", "phase", "outcome"):
                 nxt = other.start
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
@@ -840,13 +841,17 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
     text = doc.text
     out = []
     taken = [(o.span.start, o.span.end) for o in results]
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     for m in mentions:
         table = _PARTS.get(m.term) or _family(m.term)
         if not table:
             continue
         _s, e = doc.sentence_of(m.start)
         window_end = min(e, m.end + 220)
-        nxt = next((o.start for o in mentions if m.end < o.start < window_end and o.term not in table.values()), window_end)
+        k = bisect.bisect_right(starts, m.end)
+        nxt = next((o.start for o in mentions[k:] if o.start >= window_end or o.term not in table.values()), window_end)
+        nxt = min(nxt, window_end)
         for pattern in (_PART_AFTER, _PART_BEFORE):
             items = []
             for pm in pattern.finditer(text, m.end, nxt):

@@ -1,0 +1,97 @@
+"""What a SPARQL request asks for, read from the parsed query, never from keywords in its text.
+
+The query is parsed with rdflib's SPARQL 1.1 parser (a full grammar, so ``#`` inside an IRI, a
+variable named ``?service``, lower-case keywords or ``SERVICE<iri>`` are what the grammar says they
+are). From the parse tree come the query form (for content negotiation), every ``SERVICE`` target
+(IRIs resolved against the prologue; a variable target is reported as ``None``) and whether the query
+names its own dataset (``FROM`` / ``FROM NAMED``). A text that does not parse as a query but parses
+as an update is an :class:`UpdateRefused`.
+
+Parsing is recursive; a query nested beyond the recursion limit is refused here, before Oxigraph's
+own parser (which would overflow its stack) sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from cmlkg.errors import QueryError
+
+FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "DescribeQuery": "describe", "AskQuery": "ask"}
+
+
+class UpdateRefused(QueryError):
+    """A SPARQL Update sent where only queries are run."""
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    form: str  # select, construct, describe or ask
+    services: tuple[str | None, ...]  # SERVICE targets; None for a variable
+    has_dataset: bool  # FROM or FROM NAMED in the query
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("construct", "describe")
+
+
+@functools.lru_cache(maxsize=512)
+def inspect_query(query: str) -> QueryInfo:
+    """Parse ``query`` and say what it is; raise :class:`UpdateRefused` or :class:`QueryError`."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translatePName
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Prologue
+    from rdflib.term import URIRef, Variable
+
+    try:
+        parsed = parseQuery(query)
+    except RecursionError:
+        raise QueryError("malformed SPARQL query: nested too deeply") from None
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(query)
+        except (ParseBaseException, RecursionError, ValueError):
+            near = query[exc.loc : exc.loc + 30].split("\n")[0]
+            raise QueryError(f"malformed SPARQL query at line {exc.lineno}, column {exc.col} ({exc.lineno}:{exc.col}): "
+                             f"{exc.msg}, near {near!r}") from None
+        raise UpdateRefused("SPARQL Update is refused: this is a read-only query service") from None
+    except ValueError as exc:  # an invalid \\u escape
+        raise QueryError(f"malformed SPARQL query: {exc}") from None
+
+    prologue_part, body = parsed[0], parsed[1]
+    prologue = Prologue()
+    for decl in prologue_part:
+        if decl.name == "Base":
+            prologue.base = decl.iri
+        elif decl.name == "PrefixDecl":
+            prologue.bind(decl.prefix, prologue.absolutize(decl.iri))
+
+    services: list[str | None] = []
+
+    def walk(node, depth: int = 0) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                if isinstance(term, Variable):
+                    services.append(None)
+                elif isinstance(term, CompValue) and term.name == "pname":
+                    try:
+                        services.append(str(translatePName(term, prologue)))
+                    except Exception:  # noqa: BLE001 - an unknown prefix: the query will not run anyway
+                        services.append(f"{term.get('prefix')}:{term.get('localname')}")
+                else:
+                    services.append(str(prologue.absolutize(term)) if isinstance(term, URIRef) else str(term))
+            for value in node.values():
+                walk(value, depth + 1)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, depth + 1)
+
+    try:
+        walk(body)
+    except RecursionError:
+        raise QueryError("malformed SPARQL query: nested too deeply") from None
+    return QueryInfo(FORMS.get(body.name, "select"), tuple(services), "datasetClause" in body)
