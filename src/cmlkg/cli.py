@@ -199,9 +199,16 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--allow-service", multiple=True, metavar="IRI",
               help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.")
 @click.option("--base", default=None, help="Public base URL of this server, for links (default: from the request).")
+@click.option("--max-bytes", type=click.IntRange(1000), default=200_000_000, show_default=True,
+              help="Largest serialised result a query may return; more is refused with HTTP 413.")
+@click.option("--header-timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
+              help="Seconds a client has to send a request's line and headers; then the connection is closed.")
+@click.option("--body-timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
+              help="Seconds a client has to send a request's body (HTTP 408 after).")
 @QUIET
 def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, memory: bool, max_queue: int,
-          allow_service: tuple[str, ...], base: str | None, quiet: bool) -> None:
+          allow_service: tuple[str, ...], base: str | None, max_bytes: int, header_timeout: float, body_timeout: float,
+          quiet: bool) -> None:
     """Serve the build as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     Every IRI under https://w3id.org/cmlkg/ dereferences on this server (/resource/..., /ontology).
@@ -218,7 +225,8 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     try:
         current_generation(build_dir)
         run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
-                                memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base),
+                                memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base,
+                                max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout),
                    host, port, quiet)
     except CmlkgError as exc:
         raise _fail(exc) from None

@@ -52,7 +52,9 @@ def inspect_query(query: str) -> QueryInfo:
         raise QueryError("malformed SPARQL query: nested too deeply") from None
     except ParseBaseException as exc:
         try:
-            parseUpdate(query)
+            update = parseUpdate(query)
+            if "request" not in update:  # nothing but a prologue or comments: not an update either
+                raise ValueError("empty")
         except (ParseBaseException, RecursionError, ValueError):
             near = query[exc.loc : exc.loc + 30].split("\n")[0]
             raise QueryError(f"malformed SPARQL query at line {exc.lineno}, column {exc.col} ({exc.lineno}:{exc.col}): "
