@@ -353,3 +353,33 @@ def test_extraction_time_is_linear_in_text_length():
         large = (unit * (40000 // len(unit) + 1))[:40000]
         ratio = best(large) / max(best(small), 1e-3)
         assert ratio < 15, (unit[:40], ratio)
+
+
+# ------------------------------------------------------------------ dataset semantics (FROM)
+def test_from_defines_the_default_graph_over_http_and_in_the_cli(hard, dev_build):
+    from conftest import SEED_10
+
+    g = f"https://w3id.org/cmlkg/graph/{SEED_10}"
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+    from_graph = f"select (count(*) as ?n) from <{g}> where {{ ?s ?p ?o }}"
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    n = lambda r: int(r.json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    expected = n(ask(hard, in_graph))
+    assert 100 < expected < n(ask(hard, union))
+    assert n(ask(hard, from_graph)) == expected
+    cli = run_cli("query", from_graph, "--build-dir", dev_build, "--format", "csv").stdout.split()
+    assert int(cli[1]) == expected
+    # named-graph-uri alone: the graph is a named graph only, the default graph is empty
+    r = httpx.get(hard.url + "/sparql", params={"query": union, "named-graph-uri": g})
+    assert n(r) == 0
+    r = httpx.get(hard.url + "/sparql", params={"query": in_graph, "named-graph-uri": g})
+    assert n(r) == expected
+
+
+def test_lower_case_construct_is_negotiated_as_a_graph(hard):
+    q = "prefix cml: <https://w3id.org/cmlkg/ontology#>\nconstruct { ?d a cml:Abstract } where { ?d a cml:Abstract }"
+    r = httpx.post(hard.url + "/sparql", content=q, headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    r = httpx.post(hard.url + "/sparql", content=q, timeout=30,
+                   headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"})
+    assert r.status_code == 200 and "Abstract" in r.text
