@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing as mp
+import os
 import queue
+import shutil
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.corpus import Abstract, Corpus, read_corpus, read_inputs
+from cmlkg.corpus import Abstract, Corpus, InputStream, input_paths, read_inputs
 from cmlkg.errors import BuildWriteError, CmlkgError, InputError
-from cmlkg.export import NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
+from cmlkg.export import BUILD_EXPORTS, INDEX_NAME, NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.rdf import bibliographic_links, extraction_graph
@@ -36,6 +39,7 @@ class BuildReport:
     facts: dict[str, int]
     skipped: list[dict]  # input records without an abstract
     replaced: int = 0  # of the abstracts `add` was given, how many were in the build already
+    warnings: list[str] = field(default_factory=list)  # the same abstract twice in the inputs
 
 
 @dataclass
@@ -84,45 +88,138 @@ def build(
     jobs: int = 1,
     encoding: str = "utf-8",
     progress: Callable[[int], None] | None = None,
-    corpus: Corpus | None = None,
+    paths: list[Path] | None = None,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
-    """Build the graph of every abstract in ``seeds`` (or of ``corpus``, read already) into a new
-    generation of ``build_dir``.
+    """Build the graph of every abstract in ``seeds`` (or in ``paths``) into a new generation of ``build_dir``.
 
-    Nothing in ``build_dir`` changes unless the whole build succeeds.
+    The inputs stream: a reader process parses them (PubMed XML of any size included) while this one
+    extracts, so reading costs no time and no memory grows with the input. Abstracts are extracted in
+    input order; the export files are then put in identifier order (by kernel-side copies of their
+    byte ranges, and only if the input was not in that order already), so the output does not depend
+    on how the input was split into files. Nothing in ``build_dir`` changes unless the whole build
+    succeeds; a bad input file is reported (with every other bad file) when reading ends.
     """
-    if corpus is None:
-        corpus = read_corpus(seeds, encoding)  # every input problem is found before anything is written
-    abstracts = sorted(corpus.abstracts, key=lambda a: a.identifier)
-    if not abstracts:
-        raise InputError(f"{seeds}: no abstract to build: every record lacks an abstract "
-                         f"({len(corpus.skipped)} skipped)")
-    build_dir.mkdir(parents=True, exist_ok=True)
+    if paths is None:
+        paths = input_paths(seeds, follow_symlinks)
     tmp = new_generation(build_dir)
+    reader = _BackgroundReader(paths, encoding)
     try:
         store = ox.Store(str(tmp / "store"))
         ontology = _ontology_fragments()
         store.bulk_load(input=loadable([ontology.data[NAMED_GRAPHS_EXPORT]]), format=ox.RdfFormat.TRIG)
-        writer = ExportWriter(tmp, ontology)
+        scratch = tmp / "input-order"
+        scratch.mkdir()
+        writer = ExportWriter(scratch, ontology)
         loader = _Loader(store)
         rows = []
         try:
-            for built in _built(abstracts, jobs):
+            for built in _built(iter(reader), jobs):
                 writer.append(built.fragments)
                 loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
                 rows.append(built.row)
                 if progress:
                     progress(1)
+            if not rows:
+                raise InputError(f"{seeds}: no abstract to build: every record lacks an abstract "
+                                 f"({len(reader.skipped)} skipped)")
             loader.finish()
-            entries = writer.close()  # while the loader loads the last batch and compacts
+            entries = _in_identifier_order(writer.close(), scratch, tmp)  # while the loader compacts
         finally:
             loader.close()
         store.flush()
         del store
-        return _finish(build_dir, tmp, rows, writer.ontology, entries, corpus.skipped)
+        rows.sort(key=lambda r: r["id"])
+        report = _finish(build_dir, tmp, rows, writer.ontology, entries, reader.skipped)
+        report.warnings = reader.warnings
+        return report
     except BaseException:
         abandon_generation(tmp)
         raise
+    finally:
+        reader.close()
+
+
+def _in_identifier_order(entries: list[dict], scratch: Path, tmp: Path) -> list[dict]:
+    """The export files of ``scratch`` (fragments in input order) in ``tmp``, fragments by identifier."""
+    order = sorted(range(len(entries)), key=lambda k: entries[k]["id"])
+    if order == list(range(len(entries))):  # the usual case (a folder of .txt files): nothing to move
+        for name in [*BUILD_EXPORTS, INDEX_NAME]:
+            os.replace(scratch / name, tmp / name)
+        scratch.rmdir()
+        return entries
+    writer = ExportWriter(tmp, _ontology_fragments())
+    run: list[dict] = []  # fragments next to each other in both orders: one copy per file
+    for k, idx in enumerate(order):
+        if run and idx != order[k - 1] + 1:
+            writer.copy_from(scratch, run)
+            run = []
+        run.append(entries[idx])
+    writer.copy_from(scratch, run)
+    out = writer.close()
+    shutil.rmtree(scratch)
+    return out
+
+
+class _BackgroundReader:
+    """Reads the input files in a child process and hands over their abstracts in batches.
+
+    Parsing (200 MB of PubMed XML take seconds) then runs beside extraction instead of before it, and
+    the queue is bounded, so memory does not grow with the input.
+    """
+
+    BATCH = 32
+
+    def __init__(self, paths: list[Path], encoding: str):
+        ctx = mp.get_context("spawn")
+        self.queue = ctx.Queue(maxsize=64)
+        self.proc = ctx.Process(target=_read_into, args=(self.queue, [str(p) for p in paths], encoding), daemon=True)
+        self.proc.start()
+        self.skipped: list[dict] = []
+        self.warnings: list[str] = []
+
+    def __iter__(self) -> Iterator[Abstract]:
+        while True:
+            try:
+                kind, payload = self.queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self.proc.is_alive():
+                    raise CmlkgError(f"the input reader stopped (exit code {self.proc.exitcode})") from None
+                continue
+            if kind == "batch":
+                yield from payload
+            elif kind == "end":
+                self.skipped, self.warnings, problems = payload
+                if problems:
+                    raise InputError("\n".join(problems))
+                return
+            else:
+                raise CmlkgError(f"the input reader failed: {payload}")
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.queue.close()
+
+
+def _read_into(out, paths: list[str], encoding: str) -> None:
+    """The reader process: :class:`InputStream` over ``paths``, in batches onto ``out``."""
+    stream = InputStream([Path(p) for p in paths], encoding)
+    batch: list[Abstract] = []
+    try:
+        try:
+            for abstract in stream:
+                batch.append(abstract)
+                if len(batch) >= _BackgroundReader.BATCH:
+                    out.put(("batch", batch))
+                    batch = []
+        except InputError:
+            pass  # stream.problems has them all
+        out.put(("batch", batch))
+        out.put(("end", (stream.skipped, stream.warnings, stream.problems)))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent
+        out.put(("crash", f"{type(exc).__name__}: {exc}"))
 
 
 @_writing
@@ -299,13 +396,34 @@ def _counts(x) -> dict[str, int]:
     }
 
 
-def _built(abstracts: list[Abstract], jobs: int):
-    """Extracted and serialised abstracts, in input order (so the output stays byte-identical)."""
-    if jobs <= 1 or len(abstracts) < 2 * jobs:
+def _built(abstracts: Iterator[Abstract], jobs: int):
+    """Extracted and serialised abstracts, in input order (so the output stays byte-identical).
+
+    With ``jobs`` > 1, batches go to worker processes with a bounded number in flight, so the input
+    keeps streaming (``Executor.map`` would take all of it first).
+    """
+    if jobs <= 1:
         for a in abstracts:
             yield build_one(a)
         return
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(build_one, abstracts, chunksize=16)
+        pending: deque = deque()
+        batch: list[Abstract] = []
+        for a in abstracts:
+            batch.append(a)
+            if len(batch) == 16:
+                pending.append(pool.submit(_build_batch, batch))
+                batch = []
+                while len(pending) > 4 * jobs:
+                    yield from pending.popleft().result()
+        if batch:
+            pending.append(pool.submit(_build_batch, batch))
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _build_batch(batch: list[Abstract]) -> list[Built]:
+    return [build_one(a) for a in batch]

@@ -59,14 +59,14 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
         cmlkg build --seeds seeds --build-dir build
     """
     from cmlkg.build import build as run_build
-    from cmlkg.corpus import read_corpus
+    from cmlkg.corpus import estimate_records, input_paths
 
     try:
-        corpus = read_corpus(seeds, encoding, follow_symlinks)
-        _input_messages(corpus, quiet)
-        with click.progressbar(length=len(corpus.abstracts), label="extracting", file=sys.stderr,
+        paths = input_paths(seeds, follow_symlinks)
+        with click.progressbar(length=estimate_records(paths), label="extracting", file=sys.stderr,
                                hidden=quiet or not sys.stderr.isatty()) as bar:
-            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, corpus=corpus)
+            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths)
+        _input_messages(report, quiet)
     except CmlkgError as exc:
         raise _fail(exc) from None
     if not quiet:
@@ -77,7 +77,9 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
 
 
 def _input_messages(corpus, quiet: bool) -> None:
-    """Warnings (always) and records skipped for want of an abstract (counted; listed in report.json)."""
+    """Warnings (always) and records skipped for want of an abstract (counted; listed in report.json).
+
+    ``corpus``: what was read (a Corpus, or the report of a build, which has the same two lists)."""
     for warning in corpus.warnings:
         click.echo(f"warning: {warning}", err=True)
     if corpus.skipped and not quiet:

@@ -207,34 +207,78 @@ def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
 abstract_paths = input_paths  # the name of 0.1
 
 
-def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
-    """Read every abstract of the given files, or raise one :class:`InputError` listing every bad file.
+class InputStream:
+    """The abstracts of the given files, one at a time, in order (files as given, records as stored).
 
-    The same identifier twice (a PMID in two exports) is built once, from its first occurrence in
-    the order of ``paths``, with a warning.
+    The same identifier twice (a PMID in two exports) is built once, from its first occurrence, and
+    noted in ``warnings``; records without an abstract are noted in ``skipped``. A bad file does not
+    stop the stream: the other files are read on, and when the stream ends one :class:`InputError`
+    lists every bad file. Only identifiers are remembered, so any amount of input streams in
+    constant memory.
     """
-    corpus, problems = Corpus(), []
-    first: dict[str, Abstract] = {}
+
+    def __init__(self, paths: Iterable[Path], encoding: str = "utf-8"):
+        self.paths = [Path(p) for p in paths]
+        self.encoding = encoding
+        self.skipped: list[dict] = []
+        self.warnings: list[str] = []
+        self.problems: list[str] = []
+
+    def __iter__(self) -> Iterator[Abstract]:
+        first: dict[str, tuple[Path, str]] = {}
+        for path in self.paths:
+            try:
+                for item in read_file(path, self.encoding):
+                    if isinstance(item, Skip):
+                        self.skipped.append({"file": str(path), "record": item.where, "reason": item.reason})
+                        continue
+                    seen = first.get(item.identifier)
+                    if seen is not None:
+                        self.warnings.append(
+                            f"{path}: {item.where or 'the file'}: abstract {item.identifier} again (first in "
+                            f"{seen[0]}{': ' + seen[1] if seen[1] else ''}); built once, from the first")
+                        continue
+                    first[item.identifier] = (item.path, item.where)
+                    yield item
+            except InputError as exc:
+                self.problems.append(str(exc))
+        if self.problems:
+            raise InputError("\n".join(self.problems))
+
+
+def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
+    """Read every abstract of the given files, or raise one :class:`InputError` listing every bad file."""
+    stream = InputStream(paths, encoding)
+    abstracts = list(stream)
+    return Corpus(abstracts, stream.skipped, stream.warnings)
+
+
+def estimate_records(paths: Iterable[Path]) -> int:
+    """About how many records the files hold (for a progress bar): a fast count of record starts."""
+    total = 0
     for path in paths:
-        path = Path(path)
         try:
-            for item in read_file(path, encoding):
-                if isinstance(item, Skip):
-                    corpus.skipped.append({"file": str(path), "record": item.where, "reason": item.reason})
+            with Path(path).open("rb") as fh:
+                head = fh.read(4096)
+                fh.seek(0)
+                if _XML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+                    marker = b"<PubmedArticle>"
+                elif _MEDLINE_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+                    marker = b"\nPMID- "
+                    total += 1
+                elif head.lstrip()[:1] == b"{":
+                    marker = b"\n{"
+                    total += 1
+                else:
+                    total += 1
                     continue
-                seen = first.get(item.identifier)
-                if seen is not None:
-                    corpus.warnings.append(
-                        f"{path}: {item.where or 'the file'}: abstract {item.identifier} again (first in "
-                        f"{seen.path}{': ' + seen.where if seen.where else ''}); built once, from the first")
-                    continue
-                first[item.identifier] = item
-                corpus.abstracts.append(item)
-        except InputError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise InputError("\n".join(problems))
-    return corpus
+                tail = b""
+                while chunk := fh.read(1 << 22):
+                    total += (tail + chunk).count(marker)
+                    tail = chunk[-len(marker) + 1 :]
+        except OSError:
+            total += 1
+    return total
 
 
 def read_corpus(seeds: Path, encoding: str = "utf-8", follow_symlinks: bool = False) -> Corpus:
