@@ -92,7 +92,8 @@ def pubmed_identifier(pmid: str) -> str:
 
 
 def _clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    """Whitespace runs as one space, trimmed (str.split: several times faster than a regex here)."""
+    return " ".join(text.split()) if text else ""
 
 
 def _year(text: str | None) -> str | None:
@@ -187,7 +188,7 @@ def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     mesh = []
     for node in cit.findall("MeshHeadingList/MeshHeading/DescriptorName"):
         ui = (node.get("UI") or "").strip()
-        if re.fullmatch(r"D\d{6,9}", ui):
+        if ui[:1] == "D" and 6 <= len(ui) - 1 <= 9 and ui[1:].isdigit():  # a MeSH descriptor UI
             mesh.append((ui, _clean(node.text), node.get("MajorTopicYN") == "Y"))
     date = article.find("Journal/JournalIssue/PubDate") if article is not None else None
     year = None
