@@ -23,7 +23,6 @@ if [ "$want_test" = 1 ]; then
     command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
     [ -e /usr/share/java/owlapi-distribution.jar ] || missing+=(libowlapi-java)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-    command -v npm >/dev/null 2>&1 || missing+=(npm)
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "installing Debian packages: ${missing[*]}" >&2
         apt_install "${missing[@]}"
@@ -38,21 +37,5 @@ if [ "$want_test" = 1 ]; then
     .venv/bin/python -m pip install -q -e '.[test]'
 else
     .venv/bin/python -m pip install -q -e .
-fi
-# the query page: YASGUI from the npm registry, served locally (no CDN)
-YASGUI_VERSION=4.6.2
-if [ ! -e src/cmlkg/static/yasgui/yasgui.min.js ]; then
-    if command -v npm >/dev/null 2>&1; then
-        tmp=$(mktemp -d)
-        if (cd "$tmp" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "@zazuko/yasgui@$YASGUI_VERSION" >/dev/null 2>&1); then
-            mkdir -p src/cmlkg/static/yasgui
-            cp "$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.js" "$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.css" src/cmlkg/static/yasgui/
-        else
-            echo "could not install YASGUI from npm; the query page falls back to a plain form" >&2
-        fi
-        rm -rf "$tmp"
-    else
-        echo "npm not found: the query page falls back to a plain form (install Node.js for YASGUI)" >&2
-    fi
 fi
 echo "cmlkg installed in .venv ($(.venv/bin/cmlkg --version))" >&2

@@ -6,16 +6,18 @@ import shutil
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import rdflib
 
-from conftest import DEV, NEGATIVES, SEED_10
+from conftest import DEV, NEGATIVES, ROOT, SEED_10
 
 # the dev corpus and the negatives, as conftest.dev_build builds them
 N_ABSTRACTS = len(list(DEV.glob("*.txt"))) + len(list(NEGATIVES.glob("*.txt")))
 COUNT_ABSTRACTS = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/cmlkg/ontology#Abstract> }"
 RESOURCE = f"/resource/{SEED_10}/population"
+ROOT_ONTOLOGY = ROOT / "ontology" / "cmlkg.ttl"
 
 
 def post(server, query, accept="application/sparql-results+json", **kw):
@@ -223,3 +225,78 @@ def test_memory_mode_answers_exactly_as_the_store(server, dev_build):
             assert a.status_code == b.status_code == 200 and a.text == b.text and a.text.count("\n") > 2, q.name
     finally:
         mem.stop()
+
+
+def _links(html_text: str) -> set[str]:
+    from html.parser import HTMLParser
+
+    found: set[str] = set()
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src") and value and not value.startswith(("data:", "#", "mailto:")):
+                    found.add(value.split("#")[0])
+
+    Links().feed(html_text)
+    return found
+
+
+def test_every_link_of_the_pages_answers_200(server):
+    """All same-site links and assets of the query page, the ontology page and a resource page."""
+    pages = ["/", "/ontology", RESOURCE, f"/resource/{SEED_10}"]
+    checked = set()
+    for page in pages:
+        r = httpx.get(server.url + page, headers={"Accept": "text/html"}, timeout=60)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), page
+        for link in _links(r.text):
+            if link.startswith(server.url):
+                link = link[len(server.url):]
+            if not link.startswith("/") or link in checked:
+                continue  # another site (NCIt, ChEBI, the w3id.org IRIs themselves)
+            checked.add(link)
+            answer = httpx.get(server.url + link, headers={"Accept": "text/html"}, timeout=60)
+            assert answer.status_code == 200, (page, link, answer.status_code)
+    assert {"/ontology", "/downloads/cmlkg.ttl", "/downloads/cmlkg.trig", "/.well-known/void",
+            "/static/yasgui/yasgui.min.js"} <= checked
+    assert any(c.startswith("/resource/") for c in checked)
+
+
+def test_ontology_page_documents_every_class_and_property(server):
+    page = httpx.get(server.url + "/ontology", headers={"Accept": "text/html"}, timeout=60).text
+    onto = rdflib.Graph().parse(ROOT_ONTOLOGY, format="turtle")
+    OWL = rdflib.OWL
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in onto.subjects(rdflib.RDF.type, kind):
+            if str(term).startswith("https://w3id.org/cmlkg/ontology#"):
+                label = str(onto.value(term, rdflib.RDFS.label))
+                assert label in page, (term, label)
+    assert "skos:exactMatch" in page or "exact match" in page.lower()  # mappings
+    assert "Complete cytogenetic response".lower() in page.lower()
+
+
+def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_path):
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("CMLKG_SCREENSHOTS", tmp_path))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url + "/")
+        page.wait_for_selector(".yasqe", timeout=30000)
+        page.get_by_role("tab", name="cohorts").click()
+        page.locator(".yasqe_queryButton:visible").click()
+        page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
+        hrefs = page.locator(".yasr table a.iri:visible").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        cells = " ".join(page.locator(".yasr table tbody tr:visible").all_inner_texts())
+        page.screenshot(path=str(shots / "query-page.png"))
+        page.goto(server.url + "/ontology")
+        page.wait_for_selector("h1")
+        page.screenshot(path=str(shots / "ontology-page.png"))
+        browser.close()
+    assert any(h.startswith("/resource/") for h in hrefs), hrefs[:5]
+    assert not any(h.startswith("https://w3id.org/cmlkg/") for h in hrefs)
+    assert "^^" not in cells and "xsd:integer" not in cells

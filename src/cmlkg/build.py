@@ -277,6 +277,50 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: 
         raise
 
 
+@_writing
+def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
+    """Remove abstracts from the current build, with the guarantees of :func:`add`: atomic (a new
+    generation swapped in when complete), and byte-identical to a full rebuild without them."""
+    current = current_generation(build_dir)
+    old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
+    old_index = read_index(current)
+    known = {e["id"] for e in old_index["abstracts"]}
+    unknown = [i for i in identifiers if i not in known]
+    if unknown:
+        raise InputError(f"{build_dir}: no abstract {', '.join(map(repr, unknown))} in this build "
+                         "(`cmlkg query queries/sources.rq` lists them)")
+    gone = set(identifiers)
+    if gone == known:
+        raise InputError(f"{build_dir}: removing every abstract would leave an empty build; build from an "
+                         "empty seeds folder is refused too")
+    tmp = new_generation(build_dir)
+    try:
+        source = ox.Store.read_only(str(current / "store"))
+        source.backup(str(tmp / "store"))
+        del source
+        store = ox.Store(str(tmp / "store"))
+        for ident in sorted(gone):
+            store.remove_graph(ox.NamedNode(graph_iri(ident)))
+        store.optimize()
+        store.flush()
+        del store
+        writer = ExportWriter(tmp, _ontology_fragments())
+        run: list[dict] = []
+        for e in old_index["abstracts"]:
+            if e["id"] in gone:
+                writer.copy_from(current, run)
+                run = []
+            else:
+                run.append(e)
+        writer.copy_from(current, run)
+        entries = writer.close()
+        rows = [r for r in old_report["per_abstract"] if r["id"] not in gone]
+        return _finish(build_dir, tmp, rows, writer.ontology, entries, old_report.get("skipped", []))
+    except BaseException:
+        abandon_generation(tmp)
+        raise
+
+
 class _Loader:
     """Feeds TriG to Oxigraph's bulk loader in large batches, in a background thread.
 

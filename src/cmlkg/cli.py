@@ -30,8 +30,8 @@ def _fail(exc: Exception) -> click.ClickException:
 def main() -> None:
     """Build, query and serve a knowledge graph of CML treatment evidence.
 
+    \b
     Example:
-
         cmlkg build && cmlkg query queries/outcomes.rq && cmlkg serve
     """
 
@@ -54,8 +54,8 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
     abstract) into an on-disk Oxigraph store and writes the exports (cmlkg.ttl, cmlkg.trig,
     cmlkg.rdf, void.ttl, report.json). The last good build stays in place until the new one is complete.
 
+    \b
     Example:
-
         cmlkg build --seeds seeds --build-dir build
     """
     from cmlkg.build import build as run_build
@@ -99,8 +99,8 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
     The result equals a full rebuild; like build, it is swapped in only when complete. Copy the
     files into your seeds folder too, so the next full build keeps them.
 
+    \b
     Example:
-
         cmlkg add new/2025_ash_1234.txt --build-dir build
     """
     from cmlkg.build import add as run_add
@@ -119,6 +119,31 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
 
 
 @main.command()
+@click.argument("identifiers", nargs=-1, required=True)
+@BUILD_DIR
+@QUIET
+def remove(identifiers: tuple[str, ...], build_dir: Path, quiet: bool) -> None:
+    """Remove abstracts (by identifier) from the current build without rebuilding the rest.
+
+    The result equals a full rebuild without them; like add, it is swapped in only when complete.
+    Remove the files from your seeds folder too, or the next full build brings them back.
+
+    \b
+    Example:
+        cmlkg remove pubmed-12345678 2025_ash_1234 --build-dir build
+    """
+    from cmlkg.build import remove as run_remove
+
+    try:
+        report = run_remove(list(identifiers), build_dir)
+    except CmlkgError as exc:
+        raise _fail(exc) from None
+    if not quiet:
+        click.echo(f"removed {len(set(identifiers))} abstract(s); the build now holds {report.abstracts} abstracts, "
+                   f"{report.quads} quads", err=True)
+
+
+@main.command()
 @click.argument("query")
 @BUILD_DIR
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default=None,
@@ -126,10 +151,13 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
 def query(query: str, build_dir: Path, fmt: str | None) -> None:
     """Run a SPARQL query (a .rq file or a string) over a build.
 
-    The default graph is the union of all graphs. Results go to stdout.
+    The default graph is the union of all graphs, unless the query names its dataset (FROM, FROM
+    NAMED). Results go to stdout. SELECT and ASK give a results table or format; CONSTRUCT and
+    DESCRIBE give triples: Turtle (table), N-Triples (csv, tsv), JSON-LD (json), RDF/XML (xml).
+    Updates are refused: the build changes only through build, add and remove.
 
+    \b
     Example:
-
         cmlkg query queries/cohorts.rq --format csv
         cmlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
@@ -161,8 +189,8 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
     Turtle, N-Triples, RDF/XML and JSON-LD merge the graphs; N-Quads and TriG keep one named graph
     per abstract. RDF/XML is what Protégé opens.
 
+    \b
     Example:
-
         cmlkg export --format rdfxml -o cmlkg.rdf
     """
     from cmlkg.export import export_build
@@ -173,9 +201,14 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
             sys.stdout.flush()
         else:
             tmp = output.with_name(output.name + ".part")
-            with tmp.open("wb") as fh:
-                export_build(build_dir, fmt, fh)
-            tmp.replace(output)
+            try:
+                with tmp.open("wb") as fh:
+                    export_build(build_dir, fmt, fh)
+                tmp.replace(output)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
+                hint = "; the folder does not exist" if not output.parent.is_dir() else ""
+                raise CmlkgError(f"{output}: cannot write: {exc.strerror or exc}{hint}") from None
     except CmlkgError as exc:
         raise _fail(exc) from None
 
@@ -215,8 +248,8 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 
     Every IRI under https://w3id.org/cmlkg/ dereferences on this server (/resource/..., /ontology).
 
+    \b
     Example:
-
         cmlkg serve --build-dir build --port 7878
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
              http://127.0.0.1:7878/sparql
@@ -242,8 +275,8 @@ def validate(build_dir: Path, reasoner: bool) -> None:
 
     Exit 0 when the build conforms, 1 when it does not, 2 on error.
 
+    \b
     Example:
-
         cmlkg validate --build-dir build
     """
     from cmlkg.validate import validate_build
@@ -259,7 +292,7 @@ def validate(build_dir: Path, reasoner: bool) -> None:
 
 @main.command()
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="Folder of ID.gold.json files (format: shared/corpus/README.md).")
+              help="Folder of ID.gold.json files (format: tests/data/corpus/README.md in the repository).")
 @click.option("--explain", is_flag=True,
               help="After the table, print each missed and each wrong fact with the sentence it belongs to.")
 @BUILD_DIR
@@ -271,8 +304,8 @@ def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
 
     Facts are read from the build through queries/*.rq, as the independent scorer does.
 
+    \b
     Example:
-
         cmlkg build --seeds tests/data/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold tests/data/corpus/dev --build-dir /tmp/dev --explain
     """
     from cmlkg.evaluate import evaluate_build, explain as explain_facts

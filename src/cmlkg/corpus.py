@@ -247,7 +247,18 @@ class InputStream:
 
 
 def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
-    """Read every abstract of the given files, or raise one :class:`InputError` listing every bad file."""
+    """Read every abstract of the given files, or raise one :class:`InputError` listing every bad file.
+
+    Only abstract files are read: ``.txt`` and the PubMed export formats (by extension, any case); a
+    ``.gold.json`` or a stray file is refused by name."""
+    paths = [Path(p) for p in paths]
+    wrong = [p for p in paths if p.suffix.lower() not in SUFFIXES]
+    if wrong:
+        raise InputError("\n".join(f"{p}: not an abstract file; give .txt abstracts or PubMed exports "
+                                   "(.xml, .nbib, .medline, .jsonl)" for p in wrong))
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise InputError("\n".join(f"{p}: no such file" for p in missing))
     stream = InputStream(paths, encoding)
     abstracts = list(stream)
     return Corpus(abstracts, stream.skipped, stream.warnings)

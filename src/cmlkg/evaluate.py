@@ -2,7 +2,7 @@
 
 Facts are read from the build through the competency queries (``queries/*.rq``), exactly as the
 independent scorer reads them, and both sides are turned into atomic tuples (see
-``shared/corpus/README.md``). Gold slugs and graph labels meet on the ontology: a slug or label that
+``tests/data/corpus/README.md``). Gold slugs and graph labels meet on the ontology: a slug or label that
 names an ontology class (by label, synonym or local name) counts as that class.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from cmlkg.errors import CmlkgError
 from cmlkg.query import run_query
 from cmlkg.store import open_store
-from cmlkg.vocabulary import load_vocabulary
+from cmlkg.vocabulary import load_vocabulary, package_dir
 
 QUERIES = ("cohorts", "treatments", "phases", "outcomes", "adverse_events", "patients")
 _UNITS = {"g/d": ("mg/d", 1000.0), "g": ("mg", 1000.0)}
@@ -113,7 +113,7 @@ def gold_tuples(block: dict, name: _Names) -> set[tuple]:
 
 def predicted_tuples(build_dir: Path, name: _Names) -> dict[str, set[tuple]]:
     store = open_store(build_dir)
-    queries = Path(__file__).resolve().parents[2] / "queries"
+    queries = package_dir("queries")
     pred: dict[str, set[tuple]] = defaultdict(set)
     for qname in QUERIES:
         path = queries / f"{qname}.rq"

@@ -27,7 +27,7 @@ FORMATS = {
     "nquads": (ox.RdfFormat.N_QUADS, "nq", True),
     "trig": (ox.RdfFormat.TRIG, "trig", True),
     "rdfxml": (ox.RdfFormat.RDF_XML, "rdf", False),
-    "jsonld": (ox.RdfFormat.JSON_LD, "jsonld", True),
+    "jsonld": (ox.RdfFormat.JSON_LD, "jsonld", False),
 }
 # files `cmlkg build` writes into the build: the merged graph for Protégé and RDF tools, and TriG with
 # the named graphs (N-Quads, 4x larger, with `cmlkg export --format nquads`)
@@ -250,6 +250,13 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
     # the named graphs share no triple (each abstract's facts have their own IRIs), so merging them is
     # a plain concatenation: no deduplication pass is needed
     triples = (q.triple for q in store.quads_for_pattern(None, None, None, None))
+    if fmt == "jsonld":
+        # the merged default graph as one document: an @context with the ontology's prefixes, and the
+        # nodes (one per subject, full IRIs) streamed by Oxigraph's writer as its @graph
+        out.write(b'{"@context": ' + json.dumps(PREFIXES, sort_keys=True).encode() + b',\n "@graph": ')
+        ox.serialize(triples, out, format=rdf_format)
+        out.write(b"}\n")
+        return
     if prefixes:
         ox.serialize(triples, out, format=rdf_format, prefixes=prefixes)
     else:

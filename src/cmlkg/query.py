@@ -49,20 +49,59 @@ def run_query(store: ox.Store, query: str, **kwargs):
     try:
         return store.query(query, **kwargs)
     except SyntaxError as exc:
-        raise QueryError(f"malformed SPARQL query: {exc}") from None
+        raise QueryError(syntax_message(query, str(exc))) from None
     except OSError as exc:
         raise QueryError(f"the query failed: {exc}") from None
 
 
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def syntax_message(query: str, message: str) -> str:
+    """Oxigraph's syntax error, shortened to what a person needs: where, what is there, what to do."""
+    import re
+
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not m:
+        return f"malformed SPARQL query: {message}"
+    line, column, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+    text = (query.splitlines() or [""])[min(line, max(1, len(query.splitlines()))) - 1]
+    near = text[max(0, column - 1) : column + 29].strip() or "the end of the query"
+    where = f"malformed SPARQL query at {line}:{column} (line {line}, column {column}, near {near!r})"
+    if "Prefix not found" in rest:
+        # the column is where Oxigraph gave up, just after the prefixed name: the last one before it
+        names = re.findall(r"(?<![\w<\"'?$])([A-Za-z][\w.-]*)?:[\w.%-]*", text[: column - 1])
+        prefix = names[-1] if names else ""
+        known = ", ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p == prefix)
+        return (f"malformed SPARQL query at {line}:{column}: the prefix {prefix}: is not declared; add a PREFIX line"
+                + (f" ({known})" if known else ""))
+    # a messages-only reading of the text (no decision is taken on it): the first word after the prologue
+    head = re.match(r"(?:\s+|#[^\n]*|(?i:PREFIX)\s*[\w.-]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*", query)
+    first = re.match(r"[A-Za-z]+", query[head.end() :]) if head else None
+    if first and first.group(0).upper() not in (*_FORMS, "PREFIX", "BASE"):
+        return (f"malformed SPARQL query: {first.group(0)!r} where a query starts with SELECT, CONSTRUCT, ASK or "
+                "DESCRIBE (after any PREFIX and BASE lines)")
+    expected = [e.strip() for e in re.split(r",\s*(?![^\[]*\])", rest.removeprefix("expected one of ").removeprefix("expected "))
+                if e.strip() and not e.strip().startswith("[")]
+    return f"{where}: expected {', '.join(expected[:6]) or rest[:120]}"
+
+
 def format_results(results, fmt: str) -> bytes:
-    """SELECT/ASK results in a W3C results format, CONSTRUCT/DESCRIBE as Turtle or N-Triples."""
+    """SELECT/ASK results in a W3C results format; CONSTRUCT/DESCRIBE triples in the RDF format that
+    corresponds (csv, tsv: N-Triples; json: JSON-LD; xml: RDF/XML; table: Turtle). Ends with a newline."""
     out = io.BytesIO()
     if isinstance(results, ox.QueryTriples):
-        rdf = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else ox.RdfFormat.TURTLE
-        ox.serialize(results, out, format=rdf, **({"prefixes": PREFIXES} if rdf == ox.RdfFormat.TURTLE else {}))
-        return out.getvalue()
-    results.serialize(out, format=RESULT_FORMATS[fmt])
-    return out.getvalue()
+        rdf = GRAPH_FORMATS[fmt]
+        ox.serialize(results, out, format=rdf,
+                     **({"prefixes": PREFIXES} if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}))
+    else:
+        results.serialize(out, format=RESULT_FORMATS[fmt])
+    data = out.getvalue()
+    return data if data.endswith(b"\n") or not data else data + b"\n"
+
+
+GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "tsv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD,
+                 "xml": ox.RdfFormat.RDF_XML, "table": ox.RdfFormat.TURTLE}
 
 
 def table(results) -> str:

@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
+from cmlkg.vocabulary import package_dir
 from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, OA, ONTOLOGY_GRAPH, PREFIXES, PRISM
 
 SELECT_TYPES = {
@@ -61,7 +62,7 @@ class ServerConfig:
     workers: int = 2
     memory: bool = False  # each worker loads the build into memory: several times faster, costs RAM
     queue_limit: int = 64
-    static_dir: Path = field(default_factory=lambda: Path(__file__).parent / "static")
+    static_dir: Path = field(default_factory=lambda: package_dir("static"))
 
 
 class QueryRefused(Exception):
@@ -528,7 +529,7 @@ def create_app(config: ServerConfig) -> Starlette:
         return Response(ttl, media_type="text/turtle")
 
     async def index(request: Request) -> Response:
-        # YASGUI (installed from npm by scripts/install.sh) when present, else a plain query form
+        # YASGUI (vendored in static/yasgui) when present, else a plain query form
         name = "yasgui.html" if (config.static_dir / "yasgui" / "yasgui.min.js").exists() else "index.html"
         page = (config.static_dir / name).read_text(encoding="utf-8")
         examples = {p.stem: p.read_text(encoding="utf-8") for p in sorted(_queries_dir().glob("*.rq"))}
@@ -554,7 +555,7 @@ def create_app(config: ServerConfig) -> Starlette:
     async def resource(request: Request) -> Response:
         raw = request.scope.get("raw_path") or request.url.path.encode()
         path = raw.decode("utf-8", "surrogateescape")
-        if path.rstrip("/") == "/ontology":
+        if path.rstrip("/") in ("/ontology", f"/ontology/{__version__}"):
             mode, iri = "ontology", ONTOLOGY_GRAPH
         else:
             # the IRI as cmlkg mints it: each segment percent-encoded the one way namespaces.py does,
@@ -570,6 +571,8 @@ def create_app(config: ServerConfig) -> Starlette:
         fmt = "turtle" if wants_html else negotiate(accept, GRAPH_TYPES, "text/turtle")
         if fmt is None:
             return error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
+        if wants_html and mode == "ontology":
+            return HTMLResponse(await ontology_page())
         try:
             _kind, fmt, payload = await pool.run(("lookup", mode, iri, fmt), request)
             if wants_html:
@@ -578,6 +581,16 @@ def create_app(config: ServerConfig) -> Starlette:
         except QueryRefused as exc:
             return error(exc.status, str(exc))
         return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt])
+
+    page_cache: dict[str, str] = {}
+    page_lock = asyncio.Lock()
+
+    async def ontology_page() -> str:
+        """The ontology's documentation (pyLODE), made once per server, off the event loop."""
+        async with page_lock:
+            if "ontology" not in page_cache:
+                page_cache["ontology"] = await asyncio.to_thread(_ontology_html)
+        return page_cache["ontology"]
 
     routes = [
         Route("/", index),
@@ -589,6 +602,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/dataset/{rest:path}", void),
         Route("/downloads/{name}", download),
         Route("/ontology", resource),
+        Route(f"/ontology/{__version__}", resource),  # the version IRI: this server serves this version
         Route("/resource/{rest:path}", resource),
         Route("/graph/{rest:path}", resource),
     ]
@@ -645,6 +659,20 @@ blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}h1{{over
 <h2>Facts</h2><table>{''.join(items)}</table></body></html>"""
 
 
+def _ontology_html() -> str:
+    """HTML documentation of the ontology by pyLODE: every class and property with its label,
+    definition, hierarchy, domain and range, and mappings; links into this graph stay on this server."""
+    import logging
+
+    from pylode import OntPub
+
+    from cmlkg.vocabulary import ontology_path
+
+    logging.getLogger().setLevel(logging.WARNING)  # pyLODE configures the root logger at INFO
+    html_text = OntPub(ontology=str(ontology_path())).make_html()
+    return html_text.replace('href="' + BASE, 'href="/')
+
+
 def _citation_html(rows: list[dict]) -> str:
     """The paper an abstract belongs to (title, journal, year, PubMed and DOI links), if the graph knows it."""
     values: dict[str, list[str]] = {}
@@ -676,7 +704,7 @@ def _curie(iri: str) -> str:
 
 
 def _queries_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "queries"
+    return package_dir("queries")
 
 
 def _protocol(header_timeout: float):
@@ -739,7 +767,14 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
 
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        from cmlkg.errors import CmlkgError
+
+        why = "is in use" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
+        raise CmlkgError(f"port {port} on {host} {why}: choose another with --port, or --port 0 for a free one") from None
     actual = sock.getsockname()[1]
     if not quiet:
         print(f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",

@@ -44,8 +44,14 @@ class ValidationReport:
 
 def run_reasoner(rdfxml: Path) -> tuple[bool, list[str], str]:
     """Load an RDF/XML file with owlready2 and run HermiT; (consistent, unsatisfiable classes, message)."""
+    import shutil
+
     import owlready2
 
+    if shutil.which(owlready2.JAVA_EXE) is None:
+        raise CmlkgError("the reasoner (HermiT) needs Java and no `java` is on PATH: install a Java runtime "
+                         "(Debian/Ubuntu: apt-get install default-jre-headless), or check the SHACL shapes only "
+                         "with `cmlkg validate --no-reasoner`")
     world = owlready2.World()
     onto = world.get_ontology(rdfxml.resolve().as_uri()).load()
     try:
@@ -53,8 +59,9 @@ def run_reasoner(rdfxml: Path) -> tuple[bool, list[str], str]:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as exc:
         return False, [], _inconsistency_message(exc)
-    except owlready2.OwlReadyJavaError as exc:  # pragma: no cover - depends on the Java install
-        raise CmlkgError(f"HermiT could not run (is Java installed?): {str(exc)[-400:]}") from None
+    except (owlready2.OwlReadyJavaError, OSError) as exc:
+        raise CmlkgError(f"HermiT could not run (is Java installed? `cmlkg validate --no-reasoner` skips it): "
+                         f"{str(exc)[-400:]}") from None
     unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
     return True, unsat, ""
 

@@ -13,12 +13,20 @@ from pathlib import Path
 from cmlkg.namespaces import CML, RDFS, SKOS
 
 
+def package_dir(name: str) -> Path:
+    """A folder of data shipped inside the package (``ontology``, ``queries``, ``static``), wherever
+    cmlkg is installed; in a checkout, ``ontology/`` and ``queries/`` at the top are links to them."""
+    from importlib.resources import files
+
+    return Path(str(files("cmlkg") / name))
+
+
 def ontology_dir() -> Path:
-    """The folder of the ontology source (``ontology/`` beside ``src/``, or ``$CMLKG_ONTOLOGY_DIR``)."""
+    """The folder of the ontology source (packaged with cmlkg; ``$CMLKG_ONTOLOGY_DIR`` overrides it)."""
     env = os.environ.get("CMLKG_ONTOLOGY_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "ontology"
+    return package_dir("ontology")
 
 
 def ontology_path() -> Path:
