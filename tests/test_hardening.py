@@ -383,3 +383,87 @@ def test_lower_case_construct_is_negotiated_as_a_graph(hard):
     r = httpx.post(hard.url + "/sparql", content=q, timeout=30,
                    headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"})
     assert r.status_code == 200 and "Abstract" in r.text
+
+
+# ------------------------------------------------------------------ clients and linked data (issue 15)
+def test_sparqlwrapper_and_rdflib_sparqlstore_with_from_lower_case_construct_and_service_variable(hard, dev_build):
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    import rdflib as rl
+
+    from conftest import SEED_10
+
+    g = f"https://w3id.org/cmlkg/graph/{SEED_10}"
+    sw = SPARQLWrapper(hard.url + "/sparql")
+    sw.setQuery(f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}")
+    sw.setReturnFormat(JSON)
+    n_from = int(sw.query().convert()["results"]["bindings"][0]["n"]["value"])
+    in_graph = int(ask(hard, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").json()
+                   ["results"]["bindings"][0]["n"]["value"])
+    assert n_from == in_graph
+    sw.setQuery("prefix cml: <https://w3id.org/cmlkg/ontology#>\nconstruct { ?d a cml:Abstract } where { ?d a cml:Abstract }")
+    sw.setReturnFormat(TURTLE)
+    graph = rl.Graph().parse(data=sw.query().convert(), format="turtle")
+    assert len(graph) > 10
+    store = rl.Graph(store=SPARQLStore(hard.url + "/sparql"))
+    rows = list(store.query("SELECT ?service WHERE { ?service a <https://w3id.org/cmlkg/ontology#Abstract> } LIMIT 2"))
+    assert len(rows) == 2
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}"))
+    assert int(rows[0][0]) == in_graph
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/rdf+xml",
+                                    "application/n-triples", "text/html"])
+def test_unknown_iris_are_404_in_every_format_and_answers_vary_by_accept(hard, accept):
+    r = httpx.get(hard.url + "/resource/no-such-abstract/population", headers={"Accept": accept}, timeout=30)
+    assert r.status_code == 404
+    from conftest import SEED_10
+
+    r = httpx.get(hard.url + f"/resource/{SEED_10}", headers={"Accept": accept}, timeout=30)
+    assert r.status_code == 200 and "accept" in r.headers.get("vary", "").lower()
+
+
+def test_jsonld_has_a_context_and_one_node_per_subject(hard):
+    import json as js
+
+    from conftest import SEED_10
+
+    r = httpx.get(hard.url + f"/resource/{SEED_10}/population", headers={"Accept": "application/ld+json"}, timeout=30)
+    doc = js.loads(r.text)
+    assert doc["@context"]["cml"] == "https://w3id.org/cmlkg/ontology#"
+    ids = [node["@id"] for node in doc["@graph"]]
+    assert len(ids) == len(set(ids)) > 3
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/cmlkg/ontology#TextEvidence> ; ?p ?o } LIMIT 60"
+    r = httpx.post(hard.url + "/sparql", content=q, timeout=30,
+                   headers={"Content-Type": "application/sparql-query", "Accept": "application/ld+json"})
+    ids = [node["@id"] for node in js.loads(r.text)["@graph"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_graph_page_lists_its_content_and_service_description_negotiates(hard):
+    import rdflib as rl
+
+    from conftest import SEED_10
+
+    page = httpx.get(hard.url + f"/graph/{SEED_10}", headers={"Accept": "text/html"}, timeout=30).text
+    assert "triples in this named graph" in page and f"/resource/{SEED_10}/population" in page
+    for accept, fmt in (("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")):
+        r = httpx.get(hard.url + "/sparql", headers={"Accept": accept}, timeout=30)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        sd = rl.Graph().parse(data=r.text, format=fmt)
+        SD = rl.Namespace("http://www.w3.org/ns/sparql-service-description#")
+        names = {str(o) for o in sd.objects(None, SD.name)}
+        assert f"https://w3id.org/cmlkg/graph/{SEED_10}" in names and "https://w3id.org/cmlkg/ontology" in names
+        assert (None, rl.RDFS.seeAlso, rl.URIRef(hard.url + "/.well-known/void")) in sd
+
+
+def test_void_and_its_download_name_the_endpoint_as_reached(hard):
+    for path in ("/.well-known/void", "/downloads/void.ttl"):
+        r = httpx.get(hard.url + path, headers={"Host": "kg.example.org"}, timeout=30)
+        assert "<http://kg.example.org/sparql>" in r.text and "127.0.0.1:7878" not in r.text, path
+
+
+def test_query_method_is_accepted(hard):
+    r = httpx.request("QUERY", hard.url + "/sparql", content=TRIVIAL, timeout=30,
+                      headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200 and r.json()["boolean"] is True

@@ -161,3 +161,16 @@ def test_drug_typed_as_response_is_inconsistent(dev_build, tmp_path):
     proc = run_cli("validate", "--build-dir", build, check=False)
     assert proc.returncode == 1, proc.stdout
     assert "INCONSISTENT" in proc.stdout and "DOES NOT CONFORM" in proc.stdout
+
+
+def test_no_two_terms_share_a_label_and_every_definition_is_also_iao(graph):
+    """What ROBOT's report flags as ERROR (duplicate labels) and what OBO tools read (IAO:0000115)."""
+    from collections import defaultdict
+
+    by_label = defaultdict(set)
+    for term, label in graph.subject_objects(RDFS.label):
+        by_label[str(label).lower()].add(term)
+    assert not {k: v for k, v in by_label.items() if len(v) > 1}
+    iao = rdflib.URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+    for term, definition in graph.subject_objects(SKOS.definition):
+        assert (term, iao, definition) in graph, term

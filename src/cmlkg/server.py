@@ -12,6 +12,7 @@ import contextlib
 import html
 import json
 import multiprocessing as mp
+import re
 import sys
 import threading
 import time
@@ -122,6 +123,14 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
                 reply = _answer_query(store, limits, *job[1:])
             elif job[0] == "lookup":
                 reply = _answer_lookup(store, limits, *job[1:])
+            elif job[0] == "graph_rows":
+                rows = [[t.subject.value, t.predicate.value,
+                         {"type": "uri" if isinstance(t.object, ox.NamedNode) else "literal", "value": t.object.value}]
+                        for t in _lookup_triples(store, "graph", job[1])[:20_000]]
+                reply = ("ok", "rows", "json", json.dumps(rows).encode())
+            elif job[0] == "graphs":
+                graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+                reply = ("ok", "rows", "json", json.dumps(graphs).encode())
             else:
                 reply = ("ok", "rows", "json", json.dumps(_page_rows(store, job[1])).encode())
         except QueryRefused as exc:
@@ -135,7 +144,24 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
         conn.send(reply)
 
 
-def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: list[str], named_graphs: list[str]):
+def _write_graph(triples: list, fmt: str, out) -> None:
+    """Triples in an RDF format; JSON-LD as one document with an @context of the prefixes and one
+    node per subject (the triples are ordered by subject, which Oxigraph's writer groups)."""
+    import pyoxigraph as ox
+
+    from cmlkg.export import FORMATS
+
+    if fmt == "jsonld":
+        triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        out.write(b'{"@context": ' + json.dumps(PREFIXES, sort_keys=True).encode() + b', "@graph": ')
+        ox.serialize(triples, out, format=FORMATS[fmt][0])
+        out.write(b"}\n")
+    else:
+        ox.serialize(triples, out, format=FORMATS[fmt][0], prefixes=PREFIXES)
+
+
+def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: list[str], named_graphs: list[str],
+                  base: str | None = None):
     import pyoxigraph as ox
 
     from cmlkg.export import FORMATS
@@ -157,8 +183,19 @@ def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: 
     fmt = negotiate(accept, kinds, "text/turtle" if info.is_graph else "application/sparql-results+json")
     if fmt is None:
         raise QueryRefused(406, f"cannot serve {accept!r} for this query; available: {', '.join(kinds)}")
-    kwargs: dict = {}
-    if default_graphs or named_graphs:  # the protocol names the dataset: exactly that one
+    kwargs: dict = {"base_iri": base} if base else {}  # relative IRIs resolve against the endpoint
+    if default_graphs or named_graphs:  # the protocol names the dataset: exactly that one, even over FROM
+        if info.has_dataset:
+            from cmlkg.sparql import without_dataset
+
+            try:
+                query = without_dataset(query)
+            except QueryError as exc:
+                raise QueryRefused(400, str(exc)) from None
+        try:
+            [ox.NamedNode(g) for g in (*default_graphs, *named_graphs)]
+        except ValueError as exc:
+            raise QueryRefused(400, f"default-graph-uri / named-graph-uri: not an IRI: {exc}") from None
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     elif not info.has_dataset:  # no dataset named anywhere: every graph, as the default graph
@@ -173,7 +210,7 @@ def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: 
             if k >= max_rows:
                 raise QueryRefused(413, f"the result has more than {max_rows} triples (--max-rows)")
             triples.append(t)
-        ox.serialize(triples, out, format=FORMATS[fmt][0])
+        _write_graph(triples, fmt, out)
     elif isinstance(results, ox.QueryBoolean):
         kind = "boolean"
         results.serialize(out, format=RESULT_FORMATS[fmt])
@@ -224,7 +261,7 @@ def _answer_lookup(store, limits: dict, mode: str, iri: str, fmt: str):
     if not triples:
         raise QueryRefused(404, f"{iri} is not in this graph")
     out = _Limited(limits["max_bytes"])
-    ox.serialize(triples, out, format=FORMATS[fmt][0], prefixes=PREFIXES)
+    _write_graph(triples, fmt, out)
     return ("ok", "graph", fmt, out.buffer.getvalue())
 
 
@@ -469,52 +506,73 @@ def create_app(config: ServerConfig) -> Starlette:
         return b"".join(chunks)
 
     async def sparql(request: Request) -> Response:
+        """The SPARQL 1.1 Protocol: GET, POST (form or direct) and the HTTP QUERY method."""
+        params = request.query_params
+        default_graphs = params.getlist("default-graph-uri")
+        named_graphs = params.getlist("named-graph-uri")
+        queries = params.getlist("query")
+        if "update" in params:
+            return error(403, "this endpoint is read-only: SPARQL Update is refused")
         if request.method == "GET":
-            params = request.query_params
-            if "update" in params:
-                return error(403, "this endpoint is read-only: SPARQL Update is refused")
-            query = params.get("query")
-            default_graphs = params.getlist("default-graph-uri")
-            named_graphs = params.getlist("named-graph-uri")
-            if query is None:
-                return service_description(request)
+            if not queries:
+                return await service_description(request)
         else:
             try:
                 body = await read_body(request)
             except QueryRefused as exc:
                 return error(exc.status, str(exc))
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            params = request.query_params
-            default_graphs = params.getlist("default-graph-uri")
-            named_graphs = params.getlist("named-graph-uri")
             if ctype == "application/sparql-update":
                 return error(403, "this endpoint is read-only: SPARQL Update is refused")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return error(400, f"the request body is not UTF-8 (byte offset {exc.start})")
             if ctype == "application/sparql-query":
-                query = body.decode("utf-8", errors="replace")
+                queries = queries + [text]
             elif ctype == "application/x-www-form-urlencoded":
                 from urllib.parse import parse_qs
 
-                form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+                try:
+                    form = parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+                except UnicodeDecodeError:
+                    return error(400, "the form is not UTF-8 once percent-decoded")
                 if "update" in form:
                     return error(403, "this endpoint is read-only: SPARQL Update is refused")
-                query = (form.get("query") or [None])[0]
+                queries = queries + form.get("query", [])
                 default_graphs += form.get("default-graph-uri", [])
                 named_graphs += form.get("named-graph-uri", [])
             else:
-                return error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
-            if not query:
-                return error(400, "no query given")
+                return error(415, "send a query as application/sparql-query or application/x-www-form-urlencoded")
+        if len(queries) != 1 or not queries[0].strip():
+            return error(400, "give exactly one query" if queries else "no query given")
+        default_graphs, named_graphs = _split_graph_params(default_graphs, named_graphs)
         accept = request.headers.get("accept", "")
+        job = ("query", queries[0], accept, default_graphs, named_graphs, base_url(request) + "sparql")
         try:  # parsing, negotiation and the run all happen in a worker: nothing query-sized on this loop
-            kind, fmt, payload = await pool.run(("query", query, accept, default_graphs, named_graphs), request)
+            kind, fmt, payload = await pool.run(job, request)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        return Response(payload, media_type=_media_type(fmt, kind))
+        return Response(payload, media_type=_media_type(fmt, kind), headers={"Vary": "Accept"})
 
-    def service_description(request: Request) -> Response:
+    async def service_description(request: Request) -> Response:
+        """The service description (SPARQL 1.1 Service Description), in the format asked for, with
+        the named graphs of the dataset and a link to its VoID description."""
+        import pyoxigraph as ox
+
         endpoint = base_url(request) + "sparql"
+        fmt = negotiate(request.headers.get("accept", ""), GRAPH_TYPES, "text/turtle")
+        if fmt is None:
+            return error(406, f"the service description is available as {', '.join(GRAPH_TYPES)}")
+        try:
+            _kind, _fmt, graphs = await pool.run(("graphs",), request)
+        except QueryRefused as exc:
+            return error(exc.status, str(exc))
+        named = "".join(f'        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n'
+                        for g in json.loads(graphs))
         ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 <{endpoint}> a sd:Service ;
     sd:endpoint <{endpoint}> ;
@@ -524,9 +582,19 @@ def create_app(config: ServerConfig) -> Starlette:
         <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
         <http://www.w3.org/ns/formats/RDF_XML>, <http://www.w3.org/ns/formats/JSON-LD> ;
     sd:feature sd:UnionDefaultGraph ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; void:vocabulary <{CML[:-1]}> ] ] .
+    rdfs:seeAlso <{base_url(request)}.well-known/void> ;
+    sd:defaultDataset [ a sd:Dataset ;
+        void:vocabulary <{CML[:-1]}> ;
+        sd:defaultGraph [ a sd:Graph ; rdfs:comment "the union of all named graphs" ] ;
+{named}    ] .
 """
-        return Response(ttl, media_type="text/turtle")
+        if fmt == "turtle":
+            return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
+        from cmlkg.export import FORMATS
+
+        triples = ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE)
+        data = ox.serialize(triples, format=FORMATS[fmt][0])
+        return Response(data, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers={"Vary": "Accept"})
 
     async def index(request: Request) -> Response:
         # YASGUI (vendored in static/yasgui) when present, else a plain query form
@@ -550,6 +618,8 @@ def create_app(config: ServerConfig) -> Starlette:
         name = request.path_params["name"]
         if name not in STABLE_NAMES:
             return error(404, f"no download named {name}")
+        if name == "void.ttl":  # names this endpoint as the client reached it
+            return await void(request)
         return FileResponse(current_generation(config.build_dir) / name)
 
     async def resource(request: Request) -> Response:
@@ -573,14 +643,18 @@ def create_app(config: ServerConfig) -> Starlette:
             return error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
         if wants_html and mode == "ontology":
             return HTMLResponse(await ontology_page())
+        vary = {"Vary": "Accept"}
         try:
             _kind, fmt, payload = await pool.run(("lookup", mode, iri, fmt), request)
+            if wants_html and mode == "graph":
+                _kind, _fmt, rows = await pool.run(("graph_rows", iri), request)
+                return HTMLResponse(_graph_html(iri, json.loads(rows)), headers=vary)
             if wants_html:
                 _kind, _fmt, rows = await pool.run(("page", iri), request)
-                return HTMLResponse(_resource_html(iri, json.loads(rows)))
+                return HTMLResponse(_resource_html(iri, json.loads(rows)), headers=vary)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt])
+        return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers=vary)
 
     page_cache: dict[str, str] = {}
     page_lock = asyncio.Lock()
@@ -596,7 +670,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/", index),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", app=StaticFiles(directory=str(config.static_dir)), name="static"),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "QUERY"]),
+        Route("/sparql/", sparql, methods=["GET", "POST", "QUERY"]),
         Route("/.well-known/void", void),
         Route("/dataset", void),
         Route("/dataset/{rest:path}", void),
@@ -657,6 +732,41 @@ blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}h1{{over
 {_citation_html(rows)}
 {('<h2>Source text</h2>' + quote_html) if quotes else ''}
 <h2>Facts</h2><table>{''.join(items)}</table></body></html>"""
+
+
+def _split_graph_params(default_graphs: list[str], named_graphs: list[str]) -> tuple[list[str], list[str]]:
+    """Graph parameters whose '&' separator arrived percent-encoded, as in the W3C protocol test
+    ``query_multiple_dataset`` ("...data1.rdf%26named-graph-uri%3D...data2.rdf"): read as the
+    parameters they spell. An IRI of a graph holds no "&named-graph-uri=" of its own."""
+    out: dict[str, list[str]] = {"default-graph-uri": [], "named-graph-uri": []}
+    for name, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for value in values:
+            parts = re.split(r"&(default-graph-uri|named-graph-uri)=", value)
+            out[name].append(parts[0])
+            for k in range(1, len(parts), 2):
+                out[parts[k]].append(parts[k + 1])
+    return out["default-graph-uri"], out["named-graph-uri"]
+
+
+def _link(value: str) -> str:
+    href = value.replace(BASE, "/") if value.startswith(BASE) else value
+    return f'<a href="{html.escape(href)}">{html.escape(_curie(value))}</a>'
+
+
+def _graph_html(iri: str, rows: list) -> str:
+    """An abstract's named graph as a page: every subject with its properties."""
+    parts, last = [], None
+    for s, p, o in rows:
+        if s != last:
+            parts.append(f"<tr><th colspan=2>{_link(s)}</th></tr>")
+            last = s
+        value = _link(o["value"]) if o["type"] == "uri" else html.escape(o["value"])
+        parts.append(f"<tr><td>{html.escape(_curie(p))}</td><td>{value}</td></tr>")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td,th{{padding:.2em .6em;vertical-align:top;text-align:left}}
+th{{padding-top:1em}}h1{{overflow-wrap:anywhere}}</style></head><body>
+<p><a href="/">cmlkg</a></p><h1>{html.escape(iri)}</h1><p>{len(rows)} triples in this named graph.</p>
+<table>{''.join(parts)}</table></body></html>"""
 
 
 def _ontology_html() -> str:

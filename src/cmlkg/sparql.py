@@ -97,3 +97,34 @@ def inspect_query(query: str) -> QueryInfo:
     except RecursionError:
         raise QueryError("malformed SPARQL query: nested too deeply") from None
     return QueryInfo(FORMS.get(body.name, "select"), tuple(services), "datasetClause" in body)
+
+
+def without_dataset(query: str) -> str:
+    """The query without its FROM / FROM NAMED clauses, for a request whose protocol parameters name
+    the dataset (SPARQL 1.1 Protocol: those win over the query's own).
+
+    The clauses are found by rdflib's grammar element for them, and the result is checked by parsing:
+    it must parse to exactly the original query minus its dataset clauses, or :class:`QueryError`.
+    """
+    from rdflib.plugins.sparql.parser import DatasetClause, parseQuery
+
+    def parts(text: str):
+        try:
+            parsed = parseQuery(text)
+        except Exception:  # noqa: BLE001 - blanking a clause-like text inside a literal breaks it
+            return None
+        body = dict(parsed[1])
+        clauses = body.pop("datasetClause", [])
+        return repr(parsed[0]) + repr(body), len(clauses)
+
+    rest, clauses = parts(query)
+    stripped = query
+    for _tokens, start, end in DatasetClause.scan_string(query):
+        candidate = stripped[:start] + " " * (end - start) + stripped[end:]
+        seen = parts(candidate)
+        if seen is not None and seen[0] == rest and seen[1] == clauses - 1:  # a real clause, and only it
+            stripped, clauses = candidate, clauses - 1
+    if clauses:
+        raise QueryError("the query names its dataset (FROM / FROM NAMED) and so does the request "
+                         "(default-graph-uri / named-graph-uri); give it in one place")
+    return stripped
