@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import rdflib
 
 from conftest import DEV, NEGATIVES, ROOT, SEED_10
@@ -300,3 +301,39 @@ def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_pa
     assert any(h.startswith("/resource/") for h in hrefs), hrefs[:5]
     assert not any(h.startswith("https://w3id.org/cmlkg/") for h in hrefs)
     assert "^^" not in cells and "xsd:integer" not in cells
+
+
+def test_large_results_stream_before_the_query_finishes(server):
+    """The first bytes of a 100,000-row result leave long before the last (bench/first_byte.py times it)."""
+    q = "SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 100000"
+    start = time.perf_counter()
+    first, chunks, size = None, 0, 0
+    with httpx.stream("POST", server.url + "/sparql", content=q, timeout=60,
+                      headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"}) as r:
+        assert r.status_code == 200
+        for chunk in r.iter_raw():
+            first = first or time.perf_counter() - start
+            chunks += 1
+            size += len(chunk)
+    total = time.perf_counter() - start
+    assert size > 1_000_000 and chunks > 5
+    assert first < total / 2, (first, total)
+
+
+def test_a_row_cap_breached_mid_stream_cuts_the_response_off(dev_build):
+    """Past the first 256 kB a result is on its way: a breach of --max-rows then breaks the transfer
+    (the client sees an incomplete response, never a silently truncated 200)."""
+    from conftest import Server
+
+    capped = Server(dev_build, "--max-rows", "20000")
+    try:
+        with pytest.raises(httpx.RemoteProtocolError):
+            r = httpx.post(capped.url + "/sparql", content="SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 50000",
+                           timeout=60, headers={"Content-Type": "application/sparql-query",
+                                                "Accept": "application/sparql-results+json"})
+            r.json()
+        ok = httpx.post(capped.url + "/sparql", content="SELECT ?a WHERE { ?a a ?t } LIMIT 10", timeout=60,
+                        headers={"Content-Type": "application/sparql-query"})
+        assert ok.status_code == 200 and len(ok.json()["results"]["bindings"]) == 10
+    finally:
+        capped.stop()

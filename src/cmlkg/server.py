@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -95,6 +95,41 @@ class _Limited:
         pass
 
 
+class _Streamed:
+    """A file object for Oxigraph's writers that streams the result: the first ``hold`` bytes are
+    kept back (so a small result that breaks a limit still gets its clean 4xx status), then the head
+    and everything written are sent on at once. It refuses to pass ``limit`` bytes, and keeps the
+    bytes for the exact row count at the end (memory bounded by ``limit``, as without streaming)."""
+
+    def __init__(self, limit: int, emit, head: tuple, hold: int = 256 * 1024):
+        # held back: 256 kB, or all of it when --max-bytes is lower (a byte-limit breach is then a 413)
+        self.limit, self.size, self.emit, self.head, self.hold = limit, 0, emit, head, min(hold, limit + 1)
+        self.parts: list[bytes] = []
+        self.sent = 0  # how many of parts are out
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooLarge
+        self.parts.append(data)
+        if self.size >= self.hold:
+            self.release()
+        return len(data)
+
+    def release(self) -> None:
+        """Send the head (once) and whatever is not out yet."""
+        if self.head is not None:
+            self.emit(("head", *self.head))
+            self.head = None
+        for part in self.parts[self.sent :]:
+            self.emit(("chunk", part))
+        self.sent = len(self.parts)
+
+    def flush(self) -> None:
+        pass
+
+
 def _worker_main(conn, store_dir: str, limits: dict) -> None:
     """A query worker: holds the store, and answers jobs sent over ``conn`` until the pipe closes.
 
@@ -118,9 +153,16 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             job = conn.recv()
         except EOFError:
             return
+        started = []  # a streamed answer's head is out: a later failure can only abort it
+
+        def emit(message) -> None:
+            if message[0] == "head":
+                started.append(True)
+            conn.send(message)
+
         try:
             if job[0] == "query":
-                reply = _answer_query(store, limits, *job[1:])
+                reply = _answer_query(store, limits, *job[1:], emit=emit)
             elif job[0] == "lookup":
                 reply = _answer_lookup(store, limits, *job[1:])
             elif job[0] == "graph_rows":
@@ -141,6 +183,8 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             reply = ("error", 400, f"malformed SPARQL query: {exc}")
         except Exception as exc:  # noqa: BLE001 - anything else is the query's failure, reported as such
             reply = ("error", 500, f"the query failed: {exc}")
+        if started and reply[0] == "error":
+            reply = ("abort", reply[2])
         conn.send(reply)
 
 
@@ -161,7 +205,9 @@ def _write_graph(triples: list, fmt: str, out) -> None:
 
 
 def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: list[str], named_graphs: list[str],
-                  base: str | None = None):
+                  base: str | None = None, emit=None):
+    """Answer a query, streamed through ``emit``: ("head", kind, format), ("chunk", bytes)..., and the
+    returned ("end",). Anything refused before the head is a plain error with its HTTP status."""
     import pyoxigraph as ox
 
     from cmlkg.export import FORMATS
@@ -201,26 +247,27 @@ def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: 
     elif not info.has_dataset:  # no dataset named anywhere: every graph, as the default graph
         kwargs["use_default_graph_as_union"] = True
     results = store.query(query, **kwargs)
-    out = _Limited(limits["max_bytes"])
     max_rows = limits["max_rows"]
     if isinstance(results, ox.QueryTriples):
-        kind = "graph"
         triples = []
         for k, t in enumerate(results):
             if k >= max_rows:
                 raise QueryRefused(413, f"the result has more than {max_rows} triples (--max-rows)")
             triples.append(t)
+        out = _Streamed(limits["max_bytes"], emit, ("graph", fmt))
         _write_graph(triples, fmt, out)
     elif isinstance(results, ox.QueryBoolean):
-        kind = "boolean"
+        out = _Streamed(limits["max_bytes"], emit, ("boolean", fmt))
         results.serialize(out, format=RESULT_FORMATS[fmt])
     else:
-        kind = "select"
-        results.serialize(out, format=RESULT_FORMATS[fmt])  # Oxigraph's own writer: no Python per row
-        data = out.buffer.getvalue()
+        # the first rows leave while the rest are computed; Oxigraph's own writer: no Python per row
+        out = _Streamed(limits["max_bytes"], emit, ("select", fmt))
+        results.serialize(out, format=RESULT_FORMATS[fmt])
+        data = b"".join(out.parts)
         if result_rows(data, fmt) > max_rows and exact_rows(data, fmt) > max_rows:
             raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
-    return ("ok", kind, fmt, out.buffer.getvalue())
+    out.release()
+    return ("end",)
 
 
 def _lookup_triples(store, mode: str, iri: str) -> list:
@@ -433,6 +480,97 @@ class QueryPool:
             raise QueryRefused(reply[1], reply[2])
         return reply[1:]
 
+    async def stream(self, job: tuple, request: Request):
+        """Run a query job whose answer streams: (kind, format, async iterator of bytes).
+
+        Errors before the head are raised as :class:`QueryRefused` (a clean HTTP status); after it, the
+        iterator raises, and the response is cut off (the client sees a broken transfer, never a
+        silently truncated result). The worker slot is held until the stream ends or the client goes."""
+        if self.waiting >= self.config.queue_limit:
+            raise QueryRefused(503, "the server is overloaded; try again shortly")
+        self.waiting += 1
+        loop = asyncio.get_running_loop()
+        messages: asyncio.Queue = asyncio.Queue()
+        cancel = threading.Event()
+        future = None
+        try:
+            await self.sem.acquire()
+        except BaseException:
+            self.waiting -= 1
+            raise
+
+        def put(message) -> None:
+            loop.call_soon_threadsafe(messages.put_nowait, message)
+
+        async def finish() -> None:
+            cancel.set()
+            if future is not None:
+                with contextlib.suppress(Exception):
+                    await future
+            self.sem.release()
+            self.waiting -= 1
+
+        try:
+            future = loop.run_in_executor(None, self._stream_blocking, job, cancel, put)
+            while True:  # until the head: watch for a client that hangs up
+                try:
+                    first = await asyncio.wait_for(messages.get(), 0.1)
+                    break
+                except asyncio.TimeoutError:
+                    if await request.is_disconnected():
+                        raise QueryRefused(499, "the client closed the connection") from None
+            if first[0] == "error":
+                raise QueryRefused(first[1], first[2])
+            if first[0] != "head":
+                raise QueryRefused(500, f"the query worker failed: {first[-1]}")
+        except BaseException:
+            await finish()
+            raise
+
+        async def body():
+            try:
+                while True:
+                    message = await messages.get()
+                    if message[0] == "chunk":
+                        yield message[1]
+                    elif message[0] == "end":
+                        return
+                    else:  # an abort after the head: cut the response off
+                        raise RuntimeError(f"result stream aborted: {message[-1]}")
+            finally:
+                await finish()
+
+        return first[1], first[2], body()
+
+    def _stream_blocking(self, job: tuple, cancel: threading.Event, put) -> None:
+        w = self._take()
+        deadline = time.monotonic() + self.config.timeout
+        try:
+            w.conn.send(job)
+            while True:
+                if not w.conn.poll(min(0.1, max(0.0, deadline - time.monotonic()))):
+                    if cancel.is_set():
+                        self._replace(w)
+                        put(("abort", "the client closed the connection"))
+                        return
+                    if time.monotonic() >= deadline:
+                        self._replace(w)
+                        put(("error", 503, f"the query ran longer than {self.config.timeout:g} s and was stopped "
+                                           "(--timeout)"))
+                        return
+                    continue
+                message = w.conn.recv()
+                put(message)
+                if message[0] in ("end", "error", "abort"):
+                    self._give_back(w)
+                    return
+                if cancel.is_set():  # the client went away mid-stream
+                    self._replace(w)
+                    return
+        except (EOFError, BrokenPipeError, OSError):
+            w.kill()
+            put(("error", 500, "the query worker failed"))
+
     def close(self) -> None:
         with self.lock:
             for w in self.idle:
@@ -550,10 +688,10 @@ def create_app(config: ServerConfig) -> Starlette:
         accept = request.headers.get("accept", "")
         job = ("query", queries[0], accept, default_graphs, named_graphs, base_url(request) + "sparql")
         try:  # parsing, negotiation and the run all happen in a worker: nothing query-sized on this loop
-            kind, fmt, payload = await pool.run(job, request)
+            kind, fmt, chunks = await pool.stream(job, request)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        return Response(payload, media_type=_media_type(fmt, kind), headers={"Vary": "Accept"})
+        return StreamingResponse(chunks, media_type=_media_type(fmt, kind), headers={"Vary": "Accept"})
 
     async def service_description(request: Request) -> Response:
         """The service description (SPARQL 1.1 Service Description), in the format asked for, with
