@@ -233,7 +233,9 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
               help="Queries that may wait for a worker; beyond that the server answers 503 at once.")
 @click.option("--allow-service", multiple=True, metavar="IRI",
               help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.")
-@click.option("--base", default=None, help="Public base URL of this server, for links (default: from the request).")
+@click.option("--base", "--base-url", "base", default=None,
+              help="Public base URL of this server, for links, VoID and the service description "
+                   "(default: from the request's Host).")
 @click.option("--max-bytes", type=click.IntRange(1000), default=200_000_000, show_default=True,
               help="Largest serialised result a query may return; more is refused with HTTP 413.")
 @click.option("--header-timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
