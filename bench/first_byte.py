@@ -52,27 +52,24 @@ def main() -> None:
     args = ap.parse_args()
     store = (args.build_dir / "current").resolve() / "store"
     rows = {}
-    port = free_port()
-    proc = subprocess.Popen([*CMLKG, "serve", "--build-dir", str(args.build_dir), "--port", str(port), "--quiet"],
-                            cwd=ROOT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/sparql", proc)
-        rows["cmlkg serve"] = timings(f"http://127.0.0.1:{port}/sparql", args.repeat)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if Path(oxigraph).exists():
-        port = free_port()
-        proc = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-                                 "--union-default-graph"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def measure(name: str, command: list[str], path: str, port: int) -> None:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_http(f"http://127.0.0.1:{port}/query", proc)
-            rows["oxigraph serve-read-only"] = timings(f"http://127.0.0.1:{port}/query", args.repeat)
+            wait_http(f"http://127.0.0.1:{port}{path}", proc)
+            rows[name] = timings(f"http://127.0.0.1:{port}{path}", args.repeat)
         finally:
             proc.terminate()
             proc.wait(10)
+
+    port = free_port()
+    measure("cmlkg serve", [*CMLKG, "serve", "--build-dir", str(args.build_dir), "--port", str(port), "--quiet"],
+            "/sparql", port)
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if Path(oxigraph).exists():
+        port = free_port()
+        measure("oxigraph serve-read-only", [oxigraph, "serve-read-only", "--location", str(store), "--bind",
+                                             f"127.0.0.1:{port}", "--union-default-graph"], "/query", port)
     for name, (first, total, size) in rows.items():
         print(f"{name:26} first byte {first:7.1f} ms   last byte {total:7.1f} ms   {size / 1e6:.1f} MB")
     out = ROOT / "bench" / "results" / "first_byte.json"

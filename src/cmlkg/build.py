@@ -242,14 +242,7 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: 
     new = {a.identifier: build_one(a) for a in abstracts}
     tmp = new_generation(build_dir)
     try:
-        source = ox.Store.read_only(str(current / "store"))
-        source.backup(str(tmp / "store"))
-        del source
-        store = ox.Store(str(tmp / "store"))
-        for ident in sorted(new):
-            graph = ox.NamedNode(graph_iri(ident))
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
+        store = _store_without(current, tmp, new)
         store.bulk_load(input=loadable([new[i].fragments.data[NAMED_GRAPHS_EXPORT] for i in sorted(new)]),
                         format=ox.RdfFormat.TRIG)
         store.flush()
@@ -295,12 +288,7 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
                          "empty seeds folder is refused too")
     tmp = new_generation(build_dir)
     try:
-        source = ox.Store.read_only(str(current / "store"))
-        source.backup(str(tmp / "store"))
-        del source
-        store = ox.Store(str(tmp / "store"))
-        for ident in sorted(gone):
-            store.remove_graph(ox.NamedNode(graph_iri(ident)))
+        store = _store_without(current, tmp, gone)
         store.optimize()
         store.flush()
         del store
@@ -319,6 +307,20 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
     except BaseException:
         abandon_generation(tmp)
         raise
+
+
+def _store_without(current: Path, tmp: Path, identifiers) -> ox.Store:
+    """The current build's store checkpointed into ``tmp`` (hard links: quick), without the named
+    graphs of ``identifiers``."""
+    source = ox.Store.read_only(str(current / "store"))
+    source.backup(str(tmp / "store"))
+    del source
+    store = ox.Store(str(tmp / "store"))
+    for ident in sorted(identifiers):
+        graph = ox.NamedNode(graph_iri(ident))
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    return store
 
 
 class _Loader:
