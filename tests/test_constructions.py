@@ -228,3 +228,38 @@ def test_graded_events_with_their_counts():
 ])
 def test_discontinuation_is_for_toxicity_only_when_that_is_the_whole_reason(text, term):
     assert figures(text) == {(term, 9, None, None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # events of patients named by number, the subject shared by coordinated verbs
+    ("Case 4 attained CCyR but relapsed and died soon.",
+     {("CompleteCytogeneticResponse", 1, None, None), ("Relapse", 1, None, None), ("Death", 1, None, None)}),
+    ("Patient 3 achieved MMR at 12 months and then relapsed.",
+     {("MajorMolecularResponse", 1, None, None), ("Relapse", 1, None, None)}),
+    ("Cases 1 and 2 reached CCyR but later relapsed.",
+     {("CompleteCytogeneticResponse", 2, None, None), ("Relapse", 2, None, None)}),
+    ("Case 2 achieved CCyR and case 5 relapsed.",
+     {("CompleteCytogeneticResponse", 1, None, None), ("Relapse", 1, None, None)}),
+    ("Case 6 got a complete hematologic response after hydroxyurea.", {("CompleteHematologicResponse", 1, None, None)}),
+    # a count of the group just named
+    ("Two of them died of infection.", {("Death", 2, None, None)}),
+    ("Four of these relapsed within a year.", {("Relapse", 4, None, None)}),
+    ("Three patients relapsed and died.", {("Relapse", 3, None, None), ("Death", 3, None, None)}),
+])
+def test_case_numbers_and_shared_subjects(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text,size,male,female", [
+    ("Eight CML patients were found to carry the e19a2 transcript. Five patients were male and three were female.", 8, 5, 3),
+    ("Twelve patients were diagnosed with blast crisis. Seven of them were men and five were women.", 12, 7, 5),
+    ("We studied 20 patients; 12 patients were male and 8 were female.", 20, 12, 8),
+])
+def test_series_found_rather_than_enrolled_and_sex_counts(text, size, male, female):
+    pop = next(c for c in extract("t", text).cohorts if c.role == "population")
+    assert (pop.size, pop.male, pop.female) == (size, male, female)
+
+
+def test_a_count_found_later_does_not_replace_the_enrolled_population():
+    x = extract("t", "We enrolled 40 patients in chronic phase. Six patients were found to carry a T315I mutation.")
+    assert [c.size for c in x.cohorts if c.role == "population"] == [40]

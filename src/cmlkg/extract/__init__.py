@@ -18,6 +18,7 @@ from cmlkg.extract.relations import (
     dedupe_outcomes,
     find_adverse_events,
     find_cohorts,
+    found_population,
     find_outcomes,
     find_patients,
     find_phases,
@@ -52,6 +53,15 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     doc.background = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
     ours = lambda x: not doc.in_background(x.span.start)  # noqa: E731
     cohorts = [c for c in find_cohorts(doc) if ours(c)]
+    found = found_population(doc)
+    if found is not None and ours(found):
+        # "Six patients were found to carry ...", before any larger count of enrolled patients: the series
+        pops = [c for c in cohorts if c.role == "population"]
+        if not cohorts:
+            cohorts = [found]
+        elif pops and found.span.start < pops[0].span.start and found.size > (pops[0].size or 0):
+            pops[0].role = "subgroup"
+            cohorts.insert(0, found)
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
     phases = find_phases(doc)

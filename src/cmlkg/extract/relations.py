@@ -37,7 +37,7 @@ ENROL_BEFORE = re.compile(
     I,
 )
 OUTCOME_VERB = (
-    r"(?:(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    r"(?:(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
     r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
     r"transformed|responded|achieving|having|with|in)"
 )
@@ -153,6 +153,21 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
     return cohorts
 
 
+# "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
+_FOUND_COHORT = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+(?:found|shown|confirmed|diagnosed|detected|seen)\b", I)
+
+
+def found_population(doc: Doc) -> r.Cohort | None:
+    """The population of a study that states no enrolment: the first count of patients 'found' or
+    'diagnosed' (used only when no cohort was found otherwise)."""
+    m = _FOUND_COHORT.search(doc.text)
+    n = as_int(parse_number(m.group("n"))) if m else None
+    if not n or n < 2:
+        return None
+    return r.Cohort("population", n, r.Span(m.start(), m.end()))
+
+
 _EVALUABLE = [
     re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)", I),
     re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b", I),
@@ -161,7 +176,9 @@ _EVALUABLE = [
     re.compile(rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b", I),
 ]
 _SEX = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:(?:were|are)\s+)?(?P<sex>females?|women|males?|men|girls|boys)\b",
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?"
+    rf"(?:(?:(?:of\s+(?:them|these|the\s+{PATIENT_NOUN})|{PATIENT_NOUN})\s+)?(?:were|are|was|is)\s+)?"
+    rf"(?P<sex>females?|women|males?|men|girls|boys)\b",
     I,
 )
 _SEX_RATIO = re.compile(r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)", I)
@@ -400,6 +417,19 @@ _SUBJECT = re.compile(
 _COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
 
 
+# "two of them died", "3 of these relapsed": the group is the one just named
+_N_OF_THEM_BEFORE_VERB = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?of\s+(?:them|these|those)\s+"
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+|also\s+)?$", I)
+# a clause whose subject is the one of the clause before: "Case 4 achieved CCyR but relapsed and died"
+_ELIDED_SUBJECT = re.compile(
+    r"(?:^|,|\b)\s*(?:but|and|then|yet|and\s+then|and\s+later|but\s+later)\s+(?:(?:\w+ly|later|then|soon)\s+)?"
+    r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$", I)
+_CASES_OPEN = re.compile(
+    r"\s*(?:in\s+)?(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)\b", I)
+_CASES_BEFORE = re.compile(
+    r"\b(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and)\s*\d{1,3})*)\s+"
+    r"(?:\w+ly\s+|later\s+|then\s+)?$", I)
 _PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
 
 
@@ -442,9 +472,26 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     if cases:
         n = len(re.findall(r"\d+", cases.group("ids")))
         return Value(n, None, None, clause_start + cases.start(), m.end)
+    elided = _ELIDED_SUBJECT.search(pre)
+    if elided and re.match(r"(?:\w+ed|died)\b", text[m.start : m.end], I):
+        # an event verb whose subject is the clause's or the sentence's case numbers:
+        # "Case 4 attained CCyR but relapsed and died soon", "Patient 3 ... and then relapsed"
+        s, _e = doc.sentence_of(m.start)
+        opening = _CASES_OPEN.match(text, clause_start) or _CASES_OPEN.match(text, s)
+        upto = clause_start + elided.start()
+        if opening and not re.search(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", text[opening.end() : upto], I):
+            ids = opening.group("ids")
+            span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", ids.strip())
+            n = int(span.group(2)) - int(span.group(1)) + 1 if span else len(re.findall(r"\d+", ids))
+            return Value(n, None, None, opening.start(), m.end)
+    # "case 5 relapsed": patients named by number right before an event verb
+    named = _CASES_BEFORE.search(pre)
+    if named and re.match(r"(?:\w+ed|died)\b", text[m.start : m.end], I):
+        return Value(len(re.findall(r"\d+", named.group("ids"))), None, None, clause_start + named.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
-    if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-)\s*$", pre[: direct.start()]):
+    if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
+                                pre[: direct.start()], I):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
             # "45 CCyR (75%)": the percent may follow the mention
             pct = direct.group("pct") or (pm.group(1) if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12])) else None)
@@ -455,9 +502,9 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
     if re.match(r"\w+ed\b", text[m.start : m.end]) or text[m.start : m.end].lower() == "died":
-        sm = _PATIENTS_BEFORE_VERB.search(pre)
+        sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
         if sm:
-            pct = sm.group("pct") or sm.group("pct2")
+            pct = sm.group("pct") or sm.groupdict().get("pct2")
             return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
                           clause_start + sm.start(), m.end)
         if _PERCENT_SUBJECT.search(pre.rstrip()):
@@ -701,6 +748,15 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             continue
         negated = False
         subj = _outcome_subject(doc, m, cs, case_report) if len(group) == 1 else None
+        if len(group) > 1 and all(re.match(r"(?:\w+ed|died)\b", text[g.start : g.end], I) for g in group):
+            # "Case 4 ... but relapsed and died": the events share their subject
+            shared = _outcome_subject(doc, m, cs, case_report)
+            if shared is not None and shared.count is not None and shared.start < m.start:
+                for g in group:
+                    results.append(r.Outcome(g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator))
+                    by_mention[g.start] = [len(results) - 1]
+                i = j
+                continue
         if subj is None and len(group) == 1 and doc.negated(m) and re.search(
             r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
         ):
