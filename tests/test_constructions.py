@@ -263,3 +263,19 @@ def test_series_found_rather_than_enrolled_and_sex_counts(text, size, male, fema
 def test_a_count_found_later_does_not_replace_the_enrolled_population():
     x = extract("t", "We enrolled 40 patients in chronic phase. Six patients were found to carry a T315I mutation.")
     assert [c.size for c in x.cohorts if c.role == "population"] == [40]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a group the sentence opens with is the denominator of what follows; elided verbs; "in N after ..."
+    ("Of eight patients in blast crisis, partial remission was achieved in three and minor response in five "
+     "after prednisone.", {("PartialRemission", 3, None, 8), ("MinorResponse", 5, None, 8)}),
+    ("Among 12 patients with a T315I mutation, 4 achieved MMR.", {("MajorMolecularResponse", 4, None, 12)}),
+    ("Complete hematologic response was seen in 4 with hydroxyurea.", {("CompleteHematologicResponse", 4, None, None)}),
+    # not responding, stated by a verb
+    ("Five patients did not respond.", {("NoResponse", 5, None, None)}),
+    ("Three patients failed to respond to nilotinib.", {("NoResponse", 3, None, None)}),
+    ("All four of the 12 patients with the mutation did not respond to this therapy.", {("NoResponse", 4, None, 12)}),
+    ("Three of the 10 patients in blast crisis died.", {("Death", 3, None, 10)}),
+])
+def test_fronted_groups_and_responses_stated_by_verbs(text, expected):
+    assert figures(text) == expected

@@ -182,7 +182,9 @@ _VALUE = re.compile(
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
-    rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?=\s*(?:[,;.)]|\band\b|\bor\b|$))",
+    rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})"
+    # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
+    rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|$|(?:after|following|with|on|under|during)\s))",
     I,
 )
 _SUBJECT_OF_NEXT = re.compile(

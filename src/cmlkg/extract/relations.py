@@ -154,14 +154,20 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
 
 
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
-_FOUND_COHORT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+(?:found|shown|confirmed|diagnosed|detected|seen)\b", I)
+# "...was analyzed in 119 patients": a study of a measurement, whose patients were examined, not enrolled
+_FOUND_COHORT = (
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+"
+               rf"(?:found|shown|confirmed|diagnosed|detected|seen)\b", I),
+    re.compile(rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
+               rf"in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", I),
+)
 
 
 def found_population(doc: Doc) -> r.Cohort | None:
-    """The population of a study that states no enrolment: the first count of patients 'found' or
-    'diagnosed' (used only when no cohort was found otherwise)."""
-    m = _FOUND_COHORT.search(doc.text)
+    """The population of a study that states no enrolment: the first count of patients 'found',
+    'diagnosed' or in whom something 'was analyzed' (used when no enrolled population comes first)."""
+    hits = [m for pat in _FOUND_COHORT if (m := pat.search(doc.text))]
+    m = min(hits, key=lambda h: h.start()) if hits else None
     n = as_int(parse_number(m.group("n"))) if m else None
     if not n or n < 2:
         return None
@@ -427,10 +433,22 @@ _ELIDED_SUBJECT = re.compile(
     r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$", I)
 _CASES_OPEN = re.compile(
     r"\s*(?:in\s+)?(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)\b", I)
+# an outcome stated by a verb ("relapsed", "died", "did not respond"): its subject comes before it
+_EVENT_VERB = re.compile(r"(?:\w+ed|died|did\s+not|didn't|failed|could\s+not)\b", I)
+_NO_RESPONSE = re.compile(
+    r"\b(?:did\s+not|didn't|failed\s+to|could\s+not)\s+(?:\w+ly\s+)?respond\b"
+    r"|\b(?:were|was)\s+(?:primarily\s+|completely\s+)?(?:refractory|non-?responders?|unresponsive)\b", I)
 _CASES_BEFORE = re.compile(
     r"\b(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and)\s*\d{1,3})*)\s+"
     r"(?:\w+ly\s+|later\s+|then\s+)?$", I)
-_PATIENTS_BEFORE_VERB = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
+_PATIENTS_BEFORE_VERB = re.compile(
+    # "four of the 12 patients ... did not respond": four, of 12
+    rf"(?:(?<![\w.])(?P<part>{NUM})\s+of\s+(?:the\s+|these\s+|those\s+)?)?"
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*"
+    rf"(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
+    # "four patients with P-gp overexpression did not respond": a short qualifier of the patients
+    rf"(?:(?:with|without|in|on|receiving|treated\s+with)\s+(?:[\w/+-]+\s+){{1,4}}?)?"
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
 
 
 _CASE_IDS = re.compile(
@@ -473,7 +491,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         n = len(re.findall(r"\d+", cases.group("ids")))
         return Value(n, None, None, clause_start + cases.start(), m.end)
     elided = _ELIDED_SUBJECT.search(pre)
-    if elided and re.match(r"(?:\w+ed|died)\b", text[m.start : m.end], I):
+    if elided and _EVENT_VERB.match(text, m.start, m.end):
         # an event verb whose subject is the clause's or the sentence's case numbers:
         # "Case 4 attained CCyR but relapsed and died soon", "Patient 3 ... and then relapsed"
         s, _e = doc.sentence_of(m.start)
@@ -486,7 +504,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
             return Value(n, None, None, opening.start(), m.end)
     # "case 5 relapsed": patients named by number right before an event verb
     named = _CASES_BEFORE.search(pre)
-    if named and re.match(r"(?:\w+ed|died)\b", text[m.start : m.end], I):
+    if named and _EVENT_VERB.match(text, m.start, m.end):
         return Value(len(re.findall(r"\d+", named.group("ids"))), None, None, clause_start + named.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
@@ -501,10 +519,13 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         verb = re.search(r"\s*$", pre)
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
-    if re.match(r"\w+ed\b", text[m.start : m.end]) or text[m.start : m.end].lower() == "died":
+    if _EVENT_VERB.match(text, m.start, m.end):
         sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
         if sm:
             pct = sm.group("pct") or sm.groupdict().get("pct2")
+            if sm.groupdict().get("part"):
+                return Value(as_int(parse_number(sm.group("part"))), float(pct) if pct else None,
+                             as_int(parse_number(sm.group("n"))), clause_start + sm.start(), m.end)
             return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
                           clause_start + sm.start(), m.end)
         if _PERCENT_SUBJECT.search(pre.rstrip()):
@@ -643,6 +664,13 @@ def _discontinuation_mentions(doc: Doc) -> list[Mention]:
     return out
 
 
+def _no_response_mentions(doc: Doc) -> list[Mention]:
+    """'Five patients did not respond', 'three failed to respond to imatinib', 'were refractory'."""
+    if "NoResponse" not in doc.vocab.terms or not doc.has("respond", "refractory", "unresponsive"):
+        return []
+    return [Mention("NoResponse", "outcome", m.start(), m.end()) for m in _NO_RESPONSE.finditer(doc.text)]
+
+
 def _progression_mentions(doc: Doc) -> list[Mention]:
     """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
     out = []
@@ -687,7 +715,8 @@ _FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s
 
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
-    mentions = [m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc) + _discontinuation_mentions(doc)
+    mentions = ([m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
+                + _discontinuation_mentions(doc) + _no_response_mentions(doc))
     mentions = resolve_overlaps(mentions)
     mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
     # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
@@ -721,7 +750,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
-        if m.term in ("NoResponse",) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
+        if m.term in ("NoResponse",) and not _EVENT_VERB.match(text, m.start, m.end) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
             i += 1
             continue
         # coordinated group: "survival and relapse-free survival at 4 years were ..."
@@ -748,7 +777,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             continue
         negated = False
         subj = _outcome_subject(doc, m, cs, case_report) if len(group) == 1 else None
-        if len(group) > 1 and all(re.match(r"(?:\w+ed|died)\b", text[g.start : g.end], I) for g in group):
+        if len(group) > 1 and all(_EVENT_VERB.match(text, g.start, g.end) for g in group):
             # "Case 4 ... but relapsed and died": the events share their subject
             shared = _outcome_subject(doc, m, cs, case_report)
             if shared is not None and shared.count is not None and shared.start < m.start:
