@@ -279,3 +279,9 @@ def test_a_count_found_later_does_not_replace_the_enrolled_population():
 ])
 def test_fronted_groups_and_responses_stated_by_verbs(text, expected):
     assert figures(text) == expected
+
+
+def test_a_score_named_before_a_number_is_not_a_group_of_patients():
+    x = extract("t", "Seventy patients were surveyed about imatinib. DR 100 was assigned to all patients in blast phase; "
+                     "grade 3 was assigned to two.")
+    assert [c.size for c in x.cohorts] == [70]

@@ -26,7 +26,9 @@ ENROL_VERB = (
     r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
     r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|"
     r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
-    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible)\b"
+    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|"
+    r"(?:replied|responded)\s+to\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey)|"
+    r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
 )
 ENROL_BEFORE = re.compile(
     r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
@@ -131,7 +133,9 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
         for m in _BARE_ENROL.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
-            if n:
+            # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
+            if n and not re.search(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$",
+                                   text[max(s, m.start() - 12) : m.start()]):
                 role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
                 cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
     cands = [c for c in cands if c[0] != "screened"] or cands
