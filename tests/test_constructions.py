@@ -285,3 +285,13 @@ def test_a_score_named_before_a_number_is_not_a_group_of_patients():
     x = extract("t", "Seventy patients were surveyed about imatinib. DR 100 was assigned to all patients in blast phase; "
                      "grade 3 was assigned to two.")
     assert [c.size for c in x.cohorts] == [70]
+
+
+def test_a_study_of_several_diseases_keeps_only_the_cml_patients_facts():
+    x = extract("t", "P-gp expression was analyzed in 90 patients, including 50 with CML, 25 with MDS and 15 with AML. "
+                     "Of ten CML patients in blast crisis, partial remission was achieved in four after prednisone. "
+                     "Nine AML patients treated with idarubicin and cytarabine showed a complete remission. "
+                     "Two MDS patients received low-dose ara-C.")
+    assert {t.term for t in x.treatments} == {"Prednisone"}
+    assert [(o.term, o.count, o.denominator) for o in x.outcomes] == [("PartialRemission", 4, 10)]
+    assert 9 not in {c.size for c in x.cohorts} and 2 not in {c.size for c in x.cohorts}

@@ -19,6 +19,7 @@ from cmlkg.extract.relations import (
     find_adverse_events,
     find_cohorts,
     found_population,
+    other_disease_sentence,
     find_outcomes,
     find_patients,
     find_phases,
@@ -51,7 +52,9 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     doc = Doc(text, vocab)
     sections = text_sections(text) if sections is None else sections
     doc.background = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
-    ours = lambda x: not doc.in_background(x.span.start)  # noqa: E731
+    # not this study's CML evidence: background (earlier studies), and sentences about patients with
+    # another disease only (in a study of several: "11 AML patients ... showed a complete remission")
+    ours = lambda x: not doc.in_background(x.span.start) and not other_disease_sentence(doc, x.span.start)  # noqa: E731
     cohorts = [c for c in find_cohorts(doc) if ours(c)]
     found = found_population(doc)
     if found is not None and ours(found):

@@ -337,6 +337,15 @@ _BACKGROUND = re.compile(r"\b(?:options?|alternatives?|such\s+as|should|may|migh
                          r"guidelines?|future|candidates?)\b", I)
 
 
+def other_disease_sentence(doc: Doc, pos: int) -> bool:
+    """A sentence about patients with another disease only ('11 AML patients were treated with
+    idarubicin'): in a study of several diseases, its treatments are not CML evidence."""
+    s, e = doc.sentence_of(pos)
+    kinds = {m.term for m in doc.mentions_in(s, e) if m.kind in ("disease", "phase")}
+    return bool(kinds) and not kinds & {"ChronicMyeloidLeukemia"} and not any(
+        m.kind == "phase" for m in doc.mentions_in(s, e))
+
+
 def find_treatments(doc: Doc) -> list[r.Treatment]:
     text = doc.text
     roles: dict[str, set[str]] = {}
@@ -345,7 +354,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
-        if m.kind not in ("drug", "procedure") or doc.in_background(m.start):
+        if m.kind not in ("drug", "procedure") or doc.in_background(m.start) or other_disease_sentence(doc, m.start):
             continue
         vterm = term_of(doc.vocab, m.term)
         # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
