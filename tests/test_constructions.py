@@ -295,3 +295,12 @@ def test_a_study_of_several_diseases_keeps_only_the_cml_patients_facts():
     assert {t.term for t in x.treatments} == {"Prednisone"}
     assert [(o.term, o.count, o.denominator) for o in x.outcomes] == [("PartialRemission", 4, 10)]
     assert 9 not in {c.size for c in x.cohorts} and 2 not in {c.size for c in x.cohorts}
+
+
+@pytest.mark.parametrize("text,size", [
+    ("A questionnaire went to 70 families. 34 out of 70 patients (49%; median age 11 years) replied to the questionnaire.", 34),
+    ("Forty-two of the 60 patients invited participated in the survey about imatinib.", 42),
+    ("We treated 60 patients with nilotinib. 30 of 60 patients achieved MMR.", 60),
+])
+def test_those_who_took_part_are_the_cohort(text, size):
+    assert [c.size for c in extract("t", text).cohorts if c.role == "population"] == [size]

@@ -62,6 +62,8 @@ _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|
 _NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", I)
 
 
+_PARTICIPATED = re.compile(
+    r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b", I)
 _ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", I)
 
 
@@ -86,6 +88,14 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
             fronted = bool(re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
                            and _FRONTED_ENROLLED.match(text, m.end()))
+            # "34 out of 70 patients (49%) replied to the questionnaire": those who took part are the cohort
+            part = re.search(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", before, I)
+            if part and _PARTICIPATED.match(text[skip_parens(doc, m.end(), e) : e]):
+                k = as_int(parse_number(part.group("k")))
+                if k and k < n:
+                    start = m.start() - (len(before) - part.start())
+                    cands.append(("enrolled", k, r.Span(start, m.end()), text[start : m.end()]))
+                    continue
             if not fronted and not enrol_before and re.search(
                 r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
             ):
