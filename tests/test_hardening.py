@@ -4,7 +4,6 @@ answered promptly (the 100 ms figure is measured in bench/attacks.py; here the b
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import threading

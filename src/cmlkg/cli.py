@@ -63,8 +63,10 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
 
     try:
         paths = input_paths(seeds, follow_symlinks)
-        with click.progressbar(length=estimate_records(paths), label="extracting", file=sys.stderr,
-                               hidden=quiet or not sys.stderr.isatty()) as bar:
+        hidden = quiet or not sys.stderr.isatty()
+        # the bar's length is a scan of the inputs: done only when a bar is shown
+        with click.progressbar(length=0 if hidden else estimate_records(paths), label="extracting", file=sys.stderr,
+                               hidden=hidden) as bar:
             report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths)
         _input_messages(report, quiet)
     except CmlkgError as exc:

@@ -55,11 +55,6 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
     """
     if not data.strip():
         raise InputError(f"{path}: the file is empty; an abstract needs text")
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            f"{path}: {len(data):,} bytes is far larger than any abstract (limit {MAX_BYTES:,}); "
-            "split it into one file per abstract"
-        )
     wide = lambda enc: enc.replace("_", "-").lower().startswith(("utf-16", "utf16", "utf-32", "utf32"))  # noqa: E731
     chosen = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     if chosen is None:
@@ -203,8 +198,6 @@ def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
                          f"{', '.join(SUFFIXES[1:])}); put one abstract per .txt file there")
     return paths
 
-
-abstract_paths = input_paths  # the name of 0.1
 
 
 class InputStream:

@@ -218,12 +218,12 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
     A record is complete when it has its ``SO`` (source) line, the last one PubMed writes; a record
     without it was cut short.
     """
-    fields: list[list] = []  # [tag, value, line]
+    fields: list[list[str]] = []  # [tag, value] of the record being read
     start = 0
 
     def finish() -> Record | Skip:
         tags: dict[str, list[str]] = {}
-        for tag, value, _line in fields:
+        for tag, value in fields:
             tags.setdefault(tag, []).append(_clean(value))
         pmid_text = (tags.get("PMID") or [""])[0]
         where = f"PMID {pmid_text} (line {start})" if pmid_text else f"line {start}"
@@ -265,7 +265,7 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
                              f"indented by six spaces): {line[:60]!r}")
         if not fields:
             start = number
-        fields.append([m.group(1), m.group(2), number])
+        fields.append([m.group(1), m.group(2)])
     if fields:
         yield finish()
 

@@ -213,10 +213,9 @@ def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: 
     returned ("end",). Anything refused before the head is a plain error with its HTTP status."""
     import pyoxigraph as ox
 
-    from cmlkg.export import FORMATS
+    from cmlkg.errors import QueryError
     from cmlkg.query import RESULT_FORMATS
     from cmlkg.sparql import UpdateRefused, inspect_query
-    from cmlkg.errors import QueryError
 
     try:
         info = inspect_query(query)
@@ -303,10 +302,6 @@ def _lookup_triples(store, mode: str, iri: str) -> list:
 
 
 def _answer_lookup(store, limits: dict, mode: str, iri: str, fmt: str):
-    import pyoxigraph as ox
-
-    from cmlkg.export import FORMATS
-
     triples = _lookup_triples(store, mode, iri)
     if not triples:
         raise QueryRefused(404, f"{iri} is not in this graph")
@@ -463,24 +458,14 @@ class QueryPool:
             self.waiting -= 1
 
     def _run_blocking(self, job: tuple, cancel: threading.Event):
-        w = self._take()
-        deadline = time.monotonic() + self.config.timeout
-        try:
-            w.conn.send(job)
-            while not w.conn.poll(min(0.1, max(0.0, deadline - time.monotonic()))):
-                if cancel.is_set():
-                    self._replace(w)
-                    raise QueryRefused(499, "the client closed the connection")
-                if time.monotonic() >= deadline:
-                    self._replace(w)
-                    raise QueryRefused(503, f"the query ran longer than {self.config.timeout:g} s and was stopped (--timeout)")
-            reply = w.conn.recv()
-        except (EOFError, BrokenPipeError, OSError):
-            w.kill()
-            raise QueryRefused(500, "the query worker failed") from None
-        self._give_back(w)
+        """A job answered by one message ("ok", ...): the streamed run, collected."""
+        replies: list = []
+        self._stream_blocking(job, cancel, replies.append)
+        reply = replies[-1]
         if reply[0] == "error":
             raise QueryRefused(reply[1], reply[2])
+        if reply[0] == "abort":
+            raise QueryRefused(499, reply[1])
         return reply[1:]
 
     async def stream(self, job: tuple, request: Request):
@@ -564,7 +549,7 @@ class QueryPool:
                     continue
                 message = w.conn.recv()
                 put(message)
-                if message[0] in ("end", "error", "abort"):
+                if message[0] in ("ok", "end", "error", "abort"):  # "ok": a job answered in one message
                     self._give_back(w)
                     return
                 if cancel.is_set():  # the client went away mid-stream
@@ -786,13 +771,15 @@ def create_app(config: ServerConfig) -> Starlette:
             return HTMLResponse(await ontology_page())
         vary = {"Vary": "Accept"}
         try:
+            if wants_html:  # one lookup: the rows the page shows (none: not in this graph)
+                job = ("graph_rows", iri) if mode == "graph" else ("page", iri)
+                _kind, _fmt, rows = await pool.run(job, request)
+                rows = json.loads(rows)
+                if not rows:
+                    return error(404, f"{iri} is not in this graph")
+                page = _graph_html(iri, rows) if mode == "graph" else _resource_html(iri, rows)
+                return HTMLResponse(page, headers=vary)
             _kind, fmt, payload = await pool.run(("lookup", mode, iri, fmt), request)
-            if wants_html and mode == "graph":
-                _kind, _fmt, rows = await pool.run(("graph_rows", iri), request)
-                return HTMLResponse(_graph_html(iri, json.loads(rows)), headers=vary)
-            if wants_html:
-                _kind, _fmt, rows = await pool.run(("page", iri), request)
-                return HTMLResponse(_resource_html(iri, json.loads(rows)), headers=vary)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
         return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers=vary)

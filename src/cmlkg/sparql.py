@@ -73,7 +73,7 @@ def inspect_query(query: str) -> QueryInfo:
 
     services: list[str | None] = []
 
-    def walk(node, depth: int = 0) -> None:
+    def walk(node) -> None:
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
                 term = node.get("term")
@@ -87,10 +87,10 @@ def inspect_query(query: str) -> QueryInfo:
                 else:
                     services.append(str(prologue.absolutize(term)) if isinstance(term, URIRef) else str(term))
             for value in node.values():
-                walk(value, depth + 1)
+                walk(value)
         elif isinstance(node, (list, tuple)):
             for value in node:
-                walk(value, depth + 1)
+                walk(value)
 
     try:
         walk(body)

@@ -19,7 +19,7 @@ from cmlkg.extract.relations import (
     find_adverse_events,
     find_cohorts,
     found_population,
-    other_disease_sentence,
+    other_disease_sentences,
     find_outcomes,
     find_patients,
     find_phases,
@@ -51,10 +51,11 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     vocab = vocab or load_vocabulary()
     doc = Doc(text, vocab)
     sections = text_sections(text) if sections is None else sections
-    doc.background = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
     # not this study's CML evidence: background (earlier studies), and sentences about patients with
     # another disease only (in a study of several: "11 AML patients ... showed a complete remission")
-    ours = lambda x: not doc.in_background(x.span.start) and not other_disease_sentence(doc, x.span.start)  # noqa: E731
+    doc.not_this_study = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
+    doc.not_this_study += other_disease_sentences(doc)
+    ours = lambda x: not doc.outside_study(x.span.start)  # noqa: E731
     cohorts = [c for c in find_cohorts(doc) if ours(c)]
     found = found_population(doc)
     if found is not None and ours(found):

@@ -287,10 +287,12 @@ class Doc:
         self.folded = fold(text)
         self.mentions = find_mentions(text, vocab, self.folded, self.sents)
         self._mention_starts = [m.start for m in self.mentions]  # sorted: find_mentions returns text order
-        self.background: list[tuple[int, int]] = []  # BACKGROUND sections: about other studies, not this one
+        # spans whose statements are not this study's CML evidence (set by extract: BACKGROUND sections,
+        # sentences about patients with another disease only)
+        self.not_this_study: list[tuple[int, int]] = []
 
-    def in_background(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.background)
+    def outside_study(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.not_this_study)
 
     def has(self, *words: str) -> bool:
         """Whether any of the (lower-case) words occurs: rules whose regex needs one skip texts without."""
@@ -308,12 +310,7 @@ class Doc:
         return self.mentions[k : bisect.bisect_left(self._mention_starts, end, lo=k)]
 
     def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
-        k = bisect.bisect_left(self._mention_starts, start)
-        out = []
-        for m in self.mentions[k : bisect.bisect_left(self._mention_starts, end, lo=k)]:
-            if m.end <= end and (kind is None or m.kind == kind):
-                out.append(m)
-        return out
+        return [m for m in self.mentions_starting(start, end) if m.end <= end and (kind is None or m.kind == kind)]
 
     def negated(self, m: Mention) -> bool:
         s, _ = clause_bounds(self.text, self.sentence_of(m.start), m.start)

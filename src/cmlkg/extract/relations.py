@@ -347,13 +347,16 @@ _BACKGROUND = re.compile(r"\b(?:options?|alternatives?|such\s+as|should|may|migh
                          r"guidelines?|future|candidates?)\b", I)
 
 
-def other_disease_sentence(doc: Doc, pos: int) -> bool:
-    """A sentence about patients with another disease only ('11 AML patients were treated with
-    idarubicin'): in a study of several diseases, its treatments are not CML evidence."""
-    s, e = doc.sentence_of(pos)
-    kinds = {m.term for m in doc.mentions_in(s, e) if m.kind in ("disease", "phase")}
-    return bool(kinds) and not kinds & {"ChronicMyeloidLeukemia"} and not any(
-        m.kind == "phase" for m in doc.mentions_in(s, e))
+def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences about patients with another disease only ('11 AML patients were treated with
+    idarubicin'): in a study of several diseases, what they state is not CML evidence."""
+    out = []
+    for s, e in doc.sents:
+        named = doc.mentions_in(s, e)
+        diseases = {m.term for m in named if m.kind == "disease"}
+        if diseases and "ChronicMyeloidLeukemia" not in diseases and not any(m.kind == "phase" for m in named):
+            out.append((s, e))
+    return out
 
 
 def find_treatments(doc: Doc) -> list[r.Treatment]:
@@ -364,7 +367,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
-        if m.kind not in ("drug", "procedure") or doc.in_background(m.start) or other_disease_sentence(doc, m.start):
+        if m.kind not in ("drug", "procedure") or doc.outside_study(m.start):
             continue
         vterm = term_of(doc.vocab, m.term)
         # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
@@ -454,16 +457,24 @@ _N_OF_THEM_BEFORE_VERB = re.compile(
 _ELIDED_SUBJECT = re.compile(
     r"(?:^|,|\b)\s*(?:but|and|then|yet|and\s+then|and\s+later|but\s+later)\s+(?:(?:\w+ly|later|then|soon)\s+)?"
     r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$", I)
-_CASES_OPEN = re.compile(
-    r"\s*(?:in\s+)?(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)\b", I)
+# patients named by their numbers: "case 4", "cases 2 and 3", "patients 1-5"
+_CASE_NUMBERS = r"(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)"
+_CASES_OPEN = re.compile(r"\s*(?:in\s+)?" + _CASE_NUMBERS + r"\b", I)
+
+
+def _count_cases(ids: str) -> int:
+    """How many patients 'cases 2 and 3' (2) or 'cases 1-5' (5) names."""
+    span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", ids.strip())
+    return int(span.group(2)) - int(span.group(1)) + 1 if span else len(re.findall(r"\d+", ids))
+
+
+
 # an outcome stated by a verb ("relapsed", "died", "did not respond"): its subject comes before it
 _EVENT_VERB = re.compile(r"(?:\w+ed|died|did\s+not|didn't|failed|could\s+not)\b", I)
 _NO_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn't|failed\s+to|could\s+not)\s+(?:\w+ly\s+)?respond\b"
     r"|\b(?:were|was)\s+(?:primarily\s+|completely\s+)?(?:refractory|non-?responders?|unresponsive)\b", I)
-_CASES_BEFORE = re.compile(
-    r"\b(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and)\s*\d{1,3})*)\s+"
-    r"(?:\w+ly\s+|later\s+|then\s+)?$", I)
+_CASES_BEFORE = re.compile(r"\b" + _CASE_NUMBERS + r"\s+(?:\w+ly\s+|later\s+|then\s+)?$", I)
 _PATIENTS_BEFORE_VERB = re.compile(
     # "four of the 12 patients ... did not respond": four, of 12
     rf"(?:(?<![\w.])(?P<part>{NUM})\s+of\s+(?:the\s+|these\s+|those\s+)?)?"
@@ -475,7 +486,7 @@ _PATIENTS_BEFORE_VERB = re.compile(
 
 
 _CASE_IDS = re.compile(
-    r"\b(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and)\s*\d{1,3})*)\b"
+    r"\b" + _CASE_NUMBERS + r"\b"
     r"(?P<rest>(?:\s*\([^()]*\))?\s+(?:\w+\s+){0,3}?)"
     rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
     I,
@@ -511,8 +522,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         return Value(1, None, None, clause_start + one.start(), m.end)
     cases = _CASE_IDS.search(pre)
     if cases:
-        n = len(re.findall(r"\d+", cases.group("ids")))
-        return Value(n, None, None, clause_start + cases.start(), m.end)
+        return Value(_count_cases(cases.group("ids")), None, None, clause_start + cases.start(), m.end)
     elided = _ELIDED_SUBJECT.search(pre)
     if elided and _EVENT_VERB.match(text, m.start, m.end):
         # an event verb whose subject is the clause's or the sentence's case numbers:
@@ -521,14 +531,11 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         opening = _CASES_OPEN.match(text, clause_start) or _CASES_OPEN.match(text, s)
         upto = clause_start + elided.start()
         if opening and not re.search(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", text[opening.end() : upto], I):
-            ids = opening.group("ids")
-            span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", ids.strip())
-            n = int(span.group(2)) - int(span.group(1)) + 1 if span else len(re.findall(r"\d+", ids))
-            return Value(n, None, None, opening.start(), m.end)
+            return Value(_count_cases(opening.group("ids")), None, None, opening.start(), m.end)
     # "case 5 relapsed": patients named by number right before an event verb
     named = _CASES_BEFORE.search(pre)
     if named and _EVENT_VERB.match(text, m.start, m.end):
-        return Value(len(re.findall(r"\d+", named.group("ids"))), None, None, clause_start + named.start(), m.end)
+        return Value(_count_cases(named.group("ids")), None, None, clause_start + named.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
@@ -634,19 +641,27 @@ _OF_GROUP = re.compile(
 )
 
 
+# the group a sentence opens with: "Of eight patients in blast crisis (BC) with normal expression, ..."
 _FRONTED_GROUP = re.compile(
-    rf"^\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,6}}?\s*,", I
+    rf"\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
+    r"[^,;.:]{0,90},", I
 )
+
+
+def fronted_group(text: str, sent_start: int, pos: int) -> int | None:
+    """The size of the group the sentence starting at ``sent_start`` opens with, if it does before ``pos``."""
+    m = _FRONTED_GROUP.match(text, sent_start, pos)
+    return as_int(parse_number(m.group("n"))) if m else None
 
 
 def _group_denominator(text: str, subject_start: int) -> int | None:
     """'Of the 60 evaluable patients, 45 ...': the group a count is out of, right before the subject
     or fronted at the start of its sentence ('Among 267 patients with CP, 56% had MCyR, 46% had CCyR')."""
     m = _OF_GROUP.search(text[max(0, subject_start - 100) : subject_start])
-    if m is None:
-        sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
-        m = _FRONTED_GROUP.match(text[sent_start:subject_start])
-    return as_int(parse_number(m.group("n"))) if m else None
+    if m is not None:
+        return as_int(parse_number(m.group("n")))
+    sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
+    return fronted_group(text, sent_start, subject_start)
 
 
 _DISCONTINUED = re.compile(

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, number_pattern, stated_doses, time_points
+from cmlkg.extract.quantities import number_pattern, stated_doses, time_points
+from cmlkg.extract.relations import fronted_group
 from cmlkg.textutil import NUM, parse_number
 
 I = re.I
@@ -401,11 +402,6 @@ _EVALUABLE_GROUP = re.compile(
     r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
 
 
-# "Of eight patients in blast crisis with normal expression, ...": the group a sentence opens with
-_FRONTED_GROUP = re.compile(
-    rf"\s*(?:of|among|in)\s+(?:the\s+|these\s+|those\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^,;.:]{{0,90}},", re.I)
-
-
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
     """'Of eight patients ..., partial remission was achieved in three and minor response in five': the
     group a sentence opens with is the denominator of its counts. 'Among evaluable patients, 40 (80%)
@@ -414,8 +410,7 @@ def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outc
         if o.denominator is not None or o.count is None:
             continue
         s, _e = doc.sentence_of(o.span.start)
-        group = _FRONTED_GROUP.match(doc.text, s, o.span.start)
-        n = parse_number(group.group("n")) if group else None
+        n = fronted_group(doc.text, s, o.span.start)
         if n and o.count <= n and (o.percent is None or abs(100 * o.count / n - o.percent) <= 1.0):
             o.denominator = int(n)
     evaluable = next((c.evaluable for c in cohorts if c.role == "population" and c.evaluable), None)
