@@ -456,10 +456,22 @@ def test_graph_page_lists_its_content_and_service_description_negotiates(hard):
         assert (None, rl.RDFS.seeAlso, rl.URIRef(hard.url + "/.well-known/void")) in sd
 
 
-def test_void_and_its_download_name_the_endpoint_as_reached(hard):
-    for path in ("/.well-known/void", "/downloads/void.ttl"):
-        r = httpx.get(hard.url + path, headers={"Host": "kg.example.org"}, timeout=30)
-        assert "<http://kg.example.org/sparql>" in r.text and "127.0.0.1:7878" not in r.text, path
+def test_void_and_its_download_name_the_endpoint_as_reached(dev_build):
+    named = Server(dev_build, "--allow-host", "kg.example.org")
+    try:
+        for path in ("/.well-known/void", "/downloads/void.ttl"):
+            r = httpx.get(named.url + path, headers={"Host": "kg.example.org"}, timeout=30)
+            assert "<http://kg.example.org/sparql>" in r.text and "127.0.0.1:7878" not in r.text, path
+            forged = httpx.get(named.url + path, headers={"Host": "evil.example"}, timeout=30)
+            assert "evil.example" not in forged.text and f"<{named.url}/sparql>" in forged.text, path
+    finally:
+        named.stop()
+
+
+def test_a_forged_host_header_never_reaches_links_or_the_service_description(hard):
+    for path in ("/.well-known/void", "/sparql"):
+        r = httpx.get(hard.url + path, headers={"Host": "evil.example", "Accept": "text/turtle"}, timeout=30)
+        assert r.status_code == 200 and "evil.example" not in r.text and hard.url in r.text, path
 
 
 def test_query_method_is_accepted(hard):

@@ -223,7 +223,8 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on; 0 picks a free one (printed on stderr).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-              help="Seconds a query may run before it is stopped (HTTP 503).")
+              help="Seconds a query may take, from its arrival to the last byte sent: a query still running is "
+                   "stopped (HTTP 503), a transfer still going is cut off.")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
               help="Most result rows (or triples) a query may return; more is refused with HTTP 413.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
@@ -238,16 +239,22 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--base", "--base-url", "base", default=None,
               help="Public base URL of this server, for links, VoID and the service description "
                    "(default: from the request's Host).")
+@click.option("--allow-host", multiple=True, metavar="HOST[:PORT]",
+              help="A Host header under which links and VoID name this server (repeatable); any other Host is "
+                   "ignored, so a forged one cannot reach a cache. Without --base-url or this: the bound address.")
 @click.option("--max-bytes", type=click.IntRange(1000), default=200_000_000, show_default=True,
               help="Largest serialised result a query may return; more is refused with HTTP 413.")
+@click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
+              help="Address-space ceiling of each query worker (4G, 512M; 'auto': the machine's memory divided "
+                   "by workers + 1; 'none'). A query that needs more is stopped (HTTP 503), its worker replaced.")
 @click.option("--header-timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
               help="Seconds a client has to send a request's line and headers; then the connection is closed.")
 @click.option("--body-timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
               help="Seconds a client has to send a request's body (HTTP 408 after).")
 @QUIET
 def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, memory: bool, max_queue: int,
-          allow_service: tuple[str, ...], base: str | None, max_bytes: int, header_timeout: float, body_timeout: float,
-          quiet: bool) -> None:
+          allow_service: tuple[str, ...], base: str | None, allow_host: tuple[str, ...], max_bytes: int, max_memory: str, header_timeout: float,
+          body_timeout: float, quiet: bool) -> None:
     """Serve the build as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     Every IRI under https://w3id.org/cmlkg/ dereferences on this server (/resource/..., /ontology).
@@ -258,14 +265,21 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
              http://127.0.0.1:7878/sparql
     """
-    from cmlkg.server import ServerConfig, run_server
+    from cmlkg.server import ServerConfig, default_max_memory, parse_size, run_server
     from cmlkg.store import current_generation
 
+    try:
+        ceiling = {"auto": default_max_memory(workers, memory), "none": 0}.get(max_memory.strip().lower())
+        if ceiling is None:
+            ceiling = parse_size(max_memory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-memory") from None
     try:
         current_generation(build_dir)
         run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
                                 memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base,
-                                max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout),
+                                max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout,
+                                max_memory=ceiling, allowed_hosts=tuple(h.strip().lower() for h in allow_host)),
                    host, port, quiet)
     except CmlkgError as exc:
         raise _fail(exc) from None

@@ -35,8 +35,9 @@ def run_query(store: ox.Store, query: str, **kwargs):
     The default graph is the union of all graphs, unless the query names its dataset (FROM, FROM
     NAMED): then exactly that dataset.
     """
-    from cmlkg.sparql import UpdateRefused, inspect_query
+    from cmlkg.sparql import UpdateRefused, check_shape, inspect_query, refuse_services
 
+    check_shape(query)
     try:
         info = inspect_query(query)
     except UpdateRefused:
@@ -44,6 +45,7 @@ def run_query(store: ox.Store, query: str, **kwargs):
                          "(change the graph with cmlkg build, cmlkg add)") from None
     except QueryError:
         info = None  # Oxigraph's parser says what is wrong, with its line and column
+    refuse_services(query)  # a query over a local build makes no outbound requests
     if not kwargs and not (info is not None and info.has_dataset):
         kwargs = {"use_default_graph_as_union": True}
     try:

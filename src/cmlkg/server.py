@@ -2,18 +2,23 @@
 
 Queries run in worker processes that hold the store open read-only. A query that passes its time
 limit is stopped by ending its worker (pyoxigraph cannot cancel a query), and the client gets HTTP
-503 with a message, never a truncated 200. Results are serialised in full before the response starts.
+503 with a message, never a truncated 200. Results stream as Oxigraph writes them (the first 256 kB
+held back, so that a small result that breaks a limit still gets its clean status); --timeout covers
+the whole answer, to its last byte. Workers run with a memory ceiling and, unless SERVICE targets
+are allowed, in a network namespace of their own with no route out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import html
 import json
 import multiprocessing as mp
 import re
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,7 +28,7 @@ from urllib.parse import quote, unquote
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -60,10 +65,33 @@ class ServerConfig:
     body_timeout: float = 30.0  # to send its body
     allowed_services: tuple[str, ...] = ()
     base: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # Host headers taken as this server's name (--allow-host)
+    bound: str | None = None  # the address served, set when the socket is bound
     workers: int = 2
     memory: bool = False  # each worker loads the build into memory: several times faster, costs RAM
     queue_limit: int = 64
+    max_memory: int = 0  # address-space ceiling of one query worker, bytes (0: none); see default_max_memory
     static_dir: Path = field(default_factory=lambda: package_dir("static"))
+
+
+def default_max_memory(workers: int, memory: bool = False) -> int:
+    """A worker's memory ceiling sized to the machine: all workers together, at their ceilings, leave
+    a share as large as one of them to the server and the rest of the host; at most 4 GiB unless the
+    workers hold the graph in memory (--memory)."""
+    import os
+
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    share = total // (max(1, workers) + 1)
+    return max(1 << 30, share if memory else min(share, 4 << 30))  # on disk a query needs far less
+
+
+def parse_size(text: str) -> int:
+    """'4G', '512M', '1.5GiB', '2000000' -> bytes (the suffixes are powers of 1024)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text.lower())
+    if not m:
+        raise ValueError(f"not a size: {text!r} (examples: 4G, 512M, 2000000)")
+    power = " kmgt".index(m.group(2) or " ")
+    return int(float(m.group(1)) * 1024**power)
 
 
 class QueryRefused(Exception):
@@ -133,12 +161,35 @@ class _Streamed:
         pass
 
 
+def _isolate(limits: dict) -> bool:
+    """Confine this worker process before it opens anything: an address-space ceiling
+    (``--max-memory``, enforced by the kernel: an allocation past it fails and the query ends), and,
+    unless SERVICE targets are allowed, a network namespace of its own with no interface up, so that
+    no query can make an outbound connection whatever the parser thinks of it. True when the network
+    is cut off."""
+    import ctypes
+    import resource
+
+    if limits["max_memory"]:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limits["max_memory"], limits["max_memory"]))
+    if limits["allowed_services"]:
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    for flags in (clone_newnet, clone_newnet | clone_newuser):  # as root, or as a user in a user namespace
+        if libc.unshare(flags) == 0:
+            return True
+    return False
+
+
 def _worker_main(conn, store_dir: str, limits: dict) -> None:
     """A query worker: holds the store, and answers jobs sent over ``conn`` until the pipe closes.
 
     Everything user-sized happens here (parsing the query, running it, serialising the result), in a
     process the server can end when it overruns --timeout or its client hangs up.
     """
+    isolated = _isolate(limits)
     import pyoxigraph as ox
 
     try:
@@ -150,7 +201,10 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
     except (OSError, SyntaxError) as exc:
         conn.send(("error", 500, f"cannot open the build: {exc}"))
         return
-    conn.send(("ready",))
+    try:
+        conn.send(("ready", isolated))
+    except (BrokenPipeError, OSError):  # the server ended this worker while it started: nothing to do
+        return
     while True:
         try:
             job = conn.recv()
@@ -184,6 +238,8 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             reply = ("error", 413, f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT")
         except SyntaxError as exc:
             reply = ("error", 400, f"malformed SPARQL query: {exc}")
+        except MemoryError:
+            reply = _worker_death(-6, limits["max_memory"])
         except Exception as exc:  # noqa: BLE001 - anything else is the query's failure, reported as such
             reply = ("error", 500, f"the query failed: {exc}")
         if started and reply[0] == "error":
@@ -215,18 +271,16 @@ def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: 
 
     from cmlkg.errors import QueryError
     from cmlkg.query import RESULT_FORMATS
-    from cmlkg.sparql import UpdateRefused, inspect_query
+    from cmlkg.sparql import ServiceRefused, UpdateRefused, check_shape, inspect_query, refuse_services
 
     try:
+        check_shape(query)
         info = inspect_query(query)
-    except UpdateRefused as exc:
+        refuse_services(query, limits["allowed_services"])
+    except (UpdateRefused, ServiceRefused) as exc:
         raise QueryRefused(403, str(exc)) from None
     except QueryError as exc:
         raise QueryRefused(400, str(exc)) from None
-    for target in info.services:
-        if target is None or target not in limits["allowed_services"]:
-            raise QueryRefused(403, f"SERVICE {target or '(a variable)'} is refused: this endpoint makes no outbound "
-                                    "requests unless started with --allow-service")
     kinds = GRAPH_TYPES if info.is_graph else SELECT_TYPES
     fmt = negotiate(accept, kinds, "text/turtle" if info.is_graph else "application/sparql-results+json")
     if fmt is None:
@@ -366,6 +420,7 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, store_dir, limits), daemon=True)
         self.proc.start()
+        child.close()  # the parent keeps one end: a dead worker is an EOF here, not a silent wait
         self.store_dir = store_dir
         try:  # wait until the store is open (with --memory: loaded); not counted in any query's time
             ready = self.conn.recv()
@@ -374,24 +429,87 @@ class _Worker:
         if ready[0] != "ready":
             self.kill()
             raise QueryRefused(ready[1], ready[2])
+        self.isolated = ready[1] if len(ready) > 1 else False
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class _Channel:
+    """Messages from a pool thread to the event loop. The thread never waits for the client: past
+    ``memory`` bytes, result chunks go to a temporary file that the client drains at its own pace
+    (bounded by --max-bytes, within the response's deadline), so a client that reads slowly, or not at
+    all, holds neither a worker nor the server's memory."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, memory: int = 1 << 20):
+        self.loop, self.memory, self.ready = loop, memory, asyncio.Event()
+        self.lock = threading.Lock()
+        self.messages: collections.deque = collections.deque()
+        self.held = 0  # bytes of chunks in memory
+        self.file = None  # the spill file, once needed
+        self.written = 0
+        self.closed = False
+
+    def put(self, message) -> None:
+        """Thread side: hand ``message`` over at once (dropped once the reader has closed)."""
+        with self.lock:
+            if self.closed:
+                return
+            if message[0] == "chunk" and (self.file is not None or self.held + len(message[1]) > self.memory):
+                if self.file is None:
+                    self.file = tempfile.TemporaryFile(prefix="cmlkg-result-")
+                self.file.seek(self.written)
+                self.file.write(message[1])
+                message = ("spilled", self.written, len(message[1]))
+                self.written += message[2]
+            elif message[0] == "chunk":
+                self.held += len(message[1])
+            self.messages.append(message)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the server is stopping
+            self.loop.call_soon_threadsafe(self.ready.set)
+
+    async def get(self):
+        while True:
+            with self.lock:
+                if self.messages:
+                    message = self.messages.popleft()
+                    if message[0] == "chunk":
+                        self.held -= len(message[1])
+                    elif message[0] == "spilled":
+                        self.file.seek(message[1])
+                        message = ("chunk", self.file.read(message[2]))
+                    return message
+                self.ready.clear()
+            await self.ready.wait()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.messages.clear()
+            if self.file is not None:
+                self.file.close()
+                self.file = None
 
 
 class QueryPool:
     """Worker processes holding the current build's store; a worker that overruns its time, or whose
-    client hangs up, is ended and replaced (pyoxigraph cannot cancel a running query)."""
+    client hangs up or stops reading, is ended and replaced (pyoxigraph cannot cancel a query).
+
+    A worker slot is taken on the event loop and given back by the thread that drives the worker,
+    in its ``finally``, when the worker is done or ended: nothing a client does (hanging up, reading
+    slowly, never reading) can cancel the release, and the thread ends by the job's deadline."""
 
     def __init__(self, config: ServerConfig):
         self.config = config
         self.limits = {"max_rows": config.max_rows, "max_bytes": config.max_bytes, "memory": config.memory,
-                       "allowed_services": tuple(config.allowed_services)}
+                       "allowed_services": tuple(config.allowed_services), "max_memory": config.max_memory}
         self.lock = threading.Lock()
         self.idle: list[_Worker] = []
         self.waiting = 0
-        self.sem = asyncio.Semaphore(config.workers)
+        self.slots = asyncio.Semaphore(config.workers)
+        self.warned = False
 
     def _store_dir(self) -> str:
         from cmlkg.store import current_generation
@@ -405,8 +523,13 @@ class QueryPool:
                 w = self.idle.pop()
                 if w.store_dir == store_dir and w.proc.is_alive():
                     return w
-                w.kill()  # a new build was swapped in: workers move to it
-        return _Worker(store_dir, self.limits)
+                w.kill()  # a new build was swapped in (or the worker died): workers move on
+        w = _Worker(store_dir, self.limits)
+        if not w.isolated and not self.limits["allowed_services"] and not self.warned:
+            self.warned = True
+            print("cmlkg serve: warning: query workers could not be cut off from the network (no network "
+                  "namespace here); SERVICE is refused by the query check alone", file=sys.stderr, flush=True)
+        return w
 
     def prewarm(self) -> None:
         """Start every worker now (with --memory, each loads the build before the port opens)."""
@@ -435,74 +558,73 @@ class QueryPool:
 
         threading.Thread(target=start, daemon=True).start()
 
-    async def run(self, job: tuple, request: Request | None = None):
-        """Run a job in a worker; give up (and end the worker) when the client of ``request`` goes away."""
+    async def _start(self, job: tuple, request: Request | None, deadline: float):
+        """Take a slot and start ``job`` on a worker: (channel, cancel event). The slot is released by
+        the driving thread alone, whatever happens to this coroutine or its client afterwards."""
         if self.waiting >= self.config.queue_limit:
             raise QueryRefused(503, "the server is overloaded; try again shortly")
         self.waiting += 1
-        cancel = threading.Event()
         try:
-            async with self.sem:
-                loop = asyncio.get_running_loop()
-                future = loop.run_in_executor(None, self._run_blocking, job, cancel)
-                while True:
-                    done, _ = await asyncio.wait({future}, timeout=0.1)
-                    if done:
-                        return future.result()
+            while True:  # wait for a slot, but not for a client that has gone or past the deadline
+                try:
+                    await asyncio.wait_for(self.slots.acquire(), 0.25)
+                    break
+                except asyncio.TimeoutError:
                     if request is not None and await request.is_disconnected():
-                        cancel.set()  # the worker is ended: its query stops now, not at --timeout
-                        with contextlib.suppress(QueryRefused):
-                            await future
-                        raise QueryRefused(499, "the client closed the connection")
+                        raise QueryRefused(499, "the client closed the connection") from None
+                    if time.monotonic() >= deadline:
+                        raise QueryRefused(503, "the server is busy: no query worker became free within "
+                                                f"{self.config.timeout:g} s (--timeout)") from None
         finally:
             self.waiting -= 1
+        loop = asyncio.get_running_loop()
+        channel, cancel = _Channel(loop), threading.Event()
 
-    def _run_blocking(self, job: tuple, cancel: threading.Event):
-        """A job answered by one message ("ok", ...): the streamed run, collected."""
-        replies: list = []
-        self._stream_blocking(job, cancel, replies.append)
-        reply = replies[-1]
+        def release() -> None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.slots.release)
+
+        try:
+            threading.Thread(target=self._drive, args=(job, cancel, channel, deadline, release), daemon=True).start()
+        except BaseException:
+            self.slots.release()
+            raise
+        return channel, cancel
+
+    async def run(self, job: tuple, request: Request | None = None):
+        """Run a job answered by one message ("ok", kind, format, bytes); give up (and end the worker)
+        when the client of ``request`` goes away."""
+        deadline = time.monotonic() + self.config.timeout
+        channel, cancel = await self._start(job, request, deadline)
+        try:
+            while True:
+                try:
+                    reply = await asyncio.wait_for(channel.get(), 0.1)
+                    break
+                except asyncio.TimeoutError:
+                    if request is not None and await request.is_disconnected():
+                        raise QueryRefused(499, "the client closed the connection") from None
+        finally:
+            cancel.set()  # no await here: a cancelled handler still stops its worker
+            channel.close()
         if reply[0] == "error":
             raise QueryRefused(reply[1], reply[2])
-        if reply[0] == "abort":
-            raise QueryRefused(499, reply[1])
+        if reply[0] != "ok":
+            raise QueryRefused(500, f"the query worker failed: {reply[-1]}")
         return reply[1:]
 
-    async def stream(self, job: tuple, request: Request):
+    async def stream(self, job: tuple, request: Request, deadline: float):
         """Run a query job whose answer streams: (kind, format, async iterator of bytes).
 
         Errors before the head are raised as :class:`QueryRefused` (a clean HTTP status); after it, the
-        iterator raises, and the response is cut off (the client sees a broken transfer, never a
-        silently truncated result). The worker slot is held until the stream ends or the client goes."""
-        if self.waiting >= self.config.queue_limit:
-            raise QueryRefused(503, "the server is overloaded; try again shortly")
-        self.waiting += 1
-        loop = asyncio.get_running_loop()
-        messages: asyncio.Queue = asyncio.Queue()
-        cancel = threading.Event()
-        future = None
+        iterator raises :class:`StreamAborted`, and the response is cut off (the client sees a broken
+        transfer, never a silently truncated result). The worker is free as soon as its result is
+        written, however slowly the client reads it."""
+        channel, cancel = await self._start(job, request, deadline)
         try:
-            await self.sem.acquire()
-        except BaseException:
-            self.waiting -= 1
-            raise
-
-        def put(message) -> None:
-            loop.call_soon_threadsafe(messages.put_nowait, message)
-
-        async def finish() -> None:
-            cancel.set()
-            if future is not None:
-                with contextlib.suppress(Exception):
-                    await future
-            self.sem.release()
-            self.waiting -= 1
-
-        try:
-            future = loop.run_in_executor(None, self._stream_blocking, job, cancel, put)
             while True:  # until the head: watch for a client that hangs up
                 try:
-                    first = await asyncio.wait_for(messages.get(), 0.1)
+                    first = await asyncio.wait_for(channel.get(), 0.1)
                     break
                 except asyncio.TimeoutError:
                     if await request.is_disconnected():
@@ -512,58 +634,89 @@ class QueryPool:
             if first[0] != "head":
                 raise QueryRefused(500, f"the query worker failed: {first[-1]}")
         except BaseException:
-            await finish()
+            cancel.set()
+            channel.close()
             raise
 
         async def body():
             try:
                 while True:
-                    message = await messages.get()
+                    message = await channel.get()
                     if message[0] == "chunk":
                         yield message[1]
                     elif message[0] == "end":
                         return
-                    else:  # an abort after the head: cut the response off
-                        raise RuntimeError(f"result stream aborted: {message[-1]}")
+                    else:  # an abort or failure after the head: cut the response off
+                        raise StreamAborted(message[-1])
             finally:
-                await finish()
+                cancel.set()  # synchronous: runs even when the generator is closed by a cancellation
+                channel.close()
 
         return first[1], first[2], body()
 
-    def _stream_blocking(self, job: tuple, cancel: threading.Event, put) -> None:
-        w = self._take()
-        deadline = time.monotonic() + self.config.timeout
+    def _drive(self, job: tuple, cancel: threading.Event, channel: _Channel, deadline: float, release) -> None:
+        """Thread: send ``job`` to a worker and pass its messages on, until it ends, the client goes
+        (``cancel``) or the deadline passes. Frees the slot on the way out."""
+        w = None
         try:
+            try:
+                w = self._take()
+            except QueryRefused as exc:
+                channel.put(("error", exc.status, str(exc)))
+                return
             w.conn.send(job)
             while True:
+                if cancel.is_set():  # the client went away
+                    self._replace(w)
+                    return
                 if not w.conn.poll(min(0.1, max(0.0, deadline - time.monotonic()))):
-                    if cancel.is_set():
-                        self._replace(w)
-                        put(("abort", "the client closed the connection"))
-                        return
                     if time.monotonic() >= deadline:
                         self._replace(w)
-                        put(("error", 503, f"the query ran longer than {self.config.timeout:g} s and was stopped "
-                                           "(--timeout)"))
+                        channel.put(("error", 503, f"the query ran longer than {self.config.timeout:g} s and was "
+                                                   "stopped (--timeout)"))
                         return
                     continue
                 message = w.conn.recv()
-                put(message)
-                if message[0] in ("ok", "end", "error", "abort"):  # "ok": a job answered in one message
-                    self._give_back(w)
+                if message[0] in ("ok", "end", "error", "abort"):
+                    if message[0] == "error" and message[1] == 503:  # out of memory: a fresh process
+                        self._replace(w)
+                    else:
+                        self._give_back(w)
+                    w = None
+                    channel.put(message)
                     return
-                if cancel.is_set():  # the client went away mid-stream
-                    self._replace(w)
-                    return
+                channel.put(message)
         except (EOFError, BrokenPipeError, OSError):
-            w.kill()
-            put(("error", 500, "the query worker failed"))
+            code = None
+            if w is not None:
+                w.proc.join(1)
+                code = w.proc.exitcode
+                self._replace(w)
+            channel.put(_worker_death(code, self.config.max_memory))
+        except Exception as exc:  # noqa: BLE001 - a failure of this thread is the query's, reported as such
+            if w is not None:
+                self._replace(w)
+            channel.put(("error", 500, f"the query worker failed: {exc}"))
+        finally:
+            release()
 
     def close(self) -> None:
         with self.lock:
             for w in self.idle:
                 w.kill()
             self.idle.clear()
+
+
+class StreamAborted(Exception):
+    """A streamed result that failed after its first bytes were sent."""
+
+
+def _worker_death(code: int | None, max_memory: int) -> tuple:
+    """The error a client gets when its worker process died (the kernel or Rust's allocator ended it)."""
+    if code is not None and code in (-6, -9) and max_memory:
+        return ("error", 503, f"the query needed more memory than this endpoint allows a query "
+                              f"({max_memory / 2**30:.1f} GiB, --max-memory) and was stopped")
+    return ("error", 500, "the query worker failed" + (f" (exit status {code})" if code is not None else ""))
 
 
 # ------------------------------------------------------------------ content negotiation
@@ -608,7 +761,15 @@ def create_app(config: ServerConfig) -> Starlette:
         return PlainTextResponse(message + "\n", status_code=status)
 
     def base_url(request: Request) -> str:
-        return (config.base or str(request.base_url)).rstrip("/") + "/"
+        """Where links, VoID and the service description say this server is: --base-url, else the
+        Host the client named when it is in --allow-host, else the address the server is bound to.
+        A Host header alone is never trusted (a shared cache would keep a forged one)."""
+        if config.base:
+            return config.base.rstrip("/") + "/"
+        host = request.headers.get("host", "").strip().lower()
+        if host and host in config.allowed_hosts:
+            return f"{request.url.scheme}://{host}/"
+        return (config.bound or str(request.base_url)).rstrip("/") + "/"
 
     async def read_body(request: Request) -> bytes:
         """The request body, refused as soon as it passes the size limit, within --body-timeout."""
@@ -619,11 +780,14 @@ def create_app(config: ServerConfig) -> Starlette:
 
         async def collect() -> None:
             nonlocal total
-            async for chunk in request.stream():  # chunked bodies too: never buffered past the limit
-                total += len(chunk)
-                if total > MAX_REQUEST_BYTES:
-                    raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
-                chunks.append(chunk)
+            try:
+                async for chunk in request.stream():  # chunked bodies too: never buffered past the limit
+                    total += len(chunk)
+                    if total > MAX_REQUEST_BYTES:
+                        raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
+                    chunks.append(chunk)
+            except ClientDisconnect:  # the client left mid-body: nothing to answer, nothing to log
+                raise QueryRefused(499, "the client closed the connection") from None
 
         try:
             await asyncio.wait_for(collect(), config.body_timeout)
@@ -639,7 +803,7 @@ def create_app(config: ServerConfig) -> Starlette:
         queries = params.getlist("query")
         if "update" in params:
             return error(403, "this endpoint is read-only: SPARQL Update is refused")
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             if not queries:
                 return await service_description(request)
         else:
@@ -675,11 +839,21 @@ def create_app(config: ServerConfig) -> Starlette:
         default_graphs, named_graphs = _split_graph_params(default_graphs, named_graphs)
         accept = request.headers.get("accept", "")
         job = ("query", queries[0], accept, default_graphs, named_graphs, base_url(request) + "sparql")
+        deadline = time.monotonic() + config.timeout  # for the whole answer, up to its last byte
         try:  # parsing, negotiation and the run all happen in a worker: nothing query-sized on this loop
-            kind, fmt, chunks = await pool.stream(job, request)
+            kind, fmt, chunks = await pool.stream(job, request, deadline)
+            headers = {"Vary": "Accept"}
+            if request.scope.get("http_version") == "1.0":  # no chunked encoding: a cut would look complete
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    body = b"".join([chunk async for chunk in chunks])
+                return Response(body, media_type=_media_type(fmt, kind), headers=headers)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        return StreamingResponse(chunks, media_type=_media_type(fmt, kind), headers={"Vary": "Accept"})
+        except StreamAborted as exc:
+            return error(503, f"the result could not be completed: {exc}")
+        except TimeoutError:
+            return error(503, f"the result was not complete within {config.timeout:g} s (--timeout)")
+        return _DeadlineStream(chunks, deadline, media_type=_media_type(fmt, kind), headers=headers)
 
     async def service_description(request: Request) -> Response:
         """The service description (SPARQL 1.1 Service Description), in the format asked for, with
@@ -767,9 +941,9 @@ def create_app(config: ServerConfig) -> Starlette:
         fmt = "turtle" if wants_html else negotiate(accept, GRAPH_TYPES, "text/turtle")
         if fmt is None:
             return error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
-        if wants_html and mode == "ontology":
-            return HTMLResponse(await ontology_page())
         vary = {"Vary": "Accept"}
+        if wants_html and mode == "ontology":
+            return HTMLResponse(await ontology_page(), headers=vary)
         try:
             if wants_html:  # one lookup: the rows the page shows (none: not in this graph)
                 job = ("graph_rows", iri) if mode == "graph" else ("page", iri)
@@ -812,6 +986,65 @@ def create_app(config: ServerConfig) -> Starlette:
     app = Starlette(routes=routes, middleware=[Middleware(_DataCORS)], lifespan=_lifespan(pool))
     app.state.pool = pool
     return app
+
+
+class _DeadlineStream(StreamingResponse):
+    """A streamed answer with a deadline for the whole transfer: a client that reads too slowly, or
+    not at all, has its connection aborted at the deadline (the driving thread has already freed the
+    worker by then). A failure after the first bytes aborts the connection too: the client sees a
+    broken transfer, never a clean end to a partial result; neither is logged as a server error."""
+
+    def __init__(self, content, deadline: float, **kwargs):
+        super().__init__(content, **kwargs)
+        self.deadline = deadline
+
+    async def __call__(self, scope, receive, send) -> None:
+        async def client_gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        streaming = asyncio.ensure_future(self.stream_response(send))
+        watching = asyncio.ensure_future(client_gone())
+        complete, reset = False, True
+        try:
+            async with asyncio.timeout(max(0.0, self.deadline - time.monotonic())):
+                await asyncio.wait({streaming, watching}, return_when=asyncio.FIRST_COMPLETED)
+            if streaming.done():
+                streaming.result()  # StreamAborted or OSError when the result was cut off
+                complete = True
+        except StreamAborted:  # the client is reading: what it has is delivered, then the chunked body stops short
+            reset = False
+        except (TimeoutError, OSError):
+            pass
+        finally:
+            streaming.cancel()  # the body's own finally tells the driving thread to end its worker
+            watching.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(streaming, watching, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self.body_iterator.aclose()
+            if not complete:
+                _abort(scope.get("cmlkg.transport"), reset)
+                await asyncio.sleep(0)  # the connection is marked lost: a cut, not a server error to log
+
+
+def _abort(transport, reset: bool = True) -> None:
+    """Close a connection at once: a reset, with whatever the kernel still holds for the client dropped
+    (a plain close would go on feeding a slow reader from the socket buffers); without ``reset``, a
+    close after what is buffered (the client sees a chunked body that never ends properly)."""
+    import socket
+    import struct
+
+    if transport is None:
+        return
+    if not reset:
+        transport.close()
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 class _DataCORS:
@@ -982,6 +1215,8 @@ def _protocol(header_timeout: float):
 
         def handle_events(self) -> None:
             super().handle_events()
+            if self.cycle is not None:  # a response that must be cut off can abort its connection
+                self.cycle.scope["cmlkg.transport"] = self.transport
             if self.cycle is not getattr(self, "_armed_cycle", None):
                 self._disarm()
 
@@ -1014,6 +1249,7 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
         why = "is in use" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
         raise CmlkgError(f"port {port} on {host} {why}: choose another with --port, or --port 0 for a free one") from None
     actual = sock.getsockname()[1]
+    config.bound = f"http://{'[' + host + ']' if ':' in host else host}:{actual}"
     if not quiet:
         print(f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",
               file=sys.stderr, flush=True)

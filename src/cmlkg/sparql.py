@@ -13,7 +13,9 @@ own parser (which would overflow its stack) sees it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import re
 from dataclasses import dataclass
 
 from cmlkg.errors import QueryError
@@ -36,7 +38,67 @@ class QueryInfo:
         return self.form in ("construct", "describe")
 
 
-@functools.lru_cache(maxsize=512)
+# How many times one construct may repeat side by side in a query: Oxigraph parses and evaluates
+# these recursively, and a flat run of about 5,000 BINDs or MINUSes overflows its stack (the worker
+# dies with SIGSEGV); 2,000 run. Real queries use tens.
+MAX_REPEATS = 1000
+_TOKEN = re.compile("|".join((
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''", r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+    r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # strings
+    r'<[^<>"{}|^`\\\s]*>', r"#[^\n]*",  # IRIs, comments
+    r"&&|\|\||[A-Za-z_]+|[{(/|]",
+)))
+_REPEATED = ("&&", "||", "UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "{", "(", "/", "|")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"(?i)(?<![?$\w])SERVICE\s*(?:SILENT\s*)?(<[^>]*>|[?$]|[\w.-]*:)")
+
+
+def check_shape(query: str) -> None:
+    """Refuse a query that repeats one construct more than :data:`MAX_REPEATS` times (flat length,
+    which recursion-depth checks do not see), before any engine parses it."""
+    counts: dict[str, int] = {}
+    for m in _TOKEN.finditer(query):
+        token = m.group(0)
+        key = token.upper() if token[0].isalpha() else token
+        if key in _REPEATED:
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] > MAX_REPEATS:
+                raise QueryError(f"malformed SPARQL query: too large for this engine: {token!r} appears more than "
+                                 f"{MAX_REPEATS} times (nested too deeply or chained too long; split the query, "
+                                 "or use VALUES)")
+
+
+def service_calls(query: str) -> list[str | None]:
+    """Every SERVICE call the text could hold, read from the characters (``\\u`` escapes decoded as
+    the SPARQL grammar says, inside strings and comments too), so that no parser can disagree: an
+    IRI target, or None for a variable or prefixed name. Stricter than the parse; a literal that
+    reads "service <...>" is counted too."""
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
+                          < 0x110000 else "", query)
+    out: list[str | None] = []
+    for text in {query, decoded}:
+        for m in _SERVICE.finditer(text):
+            target = m.group(1)
+            out.append(target[1:-1] if target.startswith("<") else None)
+    return out
+
+
+def refuse_services(query: str, allowed: tuple[str, ...] = ()) -> None:
+    """Raise :class:`ServiceRefused` unless every SERVICE call, by the parse and by the characters,
+    targets an allowed endpoint. The message is the same whatever the target."""
+    targets = [*service_calls(query)]
+    with contextlib.suppress(QueryError):
+        targets += list(inspect_query(query).services)
+    if any(t is None or t not in allowed for t in targets):
+        raise ServiceRefused("SERVICE is refused: queries here make no outbound requests"
+                             + (" except to the endpoints given with --allow-service" if allowed else ""))
+
+
+class ServiceRefused(QueryError):
+    """A query that calls another endpoint (SERVICE) where that is not allowed."""
+
+
+@functools.lru_cache(maxsize=64)
 def inspect_query(query: str) -> QueryInfo:
     """Parse ``query`` and say what it is; raise :class:`UpdateRefused` or :class:`QueryError`."""
     from pyparsing import ParseBaseException
