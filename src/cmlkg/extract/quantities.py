@@ -265,9 +265,11 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
 _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
 _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
-    r"(?P<unit>days?|weeks?|months?|mo\b|years?|yrs?\b)"
+    r"(?P<unit>days?|weeks?|wks?\b|months?|mo\b|years?|yrs?\b)"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
-    rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b",
+    rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
+    # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
+    r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?P<unit_first>months?|weeks?|wks?|days?|(?-i:M))\s*(?P<num_u>\d{1,3})\b(?![.,]\d)",
     I,
 )
 _NOT_A_POINT = re.compile(
@@ -284,7 +286,7 @@ class TimePoint:
     months: list[float]
 
 
-_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|months?|mo|years?|yrs?)\b", I)
+_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|wks?|months?|mo|years?|yrs?|(?-i:M\d{1,3}))\b", I)
 
 
 def _time_matches(text: str) -> list[re.Match]:
@@ -311,8 +313,11 @@ def time_points(doc: Doc) -> list[TimePoint]:
     ranges ('3 to 6 months') or ages ('5-year-old')."""
     text = doc.text
     out = []
-    for m in _time_matches(text) if doc.has("day", "week", "month", "year", "mo", "yr") else ():
-        if m.group("later"):
+    for m in _time_matches(text) if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text) else ():
+        if m.group("num_u"):
+            nums, unit = [m.group("num_u")], m.group("unit_first")
+            unit = "month" if unit == "M" else unit
+        elif m.group("later"):
             nums, unit = [m.group("later")], m.group("later_unit")
             before = text[max(0, m.start() - 40) : m.start()]
             if _NOT_A_POINT.search(before) or re.search(r"median\s+(?:of\s+)?$", before, I):
@@ -336,7 +341,7 @@ def time_points(doc: Doc) -> list[TimePoint]:
             if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
                 continue
         u = unit.lower().rstrip("s")
-        u = {"mo": "month", "yr": "year"}.get(u, u)
+        u = {"mo": "month", "yr": "year", "wk": "week"}.get(u, u)
         values = [parse_number(n) for n in nums]
         if any(v is None for v in values):
             continue

@@ -36,8 +36,14 @@ def text_sections(text: str) -> list[tuple[str, int, int]]:
         label = (m.group("colon") or m.group("caps")).lower()
         category = next(cat for pattern, cat in _HEADING_CATEGORY.items() if re.fullmatch(pattern, label))
         marks.append((category, m.start()))
-    return [(cat, start, marks[k + 1][1] if k + 1 < len(marks) else len(text))
-            for k, (cat, start) in enumerate(marks)]
+    out = [(cat, start, marks[k + 1][1] if k + 1 < len(marks) else len(text)) for k, (cat, start) in enumerate(marks)]
+    if out and out[-1][0] == "BACKGROUND":
+        # "Background: In an earlier study ... . 532 patients were randomized ...": a background with no
+        # heading after it is its first sentence, not the whole abstract
+        cat, start, end = out[-1]
+        stop = re.search(r"[.!?](?=\s+[A-Z0-9])", text[start:end])
+        out[-1] = (cat, start, start + stop.end() if stop else end)
+    return out
 
 
 def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,

@@ -53,6 +53,9 @@ PROGRESSION_VERB = re.compile(
 # ------------------------------------------------------------------ cohorts and demographics
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
 _N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
+# "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
+_LISTED_ENROL = re.compile(rf"(?:,|\band)\s+(?P<n>{NUM})\s+(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|"
+                           r"registered|allocated)\b(?!\s+(?:with|by|in|for)\s+\d)", I)
 _BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
 _SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b", I)
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
@@ -64,7 +67,8 @@ _NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
 
 _PARTICIPATED = re.compile(
     r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b", I)
-_ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,]+\s+){{0,14}}?{ENROL_VERB}", I)
+_ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,()]+\s+){{0,14}}?{ENROL_VERB}", I)
+_SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 
 _FRONTED_ENROLLED = re.compile(
@@ -80,6 +84,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         for m in _COHORT_RE.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
             if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
+                continue
+            if _SEX_NOUN.search(m.group(0)):  # "There were 77 men and 26 women": who the patients were, not a group
                 continue
             before = text[max(s, m.start() - 60) : m.start()]
             enrol_before = ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()])
@@ -141,6 +147,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                     continue  # "53% (n = 16)": how many had it, not a group
                 role = "subgroup" if re.search(r"(?:resistant|intolerant|refractory|risk|aged?|years|male|female|positive|negative|mutation|[+-])\s*$", prev, I) else "arm"
                 cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
+        if _SCREENED.search(text, s, e):  # the first step after screening is the population; later ones are its parts
+            m = _LISTED_ENROL.search(text, s, e)
+            n = as_int(parse_number(m.group("n"))) if m else None
+            if n and not any(c[2].start == m.start("n") for c in cands):
+                cands.append(("enrolled", n, r.Span(m.start("n"), m.end()), text[m.start("n") : m.end()]))
         for m in _BARE_ENROL.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
             # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
@@ -437,11 +448,16 @@ def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
 
 # ------------------------------------------------------------------ outcomes
 
+_PCT_WORD = r"\s*(?:%|percent\b|per\s+cent\b)"
+# who reached a figure, in the forms a count is written: 'n', 'n/N', 'n of N', 'n out of N', 'n over N',
+# 'n evaluable pts/N', 'n pts over N assessable', each with an optional '(P%)' before or after the noun
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
-    rf"(?:(?P<n>{NUM})(?:\s*(?:/|out\s+of)\s*(?P<den0>{NUM}))?)?\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
+    rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
+    rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
+    rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){_PCT_WORD}\s*\)\s*)?"
     rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
-    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\))?\s*$",
+    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){_PCT_WORD}\s*\))?\s*$",
     I,
 )
 
@@ -585,12 +601,12 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     pos = subj_end
     while True:
         grp = next(((s, e) for s, e in doc.parens if e <= pos and not text[e:pos].strip()), None)
-        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?\s*%\s*\)", text[grp[0]:grp[1]]):
+        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + _PCT_WORD + r"\s*\)", text[grp[0]:grp[1]], I):
             break
         pos = grp[0]
     # "of whom 30 also achieved": adverbs between the subject and its verb
-    subject_text = re.sub(r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately))+\s*$", " ",
-                          text[clause_start:pos], flags=I)
+    subject_text = re.sub(r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
+                          r"had\s+been|have\s+been|already))+\s*$", " ", text[clause_start:pos], flags=I)
     pct_only = _PERCENT_SUBJECT.search(subject_text)
     # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
     if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in doc.mentions):
@@ -629,7 +645,12 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
                          text[doc.sentence_of(start_abs)[0] : start_abs], I)
         den = as_int(parse_number(whom.group("n"))) if whom else None
     pct_text = sm.group("pct") or sm.group("pct0")
+    if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
+        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + _PCT_WORD + r"\s*\)", text[m.end : m.end + 20], I)
+        pct_text = pm.group(1) if pm else None
     pct = float(pct_text) if pct_text else None
+    if den is not None and (den < count or (pct is not None and den and abs(100 * count / den - pct) > 1.5)):
+        den = None  # not a group the count is out of
     if sm.group("all_but"):
         return None
     start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
@@ -1065,7 +1086,7 @@ _AE_COUNT_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
     rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
     rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
-    rf"(?!\s*%)",
+    rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))",  # a percent is never a count: 'in 14.3% of patients'
     I,
 )
 

@@ -19,7 +19,7 @@ from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import number_pattern, stated_doses, time_points
 from cmlkg.extract.relations import fronted_group
-from cmlkg.textutil import NUM, parse_number
+from cmlkg.textutil import NUM, as_int, parse_number
 
 I = re.I
 
@@ -59,7 +59,8 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         low = max([o.span.start, *siblings])
         inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end
                   and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in doc.parens)]
-        own = [p for p in inside if p.start >= low]
+        # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months'
+        own = [p for p in inside if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x:p.start]) for x in siblings)]
         shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
         # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
         floor = max([cs, *(x.span.end for x in outcomes if x is not o and cs <= x.span.end <= o.span.start)])
@@ -121,6 +122,11 @@ _ARM_LABEL = re.compile(rf"\b(?:arm|group|cohort)\s+(?P<l>{_LABEL})\b")
 _LABEL_REF = re.compile(rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b")
 
 
+_RECEIVED_AFTER = re.compile(
+    r"\s*(?:were\s+|was\s+)?(?:received|receive|were\s+given|was\s+given|given|were\s+treated\s+with|treated\s+with|"
+    r"got|took|underwent|were\s+assigned\s+to|assigned\s+to|were\s+randomi[sz]ed\s+to)\b", re.I)
+
+
 def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
     """The text that says what an arm received: before its size when the size is in parentheses
     ('800 mg (n = 319)'), after it otherwise ('57 patients were randomized to receive 2.0 Gy ...')."""
@@ -129,12 +135,99 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
     # the size inside a parenthesis: "(n = 319)", "(51 patients)", "(arm A, n = 110)"
     group = next(((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe and pe - ps < 40), None)
     if group is not None:
+        # "patients in arm A (n = 244) received X; those in arm B (n = 160) received Y": what follows
+        follows = _RECEIVED_AFTER.match(doc.text, group[1], e)
+        if follows:
+            stop = min([p for p in same if p > c.span.start] + [e])
+            semi = doc.text.find(";", group[1], stop)
+            return group[1], semi if semi >= 0 else stop
         prev_end = max([pe for ps, pe in doc.parens if s <= ps and pe <= group[0]
                         and any(ps <= o.span.start < pe for o in others if o is not c)] + [s])
         start = max(prev_end, group[0] - 160)
         return start, group[0]
     nxt = next((p for p in same if p > c.span.start), e)
     return c.span.end, min(nxt, c.span.end + 200)
+
+
+# the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X or Y"
+_ALLOCATION = re.compile(
+    r"\b(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+(?:\(?\d:\d\)?\s+|in\s+a\s+\d:\d\s+ratio\s+)?"
+    r"(?:to\s+(?:receive\s+|be\s+treated\s+with\s+|either\s+|one\s+of\s+)?|between\s+)", re.I)
+_OPTION_SPLIT = re.compile(r"\s*(?:,\s*or|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
+_SIZES_RESPECTIVELY = re.compile(
+    rf"(?<![\w.])(?P<nums>{NUM}(?:\s*(?:,|and|,\s*and)\s*{NUM})+)\s+(?:(?:\w+\s+){{0,2}}?(?:patients|pts|subjects|cases))?"
+    r"[^.;]{0,40}?\brespectively\b", re.I)
+
+
+def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[r.Cohort]:
+    """Arms read from the allocation of a randomised design ('randomized 2:1 to A 50 mg twice daily or B
+    45 mg once daily; 211 and 105 patients, respectively, were treated'): one arm per option, with
+    what it received and, where the text gives them, its size ('(n = a)', 'a and b patients,
+    respectively'). Options that do not differ by drug or dose make no arms."""
+    text = doc.text
+    given = {t.term for t in treatments if t.role == "intervention"}
+    for sent in doc.sents:
+        s, e = sent
+        m = _ALLOCATION.search(text, s, e)
+        if not m or doc.outside_study(m.start()):
+            continue
+        semi = text.find(";", m.end(), e)
+        stop = semi if semi >= 0 else e
+        body_start = m.end()
+        parts, pos = [], body_start
+        for sm in _OPTION_SPLIT.finditer(text, body_start, stop):
+            if any(ps < sm.start() < pe for ps, pe in doc.parens):
+                continue
+            parts.append((pos, sm.start()))
+            pos = sm.end()
+        parts.append((pos, stop))
+        if len(parts) < 2:
+            continue
+        options = []
+        for ps, pe in parts:
+            terms = []
+            for mm in doc.mentions_in(ps, pe):
+                if mm.kind in ("drug", "procedure") and mm.term in given and mm.term not in terms:
+                    terms.append(mm.term)
+            doses = []
+            for dose in stated_doses(doc, ps, pe):
+                near = [mm for mm in doc.mentions_in(s, dose.start) if mm.kind == "drug" and mm.term in given]
+                term = near[-1].term if near else None
+                if term is not None and not dose.radiation:
+                    doses += [(term, v, u, r.Span(dose.start, dose.end)) for v, u in dose.values]
+                    if term not in terms:
+                        terms.append(term)
+            size = None
+            nm = re.search(r"[(\[,;]\s*n\s*=\s*(\d+)", text[ps:pe], re.I)
+            if nm:
+                size = int(nm.group(1))
+            options.append((ps, pe, terms, doses, size))
+        if any(not o[2] for o in options):
+            continue
+        signature = {(tuple(sorted(o[2])), tuple(sorted((d[1], d[2]) for d in o[3]))) for o in options}
+        if len(signature) < len(options):
+            continue
+        sizes = [o[4] for o in options]
+        if any(x is None for x in sizes):
+            nxt = doc.sentence_of(e)[1] if e < len(text) else e
+            rm = _SIZES_RESPECTIVELY.search(text, stop, nxt)
+            if rm:
+                nums = [as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))]
+                if len(nums) == len(options) and all(nums):
+                    sizes = nums
+        arms = []
+        for (ps, pe, terms, doses, _), size in zip(options, sizes):
+            c = r.Cohort("arm", size, r.Span(ps, pe), description=text[ps:pe].strip())
+            for term in terms:
+                here = next((mm for mm in doc.mentions_in(ps, pe) if mm.term == term), None)
+                t = r.Treatment(term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe))
+                for dterm, value, unit, dspan in doses:
+                    if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
+                        t.doses.append(r.Dose(value, unit, dspan))
+                c.treatments.append(t)
+            arms.append(c)
+        return arms
+    return []
 
 
 def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[Arm]:
@@ -159,9 +252,11 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
             if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
                 terms.append(m.term)
         arm = Arm(k, start, end, terms)
-        label = _ARM_LABEL.search(text, max(0, start - 2), min(len(text), c.span.end + 2))
-        if label:
-            arm.label = label.group("l")
+        # the label named with the arm's size: "arm A (n = 244)", "(arm A, n = 110)"
+        labels = list(_ARM_LABEL.finditer(text, max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
+                                          min(len(text), c.span.end + 2)))
+        if labels:
+            arm.label = labels[-1].group("l")
         for dose in stated_doses(doc, start, end):
             if dose.radiation:
                 term = radiation
@@ -402,6 +497,70 @@ _EVALUABLE_GROUP = re.compile(
     r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
 
 
+_FIGURE = re.compile(
+    rf"(?<![\w.])(?:(?P<n>\d+)\s*(?:/|\bof\b|\bout\s+of\b)\s*(?P<den>\d+)(?:\s*\(\s*(?P<p1>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s*\))?"
+    rf"|(?P<n2>\d+)\s*\(\s*(?P<p2>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s*\)"
+    rf"|(?P<p3>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b))", re.I)
+
+
+def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[r.Outcome]:
+    """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
+    116/148 (78.4%) achieved MCyR; in the 15-mg arm, 122/148 (82.4%)', 'In the bosutinib arm, MCyR was
+    obtained by 46% at 12 months and 88% at 24 months; in the IM arm, by 64% and 77%, respectively'.
+    Each takes the outcome of the statement before it (and its time points, in order) and the arm its
+    clause names; a clause that names no arm, or a new outcome, ends the reading."""
+    text = doc.text
+    refs = arm_references(doc, arms)
+    new: list[r.Outcome] = []
+    done: set[int] = set()
+    for o in sorted((x for x in outcomes if x.cohort is not None), key=lambda x: x.span.start):
+        s, e = doc.sentence_of(o.span.start)
+        if o.span.end in done:
+            continue
+        siblings = [x for x in outcomes if x.term == o.term and x.cohort == o.cohort and s <= x.span.start < e]
+        last_end = max(x.span.end for x in siblings)
+        done.update(x.span.end for x in siblings)
+        home = next((k for k, a in enumerate(arms) if a.cohort == o.cohort), None)
+        pos = last_end
+        while pos < e:
+            semi = re.compile(r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b").search(text, pos, e)
+            if semi is None:
+                break
+            cs = semi.end()
+            nxt = re.compile(r";|,\s*(?:whereas|while|but)\b|\bwhereas\b|\bwhile\b").search(text, cs, e)
+            ce = nxt.start() if nxt else e
+            pos = ce
+            if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
+                break
+            named = {k for rs, re_, k in refs if cs <= rs < ce}
+            if len(named) != 1:
+                break
+            k = named.pop()
+            if k == home:
+                break
+            figs = [f for f in _FIGURE.finditer(text, cs, ce)
+                    if not any(ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
+                               for ps, pe in doc.parens)
+                    and not re.match(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
+            if not figs:
+                continue
+            if len(figs) > 1 and len(figs) != len(siblings):
+                break
+            size = None
+            for f, sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
+                count = int(f.group("n") or f.group("n2")) if (f.group("n") or f.group("n2")) else None
+                den = int(f.group("den")) if f.group("den") else None
+                pct = f.group("p1") or f.group("p2") or f.group("p3")
+                pct = float(pct) if pct else None
+                if den is not None and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5)):
+                    continue
+                new.append(r.Outcome(o.term, r.Span(f.start(), f.end()), count, pct, den, sib.time_months,
+                                     cohort=arms[k].cohort))
+            del size
+            home = k
+    return new
+
+
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
     """'Of eight patients ..., partial remission was achieved in three and minor response in five': the
     group a sentence opens with is the denominator of its counts. 'Among evaluable patients, 40 (80%)
@@ -424,15 +583,45 @@ def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outc
             o.denominator = evaluable
 
 
+def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
+    """The whole and its parts: a group whose size is the sum of the arms stated after it in the same
+    or the next sentence ('532 pts ... with either A (n = 266) or B (n = 266)') is the population,
+    not one more arm; arms without any population get one (size not stated), so that every arm
+    hangs from its study."""
+    pops = [c for c in cohorts if c.role == "population"]
+    arms = [c for c in cohorts if c.role == "arm" and c.size]
+    for c in arms:
+        s = doc.sentence_of(c.span.start)[0]
+        e = doc.sentence_of(doc.sentence_of(c.span.start)[1])[1]
+        parts = [x.size for x in arms if x is not c and c.span.end <= x.span.start < e]
+        if len(parts) >= 2 and sum(parts) == c.size and s <= c.span.start and (
+                not pops or all(p.size in (None, c.size) for p in pops)):
+            c.role = "population"
+            cohorts = [c] + [x for x in cohorts if x is not c and x.role != "population"]
+            return cohorts
+    if arms and not pops:
+        first = arms[0]
+        cohorts = [r.Cohort("population", None, first.span, description="all arms")] + cohorts
+    return cohorts
+
+
 def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outcomes: list[r.Outcome],
           adverse: list[r.AdverseEvent]) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
     """Arms, time points and denominators of one abstract's figures (in place where it can)."""
     assign_time_points(doc, outcomes)
     assign_denominators(doc, cohorts, outcomes)
-    cohorts = cohorts + arm_continuations(doc, cohorts)
+    cohorts = settle_population(doc, cohorts + arm_continuations(doc, cohorts))
     arms = find_arms(doc, cohorts, treatments)
-    if not arms:
-        return cohorts, adverse
-    apply_arms(doc, cohorts, arms, treatments)
+    if arms:
+        apply_arms(doc, cohorts, arms, treatments)
+    else:
+        extra = design_arms(doc, cohorts, treatments)
+        if not extra:
+            return cohorts, adverse
+        sizes = {c.size for c in extra if c.size}
+        cohorts = settle_population(doc, [c for c in cohorts if not (c.role == "arm" and c.size in sizes)] + extra)
+        arms = [Arm(cohorts.index(c), c.span.start, c.span.end, [t.term for t in c.treatments],
+                    [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
     adverse = attribute(doc, cohorts, arms, outcomes, adverse)
+    outcomes.extend(gapped_figures(doc, arms, outcomes))
     return cohorts, adverse
