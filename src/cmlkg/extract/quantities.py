@@ -139,7 +139,7 @@ class StatedDose:
 
 
 # "escalated from 400 to 600 or 800 mg daily": the numbers listed before a dose share its unit
-_DOSE_LIST = re.compile(r"\b(?:from|of|at|either|between)\s+(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
+_DOSE_LIST = re.compile(r"(?:\b(?:from|of|at|either|between)\s+|\(\s*)(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
 
 
 def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:

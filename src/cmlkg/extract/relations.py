@@ -31,7 +31,7 @@ ENROL_VERB = (
     r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
 )
 ENROL_BEFORE = re.compile(
-    r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|"
+    r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|assigned|allocated|"
     r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
     r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
@@ -115,6 +115,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
             bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
             in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
+            # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
+            # patients counted for an event, never a group of the design
+            if in_outcome_sentence and re.search(r"\b(?:in|among)\s*$", before, I):
+                continue
             if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
                 hint = "enrolled"
             if enrol_before or fronted:

@@ -151,7 +151,8 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
 
 # the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X or Y"
 _ALLOCATION = re.compile(
-    r"\b(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+(?:\(?\d:\d\)?\s+|in\s+a\s+\d:\d\s+ratio\s+)?"
+    r"\b(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+(?:(?!or\b|to\b)[\w'+\-,()]+\s+){0,12}?"
+    r"(?:\(?\d:\d\)?\s+|in\s+a\s+\d:\d\s+ratio\s+)?"
     r"(?:to\s+(?:receive\s+|be\s+treated\s+with\s+|either\s+|one\s+of\s+)?|between\s+)", re.I)
 _OPTION_SPLIT = re.compile(r"\s*(?:,\s*or|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
 _SIZES_RESPECTIVELY = re.compile(
@@ -171,8 +172,7 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         m = _ALLOCATION.search(text, s, e)
         if not m or doc.outside_study(m.start()):
             continue
-        semi = text.find(";", m.end(), e)
-        stop = semi if semi >= 0 else e
+        stop = next((k for k in range(m.end(), e) if text[k] == ";" and not any(ps < k < pe for ps, pe in doc.parens)), e)
         body_start = m.end()
         parts, pos = [], body_start
         for sm in _OPTION_SPLIT.finditer(text, body_start, stop):
@@ -198,9 +198,9 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
                     if term not in terms:
                         terms.append(term)
             size = None
-            nm = re.search(r"[(\[,;]\s*n\s*=\s*(\d+)", text[ps:pe], re.I)
+            nm = re.search(r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", text[ps:pe], re.I)
             if nm:
-                size = int(nm.group(1))
+                size = int(nm.group(1) or nm.group(2))
             options.append((ps, pe, terms, doses, size))
         if any(not o[2] for o in options):
             continue
@@ -611,15 +611,20 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
     assign_time_points(doc, outcomes)
     assign_denominators(doc, cohorts, outcomes)
     cohorts = settle_population(doc, cohorts + arm_continuations(doc, cohorts))
-    arms = find_arms(doc, cohorts, treatments)
+    # the allocation of a randomised design names the arms best; else the groups sized next to a treatment
+    extra = design_arms(doc, cohorts, treatments)
+    arms = [] if extra else find_arms(doc, cohorts, treatments)
     if arms:
         apply_arms(doc, cohorts, arms, treatments)
     else:
-        extra = design_arms(doc, cohorts, treatments)
         if not extra:
             return cohorts, adverse
         sizes = {c.size for c in extra if c.size}
-        cohorts = settle_population(doc, [c for c in cohorts if not (c.role == "arm" and c.size in sizes)] + extra)
+        inside = lambda c: any(x.span.start <= c.span.start < x.span.end for x in extra)  # noqa: E731
+        for c in cohorts:  # a 'population' that is the size of one option is that arm, not the whole
+            if c.role == "population" and c.size in sizes and inside(c):
+                c.size, c.description = None, "all arms"
+        cohorts = settle_population(doc, [c for c in cohorts if not (c.role == "arm" and (c.size in sizes or inside(c)))] + extra)
         arms = [Arm(cohorts.index(c), c.span.start, c.span.end, [t.term for t in c.treatments],
                     [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
     adverse = attribute(doc, cohorts, arms, outcomes, adverse)
