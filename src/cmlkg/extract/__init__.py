@@ -35,6 +35,15 @@ __all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]
 EXTRACTOR_VERSION = "0.1.0"
 
 # ------------------------------------------------------------------ the stage
+def scheduled_doses(doses: list[r.Dose]) -> list[r.Dose]:
+    """A drug's doses without the bare amounts ('ponatinib 30 mg versus 15 mg' in a title, 'the 800-mg
+    arm') when the text states its schedule ('30 mg/d'): the bare amount names a scheduled dose, it
+    is not a dose of its own."""
+    per_day = {d.unit[: -len("/d")] for d in doses if d.unit.endswith("/d")}
+    return [d for d in doses if d.unit.endswith("/d") or d.unit not in per_day]
+
+
+
 def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
             sections: list[tuple[str, int, int]] | None = None) -> r.Extraction:
     """Read one abstract and return its facts as typed records.
@@ -75,6 +84,8 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]
     adverse = [a for a in find_adverse_events(doc) if ours(a)]
     cohorts, adverse = scope(doc, cohorts, treatments, outcomes, adverse)
+    for t in [*treatments, *(t for c in cohorts for t in c.treatments)]:
+        t.doses = scheduled_doses(t.doses)
     outcomes = dedupe_outcomes(outcomes)
     risks = find_risks(doc)
     reasons = find_reasons(doc)
