@@ -174,13 +174,15 @@ def number_pattern(value: float) -> str:
         return rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])"
     return rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"
 
+# a percent sign, or the word ("77.3 percent", "42 per cent")
+PCT = r"\s*(?:%|percent\b|per\s+cent\b)"
 _VALUE = re.compile(
-    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?)\s*%\s*\)?)?"
-    rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\))?"
-    rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?)\s*%\s*\)"
-    rf"|(?P<pct4>\d+(?:\.\d+)?)\s*%(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
+    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
+    rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
+    rf"|(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?)\s*%\s*\))?"
+    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")

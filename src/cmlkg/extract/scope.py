@@ -160,6 +160,34 @@ _SIZES_RESPECTIVELY = re.compile(
     r"[^.;]{0,40}?\brespectively\b", re.I)
 
 
+def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int, int]]:
+    """The options of an allocation, split at 'or' / 'versus' outside parentheses, and at commas too
+    when every part then names a drug or a dose ('A (n = 164), B (n = 414), or C (n = 95)')."""
+    text = doc.text
+
+    def split(pattern: re.Pattern) -> list[tuple[int, int]]:
+        parts, pos = [], start
+        for sm in pattern.finditer(text, start, stop):
+            if any(ps < sm.start() < pe for ps, pe in doc.parens):
+                continue
+            parts.append((pos, sm.start()))
+            pos = sm.end()
+        parts.append((pos, stop))
+        return [(s, e) for s, e in parts if text[s:e].strip()]
+
+    def names_treatment(s: int, e: int) -> bool:
+        return any(mm.kind in ("drug", "procedure") and mm.term in given for mm in doc.mentions_in(s, e)) or bool(
+            stated_doses(doc, s, e))
+
+    with_commas = split(_OPTION_SPLIT_COMMA)
+    if len(with_commas) > 2 and all(names_treatment(s, e) for s, e in with_commas):
+        return with_commas
+    return split(_OPTION_SPLIT)
+
+
+_OPTION_SPLIT_COMMA = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
+
+
 def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[r.Cohort]:
     """Arms read from the allocation of a randomised design ('randomized 2:1 to A 50 mg twice daily or B
     45 mg once daily; 211 and 105 patients, respectively, were treated'): one arm per option, with
@@ -173,14 +201,7 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         if not m or doc.outside_study(m.start()):
             continue
         stop = next((k for k in range(m.end(), e) if text[k] == ";" and not any(ps < k < pe for ps, pe in doc.parens)), e)
-        body_start = m.end()
-        parts, pos = [], body_start
-        for sm in _OPTION_SPLIT.finditer(text, body_start, stop):
-            if any(ps < sm.start() < pe for ps, pe in doc.parens):
-                continue
-            parts.append((pos, sm.start()))
-            pos = sm.end()
-        parts.append((pos, stop))
+        parts = _options(doc, m.end(), stop, given)
         if len(parts) < 2:
             continue
         options = []
@@ -307,15 +328,20 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
     defined_end = max(a.end for a in arms)
     windows = [(a.start, a.end) for a in arms]
     refs: list[tuple[int, int, int]] = []
+    later_doses = stated_doses(doc, defined_end, len(text))
     for k, a in enumerate(arms):
         other_doses = {(d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
         other_totals = {t for j, b in enumerate(arms) if j != k for t in b.totals}
         keys = {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
         keys |= {(t, "Gy") for t in a.totals if t not in other_totals}
-        for value, unit in keys:
-            pat = re.compile(number_pattern(value) + r"\s*-?\s*" + _UNIT_WORD.get(unit, re.escape(unit)) + r"(?![a-z])", I)
-            for m in pat.finditer(text, defined_end):
-                refs.append((m.start(), m.end(), k))
+        # a dose phrase names the arm whose dose it states once read ('50 mg twice daily' is 100 mg/d,
+        # not the 50-mg/d arm); a bare amount ('the 800-mg arm') names the arm of that amount per day
+        for dose in later_doses:
+            said = {(v, u) for v, u in dose.values} | {(v, u + "/d") for v, u in dose.values if not u.endswith("/d")
+                                                       and not re.match(r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid)",
+                                                                        text[dose.end : dose.end + 12], I)}
+            if said & keys:
+                refs.append((dose.start, dose.end, k))
         other_terms = {t for j, b in enumerate(arms) if j != k for t in b.terms}
         own = [t for t in a.terms if t not in other_terms]
         for m in doc.mentions:
@@ -338,7 +364,7 @@ _COMPARE = re.compile(
 
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
-    m = re.search(r"(?:\d+(?:\.\d+)?\s*%?|\.\d+)\s*(?:\([^()]*\))?\s*$", text[o.span.start : o.span.end])
+    m = re.search(r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$", text[o.span.start : o.span.end], I)
     return o.span.start + m.start() if m else o.span.end
 
 
@@ -422,6 +448,8 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             continue
         for k, i in enumerate(g):
             assigned[i] = k
+    in_group = {i for g in groups if len(g) > 1 for i in g}
+    listed_together = in_group.__contains__
     for i, o in enumerate(outcomes):
         if i in assigned or o.span.start < defined_end:
             if i not in assigned and o.denominator in unique_size:
@@ -431,6 +459,8 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             assigned[i] = unique_size[o.denominator]
             continue
         sent = doc.sentence_of(o.span.start)
+        if listed_together(i) and respectively(o.span.end, sent[1]):
+            continue  # one of a list of figures read 'respectively' that did not pair with the arms: unsure
         k = ref_inside(o)
         if k is None:
             k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
