@@ -1118,7 +1118,9 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
             lead = re.search(
                 r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s+"
                 r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
-                r"(?:included|were|was|:|comprised|consisted\s+of|such\s+as|\()",
+                # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
+                r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
+                r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
                 text[cs0 : m.start], I)
             g = lead
         prev_ae = (m, g)
