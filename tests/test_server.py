@@ -337,3 +337,13 @@ def test_a_row_cap_breached_mid_stream_cuts_the_response_off(dev_build):
         assert ok.status_code == 200 and len(ok.json()["results"]["bindings"]) == 10
     finally:
         capped.stop()
+
+
+def test_an_arm_page_lists_its_treatment_doses_and_figures(server):
+    """Issue 21: the page of an arm says what it received and what it reported, readably."""
+    page = httpx.get(server.url + "/resource/002_tops-imatinib-400-vs-800/arm/1", headers={"Accept": "text/html"},
+                     timeout=30)
+    assert page.status_code == 200
+    text = page.text
+    assert "study treatment: imatinib" in text and "800 mg/d imatinib" in text
+    assert "major molecular response: 46%" in text and "at 12 months" in text

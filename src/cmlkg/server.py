@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
 from cmlkg.vocabulary import package_dir
-from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, OA, ONTOLOGY_GRAPH, PREFIXES, PRISM
+from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, OA, ONTOLOGY_GRAPH, PREFIXES, PRISM, RDFS
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -385,7 +385,31 @@ def _page_rows(store, iri: str) -> list[dict]:
             for sel in store.quads_for_pattern(o, ox.NamedNode(OA + "hasSelector"), None, None):
                 for exact in store.quads_for_pattern(sel.object, ox.NamedNode(OA + "exact"), None, None):
                     rows.append({"quote": exact.object.value})
+        if q.predicate.value in _SUMMARISED and isinstance(o, ox.NamedNode):
+            # an arm's (or population's) facts readable on its page: "major molecular response: 46%, at 12
+            # months", "study treatment: imatinib (800 mg/d imatinib)"
+            rows[-1]["label"] = _first_value(store, o, RDFS + "label")
+            details = [f"at {t} months" for t in _values(store, o, CML + "timePointMonths")]
+            for dose in _values(store, o, CML + "hasDose", iri=True):
+                details += _values(store, ox.NamedNode(dose), RDFS + "label")
+            rows[-1]["detail"] = ", ".join(details)
     return sorted(rows, key=lambda r: (r.get("p", ""), r["o"]["value"] if "o" in r else r["quote"]))
+
+
+_SUMMARISED = {CML + "reportsOutcome", CML + "reportsAdverseEvent", CML + "receivedTreatment", CML + "hasArm",
+               CML + "hasSubgroup"}
+
+
+def _values(store, node, predicate: str, iri: bool = False) -> list[str]:
+    import pyoxigraph as ox
+
+    return sorted(q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+                  if iri == isinstance(q.object, ox.NamedNode))
+
+
+def _first_value(store, node, predicate: str) -> str | None:
+    values = _values(store, node, predicate)
+    return values[0] if values else None
 
 
 def result_rows(data: bytes, fmt: str) -> int:
@@ -1083,7 +1107,9 @@ def _resource_html(iri: str, page_rows: list[dict]) -> str:
         value = html.escape(o["value"])
         if o["type"] == "uri":
             href = o["value"].replace(BASE, "/") if o["value"].startswith(BASE) else o["value"]
-            value = f'<a href="{html.escape(href)}">{value}</a>'
+            value = f'<a href="{html.escape(href)}">{html.escape(r["label"]) if r.get("label") else value}</a>'
+            if r.get("detail"):
+                value += f' <span class="detail">({html.escape(r["detail"])})</span>'
         items.append(f"<tr><td>{html.escape(_curie(r['p']))}</td><td>{value}</td></tr>")
     quote_html = "".join(f"<blockquote>{html.escape(q)}</blockquote>" for q in quotes)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>

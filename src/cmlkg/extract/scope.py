@@ -629,7 +629,10 @@ def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
             c.role = "population"
             cohorts = [c] + [x for x in cohorts if x is not c and x.role != "population"]
             return cohorts
-    if arms and not pops:
+    if len(arms) == 1 and not pops:  # one group is the study's population, not an arm of it
+        arms[0].role = "population"
+        cohorts = [arms[0]] + [x for x in cohorts if x is not arms[0]]
+    elif arms and not pops:
         first = arms[0]
         cohorts = [r.Cohort("population", None, first.span, description="all arms")] + cohorts
     return cohorts
