@@ -84,6 +84,9 @@ def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         surface = text[start:end]
         if len(surface) < 4 or surface.islower() and len(surface) < 5:
             continue
+        # a code with a number is written in capitals ('AT 10', 'VP-16'): 'at 10 mg' is a dose phrase
+        if any(ch.isdigit() for ch in surface) and not any(ch.isupper() for ch in surface):
+            continue
         local = names.get(label.lower()) or names.get(surface.lower())
         if local is None:
             local = PREFIX + db

@@ -591,6 +591,82 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list
     return new
 
 
+_LIST_SEP = re.compile(r"\s*(?:;|,|\bvs\.?|\bversus\b|\bv\.(?=\s))\s*", re.I)
+
+
+def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[r.Outcome]:
+    """An outcome, its time points and a colon, then a figure (or a series, one per time point) for
+    each arm its item names: 'MMR at 12 and 24 months: 71% and 79% with A vs 31% and 62% with B',
+    'CCyR: A 70%, B 60%', 'MMR at month 12: A, 155 (73.5%); B, 32 (30.5%)'. Read only when every
+    item names one arm and has as many figures as time points; the figures it reads replace any
+    that the outcome's own reading took from the list."""
+    text = doc.text
+    refs = arm_references(doc, arms)
+    points = time_points(doc)
+    defined_end = max(a.end for a in arms)
+    new: list[r.Outcome] = []
+    for m in doc.mentions:
+        if m.kind != "outcome" or m.start < defined_end:
+            continue
+        s, e = doc.sentence_of(m.start)
+        pos = m.end
+        while (p := next(((ps, pe) for ps, pe in doc.parens if ps == pos or (ps > pos and not text[pos:ps].strip())), None)):
+            pos = p[1]  # '(MR4.5)' after the name
+        months: list[float | None] = [None]
+        tp = next((p for p in points if pos <= p.start and not text[pos : p.start].strip()), None)
+        if tp is not None:
+            months, pos = list(tp.months), tp.end
+        colon = re.match(r"\s*:\s*", text[pos:e])
+        if not colon:
+            continue
+        start = pos + colon.end()
+        close = next((pe - 1 for ps, pe in doc.parens if ps < m.start < pe), e)  # inside '(...)': to its end
+        end = min(e, close)
+        semi_next = [x for x in range(start, end) if text[x] == ";"]
+        for x in semi_next:  # '; MR4.5: ...' starts the next list
+            if any(mm.kind == "outcome" for mm in doc.mentions_in(x, min(end, x + 40))):
+                end = x
+                break
+        cuts = [start] + [q for sm in _LIST_SEP.finditer(text, start, end)
+                          if not any(ps < sm.start() < pe for ps, pe in doc.parens) for q in (sm.start(), sm.end())] + [end]
+        items = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
+        read: list[tuple[int, list[re.Match]]] = []
+        pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
+        ok = True
+        for a, b in items:
+            named = {k for rs, re_, k in refs if a <= rs < b}
+            figs = [f for f in _FIGURE.finditer(text, a, b)
+                    if not any(rs <= f.start() < re_ for rs, re_, _k in refs)
+                    and not re.match(r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
+            if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)):
+                ok = False
+                break
+            if len(named) > 1:
+                ok = False
+                break
+            if named and not figs:
+                pending = named.pop()
+                continue
+            if figs and not named and pending is not None:
+                named, pending = {pending}, None
+            if not figs or not named or len(figs) != len(months):
+                ok = False
+                break
+            read.append((named.pop(), figs))
+        if not ok or len(read) < 2 or len({k for k, _f in read}) != len(read):
+            continue
+        for o in [o for o in outcomes if o.term == m.term and start <= o.span.end <= end]:
+            outcomes.remove(o)
+        for k, figs in read:
+            for f, month in zip(figs, months):
+                count = f.group("n") or f.group("n2")
+                pct = f.group("p1") or f.group("p2") or f.group("p3")
+                new.append(r.Outcome(m.term, r.Span(f.start(), f.end()), int(count) if count else None,
+                                     float(pct) if pct else None, int(f.group("den")) if f.group("den") else None,
+                                     month, cohort=arms[k].cohort))
+    return new
+
+
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
     """'Of eight patients ..., partial remission was achieved in three and minor response in five': the
     group a sentence opens with is the denominator of its counts. 'Among evaluable patients, 40 (80%)
@@ -661,5 +737,6 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
         arms = [Arm(cohorts.index(c), c.span.start, c.span.end, [t.term for t in c.treatments],
                     [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
     adverse = attribute(doc, cohorts, arms, outcomes, adverse)
+    outcomes.extend(per_arm_lists(doc, arms, outcomes))
     outcomes.extend(gapped_figures(doc, arms, outcomes))
     return cohorts, adverse
