@@ -313,6 +313,12 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
             cohorts[0].span = cohorts[0].extra_spans.pop(0)
 
 
+# "(sex/age: F/39, M/54)", "(age/sex: 39/F, 54/M)": each patient of a small series, compactly
+_SEX_AGE_LIST = re.compile(r"\b(?P<order>sex/age|age/sex|gender/age|age/gender)\s*[:=]?\s*"
+                           r"(?P<items>(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF])(?:\s*(?:,|;|and)\s*(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF]))*)",
+                           I)
+
+
 def find_patients(doc: Doc) -> list[r.Patient]:
     out = []
     for m in _PATIENT.finditer(doc.text) if doc.has("old") else ():
@@ -321,6 +327,13 @@ def find_patients(doc: Doc) -> list[r.Patient]:
             continue
         sex = "female" if m.group("sex").lower() in ("female", "woman", "girl", "lady") else "male"
         out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
+    for m in _SEX_AGE_LIST.finditer(doc.text) if doc.has("sex", "gender") else ():
+        for item in re.finditer(r"(?:(?P<s1>[MF])\s*/\s*(?P<a1>\d{1,3})|(?P<a2>\d{1,3})\s*/\s*(?P<s2>[MF]))", m.group("items"), I):
+            age = int(item.group("a1") or item.group("a2"))
+            sex = "female" if (item.group("s1") or item.group("s2")).upper() == "F" else "male"
+            if age <= 120:
+                start = m.start("items") + item.start()
+                out.append(r.Patient(age, sex, r.Span(start, m.start("items") + item.end())))
     return out
 
 
@@ -460,7 +473,8 @@ _SUBJECT = re.compile(
     rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
     rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){_PCT_WORD}\s*\)\s*)?"
-    rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN})?"
+    rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
+    rf"|(?P<of_them>of\s+(?:them|these|those)))?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){_PCT_WORD}\s*\))?\s*$",
     I,
 )
@@ -642,6 +656,13 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     if den is None:
         den = _group_denominator(text, start_abs)
+    if den is None and sm.group("of_them"):
+        # "We describe three cases ... . Two of them achieved MMR": out of the group last named
+        s0 = doc.sentence_of(doc.sentence_of(start_abs)[0] - 1)[0] if doc.sentence_of(start_abs)[0] > 0 else 0
+        named = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", text[s0:start_abs], I))
+        den = as_int(parse_number(named[-1].group("n"))) if named else None
+        if den is not None and den < count:
+            den = None
     if den is None:
         # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
         whom = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"

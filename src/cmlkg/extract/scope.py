@@ -50,6 +50,7 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
     for o in outcomes:
         by_phrase.setdefault((o.term, o.span.start), []).append(o)
+    chosen: dict[int, object] = {}
     for o in outcomes:
         sent = doc.sentence_of(o.span.start)
         cs, ce = clause_bounds(text, sent, o.span.start)
@@ -66,14 +67,19 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         floor = max([cs, *(x.span.end for x in outcomes if x is not o and cs <= x.span.end <= o.span.start)])
         before = [p for p in points if floor <= p.start and p.end <= o.span.start]
         after = [p for p in points if o.span.end <= p.start < min(ce, o.span.end + 45)
-                 and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start])]
+                 and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+                                  r"(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start], re.I)]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
         fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(r"\s*(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?\s*)?", text[sent[0] : p.start])
                    and re.match(r"\s*,", text[p.end : p.end + 2])]
-        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1]
+        # a time point that heads a parenthesis or a colon list holds for what it heads:
+        # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
+        heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
+        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1] or heading[-1:]
         if not point:
             continue
         p = point[0]
+        chosen[id(o)] = p
         if len(p.months) == 1:
             o.time_months = p.months[0]
             continue
@@ -81,6 +87,24 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         phrase = by_phrase[(o.term, o.span.start)]
         if len(phrase) == len(p.months):
             o.time_months = p.months[phrase.index(o)]
+    # 'in 26%, 61% and 62% of patients at 3, 6 and 12 months, respectively': the list of time points
+    # that the phrase's last figure found is distributed over all of its figures
+    for phrase in by_phrase.values():
+        p = chosen.get(id(phrase[-1]))
+        if len(phrase) > 1 and p is not None and len(p.months) == len(phrase):
+            for x, months in zip(phrase, p.months):
+                x.time_months = months
+
+
+def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
+    """Whether time point ``p`` heads a parenthesis or a colon list that holds ``pos``."""
+    m = re.match(r"\s*([(:])", text[p.end : p.end + 4])
+    if not m or not sent[0] <= p.start:
+        return False
+    if m.group(1) == ":":
+        return True
+    opening = p.end + m.start(1)
+    return any(ps == opening and ps < pos < pe for ps, pe in doc.parens)
 
 
 # ------------------------------------------------------------------ arms
