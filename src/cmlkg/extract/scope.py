@@ -371,6 +371,25 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
         for m in doc.mentions:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
                 refs.append((m.start, m.end, k))
+    # an arm whose drugs are all given in another, larger one: 'X alone' / 'X monotherapy' names the
+    # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone (21%)')
+    for k, a in enumerate(arms):
+        for j, b in enumerate(arms):
+            if j != k and a.terms and set(a.terms) < set(b.terms):
+                for m in re.finditer(r"\b(?:alone|monotherapy|only|single[- ]agent)\b", text[defined_end:], I):
+                    at = defined_end + m.start()
+                    near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
+                    if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
+                        refs.append((near[-1].start, defined_end + m.end(), k))
+                for m in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
+                    at = defined_end + m.start()
+                    before = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
+                    after = [x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms]
+                    if before and after and not re.search(r"[;,()]|\d", text[before[-1].end : after[0].start]):
+                        refs.append((before[-1].start, after[0].end, j))
+    # a drug of both arms named inside a longer reference is not a reference of its own
+    spans = [(s, e) for s, e, _k in refs]
+    refs = [(s, e, k) for s, e, k in refs if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)]
     # labels: "in arms A, B and C, respectively", "arm B"
     labels = {a.label: k for k, a in enumerate(arms) if a.label}
     if len(labels) == len(arms):
@@ -407,7 +426,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         for s, e, k in refs:
             if pos <= s < limit:
                 gap = text[pos:s]
-                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs)\b", gap, I):
+                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|than)\b", gap, I):
                     return None
                 if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
                     return k
@@ -424,7 +443,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
         v = _value_start(text, o)
         found = {k for s, e, k in refs if o.span.start <= s and e <= v and not re.search(r"\d", text[e:v])
-                 and not re.search(r"\d\s*%|\d\.\d|\.\d", text[o.span.start : s])}
+                 and not re.search(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", text[o.span.start : s], I)}
         return found.pop() if len(found) == 1 else None
 
     assigned: dict[int, int] = {}
