@@ -309,6 +309,28 @@ class Doc:
         k = bisect.bisect_left(self._mention_starts, start)
         return self.mentions[k : bisect.bisect_left(self._mention_starts, end, lo=k)]
 
+    def parens_starting(self, pos: int) -> list[tuple[int, int]]:
+        """The parentheses that open at ``pos``, outermost first."""
+        if not hasattr(self, "_paren_index"):
+            self._paren_index: dict[int, list[tuple[int, int]]] = {}
+            self._paren_end_index: dict[int, list[tuple[int, int]]] = {}
+            for s, e in sorted(self.parens, key=lambda p: (p[0], -p[1])):
+                self._paren_index.setdefault(s, []).append((s, e))
+            for s, e in sorted(self.parens):
+                self._paren_end_index.setdefault(e, []).append((s, e))
+        return self._paren_index.get(pos, [])
+
+    def parens_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parentheses that open in [start, end), by start."""
+        if not hasattr(self, "_paren_starts"):
+            self._paren_starts = [s for s, _e in self.parens]
+        return self.parens[bisect.bisect_left(self._paren_starts, start) : bisect.bisect_left(self._paren_starts, end)]
+
+    def parens_ending(self, pos: int) -> list[tuple[int, int]]:
+        """The parentheses that close just before ``pos`` (their end is ``pos``), outermost first."""
+        self.parens_starting(-1)
+        return self._paren_end_index.get(pos, [])
+
     def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
         return [m for m in self.mentions_starting(start, end) if m.end <= end and (kind is None or m.kind == kind)]
 

@@ -618,7 +618,11 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
     pos = subj_end
     while True:
-        grp = next(((s, e) for s, e in doc.parens if e <= pos and not text[e:pos].strip()), None)
+        q = pos
+        while q > 0 and text[q - 1].isspace():
+            q -= 1
+        closing = doc.parens_ending(q)
+        grp = closing[0] if closing else None
         if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + _PCT_WORD + r"\s*\)", text[grp[0]:grp[1]], I):
             break
         pos = grp[0]
@@ -912,17 +916,24 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         i = j if len(group) > 1 else i + 1
     results.extend(_distributed_parts(doc, mentions, results))
     # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
+    parens = sorted(doc.parens)
+    paren_starts = [s for s, _e in parens]
+    order = sorted(range(len(results)), key=lambda idx: results[idx].span.start)
+    starts = [results[idx].span.start for idx in order]
     for k, o in enumerate(results):
-        paren = next(((s, e) for s, e in doc.parens if s >= o.span.end and not text[o.span.end : s].strip()), None)
         if o.count is None:
             continue
+        # the parenthesis right after the figure (only the first one after it can be)
+        at = bisect.bisect_left(paren_starts, o.span.end)
+        paren = parens[at] if at < len(parens) and not text[o.span.end : paren_starts[at]].strip() else None
         if paren is None:
             # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
             s_end = doc.sentence_of(o.span.start)[1]
             paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
             if paren is None:
                 continue
-        parts = [idx for idx, p in enumerate(results) if idx != k and paren[0] <= p.span.start < paren[1] and p.count is not None]
+        inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]
+        parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
         if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
             o.aggregate_of = parts
     # PCR and other test results stated as bare 'positive' / 'negative'
@@ -1158,7 +1169,7 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         if cm and any(o.kind == "adverse_event" and o is not m and (
                 cs + cm.end("n") <= o.start < m.start
                 or (o.end <= cs + cm.start() and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])))
-                for o in doc.mentions):
+                for o in doc.mentions_in(max(0, cs - 200), m.start)):
             cm = None
         if cm:
             count = as_int(parse_number(cm.group("n")))

@@ -11,6 +11,7 @@ ties it to; figures of the whole study stay on the population.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -51,20 +52,33 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     for o in outcomes:
         by_phrase.setdefault((o.term, o.span.start), []).append(o)
     chosen: dict[int, object] = {}
+    # what one figure's reading looks at lies in its sentence: points, figures and parentheses by sentence
+    points = sorted(points, key=lambda p: p.start)
+    point_starts = [p.start for p in points]
+    parens_sorted = sorted(doc.parens)
+    paren_starts = [s for s, _e in parens_sorted]
+    by_sentence: dict[int, list[r.Outcome]] = {}
+    for o in outcomes:
+        by_sentence.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
+    all_points = points
     for o in outcomes:
         sent = doc.sentence_of(o.span.start)
+        points = all_points[bisect.bisect_left(point_starts, sent[0]) : bisect.bisect_left(point_starts, sent[1])]
+        if not points:
+            continue
+        sent_parens = parens_sorted[bisect.bisect_left(paren_starts, sent[0]) : bisect.bisect_left(paren_starts, sent[1])]
         cs, ce = clause_bounds(text, sent, o.span.start)
         # inside its own phrase, after the figure before it in the same phrase ("CCyR at 6 months was 50%,
         # and 70% at 12 months"), not in a parenthesis ("2 patients (1 after 5 months from CCR) evolved")
         siblings = [x.span.end for x in by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
         low = max([o.span.start, *siblings])
         inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end
-                  and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in doc.parens)]
+                  and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)]
         # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months'
         own = [p for p in inside if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x:p.start]) for x in siblings)]
         shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
         # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
-        floor = max([cs, *(x.span.end for x in outcomes if x is not o and cs <= x.span.end <= o.span.start)])
+        floor = max([cs, *(x.span.end for x in by_sentence[sent[0]] if x is not o and cs <= x.span.end <= o.span.start)])
         before = [p for p in points if floor <= p.start and p.end <= o.span.start]
         after = [p for p in points if o.span.end <= p.start < min(ce, o.span.end + 45)
                  and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
@@ -104,7 +118,7 @@ def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
     if m.group(1) == ":":
         return True
     opening = p.end + m.start(1)
-    return any(ps == opening and ps < pos < pe for ps, pe in doc.parens)
+    return any(ps == opening and ps < pos < pe for ps, pe in doc.parens_starting(opening))
 
 
 # ------------------------------------------------------------------ arms
@@ -345,7 +359,19 @@ _UNIT_WORD = {"mg/d": r"mg", "mg": r"mg", "g/d": r"g", "mg/m2/d": r"mg", "mg/m2"
               "MU/m2": r"(?:MU|MIU|million)", "Gy": r"(?:Gy|cGy)"}
 
 
-def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
+class Refs(list):
+    """Arm references (start, end, arm index) in text order, with a range lookup."""
+
+    def __init__(self, refs):
+        super().__init__(sorted(refs))
+        self.starts = [s for s, _e, _k in self]
+
+    def between(self, a: int, b: int) -> list[tuple[int, int, int]]:
+        """The references that start in [a, b)."""
+        return self[bisect.bisect_left(self.starts, a) : bisect.bisect_left(self.starts, b)]
+
+
+def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     """Places after the arms' definitions that name one arm: a dose or a drug only it received.
     (start, end, index of the arm in ``arms``)."""
     text = doc.text
@@ -388,8 +414,14 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
                     if before and after and not re.search(r"[;,()]|\d", text[before[-1].end : after[0].start]):
                         refs.append((before[-1].start, after[0].end, j))
     # a drug of both arms named inside a longer reference is not a reference of its own
-    spans = [(s, e) for s, e, _k in refs]
-    refs = [(s, e, k) for s, e, k in refs if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)]
+    kept, reach, reach_span = [], -1, None
+    for s, e, k in sorted(refs, key=lambda x: (x[0], -x[1])):
+        if e <= reach and (s, e) != reach_span:
+            continue
+        kept.append((s, e, k))
+        if e > reach:
+            reach, reach_span = e, (s, e)
+    refs = kept
     # labels: "in arms A, B and C, respectively", "arm B"
     labels = {a.label: k for k, a in enumerate(arms) if a.label}
     if len(labels) == len(arms):
@@ -397,8 +429,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> list[tuple[int, int, int]]:
             for lm in re.finditer(_LABEL, m.group("ls")):
                 if lm.group() in labels:
                     refs.append((m.start("ls") + lm.start(), m.start("ls") + lm.end(), labels[lm.group()]))
-    refs.sort()
-    return refs
+    return Refs(refs)
 
 
 _COMPARE = re.compile(
@@ -412,18 +443,17 @@ def _value_start(text: str, o: r.Outcome) -> int:
 
 
 def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list[r.Outcome],
-              adverse: list[r.AdverseEvent]) -> list[r.AdverseEvent]:
+              adverse: list[r.AdverseEvent], refs: Refs) -> list[r.AdverseEvent]:
     """Tie each figure to the arm its sentence names; return the adverse events, one per arm they are
     reported for."""
     text = doc.text
-    refs = arm_references(doc, arms)
     sizes = [cohorts[a.cohort].size for a in arms]
     unique_size = {s: k for k, s in enumerate(sizes) if sizes.count(s) == 1}
     respectively = lambda s, e: bool(re.search(r"\brespectively\b", text[s:e], I))  # noqa: E731
     defined_end = max(a.end for a in arms)
 
     def ref_after(pos: int, limit: int) -> int | None:
-        for s, e, k in refs:
+        for s, e, k in refs.between(pos, limit):
             if pos <= s < limit:
                 gap = text[pos:s]
                 if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|than)\b", gap, I):
@@ -434,7 +464,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         return None
 
     def ref_before(start: int, pos: int) -> int | None:
-        found = [(e, k) for s, e, k in refs if start <= s and e <= pos]
+        found = [(e, k) for s, e, k in refs.between(start, pos) if e <= pos]
         if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][0] : pos], I):
             return None
         return found[-1][1]
@@ -442,7 +472,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
     def ref_inside(o: r.Outcome) -> int | None:
         """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
         v = _value_start(text, o)
-        found = {k for s, e, k in refs if o.span.start <= s and e <= v and not re.search(r"\d", text[e:v])
+        found = {k for s, e, k in refs.between(o.span.start, v) if e <= v and not re.search(r"\d", text[e:v])
                  and not re.search(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", text[o.span.start : s], I)}
         return found.pop() if len(found) == 1 else None
 
@@ -471,7 +501,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             continue
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
         named: list[int] = []
-        for s, _e, k in refs:
+        for s, _e, k in refs.between(last.span.end, sent[1]):
             if last.span.end <= s < sent[1] and k not in named:
                 named.append(k)
         if respectively(last.span.end, sent[1]) and len(named) == len(g):
@@ -481,9 +511,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         # "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the figures
         cs = clause_bounds(text, sent, first.span.start)[0]
         v0 = _value_start(text, first)
-        listed = [k for s, e, k in refs if max(cs, first.span.start - 80) <= s and e <= v0]
+        listed = [k for s, e, k in refs.between(max(cs, first.span.start - 80), v0) if e <= v0]
         if len(listed) == len(g) and len(set(listed)) == len(g) and re.search(
-                r"\b(?:v|vs\.?|versus|and|or)\b", text[min(s for s, e, k in refs if s >= max(cs, first.span.start - 80)) : v0], I):
+                r"\b(?:v|vs\.?|versus|and|or)\b", text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0], I):
             for k, i in zip(listed, g):
                 assigned[i] = k
             continue
@@ -516,14 +546,16 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         outcomes[i].cohort = arms[k].cohort
     # adverse events with a figure for each arm: 'GVHD was 0.33 for the 12.0 Gy group and 0.44 for ...'
     out: list[r.AdverseEvent] = []
+    by_term: dict[str, list] = {}
+    for m in doc.mentions:
+        if m.start >= defined_end:
+            by_term.setdefault(m.term, []).append(m)
     for a in adverse:
         ks: list[int] = []
-        for m in doc.mentions:
-            if m.term != a.term or m.start < defined_end:
-                continue
+        for m in by_term.get(a.term, ()):
             sent = doc.sentence_of(m.start)
             pos = m.end
-            for s, e, k in refs:
+            for s, e, k in refs.between(pos, sent[1]):
                 if pos <= s < sent[1]:
                     if not re.search(r"\d", text[pos:s]) or ";" in text[pos:s]:
                         break
@@ -576,14 +608,13 @@ _FIGURE = re.compile(
     rf"|(?P<p3>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b))", re.I)
 
 
-def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[r.Outcome]:
+def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs) -> list[r.Outcome]:
     """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
     116/148 (78.4%) achieved MCyR; in the 15-mg arm, 122/148 (82.4%)', 'In the bosutinib arm, MCyR was
     obtained by 46% at 12 months and 88% at 24 months; in the IM arm, by 64% and 77%, respectively'.
     Each takes the outcome of the statement before it (and its time points, in order) and the arm its
     clause names; a clause that names no arm, or a new outcome, ends the reading."""
     text = doc.text
-    refs = arm_references(doc, arms)
     new: list[r.Outcome] = []
     done: set[int] = set()
     for o in sorted((x for x in outcomes if x.cohort is not None), key=lambda x: x.span.start):
@@ -605,7 +636,7 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list
             pos = ce
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
                 break
-            named = {k for rs, re_, k in refs if cs <= rs < ce}
+            named = {k for _rs, _re, k in refs.between(cs, ce)}
             if len(named) != 1:
                 break
             k = named.pop()
@@ -637,15 +668,15 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list
 _LIST_SEP = re.compile(r"\s*(?:;|,|\bvs\.?|\bversus\b|\bv\.(?=\s))\s*", re.I)
 
 
-def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[r.Outcome]:
+def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs) -> list[r.Outcome]:
     """An outcome, its time points and a colon, then a figure (or a series, one per time point) for
     each arm its item names: 'MMR at 12 and 24 months: 71% and 79% with A vs 31% and 62% with B',
     'CCyR: A 70%, B 60%', 'MMR at month 12: A, 155 (73.5%); B, 32 (30.5%)'. Read only when every
     item names one arm and has as many figures as time points; the figures it reads replace any
     that the outcome's own reading took from the list."""
     text = doc.text
-    refs = arm_references(doc, arms)
-    points = time_points(doc)
+    points = sorted(time_points(doc), key=lambda p: p.start)
+    point_starts = [p.start for p in points]
     defined_end = max(a.end for a in arms)
     new: list[r.Outcome] = []
     for m in doc.mentions:
@@ -653,17 +684,18 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[
             continue
         s, e = doc.sentence_of(m.start)
         pos = m.end
-        while (p := next(((ps, pe) for ps, pe in doc.parens if ps == pos or (ps > pos and not text[pos:ps].strip())), None)):
-            pos = p[1]  # '(MR4.5)' after the name
+        while opened := doc.parens_starting(pos + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip())):
+            pos = opened[0][1]  # '(MR4.5)' after the name
         months: list[float | None] = [None]
-        tp = next((p for p in points if pos <= p.start and not text[pos : p.start].strip()), None)
+        at = bisect.bisect_left(point_starts, pos)
+        tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
         if tp is not None:
             months, pos = list(tp.months), tp.end
         colon = re.match(r"\s*:\s*", text[pos:e])
         if not colon:
             continue
         start = pos + colon.end()
-        close = next((pe - 1 for ps, pe in doc.parens if ps < m.start < pe), e)  # inside '(...)': to its end
+        close = next((pe - 1 for ps, pe in doc.parens_within(s, e) if ps < m.start < pe), e)  # inside '(...)': to its end
         end = min(e, close)
         semi_next = [x for x in range(start, end) if text[x] == ";"]
         for x in semi_next:  # '; MR4.5: ...' starts the next list
@@ -677,9 +709,9 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome]) -> list[
         pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
         ok = True
         for a, b in items:
-            named = {k for rs, re_, k in refs if a <= rs < b}
+            named = {k for _rs, _re, k in refs.between(a, b)}
             figs = [f for f in _FIGURE.finditer(text, a, b)
-                    if not any(rs <= f.start() < re_ for rs, re_, _k in refs)
+                    if not any(rs <= f.start() < re_ for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1))
                     and not re.match(r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)):
                 ok = False
@@ -779,7 +811,8 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
         cohorts = settle_population(doc, [c for c in cohorts if not (c.role == "arm" and (c.size in sizes or inside(c)))] + extra)
         arms = [Arm(cohorts.index(c), c.span.start, c.span.end, [t.term for t in c.treatments],
                     [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
-    adverse = attribute(doc, cohorts, arms, outcomes, adverse)
-    outcomes.extend(per_arm_lists(doc, arms, outcomes))
-    outcomes.extend(gapped_figures(doc, arms, outcomes))
+    refs = arm_references(doc, arms)
+    adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
+    outcomes.extend(per_arm_lists(doc, arms, outcomes, refs))
+    outcomes.extend(gapped_figures(doc, arms, outcomes, refs))
     return cohorts, adverse
