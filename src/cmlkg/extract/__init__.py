@@ -83,12 +83,13 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
     outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]
     adverse = [a for a in find_adverse_events(doc) if ours(a)]
+    risks = find_risks(doc)
+    reasons = find_reasons(doc)
+    # stage 4: arms, time points, denominators (and the figures an arm's clause states without its outcome)
     cohorts, adverse = scope(doc, cohorts, treatments, outcomes, adverse)
     for t in [*treatments, *(t for c in cohorts for t in c.treatments)]:
         t.doses = scheduled_doses(t.doses)
     outcomes = dedupe_outcomes(outcomes)
-    risks = find_risks(doc)
-    reasons = find_reasons(doc)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
     is_cml_treatment = (

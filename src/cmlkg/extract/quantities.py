@@ -176,6 +176,11 @@ def number_pattern(value: float) -> str:
 
 # a percent sign, or the word ("77.3 percent", "42 per cent")
 PCT = r"\s*(?:%|percent\b|per\s+cent\b)"
+# one figure as a list item states it: 'n/N (P%)', 'n of N', 'n (P%)', 'P%'
+FIGURE = re.compile(
+    rf"(?<![\w.])(?:(?P<n>\d+)\s*(?:/|\bof\b|\bout\s+of\b)\s*(?P<den>\d+)(?:\s*\(\s*(?P<p1>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"|(?P<n2>\d+)\s*\(\s*(?P<p2>\d+(?:\.\d+)?){PCT}\s*\)"
+    rf"|(?P<p3>\d+(?:\.\d+)?){PCT})", I)
 _VALUE = re.compile(
     rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import number_pattern, stated_doses, time_points
+from cmlkg.extract.quantities import FIGURE, number_pattern, stated_doses, time_points
 from cmlkg.extract.relations import fronted_group
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -602,12 +602,6 @@ _EVALUABLE_GROUP = re.compile(
     r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
 
 
-_FIGURE = re.compile(
-    rf"(?<![\w.])(?:(?P<n>\d+)\s*(?:/|\bof\b|\bout\s+of\b)\s*(?P<den>\d+)(?:\s*\(\s*(?P<p1>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s*\))?"
-    rf"|(?P<n2>\d+)\s*\(\s*(?P<p2>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s*\)"
-    rf"|(?P<p3>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b))", re.I)
-
-
 def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs) -> list[r.Outcome]:
     """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
     116/148 (78.4%) achieved MCyR; in the 15-mg arm, 122/148 (82.4%)', 'In the bosutinib arm, MCyR was
@@ -642,7 +636,7 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
             k = named.pop()
             if k == home:
                 break
-            figs = [f for f in _FIGURE.finditer(text, cs, ce)
+            figs = [f for f in FIGURE.finditer(text, cs, ce)
                     if not any(ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
                                for ps, pe in doc.parens)
                     and not re.match(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
@@ -650,7 +644,6 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
                 continue
             if len(figs) > 1 and len(figs) != len(siblings):
                 break
-            size = None
             for f, sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
                 count = int(f.group("n") or f.group("n2")) if (f.group("n") or f.group("n2")) else None
                 den = int(f.group("den")) if f.group("den") else None
@@ -660,7 +653,6 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
                     continue
                 new.append(r.Outcome(o.term, r.Span(f.start(), f.end()), count, pct, den, sib.time_months,
                                      cohort=arms[k].cohort))
-            del size
             home = k
     return new
 
@@ -710,7 +702,7 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
         ok = True
         for a, b in items:
             named = {k for _rs, _re, k in refs.between(a, b)}
-            figs = [f for f in _FIGURE.finditer(text, a, b)
+            figs = [f for f in FIGURE.finditer(text, a, b)
                     if not any(rs <= f.start() < re_ for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1))
                     and not re.match(r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)):

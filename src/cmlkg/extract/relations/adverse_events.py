@@ -1,0 +1,86 @@
+"""Adverse events with their grades and counts."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.extract.relations.grammar import I
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+# ------------------------------------------------------------------ adverse events
+_AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
+
+
+_AE_COUNT_AFTER = re.compile(
+    rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
+    rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
+    rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
+    rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))",  # a percent is never a count: 'in 14.3% of patients'
+    I,
+)
+
+
+def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
+    text = doc.text
+    out: list[r.AdverseEvent] = []
+    seen = set()
+    prev_ae = None
+    for m in doc.mentions:
+        if m.kind != "adverse_event" or doc.negated(m):
+            continue
+        s, _ = doc.sentence_of(m.start)
+        before = text[max(s, m.start - 40) : m.start]
+        grades: list[int | None] = [None]
+        g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
+        g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
+        g = g or g_after
+        # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
+        if not g and prev_ae is not None and prev_ae[1] is not None and re.fullmatch(
+                r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start]):
+            g = prev_ae[1]
+        if not g:
+            cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
+            lead = re.search(
+                r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s+"
+                r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
+                # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
+                r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
+                r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
+                text[cs0 : m.start], I)
+            g = lead
+        prev_ae = (m, g)
+        if g:
+            roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+            a = int(g.group("a")) if g.group("a").isdigit() else roman[g.group("a").upper()]
+            b = g.group("b")
+            b = (int(b) if b.isdigit() else roman[b.upper()]) if b else a
+            grades = list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
+        count = None
+        cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
+        cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+        # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
+        if cm and any(o.kind == "adverse_event" and o is not m and (
+                cs + cm.end("n") <= o.start < m.start
+                or (o.end <= cs + cm.start() and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])))
+                for o in doc.mentions_in(max(0, cs - 200), m.start)):
+            cm = None
+        if cm:
+            count = as_int(parse_number(cm.group("n")))
+        else:
+            # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
+            am = _AE_COUNT_AFTER.match(text, m.end)
+            if am:
+                count = as_int(parse_number(am.group("n")))
+        for grade in grades:
+            key = (m.term, grade)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, count))
+    # an event with a grade makes the same event without a grade redundant
+    graded = {a.term for a in out if a.grade is not None}
+    return [a for a in out if a.grade is not None or a.term not in graded]

@@ -1,0 +1,163 @@
+"""Cohorts: the study population and the groups sized in the text (enrolled, randomised, screened, evaluable)."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens
+from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, I
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+# ------------------------------------------------------------------ cohorts and demographics
+_COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
+_N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
+# "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
+_LISTED_ENROL = re.compile(rf"(?:,|\band)\s+(?P<n>{NUM})\s+(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|"
+                           r"registered|allocated)\b(?!\s+(?:with|by|in|for)\s+\d)", I)
+_BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
+_SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b", I)
+_DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
+
+
+_NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", I)
+
+
+_PARTICIPATED = re.compile(
+    r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b", I)
+_ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,()]+\s+){{0,14}}?{ENROL_VERB}", I)
+_SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
+
+
+_FRONTED_ENROLLED = re.compile(
+    r"\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
+    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b", I)
+
+
+def find_cohorts(doc: Doc) -> list[r.Cohort]:
+    text = doc.text
+    cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
+    for sent in doc.sents:
+        s, e = sent
+        for m in _COHORT_RE.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
+                continue
+            if _SEX_NOUN.search(m.group(0)):  # "There were 77 men and 26 women": who the patients were, not a group
+                continue
+            before = text[max(s, m.start() - 60) : m.start()]
+            enrol_before = ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()])
+            if re.search(r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$", before, I):
+                continue
+            # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
+            fronted = bool(re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
+                           and _FRONTED_ENROLLED.match(text, m.end()))
+            # "34 out of 70 patients (49%) replied to the questionnaire": those who took part are the cohort
+            part = re.search(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", before, I)
+            if part and _PARTICIPATED.match(text[skip_parens(doc, m.end(), e) : e]):
+                k = as_int(parse_number(part.group("k")))
+                if k and k < n:
+                    start = m.start() - (len(before) - part.start())
+                    cands.append(("enrolled", k, r.Span(start, m.end()), text[start : m.end()]))
+                    continue
+            if not fronted and not enrol_before and re.search(
+                r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
+            ):
+                continue
+            after_start = skip_parens(doc, m.end(), e)
+            after = text[after_start : min(e, after_start + 160)]
+            after = _NEXT_COHORT.split(after, maxsplit=1)[0]
+            paren_after = text[m.end() : after_start]
+            hint = None
+            em = _ENROLLED_AFTER.match(after)
+            # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
+            bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
+            in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
+            # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
+            # patients counted for an event, never a group of the design
+            if in_outcome_sentence and re.search(r"\b(?:in|among)\s*$", before, I):
+                continue
+            if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
+                hint = "enrolled"
+            if enrol_before or fronted:
+                hint = "enrolled"
+            # "10 patients in chronic phase (6 male and 4 female, median age ...)"
+            window = text[m.end() : min(e, m.end() + 90)]
+            first_paren = re.search(r"\(([^()]*)", window)
+            if first_paren and _DEMOGRAPHIC.search(first_paren.group(1)) and re.search(r"\d", first_paren.group(1)):
+                if not re.search(r"year[- ]old", first_paren.group(1), I):
+                    hint = "enrolled"
+            if hint is None and paren_after.strip() and re.search(r"\b(?:female|male|women|men)\b", paren_after, I):
+                hint = "enrolled"
+            # "(51 patients)" right after a dose or a drug: an arm
+            if hint is None and text[max(s, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+                prev = text[max(s, m.start() - 40) : m.start()]
+                if re.search(r"(?:/d|daily|/day|mg|Gy|U)\s*\($", prev) or any(
+                    mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25 for mm in doc.mentions_in(s, m.start())
+                ):
+                    hint = "arm"
+            # "Among 200 patients screened, 150 were enrolled": the screened are not the population
+            if hint and _SCREENED.match(text, after_start):
+                hint = "screened"
+            if hint:
+                cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+        for m in _N_EQUALS.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            if n:
+                prev = text[max(s, m.start() - 30) : m.start()]
+                if re.search(r"%\s*$", prev):
+                    continue  # "53% (n = 16)": how many had it, not a group
+                role = "subgroup" if re.search(r"(?:resistant|intolerant|refractory|risk|aged?|years|male|female|positive|negative|mutation|[+-])\s*$", prev, I) else "arm"
+                cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
+        if _SCREENED.search(text, s, e):  # the first step after screening is the population; later ones are its parts
+            m = _LISTED_ENROL.search(text, s, e)
+            n = as_int(parse_number(m.group("n"))) if m else None
+            if n and not any(c[2].start == m.start("n") for c in cands):
+                cands.append(("enrolled", n, r.Span(m.start("n"), m.end()), text[m.start("n") : m.end()]))
+        for m in _BARE_ENROL.finditer(text, s, e):
+            n = as_int(parse_number(m.group("n")))
+            # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
+            if n and not re.search(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$",
+                                   text[max(s, m.start() - 12) : m.start()]):
+                role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
+                cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    cands = [c for c in cands if c[0] != "screened"] or cands
+    if not cands:
+        return []
+    enrolled = [c for c in cands if c[0] == "enrolled"] or cands
+    main = max(enrolled, key=lambda c: (c[1], -c[2].start))
+    cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
+    seen = {main[1]}
+    for hint, n, span, desc in sorted(cands, key=lambda c: c[2].start):
+        # two arms of one size ('50 mg (n = 150) or 100 mg (n = 150)') are two cohorts
+        twin = hint == "arm" and any(
+            c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start) for c in cohorts[1:]
+        )
+        if n in seen and not twin:
+            continue
+        seen.add(n)
+        cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
+    return cohorts
+
+
+# "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
+# "...was analyzed in 119 patients": a study of a measurement, whose patients were examined, not enrolled
+_FOUND_COHORT = (
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+"
+               rf"(?:found|shown|confirmed|diagnosed|detected|seen)\b", I),
+    re.compile(rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
+               rf"in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", I),
+)
+
+
+def found_population(doc: Doc) -> r.Cohort | None:
+    """The population of a study that states no enrolment: the first count of patients 'found',
+    'diagnosed' or in whom something 'was analyzed' (used when no enrolled population comes first)."""
+    hits = [m for pat in _FOUND_COHORT if (m := pat.search(doc.text))]
+    m = min(hits, key=lambda h: h.start()) if hits else None
+    n = as_int(parse_number(m.group("n"))) if m else None
+    if not n or n < 2:
+        return None
+    return r.Cohort("population", n, r.Span(m.start(), m.end()))

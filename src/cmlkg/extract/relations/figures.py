@@ -1,0 +1,261 @@
+"""Who reached a figure: the subject of a count or percent ('45 of 60 patients (75%)', 'n pts over N assessable', 'two of them', 'case 5'), its denominator and the group a sentence opens with."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
+from cmlkg.extract.relations.cohorts import _COHORT_RE
+from cmlkg.extract.relations.grammar import I, OUTCOME_VERB, PROGRESSION_VERB
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+# ------------------------------------------------------------------ outcomes
+
+_PCT_WORD = PCT
+# who reached a figure, in the forms a count is written: 'n', 'n/N', 'n of N', 'n out of N', 'n over N',
+# 'n evaluable pts/N', 'n pts over N assessable', each with an optional '(P%)' before or after the noun
+_SUBJECT = re.compile(
+    rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
+    rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
+    rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
+    rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){_PCT_WORD}\s*\)\s*)?"
+    rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
+    rf"|(?P<of_them>of\s+(?:them|these|those)))?"
+    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){_PCT_WORD}\s*\))?\s*$",
+    I,
+)
+
+
+_COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
+
+
+# "two of them died", "3 of these relapsed": the group is the one just named
+_N_OF_THEM_BEFORE_VERB = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?of\s+(?:them|these|those)\s+"
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+|also\s+)?$", I)
+# a clause whose subject is the one of the clause before: "Case 4 achieved CCyR but relapsed and died"
+_ELIDED_SUBJECT = re.compile(
+    r"(?:^|,|\b)\s*(?:but|and|then|yet|and\s+then|and\s+later|but\s+later)\s+(?:(?:\w+ly|later|then|soon)\s+)?"
+    r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$", I)
+# patients named by their numbers: "case 4", "cases 2 and 3", "patients 1-5"
+_CASE_NUMBERS = r"(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)"
+_CASES_OPEN = re.compile(r"\s*(?:in\s+)?" + _CASE_NUMBERS + r"\b", I)
+
+
+def _count_cases(ids: str) -> int:
+    """How many patients 'cases 2 and 3' (2) or 'cases 1-5' (5) names."""
+    span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", ids.strip())
+    return int(span.group(2)) - int(span.group(1)) + 1 if span else len(re.findall(r"\d+", ids))
+
+
+# an outcome stated by a verb ("relapsed", "died", "did not respond"): its subject comes before it
+_EVENT_VERB = re.compile(r"(?:\w+ed|died|did\s+not|didn't|failed|could\s+not)\b", I)
+_NO_RESPONSE = re.compile(
+    r"\b(?:did\s+not|didn't|failed\s+to|could\s+not)\s+(?:\w+ly\s+)?respond\b"
+    r"|\b(?:were|was)\s+(?:primarily\s+|completely\s+)?(?:refractory|non-?responders?|unresponsive)\b", I)
+_CASES_BEFORE = re.compile(r"\b" + _CASE_NUMBERS + r"\s+(?:\w+ly\s+|later\s+|then\s+)?$", I)
+_PATIENTS_BEFORE_VERB = re.compile(
+    # "four of the 12 patients ... did not respond": four, of 12
+    rf"(?:(?<![\w.])(?P<part>{NUM})\s+of\s+(?:the\s+|these\s+|those\s+)?)?"
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s*"
+    rf"(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
+    # "four patients with P-gp overexpression did not respond": a short qualifier of the patients
+    rf"(?:(?:with|without|in|on|receiving|treated\s+with)\s+(?:[\w/+-]+\s+){{1,4}}?)?"
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
+
+
+_CASE_IDS = re.compile(
+    r"\b" + _CASE_NUMBERS + r"\b"
+    r"(?P<rest>(?:\s*\([^()]*\))?\s+(?:\w+\s+){0,3}?)"
+    rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
+    I,
+)
+
+
+# a case report's one patient: "he", "she", "the patient"
+_THE_PATIENT = r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
+_ONE_PATIENT = re.compile(
+    r"(?<!of\s)(?<!in\s)" + _THE_PATIENT +
+    r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
+    rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
+    I,
+)
+
+
+_ONE_PATIENT_BEFORE = re.compile(
+    _THE_PATIENT + r"(?:\w+\s+){0,2}?"
+    r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b", re.I)
+def _case_report(doc: Doc) -> bool:
+    """Whether the text never counts more than one patient (a case report, not a series)."""
+    return not any((parse_number(m.group("n")) or 0) > 1 for m in _COHORT_RE.finditer(doc.text))
+
+
+def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool) -> Value | None:
+    """'Seventy of the patients (73%) achieved <m>', '2 <m>', 'no patient progressed to <m>',
+    'Cases 2 and 3 achieved <m>' (two patients named by their numbers)."""
+    text = doc.text
+    pre = text[clause_start : m.start]
+    # "he achieved CHR": one patient, in a case report (a series counts its patients itself)
+    one = _ONE_PATIENT.search(pre) if case_report else None
+    if one:
+        return Value(1, None, None, clause_start + one.start(), m.end)
+    cases = _CASE_IDS.search(pre)
+    if cases:
+        return Value(_count_cases(cases.group("ids")), None, None, clause_start + cases.start(), m.end)
+    elided = _ELIDED_SUBJECT.search(pre)
+    if elided and _EVENT_VERB.match(text, m.start, m.end):
+        # an event verb whose subject is the clause's or the sentence's case numbers:
+        # "Case 4 attained CCyR but relapsed and died soon", "Patient 3 ... and then relapsed"
+        s, _e = doc.sentence_of(m.start)
+        opening = _CASES_OPEN.match(text, clause_start) or _CASES_OPEN.match(text, s)
+        upto = clause_start + elided.start()
+        if opening and not re.search(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", text[opening.end() : upto], I):
+            return Value(_count_cases(opening.group("ids")), None, None, opening.start(), m.end)
+    # "case 5 relapsed": patients named by number right before an event verb
+    named = _CASES_BEFORE.search(pre)
+    if named and _EVENT_VERB.match(text, m.start, m.end):
+        return Value(_count_cases(named.group("ids")), None, None, clause_start + named.start(), m.end)
+    # "2 CCR", "1 molecular complete response": a number right before the mention
+    direct = _COUNT_BEFORE.search(pre)
+    if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
+                                pre[: direct.start()], I):
+        if not UNIT_AFTER.match(pre[direct.end("n") :]):
+            # "45 CCyR (75%)": the percent may follow the mention
+            pct = direct.group("pct") or (pm.group(1) if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12])) else None)
+            return Value(as_int(parse_number(direct.group("n"))), float(pct) if pct else None,
+                          None, clause_start + direct.start(), clause_start + direct.end())
+    if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
+        verb = re.search(r"\s*$", pre)
+        subj_end = clause_start + verb.start()
+        return _subject_before(doc, m, clause_start, subj_end)
+    if _EVENT_VERB.match(text, m.start, m.end):
+        sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
+        if sm:
+            pct = sm.group("pct") or sm.groupdict().get("pct2")
+            if sm.groupdict().get("part"):
+                return Value(as_int(parse_number(sm.group("part"))), float(pct) if pct else None,
+                             as_int(parse_number(sm.group("n"))), clause_start + sm.start(), m.end)
+            return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
+                          clause_start + sm.start(), m.end)
+        if _PERCENT_SUBJECT.search(pre.rstrip()):
+            return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
+    verb = re.search(
+        rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
+        rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
+        pre,
+        I,
+    )
+    if not verb:
+        verb = PROGRESSION_VERB.search(pre) and re.search(r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I)
+    if not verb:
+        return None
+    subj_end = clause_start + verb.start()
+    return _subject_before(doc, m, clause_start, subj_end)
+
+
+_PERCENT_SUBJECT = re.compile(
+    rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
+    r"(?:of\s+[^,;:()%]{0,60}?)?\s*$", I)
+
+
+def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
+    text = doc.text
+    # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
+    pos = subj_end
+    while True:
+        q = pos
+        while q > 0 and text[q - 1].isspace():
+            q -= 1
+        closing = doc.parens_ending(q)
+        grp = closing[0] if closing else None
+        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + _PCT_WORD + r"\s*\)", text[grp[0]:grp[1]], I):
+            break
+        pos = grp[0]
+    # "of whom 30 also achieved": adverbs between the subject and its verb
+    subject_text = re.sub(r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
+                          r"had\s+been|have\s+been|already))+\s*$", " ", text[clause_start:pos], flags=I)
+    pct_only = _PERCENT_SUBJECT.search(subject_text)
+    # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
+    if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in doc.mentions):
+        pct_only = None
+    if pct_only:
+        before = [o for o in doc.mentions if o.kind == "outcome" and clause_start <= o.start and o.end <= clause_start + pct_only.start()]
+        gap = text[before[-1].end : clause_start + pct_only.start()] if before else ""
+        if before and len(gap) < 40 and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I) and not re.search(r"\d", gap):
+            pct_only = None
+    if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
+        start_abs = clause_start + pct_only.start()
+        return Value(None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
+    sm = _SUBJECT.search(subject_text[-120:])
+    if not sm:
+        return None
+    if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
+        if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
+            return Value(count=0, start=m.start, end=m.end)
+    n = sm.group("n")
+    if not n:
+        return None
+    if re.search(r"[\d.]\s*$", subject_text[: len(subject_text) - len(sm.group(0))]):
+        return None
+    count = as_int(parse_number(n))
+    if count is None:
+        return None
+    den_text = sm.group("den") or sm.group("den0")
+    den = as_int(parse_number(den_text)) if den_text else None
+    start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+    if den is None:
+        den = _group_denominator(text, start_abs)
+    if den is None and sm.group("of_them"):
+        # "We describe three cases ... . Two of them achieved MMR": out of the group last named
+        s0 = doc.sentence_of(doc.sentence_of(start_abs)[0] - 1)[0] if doc.sentence_of(start_abs)[0] > 0 else 0
+        named = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", text[s0:start_abs], I))
+        den = as_int(parse_number(named[-1].group("n"))) if named else None
+        if den is not None and den < count:
+            den = None
+    if den is None:
+        # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
+        whom = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
+                         r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
+                         text[doc.sentence_of(start_abs)[0] : start_abs], I)
+        den = as_int(parse_number(whom.group("n"))) if whom else None
+    pct_text = sm.group("pct") or sm.group("pct0")
+    if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
+        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + _PCT_WORD + r"\s*\)", text[m.end : m.end + 20], I)
+        pct_text = pm.group(1) if pm else None
+    pct = float(pct_text) if pct_text else None
+    if den is not None and (den < count or (pct is not None and den and abs(100 * count / den - pct) > 1.5)):
+        den = None  # not a group the count is out of
+    if sm.group("all_but"):
+        return None
+    start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+    return Value(count, pct, den, start, m.end)
+
+
+_OF_GROUP = re.compile(
+    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,5}}?\s*,\s*$", I
+)
+
+
+# the group a sentence opens with: "Of eight patients in blast crisis (BC) with normal expression, ..."
+_FRONTED_GROUP = re.compile(
+    rf"\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
+    r"[^,;.:]{0,90},", I
+)
+
+
+def fronted_group(text: str, sent_start: int, pos: int) -> int | None:
+    """The size of the group the sentence starting at ``sent_start`` opens with, if it does before ``pos``."""
+    m = _FRONTED_GROUP.match(text, sent_start, pos)
+    return as_int(parse_number(m.group("n"))) if m else None
+
+
+def _group_denominator(text: str, subject_start: int) -> int | None:
+    """'Of the 60 evaluable patients, 45 ...': the group a count is out of, right before the subject
+    or fronted at the start of its sentence ('Among 267 patients with CP, 56% had MCyR, 46% had CCyR')."""
+    m = _OF_GROUP.search(text[max(0, subject_start - 100) : subject_start])
+    if m is not None:
+        return as_int(parse_number(m.group("n")))
+    sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
+    return fronted_group(text, sent_start, subject_start)

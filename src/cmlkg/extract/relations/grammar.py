@@ -1,0 +1,35 @@
+"""The words shared by the fact families: verbs of enrolment, of reaching an outcome, of progression."""
+
+from __future__ import annotations
+
+import re
+
+
+I = re.IGNORECASE
+
+ENROL_VERB = (
+    r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
+    r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|"
+    r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
+    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|"
+    r"(?:replied|responded)\s+to\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey)|"
+    r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
+)
+ENROL_BEFORE = re.compile(
+    r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|assigned|allocated|"
+    r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,2}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
+    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
+    r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
+    r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
+    I,
+)
+OUTCOME_VERB = (
+    r"(?:(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
+    r"transformed|responded|achieving|having|with|in)"
+)
+PROGRESSION_VERB = re.compile(
+    r"(?:evolved|evolving|evolution|progressed|progressing|progression|transformed|transformation|transition|"
+    r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$",
+    I,
+)

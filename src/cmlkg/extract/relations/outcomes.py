@@ -1,0 +1,414 @@
+"""Outcomes: responses, events and survival figures, each with its count, percent and denominator."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.external import term as term_of
+from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, Value, values_after
+from cmlkg.extract.relations.figures import _EVENT_VERB, _NO_RESPONSE, _ONE_PATIENT_BEFORE, _case_report, _outcome_subject
+from cmlkg.extract.relations.grammar import I, PROGRESSION_VERB
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+_DISCONTINUED = re.compile(
+    r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
+    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
+    r"|(?P<subj>treatment|therapy|the\s+drug)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+(?:permanently\s+)?(?:discontinued|stopped)\b)",
+    I,
+)
+
+
+_REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
+_TOXIC = re.compile(r"\b(?:toxicit|adverse|side\s+effects?|intoleran)", I)
+_NOT_TOXIC = re.compile(r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)", I)
+
+
+def _discontinuation_mentions(doc: Doc) -> list[Mention]:
+    """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
+    treatment, for toxicity where the text says so ('... due to adverse events')."""
+    out = []
+    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has("discontinu", "stopped", "ceased", "interrupt"):
+        return out
+    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
+    for m in _DISCONTINUED.finditer(doc.text):
+        end = m.end()
+        if m.group("verb"):
+            if not m.group("obj"):
+                # the object is a drug named right after the verb
+                drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+                if drug is None:
+                    continue
+                end = drug.end
+        reason = _REASON_AFTER.match(doc.text, end)
+        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response" is not)
+        toxic = reason and _TOXIC.search(reason.group("why")) and not _NOT_TOXIC.search(reason.group("why"))
+        term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
+        start = m.start("verb") if m.group("verb") else m.start()
+        out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
+    return out
+
+
+def _no_response_mentions(doc: Doc) -> list[Mention]:
+    """'Five patients did not respond', 'three failed to respond to imatinib', 'were refractory'."""
+    if "NoResponse" not in doc.vocab.terms or not doc.has("respond", "refractory", "unresponsive"):
+        return []
+    return [Mention("NoResponse", "outcome", m.start(), m.end()) for m in _NO_RESPONSE.finditer(doc.text)]
+
+
+def _progression_mentions(doc: Doc) -> list[Mention]:
+    """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
+    out = []
+    for m in doc.mentions:
+        if m.kind != "phase":
+            continue
+        pre = doc.text[max(0, m.start - 45) : m.start]
+        pv = PROGRESSION_VERB.search(pre)
+        if not pv:
+            # "Blast crisis developed in 126 patients"
+            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I):
+                target = "ProgressionToAcceleratedPhase" if m.term == "AcceleratedPhase" else "ProgressionToBlastPhase"
+                out.append(Mention(target, "outcome", m.start, m.end))
+            continue
+        target = {"AcceleratedPhase": "ProgressionToAcceleratedPhase", "BlastPhase": "ProgressionToBlastPhase"}.get(m.term)
+        if target is None:
+            for anc in term_of(doc.vocab, m.term).ancestors:
+                target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
+        end = m.end
+        # "progressed to accelerated or blast phase": progression, phase not singled out
+        phases = [p for p in doc.mentions if p.kind == "phase" and p.start >= m.end]
+        while phases and re.fullmatch(r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I):
+            if phases[0].term != m.term:
+                target = "Progression"
+            end = phases[0].end
+            phases = phases[1:]
+        if target and target in doc.vocab.terms:
+            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
+    return out
+
+
+_PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
+
+
+_NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
+
+
+_COMPARED_WITH = re.compile(
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))", I)
+_FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I)
+
+
+def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
+    text = doc.text
+    mentions = ([m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
+                + _discontinuation_mentions(doc) + _no_response_mentions(doc))
+    mentions = resolve_overlaps(mentions)
+    mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
+    # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
+    subject_parens = []
+    for s, e in doc.parens:
+        if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s]):
+            subject_parens.append((s, e))
+    results: list[r.Outcome] = []
+    by_mention: dict[int, list[int]] = {}
+    case_report = _case_report(doc)
+    # "response rates were 70% for CHR and 30% for MCyR": a figure named for the outcome after it
+    claimed: set[int] = set()
+    for m in mentions:
+        s, _e = doc.sentence_of(m.start)
+        fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
+        if fm and not in_any(m.start, subject_parens):
+            pct = parse_number(fm.group("p"))
+            pct = pct * 100 if fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0) else pct
+            results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
+            claimed.add(fm.start())
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        if in_any(m.start, subject_parens):
+            i += 1
+            continue
+        sent = doc.sentence_of(m.start)
+        cs, ce = clause_bounds(text, sent, m.start)
+        # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
+        if re.match(r"\s*(?:(?:at|by|after)\s+\w+\s+\w+\s*)?(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 60], I):
+            ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
+        # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
+        after = text[m.end : m.end + 40]
+        if m.term in ("NoResponse",) and not _EVENT_VERB.match(text, m.start, m.end) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
+            i += 1
+            continue
+        # coordinated group: "survival and relapse-free survival at 4 years were ..."
+        group = [m]
+        j = i + 1
+        while j < len(mentions) and mentions[j].start < ce:
+            gap = text[group[-1].end : mentions[j].start]
+            if re.fullmatch(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", gap, I):
+                group.append(mentions[j])
+                j += 1
+            else:
+                break
+        nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
+        # stop at the next thing counted: another outcome, an adverse event, a phase, a new subject
+        for other in doc.mentions_starting(group[-1].end + 1, nxt):
+            if other.kind in ("adverse_event", "phase", "outcome"):
+                nxt = other.start
+                break
+        new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
+        if new_subject and not re.search(r"\b(?:in|of|by|for|among|and)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
+            nxt = new_subject.start()
+        if re.search(r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", text[cs : m.start], I) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
+            i = j if len(group) > 1 else i + 1
+            continue
+        negated = False
+        subj = _outcome_subject(doc, m, cs, case_report) if len(group) == 1 else None
+        if len(group) > 1 and all(_EVENT_VERB.match(text, g.start, g.end) for g in group):
+            # "Case 4 ... but relapsed and died": the events share their subject
+            shared = _outcome_subject(doc, m, cs, case_report)
+            if shared is not None and shared.count is not None and shared.start < m.start:
+                for g in group:
+                    results.append(r.Outcome(g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator))
+                    by_mention[g.start] = [len(results) - 1]
+                i = j
+                continue
+        if subj is None and len(group) == 1 and doc.negated(m) and re.search(
+            r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
+        ):
+            subj = Value(count=0, start=m.start, end=m.end)
+            negated = True
+        if subj is not None and m.term == "Death" and "TransplantRelatedMortality" in doc.vocab.terms and re.match(
+            r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", text[m.end : m.end + 50], I
+        ):
+            m = Mention("TransplantRelatedMortality", "outcome", m.start, m.end)
+        if subj is not None:
+            if re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I) and "LossOfResponse" in doc.vocab.terms:
+                m = Mention("LossOfResponse", "outcome", m.start, m.end)
+            out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
+            results.append(out)
+            by_mention[m.start] = [len(results) - 1]
+            # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
+            if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
+                results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
+            i += 1
+            continue
+        if doc.negated(m):
+            i += 1
+            continue
+        probability = bool(re.search(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", text[sent[0] : sent[1]], I))
+        vals = [v for v in values_after(doc, group[-1].end, nxt, probability) if v.start not in claimed]
+        if any(group[-1].end <= c < nxt for c in claimed):
+            vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
+        # a figure must come soon after the mention, not at the far end of the clause
+        if vals and vals[0].start - group[-1].end > 120:
+            vals = []
+        if vals:
+            for k, v in enumerate(vals):
+                target = group[k % len(group)]
+                results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
+                by_mention.setdefault(target.start, []).append(len(results) - 1)
+        elif case_report and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
+            # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
+            for g in group:
+                results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
+        i = j if len(group) > 1 else i + 1
+    results.extend(_distributed_parts(doc, mentions, results))
+    # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
+    parens = sorted(doc.parens)
+    paren_starts = [s for s, _e in parens]
+    order = sorted(range(len(results)), key=lambda idx: results[idx].span.start)
+    starts = [results[idx].span.start for idx in order]
+    for k, o in enumerate(results):
+        if o.count is None:
+            continue
+        # the parenthesis right after the figure (only the first one after it can be)
+        at = bisect.bisect_left(paren_starts, o.span.end)
+        paren = parens[at] if at < len(parens) and not text[o.span.end : paren_starts[at]].strip() else None
+        if paren is None:
+            # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
+            s_end = doc.sentence_of(o.span.start)[1]
+            paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
+            if paren is None:
+                continue
+        inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]
+        parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
+        if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
+            o.aggregate_of = parts
+    # PCR and other test results stated as bare 'positive' / 'negative'
+    results.extend(_test_results(doc, start_at))
+    results.extend(_response_phrases(doc, start_at))
+    return results
+
+
+def _qualified(doc: Doc, m: Mention) -> Mention:
+    """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
+    if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I):
+        s, e = doc.sentence_of(m.start)
+        if m.term == "CompleteCytogeneticResponse" or re.search(r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I):
+            return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
+    # "minor CyR", "complete HR": a kind of a response family named by its modifier
+    table = _PARTS.get(m.term)
+    mod = re.search(r"\b(complete|partial|major|minor|minimal|deep)\s+$", doc.text[max(0, m.start - 10) : m.start], I) if table else None
+    if mod and table.get(mod.group(1).lower()) in doc.vocab.terms:
+        return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
+    return m
+
+
+_ALL_BUT = re.compile(
+    rf"\ball\s+but\s+(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:\w+\s+){{0,2}}?"
+    r"(?:responded|achieved|attained|reached|reported\s+(?:a\s+)?(?:disappearance|resolution|response|remission|clearance)|"
+    r"had\s+(?:a\s+)?(?:response|remission|disappearance|resolution))",
+    I,
+)
+_LASTING = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:[\w'+\-]+\s+)?(?:remissions|responses)\s+(?:have\s+|had\s+)?"
+    r"(?:lasted|persisted|been\s+maintained|been\s+sustained)\b[^.;()]*(?:\(\s*(?P<m>\d+)\s*(?:>|≥|over|more\s+than)\s*\d+(?:\.\d+)?\s*(?:years?|months?)\s*\))?",
+    I,
+)
+
+
+def _response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
+    """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 > 4 years)'."""
+    text = doc.text
+    out = []
+    for m in _ALL_BUT.finditer(text, start_at):
+        n = as_int(parse_number(m.group("n")))
+        if n is not None and "NoResponse" in doc.vocab.terms:
+            out.append(r.Outcome("NoResponse", r.Span(m.start(), m.end()), n))
+    if "DurableRemission" in doc.vocab.terms:
+        for m in _LASTING.finditer(text, start_at):
+            n = as_int(parse_number(m.group("n")))
+            if n is not None:
+                out.append(r.Outcome("DurableRemission", r.Span(m.start(), m.end()), n))
+            if m.group("m"):
+                out.append(r.Outcome("DurableRemission", r.Span(m.start("m"), m.end()), int(m.group("m"))))
+    return out
+
+
+_PARTS = {
+    "CytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse",
+                            "major": "MajorCytogeneticResponse", "minor": "MinorCytogeneticResponse",
+                            "minimal": "MinimalCytogeneticResponse"},
+    "MajorCytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse"},
+    "HematologicResponse": {"complete": "CompleteHematologicResponse", "major": "MajorHematologicResponse"},
+    "MolecularResponse": {"major": "MajorMolecularResponse", "complete": "CompleteMolecularResponse",
+                          "deep": "DeepMolecularResponse"},
+}
+_PART_AFTER = re.compile(
+    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
+    rf"(?:(?P<n>{NUM})(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
+    I,
+)
+_PART_BEFORE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s+(?P<mod>complete|partial|major|minor|minimal|deep)\b"
+    r"(?!\s+(?:cytogenetic|molecular|hematologic|haematologic|hematological|response|remission))",
+    I,
+)
+
+
+def _family(local: str) -> dict[str, str] | None:
+    """The kinds of the response family a kind belongs to: 'CCyR 75%, PCyR 10%, minor 5%'."""
+    for parts in _PARTS.values():
+        if local in parts.values():
+            return parts
+    return None
+
+
+def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
+    """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete, 5 partial)'."""
+    text = doc.text
+    out = []
+    taken = [(o.span.start, o.span.end) for o in results]
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    for m in mentions:
+        table = _PARTS.get(m.term) or _family(m.term)
+        if not table:
+            continue
+        _s, e = doc.sentence_of(m.start)
+        window_end = min(e, m.end + 220)
+        k = bisect.bisect_right(starts, m.end)
+        nxt = next((o.start for o in mentions[k:] if o.start >= window_end or o.term not in table.values()), window_end)
+        nxt = min(nxt, window_end)
+        for pattern in (_PART_AFTER, _PART_BEFORE):
+            items = []
+            for pm in pattern.finditer(text, m.end, nxt):
+                local = table.get(pm.group("mod").lower())
+                n = as_int(parse_number(pm.group("n"))) if pm.group("n") else None
+                pct = pm.group("p") or pm.groupdict().get("pp")
+                if local is None or local not in doc.vocab.terms or (n is None and pct is None):
+                    continue
+                if any(a < pm.end() and pm.start() < b for a, b in taken):
+                    continue
+                items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pct) if pct else None))
+            if len(items) >= (1 if pattern is _PART_AFTER else 2):
+                out.extend(items)
+                taken.extend((o.span.start, o.span.end) for o in items)
+                break
+    return out
+
+
+def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
+    seen, out, remap = set(), [], {}
+    with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
+    for idx, o in enumerate(results):
+        key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
+        if key in seen or (o.denominator is None and o.count is not None and (o.term, o.count, o.percent, o.cohort) in with_den):
+            continue
+        seen.add(key)
+        remap[idx] = len(out)
+        out.append(o)
+    for o in out:
+        o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
+    return out
+
+
+_RESULT_WORD = re.compile(
+    rf"(?:(?P<all>\ball\s+(?:(?P<alln>{NUM})\s+)?)|(?P<n>{NUM})\s+)(?:(?:were|was|are|is|remained|became|turned)\s+)?(?:all\s+)?"
+    r"(?:(?P<test>PCR|RT-PCR|FISH|BCR-ABL1?)[- ])?(?P<res>positive|negative)\b",
+    I,
+)
+
+
+_TESTED_GROUP = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I)
+
+
+def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
+    """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative', in a PCR abstract."""
+    text = doc.text
+    if not re.search(r"\bPCR\b|polymerase chain reaction", text):
+        return []
+    out = []
+    last_group: int | None = None
+    for sent in doc.sents:
+        s, e = sent
+        if e <= start_at:
+            continue
+        # the group of patients this sentence is about
+        groups = list(_TESTED_GROUP.finditer(text[s:e]))
+        for m in _RESULT_WORD.finditer(text, s, e):
+            pre = text[max(s, m.start() - 25) : m.start()]
+            if re.search(r"(?:Ph|Ph1|Ph')\s*$|[+-]\s*$", pre):
+                continue
+            term = "PCRPositive" if m.group("res").lower() == "positive" else "PCRNegative"
+            own = [g for g in groups if s + g.end() <= m.start()]
+            group_n = as_int(parse_number(own[-1].group("n"))) if own else last_group
+            if m.group("all"):
+                n = as_int(parse_number(m.group("alln"))) if m.group("alln") else group_n
+                if n is None:
+                    continue
+                count, den = n, n
+            else:
+                count = as_int(parse_number(m.group("n")))
+                if count is None:
+                    continue
+                same_clause = clause_bounds(text, sent, m.start())
+                den = group_n if (own and s + own[-1].start() >= same_clause[0]) or not own else None
+                if den is not None and count > den:
+                    den = None
+            out.append(r.Outcome(term, r.Span(m.start(), m.end()), count, None, den))
+        if groups:
+            last_group = as_int(parse_number(groups[-1].group("n")))
+    return out

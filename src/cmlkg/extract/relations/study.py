@@ -1,0 +1,97 @@
+"""What the study is about: disease phases, sentences about another disease, reasons for treatment (resistance, intolerance) and risk groups."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import PATIENT_NOUN
+from cmlkg.extract.relations.grammar import I
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+# ------------------------------------------------------------------ phases
+def find_phases(doc: Doc) -> list[r.Phase]:
+    out: dict[str, r.Phase] = {}
+    for m in doc.mentions:
+        if m.kind != "phase" or doc.negated(m):
+            continue
+        out.setdefault(m.term, r.Phase(m.term, r.Span(m.start, m.end)))
+    return list(out.values())
+
+
+# a general term (TKI, transplantation) counts as treatment only in a sentence that says patients got it
+_GIVEN = re.compile(r"\b(?:treated|received|receiving|underwent|undergone|undergoing|given|administered|transplanted|"
+                    r"grafted|on\s+(?:therapy|treatment))\b", I)
+_BACKGROUND = re.compile(r"\b(?:options?|alternatives?|such\s+as|should|may|might|can|could|recommend\w*|standard\s+of\s+care|"
+                         r"guidelines?|future|candidates?)\b", I)
+
+
+def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences about patients with another disease only ('11 AML patients were treated with
+    idarubicin'): in a study of several diseases, what they state is not CML evidence."""
+    out = []
+    for s, e in doc.sents:
+        named = doc.mentions_in(s, e)
+        diseases = {m.term for m in named if m.kind == "disease"}
+        if diseases and "ChronicMyeloidLeukemia" not in diseases and not any(m.kind == "phase" for m in named):
+            out.append((s, e))
+    return out
+
+
+# ------------------------------------------------------------------ reasons, notes, study
+_REASON = re.compile(r"\b(?P<kind>resistant|resistance|intolerant|intolerance|refractory)\b(?:\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\))?", I)
+
+
+def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
+    text = doc.text
+    out = []
+    for m in _REASON.finditer(text) if doc.has("resist", "intoler", "refractory") else ():
+        window_end = min(len(text), m.end() + 60)
+        drug = next((d for d in doc.mentions if d.kind == "drug" and m.end() <= d.start < window_end
+                     and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)), None)
+        if drug is None:
+            continue
+        kind = "intolerance" if m.group("kind").lower().startswith("intoler") else "resistance"
+        out.append(r.TreatmentReason(kind, drug.term, r.Span(m.start(), drug.end), int(m.group("n")) if m.group("n") else None))
+    uniq = {}
+    for x in out:
+        uniq.setdefault((x.kind, x.therapy, x.count), x)
+    return list(uniq.values())
+
+
+_RISK_GROUP = re.compile(r"\b(?P<g>low|intermediate|high)[- ]risk\b", I)
+
+
+def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
+    """'16 (79%) were classified as high risk according to the EUTOS score', 'Sokal high risk in 12 (20%)'."""
+    text = doc.text
+    out = []
+    for sent in doc.sents:
+        s, e = sent
+        scores = [m for m in doc.mentions_in(s, e, "risk_score")]
+        if not scores:
+            continue
+        for g in _RISK_GROUP.finditer(text, s, e):
+            score = min(scores, key=lambda m: abs(m.start - g.start()))
+            before = text[max(s, g.start() - 70) : g.start()]
+            after = text[g.end() : min(e, g.end() + 40)]
+            count = pct = None
+            bm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:{PATIENT_NOUN}\s*)?(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s*"
+                           r"(?:were|was|had|with|being|are)?\s*(?:classified\s+as\s+|considered\s+|at\s+)?(?:a\s+)?"
+                           r"(?:(?:Sokal|Hasford|EUTOS|ELTS|Euro)\s+)?$", before, I)
+            am = re.match(rf"\s*(?:(?:Sokal|Hasford|EUTOS|ELTS)\s+)?(?:score\s+)?(?:in\s+|:\s*|\(\s*)(?P<n>{NUM})(?:\s*{PATIENT_NOUN})?\s*(?:[,(]\s*(?P<p>\d+(?:\.\d+)?)\s*%)?", after, I)
+            m = bm or am
+            if m:
+                count = as_int(parse_number(m.group("n")))
+                pct = float(m.group("p")) if m.group("p") else None
+            if count is None and pct is None:
+                pm = re.search(r"(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+\w+\s+)?(?:were|was|had)?\s*$", before, I)
+                pct = float(pm.group("p")) if pm else None
+            if count is None and pct is None:
+                continue
+            start = min(g.start(), score.start, max(s, g.start() - 70) + bm.start() if bm else g.start())
+            end = max(g.end(), score.end, g.end() + am.end() if (am and not bm) else g.end())
+            out.append(r.RiskMeasurement(score.term, g.group("g").lower() + "Risk", r.Span(start, end), count, pct))
+    return out

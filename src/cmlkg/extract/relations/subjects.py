@@ -1,0 +1,145 @@
+"""The people studied: sex and age of the population, and individual patients of case reports and series."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.extract.relations.grammar import I
+from cmlkg.textutil import NUM, as_int, parse_number
+
+
+_EVALUABLE = [
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)", I),
+    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b", I),
+    re.compile(r"\b(?:evaluable|assessable)(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
+    re.compile(rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I),
+    re.compile(rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b", I),
+]
+_SEX = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?"
+    rf"(?:(?:(?:of\s+(?:them|these|the\s+{PATIENT_NOUN})|{PATIENT_NOUN})\s+)?(?:were|are|was|is)\s+)?"
+    rf"(?P<sex>females?|women|males?|men|girls|boys)\b",
+    I,
+)
+_SEX_RATIO = re.compile(r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)", I)
+_AGE_STAT = re.compile(
+    rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
+    rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
+    rf"(?:\s*(?:was|of|:|,|=|is|were))?\s*(?P<v>{NUM})\s*(?:years|yrs|y|years\s+old)?"
+    rf"(?:\s*(?:±|\+/-|\+|\(\s*SD\s*)\s*(?P<sd>\d+(?:\.\d+)?)\s*\)?(?:\s*(?:years|yrs|y))?)?"
+    rf"(?:\.?\s*[,;(\[]?\s*(?:range|range:|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
+    I,
+)
+_AGE_RANGE_FIRST = re.compile(
+    r"\baged?\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?:years|yrs|y)?\s*[(,]\s*(?P<stat>median|mean)\s*,?\s*(?P<v>\d+(?:\.\d+)?)",
+    I,
+)
+_PATIENT = re.compile(
+    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?(?P<sex>female|male|woman|man|girl|boy|lady|gentleman)\b",
+    I,
+)
+
+
+def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
+    """Evaluable count, sex and age of the population (or of the arm named just before them). A text
+    that states them without a population size gets a population of unstated size."""
+    text = doc.text
+    added = not cohorts
+    if added:
+        cohorts.append(r.Cohort("population", None, r.Span(0, 0), description="size not stated"))
+    pop = cohorts[0]
+
+    def owner(pos: int) -> r.Cohort:
+        # the cohort mentioned last before pos in the same sentence, else the population
+        s, _ = doc.sentence_of(pos)
+        best = None
+        for c in cohorts:
+            if s <= c.span.start <= pos and c.role != "subgroup":
+                best = c if best is None or c.span.start > best.span.start else best
+        return best or pop
+
+    for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
+        for m in pat.finditer(text):
+            if re.search(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", text[m.start() : m.end() + 3], I):
+                continue
+            if re.search(r"\b(?:not|non)\s*$", text[max(0, m.start() - 6) : m.start()], I):
+                continue
+            n = as_int(parse_number(m.group("n")))
+            if n is not None and pop.evaluable is None:
+                pop.evaluable = n
+                pop.extra_spans.append(r.Span(m.start(), m.end()))
+    for m in _SEX.finditer(text) if doc.has("male", "men", "girls", "boys") else ():
+        n = as_int(parse_number(m.group("n")))
+        if n is None:
+            continue
+        before = text[max(0, m.start() - 12) : m.start()]
+        if re.search(r"(?:year[- ]old|aged?)\s*$", before, I):
+            continue
+        c = owner(m.start())
+        female = m.group("sex").lower().startswith(("f", "w", "g"))
+        if female and c.female is None:
+            c.female = n
+        elif not female and c.male is None:
+            c.male = n
+        else:
+            continue
+        c.extra_spans.append(r.Span(m.start(), m.end()))
+    for m in _SEX_RATIO.finditer(text) if "/" in text else ():
+        a_f = m.group("a").lower().startswith("f")
+        x, y = int(m.group("x")), int(m.group("y"))
+        c = owner(m.start())
+        if c.female is None and c.male is None:
+            c.female, c.male = (x, y) if a_f else (y, x)
+            c.extra_spans.append(r.Span(m.start(), m.end()))
+    for c in cohorts:
+        if c.size is not None:
+            if c.female is not None and c.male is None and c.female <= c.size:
+                c.male = c.size - c.female
+            elif c.male is not None and c.female is None and c.male <= c.size:
+                c.female = c.size - c.male
+    for m in [*_AGE_STAT.finditer(text), *_AGE_RANGE_FIRST.finditer(text)] if doc.has("age") else ():
+        c = owner(m.start())
+        if c.age_statistic is not None:
+            continue
+        value = parse_number(m.group("v"))
+        if value is None or value > 120:
+            continue
+        c.age_statistic = "mean" if m.group("stat").lower() in ("mean", "average") else "median"
+        c.age_value = value
+        if m.groupdict().get("sd"):
+            c.age_sd = float(m.group("sd"))
+        if m.group("lo") and m.group("hi"):
+            c.age_min, c.age_max = float(m.group("lo")), float(m.group("hi"))
+        c.extra_spans.append(r.Span(m.start(), m.end()))
+    if added:
+        if not cohorts[0].extra_spans:
+            cohorts.clear()
+        else:
+            cohorts[0].span = cohorts[0].extra_spans.pop(0)
+
+
+# "(sex/age: F/39, M/54)", "(age/sex: 39/F, 54/M)": each patient of a small series, compactly
+_SEX_AGE_LIST = re.compile(r"\b(?P<order>sex/age|age/sex|gender/age|age/gender)\s*[:=]?\s*"
+                           r"(?P<items>(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF])(?:\s*(?:,|;|and)\s*(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF]))*)",
+                           I)
+
+
+def find_patients(doc: Doc) -> list[r.Patient]:
+    out = []
+    for m in _PATIENT.finditer(doc.text) if doc.has("old") else ():
+        age = parse_number(m.group("age"))
+        if age is None or age > 120:
+            continue
+        sex = "female" if m.group("sex").lower() in ("female", "woman", "girl", "lady") else "male"
+        out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
+    for m in _SEX_AGE_LIST.finditer(doc.text) if doc.has("sex", "gender") else ():
+        for item in re.finditer(r"(?:(?P<s1>[MF])\s*/\s*(?P<a1>\d{1,3})|(?P<a2>\d{1,3})\s*/\s*(?P<s2>[MF]))", m.group("items"), I):
+            age = int(item.group("a1") or item.group("a2"))
+            sex = "female" if (item.group("s1") or item.group("s2")).upper() == "F" else "male"
+            if age <= 120:
+                start = m.start("items") + item.start()
+                out.append(r.Patient(age, sex, r.Span(start, m.start("items") + item.end())))
+    return out

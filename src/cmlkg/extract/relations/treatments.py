@@ -1,0 +1,108 @@
+"""Treatments: the study's drugs and procedures, and prior therapy."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.external import term as term_of
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import stated_doses
+from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.study import _BACKGROUND, _GIVEN
+
+
+# ------------------------------------------------------------------ treatments and doses
+_PRIOR_BEFORE = re.compile(
+    r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
+    r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
+    r"progressed\s+on|history\s+of|after|following|post|"
+    r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
+    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
+    r"consisted\s+of|comprised)|"
+    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
+    I,
+)
+_PRIOR_AFTER = re.compile(
+    r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated|experienced)|"
+    r"\s+(?:with|after)\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
+    r"(?:\s+(?:therapy|treatment))?\s+(?:before|previously|beforehand)\b(?!\s+(?:transplant|BMT|SCT|HSCT|allo)))",
+    I,
+)
+
+
+def find_treatments(doc: Doc) -> list[r.Treatment]:
+    text = doc.text
+    roles: dict[str, set[str]] = {}
+    first: dict[str, Mention] = {}
+    prev: tuple[Mention, bool] | None = None
+    named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
+    specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
+    for m in doc.mentions:
+        if m.kind not in ("drug", "procedure") or doc.outside_study(m.start):
+            continue
+        vterm = term_of(doc.vocab, m.term)
+        # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
+        # a general term stands when the text names nothing more specific ("treated with TKIs", "HSCT")
+        if vterm.has_children and m.term != "TotalBodyIrradiation":
+            if m.term in specific or vterm.grouping:
+                continue
+            sent = text[slice(*doc.sentence_of(m.start))]
+            if _BACKGROUND.search(sent) or not _GIVEN.search(sent):
+                continue
+        if doc.negated(m):
+            continue
+        s, _ = doc.sentence_of(m.start)
+        before = text[max(s, m.start - 60) : m.start]
+        after = text[m.end : m.end + 30]
+        cue = _PRIOR_BEFORE.search(before)
+        # "after BMT" dates an event, it does not make the transplant a prior therapy
+        if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
+            cue = None
+        # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
+        if cue and re.match(r"(?:after|following|post)\b", cue.group(0), I) and any(
+                o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0)) for o in doc.mentions
+        ) and not re.search(r"\b(?:failure|resistan|intoleran|relapse|progression)", before, I):
+            cue = None
+        prior = bool(cue or _PRIOR_AFTER.match(after))
+        # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
+        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and)\s*", text[prev[0].end : m.start]):
+            prior = True
+        prev = (m, prior)
+        roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
+        first.setdefault(m.term, m)
+    out: dict[tuple[str, str], r.Treatment] = {}
+    for term, rs in roles.items():
+        m = first[term]
+        for role in sorted(rs):
+            out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
+    # doses: the nearest drug in the sentence (Gy goes to the radiation procedure)
+    radiation = [m for m in doc.mentions if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")]
+    for sent in doc.sents:
+        s, e = sent
+        drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
+        for dose in stated_doses(doc, s, e):
+            if dose.radiation:
+                target = radiation[0].term if radiation else None
+            else:
+                target = _nearest_drug(drugs, dose.start, dose.end)
+            if target is None or (target, "intervention") not in out:
+                continue
+            treat = out[(target, "intervention")]
+            for value, unit in dose.values:
+                if not any(d.value == value and d.unit == unit for d in treat.doses):
+                    treat.doses.append(r.Dose(value, unit, r.Span(dose.start, dose.end)))
+    return sorted(out.values(), key=lambda t: (t.span.start, t.role))
+
+
+def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
+    before = [m for m in drugs if m.end <= start and m.kind == "drug"]
+    after = [m for m in drugs if m.start >= end and m.kind == "drug"]
+    if before and start - before[-1].end <= 60:
+        return before[-1].term
+    if after and after[0].start - end <= 60:
+        return after[0].term
+    if before:
+        return before[-1].term
+    return after[0].term if after else None
