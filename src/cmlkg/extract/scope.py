@@ -161,8 +161,8 @@ _LABEL_REF = re.compile(rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABE
 
 
 _RECEIVED_AFTER = re.compile(
-    r"\s*(?:were\s+|was\s+)?(?:received|receive|were\s+given|was\s+given|given|were\s+treated\s+with|treated\s+with|"
-    r"got|took|underwent|were\s+assigned\s+to|assigned\s+to|were\s+randomi[sz]ed\s+to)\b", re.I)
+    r"\s*(?:(?:were|was)\s+)?(?:received|receive|given|treated\s+with|got|took|underwent|assigned\s+to|randomi[sz]ed\s+to)\b",
+    re.I)
 
 
 def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
@@ -805,6 +805,9 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
                     [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
-    outcomes.extend(per_arm_lists(doc, arms, outcomes, refs))
-    outcomes.extend(gapped_figures(doc, arms, outcomes, refs))
+    added = per_arm_lists(doc, arms, outcomes, refs)
+    added += gapped_figures(doc, arms, outcomes + added, refs)
+    # figures read here after the time points were: those without their own take the one that heads them
+    assign_time_points(doc, [o for o in added if o.time_months is None])
+    outcomes.extend(added)
     return cohorts, adverse

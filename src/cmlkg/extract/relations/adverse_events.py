@@ -35,7 +35,7 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         s, _ = doc.sentence_of(m.start)
         before = text[max(s, m.start - 40) : m.start]
         grades: list[int | None] = [None]
-        g = re.search(r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s*(?:\w+\s+){0,2}$", before, I)
+        g = re.search(r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s*(?:\w+\s+){0,2}$", before, I)
         g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
         g = g or g_after
         # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
@@ -45,7 +45,7 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         if not g:
             cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
             lead = re.search(
-                r"\bgrades?\s*(?P<a>[1-5]|I{1,3}|IV|V)(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>[1-5]|I{1,3}|IV|V))?\s+"
+                r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s+"
                 r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
                 # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
                 r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"

@@ -28,7 +28,7 @@ _SUBJECT = re.compile(
 )
 
 
-_COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
+_COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
 
 
 # "two of them died", "3 of these relapsed": the group is the one just named
@@ -194,6 +194,8 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
         if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
             return Value(count=0, start=m.start, end=m.end)
+        if sm.group("none") and sm.group("n"):  # "None of the 35 patients had ...": 0 of 35, never 35
+            return Value(0, None, as_int(parse_number(sm.group("n"))), m.start, m.end)
     n = sm.group("n")
     if not n:
         return None
