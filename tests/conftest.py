@@ -25,7 +25,8 @@ SEED_21 = "001_01d9b08bec5a4339"
 
 
 def run_cli(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    proc = subprocess.run([*CMLKG, *map(str, args)], capture_output=True, text=True, cwd=ROOT, **kwargs)
+    kwargs.setdefault("cwd", ROOT)
+    proc = subprocess.run([*CMLKG, *map(str, args)], capture_output=True, text=True, **kwargs)
     if check:
         assert proc.returncode == 0, f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}"
     return proc

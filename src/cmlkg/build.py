@@ -56,9 +56,14 @@ def build_one(abstract: Abstract) -> Built:
     sections = None
     if abstract.bib is not None and abstract.bib.sections:
         sections = [(s.category, s.start, s.end) for s in abstract.bib.sections]
-    x = extract(abstract.identifier, abstract.text, vocab, sections)
-    graph = extraction_graph(abstract, x, vocab.labels)
-    return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
+    try:
+        x = extract(abstract.identifier, abstract.text, vocab, sections)
+        graph = extraction_graph(abstract, x, vocab.labels)
+        return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, NameError, RecursionError) as exc:
+        # a defect met on one record's content: one message naming the record, the last good build kept
+        where = f"{abstract.path}" + (f" ({abstract.where})" if abstract.where else "")
+        raise CmlkgError(f"{where}: cannot build abstract {abstract.identifier!r}: {type(exc).__name__}: {exc}") from None
 
 
 def _writing(func):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,8 +20,16 @@ RESULT_FORMATS = {
 
 
 def read_query(query: str) -> str:
-    """A query string, or the text of a ``.rq`` file when ``query`` names one."""
+    """A query string, or the text of a ``.rq`` file when ``query`` names one; a bare name or a
+    ``queries/NAME.rq`` that is not a file here is the query of that name shipped with cmlkg
+    (``cmlkg query outcomes`` works from any folder)."""
     path = Path(query)
+    if not path.is_file() and re.fullmatch(r"(?:queries/)?[\w-]+(?:\.rq)?", query):
+        from cmlkg.vocabulary import package_dir
+
+        shipped = package_dir("queries") / (Path(query).stem + ".rq")
+        if shipped.is_file():
+            return shipped.read_text(encoding="utf-8")
     if query.endswith((".rq", ".sparql")) or (len(query) < 4096 and "\n" not in query and path.is_file()):
         try:
             return path.read_text(encoding="utf-8")
