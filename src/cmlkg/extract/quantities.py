@@ -228,7 +228,10 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
         before = text[max(start, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
         timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
-        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?)\s*$", before)) and not m.group("count5"):
+        # not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group 1')
+        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
+                                   r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$", before)) \
+                and not m.group("count5"):
             pos = m.end()
             continue
         if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):

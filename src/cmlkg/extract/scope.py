@@ -306,6 +306,9 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
         # treatment after the population's size is the first arm's
         if c.role == "population" and any(j != k and s < end and start < e for j, (s, e) in windows.items()):
             continue
+        # '73 patients underwent allo-SCT; group 1 (n = 36) received ...; group 2 (n = 37) ...': the whole
+        if c.role == "population" and c.size == sum(cohorts[j].size for j in candidates if j != k) and len(candidates) > 2:
+            continue
         terms = []
         for m in doc.mentions_in(start, end):
             if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
@@ -456,7 +459,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         for s, e, k in refs.between(pos, limit):
             if pos <= s < limit:
                 gap = text[pos:s]
-                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|than)\b", gap, I):
+                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", gap, I):
                     return None
                 if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
                     return k
@@ -602,13 +605,15 @@ _EVALUABLE_GROUP = re.compile(
     r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
 
 
-def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs) -> list[r.Outcome]:
+def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs,
+                   sizes: dict[int, int | None] | None = None) -> list[r.Outcome]:
     """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
     116/148 (78.4%) achieved MCyR; in the 15-mg arm, 122/148 (82.4%)', 'In the bosutinib arm, MCyR was
     obtained by 46% at 12 months and 88% at 24 months; in the IM arm, by 64% and 77%, respectively'.
     Each takes the outcome of the statement before it (and its time points, in order) and the arm its
     clause names; a clause that names no arm, or a new outcome, ends the reading."""
     text = doc.text
+    sizes = sizes or {}
     new: list[r.Outcome] = []
     done: set[int] = set()
     for o in sorted((x for x in outcomes if x.cohort is not None), key=lambda x: x.span.start):
@@ -631,6 +636,9 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
                 break
             named = {k for _rs, _re, k in refs.between(cs, ce)}
+            if not named:  # no arm named, but a denominator that is one arm's size: 'in the 70-mg arm, 344/383'
+                dens = {int(f.group("den")) for f in FIGURE.finditer(text, cs, ce) if f.group("den")}
+                named = {k for k, a in enumerate(arms) if sizes.get(k) in dens and list(sizes.values()).count(sizes[k]) == 1}
             if len(named) != 1:
                 break
             k = named.pop()
@@ -806,7 +814,7 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
     added = per_arm_lists(doc, arms, outcomes, refs)
-    added += gapped_figures(doc, arms, outcomes + added, refs)
+    added += gapped_figures(doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)})
     # figures read here after the time points were: those without their own take the one that heads them
     assign_time_points(doc, [o for o in added if o.time_months is None])
     outcomes.extend(added)

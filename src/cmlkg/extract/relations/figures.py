@@ -119,6 +119,9 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         return Value(_count_cases(named.group("ids")), None, None, clause_start + named.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
+    if direct and re.search(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", pre[: direct.start()], I):
+        # "None of the 65 patients had progression": none, out of 65
+        return Value(0, None, as_int(parse_number(direct.group("n"))), clause_start + direct.start(), m.end)
     if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
                                 pre[: direct.start()], I):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
