@@ -187,7 +187,13 @@ def test_query_workers_have_no_route_out_whatever_the_parser_says():
 def test_a_query_that_takes_all_memory_meets_the_ceiling_and_the_worker_is_replaced(server):
     chain = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
     query = f'SELECT (STRLEN(?a40) AS ?n) WHERE {{ BIND("{"x" * 64}" AS ?a0) {chain} }}'
-    r = ask(server, query)
+    answer = []
+    attack = threading.Thread(target=lambda: answer.append(ask(server, query)))
+    attack.start()
+    time.sleep(0.5)
+    answers_promptly(server, 1.0)  # during: the other worker answers
+    attack.join(60)
+    r = answer[0]
     assert r.status_code == 503 and "--max-memory" in r.text
     for _ in range(4):
         answers_promptly(server, 1.0)

@@ -534,6 +534,9 @@ class QueryPool:
         self.waiting = 0
         self.slots = asyncio.Semaphore(config.workers)
         self.warned = False
+        # one spare process beyond the slots (on disk, where it costs little): a worker ended for a
+        # hang-up or a deadline is replaced by one already running, not by a process that must start
+        self.kept = config.workers + (0 if config.memory else 1)
 
     def _store_dir(self) -> str:
         from cmlkg.store import current_generation
@@ -559,14 +562,14 @@ class QueryPool:
         """Start every worker now (with --memory, each loads the build before the port opens)."""
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(self.config.workers) as ex:
-            workers = list(ex.map(lambda _i: self._take(), range(self.config.workers)))
+        with ThreadPoolExecutor(self.kept) as ex:
+            workers = list(ex.map(lambda _i: self._take(), range(self.kept)))
         for w in workers:
             self._give_back(w)
 
     def _give_back(self, w: _Worker) -> None:
         with self.lock:
-            if len(self.idle) < self.config.workers:
+            if len(self.idle) < self.kept:
                 self.idle.append(w)
                 return
         w.kill()
