@@ -705,7 +705,7 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
         cuts = [start] + [q for sm in _LIST_SEP.finditer(text, start, end)
                           if not any(ps < sm.start() < pe for ps, pe in doc.parens) for q in (sm.start(), sm.end())] + [end]
         items = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
-        read: list[tuple[int, list[re.Match]]] = []
+        read: list[tuple[int, list[tuple]]] = []
         pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
         ok = True
         for a, b in items:
@@ -727,19 +727,45 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
             if not figs or not named or len(figs) != len(months):
                 ok = False
                 break
-            read.append((named.pop(), figs))
-        if not ok or len(read) < 2 or len({k for k, _f in read}) != len(read):
+            read.append((named.pop(), [_figure_values(f) for f in figs]))
+        if not ok:
+            read = _counts_versus(doc, refs, start, end, months)
+        if len(read) < 2 or len({k for k, _f in read}) != len(read):
             continue
         for o in [o for o in outcomes if o.term == m.term and start <= o.span.end <= end]:
             outcomes.remove(o)
         for k, figs in read:
-            for f, month in zip(figs, months):
-                count = f.group("n") or f.group("n2")
-                pct = f.group("p1") or f.group("p2") or f.group("p3")
-                new.append(r.Outcome(m.term, r.Span(f.start(), f.end()), int(count) if count else None,
-                                     float(pct) if pct else None, int(f.group("den")) if f.group("den") else None,
-                                     month, cohort=arms[k].cohort))
+            for (count, den, pct, fs, fe), month in zip(figs, months):
+                new.append(r.Outcome(m.term, r.Span(fs, fe), count, pct, den, month, cohort=arms[k].cohort))
     return new
+
+
+def _figure_values(f: re.Match) -> tuple[int | None, int | None, float | None, int, int]:
+    """(count, denominator, percent, start, end) of a FIGURE match."""
+    count = f.group("n") or f.group("n2")
+    pct = f.group("p1") or f.group("p2") or f.group("p3")
+    return (int(count) if count else None, int(f.group("den")) if f.group("den") else None,
+            float(pct) if pct else None, f.start(), f.end())
+
+
+_COUNTS_VERSUS = re.compile(r"\s*(?:n\s*=\s*)?(?P<counts>\d+(?:\s*(?:vs\.?|versus|v\.?)\s*\d+)+)\s*\((?P<arms>[^()]*)\)", re.I)
+
+
+def _counts_versus(doc: Doc, refs: Refs, start: int, end: int, months: list) -> list[tuple[int, list[tuple]]]:
+    """'Progression to blast crisis: n = 5 vs 2 (A vs B)': counts paired in order with the arms the
+    parenthesis after them names, one each."""
+    m = _COUNTS_VERSUS.match(doc.text, start, end)
+    if m is None or len(months) != 1:
+        return []
+    order: list[int] = []
+    for _s, _e, k in refs.between(m.start("arms"), m.end("arms")):
+        if k not in order:
+            order.append(k)
+    counts = list(re.finditer(r"\d+", m.group("counts")))
+    if len(order) != len(counts):
+        return []
+    base = m.start("counts")
+    return [(k, [(int(c.group()), None, None, base + c.start(), base + c.end())]) for k, c in zip(order, counts)]
 
 
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
