@@ -182,7 +182,7 @@ FIGURE = re.compile(
     rf"|(?P<n2>\d+)\s*\(\s*(?P<p2>\d+(?:\.\d+)?){PCT}\s*\)"
     rf"|(?P<p3>\d+(?:\.\d+)?){PCT})", I)
 _VALUE = re.compile(
-    rf"(?P<count>{NUM})\s+of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
+    rf"(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
     rf"|(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"

@@ -84,7 +84,8 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
                  and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
                                   r"(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start], re.I)]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
-        fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(r"\s*(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?\s*)?", text[sent[0] : p.start])
+        fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(
+                       r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?", text[sent[0] : p.start])
                    and re.match(r"\s*,", text[p.end : p.end + 2])]
         # a time point that heads a parenthesis or a colon list holds for what it heads:
         # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
@@ -112,7 +113,7 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
     """Whether time point ``p`` heads a parenthesis or a colon list that holds ``pos``."""
-    m = re.match(r"\s*([(:])", text[p.end : p.end + 4])
+    m = re.match(r"\s*(?:(?:were|was|are|is)\s*)?([(:])", text[p.end : p.end + 10])
     if not m or not sent[0] <= p.start:
         return False
     if m.group(1) == ":":
@@ -461,6 +462,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
                 gap = text[pos:s]
                 if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", gap, I):
                     return None
+                spread = re.sub(r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?", " ", gap)  # '55% +/- 11%': the same figure
+                if re.search(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", spread, I):
+                    return None  # another figure stands between: the arm is that one's
                 if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
                     return k
                 return None

@@ -15,8 +15,9 @@ from cmlkg.textutil import NUM, as_int, parse_number
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
 _N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
 # "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
-_LISTED_ENROL = re.compile(rf"(?:,|\band)\s+(?P<n>{NUM})\s+(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|"
-                           r"registered|allocated)\b(?!\s+(?:with|by|in|for)\s+\d)", I)
+_LISTED_ENROL = re.compile(rf"(?:,\s*of\s+whom|,|\band)\s+(?P<n>{NUM})\s+(?:(?:with|in|had|having)\s+[^,;.]{{0,80}}?\s)?"
+                           r"(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|registered|allocated|eligible)\b"
+                           r"(?!\s+(?:with|by|in|for)\s+\d)", I)
 _BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
 _SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b", I)
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
@@ -99,7 +100,9 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 ):
                     hint = "arm"
             # "Among 200 patients screened, 150 were enrolled": the screened are not the population
-            if hint and _SCREENED.match(text, after_start):
+            # "315 pts with CML in AP were screened, of whom 243 were eligible": screened, with a qualifier
+            if hint and (_SCREENED.match(text, after_start) or (em and re.search(
+                    r"\b(?:were|was|had\s+been)\s+screened\b", after[: em.end()], I))):
                 hint = "screened"
             if hint:
                 cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))

@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, Value, values_after
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.figures import _EVENT_VERB, _NO_RESPONSE, _ONE_PATIENT_BEFORE, _case_report, _outcome_subject
 from cmlkg.extract.relations.grammar import I, PROGRESSION_VERB
 from cmlkg.textutil import NUM, as_int, parse_number
@@ -96,6 +96,7 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
+_COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))", I)
 _FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I)
@@ -187,6 +188,10 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             if re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I) and "LossOfResponse" in doc.vocab.terms:
                 m = Mention("LossOfResponse", "outcome", m.start, m.end)
             out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
+            # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
+            first = _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start) if subj.count is None else None
+            if first is not None and subj.percent is not None:
+                results.append(r.Outcome(m.term, r.Span(first.start(), first.end()), None, float(first.group("p"))))
             results.append(out)
             by_mention[m.start] = [len(results) - 1]
             # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
