@@ -175,3 +175,73 @@ def test_arm_comparison_query_returns_both_dose_arms_of_the_400_vs_800_trial(dev
     assert mmr == {("319", "imatinib 800 mg/d", "46"), ("157", "imatinib 400 mg/d", "40")}
     assert set(rows[0]) >= {"source", "outcome", "time_months", "arm", "arm_size", "treatment", "dose", "count",
                             "percent", "denominator"}
+
+
+# ------------------------------------------------------------------ later rules of this session
+def test_none_of_the_group_is_zero_of_the_group_never_the_group():
+    x = extract("t", "Eighty patients in chronic phase received dasatinib 100 mg daily. None of the 80 patients had "
+                     "transformation to blast phase by 36 months.")
+    assert {(o.count, o.denominator) for o in x.outcomes} == {(0, 80)}
+
+
+def test_passive_out_of_and_screened_of_whom():
+    x = extract("t", "In all, 410 pts with CML in chronic phase were screened, of whom 388 were eligible and started "
+                     "nilotinib 300 mg twice daily. Major molecular response was attained by 250 out of 388 patients "
+                     "at 24 mo.")
+    assert x.cohorts[0].size == 388
+    assert ("MajorMolecularResponse", 250, 388, 24.0) in {(o.term, o.count, o.denominator, o.time_months)
+                                                           for o in x.outcomes}
+
+
+def test_per_arm_colon_lists_with_a_time_point_heading_them():
+    x, arms, _ = arms_of(
+        "A total of 180 patients in chronic phase were randomly assigned to bosutinib 400 mg once daily (n = 90) or "
+        "imatinib 400 mg daily (n = 90). Results: Responses at 18 months: CCyR: bosutinib 71%, imatinib 62%; MMR: "
+        "bosutinib 55%, imatinib 41%.")
+    assert on_arm(x, arms, "Bosutinib") == {("CompleteCytogeneticResponse", None, 71.0, None, 18.0),
+                                            ("MajorMolecularResponse", None, 55.0, None, 18.0)}
+    assert on_arm(x, arms, "Imatinib") == {("CompleteCytogeneticResponse", None, 62.0, None, 18.0),
+                                           ("MajorMolecularResponse", None, 41.0, None, 18.0)}
+
+
+def test_coordinated_subjects_each_on_the_arm_it_names():
+    x, arms, _ = arms_of(
+        "Methods: 300 patients in chronic phase were randomized to nilotinib 300 mg twice daily or imatinib 400 mg "
+        "daily; 150 and 150 patients, respectively, were treated. Results: At 24 months, 71% of nilotinib-treated "
+        "patients and 53% of imatinib-treated patients had reached MMR.")
+    assert on_arm(x, arms, "Nilotinib") == {("MajorMolecularResponse", None, 71.0, None, 24.0)}
+    assert on_arm(x, arms, "Imatinib") == {("MajorMolecularResponse", None, 53.0, None, 24.0)}
+
+
+def test_counts_versus_with_the_arms_in_a_parenthesis():
+    x, arms, _ = arms_of(
+        "500 patients in chronic phase were randomized: those in arm A (n = 250) received dasatinib 100 mg daily; "
+        "those in arm B (n = 250) received imatinib 400 mg daily. Deaths: n = 9 vs 14 (dasatinib vs imatinib).")
+    assert on_arm(x, arms, "Dasatinib") == {("Death", 9, None, None, None)}
+    assert on_arm(x, arms, "Imatinib") == {("Death", 14, None, None, None)}
+
+
+def test_the_number_of_a_group_is_not_a_figure_and_the_whole_is_not_an_arm():
+    x, arms, pops = arms_of(
+        "Ninety patients underwent allogeneic transplantation; group 1 (n = 45) received busulfan and "
+        "cyclophosphamide; group 2 (n = 45) received cyclophosphamide and total body irradiation. The relapse rate "
+        "was 20% in group 1 and 35% in group 2.")
+    assert pops[0].size == 90 and sorted(c.size for c in arms.values()) == [45, 45]
+    assert all(o.percent != 100.0 for o in x.outcomes)
+    assert on_arm(x, arms, "Busulfan") == {("Relapse", None, 20.0, None, None)}
+    assert on_arm(x, arms, "TotalBodyIrradiation") == {("Relapse", None, 35.0, None, None)}
+
+
+def test_an_sd_after_a_figure_does_not_hide_the_arm_it_names():
+    x, arms, _ = arms_of(
+        "Eighty patients were randomized to imatinib 400 mg daily (n = 40) or imatinib 800 mg daily (n = 40). The "
+        "event-free survival rates at 36 months were 61% +/- 7% (for 400 mg) and 72% +/- 6% (for 800 mg), "
+        "respectively.")
+    assert {o.percent for o in x.outcomes if o.cohort is not None and
+            any(d.value == 400.0 for t in x.cohorts[o.cohort].treatments for d in t.doses)} <= {61.0}
+
+
+def test_cardiac_and_cardiovascular_events_are_adverse_events():
+    x = extract("t", "We enrolled 90 patients in chronic phase on ponatinib 45 mg daily. Cardiac events occurred in 6 "
+                     "patients and cardiovascular events in 9.")
+    assert {(a.term, a.count) for a in x.adverse_events} == {("CardiacEvent", 6), ("CardiovascularEvent", 9)}
