@@ -382,20 +382,30 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     defined_end = max(a.end for a in arms)
     windows = [(a.start, a.end) for a in arms]
     refs: list[tuple[int, int, int]] = []
-    later_doses = stated_doses(doc, defined_end, len(text))
+    # a dose phrase names the arm whose dose it states once read ('50 mg twice daily' is 100 mg/d, not
+    # the 50-mg/d arm); a bare amount ('the 800-mg arm') names the arm of that amount per day, else the
+    # one arm that takes it twice a day ('the 300-mg dose' of '300 mg twice daily'); never two arms
+    keys = []
     for k, a in enumerate(arms):
         other_doses = {(d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
         other_totals = {t for j, b in enumerate(arms) if j != k for t in b.totals}
-        keys = {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
-        keys |= {(t, "Gy") for t in a.totals if t not in other_totals}
-        # a dose phrase names the arm whose dose it states once read ('50 mg twice daily' is 100 mg/d,
-        # not the 50-mg/d arm); a bare amount ('the 800-mg arm') names the arm of that amount per day
-        for dose in later_doses:
-            said = {(v, u) for v, u in dose.values} | {(v, u + "/d") for v, u in dose.values if not u.endswith("/d")
-                                                       and not re.match(r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid)",
-                                                                        text[dose.end : dose.end + 12], I)}
-            if said & keys:
-                refs.append((dose.start, dose.end, k))
+        keys.append({(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
+                    | {(t, "Gy") for t in a.totals if t not in other_totals})
+    drugs_of = [{d[0] for d in a.doses} | set(a.terms) for a in arms]
+    arm_drugs = set().union(*drugs_of) if drugs_of else set()
+    for dose in stated_doses(doc, defined_end, len(text)):
+        bare = not re.match(r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid|b\.i\.d|once)", text[dose.end : dose.end + 12], I)
+        said = {(v, u) for v, u in dose.values} | {(v, u + "/d") for v, u in dose.values if bare and not u.endswith("/d")}
+        # the drug the sentence names before the dose, if any: '... for nilotinib (80% for the 300-mg dose ...'
+        before = [mm.term for mm in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start) if mm.term in arm_drugs]
+        candidates = [k for k in range(len(arms)) if not before or before[-1] in drugs_of[k]]
+        named = [k for k in candidates if said & keys[k]]
+        if not named and bare:
+            twice = {(2 * v, u + "/d") for v, u in dose.values if not u.endswith("/d")}
+            named = [k for k in candidates if twice & keys[k]]
+        if len(named) == 1:
+            refs.append((dose.start, dose.end, named[0]))
+    for k, a in enumerate(arms):
         other_terms = {t for j, b in enumerate(arms) if j != k for t in b.terms}
         own = [t for t in a.terms if t not in other_terms]
         for m in doc.mentions:
