@@ -112,7 +112,9 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
     if u != "mg":
         return value, "mg/d"
     # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
-    if re.match(r"^(?:\s*\([^()]*\))?\s*(?:(?:once\s+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
+    if re.match(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a\s+day|per\s+day)\b", tail, I):
+        return value * 2, "mg/d"  # "the 400-mg twice-daily arm"
+    if re.match(r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
         return value, "mg/d"
     if re.match(r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)", tail, I):
         return value, "mg/d"
@@ -190,6 +192,8 @@ _VALUE = re.compile(
     rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})"
+    # not the first of a list of time points: 'by 24 and 60 months'
+    r"(?!\s*(?:,|and|or)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
     rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|$|(?:after|following|with|on|under|during)\s))",
     I,

@@ -705,7 +705,8 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
         tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
         if tp is not None:
             months, pos = list(tp.months), tp.end
-        colon = re.match(r"\s*:\s*", text[pos:e])
+        # 'MMR at 12 and 24 months: ...', 'The rates of CCyR by 24 and 60 months were 29% and 63% for A, and ...'
+        colon = re.match(r"\s*(?::|(?:were|was)\b)\s*", text[pos:e])
         if not colon:
             continue
         start = pos + colon.end()
