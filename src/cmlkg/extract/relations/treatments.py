@@ -83,6 +83,8 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         s, e = sent
         drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
         for dose in stated_doses(doc, s, e):
+            if doc.outside_study(dose.start):  # 'Background: dasatinib 100 mg daily is approved ...'
+                continue
             if dose.radiation:
                 target = radiation[0].term if radiation else None
             else:
