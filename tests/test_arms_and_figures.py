@@ -245,3 +245,13 @@ def test_cardiac_and_cardiovascular_events_are_adverse_events():
     x = extract("t", "We enrolled 90 patients in chronic phase on ponatinib 45 mg daily. Cardiac events occurred in 6 "
                      "patients and cardiovascular events in 9.")
     assert {(a.term, a.count) for a in x.adverse_events} == {("CardiacEvent", 6), ("CardiovascularEvent", 9)}
+
+
+def test_high_dose_and_standard_dose_arms_and_paired_adverse_events():
+    x, arms, _ = arms_of(
+        "Overall, 300 patients with newly diagnosed CML in chronic phase were randomly assigned to receive nilotinib "
+        "800 mg/day (n = 150) or 600 mg/day (n = 150). At 24 months the MMR rate was 61% in the high-dose arm and 55% "
+        "in the standard-dose arm. Patients in the 800-mg arm had more rash (21% vs 12%).")
+    assert on_arm(x, arms, dose=800.0) == {("MajorMolecularResponse", None, 61.0, None, 24.0)}
+    assert on_arm(x, arms, dose=600.0) == {("MajorMolecularResponse", None, 55.0, None, 24.0)}
+    assert {a.cohort for a in x.adverse_events if a.term == "Rash"} == set(arms)

@@ -436,6 +436,16 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
         if e > reach:
             reach, reach_span = e, (s, e)
     refs = kept
+    # arms of one drug at two doses: 'the high-dose arm' is the higher, 'the standard-dose arm' the lower
+    per_arm = [{(d[1], d[2]) for d in a.doses} for a in arms]
+    if len(arms) == 2 and len({tuple(sorted(a.terms)) for a in arms}) == 1 and all(len(p) == 1 for p in per_arm):
+        (v0, u0), (v1, u1) = next(iter(per_arm[0])), next(iter(per_arm[1]))
+        if u0 == u1 and v0 != v1:
+            high, low = (0, 1) if v0 > v1 else (1, 0)
+            for m in re.finditer(r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b",
+                                 text[defined_end:], I):
+                k = high if m.group("w").lower() in ("high", "higher", "increased", "escalated") else low
+                refs.append((defined_end + m.start(), defined_end + m.end(), k))
     # labels: "in arms A, B and C, respectively", "arm B"
     labels = {a.label: k for k, a in enumerate(arms) if a.label}
     if len(labels) == len(arms):
@@ -579,11 +589,17 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
                     if k not in ks:
                         ks.append(k)
                     pos = e
+            # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in each
+            if len(arms) == 2 and not ks and _PAIR_AFTER.match(text, m.end):
+                ks = [0, 1]
         if not ks:
             out.append(a)
         for k in ks:
             out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
     return out
+
+
+_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]", re.I)
 
 
 def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
