@@ -255,3 +255,10 @@ def test_high_dose_and_standard_dose_arms_and_paired_adverse_events():
     assert on_arm(x, arms, dose=800.0) == {("MajorMolecularResponse", None, 61.0, None, 24.0)}
     assert on_arm(x, arms, dose=600.0) == {("MajorMolecularResponse", None, 55.0, None, 24.0)}
     assert {a.cohort for a in x.adverse_events if a.term == "Rash"} == set(arms)
+
+
+def test_a_respectively_list_about_other_groups_is_not_paired_with_the_arms():
+    x, arms, _ = arms_of(
+        "A total of 200 patients were randomized to nilotinib 300 mg twice daily (n = 100) or imatinib 400 mg daily "
+        "(n = 100). CCyR rates were 70% and 60% in patients younger and older than 60 years, respectively.")
+    assert all(o.cohort is None for o in x.outcomes)

@@ -546,6 +546,12 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             continue
         if any(ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g):
             continue
+        # '70% and 60% in patients younger and older than 60 years, respectively': other groups, not the arms
+        resp = re.search(r"\brespectively\b", text[last.span.end : sent[1]], I)
+        tail = text[last.span.end : last.span.end + resp.start()] if resp else text[last.span.end : sent[1]]
+        if re.search(r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))", tail, I) \
+                and not refs.between(last.span.end, last.span.end + len(tail)):
+            continue
         for k, i in enumerate(g):
             assigned[i] = k
     in_group = {i for g in groups if len(g) > 1 for i in g}
