@@ -262,3 +262,15 @@ def test_a_respectively_list_about_other_groups_is_not_paired_with_the_arms():
         "A total of 200 patients were randomized to nilotinib 300 mg twice daily (n = 100) or imatinib 400 mg daily "
         "(n = 100). CCyR rates were 70% and 60% in patients younger and older than 60 years, respectively.")
     assert all(o.cohort is None for o in x.outcomes)
+
+
+def test_doses_per_square_meter_written_out_and_the_combination_group():
+    x, arms, _ = arms_of(
+        "Four hundred patients in early chronic phase were randomly assigned to receive interferon alfa (3 million "
+        "units per square meter daily) plus cytarabine (10 mg per square meter daily) (200 patients) or interferon "
+        "alfa alone (200 patients). The 5-year survival rate was 70 percent in the combination group and 62 percent "
+        "in the interferon-alone group.")
+    doses = {(t.term, d.value, d.unit) for t in x.treatments for d in t.doses}
+    assert doses == {("InterferonAlfa", 3.0, "MU/m2/d"), ("Cytarabine", 10.0, "mg/m2/d")}
+    assert on_arm(x, arms, "Cytarabine") == {("OverallSurvival", None, 70.0, None, 60.0)}
+    assert {o.percent for o in x.outcomes if o.cohort is not None and len(x.cohorts[o.cohort].treatments) == 1} == {62.0}

@@ -53,6 +53,9 @@ DOSE_RE = re.compile(
     rf"(?<![\w.])(?P<v>{NUM})(?:\s*(?:-|–|to)\s*(?P<v2>{NUM}))?\s*-?\s*"
     r"(?P<unit>(?:x|×)\s*10\s*(?:\(6\)|\^?6|⁶)\s*(?:I?U|units)\s*(?:/\s*m2|/\s*m²)?(?:\s*body\s+surface\s+area)?\s*(?:/\s*d(?:ay)?|daily|per\s+day)?|mg/m2/d(?:ay)?|mg/m²/d(?:ay)?|mg/m\^?2\s*(?:daily|per\s+day|/d(?:ay)?)|mg/m2|mg/m²|"
     r"mg/kg/d(?:ay)?|mg/kg\s*(?:daily|per\s+day)|mg/kg|"
+    # written out: '5 million units per square meter daily', '20 mg per square meter daily'
+    r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mg)\s+per\s+square\s+met(?:er|re)s?"
+    r"(?:\s+(?:of\s+)?body[- ]surface(?:[- ]area)?)?(?:\s+(?:daily|per\s+day|a\s+day))?|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|daily|per\s+day|a\s+day)|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
@@ -84,6 +87,7 @@ def _per_day(value: float, unit: str, u: str, tail: str) -> tuple[float, str]:
 
 def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
     u = re.sub(r"\s+", " ", raw.lower())
+    u = re.sub(r"\s*per square met(?:er|re)s?(?: (?:of )?body[- ]surface(?:[- ]area)?)?", "/m2", u)
     if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
         per_m2 = bool(re.search(r"m2|m²|body surface", u))
         daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I))

@@ -421,6 +421,9 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
                     near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
                     if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
                         refs.append((near[-1].start, defined_end + m.end(), k))
+                # 'the combination group / arm' with no drug named: the larger arm
+                for m in re.finditer(r"\b(?:the\s+)?combination\s+(?:group|arm|cohort)\b", text[defined_end:], I):
+                    refs.append((defined_end + m.start(), defined_end + m.end(), j))
                 for m in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
                     at = defined_end + m.start()
                     before = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
