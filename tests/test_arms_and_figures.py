@@ -274,3 +274,19 @@ def test_doses_per_square_meter_written_out_and_the_combination_group():
     assert doses == {("InterferonAlfa", 3.0, "MU/m2/d"), ("Cytarabine", 10.0, "mg/m2/d")}
     assert on_arm(x, arms, "Cytarabine") == {("OverallSurvival", None, 70.0, None, 60.0)}
     assert {o.percent for o in x.outcomes if o.cohort is not None and len(x.cohorts[o.cohort].treatments) == 1} == {62.0}
+
+
+def test_evaluable_for_a_response_is_not_the_response_and_and_or_prior_therapy():
+    x = extract("t", "In this phase 2 study, 90 patients with CP CML previously treated with imatinib and dasatinib and/or "
+                     "nilotinib received ponatinib 45 mg/day. Among patients evaluable for molecular response (n = 80), "
+                     "30% achieved MMR.")
+    assert {(t.term, t.role) for t in x.treatments} == {("Imatinib", "prior"), ("Dasatinib", "prior"),
+                                                        ("Nilotinib", "prior"), ("Ponatinib", "intervention")}
+    assert {o.term for o in x.outcomes} == {"MajorMolecularResponse"}
+    assert not any(c.role == "arm" for c in x.cohorts)
+
+
+def test_a_grade_is_not_shared_into_a_new_clause():
+    x = extract("t", "A 61-year-old man with CML in chronic phase received nilotinib 300 mg twice daily. After 2 months he "
+                     "developed grade 3 rash and pruritus, and acute pancreatitis was diagnosed.")
+    assert {a.grade for a in x.adverse_events if a.term == "Pancreatitis"} == {None}

@@ -40,8 +40,10 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         g = g or g_after
         # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
         if not g and prev_ae is not None and prev_ae[1] is not None and re.fullmatch(
-                r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start]):
-            g = prev_ae[1]
+                r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start]) and not re.match(
+                r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
+                text[m.end : m.end + 40], I):
+            g = prev_ae[1]  # (not '..., and acute pancreatitis was diagnosed': a new clause)
         if not g:
             cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
             lead = re.search(

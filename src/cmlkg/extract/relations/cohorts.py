@@ -115,7 +115,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk (n = 50)"
                 role = "subgroup" if re.search(r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
                                                r"male|female|men|women|positive|negative|mutations?|phase|crisis|[+-])\s*$",
-                                               prev, I) else "arm"
+                                               prev, I) or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I) \
+                    else "arm"
                 cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
         if _SCREENED.search(text, s, e):  # the first step after screening is the population; later ones are its parts
             m = _LISTED_ENROL.search(text, s, e)

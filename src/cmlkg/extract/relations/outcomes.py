@@ -129,6 +129,11 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     i = 0
     while i < len(mentions):
         m = mentions[i]
+        # "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
+        if re.search(r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$",
+                     text[max(0, m.start - 40) : m.start], I):
+            i += 1
+            continue
         if in_any(m.start, subject_parens):
             i += 1
             continue

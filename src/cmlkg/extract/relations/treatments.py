@@ -67,7 +67,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             cue = None
         prior = bool(cue or _PRIOR_AFTER.match(after))
         # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
-        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and)\s*", text[prev[0].end : m.start]):
+        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or)\s*", text[prev[0].end : m.start]):
             prior = True
         prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
