@@ -159,7 +159,7 @@ def test_service_smuggled_past_the_parser_is_refused_with_one_message(server, qu
 
 
 def _connect_from_an_isolated_worker(port: int, result) -> None:
-    from cmlkg.server import _isolate
+    from cmlkg.server.worker import _isolate
 
     isolated = _isolate({"max_memory": 0, "allowed_services": ()})
     try:

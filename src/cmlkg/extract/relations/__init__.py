@@ -20,4 +20,5 @@ from cmlkg.extract.relations.outcomes import find_outcomes, dedupe_outcomes
 from cmlkg.extract.relations.adverse_events import find_adverse_events
 from cmlkg.extract.relations.study import find_phases, other_disease_sentences, find_reasons, find_risks
 
+
 __all__ = ["I", "ENROL_VERB", "ENROL_BEFORE", "OUTCOME_VERB", "PROGRESSION_VERB", "fronted_group", "find_cohorts", "found_population", "add_demographics", "find_patients", "find_treatments", "find_outcomes", "dedupe_outcomes", "find_adverse_events", "find_phases", "other_disease_sentences", "find_reasons", "find_risks"]

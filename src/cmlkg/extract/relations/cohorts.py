@@ -1,4 +1,5 @@
-"""Cohorts: the study population and the groups sized in the text (enrolled, randomised, screened, evaluable)."""
+"""Cohorts: the study population and the groups sized in the text (enrolled, randomised, screened,
+evaluable)."""
 
 from __future__ import annotations
 

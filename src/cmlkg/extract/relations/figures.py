@@ -1,4 +1,5 @@
-"""Who reached a figure: the subject of a count or percent ('45 of 60 patients (75%)', 'n pts over N assessable', 'two of them', 'case 5'), its denominator and the group a sentence opens with."""
+"""Who reached a figure: the subject of a count or percent ('45 of 60 patients (75%)', 'n pts over N
+assessable', 'two of them', 'case 5'), its denominator and the group a sentence opens with."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What the study is about: disease phases, sentences about another disease, reasons for treatment (resistance, intolerance) and risk groups."""
+"""What the study is about: disease phases, sentences about another disease, reasons for treatment
+(resistance, intolerance) and risk groups."""
 
 from __future__ import annotations
 
