@@ -6,6 +6,7 @@ memory or overflow the engine's stack, HTTP/1.0 clients, forged Host headers."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import random
 import socket
 import threading
@@ -254,3 +255,22 @@ def test_head_mirrors_get_and_negotiated_pages_vary_by_accept(server):
     assert head.headers["content-type"] == get.headers["content-type"] and head.content == b""
     page = httpx.get(server.url + "/ontology", headers={"Accept": "text/html"}, timeout=60)
     assert page.status_code == 200 and "accept" in page.headers.get("vary", "").lower()
+
+
+def test_cli_query_has_a_timeout_and_stops_on_interrupt(dev_build):
+    import signal
+    import subprocess
+    import sys
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    start = time.monotonic()
+    proc = run_cli("query", slow, "--build-dir", dev_build, "--timeout", "1", check=False)
+    assert proc.returncode == 1 and "--timeout" in proc.stderr and time.monotonic() - start < 10
+    running = subprocess.Popen([sys.executable, "-m", "cmlkg", "query", slow, "--build-dir", str(dev_build)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(1.5)
+    os.killpg(running.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    start = time.monotonic()
+    _out, err = running.communicate(timeout=10)
+    assert time.monotonic() - start < 1.5 and running.returncode == 130
+    assert err.decode().strip().count("\n") == 0 and "interrupted" in err.decode()

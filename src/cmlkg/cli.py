@@ -150,7 +150,9 @@ def remove(identifiers: tuple[str, ...], build_dir: Path, quiet: bool) -> None:
 @BUILD_DIR
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default=None,
               help="Output format; default: table on a terminal, csv otherwise.")
-def query(query: str, build_dir: Path, fmt: str | None) -> None:
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=30.0, show_default=True,
+              help="Seconds the query may run; then it is stopped (exit 1). Ctrl-C stops it at once.")
+def query(query: str, build_dir: Path, fmt: str | None, timeout: float) -> None:
     """Run a SPARQL query (a .rq file or a string) over a build.
 
     The default graph is the union of all graphs, unless the query names its dataset (FROM, FROM
@@ -163,20 +165,19 @@ def query(query: str, build_dir: Path, fmt: str | None) -> None:
         cmlkg query queries/cohorts.rq --format csv
         cmlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from cmlkg.query import format_results, read_query, run_query, table
-    from cmlkg.store import open_store
+    from cmlkg.query import read_query, run_stopping
+    from cmlkg.store import current_generation
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     try:
-        store = open_store(build_dir)
-        results = run_query(store, read_query(query))
-        if fmt == "table":
-            click.echo(table(results))
-        else:
-            sys.stdout.buffer.write(format_results(results, fmt))
-            sys.stdout.flush()
+        current_generation(build_dir)  # no build: its message, before a process starts
+        run_stopping(build_dir, read_query(query), fmt, timeout, sys.stdout.buffer)
+        sys.stdout.flush()
     except CmlkgError as exc:
         raise _fail(exc) from None
+    except KeyboardInterrupt:
+        click.echo("cmlkg query: interrupted; the query was stopped", err=True)
+        sys.exit(130)
 
 
 @main.command()

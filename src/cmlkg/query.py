@@ -139,3 +139,59 @@ def _short(term) -> str:
                 return f"{prefix}:{term.value[len(ns):]}"
         return term.value
     return term.value
+
+
+def _child(conn, build_dir: str, query: str, fmt: str) -> None:
+    """The query's process: open the build, run, format, and send the bytes in pieces."""
+    from cmlkg.errors import CmlkgError
+    from cmlkg.store import open_store
+
+    try:
+        store = open_store(Path(build_dir))
+        results = run_query(store, query)
+        data = (table(results) + "\n").encode() if fmt == "table" else format_results(results, fmt)
+        for k in range(0, len(data), 1 << 16):
+            conn.send(("data", data[k : k + (1 << 16)]))
+        conn.send(("end",))
+    except CmlkgError as exc:
+        conn.send(("error", str(exc)))
+    except MemoryError:
+        conn.send(("error", "the query ran out of memory"))
+
+
+def run_stopping(build_dir: Path, query: str, fmt: str, timeout: float, out) -> None:
+    """Run ``query`` in a process of its own, writing its answer to ``out``: a query past ``timeout``
+    seconds, or interrupted (Ctrl-C), is stopped at once (pyoxigraph cannot cancel a running query,
+    so its process is ended), with :class:`QueryError` or ``KeyboardInterrupt`` raised here."""
+    import multiprocessing as mp
+    import time
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, str(build_dir), query, fmt), daemon=True)
+    proc.start()
+    child.close()
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if not parent.poll(max(0.0, min(0.2, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    raise QueryError(f"the query ran longer than {timeout:g} s and was stopped (--timeout)")
+                if not proc.is_alive() and not parent.poll():
+                    raise QueryError(f"the query failed (its process ended with status {proc.exitcode})")
+                continue
+            try:
+                message = parent.recv()
+            except EOFError:
+                raise QueryError(f"the query failed (its process ended with status {proc.exitcode})") from None
+            if message[0] == "data":
+                out.write(message[1])
+            elif message[0] == "error":
+                raise QueryError(message[1])
+            else:
+                return
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
