@@ -290,3 +290,15 @@ def test_a_grade_is_not_shared_into_a_new_clause():
     x = extract("t", "A 61-year-old man with CML in chronic phase received nilotinib 300 mg twice daily. After 2 months he "
                      "developed grade 3 rash and pruritus, and acute pancreatitis was diagnosed.")
     assert {a.grade for a in x.adverse_events if a.term == "Pancreatitis"} == {None}
+
+
+def test_drugs_compared_without_a_design_sentence_carry_only_the_events_tied_to_them():
+    x = extract("t", "Nilotinib: a review. Nilotinib has been compared with imatinib in 846 patients with newly diagnosed "
+                     "chronic phase CML in a phase 3 trial. The MMR rate at 12 months was 44%. Common adverse events "
+                     "associated with nilotinib include rash, headache and pruritus. The risk of hyperglycemia was "
+                     "increased with nilotinib compared with imatinib.")
+    arms = {k: c for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    assert sorted(t.term for c in arms.values() for t in c.treatments) == ["Imatinib", "Nilotinib"]
+    nilotinib = next(k for k, c in arms.items() if c.treatments[0].term == "Nilotinib")
+    assert {a.term for a in x.adverse_events if a.cohort == nilotinib} >= {"Rash", "Headache", "Pruritus"}
+    assert all(o.cohort is None for o in x.outcomes)  # figures stay on the population
