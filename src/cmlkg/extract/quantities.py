@@ -191,7 +191,7 @@ _VALUE = re.compile(
     rf"(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
-    rf"|(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)\s*\))?"
+    rf"|(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
@@ -262,7 +262,9 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
             # "... was 83% and at 6 months 100% of the patients achieved CHR": the subject of what follows
             if _SUBJECT_OF_NEXT.match(text, m.end()):
                 break
-            out.append(Value(as_int(parse_number(m.group("count4") or "")) if m.group("count4") else None,
+            # '82% (n = 49)': the patients behind the percent
+            count = m.group("count4") or m.group("count7")
+            out.append(Value(as_int(parse_number(count)) if count else None,
                               float(m.group("pct4")),
                               as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))
         elif m.group("count") is not None:
