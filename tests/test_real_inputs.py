@@ -33,3 +33,19 @@ def test_shipped_queries_run_by_name_from_any_folder(seeds_build, tmp_path):
     for name in ("outcomes", "queries/cohorts.rq", "arm_comparison"):
         proc = run_cli("query", name, "--build-dir", seeds_build, "--format", "csv", cwd=tmp_path)
         assert proc.stdout.startswith("source,"), (name, proc.stdout[:200])
+
+
+def test_json_lines_refuse_non_text_ids_and_surrogates_and_titles_lose_control_characters(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.jsonl").write_text('{"id": true, "abstract": "We treated 10 patients with imatinib."}\n')
+    proc = run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b1", check=False)
+    assert proc.returncode == 1 and "a.jsonl: line 1" in proc.stderr and "Traceback" not in proc.stderr
+    (seeds / "a.jsonl").write_text('{"id": "x1", "abstract": "10 patients \\udc00 with imatinib."}\n')
+    proc = run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b2", check=False)
+    assert proc.returncode == 1 and "surrogate" in proc.stderr and "Traceback" not in proc.stderr
+    (seeds / "a.jsonl").write_text('{"id": "x1", "abstract": "We treated 10 patients with imatinib.", '
+                                   '"title": "T\\u001b[31mred\\u200b\\u202e"}\n')
+    run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b3")
+    out = run_cli("query", "sources", "--build-dir", tmp_path / "b3", "--format", "csv").stdout
+    assert "T[31mred," in out and "\x1b" not in out and "\u200b" not in out and "\u202e" not in out

@@ -118,7 +118,20 @@ def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: 
     identifier = pubmed_identifier(pmid) if pmid else ident
     if not identifier:
         raise InputError(f"{path}: {where}: the record has neither a PMID nor an id")
+    bib = {k: _printable(v) for k, v in bib.items()}
     return Record(identifier, text, Bibliography(pmid=pmid, sections=sections, **bib), where)
+
+
+def _printable(value):
+    """A bibliographic value without control characters (ESC, BEL, NUL: a terminal that prints the title
+    would obey them) or invisible format characters (zero-width, bidi overrides: look-alike values)."""
+    import unicodedata
+
+    if isinstance(value, str):
+        return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_printable(v) for v in value)
+    return value
 
 
 # ------------------------------------------------------------------ PubMed XML
@@ -291,8 +304,11 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             raise InputError(f"{path}: {where}: unknown field(s) {', '.join(unknown)}; "
                              f"known: {', '.join(sorted(_JSON_FIELDS))}")
         for key in _JSON_FIELDS:
-            if obj.get(key) is not None and not isinstance(obj[key], (str, int)):
-                raise InputError(f"{path}: {where}: '{key}' must be a string")
+            if obj.get(key) is not None and (not isinstance(obj[key], (str, int)) or isinstance(obj[key], bool)):
+                raise InputError(f"{path}: {where}: '{key}' must be a string")  # ({"id": true} is not an id)
+            if isinstance(obj.get(key), str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in obj[key]):
+                raise InputError(f"{path}: {where}: '{key}' holds a lone surrogate (\\u{ord(next(ch for ch in obj[key] if 0xD800 <= ord(ch) <= 0xDFFF)):04x}), "
+                                 "which is not text")
         pmid = str(obj["pmid"]).strip() if obj.get("pmid") not in (None, "") else None
         if pmid:
             _checked_pmid(pmid, path, where)
