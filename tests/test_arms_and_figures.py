@@ -302,3 +302,14 @@ def test_drugs_compared_without_a_design_sentence_carry_only_the_events_tied_to_
     nilotinib = next(k for k, c in arms.items() if c.treatments[0].term == "Nilotinib")
     assert {a.term for a in x.adverse_events if a.cohort == nilotinib} >= {"Rash", "Headache", "Pruritus"}
     assert all(o.cohort is None for o in x.outcomes)  # figures stay on the population
+
+
+@pytest.mark.parametrize("text", [
+    "Forty patients in chronic phase received bosutinib 500 mg daily. CCyR was reached in 9.0 %, 13% and 28% of "
+    "patients at 12, 24 and 48 months, respectively.",
+    "Forty patients in chronic phase received bosutinib 500 mg daily. MMR was attained by 12 months by 45.5 % of them.",
+])
+def test_a_percent_with_a_decimal_and_a_space_is_one_percent_never_a_count_and_a_zero(text):
+    x = extract("t", text)
+    assert all(o.count is None and o.percent not in (0.0, None) for o in x.outcomes), \
+        [(o.count, o.percent) for o in x.outcomes]

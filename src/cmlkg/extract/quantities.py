@@ -191,11 +191,11 @@ _VALUE = re.compile(
     rf"(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
-    rf"|(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
+    rf"|(?<![\d.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     rf"|(?P<prob>(?<![\d.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
-    rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})"
+    rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"
     # not the first of a list of time points: 'by 24 and 60 months'
     r"(?!\s*(?:,|and|or)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
