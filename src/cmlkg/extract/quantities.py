@@ -334,7 +334,14 @@ def _time_matches(text: str) -> list[re.Match]:
 
 def time_points(doc: Doc) -> list[TimePoint]:
     """'at 12 months', 'after 3 and 12 months', '4-year', 'at 1 year'; not follow-up times, durations,
-    ranges ('3 to 6 months') or ages ('5-year-old')."""
+    ranges ('3 to 6 months') or ages ('5-year-old'). Read once per document (several stages ask)."""
+    cached = getattr(doc, "_time_points", None)
+    if cached is None:
+        cached = doc._time_points = _read_time_points(doc)
+    return list(cached)
+
+
+def _read_time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
     for m in _time_matches(text) if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text) else ():
