@@ -313,3 +313,15 @@ def test_a_percent_with_a_decimal_and_a_space_is_one_percent_never_a_count_and_a
     x = extract("t", text)
     assert all(o.count is None and o.percent not in (0.0, None) for o in x.outcomes), \
         [(o.count, o.percent) for o in x.outcomes]
+
+
+def test_codes_heads_labels_and_units_that_made_wrong_facts():
+    x, arms, _ = arms_of(
+        "A total of 300 patients in chronic phase were randomly assigned to AMN107 400 mg BID (n = 150) or STI571 "
+        "400 mg daily (n = 150). CCyR at 12 months: AMN107 (80%) and STI571 (65%). Hematologic toxicity consisted of "
+        "grade 3 or 4 neutropenia in 20 (13%). Sokal risk was high in arm B. Sokal risk was low in 90, intermediate "
+        "in 150 and high in 60 patients.")
+    assert {(o.count, o.percent) for o in x.outcomes} == {(None, 80.0), (None, 65.0)}  # never 107 or 571
+    assert {a.term for a in x.adverse_events} == {"Neutropenia"}  # the heading is not an event
+    y = extract("t", "We treated 50 patients in chronic phase with imatinib 400 mg daily plus interferon alfa 3 MU QD.")
+    assert ("InterferonAlfa", 3.0, "MU/d") in {(t.term, d.value, d.unit) for t in y.treatments for d in t.doses}

@@ -32,6 +32,11 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     for m in doc.mentions:
         if m.kind != "adverse_event" or doc.negated(m):
             continue
+        # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
+        if re.match(r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
+                    text[m.end : m.end + 30], I) and any(
+                o.kind == "adverse_event" and o.start > m.end for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])):
+            continue
         s, _ = doc.sentence_of(m.start)
         before = text[max(s, m.start - 40) : m.start]
         grades: list[int | None] = [None]
