@@ -325,3 +325,12 @@ def test_codes_heads_labels_and_units_that_made_wrong_facts():
     assert {a.term for a in x.adverse_events} == {"Neutropenia"}  # the heading is not an event
     y = extract("t", "We treated 50 patients in chronic phase with imatinib 400 mg daily plus interferon alfa 3 MU QD.")
     assert ("InterferonAlfa", 3.0, "MU/d") in {(t.term, d.value, d.unit) for t in y.treatments for d in t.doses}
+
+
+def test_versus_pair_for_the_arms_named_after_it_and_prior_therapy_groups_are_not_cohorts():
+    x, arms, _ = arms_of(
+        "A total of 220 patients were randomly assigned to dasatinib 100 mg daily plus interferon alfa (n = 110) or "
+        "dasatinib alone (n = 110). By 12 months, MMR rates were 70% versus 58% for dasatinib plus interferon alfa and "
+        "dasatinib alone. 90 patients had also received hydroxyurea before enrolment.")
+    assert on_arm(x, arms, "InterferonAlfa") == {("MajorMolecularResponse", None, 70.0, None, 12.0)}
+    assert {c.size for c in x.cohorts} == {220, 110}

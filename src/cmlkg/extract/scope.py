@@ -534,7 +534,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         for s, _e, k in refs.between(last.span.end, sent[1]):
             if last.span.end <= s < sent[1] and k not in named:
                 named.append(k)
-        if respectively(last.span.end, sent[1]) and len(named) == len(g):
+        # '84% versus 75% for A and B': the arms named right after a comparison, in order
+        in_order = versus and re.match(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", text[last.span.end : sent[1]], I)
+        if (respectively(last.span.end, sent[1]) or in_order) and len(named) == len(g):
             for k, i in zip(named, g):
                 assigned[i] = k
             continue

@@ -69,6 +69,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             ):
                 continue
             after_start = skip_parens(doc, m.end(), e)
+            # "193 subjects had also received IFN before enrolment": patients described by prior therapy
+            if re.match(r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))",
+                        text[after_start : after_start + 60], I):
+                continue
             after = text[after_start : min(e, after_start + 160)]
             after = _NEXT_COHORT.split(after, maxsplit=1)[0]
             paren_after = text[m.end() : after_start]
