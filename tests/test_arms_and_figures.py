@@ -334,3 +334,14 @@ def test_versus_pair_for_the_arms_named_after_it_and_prior_therapy_groups_are_no
         "dasatinib alone. 90 patients had also received hydroxyurea before enrolment.")
     assert on_arm(x, arms, "InterferonAlfa") == {("MajorMolecularResponse", None, 70.0, None, 12.0)}
     assert {c.size for c in x.cohorts} == {220, 110}
+
+
+def test_all_of_them_time_series_after_a_colon_and_the_phase_a_progression_names():
+    x = extract("t", "We describe three patients with CML in chronic phase treated with dasatinib 100 mg daily: a 40-year-old "
+                     "man, a 52-year-old woman and a 67-year-old man. All of them achieved MMR at 6 months.")
+    assert ("MajorMolecularResponse", 3, 3) in {(o.term, o.count, o.denominator) for o in x.outcomes}
+    y = extract("t", "We treated 90 patients in chronic phase with nilotinib 300 mg twice daily. The CCyR rate at 6, 12 and "
+                     "24 months: 55%, 72 percent and 81%. Transformation to blast phase occurred in 2 patients.")
+    assert {(o.percent, o.time_months) for o in y.outcomes if o.term == "CompleteCytogeneticResponse"} == {
+        (55.0, 6.0), (72.0, 12.0), (81.0, 24.0)}
+    assert "BlastPhase" in {p.term for p in y.phases}

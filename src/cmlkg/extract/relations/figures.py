@@ -182,10 +182,11 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
                           r"had\s+been|have\s+been|already))+\s*$", " ", text[clause_start:pos], flags=I)
     pct_only = _PERCENT_SUBJECT.search(subject_text)
     # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
-    if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in doc.mentions):
+    in_clause = doc.mentions_in(clause_start, m.start)
+    if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in in_clause):
         pct_only = None
     if pct_only:
-        before = [o for o in doc.mentions if o.kind == "outcome" and clause_start <= o.start and o.end <= clause_start + pct_only.start()]
+        before = [o for o in in_clause if o.kind == "outcome" and o.end <= clause_start + pct_only.start()]
         gap = text[before[-1].end : clause_start + pct_only.start()] if before else ""
         if before and len(gap) < 40 and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I) and not re.search(r"\d", gap):
             pct_only = None
@@ -195,6 +196,11 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
+    if sm.group("all") and sm.group("of_them") and not sm.group("n"):
+        # "We describe two patients ... All of them achieved MMR": every one of the group last named
+        start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+        group = _last_group(doc, start_abs)
+        return Value(group, None, group, start_abs, m.end) if group else None
     if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
         if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
             return Value(count=0, start=m.start, end=m.end)
@@ -215,9 +221,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         den = _group_denominator(text, start_abs)
     if den is None and sm.group("of_them"):
         # "We describe three cases ... . Two of them achieved MMR": out of the group last named
-        s0 = doc.sentence_of(doc.sentence_of(start_abs)[0] - 1)[0] if doc.sentence_of(start_abs)[0] > 0 else 0
-        named = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", text[s0:start_abs], I))
-        den = as_int(parse_number(named[-1].group("n"))) if named else None
+        den = _last_group(doc, start_abs)
         if den is not None and den < count:
             den = None
     if den is None:
@@ -249,6 +253,14 @@ _FRONTED_GROUP = re.compile(
     rf"\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
     r"[^,;.:]{0,90},", I
 )
+
+
+def _last_group(doc: Doc, pos: int) -> int | None:
+    """The size of the group of patients last named before ``pos``, in its sentence or the one before."""
+    start = doc.sentence_of(pos)[0]
+    s0 = doc.sentence_of(start - 1)[0] if start > 0 else 0
+    named = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", doc.text[s0:pos], I))
+    return as_int(parse_number(named[-1].group("n"))) if named else None
 
 
 def fronted_group(text: str, sent_start: int, pos: int) -> int | None:

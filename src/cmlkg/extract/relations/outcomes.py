@@ -96,6 +96,7 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
+_LISTED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", I)
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))", I)
@@ -140,7 +141,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         sent = doc.sentence_of(m.start)
         cs, ce = clause_bounds(text, sent, m.start)
         # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
-        if re.match(r"\s*(?:(?:at|by|after)\s+\w+\s+\w+\s*)?(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 60], I):
+        if re.match(r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
+                    r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 60], I):
             ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
@@ -195,6 +197,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
             # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
             first = _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start) if subj.count is None else None
+            # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
+            first = first or (_LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start) if subj.count is None else None)
             if first is not None and subj.percent is not None:
                 results.append(r.Outcome(m.term, r.Span(first.start(), first.end()), None, float(first.group("p"))))
             results.append(out)

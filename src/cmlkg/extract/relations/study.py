@@ -13,9 +13,17 @@ from cmlkg.textutil import NUM, as_int, parse_number
 
 
 # ------------------------------------------------------------------ phases
+# the phase a progression leads to is a phase the study's patients were in, or were watched for ('later
+# (progression)' in the gold's words): "transformation to blast phase occurred in 2"
+_PROGRESSION_PHASE = {"ProgressionToBlastPhase": "BlastPhase", "ProgressionToAcceleratedPhase": "AcceleratedPhase"}
+
+
 def find_phases(doc: Doc) -> list[r.Phase]:
     out: dict[str, r.Phase] = {}
     for m in doc.mentions:
+        if m.kind == "outcome" and m.term in _PROGRESSION_PHASE and not doc.outside_study(m.start):
+            out.setdefault(_PROGRESSION_PHASE[m.term], r.Phase(_PROGRESSION_PHASE[m.term], r.Span(m.start, m.end)))
+            continue
         if m.kind != "phase" or doc.negated(m):
             continue
         out.setdefault(m.term, r.Phase(m.term, r.Span(m.start, m.end)))
