@@ -251,6 +251,14 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
             o.aggregate_of = parts
     # PCR and other test results stated as bare 'positive' / 'negative'
+    # "No transformation to blast phase was observed; none of the 36 patients progressed": the progression
+    # the sentence has just named
+    for o in results:
+        if o.term == "Progression" and o.count == 0:
+            s, _e = doc.sentence_of(o.span.start)
+            named = [x for x in doc.mentions_in(s, o.span.start) if x.kind == "outcome" and x.term.startswith("ProgressionTo")]
+            if len({x.term for x in named}) == 1:
+                o.term = named[0].term
     results.extend(_test_results(doc, start_at))
     results.extend(_response_phrases(doc, start_at))
     return results
