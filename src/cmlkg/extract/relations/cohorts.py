@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens
-from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, I
+from cmlkg.extract.relations.grammar import COUNTED, ENROL_BEFORE, ENROL_VERB, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 
@@ -24,7 +24,7 @@ _SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
 
 
-_NEXT_COHORT = re.compile(rf";|(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", I)
+_NEXT_COHORT = re.compile(rf";|{COUNTED}", I)
 
 
 _PARTICIPATED = re.compile(

@@ -8,7 +8,7 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
 from cmlkg.extract.relations.cohorts import _COHORT_RE
-from cmlkg.extract.relations.grammar import I, OUTCOME_VERB, PROGRESSION_VERB
+from cmlkg.extract.relations.grammar import COUNTED, I, OUTCOME_VERB, PROGRESSION_VERB
 from cmlkg.textutil import NUM, as_int, parse_number
 
 
@@ -112,7 +112,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         s, _e = doc.sentence_of(m.start)
         opening = _CASES_OPEN.match(text, clause_start) or _CASES_OPEN.match(text, s)
         upto = clause_start + elided.start()
-        if opening and not re.search(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}", text[opening.end() : upto], I):
+        if opening and not re.search(COUNTED, text[opening.end() : upto], I):
             return Value(_count_cases(opening.group("ids")), None, None, opening.start(), m.end)
     # "case 5 relapsed": patients named by number right before an event verb
     named = _CASES_BEFORE.search(pre)
@@ -259,7 +259,7 @@ def _last_group(doc: Doc, pos: int) -> int | None:
     """The size of the group of patients last named before ``pos``, in its sentence or the one before."""
     start = doc.sentence_of(pos)[0]
     s0 = doc.sentence_of(start - 1)[0] if start > 0 else 0
-    named = list(re.finditer(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", doc.text[s0:pos], I))
+    named = list(re.finditer(COUNTED + r"\b", doc.text[s0:pos], I))
     return as_int(parse_number(named[-1].group("n"))) if named else None
 
 

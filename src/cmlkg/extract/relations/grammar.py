@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.textutil import NUM
+
 
 I = re.IGNORECASE
+
+# a group of patients named by its size: "45 patients", "Forty evaluable pts", "12 newly diagnosed cases"
+COUNTED = rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
 
 ENROL_VERB = (
     r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"

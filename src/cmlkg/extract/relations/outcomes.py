@@ -10,7 +10,7 @@ from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.figures import _EVENT_VERB, _NO_RESPONSE, _ONE_PATIENT_BEFORE, _case_report, _outcome_subject
-from cmlkg.extract.relations.grammar import I, PROGRESSION_VERB
+from cmlkg.extract.relations.grammar import COUNTED, I, PROGRESSION_VERB
 from cmlkg.textutil import NUM, as_int, parse_number
 
 
@@ -93,7 +93,7 @@ def _progression_mentions(doc: Doc) -> list[Mention]:
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
 
-_NEW_SUBJECT = re.compile(rf"(?<![\w.]){NUM}\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
+_NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
 _LISTED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", I)
