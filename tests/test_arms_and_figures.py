@@ -345,3 +345,10 @@ def test_all_of_them_time_series_after_a_colon_and_the_phase_a_progression_names
     assert {(o.percent, o.time_months) for o in y.outcomes if o.term == "CompleteCytogeneticResponse"} == {
         (55.0, 6.0), (72.0, 12.0), (81.0, 24.0)}
     assert "BlastPhase" in {p.term for p in y.phases}
+
+
+def test_an_outcome_in_a_relative_clause_defines_the_group_it_is_not_the_figure():
+    x = extract("t", "We treated 100 patients in chronic phase with ponatinib 45 mg daily. MCyR was achieved by 56% of "
+                     "patients. Responses were durable: 91% of pts who achieved MCyR were estimated to remain in MCyR at "
+                     "12 months.")
+    assert {o.percent for o in x.outcomes if o.term == "MajorCytogeneticResponse"} == {56.0}

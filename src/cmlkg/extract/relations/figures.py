@@ -155,6 +155,10 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         verb = PROGRESSION_VERB.search(pre) and re.search(r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I)
     if not verb:
         return None
+    # "91% of pts who achieved MCyR were estimated to remain in MCyR": the outcome defines the group,
+    # the figure belongs to what follows
+    if re.search(r"\b(?:who|that|which)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?$", pre[: verb.start() + 1], I):
+        return None
     subj_end = clause_start + verb.start()
     return _subject_before(doc, m, clause_start, subj_end)
 
