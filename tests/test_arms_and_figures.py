@@ -352,3 +352,9 @@ def test_an_outcome_in_a_relative_clause_defines_the_group_it_is_not_the_figure(
                      "patients. Responses were durable: 91% of pts who achieved MCyR were estimated to remain in MCyR at "
                      "12 months.")
     assert {o.percent for o in x.outcomes if o.term == "MajorCytogeneticResponse"} == {56.0}
+
+
+def test_a_drug_era_is_not_a_treatment():
+    x = extract("t", "Transplantation for CML in the imatinib era. We transplanted 40 patients in chronic phase after "
+                     "busulfan and cyclophosphamide conditioning.")
+    assert "Imatinib" not in {t.term for t in x.treatments}

@@ -42,6 +42,9 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     for m in doc.mentions:
         if m.kind not in ("drug", "procedure") or doc.outside_study(m.start):
             continue
+        # "in the imatinib era", "the pre-TKI era": a time, not a treatment of the study
+        if re.match(r"\s*(?:-\s*)?era\b", text[m.end : m.end + 8], re.I):
+            continue
         vterm = term_of(doc.vocab, m.term)
         # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
         # a general term stands when the text names nothing more specific ("treated with TKIs", "HSCT")
