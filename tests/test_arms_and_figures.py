@@ -358,3 +358,17 @@ def test_a_drug_era_is_not_a_treatment():
     x = extract("t", "Transplantation for CML in the imatinib era. We transplanted 40 patients in chronic phase after "
                      "busulfan and cyclophosphamide conditioning.")
     assert "Imatinib" not in {t.term for t in x.treatments}
+
+
+def test_the_contrast_names_the_first_arm_and_participles_and_parts_read_right():
+    x, arms, _ = arms_of(
+        "One hundred fifty patients in accelerated phase were treated with imatinib at 400 mg (n = 70) or 600 mg "
+        "(n = 80) daily. Hematologic response was achieved in 80% of patients, with 50% achieving complete "
+        "hematologic response. Major cytogenetic responses were seen in 25% (complete in 15%). Response rates were "
+        "higher at the 600-mg dose: MCyR 30% versus 18%.")
+    assert on_arm(x, arms, dose=600.0) == {("MajorCytogeneticResponse", None, 30.0, None, None)}
+    assert on_arm(x, arms, dose=400.0) == {("MajorCytogeneticResponse", None, 18.0, None, None)}
+    assert {(o.term, o.percent) for o in x.outcomes if o.cohort is None} >= {
+        ("HematologicResponse", 80.0), ("CompleteHematologicResponse", 50.0), ("CompleteCytogeneticResponse", 15.0)}
+    assert ("HematologicResponse", 50.0) not in {(o.term, o.percent) for o in x.outcomes}
+    assert all(o.count != 1 for o in x.outcomes)

@@ -205,7 +205,9 @@ _VALUE = re.compile(
 )
 _SUBJECT_OF_NEXT = re.compile(
     r"\s*(?:of\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,2}?(?:patients|cases|subjects|children)\s+)"
-    r"(?:(?:had|have)\s+)?(?:achieved|attained|reached|obtained|had|developed|showed|experienced|were|remained|died|relapsed|progressed)\b",
+    r"(?:(?:had|have)\s+)?(?:achieved|attained|reached|obtained|had|developed|showed|experienced|were|remained|died|relapsed|progressed)\b"
+    # "Hematologic response was achieved in 82%, with 53% achieving CHR": the subject of a participle
+    r"|\s+(?:of\s+(?:the\s+)?(?:patients|pts|subjects)\s+)?(?:achieving|attaining|reaching|obtaining|having)\b",
     I,
 )
 _SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)

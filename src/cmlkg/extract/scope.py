@@ -551,6 +551,14 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             continue
         if any(ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g):
             continue
+        # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
+        # arms first; anything else named before the figures leaves them unpaired
+        before = {k for _s, _e, k in refs.between(sent[0], first.span.start)}
+        if before:
+            if versus and len(before) == 1 and len(arms) == 2 and len(g) == 2:
+                named_first = before.pop()
+                assigned[g[0]], assigned[g[1]] = named_first, 1 - named_first
+            continue
         # '70% and 60% in patients younger and older than 60 years, respectively': other groups, not the arms
         resp = re.search(r"\brespectively\b", text[last.span.end : sent[1]], I)
         tail = text[last.span.end : last.span.end + resp.start()] if resp else text[last.span.end : sent[1]]

@@ -320,7 +320,7 @@ _PARTS = {
 }
 _PART_AFTER = re.compile(
     rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
-    rf"(?:(?P<n>{NUM})(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
+    rf"(?:(?P<n>{NUM})(?![\d.,]*\d)(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
     I,
 )
 _PART_BEFORE = re.compile(
