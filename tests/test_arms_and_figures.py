@@ -372,3 +372,16 @@ def test_the_contrast_names_the_first_arm_and_participles_and_parts_read_right()
         ("HematologicResponse", 80.0), ("CompleteHematologicResponse", 50.0), ("CompleteCytogeneticResponse", 15.0)}
     assert ("HematologicResponse", 50.0) not in {(o.term, o.percent) for o in x.outcomes}
     assert all(o.count != 1 for o in x.outcomes)
+
+
+def test_higher_with_x_than_with_y_pairs_in_the_order_named():
+    x, arms, _ = arms_of(
+        "In total, 600 patients were randomly assigned to receive bosutinib 400 mg once daily (300 patients) or "
+        "imatinib 400 mg once daily (300 patients). The rate of major molecular response at 12 months was higher with "
+        "bosutinib than with imatinib (47% vs. 37%, P=0.02), as was the rate of complete cytogenetic response (77% vs. "
+        "66%).")
+    assert ("MajorMolecularResponse", None, 47.0, None, 12.0) in on_arm(x, arms, "Bosutinib")
+    assert ("MajorMolecularResponse", None, 37.0, None, 12.0) in on_arm(x, arms, "Imatinib")
+    assert all(o.cohort is not None for o in x.outcomes if o.term == "CompleteCytogeneticResponse")
+    assert {o.percent for o in x.outcomes if o.cohort is not None and o.term == "CompleteCytogeneticResponse"
+            and x.cohorts[o.cohort].treatments[0].term == "Bosutinib"} == {77.0}

@@ -545,7 +545,7 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         v0 = _value_start(text, first)
         listed = [k for s, e, k in refs.between(max(cs, first.span.start - 80), v0) if e <= v0]
         if len(listed) == len(g) and len(set(listed)) == len(g) and re.search(
-                r"\b(?:v|vs\.?|versus|and|or)\b", text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0], I):
+                r"\b(?:v|vs\.?|versus|and|or|than)\b", text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0], I):
             for k, i in zip(listed, g):
                 assigned[i] = k
             continue
@@ -578,8 +578,8 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             assigned[i] = unique_size[o.denominator]
             continue
         sent = doc.sentence_of(o.span.start)
-        if listed_together(i) and respectively(o.span.end, sent[1]):
-            continue  # one of a list of figures read 'respectively' that did not pair with the arms: unsure
+        if listed_together(i):
+            continue  # one of a comparison or a list of figures that did not pair with the arms: unsure
         k = ref_inside(o)
         if k is None:
             k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
