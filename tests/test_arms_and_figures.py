@@ -385,3 +385,11 @@ def test_higher_with_x_than_with_y_pairs_in_the_order_named():
     assert all(o.cohort is not None for o in x.outcomes if o.term == "CompleteCytogeneticResponse")
     assert {o.percent for o in x.outcomes if o.cohort is not None and o.term == "CompleteCytogeneticResponse"
             and x.cohorts[o.cohort].treatments[0].term == "Bosutinib"} == {77.0}
+
+
+def test_a_bare_count_for_the_other_arm_after_and():
+    x, arms, _ = arms_of(
+        "In a randomized trial, 400 patients in chronic phase received either hydroxyurea (n = 200) or busulfan "
+        "(n = 200). Blast crisis developed in 40 patients given hydroxyurea and in 61 given busulfan.")
+    assert on_arm(x, arms, "Hydroxyurea") == {("ProgressionToBlastPhase", 40, None, None, None)}
+    assert on_arm(x, arms, "Busulfan") == {("ProgressionToBlastPhase", 61, None, None, None)}

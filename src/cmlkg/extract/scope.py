@@ -654,6 +654,13 @@ _EVALUABLE_GROUP = re.compile(
     r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
 
 
+# where a gapped clause starts: '; in arm B, ...', ', whereas ...', and a bare 'and in 74 given B'
+_GAP_START = re.compile(r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b"
+                        r"|\band\s+(?=(?:in\s+)?\d+\s+(?:\w+\s+){0,3}?(?:given|receiving|treated\s+with|on)\b)", re.I)
+_BARE_ARM_COUNT = re.compile(r"\s*(?:in\s+)?(?P<bare>\d+)(?![\d.,%])\s+(?:(?:patients|pts|subjects)\s+)?(?:who\s+were\s+)?"
+                             r"(?:given|receiving|treated\s+with|on)\b", re.I)
+
+
 def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs,
                    sizes: dict[int, int | None] | None = None) -> list[r.Outcome]:
     """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
@@ -675,7 +682,7 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
         home = next((k for k, a in enumerate(arms) if a.cohort == o.cohort), None)
         pos = last_end
         while pos < e:
-            semi = re.compile(r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b").search(text, pos, e)
+            semi = _GAP_START.search(text, pos, e)
             if semi is None:
                 break
             cs = semi.end()
@@ -697,11 +704,18 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
                     if not any(ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
                                for ps, pe in doc.parens)
                     and not re.match(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
+            if not figs and o.count is not None and o.percent is None:
+                # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
+                figs = [f for f in (_BARE_ARM_COUNT.match(text, cs, ce),) if f]
             if not figs:
                 continue
             if len(figs) > 1 and len(figs) != len(siblings):
                 break
             for f, sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
+                if "bare" in f.re.groupindex:
+                    new.append(r.Outcome(o.term, r.Span(f.start("bare"), f.end("bare")), int(f.group("bare")), None, None,
+                                         sib.time_months, cohort=arms[k].cohort))
+                    continue
                 count = int(f.group("n") or f.group("n2")) if (f.group("n") or f.group("n2")) else None
                 den = int(f.group("den")) if f.group("den") else None
                 pct = f.group("p1") or f.group("p2") or f.group("p3")
