@@ -393,3 +393,9 @@ def test_a_bare_count_for_the_other_arm_after_and():
         "(n = 200). Blast crisis developed in 40 patients given hydroxyurea and in 61 given busulfan.")
     assert on_arm(x, arms, "Hydroxyurea") == {("ProgressionToBlastPhase", 40, None, None, None)}
     assert on_arm(x, arms, "Busulfan") == {("ProgressionToBlastPhase", 61, None, None, None)}
+
+
+def test_patients_counted_by_what_happened_to_them_are_not_an_arm():
+    x = extract("t", "Forty children with CML in chronic phase received imatinib 340 mg/m2/day. Three patients progressed to "
+                     "blast crisis and two underwent allogeneic stem cell transplantation.")
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 40)]

@@ -78,6 +78,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             paren_after = text[m.end() : after_start]
             hint = None
             em = _ENROLLED_AFTER.match(after)
+            # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what
+            # happened to them, before the verb that would have made them a group of the design
+            if em and re.match(r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
+                               r"developed|transformed|evolved)\b", after, I):
+                continue
             # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
             bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
             in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
