@@ -618,7 +618,11 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
     return out
 
 
-_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]", re.I)
+_PAIR_AFTER = re.compile(
+    r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
+    # 'rash was reported in 10% versus 3% of patients'
+    r"|\s+(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)\s+in\s+\d+(?:\.\d+)?\s*%\s*"
+    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*%", re.I)
 
 
 def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
