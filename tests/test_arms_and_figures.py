@@ -399,3 +399,11 @@ def test_patients_counted_by_what_happened_to_them_are_not_an_arm():
     x = extract("t", "Forty children with CML in chronic phase received imatinib 340 mg/m2/day. Three patients progressed to "
                      "blast crisis and two underwent allogeneic stem cell transplantation.")
     assert [(c.role, c.size) for c in x.cohorts] == [("population", 40)]
+
+
+def test_a_count_caused_by_toxicity_is_not_the_event_count_and_hepatotoxicity_is_toxicity():
+    x = extract("t", "We treated 40 patients in chronic phase with imatinib 600 mg daily. Dose reductions were necessary in "
+                     "12 patients (30%) because of toxicity, mostly grade 2 fatigue. Two patients discontinued imatinib "
+                     "due to grade 3 hepatotoxicity.")
+    assert {(a.term, a.count) for a in x.adverse_events if a.term == "Fatigue"} == {("Fatigue", None)}
+    assert ("DiscontinuationDueToToxicity", 2) in {(o.term, o.count) for o in x.outcomes}

@@ -69,6 +69,10 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         count = None
         cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
         cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+        # "Dose reductions were needed in 11 patients (31%) because of toxicity, mostly grade 2 fatigue": the
+        # count is of what the toxicity caused, not of the event
+        if cm and re.search(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", text[cs + cm.end("n") : m.start], I):
+            cm = None
         # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
         if cm and any(o.kind == "adverse_event" and o is not m and (
                 cs + cm.end("n") <= o.start < m.start

@@ -23,7 +23,7 @@ _DISCONTINUED = re.compile(
 
 
 _REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
-_TOXIC = re.compile(r"\b(?:toxicit|adverse|side\s+effects?|intoleran)", I)
+_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
 _NOT_TOXIC = re.compile(r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)", I)
 
 
