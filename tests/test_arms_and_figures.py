@@ -407,3 +407,10 @@ def test_a_count_caused_by_toxicity_is_not_the_event_count_and_hepatotoxicity_is
                      "due to grade 3 hepatotoxicity.")
     assert {(a.term, a.count) for a in x.adverse_events if a.term == "Fatigue"} == {("Fatigue", None)}
     assert ("DiscontinuationDueToToxicity", 2) in {(o.term, o.count) for o in x.outcomes}
+
+
+def test_sizes_by_phase_abbreviation_are_subgroups_not_arms():
+    x = extract("t", "Thirty patients (CP, n = 20; AP, n = 6; BC, n = 4) resistant to imatinib were treated with dasatinib "
+                     "70 mg twice daily.")
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 30), ("subgroup", 20), ("subgroup", 6),
+                                                      ("subgroup", 4)]

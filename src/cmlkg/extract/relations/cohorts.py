@@ -124,7 +124,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                     continue  # "53% (n = 16)": how many had it, not a group
                 # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk (n = 50)"
                 role = "subgroup" if re.search(r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
-                                               r"male|female|men|women|positive|negative|mutations?|phase|crisis|[+-])\s*$",
+                                               r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
+                                               r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
                                                prev, I) or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I) \
                     else "arm"
                 cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
