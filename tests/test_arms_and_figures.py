@@ -414,3 +414,11 @@ def test_sizes_by_phase_abbreviation_are_subgroups_not_arms():
                      "70 mg twice daily.")
     assert [(c.role, c.size) for c in x.cohorts] == [("population", 30), ("subgroup", 20), ("subgroup", 6),
                                                       ("subgroup", 4)]
+
+
+def test_a_difference_between_arms_is_not_a_figure():
+    x, arms, _ = arms_of(
+        "Patients were randomized 2:1 to asciminib 40 mg twice daily (n = 150) or bosutinib 500 mg once daily "
+        "(n = 75). The MMR rate at week 24 was 25% with asciminib and 13% with bosutinib (difference 12%; 95% CI, "
+        "2-22; P = .03).")
+    assert {o.percent for o in x.outcomes} == {25.0, 13.0}

@@ -248,6 +248,11 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
         if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):
             pos = m.end()
             continue
+        # "(difference 12.2%; 95% CI, ...)": a difference between figures is not a figure
+        if re.search(r"\b(?:difference|differences|absolute\s+(?:increase|gain)|improvement|delta)\s*(?:of|was|were|:|=)?\s*$",
+                     text[max(start, m.start() - 30) : m.start()], I):
+            pos = m.end()
+            continue
         # "..., 270 (76.1%) CCyR and 79 (22.3%) MMR": a figure that an outcome's name follows is that outcome's
         gap = len(text[m.end() : m.end() + 3]) - len(text[m.end() : m.end() + 3].lstrip())
         if m.group("count3") is not None and any(x.kind == "outcome" for x in doc.mentions_starting(m.end() + gap, m.end() + gap + 1)):
