@@ -422,3 +422,11 @@ def test_a_difference_between_arms_is_not_a_figure():
         "(n = 75). The MMR rate at week 24 was 25% with asciminib and 13% with bosutinib (difference 12%; 95% CI, "
         "2-22; P = .03).")
     assert {o.percent for o in x.outcomes} == {25.0, 13.0}
+
+
+def test_an_arm_claimed_by_an_earlier_figure_is_not_a_later_figures_arm():
+    x, arms, _ = arms_of(
+        "A total of 300 patients were randomized to interferon alfa (n = 200) or conventional chemotherapy "
+        "(busulfan or hydroxyurea; n = 100). A major cytogenetic response was obtained in 20% of interferon-treated "
+        "patients and in 2% of chemotherapy-treated patients.")
+    assert on_arm(x, arms, "InterferonAlfa") == {("MajorCytogeneticResponse", None, 20.0, None, None)}

@@ -493,11 +493,20 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
                 return None
         return None
 
-    def ref_before(start: int, pos: int) -> int | None:
-        found = [(e, k) for s, e, k in refs.between(start, pos) if e <= pos]
-        if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][0] : pos], I):
+    def ref_before(start: int, pos: int, own: int) -> int | None:
+        found = [(s, e, k) for s, e, k in refs.between(start, pos) if e <= pos]
+        if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][1] : pos], I):
             return None
-        return found[-1][1]
+        s, e, k = found[-1]
+        # a figure between the arm's name and this one, or one that claims the name ('19% of
+        # interferon-treated patients and in 1% of chemotherapy-treated ...'): the arm is that figure's
+        between = re.sub(r"(?:\+/-|±)\s*\d+(?:\.\d+)?\s*%?", " ", text[e:pos])
+        claims = re.search(r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+                           text[max(start, s - 30) : s], I)
+        if re.search(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", between, I) or (
+                claims and max(start, s - 30) + claims.start() < own):  # claimed by a figure before this one's
+            return None
+        return k
 
     def ref_inside(o: r.Outcome) -> int | None:
         """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
@@ -585,7 +594,8 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
         if k is None:
             cs, _ce = clause_bounds(text, sent, o.span.start)
-            k = ref_before(cs, _value_start(text, o))
+            v = _value_start(text, o)
+            k = ref_before(cs, v, v if v < o.span.end else o.span.start)  # where this figure's own number is
         if k is not None:
             assigned[i] = k
     for i, k in assigned.items():
