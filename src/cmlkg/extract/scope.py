@@ -497,14 +497,12 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         found = [(s, e, k) for s, e, k in refs.between(start, pos) if e <= pos]
         if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][1] : pos], I):
             return None
-        s, e, k = found[-1]
-        # a figure between the arm's name and this one, or one that claims the name ('19% of
-        # interferon-treated patients and in 1% of chemotherapy-treated ...'): the arm is that figure's
-        between = re.sub(r"(?:\+/-|±)\s*\d+(?:\.\d+)?\s*%?", " ", text[e:pos])
+        s, _e, k = found[-1]
+        # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of
+        # chemotherapy-treated ...') is that figure's arm, not this one's
         claims = re.search(r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
                            text[max(start, s - 30) : s], I)
-        if re.search(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", between, I) or (
-                claims and max(start, s - 30) + claims.start() < own):  # claimed by a figure before this one's
+        if claims and max(start, s - 30) + claims.start() < own:
             return None
         return k
 
