@@ -669,6 +669,7 @@ _EVALUABLE_GROUP = re.compile(
 # where a gapped clause starts: '; in arm B, ...', ', whereas ...', and a bare 'and in 74 given B'
 _GAP_START = re.compile(r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b"
                         r"|\band\s+(?=(?:in\s+)?\d+\s+(?:\w+\s+){0,3}?(?:given|receiving|treated\s+with|on)\b)", re.I)
+_GAP_END = re.compile(r";|,\s*(?:whereas|while|but)\b|\bwhereas\b|\bwhile\b")
 _BARE_ARM_COUNT = re.compile(r"\s*(?:in\s+)?(?P<bare>\d+)(?![\d.,%])\s+(?:(?:patients|pts|subjects)\s+)?(?:who\s+were\s+)?"
                              r"(?:given|receiving|treated\s+with|on)\b", re.I)
 
@@ -698,7 +699,7 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
             if semi is None:
                 break
             cs = semi.end()
-            nxt = re.compile(r";|,\s*(?:whereas|while|but)\b|\bwhereas\b|\bwhile\b").search(text, cs, e)
+            nxt = _GAP_END.search(text, cs, e)
             ce = nxt.start() if nxt else e
             pos = ce
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
@@ -712,30 +713,21 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
             k = named.pop()
             if k == home:
                 break
-            figs = [f for f in FIGURE.finditer(text, cs, ce)
+            figs = [_figure_values(f) for f in FIGURE.finditer(text, cs, ce)
                     if not any(ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
                                for ps, pe in doc.parens)
                     and not re.match(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
-            if not figs and o.count is not None and o.percent is None:
-                # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
-                figs = [f for f in (_BARE_ARM_COUNT.match(text, cs, ce),) if f]
+            bare = _BARE_ARM_COUNT.match(text, cs, ce) if not figs and o.count is not None and o.percent is None else None
+            if bare:  # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
+                figs = [(int(bare.group("bare")), None, None, bare.start("bare"), bare.end("bare"))]
             if not figs:
                 continue
             if len(figs) > 1 and len(figs) != len(siblings):
                 break
-            for f, sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
-                if "bare" in f.re.groupindex:
-                    new.append(r.Outcome(o.term, r.Span(f.start("bare"), f.end("bare")), int(f.group("bare")), None, None,
-                                         sib.time_months, cohort=arms[k].cohort))
-                    continue
-                count = int(f.group("n") or f.group("n2")) if (f.group("n") or f.group("n2")) else None
-                den = int(f.group("den")) if f.group("den") else None
-                pct = f.group("p1") or f.group("p2") or f.group("p3")
-                pct = float(pct) if pct else None
+            for (count, den, pct, fs, fe), sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
                 if den is not None and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5)):
                     continue
-                new.append(r.Outcome(o.term, r.Span(f.start(), f.end()), count, pct, den, sib.time_months,
-                                     cohort=arms[k].cohort))
+                new.append(r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort))
             home = k
     return new
 

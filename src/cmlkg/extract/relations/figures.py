@@ -14,17 +14,16 @@ from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ outcomes
 
-_PCT_WORD = PCT
 # who reached a figure, in the forms a count is written: 'n', 'n/N', 'n of N', 'n out of N', 'n over N',
 # 'n evaluable pts/N', 'n pts over N assessable', each with an optional '(P%)' before or after the noun
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
     rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
     rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
-    rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){_PCT_WORD}\s*\)\s*)?"
+    rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
     rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
     rf"|(?P<of_them>of\s+(?:them|these|those)))?"
-    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){_PCT_WORD}\s*\))?\s*$",
+    rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?\s*$",
     I,
 )
 
@@ -178,7 +177,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
             q -= 1
         closing = doc.parens_ending(q)
         grp = closing[0] if closing else None
-        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + _PCT_WORD + r"\s*\)", text[grp[0]:grp[1]], I):
+        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0]:grp[1]], I):
             break
         pos = grp[0]
     # "of whom 30 also achieved": adverbs between the subject and its verb
@@ -236,7 +235,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         den = as_int(parse_number(whom.group("n"))) if whom else None
     pct_text = sm.group("pct") or sm.group("pct0")
     if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
-        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + _PCT_WORD + r"\s*\)", text[m.end : m.end + 20], I)
+        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + PCT + r"\s*\)", text[m.end : m.end + 20], I)
         pct_text = pm.group(1) if pm else None
     pct = float(pct_text) if pct_text else None
     if den is not None and (den < count or (pct is not None and den and abs(100 * count / den - pct) > 1.5)):
