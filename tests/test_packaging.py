@@ -29,7 +29,7 @@ def installed(tmp_path_factory) -> Path:
                    check=True, capture_output=True, cwd=tmp)
     wheel = next((tmp / "dist").glob("cmlkg-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("cmlkg/ontology/cmlkg.ttl", "cmlkg/ontology/shapes.ttl", "cmlkg/ontology/catalog-v001.xml",
+    for needed in ("cmlkg/ontology/cmlkg.ttl", "cmlkg/shapes/shapes.ttl", "cmlkg/ontology/catalog-v001.xml",
                    "cmlkg/queries/outcomes.rq", "cmlkg/queries/sources.rq", "cmlkg/static/yasgui.html",
                    "cmlkg/static/yasgui/yasgui.min.js", "cmlkg/static/yasgui/yasgui.min.css"):
         assert needed in names, needed

@@ -67,7 +67,7 @@ def test_jsonl_pmid_wins_over_id_and_id_names_the_rest():
 
 def test_record_without_abstract_is_skipped_and_duplicate_pmid_warned():
     corpus = read_corpus(PUBMED)
-    assert corpus.skipped == [{"file": str(PUBMED / "search.xml"), "record": "PMID 90000002", "reason": "no abstract"}]
+    assert corpus.skipped == [{"file": "search.xml", "record": "PMID 90000002", "reason": "no abstract"}]
     ids = [a.identifier for a in corpus.abstracts]
     assert len(ids) == len(set(ids)) == 5
     assert len(corpus.warnings) == 1 and "pubmed-90000001 again" in corpus.warnings[0]
@@ -209,8 +209,16 @@ ARTICLE = ("<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><Article
 @pytest.mark.parametrize("name,content,expected", [
     ("broken.xml", XML_HEAD + ARTICLE.format(pmid=91) + "<PubmedArticle><MedlineCitation>\n</PubmedArticleSet>\n",
      "broken.xml: line 5, column 3: malformed XML (after PMID 91)"),
-    ("cut.nbib", "PMID- 92\nTI  - A title\nAB  - Ten patients in chronic phase received\n",
-     "cut.nbib: PMID 92 (line 1): the record is cut short (it has no SO line"),
+    ("long.jsonl", '{"pmid": "92", "abstract": "' + "x" * 1_000_100 + '"}\n',
+     "long.jsonl: line 1: longer than 1,000,000 characters"),
+    ("digits.jsonl", '{"pmid": "92", "abstract": "Ten patients.", "year": ' + "9" * 5000 + '}\n',
+     "digits.jsonl: line 1: not a record: Exceeds the limit"),
+    ("nested.jsonl", '{"pmid": "92", "abstract": ' + "[" * 100_000 + "]" * 100_000 + '}\n',
+     "nested.jsonl: line 1: not a record: JSON nested too deeply"),
+    ("authors.nbib", "PMID- 92\nAU  - " + "\n      ".join(["Author A"] * 250_000) + "\nSO  - J. 2001.\n",
+     "authors.nbib: line 142858: a MEDLINE record of more than 2,000,000 characters (from line 1)"),
+    ("comment.xml", XML_HEAD + "<!--" + "x" * (17 << 20) + "-->" + ARTICLE.format(pmid=92) + "</PubmedArticleSet>\n",
+     "comment.xml: 17 MB of XML without a complete article (from the start)"),
     ("garbled.nbib", "PMID- 93\nTI  - A title\nthis line is no tag\nSO  - J. 2001.\n",
      "garbled.nbib: line 3: not a MEDLINE line"),
     ("bad.jsonl", '{"pmid": "94", "abstract": "Ten patients."}\n{"pmid": "95", "abstract": \n',
@@ -287,3 +295,56 @@ def test_exports_do_not_depend_on_the_order_of_the_input(tmp_path):
     # the index of a reordered build is right: replacing records with themselves changes no byte
     run_cli("add", one / "a.nbib", "--build-dir", one / "build")
     assert {n: hashlib.sha256((one / "build" / "current" / n).read_bytes()).hexdigest() for n in sums[0]} == sums[0]
+
+
+def test_book_articles_superscripts_and_a_record_without_so_are_read(tmp_path):
+    """A PubmedBookArticle is read like an article (not dropped in silence); <sup>/<sub> do not glue words
+    ('BCR-ABL1<sup>IS</sup>' is not 'BCR-ABL1IS'); a MEDLINE record without SO is kept, with a warning."""
+    (tmp_path / "books.xml").write_text(
+        XML_HEAD + "<PubmedBookArticle><BookDocument><PMID>93</PMID><ArticleIdList><ArticleId IdType=\"doi\">"
+        "10.1000/book.93</ArticleId></ArticleIdList><Book><BookTitle>StatPearls</BookTitle><PubDate><Year>2023"
+        "</Year></PubDate></Book><ArticleTitle>Chronic myeloid leukemia</ArticleTitle><Abstract><AbstractText>"
+        "Imatinib gave BCR-ABL1<sup>IS</sup> levels of 0.1% in CD34<sup>+</sup> cells; platelets 100 x 10<sup>9</sup>/L;"
+        " IC<sub>50</sub> 25 nM.</AbstractText></Abstract></BookDocument></PubmedBookArticle>\n</PubmedArticleSet>\n",
+        encoding="utf-8")
+    (tmp_path / "cut.nbib").write_text("PMID- 92\nTI  - A title\nAB  - Ten patients in chronic phase received imatinib.\n",
+                                       encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    book, cut = sorted(corpus.abstracts, key=lambda a: a.identifier, reverse=True)
+    assert book.identifier == "pubmed-93" and book.bib.title == "Chronic myeloid leukemia"
+    assert (book.bib.journal, book.bib.year, book.bib.doi) == ("StatPearls", "2023", "10.1000/book.93")
+    assert "BCR-ABL1 IS levels" in book.text and "CD34+ cells" in book.text and "10^9/L" in book.text
+    assert "IC50 25 nM" in book.text
+    assert cut.identifier == "pubmed-92" and "imatinib" in cut.text
+    assert any("cut.nbib: PMID 92 (line 1): no SO line" in w and "kept" in w for w in corpus.warnings), corpus.warnings
+
+
+def test_a_symbolic_link_swapped_in_after_listing_is_refused(tmp_path):
+    """The folder is listed, then a file is replaced by a link to a secret: the link is not read."""
+    from cmlkg.corpus import InputStream, input_paths
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Ten patients in chronic phase received imatinib.", encoding="utf-8")
+    (seeds / "z.txt").write_text("Eight patients received nilotinib.", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the builder's secret", encoding="utf-8")
+    paths = input_paths(seeds)
+    (seeds / "z.txt").unlink()
+    (seeds / "z.txt").symlink_to(secret)
+    stream = InputStream(paths, follow_symlinks=False)
+    with pytest.raises(InputError, match=r"z\.txt: a symbolic link"):
+        texts = [a.text for a in stream]
+    assert not any("secret" in p for p in stream.problems[1:])
+    texts = [a.text for a in InputStream(paths[:1], follow_symlinks=False)]
+    assert texts == ["Ten patients in chronic phase received imatinib."]
+
+
+def test_a_database_record_has_its_title_not_a_first_sentence(pubmed_build):
+    build, _ = pubmed_build
+    q = ("PREFIX cml: <https://w3id.org/cmlkg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+         "SELECT ?id ?first ?title WHERE { ?d cml:sourceIdentifier ?id OPTIONAL { ?d cml:title ?first } "
+         "OPTIONAL { ?d dcterms:title ?title } }")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(run_cli("query", q, "--build-dir", build, "--format", "csv").stdout))}
+    assert rows["pubmed-90000001"]["first"] == "" and rows["pubmed-90000001"]["title"].startswith("Nilotinib after")
+    assert all((r["first"] == "") == (r["title"] != "") for r in rows.values()), rows  # one title, never both

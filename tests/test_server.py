@@ -347,3 +347,62 @@ def test_an_arm_page_lists_its_treatment_doses_and_figures(server):
     text = page.text
     assert "study treatment: imatinib" in text and "800 mg/d imatinib" in text
     assert "major molecular response: 46%" in text and "at 12 months" in text
+
+
+def test_query_page_columns_are_readable_and_back_restores_query_and_results(server):
+    """At 1280 px: headers whole and cells padded apart (PMID and DOI do not read as one number); after
+    following a result link, Back finds the edited query, the same tab and its results."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server.url + "/")
+        page.wait_for_selector(".yasqe", timeout=30000)
+        page.get_by_role("tab", name="sources").click()
+        first_line = page.evaluate("window.cmlkgYasgui.getTab().getYasqe().getValue()").splitlines()[0]
+        page.get_by_role("tab", name="cohorts").click()
+        page.evaluate("(() => { const q = window.cmlkgYasgui.getTab().getYasqe(); q.setValue(q.getValue() + '\\n# mine'); })()")
+        page.locator(".yasqe_queryButton:visible").click()
+        page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
+        before = len(page.locator(".yasr table tbody tr:visible").all_inner_texts())
+        clipped = page.locator(".yasr table thead th:visible").evaluate_all(
+            "ths => ths.filter(th => th.scrollWidth > th.clientWidth + 1).map(th => th.textContent)")
+        pads = page.locator(".yasr table tbody tr:visible >> nth=0").locator("td").evaluate_all(
+            "tds => tds.map(td => parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight))")
+        href = page.locator(".yasr table a.iri:visible").first.get_attribute("href")
+        page.goto(server.url + href)
+        title = page.title()
+        page.go_back()
+        page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
+        after = len(page.locator(".yasr table tbody tr:visible").all_inner_texts())
+        query = page.evaluate("window.cmlkgYasgui.getTab().getYasqe().getValue()")
+        selected = page.locator("[role=tab][aria-selected=true]").all_inner_texts()
+        filter_box = page.locator(".yasr input[type=text]:visible, .yasr input:not([type]):visible").evaluate_all(
+            "els => els.map(e => e.value)")
+        browser.close()
+    assert first_line.startswith("#"), first_line  # the example's explanation first, not PREFIX lines above it
+    assert clipped == [], clipped
+    assert pads and min(pads) >= 16, pads
+    assert title.endswith("· cmlkg") and "cmlkg/resource" not in title, title
+    assert after == before > 0 and query.endswith("# mine") and selected[0].startswith("cohorts")
+    assert all(v == "" for v in filter_box), filter_box
+
+
+def test_every_term_has_an_anchor_on_the_ontology_page(server):
+    """Resource pages link terms as /ontology#Local; each such anchor exists, for every term of the ontology
+    (classes and properties whose names differ only in case, and the named individuals, included)."""
+    import re
+
+    page = httpx.get(server.url + "/ontology", headers={"Accept": "text/html"}, timeout=60).text
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    onto = rdflib.Graph().parse(ROOT_ONTOLOGY, format="turtle")
+    ns = "https://w3id.org/cmlkg/ontology#"
+    terms = {str(s)[len(ns):] for s in onto.subjects() if str(s).startswith(ns)}
+    assert len(terms) > 250 and terms - ids == set()
+    linked = set()
+    for resource in (RESOURCE, f"/resource/{SEED_10}", "/resource/002_tops-imatinib-400-vs-800/arm/1"):
+        html_text = httpx.get(server.url + resource, headers={"Accept": "text/html"}, timeout=60).text
+        linked |= set(re.findall(r'href="/ontology#([^"]+)"', html_text))
+    assert {"StudyPopulation"} <= linked and linked - ids == set()

@@ -108,7 +108,7 @@ def build(
     if paths is None:
         paths = input_paths(seeds, follow_symlinks)
     tmp = new_generation(build_dir)
-    reader = _BackgroundReader(paths, encoding)
+    reader = _BackgroundReader(paths, encoding, follow_symlinks)
     try:
         store = ox.Store(str(tmp / "store"))
         ontology = _ontology_fragments()
@@ -175,10 +175,11 @@ class _BackgroundReader:
 
     BATCH = 32
 
-    def __init__(self, paths: list[Path], encoding: str):
+    def __init__(self, paths: list[Path], encoding: str, follow_symlinks: bool = True):
         ctx = mp.get_context("spawn")
         self.queue = ctx.Queue(maxsize=64)
-        self.proc = ctx.Process(target=_read_into, args=(self.queue, [str(p) for p in paths], encoding), daemon=True)
+        self.proc = ctx.Process(target=_read_into, args=(self.queue, [str(p) for p in paths], encoding,
+                                                         follow_symlinks, os.getpid()), daemon=True)
         self.proc.start()
         self.skipped: list[dict] = []
         self.warnings: list[str] = []
@@ -199,7 +200,7 @@ class _BackgroundReader:
                     raise InputError("\n".join(problems))
                 return
             else:
-                raise CmlkgError(f"the input reader failed: {payload}")
+                raise CmlkgError(payload)
 
     def close(self) -> None:
         if self.proc.is_alive():
@@ -208,9 +209,10 @@ class _BackgroundReader:
         self.queue.close()
 
 
-def _read_into(out, paths: list[str], encoding: str) -> None:
+def _read_into(out, paths: list[str], encoding: str, follow_symlinks: bool, parent: int) -> None:
     """The reader process: :class:`InputStream` over ``paths``, in batches onto ``out``."""
-    stream = InputStream([Path(p) for p in paths], encoding)
+    child_of(parent)
+    stream = InputStream([Path(p) for p in paths], encoding, follow_symlinks)
     batch: list[Abstract] = []
     try:
         try:
@@ -224,7 +226,7 @@ def _read_into(out, paths: list[str], encoding: str) -> None:
         out.put(("batch", batch))
         out.put(("end", (stream.skipped, stream.warnings, stream.problems)))
     except Exception as exc:  # noqa: BLE001 - reported by the parent
-        out.put(("crash", f"{type(exc).__name__}: {exc}"))
+        out.put(("crash", f"{stream.current}: the input reader failed on this file: {type(exc).__name__}: {exc}"))
 
 
 @_writing
@@ -460,7 +462,8 @@ def _built(abstracts: Iterator[Abstract], jobs: int):
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=child_of, initargs=(os.getpid(),))
+    try:
         pending: deque = deque()
         batch: list[Abstract] = []
         for a in abstracts:
@@ -474,6 +477,34 @@ def _built(abstracts: Iterator[Abstract], jobs: int):
             pending.append(pool.submit(_build_batch, batch))
         while pending:
             yield from pending.popleft().result()
+    except BaseException:
+        # an error or Ctrl-C: the workers are stopped now, not after the batches in flight
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
+
+
+def child_of(parent: int) -> None:
+    """Make a worker process end with the build that started it, however the build ends.
+
+    Linux sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), so a build killed by
+    ``kill -9``, the OOM killer or a cancelled CI job leaves no worker behind (nor, then, the
+    resource tracker that waits for the workers). Ctrl-C is the parent's to handle: the workers
+    ignore it, so it gives one message, not a traceback per worker.
+    """
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's close() still ends its workers
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def _build_batch(batch: list[Abstract]) -> list[Built]:

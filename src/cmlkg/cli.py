@@ -67,7 +67,8 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
         # the bar's length is a scan of the inputs: done only when a bar is shown
         with click.progressbar(length=0 if hidden else estimate_records(paths), label="extracting", file=sys.stderr,
                                hidden=hidden) as bar:
-            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths)
+            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths,
+                               follow_symlinks=follow_symlinks)
         _input_messages(report, quiet)
     except CmlkgError as exc:
         raise _fail(exc) from None

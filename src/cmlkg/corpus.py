@@ -10,16 +10,20 @@ Formats (chosen by content; the extension only decides which files of a folder a
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmlkg.errors import InputError
-from cmlkg.pubmed import Bibliography, Record, Skip, is_pubmed_csv, read_jsonl, read_medline, read_pubmed_xml
+from cmlkg.pubmed import (MAX_LINE_CHARS, Bibliography, Record, Skip, is_pubmed_csv, read_jsonl, read_medline,
+                          read_pubmed_xml)
 
 MAX_BYTES = 200_000  # the longest real abstracts are ~5 kB; a book chapter is not an abstract
 SUFFIXES = (".txt", ".xml", ".nbib", ".medline", ".jsonl", ".csv")  # what a seeds folder is read for
@@ -37,6 +41,7 @@ class Abstract:
     path: Path
     bib: Bibliography | None = None  # for a record of a literature database
     where: str = ""  # the record within its file ("PMID 123"), empty for a .txt file
+    warning: str = ""  # what a user should know about the record (kept nonetheless)
 
     @property
     def sha256(self) -> str:
@@ -104,18 +109,44 @@ def check_identifier(identifier: str, where: str) -> str:
     return ident
 
 
-def read_abstract(path: Path, encoding: str = "utf-8") -> Abstract:
-    """Read and check one plain-text abstract file."""
+def open_input(path: Path, follow_symlinks: bool = True) -> io.BufferedReader:
+    """An input file opened for reading: a regular file, and not a symbolic link unless ``follow_symlinks``.
+
+    The check is made on the open file itself (``O_NOFOLLOW``, then ``fstat``), so a link or a FIFO
+    swapped in after the folder was listed is refused, not read."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_symlinks else os.O_NOFOLLOW)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise InputError(f"{path}: a symbolic link; copy the file into the seeds folder, or pass "
+                             "--follow-symlinks") from None
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{path}: not a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_abstract(path: Path, encoding: str = "utf-8", follow_symlinks: bool = True,
+                  fh: io.BufferedReader | None = None) -> Abstract:
+    """Read and check one plain-text abstract file."""
+    own = fh is None
+    fh = open_input(path, follow_symlinks) if own else fh
+    try:
+        size = os.fstat(fh.fileno()).st_size
         if size > MAX_BYTES:  # checked before reading: a huge file is never read whole
             raise InputError(
                 f"{path}: {size:,} bytes is far larger than any abstract (limit {MAX_BYTES:,}); "
                 "split it into one file per abstract"
             )
-        data = path.read_bytes()
+        data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    finally:
+        if own:
+            fh.close()
     return Abstract(check_identifier(path.stem, str(path)), decode_abstract(path, data, encoding), path)
 
 
@@ -128,39 +159,46 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_file(path: Path, encoding: str = "utf-8") -> Iterator[Abstract | Skip]:
+def read_file(path: Path, encoding: str = "utf-8", follow_symlinks: bool = True) -> Iterator[Abstract | Skip]:
     """The abstracts of one input file, in any of the formats above (picked by its content)."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    if _XML_START.match(head):
-        yield from _abstracts(path, read_pubmed_xml(path))
-    elif _MEDLINE_START.match(head):
-        yield from _abstracts(path, read_medline(path, _lines(path, encoding)))
-    elif head.lstrip()[:1] == b"{":
-        yield from _abstracts(path, read_jsonl(path, _lines(path, encoding)))
-    elif is_pubmed_csv(head.decode("utf-8", "replace")):
-        raise InputError(f"{path}: PubMed's CSV export carries no abstracts; export the search as "
-                         "'PubMed' (MEDLINE) or 'PubMed XML' instead")
-    elif path.suffix.lower() == ".txt":
-        yield read_abstract(path, encoding)
-    else:
-        raise InputError(f"{path}: unknown format: not PubMed XML, MEDLINE, JSON Lines, nor a plain-text "
-                         ".txt abstract")
+    with open_input(path, follow_symlinks) as fh:
+        try:
+            head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")
+            fh.seek(0)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        if _XML_START.match(head):
+            yield from _abstracts(path, read_pubmed_xml(path, fh))
+        elif _MEDLINE_START.match(head):
+            yield from _abstracts(path, read_medline(path, _lines(path, fh, encoding)))
+        elif head.lstrip()[:1] == b"{":
+            yield from _abstracts(path, read_jsonl(path, _lines(path, fh, encoding)))
+        elif is_pubmed_csv(head.decode("utf-8", "replace")):
+            raise InputError(f"{path}: PubMed's CSV export carries no abstracts; export the search as "
+                             "'PubMed' (MEDLINE) or 'PubMed XML' instead")
+        elif path.suffix.lower() == ".txt":
+            yield read_abstract(path, encoding, fh=fh)
+        else:
+            raise InputError(f"{path}: unknown format: not PubMed XML, MEDLINE, JSON Lines, nor a plain-text "
+                             ".txt abstract")
 
 
-def _lines(path: Path, encoding: str) -> Iterator[str]:
+def _lines(path: Path, fh: io.BufferedReader, encoding: str) -> Iterator[str]:
+    """The lines of a text file, each read no further than ``MAX_LINE_CHARS`` (memory stays bounded)."""
     number = 0
     try:
-        with path.open(encoding=encoding, newline=None) as fh:
-            for number, line in enumerate(fh, 1):  # noqa: B007 (used in the message)
-                yield line.removeprefix("\ufeff") if number == 1 else line
+        text = io.TextIOWrapper(fh, encoding=encoding, newline=None)
+        while line := text.readline(MAX_LINE_CHARS + 1):
+            number += 1
+            if len(line) > MAX_LINE_CHARS:
+                raise InputError(f"{path}: line {number}: longer than {MAX_LINE_CHARS:,} characters; no line of a "
+                                 "PubMed export is")
+            yield line.removeprefix("\ufeff") if number == 1 else line
     except UnicodeDecodeError:
         raise InputError(f"{path}: line {number + 1}: not valid {encoding}; convert the file to UTF-8 "
                          "or pass --encoding") from None
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {encoding!r} (--encoding)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -174,7 +212,8 @@ def _abstracts(path: Path, records: Iterable[Record | Skip]) -> Iterator[Abstrac
         if control:
             raise InputError(f"{path}: {rec.where}: control character in the abstract at character offset "
                              f"{control.start()}")
-        yield Abstract(check_identifier(rec.identifier, f"{path}: {rec.where}"), rec.text, path, rec.bib, rec.where)
+        yield Abstract(check_identifier(rec.identifier, f"{path}: {rec.where}"), rec.text, path, rec.bib, rec.where,
+                       rec.warning)
 
 
 def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
@@ -210,9 +249,11 @@ class InputStream:
     constant memory.
     """
 
-    def __init__(self, paths: Iterable[Path], encoding: str = "utf-8"):
+    def __init__(self, paths: Iterable[Path], encoding: str = "utf-8", follow_symlinks: bool = True):
         self.paths = [Path(p) for p in paths]
         self.encoding = encoding
+        self.follow_symlinks = follow_symlinks
+        self.current: Path | None = None  # the file being read (for a message if the reader itself fails)
         self.skipped: list[dict] = []
         self.warnings: list[str] = []
         self.problems: list[str] = []
@@ -220,11 +261,15 @@ class InputStream:
     def __iter__(self) -> Iterator[Abstract]:
         first: dict[str, tuple[Path, str]] = {}
         for path in self.paths:
+            self.current = path
             try:
-                for item in read_file(path, self.encoding):
+                for item in read_file(path, self.encoding, self.follow_symlinks):
                     if isinstance(item, Skip):
-                        self.skipped.append({"file": str(path), "record": item.where, "reason": item.reason})
+                        # the name only: report.json is published, the builder's folders are not
+                        self.skipped.append({"file": path.name, "record": item.where, "reason": item.reason})
                         continue
+                    if item.warning:
+                        self.warnings.append(item.warning)
                     seen = first.get(item.identifier)
                     if seen is not None:
                         self.warnings.append(

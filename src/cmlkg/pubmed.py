@@ -11,6 +11,7 @@ numbers nor records cut short, and would bring numpy along for forty lines of wo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -19,10 +20,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from cmlkg.errors import InputError
 
 MAX_RECORD_CHARS = 100_000  # one abstract; the longest real ones are ~5,000 characters
+MAX_LINE_CHARS = 1_000_000  # one line of MEDLINE or JSON Lines, read no further (memory stays bounded)
+MAX_MEDLINE_RECORD = 2_000_000  # one MEDLINE record, every line of it (author lists make the longest)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Record:
     text: str
     bib: Bibliography
     where: str
+    warning: str = ""  # something a user should know about a record that was kept
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def _checked_pmid(pmid: str, path: Path, where: str) -> str:
     return pmid
 
 
-def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts,
+def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts, warning: str = "",
             **bib) -> Record | Skip:
     text, sections = parts.text()
     if not text.strip():
@@ -119,7 +124,7 @@ def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: 
     if not identifier:
         raise InputError(f"{path}: {where}: the record has neither a PMID nor an id")
     bib = {k: _printable(v) for k, v in bib.items()}
-    return Record(identifier, text, Bibliography(pmid=pmid, sections=sections, **bib), where)
+    return Record(identifier, text, Bibliography(pmid=pmid, sections=sections, **bib), where, warning)
 
 
 def _printable(value):
@@ -135,61 +140,130 @@ def _printable(value):
 
 
 # ------------------------------------------------------------------ PubMed XML
-def read_pubmed_xml(path: Path) -> Iterator[Record | Skip]:
-    """The ``PubmedArticle`` elements of a ``PubmedArticleSet`` (efetch, or PubMed's "PubMed XML")."""
-    _check_root(path)
+MAX_ARTICLE_BYTES = 16 << 20  # XML read without finishing an article; the largest real ones are ~1 MB
+_FEED = 1 << 20
+_ARTICLES = ("PubmedArticle", "PubmedBookArticle")
+
+
+def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Element, int]]:
+    """``(event, element, bytes read)`` of an XML file, parsed in feeds that grow while no event comes.
+
+    Expat before 2.6 parses an unfinished token again on every feed, so a 20 MB comment or attribute
+    in fixed 16 kB feeds costs seconds to minutes (CVE-2023-52425); feeds that double while a token
+    is unfinished keep the whole parse linear. More than ``MAX_ARTICLE_BYTES`` without an event (one
+    huge token or text) is refused: expat would hold it all in memory.
+    """
+    parser = ET.XMLPullParser(events=events)
+    size, total, last = _FEED, 0, 0
+    while chunk := fh.read(size):
+        total += len(chunk)
+        parser.feed(chunk)
+        got = False
+        for event, elem in parser.read_events():
+            got = True
+            yield event, elem, total
+        if got:
+            size, last = _FEED, total
+        elif total - last > MAX_ARTICLE_BYTES:
+            raise InputError(f"{path}: {(total - last) >> 20} MB of XML from byte offset {last:,} without an "
+                             f"element ending (one huge comment, attribute or text?); the largest real PubMed "
+                             f"article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)")
+        else:
+            size = min(size * 2, MAX_ARTICLE_BYTES)
+    parser.close()
+    for event, elem in parser.read_events():
+        yield event, elem, total
+
+
+def read_pubmed_xml(path: Path, fh: BinaryIO | None = None) -> Iterator[Record | Skip]:
+    """The ``PubmedArticle`` (and ``PubmedBookArticle``) elements of a ``PubmedArticleSet`` (efetch, or
+    PubMed's "PubMed XML"), streamed: each article is dropped once read, and more than
+    ``MAX_ARTICLE_BYTES`` without a finished article is refused, so memory stays bounded."""
     pmid = None
-    count = 0
+    count, since = 0, 0
     try:
-        # "end" events only: half the events of ("start", "end"), and a finished article is all we read
-        for _event, elem in ET.iterparse(str(path), events=("end",)):
-            tag = elem.tag
-            if tag == "PubmedArticle":
-                count += 1
-                pmid = elem.findtext("MedlineCitation/PMID")
-                yield _xml_article(path, elem, count)
-                elem.clear()  # drop what was read: memory stays flat whatever the file size
-            elif tag in ("PubmedBookArticle", "DeleteCitation"):
-                elem.clear()
+        with path.open("rb") if fh is None else contextlib.nullcontext(fh) as fh:
+            _check_root(path, fh)
+            fh.seek(0)
+            # "end" events only: half the events of ("start", "end"), and a finished article is all we read
+            for _event, elem, total in _pull(path, fh, ("end",)):
+                tag = elem.tag
+                if tag in _ARTICLES:
+                    count += 1
+                    pmid = elem.findtext("MedlineCitation/PMID") or elem.findtext("BookDocument/PMID")
+                    yield _xml_article(path, elem, count) if tag == "PubmedArticle" else _xml_book(path, elem, count)
+                    elem.clear()  # drop what was read: memory stays flat whatever the file size
+                    since = total
+                elif tag == "DeleteCitation":
+                    elem.clear()
+                    since = total
+                elif total - since > MAX_ARTICLE_BYTES:
+                    raise InputError(f"{path}: {(total - since) >> 20} MB of XML without a complete article "
+                                     f"({'after PMID ' + pmid if pmid else 'from the start'}); the largest real "
+                                     f"PubMed article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)")
     except ET.ParseError as exc:
         line, column = exc.position
         after = f" (after PMID {pmid})" if pmid else ""
         raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML{after}: "
                          f"{str(exc).split(':')[0]}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def _check_root(path: Path) -> None:
+def _check_root(path: Path, fh) -> None:
     """Refuse an XML file whose root element is not ``PubmedArticleSet`` before reading it."""
-    parser = ET.XMLPullParser(events=("start",))
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(65536):
-                parser.feed(chunk)
-                for _event, elem in parser.read_events():
-                    if elem.tag != "PubmedArticleSet":
-                        raise InputError(f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
-                                         "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
-                    return
-    except ET.ParseError as exc:
-        line, column = exc.position
-        raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML: {str(exc).split(':')[0]}") from None
+    for _event, elem, _total in _pull(path, fh, ("start",)):
+        if elem.tag != "PubmedArticleSet":
+            raise InputError(f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
+                             "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
+        return
     raise InputError(f"{path}: an XML file without any element")
+
+
+def _text(node: ET.Element | None) -> str:
+    """The text of an element with inline markup (``<i>``, ``<sup>``, ``<sub>``) flattened readably.
+
+    A superscript or subscript is joined to the word before it when it is a sign or digits
+    ('CD34<sup>+</sup>' -> 'CD34+', 'IC<sub>50</sub>' -> 'IC50'), written as a power after digits
+    ('10<sup>9</sup>/L' -> '10^9/L'), and otherwise kept a word apart ('BCR-ABL1<sup>IS</sup>' ->
+    'BCR-ABL1 IS', not 'BCR-ABL1IS')."""
+    if node is None:
+        return ""
+    out: list[str] = [node.text or ""]
+    for child in node:
+        inner = _text(child)
+        before = "".join(out)[-1:]
+        if child.tag in ("sup", "sub") and inner and before:
+            if child.tag == "sup" and before.isdigit() and re.fullmatch(r"[-\u2212]?\d+", inner):
+                inner = "^" + inner
+            elif not re.fullmatch(r"[-+\u2212\u00b1/]+|\d+", inner) and before.isalnum() and inner[0].isalnum():
+                inner = " " + inner
+        out.append(inner)
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _abstract_parts(container: ET.Element | None) -> _Parts:
+    parts = _Parts()
+    if container is not None:
+        for node in container.findall("Abstract/AbstractText"):
+            body = _clean(_text(node))
+            if body:
+                parts.pieces.append((_clean(node.get("Label")), _clean(node.get("NlmCategory")), body))
+    return parts
+
+
+def _article_pmid(path: Path, pmid_text: str, what: str, count: int) -> tuple[str, str]:
+    where = f"PMID {pmid_text}" if pmid_text else f"{what} {count}"
+    if not pmid_text:
+        raise InputError(f"{path}: {where}: the {what} has no PMID")
+    return _checked_pmid(pmid_text, path, where), where
 
 
 def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     cit = art.find("MedlineCitation")
-    pmid_text = _clean(cit.findtext("PMID")) if cit is not None else ""
-    where = f"PMID {pmid_text}" if pmid_text else f"article {count}"
-    if not pmid_text:
-        raise InputError(f"{path}: {where}: the article has no PMID")
-    pmid = _checked_pmid(pmid_text, path, where)
+    pmid, where = _article_pmid(path, _clean(cit.findtext("PMID")) if cit is not None else "", "article", count)
     article = cit.find("Article")
-    parts = _Parts()
-    if article is not None:
-        for node in article.findall("Abstract/AbstractText"):
-            body = _clean("".join(node.itertext()))
-            if body:
-                parts.pieces.append((_clean(node.get("Label")), _clean(node.get("NlmCategory")), body))
     doi = None
     for node in art.findall("PubmedData/ArticleIdList/ArticleId"):
         if node.get("IdType") == "doi" and node.text:
@@ -210,14 +284,27 @@ def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     if year is None and article is not None:
         year = _year(article.findtext("ArticleDate/Year"))
     return _record(
-        path, where, pmid, None, parts,
+        path, where, pmid, None, _abstract_parts(article),
         doi=doi,
-        title=_clean("".join(article.find("ArticleTitle").itertext()))
-        if article is not None and article.find("ArticleTitle") is not None else None,
+        title=_clean(_text(article.find("ArticleTitle"))) or None if article is not None else None,
         journal=_clean(article.findtext("Journal/Title")) or None if article is not None else None,
         year=year,
         mesh=tuple(mesh),
     )
+
+
+def _xml_book(path: Path, art: ET.Element, count: int) -> Record | Skip:
+    """A ``PubmedBookArticle`` (a chapter of a book on the NCBI Bookshelf: StatPearls, GeneReviews...):
+    read like an article, its book's title standing for the journal."""
+    doc = art.find("BookDocument")
+    pmid, where = _article_pmid(path, _clean(doc.findtext("PMID")) if doc is not None else "", "book article", count)
+    doi = next((n.text.strip() for n in doc.findall("ArticleIdList/ArticleId") + doc.findall("ELocationID")
+                if "doi" in (n.get("IdType"), n.get("EIdType")) and n.text), None)
+    title = _clean(_text(doc.find("ArticleTitle"))) or _clean(_text(doc.find("Book/BookTitle")))
+    return _record(path, where, pmid, None, _abstract_parts(doc), doi=doi, title=title or None,
+                   journal=_clean(_text(doc.find("Book/BookTitle"))) or None,
+                   year=_year(doc.findtext("Book/PubDate/Year")) or _year(doc.findtext("ContributionDate/Year")),
+                   mesh=())
 
 
 # ------------------------------------------------------------------ MEDLINE text
@@ -242,7 +329,7 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
     without it was cut short.
     """
     fields: list[tuple[str, list[str]]] = []  # (tag, value pieces) of the record being read (joined once: linear)
-    start = 0
+    start = size = 0
 
     def finish() -> Record | Skip:
         tags: dict[str, list[str]] = {}
@@ -253,9 +340,9 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         if not pmid_text:
             raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
         pmid = _checked_pmid(pmid_text, path, where)
-        if "SO" not in tags:
-            raise InputError(f"{path}: {where}: the record is cut short (it has no SO line, the last "
-                             "one of a MEDLINE record); export it again")
+        warning = "" if "SO" in tags else (
+            f"{path}: {where}: no SO line (PubMed ends every MEDLINE record with it): kept; check the "
+            "record is complete")
         doi = next((d for v in tags.get("AID", []) + tags.get("LID", []) if (d := _doi_of(v))), None)
         mesh = []  # MEDLINE names the headings but not their descriptor UIs: a heading without an IRI
         for value in tags.get("MH", []):
@@ -265,7 +352,7 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         if tags.get("AB"):
             parts.pieces.append(("", "", " ".join(tags["AB"])))
         return _record(
-            path, where, pmid, None, parts, doi=doi,
+            path, where, pmid, None, parts, warning, doi=doi,
             title=" ".join(tags.get("TI", [])) or None,
             journal=(tags.get("JT") or tags.get("TA") or [None])[0],
             year=_year((tags.get("DP") or [""])[0]),
@@ -277,8 +364,12 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         if not line.strip():
             if fields:
                 yield finish()
-                fields = []
+                fields, size = [], 0
             continue
+        size += len(line)
+        if size > MAX_MEDLINE_RECORD:
+            raise InputError(f"{path}: line {number}: a MEDLINE record of more than {MAX_MEDLINE_RECORD:,} "
+                             f"characters (from line {start}); the largest real ones are about 100,000")
         if line.startswith("      ") and fields:
             fields[-1][1].append(line.strip())
             continue
@@ -307,6 +398,10 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             obj = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: {where}, column {exc.colno}: not JSON: {exc.msg}") from None
+        except ValueError as exc:  # an integer of thousands of digits
+            raise InputError(f"{path}: {where}: not a record: {exc}") from None
+        except RecursionError:
+            raise InputError(f"{path}: {where}: not a record: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise InputError(f"{path}: {where}: a JSON {type(obj).__name__}, not an object with an 'abstract'")
         unknown = sorted(set(obj) - _JSON_FIELDS)

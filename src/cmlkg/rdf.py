@@ -195,7 +195,8 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
     w.individual(w.doc, _c("Abstract"))
     w.add(w.doc, _LABEL, Literal(f"abstract {ident}"))
     w.add(w.doc, cml("sourceIdentifier"), Literal(ident))
-    w.add(w.doc, cml("title"), Literal(x.title))
+    if abstract.bib is None or not abstract.bib.title:  # a database record has its real title (dcterms:title)
+        w.add(w.doc, cml("title"), Literal(x.title))
     w.add(w.doc, cml("textSha256"), Literal(abstract.sha256))
     w.add(w.doc, cml("sourceText"), Literal(abstract.text))
     if abstract.bib is not None:

@@ -82,6 +82,7 @@ def new_generation(build_dir: Path) -> Path:
     """A fresh, empty folder for a build in progress."""
     gens = build_dir / "generations"
     gens.mkdir(parents=True, exist_ok=True)
+    _remove_stale(gens)
     path = gens / f"tmp-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     path.mkdir()
     return path
@@ -106,6 +107,12 @@ def commit_generation(build_dir: Path, tmp: Path) -> Path:
     return final
 
 
+def _remove_stale(gens: Path) -> None:
+    """Discard what killed builds left: every ``tmp-`` generation. Called under the build lock, so no
+    other process is writing one."""
+    _discard(gens.parent, [p for p in gens.iterdir() if p.name.startswith("tmp-")])
+
+
 def abandon_generation(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -115,16 +122,14 @@ def _prune(build_dir: Path, keep: Path) -> None:
         (p for p in (build_dir / "generations").iterdir() if p.name.startswith("g-")),
         key=lambda p: p.stat().st_mtime,
     )
-    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
-    # builds that died half-way leave tmp- folders; remove those of processes that are gone
-    for p in (build_dir / "generations").iterdir():
-        if p.name.startswith("tmp-"):
-            pid = p.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
-                old.append(p)
+    _discard(build_dir, [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)])
+
+
+def _discard(build_dir: Path, old: list[Path]) -> None:
+    """Move generations aside at once and delete them in a detached process (unlinking a large store
+    takes a while)."""
     if not old:
         return
-    # moved aside at once, deleted by a detached process: unlinking a large store takes a while
     trash = build_dir / "trash"
     trash.mkdir(exist_ok=True)
     for p in old:
@@ -132,14 +137,3 @@ def _prune(build_dir: Path, keep: Path) -> None:
     subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
                       *(str(p) for p in trash.iterdir())],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cmlkg.errors import CmlkgError
 from cmlkg.store import current_generation
-from cmlkg.vocabulary import ontology_dir
+from cmlkg.vocabulary import package_dir
 
 
 @dataclass
@@ -76,7 +76,7 @@ def run_shapes(data_file: Path) -> tuple[bool, list[str]]:
     import rdflib
 
     graph = rdflib.Graph().parse(str(data_file), format="turtle")  # the merged graph of every abstract
-    shapes = rdflib.Graph().parse(str(ontology_dir() / "shapes.ttl"), format="turtle")
+    shapes = rdflib.Graph().parse(str(package_dir("shapes") / "shapes.ttl"), format="turtle")
     conforms, results_graph, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     results = []

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 
-from cmlkg.namespaces import BASE, DCTERMS, FOAF, PREFIXES, PRISM
+from cmlkg.namespaces import BASE, CML, DCTERMS, FOAF, PREFIXES, PRISM
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def _resource_html(iri: str, page_rows: list[dict]) -> str:
@@ -21,13 +24,24 @@ def _resource_html(iri: str, page_rows: list[dict]) -> str:
                 value += f' <span class="detail">({html.escape(r["detail"])})</span>'
         items.append(f"<tr><td>{html.escape(_curie(r['p']))}</td><td>{value}</td></tr>")
     quote_html = "".join(f"<blockquote>{html.escape(q)}</blockquote>" for q in quotes)
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(_page_title(iri, rows))}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.2em .6em;vertical-align:top}}
 blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}h1{{overflow-wrap:anywhere}}</style></head><body>
 <p><a href="/">cmlkg</a></p><h1>{html.escape(iri)}</h1>
 {_citation_html(rows)}
 {('<h2>Source text</h2>' + quote_html) if quotes else ''}
 <h2>Facts</h2><table>{''.join(items)}</table></body></html>"""
+
+
+def _page_title(iri: str, rows: list[dict]) -> str:
+    """What a browser tab shows for a resource: its title (an abstract's article title, else its
+    first sentence) or its label, then the site; the IRI when it has neither."""
+    values: dict[str, str] = {}
+    for r in rows:
+        if r["o"]["type"] == "literal":
+            values.setdefault(r["p"], r["o"]["value"])
+    name = values.get(DCTERMS + "title") or values.get(CML + "title") or values.get(RDFS_LABEL)
+    return f"{name} · cmlkg" if name else iri
 
 
 def _link(value: str) -> str:
@@ -62,7 +76,50 @@ def _ontology_html() -> str:
 
     logging.getLogger().setLevel(logging.WARNING)  # pyLODE configures the root logger at INFO
     html_text = OntPub(ontology=str(ontology_path())).make_html()
-    return html_text.replace('href="' + BASE, 'href="/')
+    html_text = html_text.replace('<div id="namespaces">', _individuals_html(ontology_path()) + '<div id="namespaces">', 1)
+    return _term_anchors(html_text).replace('href="' + BASE, 'href="/')
+
+
+def _individuals_html(path) -> str:
+    """The ontology's named individuals (sexes, risk groups, the extractor), which pyLODE leaves out."""
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+    g = rdflib.Graph().parse(path)
+    parts = []
+    for ind in sorted(s for s in g.subjects(RDF.type, OWL.NamedIndividual) if str(s).startswith(CML)):
+        local = str(ind).removeprefix(CML)
+        types = sorted(str(t) for t in g.objects(ind, RDF.type) if t != OWL.NamedIndividual)
+        label = g.value(ind, RDFS.label) or local
+        definition = g.value(ind, SKOS.definition)
+        rows = [f"<tr><th>IRI</th><td><code>{html.escape(str(ind))}</code></td></tr>"]
+        rows += [f"<tr><th>Type</th><td>{_link(t)}</td></tr>" for t in types]
+        if definition:
+            rows.append(f"<tr><th>Description</th><td><p>{html.escape(str(definition))}</p></td></tr>")
+        parts.append(f'<div class="property entity" id="{html.escape(local)}"><h3>{html.escape(str(label))} '
+                     f'<sup class="sup-ni" title="OWL Named Individual">ni</sup></h3><table>{"".join(rows)}</table></div>')
+    return f'<div id="individuals"><h2>Named Individuals</h2>{"".join(parts)}</div>' if parts else ""
+
+
+_ENTITY = re.compile(r'(<div class="[^"]*entity[^"]*" id="[^"]+">)(\s*<h3>.*?</h3>\s*<table>\s*<tr>\s*<th>IRI</th>'
+                     r'\s*<td>\s*<code>([^<]+)</code>)', re.S)
+
+
+def _term_anchors(page: str) -> str:
+    """An anchor named by each term's local name (``/ontology#Study``), where links to the term lead.
+
+    pyLODE names a term's section by its label, lower-cased when two names differ only in case
+    (``study`` for both ``cml:Study`` and ``cml:study``), so a link to ``#Study`` would find nothing."""
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+
+    def anchor(m: re.Match) -> str:
+        local = m.group(3).removeprefix(CML)
+        if m.group(3).startswith(CML) and local not in ids:
+            ids.add(local)
+            return f'{m.group(1)}<span id="{html.escape(local)}"></span>{m.group(2)}'
+        return m.group(0)
+
+    return _ENTITY.sub(anchor, page)
 
 
 def _citation_html(rows: list[dict]) -> str:
