@@ -39,8 +39,15 @@ def built(tmp_path_factory) -> Path:
 
 def test_validate_without_java_says_how_to_install_it_or_skip_the_reasoner(built):
     for code, err in both(["validate", "--build-dir", built], env={"PATH": "/nonexistent"}):
-        assert code == 2
+        assert code == 1  # a failure the user can fix, as the README's table says
         assert "needs Java" in err and "apt-get install default-jre-headless" in err and "--no-reasoner" in err
+
+
+def test_every_command_without_a_build_says_so_with_exit_1(tmp_path):
+    for command in (["validate"], ["query", "outcomes"], ["export"], ["remove", "x"], ["serve", "--port", "0"]):
+        for code, err in both([*command, "--build-dir", tmp_path / "none"]):
+            assert code == 1, (command, err)
+            assert err.count("\n") == 1 and "no finished build here" in err, (command, err)
 
 
 def test_serve_on_a_busy_port(built):

@@ -90,20 +90,68 @@ def test_adding_an_abstract_changes_no_other_abstract(tmp_path):
         assert _graph_of(tmp_path / "a", p.stem) == _graph_of(tmp_path / "b", p.stem) != set()
 
 
-def test_build_killed_midway_leaves_the_last_good_build(good_build, tmp_path):
+def _descendants(pid: int) -> set[int]:
+    """The processes under ``pid`` (from /proc), however deep."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_build_killed_midway_leaves_the_last_good_build_and_no_process(good_build, tmp_path):
     seeds, build, before = good_build
     many = copy_texts(DEV, tmp_path / "many")
     for i in range(3000):  # enough work that the kill lands mid-build
         shutil.copy(next(DEV.glob("002_*.txt")), many / f"copy{i:04d}.txt")
-    for delay in (0.5, 1.5, 3.0):
-        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(build)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for delay, jobs in ((0.5, "1"), (1.5, "2"), (3.0, "2"), (5.0, "1")):
+        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(build), "-j", jobs],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         assert proc.poll() is None, "the build finished before the kill; give it more work"
+        under = _descendants(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        deadline = time.monotonic() + 5
+        while any(_running(p) for p in under) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in under if _running(p)], f"processes of the killed build (-j {jobs}) still run"
         assert digest(build) == before
         assert run_cli("query", "queries/cohorts.rq", "--build-dir", build, "--format", "csv").stdout.count("\n") == 5
+    assert any(p.name.startswith("tmp-") for p in (build / "generations").iterdir())  # what the kills left
+    run_cli("build", "--seeds", seeds, "--build-dir", build)
+    assert not any(p.name.startswith("tmp-") for p in (build / "generations").iterdir())
+
+
+def test_ctrl_c_prints_one_line_in_every_mode(tmp_path):
+    many = copy_texts(DEV, tmp_path / "many")
+    for i in range(2000):
+        shutil.copy(next(DEV.glob("002_*.txt")), many / f"copy{i:04d}.txt")
+    for jobs in ("1", "2"):
+        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(tmp_path / "b"), "-j", jobs],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        time.sleep(3)
+        assert proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, (jobs, err)
+        assert err.strip().splitlines() == ["cmlkg build: interrupted; the last good build is unchanged"], (jobs, err)
 
 
 def test_server_keeps_serving_while_a_new_build_is_swapped_in(good_build):

@@ -21,11 +21,29 @@ BUILD_DIR = click.option(
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress or messages on stderr.")
 
 
-def _fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc))
+_INTERRUPTED = {  # what Ctrl-C leaves behind, per command
+    "build": "the last good build is unchanged", "add": "the build is unchanged", "remove": "the build is unchanged",
+    "query": "the query was stopped", "export": "the output is incomplete", "serve": "the server stopped",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one place where the commands' failures become messages: a :class:`CmlkgError` is one line
+    on stderr and exit 1; Ctrl-C is one line and exit 130, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CmlkgError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            name = ctx.invoked_subcommand or "cmlkg"
+            done = _INTERRUPTED.get(name)
+            click.echo(f"cmlkg {name}: interrupted" + (f"; {done}" if done else ""), err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cmlkg")
 def main() -> None:
     """Build, query and serve a knowledge graph of CML treatment evidence.
@@ -61,17 +79,14 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
     from cmlkg.build import build as run_build
     from cmlkg.corpus import estimate_records, input_paths
 
-    try:
-        paths = input_paths(seeds, follow_symlinks)
-        hidden = quiet or not sys.stderr.isatty()
-        # the bar's length is a scan of the inputs: done only when a bar is shown
-        with click.progressbar(length=0 if hidden else estimate_records(paths), label="extracting", file=sys.stderr,
-                               hidden=hidden) as bar:
-            report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths,
-                               follow_symlinks=follow_symlinks)
-        _input_messages(report, quiet)
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    paths = input_paths(seeds, follow_symlinks)
+    hidden = quiet or not sys.stderr.isatty()
+    # the bar's length is a scan of the inputs: done only when a bar is shown
+    with click.progressbar(length=0 if hidden else estimate_records(paths), label="extracting", file=sys.stderr,
+                           hidden=hidden) as bar:
+        report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths,
+                           follow_symlinks=follow_symlinks)
+    _input_messages(report, quiet)
     if not quiet:
         click.echo(
             f"built {report.abstracts} abstracts ({report.cml_treatment} CML treatment studies), "
@@ -109,12 +124,9 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
     from cmlkg.build import add as run_add
     from cmlkg.corpus import read_inputs
 
-    try:
-        corpus = read_inputs(list(files), encoding)
-        _input_messages(corpus, quiet)
-        report = run_add(list(files), build_dir, encoding=encoding, corpus=corpus)
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    corpus = read_inputs(list(files), encoding)
+    _input_messages(corpus, quiet)
+    report = run_add(list(files), build_dir, encoding=encoding, corpus=corpus)
     if not quiet:
         added = len(corpus.abstracts) - report.replaced
         click.echo(f"added {added} abstract(s), replaced {report.replaced}; the build now holds "
@@ -137,10 +149,7 @@ def remove(identifiers: tuple[str, ...], build_dir: Path, quiet: bool) -> None:
     """
     from cmlkg.build import remove as run_remove
 
-    try:
-        report = run_remove(list(identifiers), build_dir)
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    report = run_remove(list(identifiers), build_dir)
     if not quiet:
         click.echo(f"removed {len(set(identifiers))} abstract(s); the build now holds {report.abstracts} abstracts, "
                    f"{report.quads} quads", err=True)
@@ -170,15 +179,9 @@ def query(query: str, build_dir: Path, fmt: str | None, timeout: float) -> None:
     from cmlkg.store import current_generation
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    try:
-        current_generation(build_dir)  # no build: its message, before a process starts
-        run_stopping(build_dir, read_query(query), fmt, timeout, sys.stdout.buffer)
-        sys.stdout.flush()
-    except CmlkgError as exc:
-        raise _fail(exc) from None
-    except KeyboardInterrupt:
-        click.echo("cmlkg query: interrupted; the query was stopped", err=True)
-        sys.exit(130)
+    current_generation(build_dir)  # no build: its message, before a process starts
+    run_stopping(build_dir, read_query(query), fmt, timeout, sys.stdout.buffer)
+    sys.stdout.flush()
 
 
 @main.command()
@@ -199,22 +202,19 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
     """
     from cmlkg.export import export_build
 
-    try:
-        if output is None:
-            export_build(build_dir, fmt, sys.stdout.buffer)
-            sys.stdout.flush()
-        else:
-            tmp = output.with_name(output.name + ".part")
-            try:
-                with tmp.open("wb") as fh:
-                    export_build(build_dir, fmt, fh)
-                tmp.replace(output)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
-                hint = "; the folder does not exist" if not output.parent.is_dir() else ""
-                raise CmlkgError(f"{output}: cannot write: {exc.strerror or exc}{hint}") from None
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    if output is None:
+        export_build(build_dir, fmt, sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        tmp = output.with_name(output.name + ".part")
+        try:
+            with tmp.open("wb") as fh:
+                export_build(build_dir, fmt, fh)
+            tmp.replace(output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
+            hint = "; the folder does not exist" if not output.parent.is_dir() else ""
+            raise CmlkgError(f"{output}: cannot write: {exc.strerror or exc}{hint}") from None
 
 
 @main.command()
@@ -276,15 +276,12 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
             ceiling = parse_size(max_memory)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--max-memory") from None
-    try:
-        current_generation(build_dir)
-        run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
-                                memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base,
-                                max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout,
-                                max_memory=ceiling, allowed_hosts=tuple(h.strip().lower() for h in allow_host)),
-                   host, port, quiet)
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    current_generation(build_dir)
+    run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
+                            memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base,
+                            max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout,
+                            max_memory=ceiling, allowed_hosts=tuple(h.strip().lower() for h in allow_host)),
+               host, port, quiet)
 
 
 @main.command()
@@ -293,7 +290,7 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 def validate(build_dir: Path, reasoner: bool) -> None:
     """Check a build: HermiT consistency of ontology plus data, and the SHACL shapes.
 
-    Exit 0 when the build conforms, 1 when it does not, 2 on error.
+    Exit 0 when the build conforms; 1 when it does not, or cannot be checked (no build, no Java).
 
     \b
     Example:
@@ -301,11 +298,7 @@ def validate(build_dir: Path, reasoner: bool) -> None:
     """
     from cmlkg.validate import validate_build
 
-    try:
-        report = validate_build(build_dir, reasoner=reasoner)
-    except CmlkgError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+    report = validate_build(build_dir, reasoner=reasoner)
     click.echo(report.text())
     sys.exit(0 if report.conforms else 1)
 
@@ -330,13 +323,10 @@ def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
     """
     from cmlkg.evaluate import evaluate_build, explain as explain_facts
 
-    try:
-        result = evaluate_build(gold, build_dir)
-        click.echo(result.text())
-        if explain:
-            click.echo(explain_facts(result, build_dir))
-    except CmlkgError as exc:
-        raise _fail(exc) from None
+    result = evaluate_build(gold, build_dir)
+    click.echo(result.text())
+    if explain:
+        click.echo(explain_facts(result, build_dir))
 
 
 if __name__ == "__main__":
