@@ -61,6 +61,9 @@ def test_the_installed_wheel_builds_queries_serves_and_exports_from_any_folder(i
     out = run(installed, "query", "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/cmlkg/ontology#Abstract> }",
               "--build-dir", "graph", "--format", "csv", cwd=work).stdout
     assert out.split() == ["n", str(len(list(SEEDS.glob('*.txt'))))]
+    for name in ("outcomes", "cohorts", "sources"):  # the shipped queries, by name, with no checkout around
+        rows = run(installed, "query", name, "--build-dir", "graph", "--format", "csv", cwd=work).stdout.splitlines()
+        assert len(rows) > 1, (name, rows)
     run(installed, "export", "--build-dir", "graph", "--format", "ntriples", "-o", "all.nt", cwd=work)
     assert (work / "all.nt").stat().st_size > 10_000
     port = free_port()

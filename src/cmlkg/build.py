@@ -95,6 +95,7 @@ def build(
     progress: Callable[[int], None] | None = None,
     paths: list[Path] | None = None,
     follow_symlinks: bool = False,
+    stage: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the graph of every abstract in ``seeds`` (or in ``paths``) into a new generation of ``build_dir``.
 
@@ -104,7 +105,9 @@ def build(
     byte ranges, and only if the input was not in that order already), so the output does not depend
     on how the input was split into files. Nothing in ``build_dir`` changes unless the whole build
     succeeds; a bad input file is reported (with every other bad file) when reading ends.
+    ``progress`` is called per abstract built, ``stage`` with the name of each step after the last.
     """
+    stage = stage or (lambda _name: None)
     if paths is None:
         paths = input_paths(seeds, follow_symlinks)
     tmp = new_generation(build_dir)
@@ -128,6 +131,7 @@ def build(
             if not rows:
                 raise InputError(f"{seeds}: no abstract to build: every record lacks an abstract "
                                  f"({len(reader.skipped)} skipped)")
+            stage("loading and compacting the store")
             loader.finish()
             entries = _in_identifier_order(writer.close(), scratch, tmp)  # while the loader compacts
         finally:
@@ -135,6 +139,7 @@ def build(
         store.flush()
         del store
         rows.sort(key=lambda r: r["id"])
+        stage("counting the dataset (VoID) and writing the report")
         report = _finish(build_dir, tmp, rows, writer.ontology, entries, reader.skipped)
         report.warnings = reader.warnings
         return report

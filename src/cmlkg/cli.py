@@ -78,14 +78,14 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
     """
     from cmlkg.build import build as run_build
     from cmlkg.corpus import estimate_records, input_paths
+    from cmlkg.progress import Progress
 
     paths = input_paths(seeds, follow_symlinks)
-    hidden = quiet or not sys.stderr.isatty()
+    shown = not quiet and sys.stderr.isatty()
     # the bar's length is a scan of the inputs: done only when a bar is shown
-    with click.progressbar(length=0 if hidden else estimate_records(paths), label="extracting", file=sys.stderr,
-                           hidden=hidden) as bar:
+    with Progress(estimate_records(paths) if shown else 0, "extracting", enabled=shown) as bar:
         report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths,
-                           follow_symlinks=follow_symlinks)
+                           follow_symlinks=follow_symlinks, stage=bar.stage)
     _input_messages(report, quiet)
     if not quiet:
         click.echo(

@@ -146,11 +146,12 @@ _ARTICLES = ("PubmedArticle", "PubmedBookArticle")
 
 
 def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Element, int]]:
-    """``(event, element, bytes read)`` of an XML file, parsed in feeds that grow while no event comes.
+    """``(event, element, bytes read)`` of an XML file, parsed in 1 MB feeds, or one large one after a feed
+    that finished no element.
 
     Expat before 2.6 parses an unfinished token again on every feed, so a 20 MB comment or attribute
-    in fixed 16 kB feeds costs seconds to minutes (CVE-2023-52425); feeds that double while a token
-    is unfinished keep the whole parse linear. More than ``MAX_ARTICLE_BYTES`` without an event (one
+    in fixed 16 kB feeds costs seconds to minutes (CVE-2023-52425); feeding the rest of a long token
+    at once keeps the whole parse linear. More than ``MAX_ARTICLE_BYTES`` without an event (one
     huge token or text) is refused: expat would hold it all in memory.
     """
     parser = ET.XMLPullParser(events=events)
@@ -169,7 +170,7 @@ def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Ele
                              f"element ending (one huge comment, attribute or text?); the largest real PubMed "
                              f"article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)")
         else:
-            size = min(size * 2, MAX_ARTICLE_BYTES)
+            size = MAX_ARTICLE_BYTES  # the rest of the token in one feed: it is parsed again once, not per feed
     parser.close()
     for event, elem in parser.read_events():
         yield event, elem, total
