@@ -324,6 +324,8 @@ def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
     from cmlkg.evaluate import evaluate_build, explain as explain_facts
 
     result = evaluate_build(gold, build_dir)
+    if result.warning():
+        click.echo(result.warning(), err=True)
     click.echo(result.text())
     if explain:
         click.echo(explain_facts(result, build_dir))

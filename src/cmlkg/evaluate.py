@@ -152,6 +152,17 @@ class Evaluation:
     counts: dict[str, Counter]
     missed: dict[str, list[tuple]] = field(default_factory=dict)
     spurious: dict[str, list[tuple]] = field(default_factory=dict)
+    absent: list[str] = field(default_factory=list)  # gold abstracts the build does not hold
+    gold_abstracts: int = 0
+
+    def warning(self) -> str:
+        """What the user must know before reading the scores: gold abstracts missing from the build
+        count as missed facts, so the figures measure the build's coverage, not the extraction."""
+        if not self.absent:
+            return ""
+        return (f"warning: {len(self.absent)} of {self.gold_abstracts} gold abstracts are not in this build "
+                f"(first: {', '.join(self.absent[:3])}); their facts count as missed: build the gold folder's "
+                "texts, or score with a gold folder that matches the build")
 
     @staticmethod
     def prf(c: Counter) -> tuple[float, float, float]:
@@ -196,12 +207,15 @@ def evaluate_build(gold_dir: Path, build_dir: Path) -> Evaluation:
     if not golds:
         raise CmlkgError(f"{gold_dir}: no *.gold.json files")
     pred = predicted_tuples(build_dir, name)
-    ev = Evaluation(defaultdict(Counter))
+    built = source_texts(build_dir).keys()
+    ev = Evaluation(defaultdict(Counter), gold_abstracts=len(golds))
     for path in golds:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise CmlkgError(f"{path}: cannot read gold file: {exc}") from None
+        if data["id"] not in built:
+            ev.absent.append(data["id"])
         facts = gold_tuples(data.get("facts", {}), name)
         optional = gold_tuples(data.get("optional", {}), name)
         p = pred.get(data["id"], set()) - (optional - facts)
