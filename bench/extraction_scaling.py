@@ -20,6 +20,11 @@ SHAPES = [
     "case 5 relapsed and died; ",
     "complete cytogenetic response in 5 of 10 patients (50%) at 12 months, ",
     "in the imatinib arm, 40/60 (66.7%) achieved MMR; in the nilotinib arm, 45/60 (75%). ",
+    # one endless sentence of each kind (moved here from the tests: a timing ratio fails on a busy machine)
+    "imatinib dasatinib nilotinib chronic phase patients response ",
+    "(12 patients, 400 mg/day imatinib) ",
+    "arm A received imatinib 400 mg and arm B received 800 mg versus 46% v 40% respectively, ",
+    "Twelve patients achieved CCyR. ",
 ]
 HEAD = ("We randomly assigned 120 patients in chronic phase to imatinib 400 mg daily (n = 60) or nilotinib "
         "300 mg twice daily (n = 60). ")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -56,20 +56,22 @@ def dev_build(tmp_path_factory) -> Path:
     return build
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
+    """``cmlkg serve`` on a port the system picks (``--port 0``: no race for a free port), ready when
+    it answers."""
+
     def __init__(self, build: Path, *extra: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [*CMLKG, "serve", "--build-dir", str(build), "--port", str(self.port), "--quiet", *extra],
+            [*CMLKG, "serve", "--build-dir", str(build), "--port", "0", "--quiet", *extra],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
+        line = self.proc.stderr.readline().decode()
+        found = re.search(r"SPARQL endpoint at http://127\.0\.0\.1:(\d+)/sparql", line)
+        if not found:
+            self.proc.wait(timeout=30)
+            raise RuntimeError(f"server did not start: {line}{self.proc.stderr.read().decode()[-2000:]}")
+        self.port = int(found.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

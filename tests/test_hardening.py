@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cmlkg.extract import extract
 from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
 from test_reliability import digest
 
@@ -328,33 +327,6 @@ def test_unwritable_build_folder_is_a_message_not_a_traceback(seeds):
     assert proc.returncode == 1 and "cannot write the build" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_extraction_time_is_linear_in_text_length():
-    """10x the text, < 15x the time, for text shapes that used to be quadratic (one endless sentence)."""
-    shapes = [
-        "imatinib dasatinib nilotinib chronic phase patients response ",
-        "(12 patients, 400 mg/day imatinib) ",
-        "arm A received imatinib 400 mg and arm B received 800 mg versus 46% v 40% respectively, ",
-        "Twelve patients achieved CCyR. ",
-        " ".join(p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))),
-    ]
-
-    def best(text: str) -> float:
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            extract("t", text)
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    extract("warm", shapes[-1][:2000])
-    for unit in shapes:
-        small = (unit * (4000 // len(unit) + 1))[:4000]
-        large = (unit * (40000 // len(unit) + 1))[:40000]
-        ratio = best(large) / max(best(small), 1e-3)
-        assert ratio < 15, (unit[:40], ratio)
-
-
-# ------------------------------------------------------------------ dataset semantics (FROM)
 def test_from_defines_the_default_graph_over_http_and_in_the_cli(hard, dev_build):
     from conftest import SEED_10
 

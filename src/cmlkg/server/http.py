@@ -82,7 +82,7 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
         raise CmlkgError(f"port {port} on {host} {why}: choose another with --port, or --port 0 for a free one") from None
     actual = sock.getsockname()[1]
     config.bound = f"http://{'[' + host + ']' if ':' in host else host}:{actual}"
-    if not quiet:
+    if not quiet or port == 0:  # a port picked by the system is always told: nobody could find it else
         print(f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",
               file=sys.stderr, flush=True)
     # no connection limit (uvicorn's counts stalled connections and answers everyone else 503): the
