@@ -218,7 +218,7 @@ ARTICLE = ("<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><Article
     ("authors.nbib", "PMID- 92\nAU  - " + "\n      ".join(["Author A"] * 250_000) + "\nSO  - J. 2001.\n",
      "authors.nbib: line 142858: a MEDLINE record of more than 2,000,000 characters (from line 1)"),
     ("comment.xml", XML_HEAD + "<!--" + "x" * (17 << 20) + "-->" + ARTICLE.format(pmid=92) + "</PubmedArticleSet>\n",
-     "comment.xml: 17 MB of XML without a complete article (from the start)"),
+     "comment.xml: 17 MB of XML from byte offset 0 without an element ending"),
     ("garbled.nbib", "PMID- 93\nTI  - A title\nthis line is no tag\nSO  - J. 2001.\n",
      "garbled.nbib: line 3: not a MEDLINE line"),
     ("bad.jsonl", '{"pmid": "94", "abstract": "Ten patients."}\n{"pmid": "95", "abstract": \n',
@@ -348,3 +348,12 @@ def test_a_database_record_has_its_title_not_a_first_sentence(pubmed_build):
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(run_cli("query", q, "--build-dir", build, "--format", "csv").stdout))}
     assert rows["pubmed-90000001"]["first"] == "" and rows["pubmed-90000001"]["title"].startswith("Nilotinib after")
     assert all((r["first"] == "") == (r["title"] != "") for r in rows.values()), rows  # one title, never both
+
+
+def test_an_identifier_with_invisible_characters_is_refused(tmp_path):
+    """'abc' and 'a\\u200bbc' (zero-width space) or a bidi override would be two look-alike abstracts."""
+    for ident in ("a\u200bbc", "abc\u202e"):
+        path = tmp_path / "ids.jsonl"
+        path.write_text(json.dumps({"id": ident, "abstract": "Ten patients received imatinib."}) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"ids\.jsonl: line 1: .* cannot be an abstract identifier"):
+            read_inputs([path])

@@ -103,7 +103,8 @@ def check_identifier(identifier: str, where: str) -> str:
     """An abstract identifier in Unicode NFC, refused when it cannot make a dereferenceable IRI."""
     ident = unicodedata.normalize("NFC", identifier)
     if ident in ("", ".", "..") or ident.strip() != ident or len(ident) > 200 or _CONTROL.search(ident) \
-            or any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in ident):
+            or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in ident):
+        # Cf: zero-width and bidi characters, which make one identifier look like another
         raise InputError(f"{where}: {identifier!r} cannot be an abstract identifier (it names the abstract's IRIs): "
                          "use letters, digits, '-', '_' or '.', at most 200 characters")
     return ident
