@@ -35,8 +35,12 @@ def free_port() -> int:
 
 def post(url: str, query: str, timeout: float = 60) -> int:
     try:
-        return httpx.post(url + "/sparql", content=query, timeout=timeout,
-                          headers={"Content-Type": "application/sparql-query"}).status_code
+        return httpx.post(
+            url + "/sparql",
+            content=query,
+            timeout=timeout,
+            headers={"Content-Type": "application/sparql-query"},
+        ).status_code
     except httpx.HTTPError:
         return 0
 
@@ -58,10 +62,15 @@ def attacks(url: str, port: int) -> dict:
     threading.Thread(target=count_hits, daemon=True).start()
 
     def ssrf():
-        post(url, f"PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE {{ SERVICE <{target}> {{ ?a ?b ?c }} }}")
+        post(
+            url,
+            f"PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE {{ SERVICE <{target}> {{ ?a ?b ?c }} }}",
+        )
 
     def injection():
-        httpx.get(url + f"/graph/ontology%3E%20%7B%20%7D%20SERVICE%20%3C{target}%3E%20%7B%7D%20%23", timeout=30)
+        httpx.get(
+            url + f"/graph/ontology%3E%20%7B%20%7D%20SERVICE%20%3C{target}%3E%20%7B%7D%20%23", timeout=30
+        )
 
     def big_query():
         post(url, "PREFIX " * 130_000)
@@ -81,8 +90,10 @@ def attacks(url: str, port: int) -> dict:
 
     def chunked():
         s = socket.create_connection(("127.0.0.1", port))
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                  b"Transfer-Encoding: chunked\r\n\r\n")
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         try:
             for _ in range(4000):
                 s.sendall(b"10000\r\n" + b"#" * 0x10000 + b"\r\n")
@@ -91,8 +102,11 @@ def attacks(url: str, port: int) -> dict:
         s.close()
 
     def group_concat():
-        post(url, "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT (GROUP_CONCAT(?t) AS ?all) "
-                  "WHERE { ?d cml:sourceText ?t . ?e a cml:Abstract }")
+        post(
+            url,
+            "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT (GROUP_CONCAT(?t) AS ?all) "
+            "WHERE { ?d cml:sourceText ?t . ?e a cml:Abstract }",
+        )
 
     def nested():
         post(url, "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000)
@@ -101,8 +115,10 @@ def attacks(url: str, port: int) -> dict:
 
     def raw(query: str, http: str = "1.1") -> socket.socket:
         s = socket.create_connection(("127.0.0.1", port))
-        s.sendall(f"POST /sparql HTTP/{http}\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                  f"Content-Length: {len(query)}\r\n\r\n{query}".encode())
+        s.sendall(
+            f"POST /sparql HTTP/{http}\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            f"Content-Length: {len(query)}\r\n\r\n{query}".encode()
+        )
         return s
 
     def hang_up_mid_stream():  # curl ... | head -c 300000
@@ -124,8 +140,13 @@ def attacks(url: str, port: int) -> dict:
             s.close()
 
     def smuggled_service():
-        post(url, f'SELECT * WHERE {{ BIND("\\u00000022 AS ?x) }} #" AS ?x) SERVICE <{target}> {{ ?s ?p ?o }} }}')
-        post(url, f"SELECT * WHERE {{ BIND(COALESCE(EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }}) AS ?z) }}")
+        post(
+            url,
+            f'SELECT * WHERE {{ BIND("\\u00000022 AS ?x) }} #" AS ?x) SERVICE <{target}> {{ ?s ?p ?o }} }}',
+        )
+        post(
+            url, f"SELECT * WHERE {{ BIND(COALESCE(EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }}) AS ?z) }}"
+        )
 
     def concat_memory():
         chain = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
@@ -142,12 +163,22 @@ def attacks(url: str, port: int) -> dict:
         post(url, "ASK { FILTER(" + " && ".join(["true"] * 10_000) + ") }")
         post(url, "SELECT * WHERE { " + " ".join(f"BIND(1 AS ?x{i})" for i in range(10_000)) + " }")
 
-    return {"ssrf_service": ssrf, "path_injection": injection, "1MB_query": big_query,
-            "100_half_sent_requests": half_sent, "abandoned_slow_query": abandoned,
-            "chunked_300MB_body": chunked, "group_concat": group_concat, "10k_nested_braces": nested,
-            "hang_up_mid_stream": hang_up_mid_stream, "slow_readers": slow_readers,
-            "smuggled_service": smuggled_service, "concat_memory": concat_memory, "http_1.0_endless": http10,
-            "flat_10k_operators": flat_10k}, hits
+    return {
+        "ssrf_service": ssrf,
+        "path_injection": injection,
+        "1MB_query": big_query,
+        "100_half_sent_requests": half_sent,
+        "abandoned_slow_query": abandoned,
+        "chunked_300MB_body": chunked,
+        "group_concat": group_concat,
+        "10k_nested_braces": nested,
+        "hang_up_mid_stream": hang_up_mid_stream,
+        "slow_readers": slow_readers,
+        "smuggled_service": smuggled_service,
+        "concat_memory": concat_memory,
+        "http_1.0_endless": http10,
+        "flat_10k_operators": flat_10k,
+    }, hits
 
 
 def main() -> None:
@@ -158,12 +189,39 @@ def main() -> None:
     build = args.build_dir
     if build is None:
         build = work / "build"
-        subprocess.run([*CMLKG, "build", "--seeds", str(ROOT / "tests" / "data" / "corpus" / "dev"),
-                        "--build-dir", str(build), "-q"], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                *CMLKG,
+                "build",
+                "--seeds",
+                str(ROOT / "tests" / "data" / "corpus" / "dev"),
+                "--build-dir",
+                str(build),
+                "-q",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*CMLKG, "serve", "--build-dir", str(build), "--port", str(port), "--quiet",
-                               "--workers", "2", "--header-timeout", "2", "--max-bytes", "1000000"], cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            *CMLKG,
+            "serve",
+            "--build-dir",
+            str(build),
+            "--port",
+            str(port),
+            "--quiet",
+            "--workers",
+            "2",
+            "--header-timeout",
+            "2",
+            "--max-bytes",
+            "1000000",
+        ],
+        cwd=ROOT,
+    )
     try:
         for _ in range(300):
             try:
@@ -182,19 +240,27 @@ def main() -> None:
             times = []
             for _ in range(20):
                 start = time.perf_counter()
-                r = client.post(url + "/sparql", content="ASK { ?s ?p ?o }", timeout=30,
-                                headers={"Content-Type": "application/sparql-query"})
+                r = client.post(
+                    url + "/sparql",
+                    content="ASK { ?s ?p ?o }",
+                    timeout=30,
+                    headers={"Content-Type": "application/sparql-query"},
+                )
                 times.append((time.perf_counter() - start) * 1000)
                 assert r.status_code == 200, (name, r.status_code, r.text)
             for t in threads:
                 t.join(60)
             results[name] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
-            print(f"{name:24} median {results[name]['median_ms']:7.1f} ms   worst {results[name]['max_ms']:7.1f} ms",
-                  flush=True)
+            print(
+                f"{name:24} median {results[name]['median_ms']:7.1f} ms   worst {results[name]['max_ms']:7.1f} ms",
+                flush=True,
+            )
         print(f"outbound connections made by SERVICE attacks: {len(hits)}", flush=True)
         results["outbound_connections"] = len(hits)
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        (ROOT / "bench" / "results" / "attacks.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        (ROOT / "bench" / "results" / "attacks.json").write_text(
+            json.dumps(results, indent=1) + "\n", encoding="utf-8"
+        )
     finally:
         server.terminate()
         server.wait(10)

@@ -26,8 +26,10 @@ SHAPES = [
     "arm A received imatinib 400 mg and arm B received 800 mg versus 46% v 40% respectively, ",
     "Twelve patients achieved CCyR. ",
 ]
-HEAD = ("We randomly assigned 120 patients in chronic phase to imatinib 400 mg daily (n = 60) or nilotinib "
-        "300 mg twice daily (n = 60). ")
+HEAD = (
+    "We randomly assigned 120 patients in chronic phase to imatinib 400 mg daily (n = 60) or nilotinib "
+    "300 mg twice daily (n = 60). "
+)
 
 
 def main() -> None:

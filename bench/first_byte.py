@@ -31,8 +31,15 @@ def timings(url: str, repeat: int) -> tuple[float, float, int]:
     with httpx.Client(timeout=120) as client:
         for _ in range(repeat):
             start = time.perf_counter()
-            with client.stream("POST", url, content=QUERY, headers={"Content-Type": "application/sparql-query",
-                                                                    "Accept": "application/sparql-results+json"}) as r:
+            with client.stream(
+                "POST",
+                url,
+                content=QUERY,
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json",
+                },
+            ) as r:
                 assert r.status_code == 200, r.read()[:300]
                 first = None
                 size = 0
@@ -63,19 +70,44 @@ def main() -> None:
             proc.wait(10)
 
     port = free_port()
-    measure("cmlkg serve", [*CMLKG, "serve", "--build-dir", str(args.build_dir), "--port", str(port), "--quiet"],
-            "/sparql", port)
+    measure(
+        "cmlkg serve",
+        [*CMLKG, "serve", "--build-dir", str(args.build_dir), "--port", str(port), "--quiet"],
+        "/sparql",
+        port,
+    )
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if Path(oxigraph).exists():
         port = free_port()
-        measure("oxigraph serve-read-only", [oxigraph, "serve-read-only", "--location", str(store), "--bind",
-                                             f"127.0.0.1:{port}", "--union-default-graph"], "/query", port)
+        measure(
+            "oxigraph serve-read-only",
+            [
+                oxigraph,
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            "/query",
+            port,
+        )
     for name, (first, total, size) in rows.items():
         print(f"{name:26} first byte {first:7.1f} ms   last byte {total:7.1f} ms   {size / 1e6:.1f} MB")
     out = ROOT / "bench" / "results" / "first_byte.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({k: {"first_ms": round(v[0], 1), "total_ms": round(v[1], 1), "bytes": v[2]}
-                               for k, v in rows.items()}, indent=1) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                k: {"first_ms": round(v[0], 1), "total_ms": round(v[1], 1), "bytes": v[2]}
+                for k, v in rows.items()
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

@@ -43,13 +43,20 @@ def main() -> None:
                 first.append((time.monotonic(), eta))
 
         start = time.monotonic()
-        build(seeds, Path(tmp) / "build", jobs=args.jobs, progress=update,
-              stage=lambda name: stages.append((name, time.monotonic())))
+        build(
+            seeds,
+            Path(tmp) / "build",
+            jobs=args.jobs,
+            progress=update,
+            stage=lambda name: stages.append((name, time.monotonic())),
+        )
         end = time.monotonic()
     shown_at, eta = first[0]
     left = stages[0][1] - shown_at
-    print(f"{args.abstracts} abstracts, -j {args.jobs}: build {end - start:.1f} s; first estimate {eta:.1f} s at "
-          f"{shown_at - start:.1f} s, items really took {left:.1f} s more: ratio {eta / left:.2f}")
+    print(
+        f"{args.abstracts} abstracts, -j {args.jobs}: build {end - start:.1f} s; first estimate {eta:.1f} s at "
+        f"{shown_at - start:.1f} s, items really took {left:.1f} s more: ratio {eta / left:.2f}"
+    )
     for (name, at), nxt in zip(stages, [s[1] for s in stages[1:]] + [end]):
         print(f"  stage {name}: {nxt - at:.1f} s")
 

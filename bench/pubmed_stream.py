@@ -27,32 +27,44 @@ RECORD_BYTES = 20_000  # a PubMed XML record with authors, MeSH and references i
 
 
 def texts() -> list[str]:
-    return [re.sub(r"\s+", " ", p.read_text(encoding="utf-8")).strip()
-            for src in SOURCES for p in sorted(src.glob("*.txt"))]
+    return [
+        re.sub(r"\s+", " ", p.read_text(encoding="utf-8")).strip()
+        for src in SOURCES
+        for p in sorted(src.glob("*.txt"))
+    ]
 
 
 def record(pmid: int, text: str) -> str:
     authors = "".join(
-        f"<Author ValidYN=\"Y\"><LastName>Author{k}</LastName><ForeName>Given</ForeName><Initials>G</Initials>"
+        f'<Author ValidYN="Y"><LastName>Author{k}</LastName><ForeName>Given</ForeName><Initials>G</Initials>'
         f"<AffiliationInfo><Affiliation>Department of Hematology, University Hospital {k}, City, Country."
-        f"</Affiliation></AffiliationInfo></Author>" for k in range(12))
-    mesh = "".join(f"<MeshHeading><DescriptorName UI=\"D{15000 + k:06d}\" MajorTopicYN=\"N\">Heading {k}"
-                   f"</DescriptorName><QualifierName UI=\"Q000188\" MajorTopicYN=\"N\">drug therapy</QualifierName>"
-                   f"</MeshHeading>" for k in range(15))
-    head = (f"<PubmedArticle><MedlineCitation Status=\"MEDLINE\" Owner=\"NLM\"><PMID Version=\"1\">{pmid}</PMID>"
-            f"<Article PubModel=\"Print\"><Journal><JournalIssue CitedMedium=\"Internet\"><Volume>{pmid % 90}</Volume>"
-            f"<PubDate><Year>{2000 + pmid % 25}</Year></PubDate></JournalIssue><Title>Generated Journal of Hematology"
-            f"</Title></Journal><ArticleTitle>Generated record {pmid}.</ArticleTitle>"
-            f"<Abstract><AbstractText>{escape(text)}</AbstractText></Abstract><AuthorList>{authors}</AuthorList>"
-            f"</Article><MeshHeadingList>{mesh}</MeshHeadingList></MedlineCitation><PubmedData><ArticleIdList>"
-            f"<ArticleId IdType=\"pubmed\">{pmid}</ArticleId><ArticleId IdType=\"doi\">10.9999/gen.{pmid}</ArticleId>"
-            f"</ArticleIdList><ReferenceList>")
+        f"</Affiliation></AffiliationInfo></Author>"
+        for k in range(12)
+    )
+    mesh = "".join(
+        f'<MeshHeading><DescriptorName UI="D{15000 + k:06d}" MajorTopicYN="N">Heading {k}'
+        f'</DescriptorName><QualifierName UI="Q000188" MajorTopicYN="N">drug therapy</QualifierName>'
+        f"</MeshHeading>"
+        for k in range(15)
+    )
+    head = (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
+        f'<Article PubModel="Print"><Journal><JournalIssue CitedMedium="Internet"><Volume>{pmid % 90}</Volume>'
+        f"<PubDate><Year>{2000 + pmid % 25}</Year></PubDate></JournalIssue><Title>Generated Journal of Hematology"
+        f"</Title></Journal><ArticleTitle>Generated record {pmid}.</ArticleTitle>"
+        f"<Abstract><AbstractText>{escape(text)}</AbstractText></Abstract><AuthorList>{authors}</AuthorList>"
+        f"</Article><MeshHeadingList>{mesh}</MeshHeadingList></MedlineCitation><PubmedData><ArticleIdList>"
+        f'<ArticleId IdType="pubmed">{pmid}</ArticleId><ArticleId IdType="doi">10.9999/gen.{pmid}</ArticleId>'
+        f"</ArticleIdList><ReferenceList>"
+    )
     refs, k = [], 0
     size = len(head)
     while size < RECORD_BYTES:
-        ref = (f"<Reference><Citation>Author A, Author B, Author C. A cited study of chronic myeloid leukemia "
-               f"number {k}. J Gen Hematol. 2001;{k}:1-10.</Citation><ArticleIdList><ArticleId IdType=\"pubmed\">"
-               f"{10_000_000 + k}</ArticleId></ArticleIdList></Reference>")
+        ref = (
+            f"<Reference><Citation>Author A, Author B, Author C. A cited study of chronic myeloid leukemia "
+            f'number {k}. J Gen Hematol. 2001;{k}:1-10.</Citation><ArticleIdList><ArticleId IdType="pubmed">'
+            f"{10_000_000 + k}</ArticleId></ArticleIdList></Reference>"
+        )
         refs.append(ref)
         size += len(ref)
         k += 1
@@ -70,8 +82,10 @@ def make_inputs(mb: int, work: Path) -> tuple[Path, Path, int]:
     txt_dir.mkdir()
     pool = texts()
     with (xml_dir / "export.xml").open("w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
-                 '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n')
+        fh.write(
+            '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+            '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+        )
         for i in range(n):
             pmid = 30_000_000 + i
             text = pool[i % len(pool)]
@@ -93,19 +107,34 @@ def main() -> None:
     for name, seeds in (("txt", txt_dir), ("xml", xml_dir)):
         build = args.work / f"build-{name}"
         shutil.rmtree(build, ignore_errors=True)
-        seconds, peak_kb = timed_run([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(build), "-q"])
-        results[name] = {"seconds": round(seconds, 1), "rate": round(n / seconds, 1), "peak_rss_mib": peak_kb // 1024,
-                         "digest": digest(build)[:16]}
+        seconds, peak_kb = timed_run(
+            [*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(build), "-q"]
+        )
+        results[name] = {
+            "seconds": round(seconds, 1),
+            "rate": round(n / seconds, 1),
+            "peak_rss_mib": peak_kb // 1024,
+            "digest": digest(build)[:16],
+        }
     ratio = results["xml"]["rate"] / results["txt"]["rate"]
-    summary = {"records": n, "xml_bytes": size, **results, "xml_over_txt_rate": round(ratio, 3),
-               "targets": {"peak_rss_mib": "< 1024 (xml)", "xml_over_txt_rate": ">= 0.9"}}
-    (args.work.parent / "pubmed_stream.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    summary = {
+        "records": n,
+        "xml_bytes": size,
+        **results,
+        "xml_over_txt_rate": round(ratio, 3),
+        "targets": {"peak_rss_mib": "< 1024 (xml)", "xml_over_txt_rate": ">= 0.9"},
+    }
+    (args.work.parent / "pubmed_stream.json").write_text(
+        json.dumps(summary, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"{'input':6} {'records':>8} {'seconds':>8} {'rate/s':>8} {'peak RSS':>9}")
     for name in ("txt", "xml"):
         r = results[name]
         print(f"{name:6} {n:8} {r['seconds']:8} {r['rate']:8} {r['peak_rss_mib']:6} MiB")
-    print(f"XML file {size / 1e6:.0f} MB; XML rate / .txt rate = {ratio:.3f} (target >= 0.9); "
-          f"peak RSS target < 1024 MiB")
+    print(
+        f"XML file {size / 1e6:.0f} MB; XML rate / .txt rate = {ratio:.3f} (target >= 0.9); "
+        f"peak RSS target < 1024 MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -19,9 +19,11 @@ from pathlib import Path
 from cmlkg.corpus import read_file
 from cmlkg.errors import InputError
 
-ARTICLE = ("<PubmedArticle><MedlineCitation><PMID>{n}</PMID><Article><ArticleTitle>T</ArticleTitle><Abstract>"
-           "<AbstractText>Ten patients in chronic phase received imatinib.</AbstractText></Abstract></Article>"
-           "</MedlineCitation></PubmedArticle>\n")
+ARTICLE = (
+    "<PubmedArticle><MedlineCitation><PMID>{n}</PMID><Article><ArticleTitle>T</ArticleTitle><Abstract>"
+    "<AbstractText>Ten patients in chronic phase received imatinib.</AbstractText></Abstract></Article>"
+    "</MedlineCitation></PubmedArticle>\n"
+)
 HEAD = '<?xml version="1.0"?>\n<PubmedArticleSet>\n'
 
 
@@ -30,7 +32,11 @@ def medline_doi(n: int) -> str:
 
 
 def medline_continuations(n: int) -> str:
-    return "PMID- 1\nTI  - T\nAB  - Ten patients.\n" + "".join("      more words of the abstract\n" for _ in range(n)) + "SO  - J.\n"
+    return (
+        "PMID- 1\nTI  - T\nAB  - Ten patients.\n"
+        + "".join("      more words of the abstract\n" for _ in range(n))
+        + "SO  - J.\n"
+    )
 
 
 def xml_comment(n: int) -> str:
@@ -42,7 +48,10 @@ def xml_articles(n: int) -> str:
 
 
 def jsonl(n: int) -> str:
-    return "".join(f'{{"pmid": "{k + 1}", "abstract": "Ten patients in chronic phase received imatinib."}}\n' for k in range(n))
+    return "".join(
+        f'{{"pmid": "{k + 1}", "abstract": "Ten patients in chronic phase received imatinib."}}\n'
+        for k in range(n)
+    )
 
 
 SHAPES = [  # (name, suffix, maker, small n); large is 10x
@@ -82,8 +91,10 @@ def main() -> None:
                 times.append((path.stat().st_size, timed(path)))
             ratio = times[1][1] / times[0][1]
             worst = max(worst, ratio)
-            print(f"{name:28} {times[0][0]:>11,} B {times[0][1]:7.3f} s   {times[1][0]:>11,} B {times[1][1]:7.3f} s"
-                  f"   ratio {ratio:5.1f}")
+            print(
+                f"{name:28} {times[0][0]:>11,} B {times[0][1]:7.3f} s   {times[1][0]:>11,} B {times[1][1]:7.3f} s"
+                f"   ratio {ratio:5.1f}"
+            )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"worst ratio {worst:.1f} (target < 12); peak RSS {rss:.0f} MB")
 

@@ -27,7 +27,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "tests" / "data" / "corpus" / "dev", ROOT / "tests" / "data" / "corpus" / "negatives", ROOT / "seeds"]
+SOURCES = [
+    ROOT / "tests" / "data" / "corpus" / "dev",
+    ROOT / "tests" / "data" / "corpus" / "negatives",
+    ROOT / "seeds",
+]
 CMLKG = [sys.executable, "-m", "cmlkg"]
 TARGETS = {
     "build_1job": ">= 300 abstracts/s",
@@ -126,7 +130,9 @@ def queries() -> dict[str, str]:
     return {p.stem: p.read_text() for p in sorted((ROOT / "queries").glob("*.rq"))}
 
 
-def query_latency_in_process(build: Path, repeat: int, memory: bool = False) -> dict[str, tuple[float, float]]:
+def query_latency_in_process(
+    build: Path, repeat: int, memory: bool = False
+) -> dict[str, tuple[float, float]]:
     """Query plus serialising the whole result (SPARQL JSON), on the store or on an in-memory copy."""
     import io
 
@@ -229,8 +235,11 @@ def main() -> None:
         rows.append((name, str(size), value, target))
         print(f"  {name:<44} {size:>7} {value:>22}  {target}", file=sys.stderr, flush=True)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}", file=sys.stderr)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}",
+        file=sys.stderr,
+    )
     import pyoxigraph
 
     from cmlkg import __version__
@@ -243,12 +252,30 @@ def main() -> None:
         corpus = make_corpus(n, ROOT / "bench" / f"corpus-{n}")
         build = args.work / f"build-{n}"
         for jobs in (1, 2):
-            runs = [timed_run([*CMLKG, "build", "--seeds", str(corpus), "--build-dir", str(build), "--jobs", str(jobs), "-q"])
-                    for _ in range(args.build_repeat)]
+            runs = [
+                timed_run(
+                    [
+                        *CMLKG,
+                        "build",
+                        "--seeds",
+                        str(corpus),
+                        "--build-dir",
+                        str(build),
+                        "--jobs",
+                        str(jobs),
+                        "-q",
+                    ]
+                )
+                for _ in range(args.build_repeat)
+            ]
             secs = statistics.median(r[0] for r in runs)
             peak = max(r[1] for r in runs)
-            row(f"build --jobs {jobs}: abstracts/s", n, f"{n / secs:.0f} ({secs:.1f} s)",
-                TARGETS["build_1job" if jobs == 1 else "build_2jobs"])
+            row(
+                f"build --jobs {jobs}: abstracts/s",
+                n,
+                f"{n / secs:.0f} ({secs:.1f} s)",
+                TARGETS["build_1job" if jobs == 1 else "build_2jobs"],
+            )
             row(f"build --jobs {jobs}: peak RSS", n, f"{peak / 1024:.0f} MiB", TARGETS["peak_rss"])
         largest = (n, corpus, build)
 
@@ -261,14 +288,22 @@ def main() -> None:
     extra.write_bytes(next((ROOT / "tests" / "data" / "corpus" / "dev").glob("005_*.txt")).read_bytes())
     # the first run adds it, the others replace it (the same work); right after the builds above the
     # disk is still busy deleting their old generations, which the first run feels
-    add_runs = [timed_run([*CMLKG, "add", str(extra), "--build-dir", str(build), "-q"])[0] for _ in range(args.repeat)]
-    row("add one abstract: median / first run", n, f"{statistics.median(add_runs):.2f} / {add_runs[0]:.2f} s",
-        TARGETS["add_one"])
+    add_runs = [
+        timed_run([*CMLKG, "add", str(extra), "--build-dir", str(build), "-q"])[0] for _ in range(args.repeat)
+    ]
+    row(
+        "add one abstract: median / first run",
+        n,
+        f"{statistics.median(add_runs):.2f} / {add_runs[0]:.2f} s",
+        TARGETS["add_one"],
+    )
     full_seeds = args.work / "full-seeds"
     shutil.rmtree(full_seeds, ignore_errors=True)
     shutil.copytree(corpus, full_seeds)
     shutil.copy(extra, full_seeds)
-    timed_run([*CMLKG, "build", "--seeds", str(full_seeds), "--build-dir", str(args.work / "build-full"), "-q"])
+    timed_run(
+        [*CMLKG, "build", "--seeds", str(full_seeds), "--build-dir", str(args.work / "build-full"), "-q"]
+    )
     same = digest(build) == digest(args.work / "build-full")
     row("add one abstract == full rebuild", n, "yes" if same else "NO", "yes")
 
@@ -276,7 +311,12 @@ def main() -> None:
     for memory in (False, True):
         where = "in-memory" if memory else "on-disk store"
         for name, (med, p95) in query_latency_in_process(build, args.repeat, memory).items():
-            row(f"query {name}, in-process ({where}) median / p95", n, f"{med:.1f} / {p95:.1f} ms", TARGETS["query_median"])
+            row(
+                f"query {name}, in-process ({where}) median / p95",
+                n,
+                f"{med:.1f} / {p95:.1f} ms",
+                TARGETS["query_median"],
+            )
 
     # endpoints: cmlkg serve and oxigraph serve-read-only on the same store
     store_dir = (build / "current" / "store").resolve()
@@ -293,37 +333,80 @@ def endpoint_rows(row, n: int, build: Path, store_dir: Path, args, memory: bool)
     """cmlkg serve (on the store, or --memory) against oxigraph serve-read-only on the same store."""
     mode = "--memory" if memory else "on-disk"
     port = free_port()
-    ours = subprocess.Popen([*CMLKG, "serve", "--build-dir", str(build), "--port", str(port), "--quiet",
-                             "--timeout", "120", "--max-queue", "256", *(["--memory"] if memory else [])],
-                            cwd=ROOT, stderr=subprocess.PIPE)
+    ours = subprocess.Popen(
+        [
+            *CMLKG,
+            "serve",
+            "--build-dir",
+            str(build),
+            "--port",
+            str(port),
+            "--quiet",
+            "--timeout",
+            "120",
+            "--max-queue",
+            "256",
+            *(["--memory"] if memory else []),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+    )
     ours_url = f"http://127.0.0.1:{port}/sparql"
     oport = free_port()
     oxigraph_bin = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     theirs = None
     if oxigraph_bin:
-        theirs = subprocess.Popen([oxigraph_bin, "serve-read-only", "--location", str(store_dir), "--bind",
-                                   f"127.0.0.1:{oport}", "--union-default-graph"], stderr=subprocess.PIPE)
+        theirs = subprocess.Popen(
+            [
+                oxigraph_bin,
+                "serve-read-only",
+                "--location",
+                str(store_dir),
+                "--bind",
+                f"127.0.0.1:{oport}",
+                "--union-default-graph",
+            ],
+            stderr=subprocess.PIPE,
+        )
     try:
         wait_http(ours_url, ours, limit=600)
         for name, (med, p95) in query_latency_http(ours_url, args.repeat).items():
-            row(f"query {name} via cmlkg serve ({mode}) median / p95", n, f"{med:.1f} / {p95:.1f} ms", TARGETS["query_median"])
+            row(
+                f"query {name} via cmlkg serve ({mode}) median / p95",
+                n,
+                f"{med:.1f} / {p95:.1f} ms",
+                TARGETS["query_median"],
+            )
         if theirs:
             wait_http(f"http://127.0.0.1:{oport}/query", theirs)
         for clients in (4, 32):
-            q_ours = statistics.median(throughput(ours_url, clients, args.seconds)[0] for _ in range(max(1, args.repeat // 2)))
+            q_ours = statistics.median(
+                throughput(ours_url, clients, args.seconds)[0] for _ in range(max(1, args.repeat // 2))
+            )
             row(f"endpoint q/s, {clients} clients: cmlkg serve ({mode})", n, f"{q_ours:.2f}")
             if theirs:
                 url = f"http://127.0.0.1:{oport}/query"
-                q_theirs = statistics.median(throughput(url, clients, args.seconds)[0] for _ in range(max(1, args.repeat // 2)))
+                q_theirs = statistics.median(
+                    throughput(url, clients, args.seconds)[0] for _ in range(max(1, args.repeat // 2))
+                )
                 row(f"endpoint q/s, {clients} clients: oxigraph serve-read-only", n, f"{q_theirs:.2f}")
-                row(f"endpoint ratio cmlkg ({mode})/oxigraph, {clients} clients", n, f"{q_ours / q_theirs:.2f}",
-                    TARGETS["endpoint_ratio"])
+                row(
+                    f"endpoint ratio cmlkg ({mode})/oxigraph, {clients} clients",
+                    n,
+                    f"{q_ours / q_theirs:.2f}",
+                    TARGETS["endpoint_ratio"],
+                )
         # sustained load: 32 clients, errors and server memory before / after
         before = tree_rss_kb(ours.pid)
         qps, ok, errors = throughput(ours_url, 32, args.seconds * 3)
         after = tree_rss_kb(ours.pid)
         row(f"load ({mode}): 32 clients sustained, errors", n, f"{errors} of {ok + errors}", "0")
-        row(f"load ({mode}): server RSS before -> after", n, f"{before / 1024:.0f} -> {after / 1024:.0f} MiB", "no growth")
+        row(
+            f"load ({mode}): server RSS before -> after",
+            n,
+            f"{before / 1024:.0f} -> {after / 1024:.0f} MiB",
+            "no growth",
+        )
     finally:
         for p in (ours, theirs):
             if p:

@@ -28,7 +28,9 @@ def run_cli(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedPro
     kwargs.setdefault("cwd", ROOT)
     proc = subprocess.run([*CMLKG, *map(str, args)], capture_output=True, text=True, **kwargs)
     if check:
-        assert proc.returncode == 0, f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}"
+        assert proc.returncode == 0, (
+            f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}"
+        )
     return proc
 
 
@@ -63,7 +65,9 @@ class Server:
     def __init__(self, build: Path, *extra: str):
         self.proc = subprocess.Popen(
             [*CMLKG, "serve", "--build-dir", str(build), "--port", "0", "--quiet", *extra],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         line = self.proc.stderr.readline().decode()
         found = re.search(r"SPARQL endpoint at http://127\.0\.0\.1:(\d+)/sparql", line)

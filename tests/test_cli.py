@@ -31,12 +31,23 @@ def test_query_cohort_size_of_the_ten_patient_seed(seeds_build):
     assert (SEED_10, "10") in sizes
     assert (SEED_21, "21") in sizes
     seed10 = next(r for r in rows if r["source"] == SEED_10)
-    assert (seed10["female"], seed10["male"], seed10["age_statistic"], seed10["age_value"]) == ("4", "6", "median", "52.5")
+    assert (seed10["female"], seed10["male"], seed10["age_statistic"], seed10["age_value"]) == (
+        "4",
+        "6",
+        "median",
+        "52.5",
+    )
 
 
 def test_query_string_json_and_table(seeds_build):
-    proc = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/cmlkg/ontology#Abstract> }",
-                   "--build-dir", seeds_build, "--format", "json")
+    proc = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/cmlkg/ontology#Abstract> }",
+        "--build-dir",
+        seeds_build,
+        "--format",
+        "json",
+    )
     data = json.loads(proc.stdout)
     assert data["results"]["bindings"][0]["n"]["value"] == "2"
     table = run_cli("query", "queries/phases.rq", "--build-dir", seeds_build, "--format", "table").stdout
@@ -60,13 +71,25 @@ def test_export_turtle_parses_back_to_the_same_triples(seeds_build, tmp_path):
     out = tmp_path / "all.ttl"
     run_cli("export", "--build-dir", seeds_build, "--format", "turtle", "-o", out)
     graph = rdflib.Graph().parse(out, format="turtle")
-    count = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-                    "--build-dir", seeds_build, "--format", "csv").stdout.splitlines()[1]
+    count = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        "--build-dir",
+        seeds_build,
+        "--format",
+        "csv",
+    ).stdout.splitlines()[1]
     assert len(graph) == int(count)
 
 
 def test_export_formats_to_stdout(seeds_build):
-    for fmt, parse_as in (("nquads", "nquads"), ("trig", "trig"), ("rdfxml", "xml"), ("jsonld", "json-ld"), ("ntriples", "nt")):
+    for fmt, parse_as in (
+        ("nquads", "nquads"),
+        ("trig", "trig"),
+        ("rdfxml", "xml"),
+        ("jsonld", "json-ld"),
+        ("ntriples", "nt"),
+    ):
         proc = run_cli("export", "--build-dir", seeds_build, "--format", fmt)
         ds = rdflib.Dataset()
         ds.parse(data=proc.stdout, format=parse_as)

@@ -15,6 +15,7 @@ import rdflib
 from click.testing import CliRunner
 
 from cmlkg.cli import main
+
 from conftest import CMLKG, DEV, ROOT, SEED_10, SEEDS, copy_texts, run_cli
 from test_reliability import digest
 
@@ -23,8 +24,9 @@ def both(args: list, env: dict | None = None) -> list[tuple[int, str]]:
     """(exit code, stderr) from CliRunner and from a subprocess."""
     runner = CliRunner()
     res = runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-    proc = subprocess.run([*CMLKG, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [*CMLKG, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
+    )
     for err in (res.stderr, proc.stderr):
         assert "Traceback" not in err, err
     return [(res.exit_code, res.stderr), (proc.returncode, proc.stderr)]
@@ -40,11 +42,19 @@ def built(tmp_path_factory) -> Path:
 def test_validate_without_java_says_how_to_install_it_or_skip_the_reasoner(built):
     for code, err in both(["validate", "--build-dir", built], env={"PATH": "/nonexistent"}):
         assert code == 1  # a failure the user can fix, as the README's table says
-        assert "needs Java" in err and "apt-get install default-jre-headless" in err and "--no-reasoner" in err
+        assert (
+            "needs Java" in err and "apt-get install default-jre-headless" in err and "--no-reasoner" in err
+        )
 
 
 def test_every_command_without_a_build_says_so_with_exit_1(tmp_path):
-    for command in (["validate"], ["query", "outcomes"], ["export"], ["remove", "x"], ["serve", "--port", "0"]):
+    for command in (
+        ["validate"],
+        ["query", "outcomes"],
+        ["export"],
+        ["remove", "x"],
+        ["serve", "--port", "0"],
+    ):
         for code, err in both([*command, "--build-dir", tmp_path / "none"]):
             assert code == 1, (command, err)
             assert err.count("\n") == 1 and "no finished build here" in err, (command, err)
@@ -56,11 +66,20 @@ def test_serve_on_a_busy_port(built):
     busy.listen(1)
     port = busy.getsockname()[1]
     try:
-        proc = subprocess.run([*CMLKG, "serve", "--build-dir", str(built), "--port", str(port)], capture_output=True,
-                              text=True, cwd=ROOT, timeout=60)
+        proc = subprocess.run(
+            [*CMLKG, "serve", "--build-dir", str(built), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
     finally:
         busy.close()
-    assert proc.returncode == 1 and f"port {port} on 127.0.0.1 is in use" in proc.stderr and "--port 0" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and f"port {port} on 127.0.0.1 is in use" in proc.stderr
+        and "--port 0" in proc.stderr
+    )
     assert "Traceback" not in proc.stderr
 
 
@@ -104,10 +123,25 @@ def test_remove_equals_a_full_rebuild_without_them(tmp_path):
     fresh = tmp_path / "fresh"
     run_cli("build", "--seeds", seeds, "--build-dir", fresh)
     assert digest(build) == digest(fresh)
-    out = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--build-dir", build,
-                  "--format", "csv").stdout
-    assert out == run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--build-dir", fresh,
-                          "--format", "csv").stdout
+    out = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "--build-dir",
+        build,
+        "--format",
+        "csv",
+    ).stdout
+    assert (
+        out
+        == run_cli(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--build-dir",
+            fresh,
+            "--format",
+            "csv",
+        ).stdout
+    )
 
 
 def test_remove_of_an_unknown_abstract_changes_nothing(built):
@@ -120,9 +154,15 @@ def test_remove_of_an_unknown_abstract_changes_nothing(built):
 def test_query_update_typo_and_missing_prefix_have_their_own_messages(built):
     cases = [
         ("INSERT DATA { <http://a> <http://b> <http://c> }", "SPARQL Update is refused"),
-        ("SELEC * WHERE { ?s ?p ?o }", "'SELEC' where a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE"),
-        ("SELECT * WHERE { ?s cml:size ?o }", "the prefix cml: is not declared; add a PREFIX line "
-                                              "(PREFIX cml: <https://w3id.org/cmlkg/ontology#>)"),
+        (
+            "SELEC * WHERE { ?s ?p ?o }",
+            "'SELEC' where a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE",
+        ),
+        (
+            "SELECT * WHERE { ?s cml:size ?o }",
+            "the prefix cml: is not declared; add a PREFIX line "
+            "(PREFIX cml: <https://w3id.org/cmlkg/ontology#>)",
+        ),
     ]
     for query, message in cases:
         for code, err in both(["query", query, "--build-dir", built]):
@@ -139,8 +179,12 @@ def test_construct_honours_format_and_every_output_ends_with_a_newline(built):
         parsed[fmt] = len(rdflib.Graph().parse(data=out, format=rdf_format))
     assert len(set(parsed.values())) == 1 and parsed["json"] > 5, parsed
     for fmt in ("json", "xml", "csv", "tsv"):
-        assert run_cli("query", "ASK { ?s ?p ?o }", "--build-dir", built, "--format", fmt).stdout.endswith("\n")
-    assert json.loads(run_cli("query", "ASK { ?s ?p ?o }", "--build-dir", built, "--format", "json").stdout)["boolean"]
+        assert run_cli("query", "ASK { ?s ?p ?o }", "--build-dir", built, "--format", fmt).stdout.endswith(
+            "\n"
+        )
+    assert json.loads(run_cli("query", "ASK { ?s ?p ?o }", "--build-dir", built, "--format", "json").stdout)[
+        "boolean"
+    ]
 
 
 def test_jsonld_export_is_the_merged_graph_with_a_context(built, tmp_path):
@@ -149,15 +193,25 @@ def test_jsonld_export_is_the_merged_graph_with_a_context(built, tmp_path):
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["@context"]["cml"] == "https://w3id.org/cmlkg/ontology#"
     g = rdflib.Graph().parse(target, format="json-ld")
-    count = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--build-dir", built,
-                    "--format", "csv").stdout.split()[1]
+    count = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "--build-dir",
+        built,
+        "--format",
+        "csv",
+    ).stdout.split()[1]
     assert len(g) == int(count)
 
 
 def test_help_examples_keep_their_lines():
     for command in ("query", "serve", "build", "add", "remove", "export"):
         out = CliRunner().invoke(main, [command, "--help"]).output
-        lines = [line.strip() for line in out.split("Example:", 1)[1].split("Options:", 1)[0].splitlines() if line.strip()]
+        lines = [
+            line.strip()
+            for line in out.split("Example:", 1)[1].split("Options:", 1)[0].splitlines()
+            if line.strip()
+        ]
         assert lines[0].startswith("cmlkg " + command), (command, lines)  # not re-wrapped into the prose
         if command == "serve":
             assert lines[1].startswith("curl ") and lines[2].startswith("http://"), lines
@@ -167,4 +221,3 @@ def test_help_points_only_at_files_of_the_repository():
     for command in ("evaluate", "build", "query"):
         out = CliRunner().invoke(main, [command, "--help"]).output
         assert "../shared" not in out and "shared/" not in out, command
-

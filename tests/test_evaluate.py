@@ -22,9 +22,22 @@ def micro_f1(text: str) -> float:
 
 def scorer(gold, build) -> str:
     proc = subprocess.run(
-        [sys.executable, str(SCORER), "--gold", str(gold), "--build-dir", str(build), "--project", str(ROOT),
-         "--cmlkg", f"{sys.executable} -m cmlkg"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            str(SCORER),
+            "--gold",
+            str(gold),
+            "--build-dir",
+            str(build),
+            "--project",
+            str(ROOT),
+            "--cmlkg",
+            f"{sys.executable} -m cmlkg",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return proc.stdout
 
@@ -56,8 +69,8 @@ def test_evaluate_explain_names_the_sentence_of_each_miss(dev_build, tmp_path):
     data["facts"]["adverse_event"] = [*data["facts"].get("adverse_event", []), {"event": "pleural_effusion"}]
     (gold / "002_tops-imatinib-400-vs-800.gold.json").write_text(json.dumps(data))
     out = run_cli("evaluate", "--gold", gold, "--build-dir", dev_build, "--explain").stdout
-    block = out[out.index("== 002_tops-imatinib-400-vs-800"):]
-    miss = block[block.index("('outcome', 'MajorMolecularResponse', 'percent', 61.0)"):]
+    block = out[out.index("== 002_tops-imatinib-400-vs-800") :]
+    miss = block[block.index("('outcome', 'MajorMolecularResponse', 'percent', 61.0)") :]
     assert miss.splitlines()[1].strip().startswith("in: ")
     assert "PleuralEffusion" in block or "pleural_effusion" in block
     # without --explain, no sentences
@@ -88,14 +101,27 @@ def test_evaluate_says_when_the_build_lacks_most_gold_abstracts(seeds_build):
 def test_negatives_give_no_cml_treatment_rows(dev_build):
     negatives = {p.stem for p in NEGATIVES.glob("*.txt")}
     for q in ("cohorts", "treatments", "phases", "outcomes", "adverse_events", "patients"):
-        rows = list(csv.DictReader(io.StringIO(run_cli("query", f"queries/{q}.rq", "--build-dir", dev_build,
-                                                       "--format", "csv").stdout)))
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    run_cli("query", f"queries/{q}.rq", "--build-dir", dev_build, "--format", "csv").stdout
+                )
+            )
+        )
         assert not negatives & {r["source"] for r in rows}, q
     # ... but they are in the graph, with what they are about
-    about = run_cli("query", "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT ?id ?c WHERE { ?d cml:sourceIdentifier ?id ; "
-                    "cml:describes/cml:studiesCondition/a ?c FILTER(?c != <http://www.w3.org/2002/07/owl#NamedIndividual>) }",
-                    "--build-dir", dev_build, "--format", "csv").stdout
-    assert "020_neg_imatinib-gist-approval,https://w3id.org/cmlkg/ontology#GastrointestinalStromalTumor" in about
+    about = run_cli(
+        "query",
+        "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT ?id ?c WHERE { ?d cml:sourceIdentifier ?id ; "
+        "cml:describes/cml:studiesCondition/a ?c FILTER(?c != <http://www.w3.org/2002/07/owl#NamedIndividual>) }",
+        "--build-dir",
+        dev_build,
+        "--format",
+        "csv",
+    ).stdout
+    assert (
+        "020_neg_imatinib-gist-approval,https://w3id.org/cmlkg/ontology#GastrointestinalStromalTumor" in about
+    )
 
 
 def test_paraphrase_of_a_dev_abstract(tmp_path):
@@ -110,17 +136,43 @@ def test_paraphrase_of_a_dev_abstract(tmp_path):
     )
     build = tmp_path / "build"
     run_cli("build", "--seeds", seeds, "--build-dir", build)
-    rows = lambda q: list(csv.DictReader(io.StringIO(run_cli("query", f"queries/{q}.rq", "--build-dir", build,  # noqa: E731
-                                                             "--format", "csv").stdout)))
+    rows = lambda q: list(  # noqa: E731
+        csv.DictReader(
+            io.StringIO(
+                run_cli(
+                    "query",
+                    f"queries/{q}.rq",
+                    "--build-dir",
+                    build,  # noqa: E731
+                    "--format",
+                    "csv",
+                ).stdout
+            )
+        )
+    )
     assert {r["size"] for r in rows("cohorts")} == {"582", "291"}
     doses = {(r["drug"], r["dose_value"], r["dose_unit"]) for r in rows("treatments")}
     assert {("nilotinib", "600", "mg/d"), ("nilotinib", "800", "mg/d")} <= doses
     got = {(r["outcome"], r["percent"]) for r in rows("outcomes")}
-    assert {("complete cytogenetic response", "80"), ("complete cytogenetic response", "78"),
-            ("major molecular response", "44"), ("major molecular response", "43")} == got
-    assert {("thrombocytopenia", "3"), ("thrombocytopenia", "4")} <= {(r["event"], r["grade"]) for r in rows("adverse_events")}
+    assert {
+        ("complete cytogenetic response", "80"),
+        ("complete cytogenetic response", "78"),
+        ("major molecular response", "44"),
+        ("major molecular response", "43"),
+    } == got
+    assert {("thrombocytopenia", "3"), ("thrombocytopenia", "4")} <= {
+        (r["event"], r["grade"]) for r in rows("adverse_events")
+    }
     # each rate on its arm: the arm's dose tells which
-    dose_of = {r["cohort"]: r["dose_value"] for r in rows("treatments") if r["dose_value"] and "/arm/" in r["cohort"]}
-    on_arm = {(r["outcome"], r["percent"], dose_of.get(r["cohort"]), r["time_months"]) for r in rows("outcomes")}
-    assert on_arm == {("complete cytogenetic response", "80", "600", "12"), ("complete cytogenetic response", "78", "800", "12"),
-                      ("major molecular response", "44", "600", "12"), ("major molecular response", "43", "800", "12")}
+    dose_of = {
+        r["cohort"]: r["dose_value"] for r in rows("treatments") if r["dose_value"] and "/arm/" in r["cohort"]
+    }
+    on_arm = {
+        (r["outcome"], r["percent"], dose_of.get(r["cohort"]), r["time_months"]) for r in rows("outcomes")
+    }
+    assert on_arm == {
+        ("complete cytogenetic response", "80", "600", "12"),
+        ("complete cytogenetic response", "78", "800", "12"),
+        ("major molecular response", "44", "600", "12"),
+        ("major molecular response", "43", "800", "12"),
+    }

@@ -17,8 +17,10 @@ from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
 from test_reliability import digest
 
 TRIVIAL = "ASK { ?s ?p ?o }"
-ONTOLOGY_CLASSES = ("SELECT (COUNT(?c) AS ?n) WHERE { GRAPH <https://w3id.org/cmlkg/ontology> "
-                    "{ ?c a <http://www.w3.org/2002/07/owl#Class> } }")
+ONTOLOGY_CLASSES = (
+    "SELECT (COUNT(?c) AS ?n) WHERE { GRAPH <https://w3id.org/cmlkg/ontology> "
+    "{ ?c a <http://www.w3.org/2002/07/owl#Class> } }"
+)
 
 
 class Listener:
@@ -52,8 +54,19 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def hard(dev_build):
-    s = Server(dev_build, "--timeout", "20", "--header-timeout", "1", "--body-timeout", "2",
-               "--max-bytes", "200000", "--workers", "2")
+    s = Server(
+        dev_build,
+        "--timeout",
+        "20",
+        "--header-timeout",
+        "1",
+        "--body-timeout",
+        "2",
+        "--max-bytes",
+        "200000",
+        "--workers",
+        "2",
+    )
     yield s
     s.stop()
 
@@ -66,8 +79,12 @@ def listener():
 
 
 def ask(server, query=TRIVIAL, timeout=30) -> httpx.Response:
-    return httpx.post(server.url + "/sparql", content=query, timeout=timeout,
-                      headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    return httpx.post(
+        server.url + "/sparql",
+        content=query,
+        timeout=timeout,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
 
 
 def answers_promptly(server, limit: float = 2.0) -> float:
@@ -80,15 +97,18 @@ def answers_promptly(server, limit: float = 2.0) -> float:
 
 
 # ------------------------------------------------------------------ SERVICE and injection (SSRF)
-@pytest.mark.parametrize("shape", [
-    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE { ?s ?p ?o SERVICE <{t}> {{ ?a ?b ?c }} }",
-    "SELECT * WHERE {{ ?s ?p '''it''s'''. SERVICE <{t}'x> {{ ?a ?b ?c }} }}",
-    "SELECT * WHERE {{ SERVICE<{t}> {{ ?a ?b ?c }} }}",
-    "select * where {{ service silent <{t}> {{ ?a ?b ?c }} }}",
-    "PREFIX t: <{t}>\nSELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE t:x {{ ?a ?b ?c }} }} }}",
-    "SELECT * WHERE {{ VALUES ?svc {{ <{t}> }} SERVICE ?svc {{ ?a ?b ?c }} }}",
-    "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{t}> {{ ?a ?b ?c }} }} }} }}",
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE { ?s ?p ?o SERVICE <{t}> {{ ?a ?b ?c }} }",
+        "SELECT * WHERE {{ ?s ?p '''it''s'''. SERVICE <{t}'x> {{ ?a ?b ?c }} }}",
+        "SELECT * WHERE {{ SERVICE<{t}> {{ ?a ?b ?c }} }}",
+        "select * where {{ service silent <{t}> {{ ?a ?b ?c }} }}",
+        "PREFIX t: <{t}>\nSELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE t:x {{ ?a ?b ?c }} }} }}",
+        "SELECT * WHERE {{ VALUES ?svc {{ <{t}> }} SERVICE ?svc {{ ?a ?b ?c }} }}",
+        "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{t}> {{ ?a ?b ?c }} }} }} }}",
+    ],
+)
 def test_service_filter_bypass_makes_no_outbound_connection(hard, listener, shape):
     target = f"http://127.0.0.1:{listener.port}/sparql"
     query = shape.replace("{t}", target).replace("{{", "{").replace("}}", "}")
@@ -106,9 +126,13 @@ def test_a_variable_named_service_is_not_a_service_call(hard):
 
 def test_sparql_injection_through_graph_and_resource_paths(hard, listener):
     svc = f"http://127.0.0.1:{listener.port}/x"
-    for path in (f"/graph/ontology%3E%20%7B%20%7D%20SERVICE%20%3C{svc}%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D%20%23",
-                 f"/resource/x%3E%20%3Fp%20%3Fo%20.%20SERVICE%20%3C{svc}%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D%20%23"):
-        r = httpx.get(hard.url + path, headers={"Accept": "text/turtle", "Origin": "http://evil.example"}, timeout=30)
+    for path in (
+        f"/graph/ontology%3E%20%7B%20%7D%20SERVICE%20%3C{svc}%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D%20%23",
+        f"/resource/x%3E%20%3Fp%20%3Fo%20.%20SERVICE%20%3C{svc}%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D%20%23",
+    ):
+        r = httpx.get(
+            hard.url + path, headers={"Accept": "text/turtle", "Origin": "http://evil.example"}, timeout=30
+        )
         assert r.status_code == 404, (path, r.status_code, r.text[:200])
     time.sleep(0.3)
     assert listener.hits == 0
@@ -116,9 +140,16 @@ def test_sparql_injection_through_graph_and_resource_paths(hard, listener):
 
 def test_cors_only_on_the_query_endpoint_and_data_documents(hard):
     origin = {"Origin": "http://elsewhere.example"}
-    assert httpx.get(hard.url + "/sparql", params={"query": TRIVIAL}, headers=origin).headers.get(
-        "access-control-allow-origin") == "*"
-    assert httpx.get(hard.url + "/.well-known/void", headers=origin).headers.get("access-control-allow-origin") == "*"
+    assert (
+        httpx.get(hard.url + "/sparql", params={"query": TRIVIAL}, headers=origin).headers.get(
+            "access-control-allow-origin"
+        )
+        == "*"
+    )
+    assert (
+        httpx.get(hard.url + "/.well-known/void", headers=origin).headers.get("access-control-allow-origin")
+        == "*"
+    )
     assert "access-control-allow-origin" not in httpx.get(hard.url + "/", headers=origin).headers
 
 
@@ -126,7 +157,10 @@ def test_cors_only_on_the_query_endpoint_and_data_documents(hard):
 def test_a_large_query_does_not_freeze_the_event_loop(hard):
     bodies = ["PREFIX " * 130_000, "SELECT * WHERE { " + "?s ?p ?o . " * 80_000 + "}", "#" + "x" * 900_000]
     results = []
-    threads = [threading.Thread(target=lambda b=b: results.append(ask(hard, b, timeout=60).status_code)) for b in bodies]
+    threads = [
+        threading.Thread(target=lambda b=b: results.append(ask(hard, b, timeout=60).status_code))
+        for b in bodies
+    ]
     for t in threads:
         t.start()
     time.sleep(0.2)
@@ -162,8 +196,10 @@ def test_half_sent_requests_do_not_make_everything_503(hard):
 def test_a_slow_body_gets_408(hard):
     s = socket.create_connection(("127.0.0.1", hard.port))
     try:
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                  b"Content-Length: 100\r\n\r\nASK")
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK"
+        )
         s.settimeout(10)
         assert b" 408 " in s.recv(200)
     finally:
@@ -171,7 +207,7 @@ def test_a_slow_body_gets_408(hard):
 
 
 def test_abandoned_slow_queries_free_their_workers(hard):
-    slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     for _ in range(2):  # both workers
         with pytest.raises(httpx.TimeoutException):
             ask(hard, slow, timeout=0.5)
@@ -184,8 +220,10 @@ def test_chunked_huge_body_is_refused_before_it_is_buffered(hard):
     import select
 
     s = socket.create_connection(("127.0.0.1", hard.port))
-    s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-              b"Transfer-Encoding: chunked\r\n\r\n")
+    s.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"10000\r\n" + b"#" * 0x10000 + b"\r\n"
     sent, answer = 0, b""
     try:
@@ -207,8 +245,11 @@ def test_chunked_huge_body_is_refused_before_it_is_buffered(hard):
 
 
 def test_results_are_bounded_in_bytes(hard):
-    r = ask(hard, "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT (GROUP_CONCAT(?t) AS ?all) "
-                  "WHERE { ?d cml:sourceText ?t . ?e a cml:Abstract }")
+    r = ask(
+        hard,
+        "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT (GROUP_CONCAT(?t) AS ?all) "
+        "WHERE { ?d cml:sourceText ?t . ?e a cml:Abstract }",
+    )
     assert r.status_code == 413 and "--max-bytes" in r.text
     answers_promptly(hard)
 
@@ -246,8 +287,16 @@ def test_concurrent_adds_lose_nothing(seeds, tmp_path):
     texts = sorted(DEV.glob("*.txt"))[:4]
     for k, p in enumerate(texts):
         (new / f"added-{k}.txt").write_bytes(p.read_bytes())
-    procs = [subprocess.Popen([*CMLKG, "add", str(new / f"added-{k}.txt"), "--build-dir", str(build)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(4)]
+    procs = [
+        subprocess.Popen(
+            [*CMLKG, "add", str(new / f"added-{k}.txt"), "--build-dir", str(build)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(4)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     ids = run_cli("query", "queries/sources.rq", "--build-dir", build, "--format", "csv").stdout
@@ -261,7 +310,11 @@ def test_symlinks_in_seeds_are_refused_unless_asked(seeds, tmp_path):
     (seeds / "passwd.txt").symlink_to(secret)
     build = tmp_path / "build"
     proc = run_cli("build", "--seeds", seeds, "--build-dir", build, check=False)
-    assert proc.returncode == 1 and "passwd.txt: a symbolic link" in proc.stderr and "--follow-symlinks" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and "passwd.txt: a symbolic link" in proc.stderr
+        and "--follow-symlinks" in proc.stderr
+    )
     assert not (build / "current").exists()
     run_cli("build", "--seeds", seeds, "--build-dir", build, "--follow-symlinks")
 
@@ -274,12 +327,17 @@ def test_a_huge_sparse_file_is_refused_before_it_is_read(seeds, tmp_path):
         fh.truncate(3 * 1024**3)
     start = time.monotonic()
     proc = run_cli("build", "--seeds", seeds, "--build-dir", build, check=False)
-    assert proc.returncode == 1 and "huge.txt: 3,221,225,472 bytes is far larger than any abstract" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and "huge.txt: 3,221,225,472 bytes is far larger than any abstract" in proc.stderr
+    )
     assert time.monotonic() - start < 30 and digest(build) == before
 
 
 def test_upper_case_extension_utf16_bom_and_utf8_beside_latin1(seeds, tmp_path):
-    (seeds / "upper.TXT").write_text("Twelve patients in chronic phase received imatinib 400 mg daily.", encoding="utf-8")
+    (seeds / "upper.TXT").write_text(
+        "Twelve patients in chronic phase received imatinib 400 mg daily.", encoding="utf-8"
+    )
     (seeds / "wide.txt").write_bytes("Eight patients received nilotinib; caf\u00e9.".encode("utf-16"))
     (seeds / "latin.txt").write_bytes("Patients re\u00e7u imatinib.".encode("latin-1"))
     (seeds / "utf8.txt").write_bytes("Patients \u2265 60 years re\u00e7u imatinib.".encode("utf-8"))
@@ -299,23 +357,33 @@ def test_dot_identifiers_are_refused(seeds, tmp_path, name):
     before = digest(build)
     (tmp_path / name).write_text("Ten patients.", encoding="utf-8")
     proc = run_cli("add", tmp_path / name, "--build-dir", build, check=False)
-    assert proc.returncode == 1 and "cannot be an abstract identifier" in proc.stderr and digest(build) == before
+    assert (
+        proc.returncode == 1 and "cannot be an abstract identifier" in proc.stderr and digest(build) == before
+    )
 
 
 def test_non_ascii_and_space_identifiers_dereference(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     name = "cafe\u0301 s\u00e9rie 2"  # decomposed: normalised to NFC
-    (seeds / f"{name}.txt").write_text("Twelve patients in chronic phase received imatinib 400 mg daily.",
-                                       encoding="utf-8")
+    (seeds / f"{name}.txt").write_text(
+        "Twelve patients in chronic phase received imatinib 400 mg daily.", encoding="utf-8"
+    )
     build = tmp_path / "build"
     run_cli("build", "--seeds", seeds, "--build-dir", build)
     server = Server(build)
     try:
-        iri = run_cli("query", "queries/sources.rq", "--build-dir", build, "--format", "csv").stdout.split(",")[-1].strip()
+        iri = (
+            run_cli("query", "queries/sources.rq", "--build-dir", build, "--format", "csv")
+            .stdout.split(",")[-1]
+            .strip()
+        )
         assert iri == "https://w3id.org/cmlkg/resource/caf%C3%A9%20s%C3%A9rie%202"
-        for path in ("/resource/caf%C3%A9%20s%C3%A9rie%202", "/resource/caf%c3%a9%20s%c3%a9rie%202",
-                     "/resource/caf%C3%A9%20s%C3%A9rie%202/population"):
+        for path in (
+            "/resource/caf%C3%A9%20s%C3%A9rie%202",
+            "/resource/caf%c3%a9%20s%c3%a9rie%202",
+            "/resource/caf%C3%A9%20s%C3%A9rie%202/population",
+        ):
             r = httpx.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=30)
             assert r.status_code == 200, path
     finally:
@@ -349,18 +417,26 @@ def test_from_defines_the_default_graph_over_http_and_in_the_cli(hard, dev_build
 
 def test_lower_case_construct_is_negotiated_as_a_graph(hard):
     q = "prefix cml: <https://w3id.org/cmlkg/ontology#>\nconstruct { ?d a cml:Abstract } where { ?d a cml:Abstract }"
-    r = httpx.post(hard.url + "/sparql", content=q, headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    r = httpx.post(
+        hard.url + "/sparql", content=q, headers={"Content-Type": "application/sparql-query"}, timeout=30
+    )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
-    r = httpx.post(hard.url + "/sparql", content=q, timeout=30,
-                   headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"})
+    r = httpx.post(
+        hard.url + "/sparql",
+        content=q,
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"},
+    )
     assert r.status_code == 200 and "Abstract" in r.text
 
 
 # ------------------------------------------------------------------ clients and linked data (issue 15)
-def test_sparqlwrapper_and_rdflib_sparqlstore_with_from_lower_case_construct_and_service_variable(hard, dev_build):
-    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
-    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+def test_sparqlwrapper_and_rdflib_sparqlstore_with_from_lower_case_construct_and_service_variable(
+    hard, dev_build
+):
     import rdflib as rl
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
     from conftest import SEED_10
 
@@ -369,22 +445,31 @@ def test_sparqlwrapper_and_rdflib_sparqlstore_with_from_lower_case_construct_and
     sw.setQuery(f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}")
     sw.setReturnFormat(JSON)
     n_from = int(sw.query().convert()["results"]["bindings"][0]["n"]["value"])
-    in_graph = int(ask(hard, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").json()
-                   ["results"]["bindings"][0]["n"]["value"])
+    in_graph = int(
+        ask(hard, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").json()["results"][
+            "bindings"
+        ][0]["n"]["value"]
+    )
     assert n_from == in_graph
-    sw.setQuery("prefix cml: <https://w3id.org/cmlkg/ontology#>\nconstruct { ?d a cml:Abstract } where { ?d a cml:Abstract }")
+    sw.setQuery(
+        "prefix cml: <https://w3id.org/cmlkg/ontology#>\nconstruct { ?d a cml:Abstract } where { ?d a cml:Abstract }"
+    )
     sw.setReturnFormat(TURTLE)
     graph = rl.Graph().parse(data=sw.query().convert(), format="turtle")
     assert len(graph) > 10
     store = rl.Graph(store=SPARQLStore(hard.url + "/sparql"))
-    rows = list(store.query("SELECT ?service WHERE { ?service a <https://w3id.org/cmlkg/ontology#Abstract> } LIMIT 2"))
+    rows = list(
+        store.query("SELECT ?service WHERE { ?service a <https://w3id.org/cmlkg/ontology#Abstract> } LIMIT 2")
+    )
     assert len(rows) == 2
     rows = list(store.query(f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}"))
     assert int(rows[0][0]) == in_graph
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/rdf+xml",
-                                    "application/n-triples", "text/html"])
+@pytest.mark.parametrize(
+    "accept",
+    ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples", "text/html"],
+)
 def test_unknown_iris_are_404_in_every_format_and_answers_vary_by_accept(hard, accept):
     r = httpx.get(hard.url + "/resource/no-such-abstract/population", headers={"Accept": accept}, timeout=30)
     assert r.status_code == 404
@@ -399,14 +484,20 @@ def test_jsonld_has_a_context_and_one_node_per_subject(hard):
 
     from conftest import SEED_10
 
-    r = httpx.get(hard.url + f"/resource/{SEED_10}/population", headers={"Accept": "application/ld+json"}, timeout=30)
+    r = httpx.get(
+        hard.url + f"/resource/{SEED_10}/population", headers={"Accept": "application/ld+json"}, timeout=30
+    )
     doc = js.loads(r.text)
     assert doc["@context"]["cml"] == "https://w3id.org/cmlkg/ontology#"
     ids = [node["@id"] for node in doc["@graph"]]
     assert len(ids) == len(set(ids)) > 3
     q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/cmlkg/ontology#TextEvidence> ; ?p ?o } LIMIT 60"
-    r = httpx.post(hard.url + "/sparql", content=q, timeout=30,
-                   headers={"Content-Type": "application/sparql-query", "Accept": "application/ld+json"})
+    r = httpx.post(
+        hard.url + "/sparql",
+        content=q,
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/ld+json"},
+    )
     ids = [node["@id"] for node in js.loads(r.text)["@graph"]]
     assert len(ids) == len(set(ids))
 
@@ -418,13 +509,19 @@ def test_graph_page_lists_its_content_and_service_description_negotiates(hard):
 
     page = httpx.get(hard.url + f"/graph/{SEED_10}", headers={"Accept": "text/html"}, timeout=30).text
     assert "triples in this named graph" in page and f"/resource/{SEED_10}/population" in page
-    for accept, fmt in (("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")):
+    for accept, fmt in (
+        ("text/turtle", "turtle"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ):
         r = httpx.get(hard.url + "/sparql", headers={"Accept": accept}, timeout=30)
         assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
         sd = rl.Graph().parse(data=r.text, format=fmt)
         SD = rl.Namespace("http://www.w3.org/ns/sparql-service-description#")
         names = {str(o) for o in sd.objects(None, SD.name)}
-        assert f"https://w3id.org/cmlkg/graph/{SEED_10}" in names and "https://w3id.org/cmlkg/ontology" in names
+        assert (
+            f"https://w3id.org/cmlkg/graph/{SEED_10}" in names and "https://w3id.org/cmlkg/ontology" in names
+        )
         assert (None, rl.RDFS.seeAlso, rl.URIRef(hard.url + "/.well-known/void")) in sd
 
 
@@ -447,6 +544,11 @@ def test_a_forged_host_header_never_reaches_links_or_the_service_description(har
 
 
 def test_query_method_is_accepted(hard):
-    r = httpx.request("QUERY", hard.url + "/sparql", content=TRIVIAL, timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = httpx.request(
+        "QUERY",
+        hard.url + "/sparql",
+        content=TRIVIAL,
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 200 and r.json()["boolean"] is True

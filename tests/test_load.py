@@ -41,6 +41,7 @@ def test_32_clients_sustained_without_errors_or_growth(server):
 def test_overload_is_answered_with_503(dev_build):
     server = Server(dev_build, "--workers", "1", "--max-queue", "2", "--timeout", "2")
     try:
+
         def client(_):
             return httpx.post(server.url + "/sparql", data={"query": SLOW}, timeout=60).status_code
 

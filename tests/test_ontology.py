@@ -29,7 +29,12 @@ def test_ontology_header(graph):
     onto = rdflib.URIRef("https://w3id.org/cmlkg/ontology")
     assert (onto, RDF.type, OWL.Ontology) in graph
     assert graph.value(onto, OWL.versionIRI) == rdflib.URIRef("https://w3id.org/cmlkg/ontology/0.1.0")
-    for p in (rdflib.DCTERMS.title, rdflib.DCTERMS.description, rdflib.DCTERMS.license, rdflib.DCTERMS.creator):
+    for p in (
+        rdflib.DCTERMS.title,
+        rdflib.DCTERMS.description,
+        rdflib.DCTERMS.license,
+        rdflib.DCTERMS.creator,
+    ):
         assert graph.value(onto, p) is not None, p
 
 
@@ -38,7 +43,9 @@ def test_every_class_and_property_is_labelled_and_defined(graph):
     entities = {s for k in kinds for s in graph.subjects(RDF.type, k) if isinstance(s, rdflib.URIRef)}
     assert len(entities) > 150
     unlabelled = [e for e in entities if graph.value(e, RDFS.label) is None]
-    undefined = [e for e in entities if str(e).startswith(str(CML)) and graph.value(e, SKOS.definition) is None]
+    undefined = [
+        e for e in entities if str(e).startswith(str(CML)) and graph.value(e, SKOS.definition) is None
+    ]
     assert unlabelled == [] and undefined == []
 
 
@@ -53,22 +60,36 @@ def test_mappings_use_the_reference_identifiers(graph):
             for ident in filter(None, row["ids"].split("|")):
                 prefix, local = ident.split(":", 1)
                 reference.add(f"http://purl.obolibrary.org/obo/{prefix}_{local}")
-    mapped = {str(o) for p in (SKOS.exactMatch, SKOS.closeMatch, CML.preferredMapping) for o in graph.objects(None, p)}
+    mapped = {
+        str(o)
+        for p in (SKOS.exactMatch, SKOS.closeMatch, CML.preferredMapping)
+        for o in graph.objects(None, p)
+    }
     obo = {m for m in mapped if "purl.obolibrary.org" in m or "id.nlm.nih.gov" in m or "semanticscience" in m}
     assert obo, "no mappings"
     unknown = sorted(m for m in obo if m not in reference)
     assert unknown == [], f"mapped to identifiers not in the checked reference table: {unknown}"
     # the key anchors
-    assert graph.value(CML.Imatinib, CML.preferredMapping) == rdflib.URIRef("http://purl.obolibrary.org/obo/CHEBI_45783")
-    assert graph.value(CCYR, CML.preferredMapping) == rdflib.URIRef("http://purl.obolibrary.org/obo/NCIT_C123578")
-    assert graph.value(CML.ChronicPhase, CML.preferredMapping) == rdflib.URIRef("http://purl.obolibrary.org/obo/NCIT_C3175")
+    assert graph.value(CML.Imatinib, CML.preferredMapping) == rdflib.URIRef(
+        "http://purl.obolibrary.org/obo/CHEBI_45783"
+    )
+    assert graph.value(CCYR, CML.preferredMapping) == rdflib.URIRef(
+        "http://purl.obolibrary.org/obo/NCIT_C123578"
+    )
+    assert graph.value(CML.ChronicPhase, CML.preferredMapping) == rdflib.URIRef(
+        "http://purl.obolibrary.org/obo/NCIT_C3175"
+    )
 
 
 def test_abbreviations_are_synonyms_for_the_extractor(graph):
     alts = lambda c: {str(a) for a in graph.objects(c, SKOS.altLabel)}  # noqa: E731
     assert {"CCyR", "CCgR", "CCR"} <= alts(CCYR)
     assert {"MMR", "MR3"} <= alts(MMR)
-    assert {"IM"} <= alts(CML.Imatinib) and {"HU"} <= alts(CML.Hydroxyurea) and {"IFN"} <= alts(CML.InterferonAlfa)
+    assert (
+        {"IM"} <= alts(CML.Imatinib)
+        and {"HU"} <= alts(CML.Hydroxyurea)
+        and {"IFN"} <= alts(CML.InterferonAlfa)
+    )
 
 
 def test_response_hierarchy_holds_under_hermit():
@@ -95,8 +116,12 @@ def owl_api_check(path: Path, tmp_path: Path) -> str:
     jars = ":".join(str(p) for p in sorted(Path("/usr/share/java").glob("*.jar")))
     out = tmp_path / "classes"
     out.mkdir(exist_ok=True)
-    subprocess.run(["javac", "-cp", jars, "-d", str(out), str(ROOT / "tests" / "java" / "OwlCheck.java")], check=True)
-    proc = subprocess.run(["java", "-cp", f"{out}:{jars}", "OwlCheck", str(path)], capture_output=True, text=True, check=True)
+    subprocess.run(
+        ["javac", "-cp", jars, "-d", str(out), str(ROOT / "tests" / "java" / "OwlCheck.java")], check=True
+    )
+    proc = subprocess.run(
+        ["java", "-cp", f"{out}:{jars}", "OwlCheck", str(path)], capture_output=True, text=True, check=True
+    )
     return proc.stdout
 
 

@@ -22,8 +22,13 @@ def test_a_sici_doi_with_angle_brackets_builds_percent_encoded(tmp_path):
     seeds.mkdir()
     (seeds / "cancer.xml").write_text(RECORD, encoding="utf-8")
     run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "build")
-    rows = list(csv.DictReader(io.StringIO(run_cli("query", "sources", "--build-dir", tmp_path / "build",
-                                                    "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run_cli("query", "sources", "--build-dir", tmp_path / "build", "--format", "csv").stdout
+            )
+        )
+    )
     assert rows[0]["doi"] == "10.1002/(SICI)1097-0142(19990101)85:1<1::AID-CNCR1>3.0.CO;2-8"
     ttl = (tmp_path / "build" / "current" / "cmlkg.ttl").read_text(encoding="utf-8")
     assert "85:1%3C1::AID-CNCR1%3E3.0.CO;2-8" in ttl
@@ -44,8 +49,10 @@ def test_json_lines_refuse_non_text_ids_and_surrogates_and_titles_lose_control_c
     (seeds / "a.jsonl").write_text('{"id": "x1", "abstract": "10 patients \\udc00 with imatinib."}\n')
     proc = run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b2", check=False)
     assert proc.returncode == 1 and "surrogate" in proc.stderr and "Traceback" not in proc.stderr
-    (seeds / "a.jsonl").write_text('{"id": "x1", "abstract": "We treated 10 patients with imatinib.", '
-                                   '"title": "T\\u001b[31mred\\u200b\\u202e"}\n')
+    (seeds / "a.jsonl").write_text(
+        '{"id": "x1", "abstract": "We treated 10 patients with imatinib.", '
+        '"title": "T\\u001b[31mred\\u200b\\u202e"}\n'
+    )
     run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b3")
     out = run_cli("query", "sources", "--build-dir", tmp_path / "b3", "--format", "csv").stdout
     assert "T[31mred," in out and "\x1b" not in out and "\u200b" not in out and "\u202e" not in out

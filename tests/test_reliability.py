@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmlkg.extract import extract
+
 from conftest import CMLKG, DEV, ROOT, SEEDS, Server, copy_texts, run_cli
 
 EXPORTS = ("cmlkg.ttl", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
@@ -34,13 +34,20 @@ def good_build(tmp_path) -> tuple[Path, Path, dict]:
     return seeds, build, digest(build)
 
 
-@pytest.mark.parametrize("name,content,expected", [
-    ("empty.txt", b"", "empty"),
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary data (a NUL byte at byte offset 8)"),
-    ("latin1.txt", "Patients re\u00e7u imatinib \u00e0 400 mg.".encode("latin-1"), "not valid utf-8 at byte offset 11"),
-    ("huge.txt", b"CML patients. " * 30_000, "far larger than any abstract"),
-    ("page.txt", b"<html><body><p>Imatinib in CML</p></body></html>", "line 1: the file holds markup"),
-])
+@pytest.mark.parametrize(
+    "name,content,expected",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary data (a NUL byte at byte offset 8)"),
+        (
+            "latin1.txt",
+            "Patients re\u00e7u imatinib \u00e0 400 mg.".encode("latin-1"),
+            "not valid utf-8 at byte offset 11",
+        ),
+        ("huge.txt", b"CML patients. " * 30_000, "far larger than any abstract"),
+        ("page.txt", b"<html><body><p>Imatinib in CML</p></body></html>", "line 1: the file holds markup"),
+    ],
+)
 def test_bad_abstract_is_named_and_the_last_build_stays(good_build, name, content, expected):
     seeds, build, before = good_build
     (seeds / name).write_bytes(content)
@@ -55,8 +62,14 @@ def test_latin1_builds_with_a_declared_encoding(tmp_path):
     seeds.mkdir()
     (seeds / "a.txt").write_bytes("We treated 12 patients with imatinib \u00e0 400 mg/day.".encode("latin-1"))
     run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "b", "--encoding", "latin-1")
-    text = run_cli("query", "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT ?t WHERE { ?d cml:sourceText ?t }",
-                   "--build-dir", tmp_path / "b", "--format", "tsv").stdout
+    text = run_cli(
+        "query",
+        "PREFIX cml: <https://w3id.org/cmlkg/ontology#> SELECT ?t WHERE { ?d cml:sourceText ?t }",
+        "--build-dir",
+        tmp_path / "b",
+        "--format",
+        "tsv",
+    ).stdout
     assert "imatinib \u00e0 400 mg/day" in text  # decoded as Latin-1, not mojibake nor replacement characters
 
 
@@ -81,7 +94,11 @@ def _graph_of(build: Path, abstract: str) -> set[str]:
     import pyoxigraph as ox
 
     graph = f"<https://w3id.org/cmlkg/graph/{abstract}>"
-    return {str(q) for q in ox.parse(path=str(build / "cmlkg.trig"), format=ox.RdfFormat.TRIG) if str(q.graph_name) == graph}
+    return {
+        str(q)
+        for q in ox.parse(path=str(build / "cmlkg.trig"), format=ox.RdfFormat.TRIG)
+        if str(q.graph_name) == graph
+    }
 
 
 def test_adding_an_abstract_changes_no_other_abstract(tmp_path):
@@ -123,8 +140,12 @@ def test_build_killed_midway_leaves_the_last_good_build_and_no_process(good_buil
     for i in range(3000):  # enough work that the kill lands mid-build
         shutil.copy(next(DEV.glob("002_*.txt")), many / f"copy{i:04d}.txt")
     for delay, jobs in ((0.5, "1"), (1.5, "2"), (3.0, "2"), (5.0, "1")):
-        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(build), "-j", jobs],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*CMLKG, "build", "--seeds", str(many), "--build-dir", str(build), "-j", jobs],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         assert proc.poll() is None, "the build finished before the kill; give it more work"
         under = _descendants(proc.pid)
@@ -135,7 +156,10 @@ def test_build_killed_midway_leaves_the_last_good_build_and_no_process(good_buil
             time.sleep(0.1)
         assert not [p for p in under if _running(p)], f"processes of the killed build (-j {jobs}) still run"
         assert digest(build) == before
-        assert run_cli("query", "queries/cohorts.rq", "--build-dir", build, "--format", "csv").stdout.count("\n") == 5
+        assert (
+            run_cli("query", "queries/cohorts.rq", "--build-dir", build, "--format", "csv").stdout.count("\n")
+            == 5
+        )
     assert any(p.name.startswith("tmp-") for p in (build / "generations").iterdir())  # what the kills left
     run_cli("build", "--seeds", seeds, "--build-dir", build)
     assert not any(p.name.startswith("tmp-") for p in (build / "generations").iterdir())
@@ -146,15 +170,23 @@ def test_ctrl_c_prints_one_line_in_every_mode(tmp_path):
     for i in range(2000):
         shutil.copy(next(DEV.glob("002_*.txt")), many / f"copy{i:04d}.txt")
     for jobs in ("1", "2"):
-        proc = subprocess.Popen([*CMLKG, "build", "--seeds", str(many), "--build-dir", str(tmp_path / "b"), "-j", jobs],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [*CMLKG, "build", "--seeds", str(many), "--build-dir", str(tmp_path / "b"), "-j", jobs],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         time.sleep(3)
         assert proc.poll() is None
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
         out, err = proc.communicate(timeout=30)
         assert proc.returncode == 130, (jobs, err)
-        assert err.strip().splitlines() == ["cmlkg build: interrupted; the last good build is unchanged"], (jobs, err)
+        assert err.strip().splitlines() == ["cmlkg build: interrupted; the last good build is unchanged"], (
+            jobs,
+            err,
+        )
 
 
 def test_server_keeps_serving_while_a_new_build_is_swapped_in(good_build):
@@ -162,9 +194,16 @@ def test_server_keeps_serving_while_a_new_build_is_swapped_in(good_build):
     server = Server(build)
     try:
         q = {"query": "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/cmlkg/ontology#Abstract> }"}
-        assert httpx.get(server.url + "/sparql", params=q, timeout=30).json()["results"]["bindings"][0]["n"]["value"] == "2"
+        assert (
+            httpx.get(server.url + "/sparql", params=q, timeout=30).json()["results"]["bindings"][0]["n"][
+                "value"
+            ]
+            == "2"
+        )
         shutil.copy(next(DEV.glob("002_*.txt")), seeds)
-        rebuild = subprocess.Popen([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(build)], cwd=ROOT)
+        rebuild = subprocess.Popen(
+            [*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(build)], cwd=ROOT
+        )
         while rebuild.poll() is None:
             r = httpx.get(server.url + "/sparql", params=q, timeout=30)
             assert r.status_code == 200
@@ -185,11 +224,42 @@ def test_extraction_never_crashes_on_arbitrary_text(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([
-    "We treated", "patients", "achieved", "CCyR", "MMR", "(", ")", "%", "of", "imatinib", "400 mg/day",
-    "grade 3", "neutropenia", "no patient", "progressed to blast crisis", "n =", ";", ".", "0.5",
-    "99999999999999999999", "1e308", "-3", "Seven hundred eighty-four", "median age", "range", "–", "±",
-]), max_size=60).map(" ".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "We treated",
+                "patients",
+                "achieved",
+                "CCyR",
+                "MMR",
+                "(",
+                ")",
+                "%",
+                "of",
+                "imatinib",
+                "400 mg/day",
+                "grade 3",
+                "neutropenia",
+                "no patient",
+                "progressed to blast crisis",
+                "n =",
+                ";",
+                ".",
+                "0.5",
+                "99999999999999999999",
+                "1e308",
+                "-3",
+                "Seven hundred eighty-four",
+                "median age",
+                "range",
+                "–",
+                "±",
+            ]
+        ),
+        max_size=60,
+    ).map(" ".join)
+)
 def test_extraction_on_clinical_word_salad(text):
     result = extract("w", text)
     for c in result.cohorts:  # a size is a patient count written in the text, never a huge or float literal
@@ -199,7 +269,9 @@ def test_extraction_on_clinical_word_salad(text):
 
 
 def test_very_long_sentence_is_handled_quickly():
-    text = "We treated 12 patients with imatinib and " + "interferon, " * 4000 + "and 3 patients achieved CCyR."
+    text = (
+        "We treated 12 patients with imatinib and " + "interferon, " * 4000 + "and 3 patients achieved CCyR."
+    )
     start = time.monotonic()
     extract("long", text)
     assert time.monotonic() - start < 30
@@ -208,7 +280,12 @@ def test_very_long_sentence_is_handled_quickly():
 def test_environment_is_not_leaking_into_the_build(tmp_path):
     env = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C")
     seeds = copy_texts(SEEDS, tmp_path / "seeds")
-    subprocess.run([*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(tmp_path / "x"), "-q"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [*CMLKG, "build", "--seeds", str(seeds), "--build-dir", str(tmp_path / "x"), "-q"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     run_cli("build", "--seeds", seeds, "--build-dir", tmp_path / "y", "-q")
     assert digest(tmp_path / "x") == digest(tmp_path / "y")
 
@@ -267,8 +344,11 @@ def test_export_files_hold_exactly_the_store_and_void_counts_match_it(tmp_path):
         assert len(parsed) == len(store), name
     void = rdflib.Graph().parse(build / "void.ttl", format="turtle")
     vd = rdflib.Namespace("http://rdfs.org/ns/void#")
-    stated = {p: int(o) for p, o in void.predicate_objects(rdflib.URIRef("https://w3id.org/cmlkg/dataset"))
-              if p in (vd.triples, vd.classes, vd.properties, vd.distinctSubjects)}
+    stated = {
+        p: int(o)
+        for p, o in void.predicate_objects(rdflib.URIRef("https://w3id.org/cmlkg/dataset"))
+        if p in (vd.triples, vd.classes, vd.properties, vd.distinctSubjects)
+    }
     count = lambda q: int(next(iter(store.query(q, use_default_graph_as_union=True)))[0].value)  # noqa: E731
     assert stated == {
         vd.triples: count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),

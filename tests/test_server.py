@@ -22,8 +22,13 @@ ROOT_ONTOLOGY = ROOT / "ontology" / "cmlkg.ttl"
 
 
 def post(server, query, accept="application/sparql-results+json", **kw):
-    return httpx.post(server.url + "/sparql", content=query, timeout=30,
-                      headers={"Content-Type": "application/sparql-query", "Accept": accept}, **kw)
+    return httpx.post(
+        server.url + "/sparql",
+        content=query,
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        **kw,
+    )
 
 
 def test_get_post_form_and_direct_post(server):
@@ -44,8 +49,12 @@ def test_select_formats(server):
 
 def test_construct_formats(server):
     q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <https://w3id.org/cmlkg{RESOURCE}> ?p ?o BIND(<https://w3id.org/cmlkg{RESOURCE}> AS ?s) }}"
-    for accept, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
-                        ("application/ld+json", "json-ld")):
+    for accept, fmt in (
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ):
         r = post(server, q, accept)
         assert r.status_code == 200 and r.headers["content-type"].startswith(accept), (accept, r.text[:200])
         g = rdflib.Graph().parse(data=r.text, format=fmt)
@@ -54,7 +63,9 @@ def test_construct_formats(server):
 
 def test_default_graph_uri_is_honoured(server):
     g = f"https://w3id.org/cmlkg/graph/{SEED_10}"
-    r = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS, "default-graph-uri": g}, timeout=30)
+    r = httpx.get(
+        server.url + "/sparql", params={"query": COUNT_ABSTRACTS, "default-graph-uri": g}, timeout=30
+    )
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
 
 
@@ -69,8 +80,12 @@ def test_unservable_accept_is_406(server):
 
 
 def test_updates_are_refused(server):
-    r = httpx.post(server.url + "/sparql", content="INSERT DATA { <http://a> <http://b> <http://c> }",
-                   headers={"Content-Type": "application/sparql-update"}, timeout=30)
+    r = httpx.post(
+        server.url + "/sparql",
+        content="INSERT DATA { <http://a> <http://b> <http://c> }",
+        headers={"Content-Type": "application/sparql-update"},
+        timeout=30,
+    )
     assert r.status_code == 403
     r = httpx.post(server.url + "/sparql", data={"update": "DROP ALL"}, timeout=30)
     assert r.status_code == 403
@@ -118,29 +133,53 @@ def test_iris_dereference_in_turtle_and_html(server):
     r = httpx.get(server.url + RESOURCE, headers={"Accept": "text/turtle"}, timeout=30)
     assert r.status_code == 200
     g = rdflib.Graph().parse(data=r.text, format="turtle")
-    assert (rdflib.URIRef(f"https://w3id.org/cmlkg{RESOURCE}"), rdflib.URIRef("https://w3id.org/cmlkg/ontology#size"),
-            rdflib.Literal(10)) in g
+    assert (
+        rdflib.URIRef(f"https://w3id.org/cmlkg{RESOURCE}"),
+        rdflib.URIRef("https://w3id.org/cmlkg/ontology#size"),
+        rdflib.Literal(10),
+    ) in g
     page = httpx.get(server.url + RESOURCE, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and "10 patients" in page.text and "<blockquote>" in page.text
-    assert httpx.get(server.url + "/resource/nope/nothing", headers={"Accept": "text/turtle"}, timeout=30).status_code == 404
+    assert (
+        httpx.get(
+            server.url + "/resource/nope/nothing", headers={"Accept": "text/turtle"}, timeout=30
+        ).status_code
+        == 404
+    )
     onto = httpx.get(server.url + "/ontology", headers={"Accept": "text/turtle"}, timeout=30)
     assert "MajorMolecularResponse" in onto.text
-    graph = httpx.get(server.url + f"/graph/{SEED_10}", headers={"Accept": "application/n-triples"}, timeout=30)
+    graph = httpx.get(
+        server.url + f"/graph/{SEED_10}", headers={"Accept": "application/n-triples"}, timeout=30
+    )
     assert graph.status_code == 200 and len(rdflib.Graph().parse(data=graph.text, format="nt")) > 300
 
 
 def test_void_and_service_description_parse(server):
-    void = rdflib.Graph().parse(data=httpx.get(server.url + "/.well-known/void", timeout=30).text, format="turtle")
+    void = rdflib.Graph().parse(
+        data=httpx.get(server.url + "/.well-known/void", timeout=30).text, format="turtle"
+    )
     vd = rdflib.Namespace("http://rdfs.org/ns/void#")
     assert (None, vd.sparqlEndpoint, rdflib.URIRef(server.url + "/sparql")) in void
     assert len(list(void.subjects(rdflib.RDF.type, vd.Linkset))) >= 5
-    assert httpx.get(server.url + "/dataset", timeout=30).text == httpx.get(server.url + "/.well-known/void", timeout=30).text
+    assert (
+        httpx.get(server.url + "/dataset", timeout=30).text
+        == httpx.get(server.url + "/.well-known/void", timeout=30).text
+    )
     sd = rdflib.Graph().parse(data=httpx.get(server.url + "/sparql", timeout=30).text, format="turtle")
-    assert (None, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in sd
+    assert (
+        None,
+        rdflib.RDF.type,
+        rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#Service"),
+    ) in sd
 
 
 def test_cors_and_downloads(server):
-    r = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS}, headers={"Origin": "http://example.org"}, timeout=30)
+    r = httpx.get(
+        server.url + "/sparql",
+        params={"query": COUNT_ABSTRACTS},
+        headers={"Origin": "http://example.org"},
+        timeout=30,
+    )
     assert r.headers.get("access-control-allow-origin") == "*"
     d = httpx.get(server.url + "/downloads/cmlkg.trig", timeout=30)
     assert d.status_code == 200 and len(d.content) > 10000
@@ -169,8 +208,14 @@ def test_query_page_in_headless_chromium(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.url) else None)
@@ -209,8 +254,12 @@ def test_result_row_cap_is_exact_in_every_format(dev_build):
         capped.stop()
 
 
-SELECT_ACCEPTS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                  "text/tab-separated-values")
+SELECT_ACCEPTS = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
 
 
 def test_memory_mode_answers_exactly_as_the_store(server, dev_build):
@@ -223,7 +272,9 @@ def test_memory_mode_answers_exactly_as_the_store(server, dev_build):
         for q in sorted(Path(__file__).resolve().parents[1].joinpath("queries").glob("*.rq")):
             a = post(server, q.read_text(), accept="text/csv")
             b = post(mem, q.read_text(), accept="text/csv")
-            assert a.status_code == b.status_code == 200 and a.text == b.text and a.text.count("\n") > 2, q.name
+            assert a.status_code == b.status_code == 200 and a.text == b.text and a.text.count("\n") > 2, (
+                q.name
+            )
     finally:
         mem.stop()
 
@@ -252,14 +303,19 @@ def test_every_link_of_the_pages_answers_200(server):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), page
         for link in _links(r.text):
             if link.startswith(server.url):
-                link = link[len(server.url):]
+                link = link[len(server.url) :]
             if not link.startswith("/") or link in checked:
                 continue  # another site (NCIt, ChEBI, the w3id.org IRIs themselves)
             checked.add(link)
             answer = httpx.get(server.url + link, headers={"Accept": "text/html"}, timeout=60)
             assert answer.status_code == 200, (page, link, answer.status_code)
-    assert {"/ontology", "/downloads/cmlkg.ttl", "/downloads/cmlkg.trig", "/.well-known/void",
-            "/static/yasgui/yasgui.min.js"} <= checked
+    assert {
+        "/ontology",
+        "/downloads/cmlkg.ttl",
+        "/downloads/cmlkg.trig",
+        "/.well-known/void",
+        "/static/yasgui/yasgui.min.js",
+    } <= checked
     assert any(c.startswith("/resource/") for c in checked)
 
 
@@ -283,15 +339,18 @@ def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_pa
 
     shots = Path(os.environ.get("CMLKG_SCREENSHOTS", tmp_path))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server.url + "/")
         page.wait_for_selector(".yasqe", timeout=30000)
         page.get_by_role("tab", name="cohorts").click()
         page.locator(".yasqe_queryButton:visible").click()
         page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
-        hrefs = page.locator(".yasr table a.iri:visible").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        hrefs = page.locator(".yasr table a.iri:visible").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
         cells = " ".join(page.locator(".yasr table tbody tr:visible").all_inner_texts())
         page.screenshot(path=str(shots / "query-page.png"))
         page.goto(server.url + "/ontology")
@@ -308,8 +367,13 @@ def test_large_results_stream_before_the_query_finishes(server):
     q = "SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 100000"
     start = time.perf_counter()
     first, chunks, size = None, 0, 0
-    with httpx.stream("POST", server.url + "/sparql", content=q, timeout=60,
-                      headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"}) as r:
+    with httpx.stream(
+        "POST",
+        server.url + "/sparql",
+        content=q,
+        timeout=60,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"},
+    ) as r:
         assert r.status_code == 200
         for chunk in r.iter_raw():
             first = first or time.perf_counter() - start
@@ -328,12 +392,22 @@ def test_a_row_cap_breached_mid_stream_cuts_the_response_off(dev_build):
     capped = Server(dev_build, "--max-rows", "20000")
     try:
         with pytest.raises(httpx.RemoteProtocolError):
-            r = httpx.post(capped.url + "/sparql", content="SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 50000",
-                           timeout=60, headers={"Content-Type": "application/sparql-query",
-                                                "Accept": "application/sparql-results+json"})
+            r = httpx.post(
+                capped.url + "/sparql",
+                content="SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 50000",
+                timeout=60,
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json",
+                },
+            )
             r.json()
-        ok = httpx.post(capped.url + "/sparql", content="SELECT ?a WHERE { ?a a ?t } LIMIT 10", timeout=60,
-                        headers={"Content-Type": "application/sparql-query"})
+        ok = httpx.post(
+            capped.url + "/sparql",
+            content="SELECT ?a WHERE { ?a a ?t } LIMIT 10",
+            timeout=60,
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert ok.status_code == 200 and len(ok.json()["results"]["bindings"]) == 10
     finally:
         capped.stop()
@@ -341,8 +415,11 @@ def test_a_row_cap_breached_mid_stream_cuts_the_response_off(dev_build):
 
 def test_an_arm_page_lists_its_treatment_doses_and_figures(server):
     """Issue 21: the page of an arm says what it received and what it reported, readably."""
-    page = httpx.get(server.url + "/resource/002_tops-imatinib-400-vs-800/arm/1", headers={"Accept": "text/html"},
-                     timeout=30)
+    page = httpx.get(
+        server.url + "/resource/002_tops-imatinib-400-vs-800/arm/1",
+        headers={"Accept": "text/html"},
+        timeout=30,
+    )
     assert page.status_code == 200
     text = page.text
     assert "study treatment: imatinib" in text and "800 mg/d imatinib" in text
@@ -355,22 +432,31 @@ def test_query_page_columns_are_readable_and_back_restores_query_and_results(ser
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server.url + "/")
         page.wait_for_selector(".yasqe", timeout=30000)
         page.get_by_role("tab", name="sources").click()
         first_line = page.evaluate("window.cmlkgYasgui.getTab().getYasqe().getValue()").splitlines()[0]
         page.get_by_role("tab", name="cohorts").click()
-        page.evaluate("(() => { const q = window.cmlkgYasgui.getTab().getYasqe(); q.setValue(q.getValue() + '\\n# mine'); })()")
+        page.evaluate(
+            "(() => { const q = window.cmlkgYasgui.getTab().getYasqe(); q.setValue(q.getValue() + '\\n# mine'); })()"
+        )
         page.locator(".yasqe_queryButton:visible").click()
         page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
         before = len(page.locator(".yasr table tbody tr:visible").all_inner_texts())
         clipped = page.locator(".yasr table thead th:visible").evaluate_all(
-            "ths => ths.filter(th => th.scrollWidth > th.clientWidth + 1).map(th => th.textContent)")
-        pads = page.locator(".yasr table tbody tr:visible >> nth=0").locator("td").evaluate_all(
-            "tds => tds.map(td => parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight))")
+            "ths => ths.filter(th => th.scrollWidth > th.clientWidth + 1).map(th => th.textContent)"
+        )
+        pads = (
+            page.locator(".yasr table tbody tr:visible >> nth=0")
+            .locator("td")
+            .evaluate_all(
+                "tds => tds.map(td => parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight))"
+            )
+        )
         href = page.locator(".yasr table a.iri:visible").first.get_attribute("href")
         page.goto(server.url + href)
         title = page.title()
@@ -379,10 +465,13 @@ def test_query_page_columns_are_readable_and_back_restores_query_and_results(ser
         after = len(page.locator(".yasr table tbody tr:visible").all_inner_texts())
         query = page.evaluate("window.cmlkgYasgui.getTab().getYasqe().getValue()")
         selected = page.locator("[role=tab][aria-selected=true]").all_inner_texts()
-        filter_box = page.locator(".yasr input[type=text]:visible, .yasr input:not([type]):visible").evaluate_all(
-            "els => els.map(e => e.value)")
+        filter_box = page.locator(
+            ".yasr input[type=text]:visible, .yasr input:not([type]):visible"
+        ).evaluate_all("els => els.map(e => e.value)")
         browser.close()
-    assert first_line.startswith("#"), first_line  # the example's explanation first, not PREFIX lines above it
+    assert first_line.startswith("#"), (
+        first_line
+    )  # the example's explanation first, not PREFIX lines above it
     assert clipped == [], clipped
     assert pads and min(pads) >= 16, pads
     assert title.endswith("· cmlkg") and "cmlkg/resource" not in title, title
@@ -399,7 +488,7 @@ def test_every_term_has_an_anchor_on_the_ontology_page(server):
     ids = set(re.findall(r'\bid="([^"]+)"', page))
     onto = rdflib.Graph().parse(ROOT_ONTOLOGY, format="turtle")
     ns = "https://w3id.org/cmlkg/ontology#"
-    terms = {str(s)[len(ns):] for s in onto.subjects() if str(s).startswith(ns)}
+    terms = {str(s)[len(ns) :] for s in onto.subjects() if str(s).startswith(ns)}
     assert len(terms) > 250 and terms - ids == set()
     linked = set()
     for resource in (RESOURCE, f"/resource/{SEED_10}", "/resource/002_tops-imatinib-400-vs-800/arm/1"):

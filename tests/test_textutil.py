@@ -20,16 +20,20 @@ def test_word_alternation_matches_exactly_the_words():
         assert not pattern.fullmatch(other), other
 
 
-@given(st.lists(st.text(alphabet="abcdefg", min_size=1, max_size=6), min_size=1, max_size=12, unique=True),
-       st.text(alphabet="abcdefg", max_size=8))
+@given(
+    st.lists(st.text(alphabet="abcdefg", min_size=1, max_size=6), min_size=1, max_size=12, unique=True),
+    st.text(alphabet="abcdefg", max_size=8),
+)
 def test_word_alternation_is_the_plain_alternation(words, probe):
     trie = re.compile(rf"(?:{word_alternation(words)})\Z")
     plain = re.compile(rf"(?:{'|'.join(map(re.escape, words))})\Z")
     assert bool(trie.match(probe)) == bool(plain.match(probe))
 
 
-@given(st.text(alphabet=st.sampled_from("abcIiıİSsſkK agerOLD-\u212a\u00e9"), max_size=30),
-       st.sampled_from(["age", "old", "evaluable", "case", "phase", "resist", "male", "is", "ask"]))
+@given(
+    st.text(alphabet=st.sampled_from("abcIiıİSsſkK agerOLD-\u212a\u00e9"), max_size=30),
+    st.sampled_from(["age", "old", "evaluable", "case", "phase", "resist", "male", "is", "ask"]),
+)
 def test_fold_gate_never_hides_a_case_insensitive_match(text, word):
     # the rules skip a regex when its literal word is not in fold(text); that must never drop a match
     if re.search(word, text, re.I):
@@ -47,4 +51,7 @@ def test_sentences_do_not_break_after_abbreviations():
     text = "Imatinib vs. dasatinib was compared (Fig. 2). Patients e.g. in CP did well. Next one."
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
-        "Imatinib vs. dasatinib was compared (Fig. 2).", "Patients e.g. in CP did well.", "Next one."]
+        "Imatinib vs. dasatinib was compared (Fig. 2).",
+        "Patients e.g. in CP did well.",
+        "Next one.",
+    ]

@@ -56,22 +56,34 @@ def q(path: str) -> str:
 
 
 def test_query_post_form(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"}, content=b"query=ASK%20%7B%7D",
-                   headers=FORM)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params={"default-graph-uri": D + "data0.rdf"},
+        content=b"query=ASK%20%7B%7D",
+        headers=FORM,
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_default_graphs_get(endpoint):
-    r = httpx.get(endpoint + "/sparql/", params=[
-        ("query", q("ASK { <DATAdata1.rdf> a ?type . <DATAdata2.rdf> a ?type . }")),
-        ("default-graph-uri", D + "data1.rdf"), ("default-graph-uri", D + "data2.rdf")])
+    r = httpx.get(
+        endpoint + "/sparql/",
+        params=[
+            ("query", q("ASK { <DATAdata1.rdf> a ?type . <DATAdata2.rdf> a ?type . }")),
+            ("default-graph-uri", D + "data1.rdf"),
+            ("default-graph-uri", D + "data2.rdf"),
+        ],
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_default_graphs_post(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params=[("default-graph-uri", D + "data1.rdf"),
-                                                  ("default-graph-uri", D + "data2.rdf")],
-                   content=q("ASK { <DATAdata1.rdf> a ?type . <DATAdata2.rdf> a ?type . }"), headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params=[("default-graph-uri", D + "data1.rdf"), ("default-graph-uri", D + "data2.rdf")],
+        content=q("ASK { <DATAdata1.rdf> a ?type . <DATAdata2.rdf> a ?type . }"),
+        headers=Q,
+    )
     assert boolean(r) is True
 
 
@@ -79,31 +91,54 @@ NAMED_ASK = "ASK { GRAPH ?g1 { <DATAdata1.rdf> a ?type } GRAPH ?g2 { <DATAdata2.
 
 
 def test_query_dataset_named_graphs_post(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params=[("named-graph-uri", D + "data1.rdf"), ("named-graph-uri", D + "data2.rdf")],
-                   content=q(NAMED_ASK), headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params=[("named-graph-uri", D + "data1.rdf"), ("named-graph-uri", D + "data2.rdf")],
+        content=q(NAMED_ASK),
+        headers=Q,
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_named_graphs_get(endpoint):
-    r = httpx.get(endpoint + "/sparql/", params=[("query", q(NAMED_ASK)), ("named-graph-uri", D + "data1.rdf"),
-                                                 ("named-graph-uri", D + "data2.rdf")])
+    r = httpx.get(
+        endpoint + "/sparql/",
+        params=[
+            ("query", q(NAMED_ASK)),
+            ("named-graph-uri", D + "data1.rdf"),
+            ("named-graph-uri", D + "data2.rdf"),
+        ],
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_full(endpoint):
-    body = q("ASK {\n  <DATAdata3.rdf> a ?type\n  GRAPH ?g1 { <DATAdata1.rdf> a ?type }\n"
-             "  GRAPH ?g2 { <DATAdata2.rdf> a ?type }\n}")
-    r = httpx.post(endpoint + "/sparql/", params=[("default-graph-uri", D + "data3.rdf"),
-                                                  ("named-graph-uri", D + "data1.rdf"),
-                                                  ("named-graph-uri", D + "data2.rdf")], content=body, headers=Q)
+    body = q(
+        "ASK {\n  <DATAdata3.rdf> a ?type\n  GRAPH ?g1 { <DATAdata1.rdf> a ?type }\n"
+        "  GRAPH ?g2 { <DATAdata2.rdf> a ?type }\n}"
+    )
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params=[
+            ("default-graph-uri", D + "data3.rdf"),
+            ("named-graph-uri", D + "data1.rdf"),
+            ("named-graph-uri", D + "data2.rdf"),
+        ],
+        content=body,
+        headers=Q,
+    )
     assert boolean(r) is True
 
 
 def test_query_multiple_dataset(endpoint):
     """Dataset in both the query (FROM) and the protocol: the protocol's is used."""
-    path = ("/sparql/?named-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf"
-            "%26named-graph-uri%3Dhttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf")
-    body = q("ASK FROM <DATAdata3.rdf> { GRAPH ?g1 { <DATAdata1.rdf> a ?type } GRAPH ?g2 { <DATAdata2.rdf> a ?type } }")
+    path = (
+        "/sparql/?named-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf"
+        "%26named-graph-uri%3Dhttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf"
+    )
+    body = q(
+        "ASK FROM <DATAdata3.rdf> { GRAPH ?g1 { <DATAdata1.rdf> a ?type } GRAPH ?g2 { <DATAdata2.rdf> a ?type } }"
+    )
     r = httpx.post(endpoint + path, content=body, headers=Q)
     # the manifest's request URL encodes its '&' (one named-graph-uri whose value names two graphs);
     # read as two named graphs, as the test intends
@@ -116,26 +151,40 @@ def test_query_get(endpoint):
 
 
 def test_query_content_type_select(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"},
-                   content="SELECT (1 AS ?value) {}", headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params={"default-graph-uri": D + "data0.rdf"},
+        content="SELECT (1 AS ?value) {}",
+        headers=Q,
+    )
     assert r.status_code < 400 and r.headers["content-type"].split(";")[0] in TABULAR
 
 
 def test_query_content_type_ask(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"}, content="ASK {}", headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"}, content="ASK {}", headers=Q
+    )
     assert r.status_code < 400 and r.headers["content-type"].split(";")[0] in BOOLEAN
 
 
 def test_query_content_type_describe(endpoint):
-    r = httpx.post(endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"},
-                   content="DESCRIBE <http://example.org/>", headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params={"default-graph-uri": D + "data0.rdf"},
+        content="DESCRIBE <http://example.org/>",
+        headers=Q,
+    )
     assert r.status_code < 400 and r.headers["content-type"].split(";")[0] in RDF
 
 
 def test_query_content_type_construct(endpoint):
     """Relative IRIs (<s> <p>) resolve against the endpoint's IRI."""
-    r = httpx.post(endpoint + "/sparql/", params={"default-graph-uri": D + "data0.rdf"},
-                   content="CONSTRUCT { <s> <p> 1 } WHERE {}", headers=Q)
+    r = httpx.post(
+        endpoint + "/sparql/",
+        params={"default-graph-uri": D + "data0.rdf"},
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers=Q,
+    )
     assert r.status_code < 400 and r.headers["content-type"].split(";")[0] in RDF, r.text
     assert endpoint in r.text
 
@@ -145,7 +194,9 @@ def test_query_post_direct(endpoint):
 
 
 def test_bad_query_method(endpoint):
-    r = httpx.put(endpoint + "/sparql/", params={"query": "ASK {}", "default-graph-uri": D + "data0.rdf"}, headers=FORM)
+    r = httpx.put(
+        endpoint + "/sparql/", params={"query": "ASK {}", "default-graph-uri": D + "data0.rdf"}, headers=FORM
+    )
     assert 400 <= r.status_code < 500
 
 
@@ -170,8 +221,11 @@ def test_bad_query_missing_direct_type(endpoint):
 
 
 def test_bad_query_non_utf8(endpoint):
-    r = httpx.post(endpoint + "/sparql/", content="ASK {}".encode("utf-16"),
-                   headers={"content-type": "application/sparql-query; charset=UTF-16"})
+    r = httpx.post(
+        endpoint + "/sparql/",
+        content="ASK {}".encode("utf-16"),
+        headers={"content-type": "application/sparql-query; charset=UTF-16"},
+    )
     assert 400 <= r.status_code < 500
 
 

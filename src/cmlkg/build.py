@@ -18,14 +18,30 @@ import pyoxigraph as ox
 from cmlkg import __version__
 from cmlkg.corpus import Abstract, Corpus, InputStream, input_paths, read_inputs
 from cmlkg.errors import BuildWriteError, CmlkgError, InputError
-from cmlkg.export import BUILD_EXPORTS, INDEX_NAME, NAMED_GRAPHS_EXPORT, ExportWriter, Fragments, Graph, loadable, make_fragments, read_index
-from cmlkg.namespaces import fact_iri, graph_iri
+from cmlkg.export import (
+    BUILD_EXPORTS,
+    INDEX_NAME,
+    NAMED_GRAPHS_EXPORT,
+    ExportWriter,
+    Fragments,
+    Graph,
+    loadable,
+    make_fragments,
+    read_index,
+)
 from cmlkg.extract import EXTRACTOR_VERSION, extract
+from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.rdf import bibliographic_links, extraction_graph
-from cmlkg.store import abandon_generation, build_lock, commit_generation, current_generation, new_generation, ontology_quads
+from cmlkg.store import (
+    abandon_generation,
+    build_lock,
+    commit_generation,
+    current_generation,
+    new_generation,
+    ontology_quads,
+)
 from cmlkg.vocabulary import load_vocabulary, ontology_path
 from cmlkg.void import DatasetStats, linkset_counts, void_turtle
-
 
 BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
 
@@ -63,7 +79,9 @@ def build_one(abstract: Abstract) -> Built:
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, NameError, RecursionError) as exc:
         # a defect met on one record's content: one message naming the record, the last good build kept
         where = f"{abstract.path}" + (f" ({abstract.where})" if abstract.where else "")
-        raise CmlkgError(f"{where}: cannot build abstract {abstract.identifier!r}: {type(exc).__name__}: {exc}") from None
+        raise CmlkgError(
+            f"{where}: cannot build abstract {abstract.identifier!r}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _writing(func):
@@ -79,8 +97,9 @@ def _writing(func):
             raise
         except OSError as exc:
             where = exc.filename or build_dir
-            raise BuildWriteError(f"{where}: cannot write the build: {exc.strerror or exc}; the last good build "
-                                  "is unchanged") from None
+            raise BuildWriteError(
+                f"{where}: cannot write the build: {exc.strerror or exc}; the last good build is unchanged"
+            ) from None
 
     return wrapper
 
@@ -97,7 +116,7 @@ def build(
     follow_symlinks: bool = False,
     stage: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the graph of every abstract in ``seeds`` (or in ``paths``) into a new generation of ``build_dir``.
+    """Build the graph of every abstract in ``seeds`` (or ``paths``) into a new generation of ``build_dir``.
 
     The inputs stream: a reader process parses them (PubMed XML of any size included) while this one
     extracts, so reading costs no time and no memory grows with the input. Abstracts are extracted in
@@ -129,8 +148,10 @@ def build(
                 if progress:
                     progress(1)
             if not rows:
-                raise InputError(f"{seeds}: no abstract to build: every record lacks an abstract "
-                                 f"({len(reader.skipped)} skipped)")
+                raise InputError(
+                    f"{seeds}: no abstract to build: every record lacks an abstract "
+                    f"({len(reader.skipped)} skipped)"
+                )
             stage("loading and compacting the store")
             loader.finish()
             entries = _in_identifier_order(writer.close(), scratch, tmp)  # while the loader compacts
@@ -183,8 +204,11 @@ class _BackgroundReader:
     def __init__(self, paths: list[Path], encoding: str, follow_symlinks: bool = True):
         ctx = mp.get_context("spawn")
         self.queue = ctx.Queue(maxsize=64)
-        self.proc = ctx.Process(target=_read_into, args=(self.queue, [str(p) for p in paths], encoding,
-                                                         follow_symlinks, os.getpid()), daemon=True)
+        self.proc = ctx.Process(
+            target=_read_into,
+            args=(self.queue, [str(p) for p in paths], encoding, follow_symlinks, os.getpid()),
+            daemon=True,
+        )
         self.proc.start()
         self.skipped: list[dict] = []
         self.warnings: list[str] = []
@@ -231,11 +255,15 @@ def _read_into(out, paths: list[str], encoding: str, follow_symlinks: bool, pare
         out.put(("batch", batch))
         out.put(("end", (stream.skipped, stream.warnings, stream.problems)))
     except Exception as exc:  # noqa: BLE001 - reported by the parent
-        out.put(("crash", f"{stream.current}: the input reader failed on this file: {type(exc).__name__}: {exc}"))
+        out.put(
+            ("crash", f"{stream.current}: the input reader failed on this file: {type(exc).__name__}: {exc}")
+        )
 
 
 @_writing
-def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: Corpus | None = None) -> BuildReport:
+def add(
+    paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: Corpus | None = None
+) -> BuildReport:
     """Add (or replace) abstracts in the current build without rebuilding the others.
 
     The current store is checkpointed into a new generation (hard links, so it is quick), the
@@ -255,8 +283,10 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: 
     tmp = new_generation(build_dir)
     try:
         store = _store_without(current, tmp, new)
-        store.bulk_load(input=loadable([new[i].fragments.data[NAMED_GRAPHS_EXPORT] for i in sorted(new)]),
-                        format=ox.RdfFormat.TRIG)
+        store.bulk_load(
+            input=loadable([new[i].fragments.data[NAMED_GRAPHS_EXPORT] for i in sorted(new)]),
+            format=ox.RdfFormat.TRIG,
+        )
         store.flush()
         del store
         rows = {r["id"]: r for r in old_report["per_abstract"]}
@@ -273,7 +303,9 @@ def add(paths: list[Path], build_dir: Path, *, encoding: str = "utf-8", corpus: 
                 run.append(old_entries[ident])
         writer.copy_from(current, run)
         entries = writer.close()
-        skipped = old_report.get("skipped", []) + [s for s in corpus.skipped if s not in old_report.get("skipped", [])]
+        skipped = old_report.get("skipped", []) + [
+            s for s in corpus.skipped if s not in old_report.get("skipped", [])
+        ]
         report = _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries, skipped)
         report.replaced = sum(1 for i in new if i in old_entries)
         return report
@@ -292,12 +324,16 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
     known = {e["id"] for e in old_index["abstracts"]}
     unknown = [i for i in identifiers if i not in known]
     if unknown:
-        raise InputError(f"{build_dir}: no abstract {', '.join(map(repr, unknown))} in this build "
-                         "(`cmlkg query queries/sources.rq` lists them)")
+        raise InputError(
+            f"{build_dir}: no abstract {', '.join(map(repr, unknown))} in this build "
+            "(`cmlkg query queries/sources.rq` lists them)"
+        )
     gone = set(identifiers)
     if gone == known:
-        raise InputError(f"{build_dir}: removing every abstract would leave an empty build; build from an "
-                         "empty seeds folder is refused too")
+        raise InputError(
+            f"{build_dir}: removing every abstract would leave an empty build; build from an "
+            "empty seeds folder is refused too"
+        )
     tmp = new_generation(build_dir)
     try:
         store = _store_without(current, tmp, gone)
@@ -401,11 +437,19 @@ def _ontology() -> ox.Dataset:
 
 @functools.lru_cache(maxsize=1)
 def _ontology_fragments() -> Fragments:
-    return make_fragments("", Graph.of(sorted(_ontology(), key=str)))  # a Dataset's iteration order is not stable
+    return make_fragments(
+        "", Graph.of(sorted(_ontology(), key=str))
+    )  # a Dataset's iteration order is not stable
 
 
-def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict, entries: list[dict],
-            skipped: list[dict]) -> BuildReport:
+def _finish(
+    build_dir: Path,
+    tmp: Path,
+    per_abstract: list[dict],
+    ontology: dict,
+    entries: list[dict],
+    skipped: list[dict],
+) -> BuildReport:
     """Write VoID and the report of a finished (closed) store and swap its generation in."""
     facts: dict[str, int] = {}
     links = linkset_counts(_ontology())
@@ -415,16 +459,25 @@ def _finish(build_dir: Path, tmp: Path, per_abstract: list[dict], ontology: dict
                 facts[k] = facts.get(k, 0) + v
         for k, v in row.get("links", {}).items():
             links[k] = links.get(k, 0) + v
-    stats = DatasetStats.of([ontology, *entries],
-                            [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]])
+    stats = DatasetStats.of(
+        [ontology, *entries], [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]]
+    )
     (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract), links), encoding="utf-8")
-    report = {"cmlkg_version": __version__, "extractor_version": EXTRACTOR_VERSION, "abstracts": len(per_abstract),
-              "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]), "quads": stats.triples,
-              "facts": facts, "skipped": skipped, "per_abstract": per_abstract}
+    report = {
+        "cmlkg_version": __version__,
+        "extractor_version": EXTRACTOR_VERSION,
+        "abstracts": len(per_abstract),
+        "cml_treatment_studies": sum(1 for r in per_abstract if r["cml_treatment"]),
+        "quads": stats.triples,
+        "facts": facts,
+        "skipped": skipped,
+        "per_abstract": per_abstract,
+    }
     _write_report(tmp / "report.json", report)
     final = commit_generation(build_dir, tmp)
-    return BuildReport(final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"],
-                       skipped)
+    return BuildReport(
+        final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"], skipped
+    )
 
 
 def _write_report(path: Path, report: dict) -> None:
@@ -434,12 +487,21 @@ def _write_report(path: Path, report: dict) -> None:
     dumps = json.JSONEncoder(sort_keys=True).encode
     body = ",\n  ".join(map(dumps, rows))
     with path.open("w", encoding="utf-8") as fh:
-        fh.write(head[:-2] + ',\n "per_abstract": [\n  ' + body + "\n ]\n}\n" if rows else head[:-2] + ',\n "per_abstract": []\n}\n')
+        fh.write(
+            head[:-2] + ',\n "per_abstract": [\n  ' + body + "\n ]\n}\n"
+            if rows
+            else head[:-2] + ',\n "per_abstract": []\n}\n'
+        )
 
 
 def _report_row(abstract: Abstract, x) -> dict:
-    row = {"id": abstract.identifier, "design": x.design, "condition": x.condition,
-           "cml_treatment": x.is_cml_treatment, **_counts(x)}
+    row = {
+        "id": abstract.identifier,
+        "design": x.design,
+        "condition": x.condition,
+        "cml_treatment": x.is_cml_treatment,
+        **_counts(x),
+    }
     if abstract.bib is not None:
         row["source"] = f"{abstract.path.name}: {abstract.where}"
         row["links"] = bibliographic_links(abstract.bib)
@@ -448,9 +510,13 @@ def _report_row(abstract: Abstract, x) -> dict:
 
 def _counts(x) -> dict[str, int]:
     return {
-        "cohorts": len(x.cohorts), "phases": len(x.phases), "treatments": len(x.treatments),
-        "outcomes": len(x.outcomes), "adverse_events": len(x.adverse_events),
-        "patients": len(x.patients), "quality_notes": len(x.notes),
+        "cohorts": len(x.cohorts),
+        "phases": len(x.phases),
+        "treatments": len(x.treatments),
+        "outcomes": len(x.outcomes),
+        "adverse_events": len(x.adverse_events),
+        "patients": len(x.patients),
+        "quality_notes": len(x.notes),
     }
 
 

@@ -15,15 +15,22 @@ from cmlkg import __version__
 from cmlkg.errors import CmlkgError
 
 BUILD_DIR = click.option(
-    "--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
     help="Folder of the build (the Oxigraph store and the exports).",
 )
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress or messages on stderr.")
 
 
 _INTERRUPTED = {  # what Ctrl-C leaves behind, per command
-    "build": "the last good build is unchanged", "add": "the build is unchanged", "remove": "the build is unchanged",
-    "query": "the query was stopped", "export": "the output is incomplete", "serve": "the server stopped",
+    "build": "the last good build is unchanged",
+    "add": "the build is unchanged",
+    "remove": "the build is unchanged",
+    "query": "the query was stopped",
+    "export": "the output is incomplete",
+    "serve": "the server stopped",
 }
 
 
@@ -55,15 +62,32 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of abstracts: .txt files (one abstract each, identified by the file name) and "
-                   "PubMed exports (PubMed XML, MEDLINE .nbib/.txt, JSON Lines; identified as pubmed-<PMID>).")
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder of abstracts: .txt files (one abstract each, identified by the file name) and "
+    "PubMed exports (PubMed XML, MEDLINE .nbib/.txt, JSON Lines; identified as pubmed-<PMID>).",
+)
 @BUILD_DIR
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for extraction; the output is the same for any number.")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Encoding of abstract files that are not UTF-8 (a byte-order mark, or valid UTF-8, wins).")
-@click.option("--follow-symlinks", is_flag=True, help="Read symbolic links in the seeds folder (refused by default).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction; the output is the same for any number.",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of abstract files that are not UTF-8 (a byte-order mark, or valid UTF-8, wins).",
+)
+@click.option(
+    "--follow-symlinks", is_flag=True, help="Read symbolic links in the seeds folder (refused by default)."
+)
 @QUIET
 def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph from a folder of abstracts.
@@ -84,13 +108,22 @@ def build(seeds: Path, build_dir: Path, jobs: int, encoding: str, follow_symlink
     shown = not quiet and sys.stderr.isatty()
     # the bar's length is a scan of the inputs: done only when a bar is shown
     with Progress(estimate_records(paths) if shown else 0, "extracting", enabled=shown) as bar:
-        report = run_build(seeds, build_dir, jobs=jobs, encoding=encoding, progress=bar.update, paths=paths,
-                           follow_symlinks=follow_symlinks, stage=bar.stage)
+        report = run_build(
+            seeds,
+            build_dir,
+            jobs=jobs,
+            encoding=encoding,
+            progress=bar.update,
+            paths=paths,
+            follow_symlinks=follow_symlinks,
+            stage=bar.stage,
+        )
     _input_messages(report, quiet)
     if not quiet:
         click.echo(
             f"built {report.abstracts} abstracts ({report.cml_treatment} CML treatment studies), "
-            f"{report.quads} quads -> {build_dir}", err=True,
+            f"{report.quads} quads -> {build_dir}",
+            err=True,
         )
 
 
@@ -102,8 +135,11 @@ def _input_messages(corpus, quiet: bool) -> None:
         click.echo(f"warning: {warning}", err=True)
     if corpus.skipped and not quiet:
         first = corpus.skipped[0]
-        click.echo(f"skipped {len(corpus.skipped)} record(s) without an abstract (first: {first['file']}: "
-                   f"{first['record']}); listed in report.json", err=True)
+        click.echo(
+            f"skipped {len(corpus.skipped)} record(s) without an abstract (first: {first['file']}: "
+            f"{first['record']}); listed in report.json",
+            err=True,
+        )
 
 
 @main.command()
@@ -129,8 +165,11 @@ def add(files: tuple[Path, ...], build_dir: Path, encoding: str, quiet: bool) ->
     report = run_add(list(files), build_dir, encoding=encoding, corpus=corpus)
     if not quiet:
         added = len(corpus.abstracts) - report.replaced
-        click.echo(f"added {added} abstract(s), replaced {report.replaced}; the build now holds "
-                   f"{report.abstracts} abstracts, {report.quads} quads", err=True)
+        click.echo(
+            f"added {added} abstract(s), replaced {report.replaced}; the build now holds "
+            f"{report.abstracts} abstracts, {report.quads} quads",
+            err=True,
+        )
 
 
 @main.command()
@@ -151,17 +190,30 @@ def remove(identifiers: tuple[str, ...], build_dir: Path, quiet: bool) -> None:
 
     report = run_remove(list(identifiers), build_dir)
     if not quiet:
-        click.echo(f"removed {len(set(identifiers))} abstract(s); the build now holds {report.abstracts} abstracts, "
-                   f"{report.quads} quads", err=True)
+        click.echo(
+            f"removed {len(set(identifiers))} abstract(s); the build now holds {report.abstracts} abstracts, "
+            f"{report.quads} quads",
+            err=True,
+        )
 
 
 @main.command()
 @click.argument("query")
 @BUILD_DIR
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default=None,
-              help="Output format; default: table on a terminal, csv otherwise.")
-@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=30.0, show_default=True,
-              help="Seconds the query may run; then it is stopped (exit 1). Ctrl-C stops it at once.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default=None,
+    help="Output format; default: table on a terminal, csv otherwise.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 86400),
+    default=30.0,
+    show_default=True,
+    help="Seconds the query may run; then it is stopped (exit 1). Ctrl-C stops it at once.",
+)
 def query(query: str, build_dir: Path, fmt: str | None, timeout: float) -> None:
     """Run a SPARQL query (a .rq file or a string) over a build.
 
@@ -186,10 +238,21 @@ def query(query: str, build_dir: Path, fmt: str | None, timeout: float) -> None:
 
 @main.command()
 @BUILD_DIR
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]),
-              default="turtle", show_default=True, help="RDF format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write; default: stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="RDF format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write; default: stdout.",
+)
 def export(build_dir: Path, fmt: str, output: Path | None) -> None:
     """Export the ontology plus all data in an RDF format.
 
@@ -219,44 +282,124 @@ def export(build_dir: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @BUILD_DIR
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind. The default accepts local connections only; use 0.0.0.0 to expose the "
-                   "endpoint to your network (read-only, but put a reverse proxy in front of it).")
-@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
-              help="Port to listen on; 0 picks a free one (printed on stderr).")
-@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-              help="Seconds a query may take, from its arrival to the last byte sent: a query still running is "
-                   "stopped (HTTP 503), a transfer still going is cut off.")
-@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
-              help="Most result rows (or triples) a query may return; more is refused with HTTP 413.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Query worker processes (each holds the store open read-only).")
-@click.option("--memory", is_flag=True,
-              help="Each worker loads the build into memory (about 120 MB per 1,000 abstracts, per worker): "
-                   "queries run several times faster; start-up takes a few seconds per 1,000 abstracts.")
-@click.option("--max-queue", type=click.IntRange(1), default=64, show_default=True,
-              help="Queries that may wait for a worker; beyond that the server answers 503 at once.")
-@click.option("--allow-service", multiple=True, metavar="IRI",
-              help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.")
-@click.option("--base", "--base-url", "base", default=None,
-              help="Public base URL of this server, for links, VoID and the service description "
-                   "(default: from the request's Host).")
-@click.option("--allow-host", multiple=True, metavar="HOST[:PORT]",
-              help="A Host header under which links and VoID name this server (repeatable); any other Host is "
-                   "ignored, so a forged one cannot reach a cache. Without --base-url or this: the bound address.")
-@click.option("--max-bytes", type=click.IntRange(1000), default=200_000_000, show_default=True,
-              help="Largest serialised result a query may return; more is refused with HTTP 413.")
-@click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
-              help="Address-space ceiling of each query worker (4G, 512M; 'auto': the machine's memory divided "
-                   "by workers + 1; 'none'). A query that needs more is stopped (HTTP 503), its worker replaced.")
-@click.option("--header-timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
-              help="Seconds a client has to send a request's line and headers; then the connection is closed.")
-@click.option("--body-timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
-              help="Seconds a client has to send a request's body (HTTP 408 after).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. The default accepts local connections only; use 0.0.0.0 to expose the "
+    "endpoint to your network (read-only, but put a reverse proxy in front of it).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one (printed on stderr).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may take, from its arrival to the last byte sent: a query still running is "
+    "stopped (HTTP 503), a transfer still going is cut off.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Most result rows (or triples) a query may return; more is refused with HTTP 413.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds the store open read-only).",
+)
+@click.option(
+    "--memory",
+    is_flag=True,
+    help="Each worker loads the build into memory (about 120 MB per 1,000 abstracts, per worker): "
+    "queries run several times faster; start-up takes a few seconds per 1,000 abstracts.",
+)
+@click.option(
+    "--max-queue",
+    type=click.IntRange(1),
+    default=64,
+    show_default=True,
+    help="Queries that may wait for a worker; beyond that the server answers 503 at once.",
+)
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="IRI",
+    help="An endpoint that SERVICE may call (repeatable). None by default: no outbound requests.",
+)
+@click.option(
+    "--base",
+    "--base-url",
+    "base",
+    default=None,
+    help="Public base URL of this server, for links, VoID and the service description "
+    "(default: from the request's Host).",
+)
+@click.option(
+    "--allow-host",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="A Host header under which links and VoID name this server (repeatable); any other Host is "
+    "ignored, so a forged one cannot reach a cache. Without --base-url or this: the bound address.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1000),
+    default=200_000_000,
+    show_default=True,
+    help="Largest serialised result a query may return; more is refused with HTTP 413.",
+)
+@click.option(
+    "--max-memory",
+    default="auto",
+    show_default=True,
+    metavar="SIZE",
+    help="Address-space ceiling of each query worker (4G, 512M; 'auto': the machine's memory divided "
+    "by workers + 1; 'none'). A query that needs more is stopped (HTTP 503), its worker replaced.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(0.1, 600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a request's line and headers; then the connection is closed.",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(0.1, 600),
+    default=30.0,
+    show_default=True,
+    help="Seconds a client has to send a request's body (HTTP 408 after).",
+)
 @QUIET
-def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, memory: bool, max_queue: int,
-          allow_service: tuple[str, ...], base: str | None, allow_host: tuple[str, ...], max_bytes: int, max_memory: str, header_timeout: float,
-          body_timeout: float, quiet: bool) -> None:
+def serve(
+    build_dir: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    memory: bool,
+    max_queue: int,
+    allow_service: tuple[str, ...],
+    base: str | None,
+    allow_host: tuple[str, ...],
+    max_bytes: int,
+    max_memory: str,
+    header_timeout: float,
+    body_timeout: float,
+    quiet: bool,
+) -> None:
     """Serve the build as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     Every IRI under https://w3id.org/cmlkg/ dereferences on this server (/resource/..., /ontology).
@@ -277,11 +420,26 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--max-memory") from None
     current_generation(build_dir)
-    run_server(ServerConfig(build_dir=build_dir, timeout=timeout, max_rows=max_rows, workers=workers,
-                            memory=memory, queue_limit=max_queue, allowed_services=tuple(allow_service), base=base,
-                            max_bytes=max_bytes, header_timeout=header_timeout, body_timeout=body_timeout,
-                            max_memory=ceiling, allowed_hosts=tuple(h.strip().lower() for h in allow_host)),
-               host, port, quiet)
+    run_server(
+        ServerConfig(
+            build_dir=build_dir,
+            timeout=timeout,
+            max_rows=max_rows,
+            workers=workers,
+            memory=memory,
+            queue_limit=max_queue,
+            allowed_services=tuple(allow_service),
+            base=base,
+            max_bytes=max_bytes,
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
+            max_memory=ceiling,
+            allowed_hosts=tuple(h.strip().lower() for h in allow_host),
+        ),
+        host,
+        port,
+        quiet,
+    )
 
 
 @main.command()
@@ -304,10 +462,17 @@ def validate(build_dir: Path, reasoner: bool) -> None:
 
 
 @main.command()
-@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="Folder of ID.gold.json files (format: tests/data/corpus/README.md in the repository).")
-@click.option("--explain", is_flag=True,
-              help="After the table, print each missed and each wrong fact with the sentence it belongs to.")
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Folder of ID.gold.json files (format: tests/data/corpus/README.md in the repository).",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="After the table, print each missed and each wrong fact with the sentence it belongs to.",
+)
 @BUILD_DIR
 def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
     """Score a build against gold facts: precision, recall and F1 per fact type.
@@ -319,9 +484,11 @@ def evaluate(gold: Path, build_dir: Path, explain: bool) -> None:
 
     \b
     Example:
-        cmlkg build --seeds tests/data/corpus/dev --build-dir /tmp/dev && cmlkg evaluate --gold tests/data/corpus/dev --build-dir /tmp/dev --explain
+        cmlkg build --seeds tests/data/corpus/dev --build-dir /tmp/dev
+        cmlkg evaluate --gold tests/data/corpus/dev --build-dir /tmp/dev --explain
     """
-    from cmlkg.evaluate import evaluate_build, explain as explain_facts
+    from cmlkg.evaluate import evaluate_build
+    from cmlkg.evaluate import explain as explain_facts
 
     result = evaluate_build(gold, build_dir)
     if result.warning():

@@ -22,8 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmlkg.errors import InputError
-from cmlkg.pubmed import (MAX_LINE_CHARS, Bibliography, Record, Skip, is_pubmed_csv, read_jsonl, read_medline,
-                          read_pubmed_xml)
+from cmlkg.pubmed import (
+    MAX_LINE_CHARS,
+    Bibliography,
+    Record,
+    Skip,
+    is_pubmed_csv,
+    read_jsonl,
+    read_medline,
+    read_pubmed_xml,
+)
 
 MAX_BYTES = 200_000  # the longest real abstracts are ~5 kB; a book chapter is not an abstract
 SUFFIXES = (".txt", ".xml", ".nbib", ".medline", ".jsonl", ".csv")  # what a seeds folder is read for
@@ -31,6 +39,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MARKUP = re.compile(r"<\s*(html|body|head|div|p|xml|article|abstract|!DOCTYPE|\?xml)\b", re.I)
 _XML_START = re.compile(rb"\s*(<\?xml|<!DOCTYPE\s+PubmedArticleSet|<PubmedArticleSet)")
 _MEDLINE_START = re.compile(rb"\s*PMID- ")
+
 
 @dataclass(frozen=True)
 class Abstract:
@@ -73,13 +82,22 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
                 chosen = encoding
     nul = data.find(b"\x00")
     if nul >= 0 and not wide(chosen):
-        hint = ("; it looks like UTF-16 without a byte-order mark: pass --encoding utf-16-le (or -be)"
-                if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4 else "")
-        raise InputError(f"{path}: binary data (a NUL byte at byte offset {nul}); an abstract is plain text{hint}")
+        hint = (
+            "; it looks like UTF-16 without a byte-order mark: pass --encoding utf-16-le (or -be)"
+            if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4
+            else ""
+        )
+        raise InputError(
+            f"{path}: binary data (a NUL byte at byte offset {nul}); an abstract is plain text{hint}"
+        )
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
-        guess = "latin-1 or windows-1252" if all(b >= 0x80 for b in data[exc.start : exc.end]) else "another encoding"
+        guess = (
+            "latin-1 or windows-1252"
+            if all(b >= 0x80 for b in data[exc.start : exc.end])
+            else "another encoding"
+        )
         raise InputError(
             f"{path}: not valid {encoding} at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
             f"the file looks like {guess}: convert it to UTF-8 or pass --encoding"
@@ -91,22 +109,32 @@ def decode_abstract(path: Path, data: bytes, encoding: str = "utf-8") -> str:
     if match:
         line = text.count("\n", 0, match.start()) + 1
         raise InputError(
-            f"{path}: line {line}: the file holds markup ({match.group(0)!r}); give the abstract as plain text"
+            f"{path}: line {line}: the file holds markup ({match.group(0)!r}); "
+            "give the abstract as plain text"
         )
     control = _CONTROL.search(text)
     if control:
-        raise InputError(f"{path}: control character at character offset {control.start()}; is this a text file?")
+        raise InputError(
+            f"{path}: control character at character offset {control.start()}; is this a text file?"
+        )
     return text
 
 
 def check_identifier(identifier: str, where: str) -> str:
     """An abstract identifier in Unicode NFC, refused when it cannot make a dereferenceable IRI."""
     ident = unicodedata.normalize("NFC", identifier)
-    if ident in ("", ".", "..") or ident.strip() != ident or len(ident) > 200 or _CONTROL.search(ident) \
-            or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in ident):
+    if (
+        ident in ("", ".", "..")
+        or ident.strip() != ident
+        or len(ident) > 200
+        or _CONTROL.search(ident)
+        or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in ident)
+    ):
         # Cf: zero-width and bidi characters, which make one identifier look like another
-        raise InputError(f"{where}: {identifier!r} cannot be an abstract identifier (it names the abstract's IRIs): "
-                         "use letters, digits, '-', '_' or '.', at most 200 characters")
+        raise InputError(
+            f"{where}: {identifier!r} cannot be an abstract identifier (it names the abstract's IRIs): "
+            "use letters, digits, '-', '_' or '.', at most 200 characters"
+        )
     return ident
 
 
@@ -120,8 +148,9 @@ def open_input(path: Path, follow_symlinks: bool = True) -> io.BufferedReader:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP and not follow_symlinks:
-            raise InputError(f"{path}: a symbolic link; copy the file into the seeds folder, or pass "
-                             "--follow-symlinks") from None
+            raise InputError(
+                f"{path}: a symbolic link; copy the file into the seeds folder, or pass --follow-symlinks"
+            ) from None
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -130,8 +159,9 @@ def open_input(path: Path, follow_symlinks: bool = True) -> io.BufferedReader:
     return os.fdopen(fd, "rb")
 
 
-def read_abstract(path: Path, encoding: str = "utf-8", follow_symlinks: bool = True,
-                  fh: io.BufferedReader | None = None) -> Abstract:
+def read_abstract(
+    path: Path, encoding: str = "utf-8", follow_symlinks: bool = True, fh: io.BufferedReader | None = None
+) -> Abstract:
     """Read and check one plain-text abstract file."""
     own = fh is None
     fh = open_input(path, follow_symlinks) if own else fh
@@ -175,13 +205,16 @@ def read_file(path: Path, encoding: str = "utf-8", follow_symlinks: bool = True)
         elif head.lstrip()[:1] == b"{":
             yield from _abstracts(path, read_jsonl(path, _lines(path, fh, encoding)))
         elif is_pubmed_csv(head.decode("utf-8", "replace")):
-            raise InputError(f"{path}: PubMed's CSV export carries no abstracts; export the search as "
-                             "'PubMed' (MEDLINE) or 'PubMed XML' instead")
+            raise InputError(
+                f"{path}: PubMed's CSV export carries no abstracts; export the search as "
+                "'PubMed' (MEDLINE) or 'PubMed XML' instead"
+            )
         elif path.suffix.lower() == ".txt":
             yield read_abstract(path, encoding, fh=fh)
         else:
-            raise InputError(f"{path}: unknown format: not PubMed XML, MEDLINE, JSON Lines, nor a plain-text "
-                             ".txt abstract")
+            raise InputError(
+                f"{path}: unknown format: not PubMed XML, MEDLINE, JSON Lines, nor a plain-text .txt abstract"
+            )
 
 
 def _lines(path: Path, fh: io.BufferedReader, encoding: str) -> Iterator[str]:
@@ -192,12 +225,15 @@ def _lines(path: Path, fh: io.BufferedReader, encoding: str) -> Iterator[str]:
         while line := text.readline(MAX_LINE_CHARS + 1):
             number += 1
             if len(line) > MAX_LINE_CHARS:
-                raise InputError(f"{path}: line {number}: longer than {MAX_LINE_CHARS:,} characters; no line of a "
-                                 "PubMed export is")
+                raise InputError(
+                    f"{path}: line {number}: longer than {MAX_LINE_CHARS:,} characters; no line of a "
+                    "PubMed export is"
+                )
             yield line.removeprefix("\ufeff") if number == 1 else line
     except UnicodeDecodeError:
-        raise InputError(f"{path}: line {number + 1}: not valid {encoding}; convert the file to UTF-8 "
-                         "or pass --encoding") from None
+        raise InputError(
+            f"{path}: line {number + 1}: not valid {encoding}; convert the file to UTF-8 or pass --encoding"
+        ) from None
     except LookupError:
         raise InputError(f"{path}: unknown encoding {encoding!r} (--encoding)") from None
     except OSError as exc:
@@ -211,10 +247,18 @@ def _abstracts(path: Path, records: Iterable[Record | Skip]) -> Iterator[Abstrac
             continue
         control = _CONTROL.search(rec.text)
         if control:
-            raise InputError(f"{path}: {rec.where}: control character in the abstract at character offset "
-                             f"{control.start()}")
-        yield Abstract(check_identifier(rec.identifier, f"{path}: {rec.where}"), rec.text, path, rec.bib, rec.where,
-                       rec.warning)
+            raise InputError(
+                f"{path}: {rec.where}: control character in the abstract at character offset "
+                f"{control.start()}"
+            )
+        yield Abstract(
+            check_identifier(rec.identifier, f"{path}: {rec.where}"),
+            rec.text,
+            path,
+            rec.bib,
+            rec.where,
+            rec.warning,
+        )
 
 
 def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
@@ -227,17 +271,25 @@ def input_paths(seeds: Path, follow_symlinks: bool = False) -> list[Path]:
         raise InputError(f"{seeds}: no such seeds folder")
     if not seeds.is_dir():
         raise InputError(f"{seeds}: not a folder; --seeds takes a folder of abstracts")
-    candidates = sorted(p for p in seeds.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    candidates = sorted(
+        p for p in seeds.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+    )
     links = [p for p in candidates if p.is_symlink()]
     if links and not follow_symlinks:
-        raise InputError("\n".join(f"{p}: a symbolic link (to {os.readlink(p)}); copy the file into the seeds "
-                                   "folder, or pass --follow-symlinks" for p in links))
+        raise InputError(
+            "\n".join(
+                f"{p}: a symbolic link (to {os.readlink(p)}); copy the file into the seeds "
+                "folder, or pass --follow-symlinks"
+                for p in links
+            )
+        )
     paths = [p for p in candidates if p.is_file()]
     if not paths:
-        raise InputError(f"{seeds}: the folder has no .txt files (nor PubMed exports: "
-                         f"{', '.join(SUFFIXES[1:])}); put one abstract per .txt file there")
+        raise InputError(
+            f"{seeds}: the folder has no .txt files (nor PubMed exports: "
+            f"{', '.join(SUFFIXES[1:])}); put one abstract per .txt file there"
+        )
     return paths
-
 
 
 class InputStream:
@@ -275,7 +327,8 @@ class InputStream:
                     if seen is not None:
                         self.warnings.append(
                             f"{path}: {item.where or 'the file'}: abstract {item.identifier} again (first in "
-                            f"{seen[0]}{': ' + seen[1] if seen[1] else ''}); built once, from the first")
+                            f"{seen[0]}{': ' + seen[1] if seen[1] else ''}); built once, from the first"
+                        )
                         continue
                     first[item.identifier] = (item.path, item.where)
                     yield item
@@ -293,8 +346,13 @@ def read_inputs(paths: Iterable[Path], encoding: str = "utf-8") -> Corpus:
     paths = [Path(p) for p in paths]
     wrong = [p for p in paths if p.suffix.lower() not in SUFFIXES]
     if wrong:
-        raise InputError("\n".join(f"{p}: not an abstract file; give .txt abstracts or PubMed exports "
-                                   "(.xml, .nbib, .medline, .jsonl)" for p in wrong))
+        raise InputError(
+            "\n".join(
+                f"{p}: not an abstract file; give .txt abstracts or PubMed exports "
+                "(.xml, .nbib, .medline, .jsonl)"
+                for p in wrong
+            )
+        )
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise InputError("\n".join(f"{p}: no such file" for p in missing))

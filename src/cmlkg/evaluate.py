@@ -35,7 +35,12 @@ class _Names:
         vocab = load_vocabulary()
         self.key: dict[str, str] = {}
         for term in vocab.terms.values():
-            for name in (term.local, re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", term.local), term.label, *term.synonyms):
+            for name in (
+                term.local,
+                re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", term.local),
+                term.label,
+                *term.synonyms,
+            ):
                 self.key.setdefault(norm(name), term.local)
                 self.key.setdefault(norm(name).replace(".", "_"), term.local)
 
@@ -128,7 +133,13 @@ def predicted_tuples(build_dir: Path, name: _Names) -> dict[str, set[tuple]]:
                 for k in ("size", "evaluable", "female", "male"):
                     if _num(r.get(k)) is not None:
                         out.add(("cohort_size" if k == "size" else k, _num(r[k])))
-                out |= _age(r.get("age_statistic"), r.get("age_value"), r.get("age_min"), r.get("age_max"), r.get("age_sd"))
+                out |= _age(
+                    r.get("age_statistic"),
+                    r.get("age_value"),
+                    r.get("age_min"),
+                    r.get("age_max"),
+                    r.get("age_sd"),
+                )
             elif qname == "treatments":
                 key = name(r["drug"])
                 prior = r.get("role") == "prior"
@@ -160,9 +171,11 @@ class Evaluation:
         count as missed facts, so the figures measure the build's coverage, not the extraction."""
         if not self.absent:
             return ""
-        return (f"warning: {len(self.absent)} of {self.gold_abstracts} gold abstracts are not in this build "
-                f"(first: {', '.join(self.absent[:3])}); their facts count as missed: build the gold folder's "
-                "texts, or score with a gold folder that matches the build")
+        return (
+            f"warning: {len(self.absent)} of {self.gold_abstracts} gold abstracts are not in this build "
+            f"(first: {', '.join(self.absent[:3])}); their facts count as missed: build the gold folder's "
+            "texts, or score with a gold folder that matches the build"
+        )
 
     @staticmethod
     def prf(c: Counter) -> tuple[float, float, float]:
@@ -195,8 +208,10 @@ class Evaluation:
                 lines.append(f"  {doc}  missed    {tup}")
             for tup in self.spurious.get(doc, []):
                 lines.append(f"  {doc}  wrong     {tup}")
-        lines.append(f"micro F1 {f:.3f} (P {p:.3f} R {r:.3f}, {t['tp']} of {t['tp'] + t['fn']} gold, "
-                     f"{t['tp'] + t['fp']} predicted)")
+        lines.append(
+            f"micro F1 {f:.3f} (P {p:.3f} R {r:.3f}, {t['tp']} of {t['tp'] + t['fn']} gold, "
+            f"{t['tp'] + t['fp']} predicted)"
+        )
         return "\n".join(lines)
 
 
@@ -232,20 +247,24 @@ def evaluate_build(gold_dir: Path, build_dir: Path) -> Evaluation:
 def source_texts(build_dir: Path) -> dict[str, str]:
     """The text of every abstract in the build, by identifier (as the graph holds it)."""
     store = open_store(build_dir)
-    query = ("PREFIX cml: <https://w3id.org/cmlkg/ontology#>\n"
-             "SELECT ?source ?text WHERE { ?doc cml:sourceIdentifier ?source ; cml:sourceText ?text }")
+    query = (
+        "PREFIX cml: <https://w3id.org/cmlkg/ontology#>\n"
+        "SELECT ?source ?text WHERE { ?doc cml:sourceIdentifier ?source ; cml:sourceText ?text }"
+    )
     return {row["source"].value: row["text"].value for row in run_query(store, query)}
 
 
 def _number_patterns(value: float) -> list[re.Pattern]:
-    """How a number may be written: '46', '46.0', '0.46' for a percent, 'forty-six' is found through parse_number."""
+    """How a number may be written: '46', '46.0', '0.46' for a percent ('forty-six': through parse_number)."""
     from cmlkg.extract.quantities import number_pattern
 
     pats = [number_pattern(value)]
     if 0 <= value <= 100:
         frac = format(value / 100, ".4f").rstrip("0").rstrip(".")
         if frac not in ("0", "1"):
-            pats.append(rf"(?<![\d]){re.escape(frac.lstrip('0') if frac.startswith('0.') else frac)}0*(?![\d])")
+            pats.append(
+                rf"(?<![\d]){re.escape(frac.lstrip('0') if frac.startswith('0.') else frac)}0*(?![\d])"
+            )
     return [re.compile(p) for p in pats]
 
 
@@ -266,8 +285,14 @@ def _sentences(text: str) -> list[_Sentence]:
     out = []
     for s, e in sentence_spans(text):
         sent = text[s:e]
-        out.append(_Sentence(sent, {parse_number(m.group()) for m in NUM_RE.finditer(sent)},
-                             {m.term for m in find_mentions(sent, vocab)}, norm(sent)))
+        out.append(
+            _Sentence(
+                sent,
+                {parse_number(m.group()) for m in NUM_RE.finditer(sent)},
+                {m.term for m in find_mentions(sent, vocab)},
+                norm(sent),
+            )
+        )
     return out
 
 
@@ -276,7 +301,11 @@ def explain_sentence(sentences: list[_Sentence], fact: tuple) -> str | None:
     and names its term (through the extraction lexicon), or None."""
     numbers = [v for v in fact[1:] if isinstance(v, float)]
     patterns = {v: _number_patterns(v) for v in numbers}
-    terms = [v for v in fact[1:] if isinstance(v, str) and v not in ("count", "percent", "of", "median", "mean", "female", "male")]
+    terms = [
+        v
+        for v in fact[1:]
+        if isinstance(v, str) and v not in ("count", "percent", "of", "median", "mean", "female", "male")
+    ]
     best, best_score = None, 0
     for sent in sentences:
         score = 0
@@ -284,7 +313,11 @@ def explain_sentence(sentences: list[_Sentence], fact: tuple) -> str | None:
             if v in sent.stated or any(p.search(sent.text) for p in patterns[v]):
                 score += 2
         for t in terms:
-            if t in sent.terms or norm(t) in sent.normalized or norm(t).replace("_", "") in sent.normalized.replace("_", ""):
+            if (
+                t in sent.terms
+                or norm(t) in sent.normalized
+                or norm(t).replace("_", "") in sent.normalized.replace("_", "")
+            ):
                 score += 1
         if score > best_score:
             best, best_score = sent.text.strip(), score
@@ -296,7 +329,9 @@ def explain(ev: Evaluation, build_dir: Path) -> str:
     texts = source_texts(build_dir)
     lines = []
     for doc in sorted(set(ev.missed) | set(ev.spurious)):
-        items = [("missed", t) for t in ev.missed.get(doc, [])] + [("wrong", t) for t in ev.spurious.get(doc, [])]
+        items = [("missed", t) for t in ev.missed.get(doc, [])] + [
+            ("wrong", t) for t in ev.spurious.get(doc, [])
+        ]
         if not items:
             continue
         lines.append(f"== {doc}")
@@ -305,6 +340,11 @@ def explain(ev: Evaluation, build_dir: Path) -> str:
         for what, tup in items:
             lines.append(f"  {what:<7} {tup}")
             sentence = explain_sentence(sentences, tup) if text else None
-            lines.append(f"          in: {sentence}" if sentence else "          in: (no sentence states it)" if text
-                         else "          in: (abstract not in the build)")
+            lines.append(
+                f"          in: {sentence}"
+                if sentence
+                else "          in: (no sentence states it)"
+                if text
+                else "          in: (abstract not in the build)"
+            )
     return "\n".join(lines)

@@ -43,12 +43,18 @@ def _prefixes(fmt: str) -> dict | None:
 def _serialize(items, fmt: str) -> bytes:
     prefixes = _prefixes(fmt)
     rdf_format = FORMATS[fmt][0]
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes) if prefixes else ox.serialize(items, format=rdf_format)
+    return (
+        ox.serialize(items, format=rdf_format, prefixes=prefixes)
+        if prefixes
+        else ox.serialize(items, format=rdf_format)
+    )
 
 
 def _header(fmt: str) -> bytes:
     """What a document of a build format starts with before its first triple (the prefixes)."""
-    probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode("urn:x:g"))
+    probe = ox.Quad(
+        ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode("urn:x:g")
+    )
     data = _serialize([probe] if FORMATS[fmt][2] else [probe.triple], fmt)
     first = data.index(b"urn:x:g" if FORMATS[fmt][2] else b"urn:x:s")
     return data[: data.rfind(b"\n", 0, first) + 1]
@@ -71,7 +77,9 @@ def fragment(items: list, fmt: str) -> bytes:
     data = _serialize(items, fmt)
     head, foot = _HEADER[fmt], _FOOTER[fmt]
     if not (data.startswith(head) and data.endswith(foot)):
-        raise CmlkgError(f"unexpected {fmt} serialisation: the fragment does not start with the document header")
+        raise CmlkgError(
+            f"unexpected {fmt} serialisation: the fragment does not start with the document header"
+        )
     return data[len(head) : len(data) - len(foot)]
 
 
@@ -121,7 +129,9 @@ def make_fragments(identifier: str, graph: Graph) -> Fragments:
     predicates = {p for group in graph.groups.values() for p, _o in group}
     return Fragments(
         identifier=identifier,
-        data={name: fragment(quads if FORMATS[fmt][2] else triples, fmt) for name, fmt in BUILD_EXPORTS.items()},
+        data={
+            name: fragment(quads if FORMATS[fmt][2] else triples, fmt) for name, fmt in BUILD_EXPORTS.items()
+        },
         quads=len(quads),
         subjects=len(graph.groups),
         classes=sorted({o.value for group in graph.groups.values() for p, o in group if p == _TYPE}),
@@ -153,8 +163,14 @@ class ExportWriter:
 
     @staticmethod
     def _entry(f: Fragments, ranges: dict[str, list[int]]) -> dict:
-        return {"id": f.identifier, "quads": f.quads, "subjects": f.subjects, "classes": f.classes,
-                "properties": f.properties, "ranges": ranges}
+        return {
+            "id": f.identifier,
+            "quads": f.quads,
+            "subjects": f.subjects,
+            "classes": f.classes,
+            "properties": f.properties,
+            "ranges": ranges,
+        }
 
     def append(self, f: Fragments) -> None:
         self.entries.append(self._entry(f, self._write(f.data)))
@@ -176,7 +192,9 @@ class ExportWriter:
             if fh.tell() - shift[name] != end:
                 raise CmlkgError(f"{source / name}: shorter than its index says; rebuild with `cmlkg build`")
         for e in entries:
-            self.entries.append({**e, "ranges": {n: [o + shift[n], ln] for n, (o, ln) in e["ranges"].items()}})
+            self.entries.append(
+                {**e, "ranges": {n: [o + shift[n], ln] for n, (o, ln) in e["ranges"].items()}}
+            )
 
     def close(self) -> list[dict]:
         for name, fmt in BUILD_EXPORTS.items():
@@ -194,8 +212,15 @@ def write_index(folder: Path, ontology: dict, entries: list[dict]) -> None:
     dumps = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # one encoder, not one per line
     lines = [dumps(terms)]
     for e in (ontology, *entries):
-        lines.append(dumps({**e, "classes": [number[t] for t in e["classes"]],
-                            "properties": [number[t] for t in e["properties"]]}))
+        lines.append(
+            dumps(
+                {
+                    **e,
+                    "classes": [number[t] for t in e["classes"]],
+                    "properties": [number[t] for t in e["properties"]],
+                }
+            )
+        )
     (folder / INDEX_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -245,7 +270,9 @@ def write_export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
     rdf_format, _ext, with_graphs = FORMATS[fmt]
     prefixes = _prefixes(fmt)
     if with_graphs:
-        store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(out, format=rdf_format)
+        store.dump(out, format=rdf_format, prefixes=prefixes) if prefixes else store.dump(
+            out, format=rdf_format
+        )
         return
     # the named graphs share no triple (each abstract's facts have their own IRIs), so merging them is
     # a plain concatenation: no deduplication pass is needed

@@ -53,7 +53,8 @@ def pubmed_links(pmid: str) -> tuple[str, str]:
 
 def doi_iri(doi: str) -> str:
     """The doi.org IRI of a DOI (characters an IRI cannot hold percent-encoded, as doi.org expects)."""
-    # '<', '>', '[', ']' and the like are legal in DOIs ('10.1002/(SICI)1097-0142(19990101)85:1<1::AID-CNCR1>3.0.CO;2-8')
+    # '<', '>', '[', ']' and the like are legal in DOIs
+    # ('10.1002/(SICI)1097-0142(19990101)85:1<1::AID-CNCR1>3.0.CO;2-8')
     # but not in IRIs: encoded, with anything else an IRI cannot hold
     return "https://doi.org/" + quote(doi, safe="/:;()._-~@!$&'*+,=")
 

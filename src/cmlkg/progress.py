@@ -17,8 +17,11 @@ from typing import TextIO
 
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
-    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+    return (
+        f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
         else f"{seconds // 60:02d}:{seconds % 60:02d}"
+    )
 
 
 class Progress:
@@ -31,8 +34,16 @@ class Progress:
     MIN_ITEMS = 20  # items after the first before a time left is shown
     MIN_SECONDS = 1.0
 
-    def __init__(self, total: int, label: str, file: TextIO | None = None, enabled: bool = True, width: int = 30):
-        self.total, self.label, self.file, self.enabled, self.width = total, label, file or sys.stderr, enabled, width
+    def __init__(
+        self, total: int, label: str, file: TextIO | None = None, enabled: bool = True, width: int = 30
+    ):
+        self.total, self.label, self.file, self.enabled, self.width = (
+            total,
+            label,
+            file or sys.stderr,
+            enabled,
+            width,
+        )
         self.done = 0
         self.start = time.monotonic()
         self.first: float | None = None  # when the first item was done
@@ -97,8 +108,10 @@ class Progress:
         filled = int(self.width * self.done / self.total) if self.total else self.width
         eta = self.eta(now)
         left = f"  {_clock(eta)} left" if eta is not None and self.done < self.total else ""
-        return (f"{self.label} [{'#' * filled}{'-' * (self.width - filled)}] {self.done:,}/{self.total:,}"
-                f"  {_clock(now - self.start)}{left}")
+        return (
+            f"{self.label} [{'#' * filled}{'-' * (self.width - filled)}] {self.done:,}/{self.total:,}"
+            f"  {_clock(now - self.start)}{left}"
+        )
 
     def _line(self, now: float) -> str:
         if self.current_stage is None:

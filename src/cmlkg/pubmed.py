@@ -112,14 +112,17 @@ def _checked_pmid(pmid: str, path: Path, where: str) -> str:
     return pmid
 
 
-def _record(path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts, warning: str = "",
-            **bib) -> Record | Skip:
+def _record(
+    path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts, warning: str = "", **bib
+) -> Record | Skip:
     text, sections = parts.text()
     if not text.strip():
         return Skip(where, "no abstract")
     if len(text) > MAX_RECORD_CHARS:
-        raise InputError(f"{path}: {where}: {len(text):,} characters is far longer than any abstract "
-                         f"(limit {MAX_RECORD_CHARS:,})")
+        raise InputError(
+            f"{path}: {where}: {len(text):,} characters is far longer than any abstract "
+            f"(limit {MAX_RECORD_CHARS:,})"
+        )
     identifier = pubmed_identifier(pmid) if pmid else ident
     if not identifier:
         raise InputError(f"{path}: {where}: the record has neither a PMID nor an id")
@@ -166,11 +169,15 @@ def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Ele
         if got:
             size, last = _FEED, total
         elif total - last > MAX_ARTICLE_BYTES:
-            raise InputError(f"{path}: {(total - last) >> 20} MB of XML from byte offset {last:,} without an "
-                             f"element ending (one huge comment, attribute or text?); the largest real PubMed "
-                             f"article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)")
+            raise InputError(
+                f"{path}: {(total - last) >> 20} MB of XML from byte offset {last:,} without an "
+                f"element ending (one huge comment, attribute or text?); the largest real PubMed "
+                f"article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)"
+            )
         else:
-            size = MAX_ARTICLE_BYTES  # the rest of the token in one feed: it is parsed again once, not per feed
+            size = (
+                MAX_ARTICLE_BYTES  # the rest of the token in one feed: it is parsed again once, not per feed
+            )
     parser.close()
     for event, elem in parser.read_events():
         yield event, elem, total
@@ -192,21 +199,28 @@ def read_pubmed_xml(path: Path, fh: BinaryIO | None = None) -> Iterator[Record |
                 if tag in _ARTICLES:
                     count += 1
                     pmid = elem.findtext("MedlineCitation/PMID") or elem.findtext("BookDocument/PMID")
-                    yield _xml_article(path, elem, count) if tag == "PubmedArticle" else _xml_book(path, elem, count)
+                    yield (
+                        _xml_article(path, elem, count)
+                        if tag == "PubmedArticle"
+                        else _xml_book(path, elem, count)
+                    )
                     elem.clear()  # drop what was read: memory stays flat whatever the file size
                     since = total
                 elif tag == "DeleteCitation":
                     elem.clear()
                     since = total
                 elif total - since > MAX_ARTICLE_BYTES:
-                    raise InputError(f"{path}: {(total - since) >> 20} MB of XML without a complete article "
-                                     f"({'after PMID ' + pmid if pmid else 'from the start'}); the largest real "
-                                     f"PubMed article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)")
+                    raise InputError(
+                        f"{path}: {(total - since) >> 20} MB of XML without a complete article "
+                        f"({'after PMID ' + pmid if pmid else 'from the start'}); the largest real "
+                        f"PubMed article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)"
+                    )
     except ET.ParseError as exc:
         line, column = exc.position
         after = f" (after PMID {pmid})" if pmid else ""
-        raise InputError(f"{path}: line {line}, column {column + 1}: malformed XML{after}: "
-                         f"{str(exc).split(':')[0]}") from None
+        raise InputError(
+            f"{path}: line {line}, column {column + 1}: malformed XML{after}: {str(exc).split(':')[0]}"
+        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -215,8 +229,10 @@ def _check_root(path: Path, fh) -> None:
     """Refuse an XML file whose root element is not ``PubmedArticleSet`` before reading it."""
     for _event, elem, _total in _pull(path, fh, ("start",)):
         if elem.tag != "PubmedArticleSet":
-            raise InputError(f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
-                             "give PubMed XML (efetch or PubMed's 'PubMed XML' download)")
+            raise InputError(
+                f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
+                "give PubMed XML (efetch or PubMed's 'PubMed XML' download)"
+            )
         return
     raise InputError(f"{path}: an XML file without any element")
 
@@ -237,7 +253,9 @@ def _text(node: ET.Element | None) -> str:
         if child.tag in ("sup", "sub") and inner and before:
             if child.tag == "sup" and before.isdigit() and re.fullmatch(r"[-\u2212]?\d+", inner):
                 inner = "^" + inner
-            elif not re.fullmatch(r"[-+\u2212\u00b1/]+|\d+", inner) and before.isalnum() and inner[0].isalnum():
+            elif (
+                not re.fullmatch(r"[-+\u2212\u00b1/]+|\d+", inner) and before.isalnum() and inner[0].isalnum()
+            ):
                 inner = " " + inner
         out.append(inner)
         out.append(child.tail or "")
@@ -263,7 +281,9 @@ def _article_pmid(path: Path, pmid_text: str, what: str, count: int) -> tuple[st
 
 def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     cit = art.find("MedlineCitation")
-    pmid, where = _article_pmid(path, _clean(cit.findtext("PMID")) if cit is not None else "", "article", count)
+    pmid, where = _article_pmid(
+        path, _clean(cit.findtext("PMID")) if cit is not None else "", "article", count
+    )
     article = cit.find("Article")
     doi = None
     for node in art.findall("PubmedData/ArticleIdList/ArticleId"):
@@ -285,7 +305,11 @@ def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     if year is None and article is not None:
         year = _year(article.findtext("ArticleDate/Year"))
     return _record(
-        path, where, pmid, None, _abstract_parts(article),
+        path,
+        where,
+        pmid,
+        None,
+        _abstract_parts(article),
         doi=doi,
         title=_clean(_text(article.find("ArticleTitle"))) or None if article is not None else None,
         journal=_clean(article.findtext("Journal/Title")) or None if article is not None else None,
@@ -298,14 +322,30 @@ def _xml_book(path: Path, art: ET.Element, count: int) -> Record | Skip:
     """A ``PubmedBookArticle`` (a chapter of a book on the NCBI Bookshelf: StatPearls, GeneReviews...):
     read like an article, its book's title standing for the journal."""
     doc = art.find("BookDocument")
-    pmid, where = _article_pmid(path, _clean(doc.findtext("PMID")) if doc is not None else "", "book article", count)
-    doi = next((n.text.strip() for n in doc.findall("ArticleIdList/ArticleId") + doc.findall("ELocationID")
-                if "doi" in (n.get("IdType"), n.get("EIdType")) and n.text), None)
+    pmid, where = _article_pmid(
+        path, _clean(doc.findtext("PMID")) if doc is not None else "", "book article", count
+    )
+    doi = next(
+        (
+            n.text.strip()
+            for n in doc.findall("ArticleIdList/ArticleId") + doc.findall("ELocationID")
+            if "doi" in (n.get("IdType"), n.get("EIdType")) and n.text
+        ),
+        None,
+    )
     title = _clean(_text(doc.find("ArticleTitle"))) or _clean(_text(doc.find("Book/BookTitle")))
-    return _record(path, where, pmid, None, _abstract_parts(doc), doi=doi, title=title or None,
-                   journal=_clean(_text(doc.find("Book/BookTitle"))) or None,
-                   year=_year(doc.findtext("Book/PubDate/Year")) or _year(doc.findtext("ContributionDate/Year")),
-                   mesh=())
+    return _record(
+        path,
+        where,
+        pmid,
+        None,
+        _abstract_parts(doc),
+        doi=doi,
+        title=title or None,
+        journal=_clean(_text(doc.find("Book/BookTitle"))) or None,
+        year=_year(doc.findtext("Book/PubDate/Year")) or _year(doc.findtext("ContributionDate/Year")),
+        mesh=(),
+    )
 
 
 # ------------------------------------------------------------------ MEDLINE text
@@ -324,12 +364,15 @@ def _doi_of(value: str) -> str | None:
 
 
 def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
-    """MEDLINE records (PubMed's "PubMed" format, ``.nbib``): ``TAG - value`` lines, records split by blank lines.
+    """MEDLINE records (PubMed's "PubMed" format, ``.nbib``): ``TAG - value`` lines, records split by blank
+    lines.
 
     A record is complete when it has its ``SO`` (source) line, the last one PubMed writes; a record
     without it was cut short.
     """
-    fields: list[tuple[str, list[str]]] = []  # (tag, value pieces) of the record being read (joined once: linear)
+    fields: list[
+        tuple[str, list[str]]
+    ] = []  # (tag, value pieces) of the record being read (joined once: linear)
     start = size = 0
 
     def finish() -> Record | Skip:
@@ -341,9 +384,14 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         if not pmid_text:
             raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
         pmid = _checked_pmid(pmid_text, path, where)
-        warning = "" if "SO" in tags else (
-            f"{path}: {where}: no SO line (PubMed ends every MEDLINE record with it): kept; check the "
-            "record is complete")
+        warning = (
+            ""
+            if "SO" in tags
+            else (
+                f"{path}: {where}: no SO line (PubMed ends every MEDLINE record with it): kept; check the "
+                "record is complete"
+            )
+        )
         doi = next((d for v in tags.get("AID", []) + tags.get("LID", []) if (d := _doi_of(v))), None)
         mesh = []  # MEDLINE names the headings but not their descriptor UIs: a heading without an IRI
         for value in tags.get("MH", []):
@@ -353,7 +401,13 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         if tags.get("AB"):
             parts.pieces.append(("", "", " ".join(tags["AB"])))
         return _record(
-            path, where, pmid, None, parts, warning, doi=doi,
+            path,
+            where,
+            pmid,
+            None,
+            parts,
+            warning,
+            doi=doi,
             title=" ".join(tags.get("TI", [])) or None,
             journal=(tags.get("JT") or tags.get("TA") or [None])[0],
             year=_year((tags.get("DP") or [""])[0]),
@@ -369,15 +423,19 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             continue
         size += len(line)
         if size > MAX_MEDLINE_RECORD:
-            raise InputError(f"{path}: line {number}: a MEDLINE record of more than {MAX_MEDLINE_RECORD:,} "
-                             f"characters (from line {start}); the largest real ones are about 100,000")
+            raise InputError(
+                f"{path}: line {number}: a MEDLINE record of more than {MAX_MEDLINE_RECORD:,} "
+                f"characters (from line {start}); the largest real ones are about 100,000"
+            )
         if line.startswith("      ") and fields:
             fields[-1][1].append(line.strip())
             continue
         m = _TAG.fullmatch(line.rstrip())
         if not m or line[4:6] != "- ":
-            raise InputError(f"{path}: line {number}: not a MEDLINE line ('TAG - value' or a continuation "
-                             f"indented by six spaces): {line[:60]!r}")
+            raise InputError(
+                f"{path}: line {number}: not a MEDLINE line ('TAG - value' or a continuation "
+                f"indented by six spaces): {line[:60]!r}"
+            )
         if not fields:
             start = number
         fields.append((m.group(1), [m.group(2)]))
@@ -404,17 +462,25 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         except RecursionError:
             raise InputError(f"{path}: {where}: not a record: JSON nested too deeply") from None
         if not isinstance(obj, dict):
-            raise InputError(f"{path}: {where}: a JSON {type(obj).__name__}, not an object with an 'abstract'")
+            raise InputError(
+                f"{path}: {where}: a JSON {type(obj).__name__}, not an object with an 'abstract'"
+            )
         unknown = sorted(set(obj) - _JSON_FIELDS)
         if unknown:
-            raise InputError(f"{path}: {where}: unknown field(s) {', '.join(unknown)}; "
-                             f"known: {', '.join(sorted(_JSON_FIELDS))}")
+            raise InputError(
+                f"{path}: {where}: unknown field(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(_JSON_FIELDS))}"
+            )
         for key in _JSON_FIELDS:
-            if obj.get(key) is not None and (not isinstance(obj[key], (str, int)) or isinstance(obj[key], bool)):
+            if obj.get(key) is not None and (
+                not isinstance(obj[key], (str, int)) or isinstance(obj[key], bool)
+            ):
                 raise InputError(f"{path}: {where}: '{key}' must be a string")  # ({"id": true} is not an id)
             if isinstance(obj.get(key), str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in obj[key]):
-                raise InputError(f"{path}: {where}: '{key}' holds a lone surrogate (\\u{ord(next(ch for ch in obj[key] if 0xD800 <= ord(ch) <= 0xDFFF)):04x}), "
-                                 "which is not text")
+                lone = next(ord(ch) for ch in obj[key] if 0xD800 <= ord(ch) <= 0xDFFF)
+                raise InputError(
+                    f"{path}: {where}: '{key}' holds a lone surrogate (\\u{lone:04x}), which is not text"
+                )
         pmid = str(obj["pmid"]).strip() if obj.get("pmid") not in (None, "") else None
         if pmid:
             _checked_pmid(pmid, path, where)
@@ -423,11 +489,17 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         parts = _Parts()
         if obj.get("abstract"):
             parts.pieces.append(("", "", str(obj["abstract"]).strip()))
-        yield _record(path, where, pmid, ident, parts,
-                      doi=_clean(str(obj["doi"])) or None if obj.get("doi") else None,
-                      title=_clean(str(obj["title"])) or None if obj.get("title") else None,
-                      journal=_clean(str(obj["journal"])) or None if obj.get("journal") else None,
-                      year=_year(str(obj.get("year") or "")))
+        yield _record(
+            path,
+            where,
+            pmid,
+            ident,
+            parts,
+            doi=_clean(str(obj["doi"])) or None if obj.get("doi") else None,
+            title=_clean(str(obj["title"])) or None if obj.get("title") else None,
+            journal=_clean(str(obj["journal"])) or None if obj.get("journal") else None,
+            year=_year(str(obj.get("year") or "")),
+        )
 
 
 # ------------------------------------------------------------------ PubMed CSV
@@ -441,4 +513,4 @@ def is_pubmed_csv(head: str) -> bool:
         names = set(next(csv.reader(io.StringIO(first))))
     except (csv.Error, StopIteration):
         return False
-    return _CSV_HEADER <= names
+    return names >= _CSV_HEADER

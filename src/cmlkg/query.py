@@ -50,8 +50,10 @@ def run_query(store: ox.Store, query: str, **kwargs):
     try:
         info = inspect_query(query)
     except UpdateRefused:
-        raise QueryError("SPARQL Update is refused: cmlkg query only reads a build "
-                         "(change the graph with cmlkg build, cmlkg add)") from None
+        raise QueryError(
+            "SPARQL Update is refused: cmlkg query only reads a build "
+            "(change the graph with cmlkg build, cmlkg add)"
+        ) from None
     except QueryError:
         info = None  # Oxigraph's parser says what is wrong, with its line and column
     refuse_services(query)  # a query over a local build makes no outbound requests
@@ -84,16 +86,25 @@ def syntax_message(query: str, message: str) -> str:
         names = re.findall(r"(?<![\w<\"'?$])([A-Za-z][\w.-]*)?:[\w.%-]*", text[: column - 1])
         prefix = names[-1] if names else ""
         known = ", ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p == prefix)
-        return (f"malformed SPARQL query at {line}:{column}: the prefix {prefix}: is not declared; add a PREFIX line"
-                + (f" ({known})" if known else ""))
+        return (
+            f"malformed SPARQL query at {line}:{column}: the prefix {prefix}: is not declared; "
+            "add a PREFIX line" + (f" ({known})" if known else "")
+        )
     # a messages-only reading of the text (no decision is taken on it): the first word after the prologue
     head = re.match(r"(?:\s+|#[^\n]*|(?i:PREFIX)\s*[\w.-]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*", query)
     first = re.match(r"[A-Za-z]+", query[head.end() :]) if head else None
     if first and first.group(0).upper() not in (*_FORMS, "PREFIX", "BASE"):
-        return (f"malformed SPARQL query: {first.group(0)!r} where a query starts with SELECT, CONSTRUCT, ASK or "
-                "DESCRIBE (after any PREFIX and BASE lines)")
-    expected = [e.strip() for e in re.split(r",\s*(?![^\[]*\])", rest.removeprefix("expected one of ").removeprefix("expected "))
-                if e.strip() and not e.strip().startswith("[")]
+        return (
+            f"malformed SPARQL query: {first.group(0)!r} where a query starts with SELECT, CONSTRUCT, ASK or "
+            "DESCRIBE (after any PREFIX and BASE lines)"
+        )
+    expected = [
+        e.strip()
+        for e in re.split(
+            r",\s*(?![^\[]*\])", rest.removeprefix("expected one of ").removeprefix("expected ")
+        )
+        if e.strip() and not e.strip().startswith("[")
+    ]
     return f"{where}: expected {', '.join(expected[:6]) or rest[:120]}"
 
 
@@ -103,16 +114,25 @@ def format_results(results, fmt: str) -> bytes:
     out = io.BytesIO()
     if isinstance(results, ox.QueryTriples):
         rdf = GRAPH_FORMATS[fmt]
-        ox.serialize(results, out, format=rdf,
-                     **({"prefixes": PREFIXES} if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}))
+        ox.serialize(
+            results,
+            out,
+            format=rdf,
+            **({"prefixes": PREFIXES} if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}),
+        )
     else:
         results.serialize(out, format=RESULT_FORMATS[fmt])
     data = out.getvalue()
     return data if data.endswith(b"\n") or not data else data + b"\n"
 
 
-GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "tsv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD,
-                 "xml": ox.RdfFormat.RDF_XML, "table": ox.RdfFormat.TURTLE}
+GRAPH_FORMATS = {
+    "csv": ox.RdfFormat.N_TRIPLES,
+    "tsv": ox.RdfFormat.N_TRIPLES,
+    "json": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "table": ox.RdfFormat.TURTLE,
+}
 
 
 def table(results) -> str:
@@ -127,7 +147,10 @@ def table(results) -> str:
     rows = [[_short(row[n]) for n in names] for row in results]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    return "\n".join([line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]) + f"\n({len(rows)} rows)"
+    return (
+        "\n".join([line(names), line(["-" * w for w in widths])] + [line(r) for r in rows])
+        + f"\n({len(rows)} rows)"
+    )
 
 
 def _short(term) -> str:
@@ -136,7 +159,7 @@ def _short(term) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, ns in PREFIXES.items():
             if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+                return f"{prefix}:{term.value[len(ns) :]}"
         return term.value
     return term.value
 
@@ -183,7 +206,9 @@ def run_stopping(build_dir: Path, query: str, fmt: str, timeout: float, out) -> 
             try:
                 message = parent.recv()
             except EOFError:
-                raise QueryError(f"the query failed (its process ended with status {proc.exitcode})") from None
+                raise QueryError(
+                    f"the query failed (its process ended with status {proc.exitcode})"
+                ) from None
             if message[0] == "data":
                 out.write(message[1])
             elif message[0] == "error":

@@ -20,8 +20,8 @@ from cmlkg.namespaces import (
     FOAF,
     MESH,
     OA,
-    PRISM,
     OWL,
+    PRISM,
     PROV,
     RDF,
     RDFS,
@@ -92,7 +92,9 @@ class _Writer:
         self.add(node, _TYPE, _INDIVIDUAL)
         self.add(node, _TYPE, cls)
 
-    def fact(self, node: NamedNode, cls: str, label: str, span: r.Span | None, *extra_spans: r.Span) -> NamedNode:
+    def fact(
+        self, node: NamedNode, cls: str, label: str, span: r.Span | None, *extra_spans: r.Span
+    ) -> NamedNode:
         self.individual(node, _c(cls))
         self.add(node, _LABEL, Literal(label))
         self.add(node, PROV + "wasDerivedFrom", self.doc)
@@ -120,7 +122,9 @@ class _Writer:
         node = self.node(*slot, t.term)
         cls = "StudyTreatment" if t.role == "intervention" else "PriorTherapy"
         self.fact(node, cls, f"{label(cls)}: {label(t.term)}", t.span)
-        self.add(node, cml("usesTherapy"), self.typed(self.node(*slot, t.term, "agent"), t.term, label(t.term)))
+        self.add(
+            node, cml("usesTherapy"), self.typed(self.node(*slot, t.term, "agent"), t.term, label(t.term))
+        )
         self.add(cohort, cml("receivedTreatment"), node)
         for k, d in enumerate(t.doses, 1):
             dn = self.node(*slot, t.term, "dose", k)
@@ -147,8 +151,11 @@ class _Writer:
 
 def bibliographic_links(bib: Bibliography) -> dict[str, int]:
     """How many links of each VoID linkset the abstract's bibliography gives."""
-    return {"pubmed": int(bib.pmid is not None), "doi": int(bib.doi is not None),
-            "mesh-subjects": sum(1 for ui, _name, _major in bib.mesh if ui)}
+    return {
+        "pubmed": int(bib.pmid is not None),
+        "doi": int(bib.doi is not None),
+        "mesh-subjects": sum(1 for ui, _name, _major in bib.mesh if ui),
+    }
 
 
 def _bibliography(w: _Writer, bib: Bibliography) -> None:
@@ -240,7 +247,11 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         w.fact(node, cls, f"{label(cls)} {size}", c.span, *c.extra_spans)
         if c.size is not None:
             w.add(node, cml("size"), _int(c.size))
-        for prop, value in (("evaluableCount", c.evaluable), ("femaleCount", c.female), ("maleCount", c.male)):
+        for prop, value in (
+            ("evaluableCount", c.evaluable),
+            ("femaleCount", c.female),
+            ("maleCount", c.male),
+        ):
             if value is not None:
                 w.add(node, cml(prop), _int(value))
         if c.age_value is not None:
@@ -269,15 +280,25 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         cls = "ResistanceToPriorTherapy" if reason.kind == "resistance" else "IntoleranceToPriorTherapy"
         node = w.node("reason", k)
         w.fact(node, cls, f"{label(cls)}: {label(reason.therapy)}", reason.span)
-        w.add(node, cml("reasonConcerns"), w.typed(w.node("reason", k, "therapy"), reason.therapy, label(reason.therapy)))
+        w.add(
+            node,
+            cml("reasonConcerns"),
+            w.typed(w.node("reason", k, "therapy"), reason.therapy, label(reason.therapy)),
+        )
         if reason.count is not None:
             w.add(node, cml("patientCount"), _int(reason.count))
         w.add(population, cml("treatmentReason"), node)
 
     for k, risk in enumerate(x.risks, 1):
         node = w.node("risk", k)
-        figures = ", ".join(f for f in (f"{risk.count} patients" if risk.count is not None else "",
-                                         f"{risk.percent:g}%" if risk.percent is not None else "") if f)
+        figures = ", ".join(
+            f
+            for f in (
+                f"{risk.count} patients" if risk.count is not None else "",
+                f"{risk.percent:g}%" if risk.percent is not None else "",
+            )
+            if f
+        )
         w.fact(node, "RiskScoreMeasurement", f"{label(risk.score)} {label(risk.group)}: {figures}", risk.span)
         w.add(node, cml("riskScore"), w.typed(_n(node.value + "/score"), risk.score, label(risk.score)))
         w.add(node, cml("riskGroup"), _c(risk.group))
@@ -291,11 +312,13 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
     for node, o in zip(outcome_nodes, x.outcomes):
         cls = "AggregateOutcomeMeasurement" if o.aggregate_of else "OutcomeMeasurement"
         figures = ", ".join(
-            f for f in (
+            f
+            for f in (
                 f"{o.count} patients" if o.count is not None else "",
                 f"{o.percent:g}%" if o.percent is not None else "",
                 f"of {o.denominator}" if o.denominator is not None else "",
-            ) if f
+            )
+            if f
         )
         w.fact(node, cls, f"{label(o.term)}: {figures}", o.span)
         w.add(node, cml("ofOutcome"), w.typed(_n(node.value + "/outcome"), o.term, label(o.term)))

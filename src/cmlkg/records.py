@@ -61,7 +61,9 @@ class Outcome:
     denominator: int | None = None
     time_months: float | None = None
     negated: bool = False
-    cohort: int | None = None  # index in Extraction.cohorts of the arm it is reported for; None: the population
+    cohort: int | None = (
+        None  # index in Extraction.cohorts of the arm it is reported for; None: the population
+    )
     aggregate_of: list[int] = field(default_factory=list)  # indexes of the parts in Extraction.outcomes
 
 
@@ -71,7 +73,9 @@ class AdverseEvent:
     span: Span
     grade: int | None = None
     count: int | None = None
-    cohort: int | None = None  # index in Extraction.cohorts of the arm it is reported for; None: the population
+    cohort: int | None = (
+        None  # index in Extraction.cohorts of the arm it is reported for; None: the population
+    )
 
 
 @dataclass

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from cmlkg.errors import QueryError
 
-FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "DescribeQuery": "describe", "AskQuery": "ask"}
+FORMS = {
+    "SelectQuery": "select",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+    "AskQuery": "ask",
+}
 
 
 class UpdateRefused(QueryError):
@@ -42,12 +47,19 @@ class QueryInfo:
 # these recursively, and a flat run of about 5,000 BINDs or MINUSes overflows its stack (the worker
 # dies with SIGSEGV); 2,000 run. Real queries use tens.
 MAX_REPEATS = 1000
-_TOKEN = re.compile("|".join((
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''", r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-    r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # strings
-    r'<[^<>"{}|^`\\\s]*>', r"#[^\n]*",  # IRIs, comments
-    r"&&|\|\||[A-Za-z_]+|[{(/|]",
-)))
+_TOKEN = re.compile(
+    "|".join(
+        (
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'"(?:[^"\\\n]|\\.)*"',  # strings
+            r'<[^<>"{}|^`\\\s]*>',
+            r"#[^\n]*",  # IRIs, comments
+            r"&&|\|\||[A-Za-z_]+|[{(/|]",
+        )
+    )
+)
 _REPEATED = ("&&", "||", "UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "{", "(", "/", "|")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE = re.compile(r"(?i)(?<![?$\w])SERVICE\s*(?:SILENT\s*)?(<[^>]*>|[?$]|[\w.-]*:)")
@@ -63,9 +75,11 @@ def check_shape(query: str) -> None:
         if key in _REPEATED:
             counts[key] = counts.get(key, 0) + 1
             if counts[key] > MAX_REPEATS:
-                raise QueryError(f"malformed SPARQL query: too large for this engine: {token!r} appears more than "
-                                 f"{MAX_REPEATS} times (nested too deeply or chained too long; split the query, "
-                                 "or use VALUES)")
+                raise QueryError(
+                    f"malformed SPARQL query: too large for this engine: {token!r} appears more than "
+                    f"{MAX_REPEATS} times (nested too deeply or chained too long; split the query, "
+                    "or use VALUES)"
+                )
 
 
 def service_calls(query: str) -> list[str | None]:
@@ -73,8 +87,12 @@ def service_calls(query: str) -> list[str | None]:
     the SPARQL grammar says, inside strings and comments too), so that no parser can disagree: an
     IRI target, or None for a variable or prefixed name. Stricter than the parse; a literal that
     reads "service <...>" is counted too."""
-    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
-                          < 0x110000 else "", query)
+    decoded = _ESCAPE.sub(
+        lambda m: (
+            chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16) < 0x110000 else ""
+        ),
+        query,
+    )
     out: list[str | None] = []
     for text in {query, decoded}:
         for m in _SERVICE.finditer(text):
@@ -90,8 +108,10 @@ def refuse_services(query: str, allowed: tuple[str, ...] = ()) -> None:
     with contextlib.suppress(QueryError):
         targets += list(inspect_query(query).services)
     if any(t is None or t not in allowed for t in targets):
-        raise ServiceRefused("SERVICE is refused: queries here make no outbound requests"
-                             + (" except to the endpoints given with --allow-service" if allowed else ""))
+        raise ServiceRefused(
+            "SERVICE is refused: queries here make no outbound requests"
+            + (" except to the endpoints given with --allow-service" if allowed else "")
+        )
 
 
 class ServiceRefused(QueryError):
@@ -119,8 +139,10 @@ def inspect_query(query: str) -> QueryInfo:
                 raise ValueError("empty")
         except (ParseBaseException, RecursionError, ValueError):
             near = query[exc.loc : exc.loc + 30].split("\n")[0]
-            raise QueryError(f"malformed SPARQL query at line {exc.lineno}, column {exc.col} ({exc.lineno}:{exc.col}): "
-                             f"{exc.msg}, near {near!r}") from None
+            raise QueryError(
+                f"malformed SPARQL query at line {exc.lineno}, column {exc.col} ({exc.lineno}:{exc.col}): "
+                f"{exc.msg}, near {near!r}"
+            ) from None
         raise UpdateRefused("SPARQL Update is refused: this is a read-only query service") from None
     except ValueError as exc:  # an invalid \\u escape
         raise QueryError(f"malformed SPARQL query: {exc}") from None
@@ -187,6 +209,8 @@ def without_dataset(query: str) -> str:
         if seen is not None and seen[0] == rest and seen[1] == clauses - 1:  # a real clause, and only it
             stripped, clauses = candidate, clauses - 1
     if clauses:
-        raise QueryError("the query names its dataset (FROM / FROM NAMED) and so does the request "
-                         "(default-graph-uri / named-graph-uri); give it in one place")
+        raise QueryError(
+            "the query names its dataset (FROM / FROM NAMED) and so does the request "
+            "(default-graph-uri / named-graph-uri); give it in one place"
+        )
     return stripped

@@ -35,7 +35,8 @@ def ontology_quads(path: Path) -> ox.Dataset:
     """The ontology in its named graph, blank nodes labelled canonically (RDFC-1.0) so exports are stable."""
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     dataset = ox.Dataset(
-        ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     )
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return dataset
@@ -134,6 +135,15 @@ def _discard(build_dir: Path, old: list[Path]) -> None:
     trash.mkdir(exist_ok=True)
     for p in old:
         os.replace(p, trash / p.name)
-    subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
-                      *(str(p) for p in trash.iterdir())],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
+            *(str(p) for p in trash.iterdir()),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

@@ -73,9 +73,12 @@ def as_int(value: float | None) -> int | None:
     return int(value)
 
 
-# an initial ('J. Smith', 'A.') is an abbreviation; a label that ends a sentence is not ('... in arm B. Sokal')
-_ABBREV_END = re.compile(r"(?:\b(?:vs|v|e\.g|i\.e|et al|Dr|Fig|approx|No|ca|cf|resp|incl)\.|(?<!\b[Aa]rm )(?<!\b[Gg]roup )"
-                         r"(?<!\b[Cc]ohort )(?<!\b[Ss]tage )(?<!\b[Tt]ype )(?<!\b[Pp]hase )\b[A-Z]\.)$")
+# an initial ('J. Smith', 'A.') is an abbreviation; a label that ends a sentence is not ('... in arm B.
+# Sokal')
+_ABBREV_END = re.compile(
+    r"(?:\b(?:vs|v|e\.g|i\.e|et al|Dr|Fig|approx|No|ca|cf|resp|incl)\.|(?<!\b[Aa]rm )(?<!\b[Gg]roup )"
+    r"(?<!\b[Cc]ohort )(?<!\b[Ss]tage )(?<!\b[Tt]ype )(?<!\b[Pp]hase )\b[A-Z]\.)$"
+)
 
 
 MAX_SENTENCE = 1500  # characters; the longest sentences of real abstracts are ~700

@@ -27,14 +27,20 @@ class ValidationReport:
         if self.consistent is None:
             lines.append("reasoner: not run")
         elif self.consistent:
-            lines.append("reasoner (HermiT): consistent, no unsatisfiable classes"
-                         if not self.unsatisfiable else "reasoner (HermiT): consistent")
+            lines.append(
+                "reasoner (HermiT): consistent, no unsatisfiable classes"
+                if not self.unsatisfiable
+                else "reasoner (HermiT): consistent"
+            )
         else:
             lines.append(f"reasoner (HermiT): INCONSISTENT: {self.reasoner_message}")
         for c in self.unsatisfiable:
             lines.append(f"  unsatisfiable class: {c}")
-        lines.append("SHACL shapes: conforms" if self.shacl_conforms else
-                     f"SHACL shapes: {len(self.shacl_results)} violation(s)")
+        lines.append(
+            "SHACL shapes: conforms"
+            if self.shacl_conforms
+            else f"SHACL shapes: {len(self.shacl_results)} violation(s)"
+        )
         lines += [f"  {r}" for r in self.shacl_results[:50]]
         if len(self.shacl_results) > 50:
             lines.append(f"  ... and {len(self.shacl_results) - 50} more")
@@ -49,9 +55,11 @@ def run_reasoner(rdfxml: Path) -> tuple[bool, list[str], str]:
     import owlready2
 
     if shutil.which(owlready2.JAVA_EXE) is None:
-        raise CmlkgError("the reasoner (HermiT) needs Java and no `java` is on PATH: install a Java runtime "
-                         "(Debian/Ubuntu: apt-get install default-jre-headless), or check the SHACL shapes only "
-                         "with `cmlkg validate --no-reasoner`")
+        raise CmlkgError(
+            "the reasoner (HermiT) needs Java and no `java` is on PATH: install a Java runtime "
+            "(Debian/Ubuntu: apt-get install default-jre-headless), or check the SHACL shapes only "
+            "with `cmlkg validate --no-reasoner`"
+        )
     world = owlready2.World()
     onto = world.get_ontology(rdfxml.resolve().as_uri()).load()
     try:
@@ -60,8 +68,10 @@ def run_reasoner(rdfxml: Path) -> tuple[bool, list[str], str]:
     except owlready2.OwlReadyInconsistentOntologyError as exc:
         return False, [], _inconsistency_message(exc)
     except (owlready2.OwlReadyJavaError, OSError) as exc:
-        raise CmlkgError(f"HermiT could not run (is Java installed? `cmlkg validate --no-reasoner` skips it): "
-                         f"{str(exc)[-400:]}") from None
+        raise CmlkgError(
+            f"HermiT could not run (is Java installed? `cmlkg validate --no-reasoner` skips it): "
+            f"{str(exc)[-400:]}"
+        ) from None
     unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
     return True, unsat, ""
 
@@ -77,7 +87,9 @@ def run_shapes(data_file: Path) -> tuple[bool, list[str]]:
 
     graph = rdflib.Graph().parse(str(data_file), format="turtle")  # the merged graph of every abstract
     shapes = rdflib.Graph().parse(str(package_dir("shapes") / "shapes.ttl"), format="turtle")
-    conforms, results_graph, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
+    conforms, results_graph, _text = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     results = []
     for r in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):

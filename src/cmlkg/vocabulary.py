@@ -96,7 +96,13 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     synonyms: dict[str, list[str]] = {}
     grouping: set[str] = set()
     preferred: dict[str, str] = {}
-    predicates = {RDFS + "subClassOf", RDFS + "label", SKOS + "altLabel", CML + "groupingClass", CML + "preferredMapping"}
+    predicates = {
+        RDFS + "subClassOf",
+        RDFS + "label",
+        SKOS + "altLabel",
+        CML + "groupingClass",
+        CML + "preferredMapping",
+    }
     for t in ox.parse(path=path or str(ontology_path()), format=ox.RdfFormat.TURTLE):
         p = t.predicate.value
         if p not in predicates or not isinstance(t.subject, ox.NamedNode):
@@ -156,4 +162,3 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
 def is_abbreviation(surface: str) -> bool:
     """Short forms with two or more capitals (CCyR, IM, MR4.5) match case-sensitively."""
     return len(surface) <= 7 and sum(c.isupper() for c in surface) >= 2 and " " not in surface
-

@@ -35,7 +35,7 @@ class DatasetStats:
     examples: list[str]
 
     @classmethod
-    def of(cls, entries: list[dict], studies: list[str]) -> "DatasetStats":
+    def of(cls, entries: list[dict], studies: list[str]) -> DatasetStats:
         # each abstract's subjects are IRIs under its own identifier (and the ontology's are not under
         # resource/ at all), so the graphs' subject sets are disjoint and their sizes add up
         return cls(
@@ -58,8 +58,9 @@ def linkset_counts(ontology) -> dict[str, int]:
     return counts
 
 
-def void_turtle(stats: DatasetStats, abstracts: int, links: dict[str, int],
-                endpoint: str = "http://127.0.0.1:7878/sparql") -> str:
+def void_turtle(
+    stats: DatasetStats, abstracts: int, links: dict[str, int], endpoint: str = "http://127.0.0.1:7878/sparql"
+) -> str:
     lines = [
         "@prefix void: <http://rdfs.org/ns/void#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -68,13 +69,15 @@ def void_turtle(stats: DatasetStats, abstracts: int, links: dict[str, int],
         "",
         f"<{DATASET}> a void:Dataset ;",
         '    dcterms:title "cmlkg: chronic myeloid leukemia treatment evidence" ;',
-        '    dcterms:description "Facts extracted from CML clinical abstracts, with provenance to the text." ;',
+        '    dcterms:description "Facts extracted from CML clinical abstracts, '
+        'with provenance to the text." ;',
         "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;",
         f'    dcterms:hasVersion "{__version__}" ;',
         f"    void:sparqlEndpoint <{endpoint}> ;",
-        f"    void:uriSpace \"{RESOURCE}\" ;",
+        f'    void:uriSpace "{RESOURCE}" ;',
         f"    void:vocabulary <{CML[:-1]}> ;",
-        f"    void:dataDump <{BASE}downloads/cmlkg.ttl>, <{BASE}downloads/cmlkg.trig>, <{BASE}downloads/cmlkg.rdf> ;",
+        f"    void:dataDump <{BASE}downloads/cmlkg.ttl>, <{BASE}downloads/cmlkg.trig>, "
+        f"<{BASE}downloads/cmlkg.rdf> ;",
         f"    void:triples {stats.triples} ;",
         f"    void:classes {stats.classes} ;",
         f"    void:properties {stats.properties} ;",

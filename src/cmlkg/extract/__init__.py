@@ -18,14 +18,14 @@ from cmlkg.extract.relations import (
     dedupe_outcomes,
     find_adverse_events,
     find_cohorts,
-    found_population,
-    other_disease_sentences,
     find_outcomes,
     find_patients,
     find_phases,
     find_reasons,
     find_risks,
     find_treatments,
+    found_population,
+    other_disease_sentences,
 )
 from cmlkg.extract.scope import scope
 from cmlkg.vocabulary import Vocabulary, load_vocabulary
@@ -33,6 +33,7 @@ from cmlkg.vocabulary import Vocabulary, load_vocabulary
 __all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]
 
 EXTRACTOR_VERSION = "0.1.0"
+
 
 # ------------------------------------------------------------------ the stage
 def scheduled_doses(doses: list[r.Dose]) -> list[r.Dose]:
@@ -43,9 +44,12 @@ def scheduled_doses(doses: list[r.Dose]) -> list[r.Dose]:
     return [d for d in doses if d.unit.endswith("/d") or d.unit not in per_day]
 
 
-
-def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
-            sections: list[tuple[str, int, int]] | None = None) -> r.Extraction:
+def extract(
+    identifier: str,
+    text: str,
+    vocab: Vocabulary | None = None,
+    sections: list[tuple[str, int, int]] | None = None,
+) -> r.Extraction:
     """Read one abstract and return its facts as typed records.
 
     ``sections``: the ``(NLM category, start, end)`` of a structured abstract's sections, when the
@@ -95,11 +99,24 @@ def extract(identifier: str, text: str, vocab: Vocabulary | None = None,
     is_cml_treatment = (
         condition == "ChronicMyeloidLeukemia"
         and has_intervention
-        and bool(cohorts or outcomes or adverse or patients or re.search(
-            r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", text, re.I))
+        and bool(
+            cohorts
+            or outcomes
+            or adverse
+            or patients
+            or re.search(
+                r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b",
+                text,
+                re.I,
+            )
+        )
     )
-    used = ({t.term for t in treatments} | {t.term for c in cohorts for t in c.treatments} | {x.therapy for x in reasons}
-            | {a.term for a in adverse})
+    used = (
+        {t.term for t in treatments}
+        | {t.term for c in cohorts for t in c.treatments}
+        | {x.therapy for x in reasons}
+        | {a.term for a in adverse}
+    )
     external_terms = {
         local: (d.label, d.identifiers, d.cls) for local in sorted(used) if (d := external(local)) is not None
     }

@@ -31,10 +31,16 @@ def derive_names() -> dict[str, tuple[str, str, str | None] | None]:
             continue
         out[key] = None
         for name in sorted(canonical):
-            data = dict(drugs_finder.drug_canonical_to_data.get(name, {})) | drugs_finder.drug_variant_to_variant_data.get(key, {})
+            data = dict(
+                drugs_finder.drug_canonical_to_data.get(name, {})
+            ) | drugs_finder.drug_variant_to_variant_data.get(key, {})
             if data.get("drugbank_id") and data.get("name"):
                 mesh = data.get("mesh_id")
-                out[key] = (data["name"], data["drugbank_id"], mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None)
+                out[key] = (
+                    data["name"],
+                    data["drugbank_id"],
+                    mesh if mesh and re.fullmatch(r"[CD]\d+", mesh) else None,
+                )
                 break
     return out
 
@@ -47,15 +53,19 @@ def _dictionary() -> tuple[dict[str, tuple[str, str, str | None] | None], set[st
     derived from it once, in a child process, and kept in the cache (:mod:`cmlkg.extract.cache`)."""
     from importlib.metadata import version
 
-    raw = cached(f"drug-names-{version('drug-named-entity-recognition')}.json",
-                 child="import sys, json; from cmlkg.extract.drugs import derive_names; "
-                       "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)")
+    raw = cached(
+        f"drug-names-{version('drug-named-entity-recognition')}.json",
+        child="import sys, json; from cmlkg.extract.drugs import derive_names; "
+        "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)",
+    )
     names = {k: tuple(v) if v else None for k, v in raw.items()}
     first = {k.split(" ", 1)[0] for k in names if " " in k}
     return names, first
 
 
-def drug_mentions(text: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary) -> list[tuple[str, int, int]]:
+def drug_mentions(
+    text: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary
+) -> list[tuple[str, int, int]]:
     """(local name, start, end) of each drug name the package knows that is in DrugBank (a medicine, not a
     protein or a reagent). A name of one of the ontology's drugs maps to the ontology's term.
 

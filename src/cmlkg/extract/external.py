@@ -20,7 +20,7 @@ class ExternalTerm:
 
     @property
     def drugbank(self) -> str | None:
-        return next((i[len(DRUGBANK):] for i in self.identifiers if i.startswith(DRUGBANK)), None)
+        return next((i[len(DRUGBANK) :] for i in self.identifiers if i.startswith(DRUGBANK)), None)
 
 
 DRUGBANK = "https://go.drugbank.com/drugs/"
@@ -30,8 +30,15 @@ _EXTERNAL: dict[str, ExternalTerm] = {}
 def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str, ...]) -> None:
     """Make an external term known to the extraction (same local name, same data: idempotent)."""
     if local not in _EXTERNAL:
-        term = Term(local=local, label=label, kind=kind, synonyms=(), ancestors=frozenset({cls}), grouping=False,
-                    preferred_mapping=identifiers[0] if identifiers else None)
+        term = Term(
+            local=local,
+            label=label,
+            kind=kind,
+            synonyms=(),
+            ancestors=frozenset({cls}),
+            grouping=False,
+            preferred_mapping=identifiers[0] if identifiers else None,
+        )
         _EXTERNAL[local] = ExternalTerm(local, label, cls, identifiers, term)
 
 

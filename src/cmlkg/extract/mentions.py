@@ -23,7 +23,6 @@ NEGATION_BEFORE = re.compile(
 )
 
 
-
 @dataclass
 class Mention:
     term: str
@@ -41,7 +40,7 @@ _SOFT = {"-", "\u2010", "\u2011", "\u2013"}
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Word and punctuation tokens; hyphens between words are dropped, so 'chronic-phase' = 'chronic phase'."""
+    """Word and punctuation tokens; hyphens between words are dropped ('chronic-phase' = 'chronic phase')."""
     out = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     if not any(c in text for c in _SOFT):
         return out
@@ -54,7 +53,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 class _Lexicon:
-    """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lower case."""
+    """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lowered."""
 
     def __init__(self, vocab: Vocabulary):
         self.exact: dict[tuple[str, ...], str] = {}
@@ -116,8 +115,9 @@ def _joined_before(text: str, start: int) -> bool:
     return start > 1 and text[start - 1] in "-/\u2010\u2011" and text[start - 2].isalnum()
 
 
-def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
-                  sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, vocab: Vocabulary, folded: str | None = None, sentences: list[tuple[int, int]] | None = None
+) -> list[Mention]:
     """Every lexicon term in the text, longest match first, with abbreviations the text defines.
 
     ``folded`` is ``fold(text)`` when the caller has it already."""
@@ -158,12 +158,18 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
         # not inside a hyphenated or slashed word, but 'prednisone/vindesine' names two drugs
         if _joined_before(text, start) and start - 1 not in drug_ends:
             continue
-        if end < len(text) and text[end] in "-/\u2010\u2011" and text[end + 1 : end + 2].isalnum() and text[end] != "/":
+        if (
+            end < len(text)
+            and text[end] in "-/\u2010\u2011"
+            and text[end + 1 : end + 2].isalnum()
+            and text[end] != "/"
+        ):
             continue
         found.append(Mention(local, "drug", start, end))
         covered[start:end] = b"\x01" * (end - start)
         drug_ends.add(end)
-    # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of toxicity
+    # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of
+    # toxicity
     sentences = sentence_spans(text) if sentences is None else sentences
     for local, start, end in phenotype_mentions(text, toks, sentences, vocab):
         if not any(covered[start:end]):
@@ -186,11 +192,15 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
             blocked.add(abbr)
-    found = resolve_overlaps(found + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
-                             + _head_ellipsis(text, lex, vocab, found))
+    found = resolve_overlaps(
+        found
+        + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
+        + _head_ellipsis(text, lex, vocab, found)
+    )
     if local_abbrevs or blocked:
         kept = [
-            f for f in found
+            f
+            for f in found
             if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
         ]
         for abbr, local in local_abbrevs.items():
@@ -200,8 +210,16 @@ def find_mentions(text: str, vocab: Vocabulary, folded: str | None = None,
     return found
 
 
-_PHASE_WORD = {"chronic": "ChronicPhase", "accelerated": "AcceleratedPhase", "blast": "BlastPhase", "blastic": "BlastPhase",
-               "CP": "ChronicPhase", "AP": "AcceleratedPhase", "BP": "BlastPhase", "BC": "BlastPhase"}
+_PHASE_WORD = {
+    "chronic": "ChronicPhase",
+    "accelerated": "AcceleratedPhase",
+    "blast": "BlastPhase",
+    "blastic": "BlastPhase",
+    "CP": "ChronicPhase",
+    "AP": "AcceleratedPhase",
+    "BP": "BlastPhase",
+    "BC": "BlastPhase",
+}
 _ELLIPSIS = re.compile(
     r"\b(?P<w>chronic|accelerated|blastic|blast)(?=\s*(?:,|or|and|/|to)\s*(?:(?:chronic|accelerated|blastic|blast)\s*(?:,|or|and|/)\s*)?"
     r"(?:chronic|accelerated|blastic|blast)[-\s](?:phases?|crisis|crises))",
@@ -265,7 +283,6 @@ def in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     return None
 
 
-
 def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
     """The clause around pos: cut at ';' and at ':' inside the sentence."""
     s, e = sent
@@ -324,7 +341,9 @@ class Doc:
         """The parentheses that open in [start, end), by start."""
         if not hasattr(self, "_paren_starts"):
             self._paren_starts = [s for s, _e in self.parens]
-        return self.parens[bisect.bisect_left(self._paren_starts, start) : bisect.bisect_left(self._paren_starts, end)]
+        return self.parens[
+            bisect.bisect_left(self._paren_starts, start) : bisect.bisect_left(self._paren_starts, end)
+        ]
 
     def parens_ending(self, pos: int) -> list[tuple[int, int]]:
         """The parentheses that close just before ``pos`` (their end is ``pos``), outermost first."""
@@ -332,7 +351,9 @@ class Doc:
         return self._paren_end_index.get(pos, [])
 
     def mentions_in(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
-        return [m for m in self.mentions_starting(start, end) if m.end <= end and (kind is None or m.kind == kind)]
+        return [
+            m for m in self.mentions_starting(start, end) if m.end <= end and (kind is None or m.kind == kind)
+        ]
 
     def negated(self, m: Mention) -> bool:
         s, _ = clause_bounds(self.text, self.sentence_of(m.start), m.start)
@@ -343,8 +364,11 @@ class Doc:
         if not neg:
             return False
         # "no X" but not "no longer", "not only", "with or without"
-        if re.search(r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b", before[neg.start():], I):
+        if re.search(
+            r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b",
+            before[neg.start() :],
+            I,
+        ):
             return False
         # a number between the negation and the mention ("none ... 3 patients") breaks it
-        return not re.search(r"\d", before[neg.start():])
-
+        return not re.search(r"\d", before[neg.start() :])

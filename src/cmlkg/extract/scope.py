@@ -63,30 +63,67 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     all_points = points
     for o in outcomes:
         sent = doc.sentence_of(o.span.start)
-        points = all_points[bisect.bisect_left(point_starts, sent[0]) : bisect.bisect_left(point_starts, sent[1])]
+        points = all_points[
+            bisect.bisect_left(point_starts, sent[0]) : bisect.bisect_left(point_starts, sent[1])
+        ]
         if not points:
             continue
-        sent_parens = parens_sorted[bisect.bisect_left(paren_starts, sent[0]) : bisect.bisect_left(paren_starts, sent[1])]
+        sent_parens = parens_sorted[
+            bisect.bisect_left(paren_starts, sent[0]) : bisect.bisect_left(paren_starts, sent[1])
+        ]
         cs, ce = clause_bounds(text, sent, o.span.start)
         # inside its own phrase, after the figure before it in the same phrase ("CCyR at 6 months was 50%,
         # and 70% at 12 months"), not in a parenthesis ("2 patients (1 after 5 months from CCR) evolved")
         siblings = [x.span.end for x in by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
         low = max([o.span.start, *siblings])
-        inside = [p for p in points if o.span.start <= p.start and p.end <= o.span.end
-                  and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)]
+        inside = [
+            p
+            for p in points
+            if o.span.start <= p.start
+            and p.end <= o.span.end
+            and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)
+        ]
         # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months'
-        own = [p for p in inside if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x:p.start]) for x in siblings)]
+        own = [
+            p
+            for p in inside
+            if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x : p.start]) for x in siblings)
+        ]
         shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
         # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
-        floor = max([cs, *(x.span.end for x in by_sentence[sent[0]] if x is not o and cs <= x.span.end <= o.span.start)])
+        floor = max(
+            [
+                cs,
+                *(
+                    x.span.end
+                    for x in by_sentence[sent[0]]
+                    if x is not o and cs <= x.span.end <= o.span.start
+                ),
+            ]
+        )
         before = [p for p in points if floor <= p.start and p.end <= o.span.start]
-        after = [p for p in points if o.span.end <= p.start < min(ce, o.span.end + 45)
-                 and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
-                                  r"(?:,\s*)?(?:respectively\s*)?", text[o.span.end : p.start], re.I)]
+        after = [
+            p
+            for p in points
+            if o.span.end <= p.start < min(ce, o.span.end + 45)
+            and re.fullmatch(
+                r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+                r"(?:,\s*)?(?:respectively\s*)?",
+                text[o.span.end : p.start],
+                re.I,
+            )
+        ]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
-        fronted = [p for p in points if sent[0] <= p.start and re.fullmatch(
-                       r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?", text[sent[0] : p.start])
-                   and re.match(r"\s*,", text[p.end : p.end + 2])]
+        fronted = [
+            p
+            for p in points
+            if sent[0] <= p.start
+            and re.fullmatch(
+                r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?",
+                text[sent[0] : p.start],
+            )
+            and re.match(r"\s*,", text[p.end : p.end + 2])
+        ]
         # a time point that heads a parenthesis or a colon list holds for what it heads:
         # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
         heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
@@ -152,18 +189,25 @@ def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
                 continue
             if any(x.span.start <= m.start("n") < x.span.end for x in cohorts):
                 continue
-            out.append(r.Cohort("arm", int(n), r.Span(m.start("n"), m.end("n")), description=text[m.start("n") : m.end()]))
+            out.append(
+                r.Cohort(
+                    "arm", int(n), r.Span(m.start("n"), m.end("n")), description=text[m.start("n") : m.end()]
+                )
+            )
     return out
 
 
 _LABEL = r"(?:[A-Z]|\d{1,2}|I{1,3}|IV)"
 _ARM_LABEL = re.compile(rf"\b(?:arm|group|cohort)\s+(?P<l>{_LABEL})\b")
-_LABEL_REF = re.compile(rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b")
+_LABEL_REF = re.compile(
+    rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b"
+)
 
 
 _RECEIVED_AFTER = re.compile(
     r"\s*(?:(?:were|was)\s+)?(?:received|receive|given|treated\s+with|got|took|underwent|assigned\s+to|randomi[sz]ed\s+to)\b",
-    re.I)
+    re.I,
+)
 
 
 def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
@@ -172,7 +216,9 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
     s, e = doc.sentence_of(c.span.start)
     same = sorted(o.span.start for o in others if o is not c and s <= o.span.start < e)
     # the size inside a parenthesis: "(n = 319)", "(51 patients)", "(arm A, n = 110)"
-    group = next(((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe and pe - ps < 40), None)
+    group = next(
+        ((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe and pe - ps < 40), None
+    )
     if group is not None:
         # "patients in arm A (n = 244) received X; those in arm B (n = 160) received Y": what follows
         follows = _RECEIVED_AFTER.match(doc.text, group[1], e)
@@ -180,23 +226,34 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
             stop = min([p for p in same if p > c.span.start] + [e])
             semi = doc.text.find(";", group[1], stop)
             return group[1], semi if semi >= 0 else stop
-        prev_end = max([pe for ps, pe in doc.parens if s <= ps and pe <= group[0]
-                        and any(ps <= o.span.start < pe for o in others if o is not c)] + [s])
+        prev_end = max(
+            [
+                pe
+                for ps, pe in doc.parens
+                if s <= ps and pe <= group[0] and any(ps <= o.span.start < pe for o in others if o is not c)
+            ]
+            + [s]
+        )
         start = max(prev_end, group[0] - 160)
         return start, group[0]
     nxt = next((p for p in same if p > c.span.start), e)
     return c.span.end, min(nxt, c.span.end + 200)
 
 
-# the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X or Y"
+# the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X
+# or Y"
 _ALLOCATION = re.compile(
     r"\b(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+(?:(?!or\b|to\b)[\w'+\-,()]+\s+){0,12}?"
     r"(?:\(?\d:\d\)?\s+|in\s+a\s+\d:\d\s+ratio\s+)?"
-    r"(?:to\s+(?:receive\s+|be\s+treated\s+with\s+|either\s+|one\s+of\s+)?|between\s+)", re.I)
+    r"(?:to\s+(?:receive\s+|be\s+treated\s+with\s+|either\s+|one\s+of\s+)?|between\s+)",
+    re.I,
+)
 _OPTION_SPLIT = re.compile(r"\s*(?:,\s*or|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
 _SIZES_RESPECTIVELY = re.compile(
     rf"(?<![\w.])(?P<nums>{NUM}(?:\s*(?:,|and|,\s*and)\s*{NUM})+)\s+(?:(?:\w+\s+){{0,2}}?(?:patients|pts|subjects|cases))?"
-    r"[^.;]{0,40}?\brespectively\b", re.I)
+    r"[^.;]{0,40}?\brespectively\b",
+    re.I,
+)
 
 
 def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int, int]]:
@@ -215,8 +272,9 @@ def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int
         return [(s, e) for s, e in parts if text[s:e].strip()]
 
     def names_treatment(s: int, e: int) -> bool:
-        return any(mm.kind in ("drug", "procedure") and mm.term in given for mm in doc.mentions_in(s, e)) or bool(
-            stated_doses(doc, s, e))
+        return any(
+            mm.kind in ("drug", "procedure") and mm.term in given for mm in doc.mentions_in(s, e)
+        ) or bool(stated_doses(doc, s, e))
 
     with_commas = split(_OPTION_SPLIT_COMMA)
     if len(with_commas) > 2 and all(names_treatment(s, e) for s, e in with_commas):
@@ -224,7 +282,9 @@ def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int
     return split(_OPTION_SPLIT)
 
 
-_OPTION_SPLIT_COMMA = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
+_OPTION_SPLIT_COMMA = re.compile(
+    r"\s*(?:,\s*(?:or\s+|and\s+)?|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I
+)
 
 
 def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[r.Cohort]:
@@ -239,7 +299,14 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         m = _ALLOCATION.search(text, s, e)
         if not m or doc.outside_study(m.start()):
             continue
-        stop = next((k for k in range(m.end(), e) if text[k] == ";" and not any(ps < k < pe for ps, pe in doc.parens)), e)
+        stop = next(
+            (
+                k
+                for k in range(m.end(), e)
+                if text[k] == ";" and not any(ps < k < pe for ps, pe in doc.parens)
+            ),
+            e,
+        )
         parts = _options(doc, m.end(), stop, given)
         if len(parts) < 2:
             continue
@@ -258,7 +325,9 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
                     if term not in terms:
                         terms.append(term)
             size = None
-            nm = re.search(r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", text[ps:pe], re.I)
+            nm = re.search(
+                r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", text[ps:pe], re.I
+            )
             if nm:
                 size = int(nm.group(1) or nm.group(2))
             options.append((ps, pe, terms, doses, size))
@@ -272,7 +341,9 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
             nxt = doc.sentence_of(e)[1] if e < len(text) else e
             rm = _SIZES_RESPECTIVELY.search(text, stop, nxt)
             if rm:
-                nums = [as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))]
+                nums = [
+                    as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))
+                ]
                 if len(nums) == len(options) and all(nums):
                     sizes = nums
         arms = []
@@ -280,7 +351,9 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
             c = r.Cohort("arm", size, r.Span(ps, pe), description=text[ps:pe].strip())
             for term in terms:
                 here = next((mm for mm in doc.mentions_in(ps, pe) if mm.term == term), None)
-                t = r.Treatment(term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe))
+                t = r.Treatment(
+                    term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe)
+                )
                 for dterm, value, unit, dspan in doses:
                     if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
                         t.doses.append(r.Dose(value, unit, dspan))
@@ -295,7 +368,14 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     text = doc.text
     given = {t.term for t in treatments if t.role == "intervention"}
     candidates = [k for k, c in enumerate(cohorts) if c.role in ("arm", "population") and c.size]
-    radiation = next((m.term for m in doc.mentions if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")), None)
+    radiation = next(
+        (
+            m.term
+            for m in doc.mentions
+            if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")
+        ),
+        None,
+    )
     arms: list[Arm] = []
     windows = {k: _arm_window(doc, cohorts[k], [cohorts[j] for j in candidates]) for k in candidates}
     for k in candidates:
@@ -308,7 +388,11 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
         if c.role == "population" and any(j != k and s < end and start < e for j, (s, e) in windows.items()):
             continue
         # '73 patients underwent allo-SCT; group 1 (n = 36) received ...; group 2 (n = 37) ...': the whole
-        if c.role == "population" and c.size == sum(cohorts[j].size for j in candidates if j != k) and len(candidates) > 2:
+        if (
+            c.role == "population"
+            and c.size == sum(cohorts[j].size for j in candidates if j != k)
+            and len(candidates) > 2
+        ):
             continue
         terms = []
         for m in doc.mentions_in(start, end):
@@ -316,15 +400,24 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
                 terms.append(m.term)
         arm = Arm(k, start, end, terms)
         # the label named with the arm's size: "arm A (n = 244)", "(arm A, n = 110)"
-        labels = list(_ARM_LABEL.finditer(text, max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
-                                          min(len(text), c.span.end + 2)))
+        labels = list(
+            _ARM_LABEL.finditer(
+                text,
+                max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
+                min(len(text), c.span.end + 2),
+            )
+        )
         if labels:
             arm.label = labels[-1].group("l")
         for dose in stated_doses(doc, start, end):
             if dose.radiation:
                 term = radiation
             else:
-                near = [m for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start) if m.kind == "drug" and m.term in given]
+                near = [
+                    m
+                    for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start)
+                    if m.kind == "drug" and m.term in given
+                ]
                 term = near[-1].term if near else None
             if term is None:
                 continue
@@ -358,9 +451,20 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     return arms
 
 
-_UNIT_WORD = {"mg/d": r"mg", "mg": r"mg", "g/d": r"g", "mg/m2/d": r"mg", "mg/m2": r"mg", "mg/kg/d": r"mg", "mg/kg": r"mg",
-              "MU/d": r"(?:MU|MIU|million)", "MU/m2/d": r"(?:MU|MIU|million)", "MU": r"(?:MU|MIU|million)",
-              "MU/m2": r"(?:MU|MIU|million)", "Gy": r"(?:Gy|cGy)"}
+_UNIT_WORD = {
+    "mg/d": r"mg",
+    "mg": r"mg",
+    "g/d": r"g",
+    "mg/m2/d": r"mg",
+    "mg/m2": r"mg",
+    "mg/kg/d": r"mg",
+    "mg/kg": r"mg",
+    "MU/d": r"(?:MU|MIU|million)",
+    "MU/m2/d": r"(?:MU|MIU|million)",
+    "MU": r"(?:MU|MIU|million)",
+    "MU/m2": r"(?:MU|MIU|million)",
+    "Gy": r"(?:Gy|cGy)",
+}
 
 
 class Refs(list):
@@ -389,15 +493,26 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     for k, a in enumerate(arms):
         other_doses = {(d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
         other_totals = {t for j, b in enumerate(arms) if j != k for t in b.totals}
-        keys.append({(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
-                    | {(t, "Gy") for t in a.totals if t not in other_totals})
+        keys.append(
+            {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
+            | {(t, "Gy") for t in a.totals if t not in other_totals}
+        )
     drugs_of = [{d[0] for d in a.doses} | set(a.terms) for a in arms]
     arm_drugs = set().union(*drugs_of) if drugs_of else set()
     for dose in stated_doses(doc, defined_end, len(text)):
-        bare = not re.match(r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid|b\.i\.d|once)", text[dose.end : dose.end + 12], I)
-        said = {(v, u) for v, u in dose.values} | {(v, u + "/d") for v, u in dose.values if bare and not u.endswith("/d")}
-        # the drug the sentence names before the dose, if any: '... for nilotinib (80% for the 300-mg dose ...'
-        before = [mm.term for mm in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start) if mm.term in arm_drugs]
+        bare = not re.match(
+            r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid|b\.i\.d|once)", text[dose.end : dose.end + 12], I
+        )
+        said = {(v, u) for v, u in dose.values} | {
+            (v, u + "/d") for v, u in dose.values if bare and not u.endswith("/d")
+        }
+        # the drug the sentence names before the dose, if any: '... for nilotinib (80% for the 300-mg dose
+        # ...'
+        before = [
+            mm.term
+            for mm in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start)
+            if mm.term in arm_drugs
+        ]
         candidates = [k for k in range(len(arms)) if not before or before[-1] in drugs_of[k]]
         named = [k for k in candidates if said & keys[k]]
         if not named and bare:
@@ -412,23 +527,34 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
                 refs.append((m.start, m.end, k))
     # an arm whose drugs are all given in another, larger one: 'X alone' / 'X monotherapy' names the
-    # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone (21%)')
+    # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone
+    # (21%)')
     for k, a in enumerate(arms):
         for j, b in enumerate(arms):
             if j != k and a.terms and set(a.terms) < set(b.terms):
-                for m in re.finditer(r"\b(?:alone|monotherapy|only|single[- ]agent)\b", text[defined_end:], I):
+                for m in re.finditer(
+                    r"\b(?:alone|monotherapy|only|single[- ]agent)\b", text[defined_end:], I
+                ):
                     at = defined_end + m.start()
                     near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
                     if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
                         refs.append((near[-1].start, defined_end + m.end(), k))
                 # 'the combination group / arm' with no drug named: the larger arm
-                for m in re.finditer(r"\b(?:the\s+)?combination\s+(?:group|arm|cohort)\b", text[defined_end:], I):
+                for m in re.finditer(
+                    r"\b(?:the\s+)?combination\s+(?:group|arm|cohort)\b", text[defined_end:], I
+                ):
                     refs.append((defined_end + m.start(), defined_end + m.end(), j))
                 for m in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
                     at = defined_end + m.start()
                     before = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
-                    after = [x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms]
-                    if before and after and not re.search(r"[;,()]|\d", text[before[-1].end : after[0].start]):
+                    after = [
+                        x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms
+                    ]
+                    if (
+                        before
+                        and after
+                        and not re.search(r"[;,()]|\d", text[before[-1].end : after[0].start])
+                    ):
                         refs.append((before[-1].start, after[0].end, j))
     # a drug of both arms named inside a longer reference is not a reference of its own
     kept, reach, reach_span = [], -1, None
@@ -441,12 +567,19 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     refs = kept
     # arms of one drug at two doses: 'the high-dose arm' is the higher, 'the standard-dose arm' the lower
     per_arm = [{(d[1], d[2]) for d in a.doses} for a in arms]
-    if len(arms) == 2 and len({tuple(sorted(a.terms)) for a in arms}) == 1 and all(len(p) == 1 for p in per_arm):
+    if (
+        len(arms) == 2
+        and len({tuple(sorted(a.terms)) for a in arms}) == 1
+        and all(len(p) == 1 for p in per_arm)
+    ):
         (v0, u0), (v1, u1) = next(iter(per_arm[0])), next(iter(per_arm[1]))
         if u0 == u1 and v0 != v1:
             high, low = (0, 1) if v0 > v1 else (1, 0)
-            for m in re.finditer(r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b",
-                                 text[defined_end:], I):
+            for m in re.finditer(
+                r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b",
+                text[defined_end:],
+                I,
+            ):
                 k = high if m.group("w").lower() in ("high", "higher", "increased", "escalated") else low
                 refs.append((defined_end + m.start(), defined_end + m.end(), k))
     # labels: "in arms A, B and C, respectively", "arm B"
@@ -460,17 +593,29 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
 
 
 _COMPARE = re.compile(
-    r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$", I)
+    r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$",
+    I,
+)
 
 
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
-    m = re.search(r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$", text[o.span.start : o.span.end], I)
+    m = re.search(
+        r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
+        text[o.span.start : o.span.end],
+        I,
+    )
     return o.span.start + m.start() if m else o.span.end
 
 
-def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list[r.Outcome],
-              adverse: list[r.AdverseEvent], refs: Refs) -> list[r.AdverseEvent]:
+def attribute(
+    doc: Doc,
+    cohorts: list[r.Cohort],
+    arms: list[Arm],
+    outcomes: list[r.Outcome],
+    adverse: list[r.AdverseEvent],
+    refs: Refs,
+) -> list[r.AdverseEvent]:
     """Tie each figure to the arm its sentence names; return the adverse events, one per arm they are
     reported for."""
     text = doc.text
@@ -480,12 +625,16 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
     defined_end = max(a.end for a in arms)
 
     def ref_after(pos: int, limit: int) -> int | None:
-        for s, e, k in refs.between(pos, limit):
+        for s, _e, k in refs.between(pos, limit):
             if pos <= s < limit:
                 gap = text[pos:s]
-                if re.search(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", gap, I):
+                if re.search(
+                    r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", gap, I
+                ):
                     return None
-                spread = re.sub(r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?", " ", gap)  # '55% +/- 11%': the same figure
+                spread = re.sub(
+                    r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?", " ", gap
+                )  # '55% +/- 11%': the same figure
                 if re.search(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", spread, I):
                     return None  # another figure stands between: the arm is that one's
                 if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
@@ -500,8 +649,11 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         s, _e, k = found[-1]
         # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of
         # chemotherapy-treated ...') is that figure's arm, not this one's
-        claims = re.search(r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
-                           text[max(start, s - 30) : s], I)
+        claims = re.search(
+            r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+            text[max(start, s - 30) : s],
+            I,
+        )
         if claims and max(start, s - 30) + claims.start() < own:
             return None
         return k
@@ -509,8 +661,15 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
     def ref_inside(o: r.Outcome) -> int | None:
         """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
         v = _value_start(text, o)
-        found = {k for s, e, k in refs.between(o.span.start, v) if e <= v and not re.search(r"\d", text[e:v])
-                 and not re.search(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", text[o.span.start : s], I)}
+        found = {
+            k
+            for s, e, k in refs.between(o.span.start, v)
+            if e <= v
+            and not re.search(r"\d", text[e:v])
+            and not re.search(
+                r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", text[o.span.start : s], I
+            )
+        }
         return found.pop() if len(found) == 1 else None
 
     assigned: dict[int, int] = {}
@@ -523,7 +682,11 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             continue
         if groups:
             last = outcomes[groups[-1][-1]]
-            if last.term == o.term and last.time_months == o.time_months and _COMPARE.match(text[last.span.end : _value_start(text, o)]):
+            if (
+                last.term == o.term
+                and last.time_months == o.time_months
+                and _COMPARE.match(text[last.span.end : _value_start(text, o)])
+            ):
                 groups[-1].append(i)
                 continue
         groups.append([i])
@@ -542,7 +705,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
             if last.span.end <= s < sent[1] and k not in named:
                 named.append(k)
         # '84% versus 75% for A and B': the arms named right after a comparison, in order
-        in_order = versus and re.match(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", text[last.span.end : sent[1]], I)
+        in_order = versus and re.match(
+            r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", text[last.span.end : sent[1]], I
+        )
         if (respectively(last.span.end, sent[1]) or in_order) and len(named) == len(g):
             for k, i in zip(named, g):
                 assigned[i] = k
@@ -551,12 +716,21 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         cs = clause_bounds(text, sent, first.span.start)[0]
         v0 = _value_start(text, first)
         listed = [k for s, e, k in refs.between(max(cs, first.span.start - 80), v0) if e <= v0]
-        if len(listed) == len(g) and len(set(listed)) == len(g) and re.search(
-                r"\b(?:v|vs\.?|versus|and|or|than)\b", text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0], I):
+        if (
+            len(listed) == len(g)
+            and len(set(listed)) == len(g)
+            and re.search(
+                r"\b(?:v|vs\.?|versus|and|or|than)\b",
+                text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0],
+                I,
+            )
+        ):
             for k, i in zip(listed, g):
                 assigned[i] = k
             continue
-        if any(ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g):
+        if any(
+            ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g
+        ):
             continue
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
@@ -569,8 +743,9 @@ def attribute(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], outcomes: list
         # '70% and 60% in patients younger and older than 60 years, respectively': other groups, not the arms
         resp = re.search(r"\brespectively\b", text[last.span.end : sent[1]], I)
         tail = text[last.span.end : last.span.end + resp.start()] if resp else text[last.span.end : sent[1]]
-        if re.search(r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))", tail, I) \
-                and not refs.between(last.span.end, last.span.end + len(tail)):
+        if re.search(
+            r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))", tail, I
+        ) and not refs.between(last.span.end, last.span.end + len(tail)):
             continue
         for k, i in enumerate(g):
             assigned[i] = k
@@ -630,7 +805,9 @@ _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
     r"|\s+(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)\s+in\s+\d+(?:\.\d+)?\s*%\s*"
-    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*%", re.I)
+    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*%",
+    re.I,
+)
 
 
 def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
@@ -652,10 +829,24 @@ def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: l
     if any(cohorts[a.cohort].role == "population" for a in arms):
         pop = 0  # find_cohorts and add_demographics put the population first
         old = cohorts[pop]
-        cohorts[pop] = r.Cohort("arm", old.size, old.span, old.evaluable, description=old.description,
-                                treatments=old.treatments)
-        new = r.Cohort("population", None, old.span, None, old.female, old.male, old.age_statistic, old.age_value,
-                       old.age_sd, old.age_min, old.age_max, "all arms", list(old.extra_spans))
+        cohorts[pop] = r.Cohort(
+            "arm", old.size, old.span, old.evaluable, description=old.description, treatments=old.treatments
+        )
+        new = r.Cohort(
+            "population",
+            None,
+            old.span,
+            None,
+            old.female,
+            old.male,
+            old.age_statistic,
+            old.age_value,
+            old.age_sd,
+            old.age_min,
+            old.age_max,
+            "all arms",
+            list(old.extra_spans),
+        )
         cohorts.insert(0, new)
         # every cohort moves one place down
         for a in arms:
@@ -663,19 +854,32 @@ def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: l
 
 
 _EVALUABLE_GROUP = re.compile(
-    r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b", re.I)
+    r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b",
+    re.I,
+)
 
 
 # where a gapped clause starts: '; in arm B, ...', ', whereas ...', and a bare 'and in 74 given B'
-_GAP_START = re.compile(r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b"
-                        r"|\band\s+(?=(?:in\s+)?\d+\s+(?:\w+\s+){0,3}?(?:given|receiving|treated\s+with|on)\b)", re.I)
+_GAP_START = re.compile(
+    r";|,\s*(?:whereas|while|but|and)\b|\bwhereas\b|\bwhile\b"
+    r"|\band\s+(?=(?:in\s+)?\d+\s+(?:\w+\s+){0,3}?(?:given|receiving|treated\s+with|on)\b)",
+    re.I,
+)
 _GAP_END = re.compile(r";|,\s*(?:whereas|while|but)\b|\bwhereas\b|\bwhile\b")
-_BARE_ARM_COUNT = re.compile(r"\s*(?:in\s+)?(?P<bare>\d+)(?![\d.,%])\s+(?:(?:patients|pts|subjects)\s+)?(?:who\s+were\s+)?"
-                             r"(?:given|receiving|treated\s+with|on)\b", re.I)
+_BARE_ARM_COUNT = re.compile(
+    r"\s*(?:in\s+)?(?P<bare>\d+)(?![\d.,%])\s+(?:(?:patients|pts|subjects)\s+)?(?:who\s+were\s+)?"
+    r"(?:given|receiving|treated\s+with|on)\b",
+    re.I,
+)
 
 
-def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs,
-                   sizes: dict[int, int | None] | None = None) -> list[r.Outcome]:
+def gapped_figures(
+    doc: Doc,
+    arms: list[Arm],
+    outcomes: list[r.Outcome],
+    refs: Refs,
+    sizes: dict[int, int | None] | None = None,
+) -> list[r.Outcome]:
     """Figures whose outcome is not repeated, in a clause that names another arm: 'in the 30-mg arm,
     116/148 (78.4%) achieved MCyR; in the 15-mg arm, 122/148 (82.4%)', 'In the bosutinib arm, MCyR was
     obtained by 46% at 12 months and 88% at 24 months; in the IM arm, by 64% and 77%, respectively'.
@@ -689,7 +893,9 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
         s, e = doc.sentence_of(o.span.start)
         if o.span.end in done:
             continue
-        siblings = [x for x in outcomes if x.term == o.term and x.cohort == o.cohort and s <= x.span.start < e]
+        siblings = [
+            x for x in outcomes if x.term == o.term and x.cohort == o.cohort and s <= x.span.start < e
+        ]
         last_end = max(x.span.end for x in siblings)
         done.update(x.span.end for x in siblings)
         home = next((k for k, a in enumerate(arms) if a.cohort == o.cohort), None)
@@ -705,29 +911,54 @@ def gapped_figures(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
                 break
             named = {k for _rs, _re, k in refs.between(cs, ce)}
-            if not named:  # no arm named, but a denominator that is one arm's size: 'in the 70-mg arm, 344/383'
+            if (
+                not named
+            ):  # no arm named, but a denominator that is one arm's size: 'in the 70-mg arm, 344/383'
                 dens = {int(f.group("den")) for f in FIGURE.finditer(text, cs, ce) if f.group("den")}
-                named = {k for k, a in enumerate(arms) if sizes.get(k) in dens and list(sizes.values()).count(sizes[k]) == 1}
+                named = {
+                    k
+                    for k, a in enumerate(arms)
+                    if sizes.get(k) in dens and list(sizes.values()).count(sizes[k]) == 1
+                }
             if len(named) != 1:
                 break
             k = named.pop()
             if k == home:
                 break
-            figs = [_figure_values(f) for f in FIGURE.finditer(text, cs, ce)
-                    if not any(ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
-                               for ps, pe in doc.parens)
-                    and not re.match(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
-            bare = _BARE_ARM_COUNT.match(text, cs, ce) if not figs and o.count is not None and o.percent is None else None
-            if bare:  # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
+            figs = [
+                _figure_values(f)
+                for f in FIGURE.finditer(text, cs, ce)
+                if not any(
+                    ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
+                    for ps, pe in doc.parens
+                )
+                and not re.match(
+                    r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I
+                )
+            ]
+            bare = (
+                _BARE_ARM_COUNT.match(text, cs, ce)
+                if not figs and o.count is not None and o.percent is None
+                else None
+            )
+            if (
+                bare
+            ):  # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
                 figs = [(int(bare.group("bare")), None, None, bare.start("bare"), bare.end("bare"))]
             if not figs:
                 continue
             if len(figs) > 1 and len(figs) != len(siblings):
                 break
-            for (count, den, pct, fs, fe), sib in zip(figs, siblings if len(figs) == len(siblings) else [o] * len(figs)):
-                if den is not None and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5)):
+            for (count, den, pct, fs, fe), sib in zip(
+                figs, siblings if len(figs) == len(siblings) else [o] * len(figs)
+            ):
+                if den is not None and (
+                    count > den or (pct is not None and abs(100 * count / den - pct) > 1.5)
+                ):
                     continue
-                new.append(r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort))
+                new.append(
+                    r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort)
+                )
             home = k
     return new
 
@@ -751,36 +982,57 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
             continue
         s, e = doc.sentence_of(m.start)
         pos = m.end
-        while opened := doc.parens_starting(pos + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip())):
+        while opened := doc.parens_starting(
+            pos + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip())
+        ):
             pos = opened[0][1]  # '(MR4.5)' after the name
         months: list[float | None] = [None]
         at = bisect.bisect_left(point_starts, pos)
         tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
         if tp is not None:
             months, pos = list(tp.months), tp.end
-        # 'MMR at 12 and 24 months: ...', 'The rates of CCyR by 24 and 60 months were 29% and 63% for A, and ...'
+        # 'MMR at 12 and 24 months: ...', 'The rates of CCyR by 24 and 60 months were 29% and 63% for A, and
+        # ...'
         colon = re.match(r"\s*(?::|(?:were|was)\b)\s*", text[pos:e])
         if not colon:
             continue
         start = pos + colon.end()
-        close = next((pe - 1 for ps, pe in doc.parens_within(s, e) if ps < m.start < pe), e)  # inside '(...)': to its end
+        close = next(
+            (pe - 1 for ps, pe in doc.parens_within(s, e) if ps < m.start < pe), e
+        )  # inside '(...)': to its end
         end = min(e, close)
         semi_next = [x for x in range(start, end) if text[x] == ";"]
         for x in semi_next:  # '; MR4.5: ...' starts the next list
             if any(mm.kind == "outcome" for mm in doc.mentions_in(x, min(end, x + 40))):
                 end = x
                 break
-        cuts = [start] + [q for sm in _LIST_SEP.finditer(text, start, end)
-                          if not any(ps < sm.start() < pe for ps, pe in doc.parens) for q in (sm.start(), sm.end())] + [end]
+        cuts = (
+            [start]
+            + [
+                q
+                for sm in _LIST_SEP.finditer(text, start, end)
+                if not any(ps < sm.start() < pe for ps, pe in doc.parens)
+                for q in (sm.start(), sm.end())
+            ]
+            + [end]
+        )
         items = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
         read: list[tuple[int, list[tuple]]] = []
         pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
         ok = True
         for a, b in items:
             named = {k for _rs, _re, k in refs.between(a, b)}
-            figs = [f for f in FIGURE.finditer(text, a, b)
-                    if not any(rs <= f.start() < re_ for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1))
-                    and not re.match(r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I)]
+            figs = [
+                f
+                for f in FIGURE.finditer(text, a, b)
+                if not any(
+                    rs <= f.start() < re_
+                    for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1)
+                )
+                and not re.match(
+                    r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I
+                )
+            ]
             if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)):
                 ok = False
                 break
@@ -812,11 +1064,18 @@ def _figure_values(f: re.Match) -> tuple[int | None, int | None, float | None, i
     """(count, denominator, percent, start, end) of a FIGURE match."""
     count = f.group("n") or f.group("n2")
     pct = f.group("p1") or f.group("p2") or f.group("p3")
-    return (int(count) if count else None, int(f.group("den")) if f.group("den") else None,
-            float(pct) if pct else None, f.start(), f.end())
+    return (
+        int(count) if count else None,
+        int(f.group("den")) if f.group("den") else None,
+        float(pct) if pct else None,
+        f.start(),
+        f.end(),
+    )
 
 
-_COUNTS_VERSUS = re.compile(r"\s*(?:n\s*=\s*)?(?P<counts>\d+(?:\s*(?:vs\.?|versus|v\.?)\s*\d+)+)\s*\((?P<arms>[^()]*)\)", re.I)
+_COUNTS_VERSUS = re.compile(
+    r"\s*(?:n\s*=\s*)?(?P<counts>\d+(?:\s*(?:vs\.?|versus|v\.?)\s*\d+)+)\s*\((?P<arms>[^()]*)\)", re.I
+)
 
 
 def _counts_versus(doc: Doc, refs: Refs, start: int, end: int, months: list) -> list[tuple[int, list[tuple]]]:
@@ -833,7 +1092,9 @@ def _counts_versus(doc: Doc, refs: Refs, start: int, end: int, months: list) -> 
     if len(order) != len(counts):
         return []
     base = m.start("counts")
-    return [(k, [(int(c.group()), None, None, base + c.start(), base + c.end())]) for k, c in zip(order, counts)]
+    return [
+        (k, [(int(c.group()), None, None, base + c.start(), base + c.end())]) for k, c in zip(order, counts)
+    ]
 
 
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
@@ -862,11 +1123,14 @@ _COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|with\s+or
 _ALTERNATIVES = re.compile(r"\b(?:treated\s+with|received|receiving|on)\s+(?:either\s+)?$", re.I)
 _AE_LEAD = re.compile(
     r"\b(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects)\b[^.;:]{0,80}?\b(?:associated\s+with|with|of|in|among)\s+"
-    r"[^.;:]{0,60}?\b(?:include[sd]?|were|was)\b|\b(?:adverse\s+events|AEs)\s+(?:of|with)\s+[^.;:]{0,40}?:", re.I)
+    r"[^.;:]{0,60}?\b(?:include[sd]?|were|was)\b|\b(?:adverse\s+events|AEs)\s+(?:of|with)\s+[^.;:]{0,40}?:",
+    re.I,
+)
 
 
-def drug_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment],
-              adverse: list[r.AdverseEvent]) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
+def drug_arms(
+    doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], adverse: list[r.AdverseEvent]
+) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
     """Studies that compare drugs without a design sentence to read arms from (reviews, meta-analyses,
     observational series: 'A has been compared with B', 'risk was increased with A, B and C compared with
     D', 'patients treated with A, B or C'): one arm per compared drug, size not stated. Only adverse
@@ -875,7 +1139,9 @@ def drug_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment],
     'side effects to A, 83% to B'); figures stay on the population."""
     text = doc.text
     given = {t.term for t in treatments if t.role == "intervention"}
-    drugs = [m for m in doc.mentions if m.kind == "drug" and m.term in given and not doc.outside_study(m.start)]
+    drugs = [
+        m for m in doc.mentions if m.kind == "drug" and m.term in given and not doc.outside_study(m.start)
+    ]
     compared: list[str] = []
     for s, e in doc.sents:
         here = [m for m in drugs if s <= m.start < e]
@@ -883,15 +1149,17 @@ def drug_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment],
             continue
         for a, b in zip(here, here[1:]):
             between = text[a.end : b.start]
-            alternatives = re.fullmatch(r"\s*(?:,|,?\s*or|,?\s*and/or)\s*", between) and \
-                _ALTERNATIVES.search(text[max(s, here[0].start - 40) : here[0].start])
+            alternatives = re.fullmatch(r"\s*(?:,|,?\s*or|,?\s*and/or)\s*", between) and _ALTERNATIVES.search(
+                text[max(s, here[0].start - 40) : here[0].start]
+            )
             if a.term != b.term and (_COMPARED.search(between) or alternatives):
                 for t in (a.term, b.term):
                     if t not in compared:
                         compared.append(t)
     if len(compared) < 2:
         return cohorts, adverse
-    # the drugs listed with the compared ones in the same sentence ('with A (...), B (...) and C (...) compared with D')
+    # the drugs listed with the compared ones in the same sentence ('with A (...), B (...) and C (...)
+    # compared with D')
     for s, e in doc.sents:
         here = [m for m in drugs if s <= m.start < e]
         if any(m.term in compared for m in here) and _COMPARED.search(text, s, e):
@@ -902,7 +1170,12 @@ def drug_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment],
     new = []
     for term in compared:
         first = next(m for m in drugs if m.term == term)
-        c = r.Cohort("arm", None, r.Span(first.start, first.end), description=f"patients given {text[first.start:first.end]}")
+        c = r.Cohort(
+            "arm",
+            None,
+            r.Span(first.start, first.end),
+            description=f"patients given {text[first.start : first.end]}",
+        )
         c.treatments.append(r.Treatment(term, "intervention", r.Span(first.start, first.end)))
         new.append(c)
     if not any(c.role == "population" for c in cohorts):
@@ -968,8 +1241,12 @@ def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
         s = doc.sentence_of(c.span.start)[0]
         e = doc.sentence_of(doc.sentence_of(c.span.start)[1])[1]
         parts = [x.size for x in arms if x is not c and c.span.end <= x.span.start < e]
-        if len(parts) >= 2 and sum(parts) == c.size and s <= c.span.start and (
-                not pops or all(p.size in (None, c.size) for p in pops)):
+        if (
+            len(parts) >= 2
+            and sum(parts) == c.size
+            and s <= c.span.start
+            and (not pops or all(p.size in (None, c.size) for p in pops))
+        ):
             c.role = "population"
             cohorts = [c] + [x for x in cohorts if x is not c and x.role != "population"]
             return cohorts
@@ -982,8 +1259,13 @@ def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
     return cohorts
 
 
-def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outcomes: list[r.Outcome],
-          adverse: list[r.AdverseEvent]) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
+def scope(
+    doc: Doc,
+    cohorts: list[r.Cohort],
+    treatments: list[r.Treatment],
+    outcomes: list[r.Outcome],
+    adverse: list[r.AdverseEvent],
+) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
     """Arms, time points and denominators of one abstract's figures (in place where it can)."""
     assign_time_points(doc, outcomes)
     assign_denominators(doc, cohorts, outcomes)
@@ -1001,13 +1283,25 @@ def scope(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], outc
         for c in cohorts:  # a 'population' that is the size of one option is that arm, not the whole
             if c.role == "population" and c.size in sizes and inside(c):
                 c.size, c.description = None, "all arms"
-        cohorts = settle_population(doc, [c for c in cohorts if not (c.role == "arm" and (c.size in sizes or inside(c)))] + extra)
-        arms = [Arm(cohorts.index(c), c.span.start, c.span.end, [t.term for t in c.treatments],
-                    [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses]) for c in extra]
+        cohorts = settle_population(
+            doc, [c for c in cohorts if not (c.role == "arm" and (c.size in sizes or inside(c)))] + extra
+        )
+        arms = [
+            Arm(
+                cohorts.index(c),
+                c.span.start,
+                c.span.end,
+                [t.term for t in c.treatments],
+                [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses],
+            )
+            for c in extra
+        ]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
     added = per_arm_lists(doc, arms, outcomes, refs)
-    added += gapped_figures(doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)})
+    added += gapped_figures(
+        doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)}
+    )
     # figures read here after the time points were: those without their own take the one that heads them
     assign_time_points(doc, [o for o in added if o.time_months is None])
     outcomes.extend(added)

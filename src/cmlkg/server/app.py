@@ -8,8 +8,9 @@ import contextlib
 import json
 import re
 import time
-
 from pathlib import Path
+from urllib.parse import quote, unquote
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -17,7 +18,6 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from urllib.parse import quote, unquote
 
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES
@@ -66,8 +66,10 @@ def create_app(config: ServerConfig) -> Starlette:
 
         try:
             await asyncio.wait_for(collect(), config.body_timeout)
-        except asyncio.TimeoutError:
-            raise QueryRefused(408, f"the request body was not sent within {config.body_timeout:g} s") from None
+        except TimeoutError:
+            raise QueryRefused(
+                408, f"the request body was not sent within {config.body_timeout:g} s"
+            ) from None
         return b"".join(chunks)
 
     async def sparql(request: Request) -> Response:
@@ -108,7 +110,9 @@ def create_app(config: ServerConfig) -> Starlette:
                 default_graphs += form.get("default-graph-uri", [])
                 named_graphs += form.get("named-graph-uri", [])
             else:
-                return error(415, "send a query as application/sparql-query or application/x-www-form-urlencoded")
+                return error(
+                    415, "send a query as application/sparql-query or application/x-www-form-urlencoded"
+                )
         if len(queries) != 1 or not queries[0].strip():
             return error(400, "give exactly one query" if queries else "no query given")
         default_graphs, named_graphs = _split_graph_params(default_graphs, named_graphs)
@@ -143,8 +147,9 @@ def create_app(config: ServerConfig) -> Starlette:
             _kind, _fmt, graphs = await pool.run(("graphs",), request)
         except QueryRefused as exc:
             return error(exc.status, str(exc))
-        named = "".join(f'        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n'
-                        for g in json.loads(graphs))
+        named = "".join(
+            f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n" for g in json.loads(graphs)
+        )
         ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -169,7 +174,9 @@ def create_app(config: ServerConfig) -> Starlette:
 
         triples = ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE)
         data = ox.serialize(triples, format=FORMATS[fmt][0])
-        return Response(data, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers={"Vary": "Accept"})
+        return Response(
+            data, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers={"Vary": "Accept"}
+        )
 
     async def index(request: Request) -> Response:
         # YASGUI (vendored in static/yasgui) when present, else a plain query form
@@ -184,7 +191,9 @@ def create_app(config: ServerConfig) -> Starlette:
         from cmlkg.store import current_generation
 
         path = current_generation(config.build_dir) / "void.ttl"
-        text = path.read_text(encoding="utf-8").replace("http://127.0.0.1:7878/sparql", base_url(request) + "sparql")
+        text = path.read_text(encoding="utf-8").replace(
+            "http://127.0.0.1:7878/sparql", base_url(request) + "sparql"
+        )
         return Response(text, media_type="text/turtle")
 
     async def download(request: Request) -> Response:
@@ -287,7 +296,9 @@ class _DeadlineStream(StreamingResponse):
             if streaming.done():
                 streaming.result()  # StreamAborted or OSError when the result was cut off
                 complete = True
-        except StreamAborted:  # the client is reading: what it has is delivered, then the chunked body stops short
+        except (
+            StreamAborted
+        ):  # the client is reading: what it has is delivered, then the chunked body stops short
             reset = False
         except (TimeoutError, OSError):
             pass
@@ -327,7 +338,9 @@ class _DataCORS:
 
     def __init__(self, app):
         self.app = app
-        self.cors = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+        self.cors = CORSMiddleware(
+            app, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "") if scope["type"] == "http" else ""

@@ -4,12 +4,10 @@ it serves, and the error it refuses a request with."""
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmlkg.vocabulary import package_dir
-
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",

@@ -70,7 +70,9 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
 
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock = socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -79,14 +81,25 @@ def run_server(config: ServerConfig, host: str, port: int, quiet: bool = False) 
         from cmlkg.errors import CmlkgError
 
         why = "is in use" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
-        raise CmlkgError(f"port {port} on {host} {why}: choose another with --port, or --port 0 for a free one") from None
+        raise CmlkgError(
+            f"port {port} on {host} {why}: choose another with --port, or --port 0 for a free one"
+        ) from None
     actual = sock.getsockname()[1]
     config.bound = f"http://{'[' + host + ']' if ':' in host else host}:{actual}"
     if not quiet or port == 0:  # a port picked by the system is always told: nobody could find it else
-        print(f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",
-              file=sys.stderr, flush=True)
+        print(
+            f"cmlkg {__version__}: SPARQL endpoint at http://{host}:{actual}/sparql (query page at /)",
+            file=sys.stderr,
+            flush=True,
+        )
     # no connection limit (uvicorn's counts stalled connections and answers everyone else 503): the
     # query queue is bounded by --max-queue, stalled connections by the header and body timeouts
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning" if quiet else "info",
-                                           http=_protocol(config.header_timeout), backlog=2048))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config),
+            log_level="warning" if quiet else "info",
+            http=_protocol(config.header_timeout),
+            backlog=2048,
+        )
+    )
     server.run(sockets=[sock])

@@ -33,5 +33,9 @@ def negotiate(accept: str, kinds: dict[str, str], default: str) -> str | None:
 def _media_type(fmt: str, kind: str) -> str:
     if kind == "graph":
         return {v: k for k, v in GRAPH_TYPES.items()}[fmt]
-    return {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-            "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}[fmt]
+    return {
+        "json": "application/sparql-results+json",
+        "xml": "application/sparql-results+xml",
+        "csv": "text/csv; charset=utf-8",
+        "tsv": "text/tab-separated-values; charset=utf-8",
+    }[fmt]

@@ -19,18 +19,22 @@ def _resource_html(iri: str, page_rows: list[dict]) -> str:
         value = html.escape(o["value"])
         if o["type"] == "uri":
             href = o["value"].replace(BASE, "/") if o["value"].startswith(BASE) else o["value"]
-            value = f'<a href="{html.escape(href)}">{html.escape(r["label"]) if r.get("label") else value}</a>'
+            value = (
+                f'<a href="{html.escape(href)}">{html.escape(r["label"]) if r.get("label") else value}</a>'
+            )
             if r.get("detail"):
                 value += f' <span class="detail">({html.escape(r["detail"])})</span>'
         items.append(f"<tr><td>{html.escape(_curie(r['p']))}</td><td>{value}</td></tr>")
     quote_html = "".join(f"<blockquote>{html.escape(q)}</blockquote>" for q in quotes)
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(_page_title(iri, rows))}</title>
+    title = html.escape(_page_title(iri, rows))
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.2em .6em;vertical-align:top}}
-blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}h1{{overflow-wrap:anywhere}}</style></head><body>
+blockquote{{background:#f4f4f4;padding:.5em;border-left:4px solid #888}}
+h1{{overflow-wrap:anywhere}}</style></head><body>
 <p><a href="/">cmlkg</a></p><h1>{html.escape(iri)}</h1>
 {_citation_html(rows)}
-{('<h2>Source text</h2>' + quote_html) if quotes else ''}
-<h2>Facts</h2><table>{''.join(items)}</table></body></html>"""
+{("<h2>Source text</h2>" + quote_html) if quotes else ""}
+<h2>Facts</h2><table>{"".join(items)}</table></body></html>"""
 
 
 def _page_title(iri: str, rows: list[dict]) -> str:
@@ -59,10 +63,11 @@ def _graph_html(iri: str, rows: list) -> str:
         value = _link(o["value"]) if o["type"] == "uri" else html.escape(o["value"])
         parts.append(f"<tr><td>{html.escape(_curie(p))}</td><td>{value}</td></tr>")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(iri)}</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td,th{{padding:.2em .6em;vertical-align:top;text-align:left}}
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}
+td,th{{padding:.2em .6em;vertical-align:top;text-align:left}}
 th{{padding-top:1em}}h1{{overflow-wrap:anywhere}}</style></head><body>
 <p><a href="/">cmlkg</a></p><h1>{html.escape(iri)}</h1><p>{len(rows)} triples in this named graph.</p>
-<table>{''.join(parts)}</table></body></html>"""
+<table>{"".join(parts)}</table></body></html>"""
 
 
 def _ontology_html() -> str:
@@ -76,7 +81,9 @@ def _ontology_html() -> str:
 
     logging.getLogger().setLevel(logging.WARNING)  # pyLODE configures the root logger at INFO
     html_text = OntPub(ontology=str(ontology_path())).make_html()
-    html_text = html_text.replace('<div id="namespaces">', _individuals_html(ontology_path()) + '<div id="namespaces">', 1)
+    html_text = html_text.replace(
+        '<div id="namespaces">', _individuals_html(ontology_path()) + '<div id="namespaces">', 1
+    )
     return _term_anchors(html_text).replace('href="' + BASE, 'href="/')
 
 
@@ -96,13 +103,19 @@ def _individuals_html(path) -> str:
         rows += [f"<tr><th>Type</th><td>{_link(t)}</td></tr>" for t in types]
         if definition:
             rows.append(f"<tr><th>Description</th><td><p>{html.escape(str(definition))}</p></td></tr>")
-        parts.append(f'<div class="property entity" id="{html.escape(local)}"><h3>{html.escape(str(label))} '
-                     f'<sup class="sup-ni" title="OWL Named Individual">ni</sup></h3><table>{"".join(rows)}</table></div>')
+        parts.append(
+            f'<div class="property entity" id="{html.escape(local)}"><h3>{html.escape(str(label))} '
+            f'<sup class="sup-ni" title="OWL Named Individual">ni</sup></h3>'
+            f"<table>{''.join(rows)}</table></div>"
+        )
     return f'<div id="individuals"><h2>Named Individuals</h2>{"".join(parts)}</div>' if parts else ""
 
 
-_ENTITY = re.compile(r'(<div class="[^"]*entity[^"]*" id="[^"]+">)(\s*<h3>.*?</h3>\s*<table>\s*<tr>\s*<th>IRI</th>'
-                     r'\s*<td>\s*<code>([^<]+)</code>)', re.S)
+_ENTITY = re.compile(
+    r'(<div class="[^"]*entity[^"]*" id="[^"]+">)(\s*<h3>.*?</h3>\s*<table>\s*<tr>\s*<th>IRI</th>'
+    r"\s*<td>\s*<code>([^<]+)</code>)",
+    re.S,
+)
 
 
 def _term_anchors(page: str) -> str:
@@ -123,7 +136,7 @@ def _term_anchors(page: str) -> str:
 
 
 def _citation_html(rows: list[dict]) -> str:
-    """The paper an abstract belongs to (title, journal, year, PubMed and DOI links), if the graph knows it."""
+    """The paper an abstract belongs to (title, journal, year, PubMed and DOI links) if the graph knows it."""
     values: dict[str, list[str]] = {}
     for r in rows:
         values.setdefault(r["p"], []).append(r["o"]["value"])
@@ -131,22 +144,28 @@ def _citation_html(rows: list[dict]) -> str:
     journal = values.get(PRISM + "publicationName", [None])[0]
     year = values.get(DCTERMS + "issued", [None])[0]
     links = [(page, "PubMed") for page in values.get(FOAF + "page", []) if page.startswith("https://pubmed.")]
-    links += [(src, "DOI " + src.removeprefix("https://doi.org/")) for src in values.get(DCTERMS + "source", [])
-              if src.startswith("https://doi.org/")]
+    links += [
+        (src, "DOI " + src.removeprefix("https://doi.org/"))
+        for src in values.get(DCTERMS + "source", [])
+        if src.startswith("https://doi.org/")
+    ]
     if not (title or journal or links):
         return ""
-    parts = [f"<p class=\"citation\"><cite>{html.escape(title)}</cite></p>" if title else ""]
+    parts = [f'<p class="citation"><cite>{html.escape(title)}</cite></p>' if title else ""]
     where = ", ".join(html.escape(x) for x in (journal, year) if x)
     if where:
-        parts.append(f"<p class=\"journal\">{where}</p>")
+        parts.append(f'<p class="journal">{where}</p>')
     if links:
-        parts.append("<p>" + " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
-                     + "</p>")
+        parts.append(
+            "<p>"
+            + " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
+            + "</p>"
+        )
     return "".join(parts)
 
 
 def _curie(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri

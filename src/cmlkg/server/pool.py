@@ -63,7 +63,7 @@ class _Channel:
                 return
             if message[0] == "chunk" and (self.file is not None or self.held + len(message[1]) > self.memory):
                 if self.file is None:
-                    self.file = tempfile.TemporaryFile(prefix="cmlkg-result-")
+                    self.file = tempfile.TemporaryFile(prefix="cmlkg-result-")  # noqa: SIM115 (closed by close())
                 self.file.seek(self.written)
                 self.file.write(message[1])
                 message = ("spilled", self.written, len(message[1]))
@@ -107,8 +107,13 @@ class QueryPool:
 
     def __init__(self, config: ServerConfig):
         self.config = config
-        self.limits = {"max_rows": config.max_rows, "max_bytes": config.max_bytes, "memory": config.memory,
-                       "allowed_services": tuple(config.allowed_services), "max_memory": config.max_memory}
+        self.limits = {
+            "max_rows": config.max_rows,
+            "max_bytes": config.max_bytes,
+            "memory": config.memory,
+            "allowed_services": tuple(config.allowed_services),
+            "max_memory": config.max_memory,
+        }
         self.lock = threading.Lock()
         self.idle: list[_Worker] = []
         self.waiting = 0
@@ -134,8 +139,12 @@ class QueryPool:
         w = _Worker(store_dir, self.limits)
         if not w.isolated and not self.limits["allowed_services"] and not self.warned:
             self.warned = True
-            print("cmlkg serve: warning: query workers could not be cut off from the network (no network "
-                  "namespace here); SERVICE is refused by the query check alone", file=sys.stderr, flush=True)
+            print(
+                "cmlkg serve: warning: query workers could not be cut off from the network (no network "
+                "namespace here); SERVICE is refused by the query check alone",
+                file=sys.stderr,
+                flush=True,
+            )
         return w
 
     def prewarm(self) -> None:
@@ -176,12 +185,15 @@ class QueryPool:
                 try:
                     await asyncio.wait_for(self.slots.acquire(), 0.25)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     if request is not None and await request.is_disconnected():
                         raise QueryRefused(499, "the client closed the connection") from None
                     if time.monotonic() >= deadline:
-                        raise QueryRefused(503, "the server is busy: no query worker became free within "
-                                                f"{self.config.timeout:g} s (--timeout)") from None
+                        raise QueryRefused(
+                            503,
+                            "the server is busy: no query worker became free within "
+                            f"{self.config.timeout:g} s (--timeout)",
+                        ) from None
         finally:
             self.waiting -= 1
         loop = asyncio.get_running_loop()
@@ -192,7 +204,9 @@ class QueryPool:
                 loop.call_soon_threadsafe(self.slots.release)
 
         try:
-            threading.Thread(target=self._drive, args=(job, cancel, channel, deadline, release), daemon=True).start()
+            threading.Thread(
+                target=self._drive, args=(job, cancel, channel, deadline, release), daemon=True
+            ).start()
         except BaseException:
             self.slots.release()
             raise
@@ -208,7 +222,7 @@ class QueryPool:
                 try:
                     reply = await asyncio.wait_for(channel.get(), 0.1)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     if request is not None and await request.is_disconnected():
                         raise QueryRefused(499, "the client closed the connection") from None
         finally:
@@ -233,7 +247,7 @@ class QueryPool:
                 try:
                     first = await asyncio.wait_for(channel.get(), 0.1)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     if await request.is_disconnected():
                         raise QueryRefused(499, "the client closed the connection") from None
             if first[0] == "error":
@@ -261,7 +275,9 @@ class QueryPool:
 
         return first[1], first[2], body()
 
-    def _drive(self, job: tuple, cancel: threading.Event, channel: _Channel, deadline: float, release) -> None:
+    def _drive(
+        self, job: tuple, cancel: threading.Event, channel: _Channel, deadline: float, release
+    ) -> None:
         """Thread: send ``job`` to a worker and pass its messages on, until it ends, the client goes
         (``cancel``) or the deadline passes. Frees the slot on the way out."""
         w = None
@@ -279,8 +295,14 @@ class QueryPool:
                 if not w.conn.poll(min(0.1, max(0.0, deadline - time.monotonic()))):
                     if time.monotonic() >= deadline:
                         self._replace(w)
-                        channel.put(("error", 503, f"the query ran longer than {self.config.timeout:g} s and was "
-                                                   "stopped (--timeout)"))
+                        channel.put(
+                            (
+                                "error",
+                                503,
+                                f"the query ran longer than {self.config.timeout:g} s and was "
+                                "stopped (--timeout)",
+                            )
+                        )
                         return
                     continue
                 message = w.conn.recv()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-
 from pathlib import Path
 
 from cmlkg.namespaces import CML, OA, PREFIXES, RDFS
-from cmlkg.server.config import GRAPH_TYPES, QueryRefused, SELECT_TYPES
+from cmlkg.server.config import GRAPH_TYPES, SELECT_TYPES, QueryRefused
 from cmlkg.server.negotiation import negotiate
 
 
@@ -89,10 +88,8 @@ def _isolate(limits: dict) -> bool:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     clone_newnet, clone_newuser = 0x40000000, 0x10000000
-    for flags in (clone_newnet, clone_newnet | clone_newuser):  # as root, or as a user in a user namespace
-        if libc.unshare(flags) == 0:
-            return True
-    return False
+    # as root, or as a user in a user namespace
+    return any(libc.unshare(flags) == 0 for flags in (clone_newnet, clone_newnet | clone_newuser))
 
 
 def _worker_main(conn, store_dir: str, limits: dict) -> None:
@@ -124,7 +121,7 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             return
         started = []  # a streamed answer's head is out: a later failure can only abort it
 
-        def emit(message) -> None:
+        def emit(message, started=started) -> None:
             if message[0] == "head":
                 started.append(True)
             conn.send(message)
@@ -135,9 +132,17 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             elif job[0] == "lookup":
                 reply = _answer_lookup(store, limits, *job[1:])
             elif job[0] == "graph_rows":
-                rows = [[t.subject.value, t.predicate.value,
-                         {"type": "uri" if isinstance(t.object, ox.NamedNode) else "literal", "value": t.object.value}]
-                        for t in _lookup_triples(store, "graph", job[1])[:20_000]]
+                rows = [
+                    [
+                        t.subject.value,
+                        t.predicate.value,
+                        {
+                            "type": "uri" if isinstance(t.object, ox.NamedNode) else "literal",
+                            "value": t.object.value,
+                        },
+                    ]
+                    for t in _lookup_triples(store, "graph", job[1])[:20_000]
+                ]
                 reply = ("ok", "rows", "json", json.dumps(rows).encode())
             elif job[0] == "graphs":
                 graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -147,7 +152,11 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
         except QueryRefused as exc:
             reply = ("error", exc.status, str(exc))
         except _TooLarge:
-            reply = ("error", 413, f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT")
+            reply = (
+                "error",
+                413,
+                f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT",
+            )
         except SyntaxError as exc:
             reply = ("error", 400, f"malformed SPARQL query: {exc}")
         except MemoryError:
@@ -175,8 +184,16 @@ def _write_graph(triples: list, fmt: str, out) -> None:
         ox.serialize(triples, out, format=FORMATS[fmt][0], prefixes=PREFIXES)
 
 
-def _answer_query(store, limits: dict, query: str, accept: str, default_graphs: list[str], named_graphs: list[str],
-                  base: str | None = None, emit=None):
+def _answer_query(
+    store,
+    limits: dict,
+    query: str,
+    accept: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    base: str | None = None,
+    emit=None,
+):
     """Answer a query, streamed through ``emit``: ("head", kind, format), ("chunk", bytes)..., and the
     returned ("end",). Anything refused before the head is a plain error with its HTTP status."""
     import pyoxigraph as ox
@@ -291,8 +308,12 @@ def _page_rows(store, iri: str) -> list[dict]:
             continue
         seen.add(key)
         o = q.object
-        rows.append({"p": q.predicate.value, "o": {"type": "uri" if isinstance(o, ox.NamedNode) else "literal",
-                                                   "value": o.value}})
+        rows.append(
+            {
+                "p": q.predicate.value,
+                "o": {"type": "uri" if isinstance(o, ox.NamedNode) else "literal", "value": o.value},
+            }
+        )
         if q.predicate.value == CML + "evidence" and isinstance(o, ox.NamedNode):
             for sel in store.quads_for_pattern(o, ox.NamedNode(OA + "hasSelector"), None, None):
                 for exact in store.quads_for_pattern(sel.object, ox.NamedNode(OA + "exact"), None, None):
@@ -308,15 +329,23 @@ def _page_rows(store, iri: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r.get("p", ""), r["o"]["value"] if "o" in r else r["quote"]))
 
 
-_SUMMARISED = {CML + "reportsOutcome", CML + "reportsAdverseEvent", CML + "receivedTreatment", CML + "hasArm",
-               CML + "hasSubgroup"}
+_SUMMARISED = {
+    CML + "reportsOutcome",
+    CML + "reportsAdverseEvent",
+    CML + "receivedTreatment",
+    CML + "hasArm",
+    CML + "hasSubgroup",
+}
 
 
 def _values(store, node, predicate: str, iri: bool = False) -> list[str]:
     import pyoxigraph as ox
 
-    return sorted(q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
-                  if iri == isinstance(q.object, ox.NamedNode))
+    return sorted(
+        q.object.value
+        for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+        if iri == isinstance(q.object, ox.NamedNode)
+    )
 
 
 def _first_value(store, node, predicate: str) -> str | None:
@@ -353,6 +382,10 @@ def exact_rows(data: bytes, fmt: str) -> int:
 def _worker_death(code: int | None, max_memory: int) -> tuple:
     """The error a client gets when its worker process died (the kernel or Rust's allocator ended it)."""
     if code is not None and code in (-6, -9) and max_memory:
-        return ("error", 503, f"the query needed more memory than this endpoint allows a query "
-                              f"({max_memory / 2**30:.1f} GiB, --max-memory) and was stopped")
+        return (
+            "error",
+            503,
+            f"the query needed more memory than this endpoint allows a query "
+            f"({max_memory / 2**30:.1f} GiB, --max-memory) and was stopped",
+        )
     return ("error", 500, "the query worker failed" + (f" (exit status {code})" if code is not None else ""))

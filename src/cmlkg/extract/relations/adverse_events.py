@@ -10,7 +10,6 @@ from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
 
-
 # ------------------------------------------------------------------ adverse events
 _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
 
@@ -33,21 +32,41 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         if m.kind != "adverse_event" or doc.negated(m):
             continue
         # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
-        if re.match(r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
-                    text[m.end : m.end + 30], I) and any(
-                o.kind == "adverse_event" and o.start > m.end for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])):
+        if re.match(
+            r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
+            text[m.end : m.end + 30],
+            I,
+        ) and any(
+            o.kind == "adverse_event" and o.start > m.end
+            for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
+        ):
             continue
         s, _ = doc.sentence_of(m.start)
         before = text[max(s, m.start - 40) : m.start]
         grades: list[int | None] = [None]
-        g = re.search(r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s*(?:\w+\s+){0,2}$", before, I)
-        g_after = re.match(r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?", text[m.end : m.end + 24], I)
+        g = re.search(
+            r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s*(?:\w+\s+){0,2}$",
+            before,
+            I,
+        )
+        g_after = re.match(
+            r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
+            text[m.end : m.end + 24],
+            I,
+        )
         g = g or g_after
         # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
-        if not g and prev_ae is not None and prev_ae[1] is not None and re.fullmatch(
-                r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start]) and not re.match(
+        if (
+            not g
+            and prev_ae is not None
+            and prev_ae[1] is not None
+            and re.fullmatch(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start])
+            and not re.match(
                 r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
-                text[m.end : m.end + 40], I):
+                text[m.end : m.end + 40],
+                I,
+            )
+        ):
             g = prev_ae[1]  # (not '..., and acute pancreatitis was diagnosed': a new clause)
         if not g:
             cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
@@ -57,7 +76,9 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
                 # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
                 r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
                 r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
-                text[cs0 : m.start], I)
+                text[cs0 : m.start],
+                I,
+            )
             g = lead
         prev_ae = (m, g)
         if g:
@@ -71,13 +92,23 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
         # "Dose reductions were needed in 11 patients (31%) because of toxicity, mostly grade 2 fatigue": the
         # count is of what the toxicity caused, not of the event
-        if cm and re.search(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", text[cs + cm.end("n") : m.start], I):
+        if cm and re.search(
+            r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", text[cs + cm.end("n") : m.start], I
+        ):
             cm = None
         # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
-        if cm and any(o.kind == "adverse_event" and o is not m and (
+        if cm and any(
+            o.kind == "adverse_event"
+            and o is not m
+            and (
                 cs + cm.end("n") <= o.start < m.start
-                or (o.end <= cs + cm.start() and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])))
-                for o in doc.mentions_in(max(0, cs - 200), m.start)):
+                or (
+                    o.end <= cs + cm.start()
+                    and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])
+                )
+            )
+            for o in doc.mentions_in(max(0, cs - 200), m.start)
+        ):
             cm = None
         if cm:
             count = as_int(parse_number(cm.group("n")))

@@ -11,16 +11,24 @@ from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens
 from cmlkg.extract.relations.grammar import COUNTED, ENROL_BEFORE, ENROL_VERB, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
-
 # ------------------------------------------------------------------ cohorts and demographics
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
 _N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
 # "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
-_LISTED_ENROL = re.compile(rf"(?:,\s*of\s+whom|,|\band)\s+(?P<n>{NUM})\s+(?:(?:with|in|had|having)\s+[^,;.]{{0,80}}?\s)?"
-                           r"(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|registered|allocated|eligible)\b"
-                           r"(?!\s+(?:with|by|in|for)\s+\d)", I)
-_BARE_ENROL = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b", I)
-_SCREENED = re.compile(r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b", I)
+_LISTED_ENROL = re.compile(
+    rf"(?:,\s*of\s+whom|,|\band)\s+(?P<n>{NUM})\s+(?:(?:with|in|had|having)\s+[^,;.]{{0,80}}?\s)?"
+    r"(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|registered|allocated|eligible)\b"
+    r"(?!\s+(?:with|by|in|for)\s+\d)",
+    I,
+)
+_BARE_ENROL = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
+    I,
+)
+_SCREENED = re.compile(
+    r"\s*(?:were\s+|had\s+been\s+)?(?:screened|assessed\s+for\s+eligibility|evaluated\s+for\s+eligibility|referred|considered)\b",
+    I,
+)
 _DEMOGRAPHIC = re.compile(r"\b(?:male|female|men|women|median|mean|aged?|years?|range|M/F|F/M)\b", I)
 
 
@@ -28,14 +36,18 @@ _NEXT_COHORT = re.compile(rf";|{COUNTED}", I)
 
 
 _PARTICIPATED = re.compile(
-    r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b", I)
+    r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b",
+    I,
+)
 _ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,()]+\s+){{0,14}}?{ENROL_VERB}", I)
 _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 
 _FRONTED_ENROLLED = re.compile(
     r"\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
-    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b", I)
+    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b",
+    I,
+)
 
 
 def find_cohorts(doc: Doc) -> list[r.Cohort]:
@@ -47,15 +59,23 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             n = as_int(parse_number(m.group("n")))
             if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
                 continue
-            if _SEX_NOUN.search(m.group(0)):  # "There were 77 men and 26 women": who the patients were, not a group
+            if _SEX_NOUN.search(
+                m.group(0)
+            ):  # "There were 77 men and 26 women": who the patients were, not a group
                 continue
             before = text[max(s, m.start() - 60) : m.start()]
             enrol_before = ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()])
-            if re.search(r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$", before, I):
+            if re.search(
+                r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$",
+                before,
+                I,
+            ):
                 continue
             # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
-            fronted = bool(re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
-                           and _FRONTED_ENROLLED.match(text, m.end()))
+            fronted = bool(
+                re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
+                and _FRONTED_ENROLLED.match(text, m.end())
+            )
             # "34 out of 70 patients (49%) replied to the questionnaire": those who took part are the cohort
             part = re.search(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", before, I)
             if part and _PARTICIPATED.match(text[skip_parens(doc, m.end(), e) : e]):
@@ -64,14 +84,21 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                     start = m.start() - (len(before) - part.start())
                     cands.append(("enrolled", k, r.Span(start, m.end()), text[start : m.end()]))
                     continue
-            if not fronted and not enrol_before and re.search(
-                r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
+            if (
+                not fronted
+                and not enrol_before
+                and re.search(
+                    r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
+                )
             ):
                 continue
             after_start = skip_parens(doc, m.end(), e)
             # "193 subjects had also received IFN before enrolment": patients described by prior therapy
-            if re.match(r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))",
-                        text[after_start : after_start + 60], I):
+            if re.match(
+                r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))",
+                text[after_start : after_start + 60],
+                I,
+            ):
                 continue
             after = text[after_start : min(e, after_start + 160)]
             after = _NEXT_COHORT.split(after, maxsplit=1)[0]
@@ -80,12 +107,20 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             em = _ENROLLED_AFTER.match(after)
             # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what
             # happened to them, before the verb that would have made them a group of the design
-            if em and re.match(r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
-                               r"developed|transformed|evolved)\b", after, I):
+            if em and re.match(
+                r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
+                r"developed|transformed|evolved)\b",
+                after,
+                I,
+            ):
                 continue
             # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
-            bare = em is not None and not re.search(r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I)
-            in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
+            bare = em is not None and not re.search(
+                r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I
+            )
+            in_outcome_sentence = any(
+                o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start())
+            )
             # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
             # patients counted for an event, never a group of the design
             if in_outcome_sentence and re.search(r"\b(?:in|among)\s*$", before, I):
@@ -97,22 +132,37 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             # "10 patients in chronic phase (6 male and 4 female, median age ...)"
             window = text[m.end() : min(e, m.end() + 90)]
             first_paren = re.search(r"\(([^()]*)", window)
-            if first_paren and _DEMOGRAPHIC.search(first_paren.group(1)) and re.search(r"\d", first_paren.group(1)):
+            if (
+                first_paren
+                and _DEMOGRAPHIC.search(first_paren.group(1))
+                and re.search(r"\d", first_paren.group(1))
+            ):
                 if not re.search(r"year[- ]old", first_paren.group(1), I):
                     hint = "enrolled"
-            if hint is None and paren_after.strip() and re.search(r"\b(?:female|male|women|men)\b", paren_after, I):
+            if (
+                hint is None
+                and paren_after.strip()
+                and re.search(r"\b(?:female|male|women|men)\b", paren_after, I)
+            ):
                 hint = "enrolled"
             # "(51 patients)" right after a dose or a drug: an arm
-            if hint is None and text[max(s, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+            if (
+                hint is None
+                and text[max(s, m.start() - 1) : m.start()] == "("
+                and text[m.end() : m.end() + 1] == ")"
+            ):
                 prev = text[max(s, m.start() - 40) : m.start()]
                 if re.search(r"(?:/d|daily|/day|mg|Gy|U)\s*\($", prev) or any(
-                    mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25 for mm in doc.mentions_in(s, m.start())
+                    mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
+                    for mm in doc.mentions_in(s, m.start())
                 ):
                     hint = "arm"
             # "Among 200 patients screened, 150 were enrolled": the screened are not the population
             # "315 pts with CML in AP were screened, of whom 243 were eligible": screened, with a qualifier
-            if hint and (_SCREENED.match(text, after_start) or (em and re.search(
-                    r"\b(?:were|was|had\s+been)\s+screened\b", after[: em.end()], I))):
+            if hint and (
+                _SCREENED.match(text, after_start)
+                or (em and re.search(r"\b(?:were|was|had\s+been)\s+screened\b", after[: em.end()], I))
+            ):
                 hint = "screened"
             if hint:
                 cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
@@ -122,14 +172,31 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 prev = text[max(s, m.start() - 30) : m.start()]
                 if re.search(r"%\s*$", prev):
                     continue  # "53% (n = 16)": how many had it, not a group
-                # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk (n = 50)"
-                role = "subgroup" if re.search(r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
-                                               r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
-                                               r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
-                                               prev, I) or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I) \
+                # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low
+                # risk (n = 50)"
+                role = (
+                    "subgroup"
+                    if re.search(
+                        r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
+                        r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
+                        r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
+                        prev,
+                        I,
+                    )
+                    or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I)
                     else "arm"
-                cands.append((role, n, r.Span(m.start() + 1, m.end() - 1), text[max(s, m.start() - 30) : m.end()].strip()))
-        if _SCREENED.search(text, s, e):  # the first step after screening is the population; later ones are its parts
+                )
+                cands.append(
+                    (
+                        role,
+                        n,
+                        r.Span(m.start() + 1, m.end() - 1),
+                        text[max(s, m.start() - 30) : m.end()].strip(),
+                    )
+                )
+        if _SCREENED.search(
+            text, s, e
+        ):  # the first step after screening is the population; later ones are its parts
             m = _LISTED_ENROL.search(text, s, e)
             n = as_int(parse_number(m.group("n"))) if m else None
             if n and not any(c[2].start == m.start("n") for c in cands):
@@ -137,8 +204,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         for m in _BARE_ENROL.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
             # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
-            if n and not re.search(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$",
-                                   text[max(s, m.start() - 12) : m.start()]):
+            if n and not re.search(
+                r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$",
+                text[max(s, m.start() - 12) : m.start()],
+            ):
                 role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
                 cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
     cands = [c for c in cands if c[0] != "screened"] or cands
@@ -151,7 +220,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
     for hint, n, span, desc in sorted(cands, key=lambda c: c[2].start):
         # two arms of one size ('50 mg (n = 150) or 100 mg (n = 150)') are two cohorts
         twin = hint == "arm" and any(
-            c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start) for c in cohorts[1:]
+            c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start)
+            for c in cohorts[1:]
         )
         if n in seen and not twin:
             continue
@@ -163,10 +233,16 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
 # "...was analyzed in 119 patients": a study of a measurement, whose patients were examined, not enrolled
 _FOUND_COHORT = (
-    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+"
-               rf"(?:found|shown|confirmed|diagnosed|detected|seen)\b", I),
-    re.compile(rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
-               rf"in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b", I),
+    re.compile(
+        rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+"
+        rf"(?:found|shown|confirmed|diagnosed|detected|seen)\b",
+        I,
+    ),
+    re.compile(
+        rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
+        rf"in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b",
+        I,
+    ),
 )
 
 

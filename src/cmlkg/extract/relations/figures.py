@@ -8,9 +8,8 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
 from cmlkg.extract.relations.cohorts import _COHORT_RE
-from cmlkg.extract.relations.grammar import COUNTED, I, OUTCOME_VERB, PROGRESSION_VERB
+from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.textutil import NUM, as_int, parse_number
-
 
 # ------------------------------------------------------------------ outcomes
 
@@ -28,19 +27,29 @@ _SUBJECT = re.compile(
 )
 
 
-_COUNT_BEFORE = re.compile(rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$", I)
+_COUNT_BEFORE = re.compile(
+    rf"(?<![\w./])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\)\s*)?(?:{PATIENT_NOUN}\s+(?:with|in|achieving|had)\s+)?(?:a\s+|an\s+)?$",
+    I,
+)
 
 
 # "two of them died", "3 of these relapsed": the group is the one just named
 _N_OF_THEM_BEFORE_VERB = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?of\s+(?:them|these|those)\s+"
-    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+|also\s+)?$", I)
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+|also\s+)?$",
+    I,
+)
 # a clause whose subject is the one of the clause before: "Case 4 achieved CCyR but relapsed and died"
 _ELIDED_SUBJECT = re.compile(
     r"(?:^|,|\b)\s*(?:but|and|then|yet|and\s+then|and\s+later|but\s+later)\s+(?:(?:\w+ly|later|then|soon)\s+)?"
-    r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$", I)
+    r"(?:(?:\w+ed|died)\s+(?:and|or)\s+(?:(?:\w+ly|later|then|soon)\s+)?)?$",
+    I,
+)
 # patients named by their numbers: "case 4", "cases 2 and 3", "patients 1-5"
-_CASE_NUMBERS = r"(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)"
+_CASE_NUMBERS = (
+    r"(?:cases?|patients?|pts?\.?)\s+(?:no\.?\s*|#\s*)?"
+    r"(?P<ids>\d{1,3}(?:\s*(?:,|and|&|,\s*and|-|–)\s*\d{1,3})*)"
+)
 _CASES_OPEN = re.compile(r"\s*(?:in\s+)?" + _CASE_NUMBERS + r"\b", I)
 
 
@@ -54,7 +63,9 @@ def _count_cases(ids: str) -> int:
 _EVENT_VERB = re.compile(r"(?:\w+ed|died|did\s+not|didn't|failed|could\s+not)\b", I)
 _NO_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn't|failed\s+to|could\s+not)\s+(?:\w+ly\s+)?respond\b"
-    r"|\b(?:were|was)\s+(?:primarily\s+|completely\s+)?(?:refractory|non-?responders?|unresponsive)\b", I)
+    r"|\b(?:were|was)\s+(?:primarily\s+|completely\s+)?(?:refractory|non-?responders?|unresponsive)\b",
+    I,
+)
 _CASES_BEFORE = re.compile(r"\b" + _CASE_NUMBERS + r"\s+(?:\w+ly\s+|later\s+|then\s+)?$", I)
 _PATIENTS_BEFORE_VERB = re.compile(
     # "four of the 12 patients ... did not respond": four, of 12
@@ -63,7 +74,9 @@ _PATIENTS_BEFORE_VERB = re.compile(
     rf"(?:\(\s*(?P<pct2>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
     # "four patients with P-gp overexpression did not respond": a short qualifier of the patients
     rf"(?:(?:with|without|in|on|receiving|treated\s+with)\s+(?:[\w/+-]+\s+){{1,4}}?)?"
-    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$", I)
+    rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+)?$",
+    I,
+)
 
 
 _CASE_IDS = re.compile(
@@ -77,8 +90,7 @@ _CASE_IDS = re.compile(
 # a case report's one patient: "he", "she", "the patient"
 _THE_PATIENT = r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
 _ONE_PATIENT = re.compile(
-    r"(?<!of\s)(?<!in\s)" + _THE_PATIENT +
-    r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
+    r"(?<!of\s)(?<!in\s)" + _THE_PATIENT + r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
     rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$",
     I,
 )
@@ -86,7 +98,11 @@ _ONE_PATIENT = re.compile(
 
 _ONE_PATIENT_BEFORE = re.compile(
     _THE_PATIENT + r"(?:\w+\s+){0,2}?"
-    r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b", re.I)
+    r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b",
+    re.I,
+)
+
+
 def _case_report(doc: Doc) -> bool:
     """Whether the text never counts more than one patient (a case report, not a series)."""
     return not any((parse_number(m.group("n")) or 0) > 1 for m in _COHORT_RE.finditer(doc.text))
@@ -119,17 +135,33 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         return Value(_count_cases(named.group("ids")), None, None, clause_start + named.start(), m.end)
     # "2 CCR", "1 molecular complete response": a number right before the mention
     direct = _COUNT_BEFORE.search(pre)
-    if direct and re.search(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", pre[: direct.start()], I):
+    if direct and re.search(
+        r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", pre[: direct.start()], I
+    ):
         # "None of the 65 patients had progression": none, out of 65
         return Value(0, None, as_int(parse_number(direct.group("n"))), clause_start + direct.start(), m.end)
-    if direct and not re.search(r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
-                                pre[: direct.start()], I):
+    if direct and not re.search(
+        r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
+        pre[: direct.start()],
+        I,
+    ):
         if not UNIT_AFTER.match(pre[direct.end("n") :]):
             # "45 CCyR (75%)": the percent may follow the mention
-            pct = direct.group("pct") or (pm.group(1) if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12])) else None)
-            return Value(as_int(parse_number(direct.group("n"))), float(pct) if pct else None,
-                          None, clause_start + direct.start(), clause_start + direct.end())
-    if PROGRESSION_VERB.match(text, m.start) or re.match(r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start:], I):
+            pct = direct.group("pct") or (
+                pm.group(1)
+                if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12]))
+                else None
+            )
+            return Value(
+                as_int(parse_number(direct.group("n"))),
+                float(pct) if pct else None,
+                None,
+                clause_start + direct.start(),
+                clause_start + direct.end(),
+            )
+    if PROGRESSION_VERB.match(text, m.start) or re.match(
+        r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start :], I
+    ):
         verb = re.search(r"\s*$", pre)
         subj_end = clause_start + verb.start()
         return _subject_before(doc, m, clause_start, subj_end)
@@ -138,10 +170,20 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         if sm:
             pct = sm.group("pct") or sm.groupdict().get("pct2")
             if sm.groupdict().get("part"):
-                return Value(as_int(parse_number(sm.group("part"))), float(pct) if pct else None,
-                             as_int(parse_number(sm.group("n"))), clause_start + sm.start(), m.end)
-            return Value(as_int(parse_number(sm.group("n"))), float(pct) if pct else None, _group_denominator(text, clause_start + sm.start()),
-                          clause_start + sm.start(), m.end)
+                return Value(
+                    as_int(parse_number(sm.group("part"))),
+                    float(pct) if pct else None,
+                    as_int(parse_number(sm.group("n"))),
+                    clause_start + sm.start(),
+                    m.end,
+                )
+            return Value(
+                as_int(parse_number(sm.group("n"))),
+                float(pct) if pct else None,
+                _group_denominator(text, clause_start + sm.start()),
+                clause_start + sm.start(),
+                m.end,
+            )
         if _PERCENT_SUBJECT.search(pre.rstrip()):
             return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
     verb = re.search(
@@ -151,12 +193,16 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         I,
     )
     if not verb:
-        verb = PROGRESSION_VERB.search(pre) and re.search(r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I)
+        verb = PROGRESSION_VERB.search(pre) and re.search(
+            r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I
+        )
     if not verb:
         return None
     # "91% of pts who achieved MCyR were estimated to remain in MCyR": the outcome defines the group,
     # the figure belongs to what follows
-    if re.search(r"\b(?:who|that|which)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?$", pre[: verb.start() + 1], I):
+    if re.search(
+        r"\b(?:who|that|which)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?$", pre[: verb.start() + 1], I
+    ):
         return None
     subj_end = clause_start + verb.start()
     return _subject_before(doc, m, clause_start, subj_end)
@@ -164,7 +210,9 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
 
 _PERCENT_SUBJECT = re.compile(
     rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
-    r"(?:of\s+[^,;:()%]{0,60}?)?\s*$", I)
+    r"(?:of\s+[^,;:()%]{0,60}?)?\s*$",
+    I,
+)
 
 
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
@@ -177,25 +225,39 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
             q -= 1
         closing = doc.parens_ending(q)
         grp = closing[0] if closing else None
-        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0]:grp[1]], I):
+        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I):
             break
         pos = grp[0]
     # "of whom 30 also achieved": adverbs between the subject and its verb
-    subject_text = re.sub(r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
-                          r"had\s+been|have\s+been|already))+\s*$", " ", text[clause_start:pos], flags=I)
+    subject_text = re.sub(
+        r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
+        r"had\s+been|have\s+been|already))+\s*$",
+        " ",
+        text[clause_start:pos],
+        flags=I,
+    )
     pct_only = _PERCENT_SUBJECT.search(subject_text)
     # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
     in_clause = doc.mentions_in(clause_start, m.start)
-    if pct_only and any(o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in in_clause):
+    if pct_only and any(
+        o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in in_clause
+    ):
         pct_only = None
     if pct_only:
         before = [o for o in in_clause if o.kind == "outcome" and o.end <= clause_start + pct_only.start()]
         gap = text[before[-1].end : clause_start + pct_only.start()] if before else ""
-        if before and len(gap) < 40 and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I) and not re.search(r"\d", gap):
+        if (
+            before
+            and len(gap) < 40
+            and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I)
+            and not re.search(r"\d", gap)
+        ):
             pct_only = None
     if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
         start_abs = clause_start + pct_only.start()
-        return Value(None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end)
+        return Value(
+            None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end
+        )
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
@@ -229,9 +291,12 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
             den = None
     if den is None:
         # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
-        whom = re.search(rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
-                         r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
-                         text[doc.sentence_of(start_abs)[0] : start_abs], I)
+        whom = re.search(
+            rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
+            r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
+            text[doc.sentence_of(start_abs)[0] : start_abs],
+            I,
+        )
         den = as_int(parse_number(whom.group("n"))) if whom else None
     pct_text = sm.group("pct") or sm.group("pct0")
     if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
@@ -247,14 +312,16 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
 
 
 _OF_GROUP = re.compile(
-    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,5}}?\s*,\s*$", I
+    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,5}}?\s*,\s*$",
+    I,
 )
 
 
 # the group a sentence opens with: "Of eight patients in blast crisis (BC) with normal expression, ..."
 _FRONTED_GROUP = re.compile(
     rf"\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
-    r"[^,;.:]{0,90},", I
+    r"[^,;.:]{0,90},",
+    I,
 )
 
 

@@ -7,7 +7,6 @@ import re
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.textutil import NUM
 
-
 I = re.IGNORECASE
 
 # a group of patients named by its size: "45 patients", "Forty evaluable pts", "12 newly diagnosed cases"

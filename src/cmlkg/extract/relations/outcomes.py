@@ -9,10 +9,15 @@ from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, Value, values_after
-from cmlkg.extract.relations.figures import _EVENT_VERB, _NO_RESPONSE, _ONE_PATIENT_BEFORE, _case_report, _outcome_subject
-from cmlkg.extract.relations.grammar import COUNTED, I, PROGRESSION_VERB
+from cmlkg.extract.relations.figures import (
+    _EVENT_VERB,
+    _NO_RESPONSE,
+    _ONE_PATIENT_BEFORE,
+    _case_report,
+    _outcome_subject,
+)
+from cmlkg.extract.relations.grammar import COUNTED, PROGRESSION_VERB, I
 from cmlkg.textutil import NUM, as_int, parse_number
-
 
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
@@ -24,14 +29,19 @@ _DISCONTINUED = re.compile(
 
 _REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
 _TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
-_NOT_TOXIC = re.compile(r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)", I)
+_NOT_TOXIC = re.compile(
+    r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)",
+    I,
+)
 
 
 def _discontinuation_mentions(doc: Doc) -> list[Mention]:
     """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
     treatment, for toxicity where the text says so ('... due to adverse events')."""
     out = []
-    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has("discontinu", "stopped", "ceased", "interrupt"):
+    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has(
+        "discontinu", "stopped", "ceased", "interrupt"
+    ):
         return out
     drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
     for m in _DISCONTINUED.finditer(doc.text):
@@ -44,7 +54,8 @@ def _discontinuation_mentions(doc: Doc) -> list[Mention]:
                     continue
                 end = drug.end
         reason = _REASON_AFTER.match(doc.text, end)
-        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response" is not)
+        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
+        # is not)
         toxic = reason and _TOXIC.search(reason.group("why")) and not _NOT_TOXIC.search(reason.group("why"))
         term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
         start = m.start("verb") if m.group("verb") else m.start()
@@ -69,18 +80,29 @@ def _progression_mentions(doc: Doc) -> list[Mention]:
         pv = PROGRESSION_VERB.search(pre)
         if not pv:
             # "Blast crisis developed in 126 patients"
-            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I):
-                target = "ProgressionToAcceleratedPhase" if m.term == "AcceleratedPhase" else "ProgressionToBlastPhase"
+            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
+                r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
+            ):
+                target = (
+                    "ProgressionToAcceleratedPhase"
+                    if m.term == "AcceleratedPhase"
+                    else "ProgressionToBlastPhase"
+                )
                 out.append(Mention(target, "outcome", m.start, m.end))
             continue
-        target = {"AcceleratedPhase": "ProgressionToAcceleratedPhase", "BlastPhase": "ProgressionToBlastPhase"}.get(m.term)
+        target = {
+            "AcceleratedPhase": "ProgressionToAcceleratedPhase",
+            "BlastPhase": "ProgressionToBlastPhase",
+        }.get(m.term)
         if target is None:
             for anc in term_of(doc.vocab, m.term).ancestors:
                 target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
         end = m.end
         # "progressed to accelerated or blast phase": progression, phase not singled out
         phases = [p for p in doc.mentions if p.kind == "phase" and p.start >= m.end]
-        while phases and re.fullmatch(r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I):
+        while phases and re.fullmatch(
+            r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I
+        ):
             if phases[0].term != m.term:
                 target = "Progression"
             end = phases[0].end
@@ -99,17 +121,26 @@ _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b
 _LISTED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", I)
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
-    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))", I)
-_FIGURE_FOR = re.compile(r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I)
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))",
+    I,
+)
+_FIGURE_FOR = re.compile(
+    r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I
+)
 
 
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
-    mentions = ([m for m in doc.mentions if m.kind == "outcome"] + _progression_mentions(doc)
-                + _discontinuation_mentions(doc) + _no_response_mentions(doc))
+    mentions = (
+        [m for m in doc.mentions if m.kind == "outcome"]
+        + _progression_mentions(doc)
+        + _discontinuation_mentions(doc)
+        + _no_response_mentions(doc)
+    )
     mentions = resolve_overlaps(mentions)
     mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
-    # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not outcomes
+    # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not
+    # outcomes
     subject_parens = []
     for s, e in doc.parens:
         if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s]):
@@ -131,8 +162,11 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     while i < len(mentions):
         m = mentions[i]
         # "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
-        if re.search(r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$",
-                     text[max(0, m.start - 40) : m.start], I):
+        if re.search(
+            r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$",
+            text[max(0, m.start - 40) : m.start],
+            I,
+        ):
             i += 1
             continue
         if in_any(m.start, subject_parens):
@@ -141,12 +175,20 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         sent = doc.sentence_of(m.start)
         cs, ce = clause_bounds(text, sent, m.start)
         # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
-        if re.match(r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
-                    r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:", text[m.end : m.end + 60], I):
+        if re.match(
+            r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
+            r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:",
+            text[m.end : m.end + 60],
+            I,
+        ):
             ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
         # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
         after = text[m.end : m.end + 40]
-        if m.term in ("NoResponse",) and not _EVENT_VERB.match(text, m.start, m.end) and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I):
+        if (
+            m.term in ("NoResponse",)
+            and not _EVENT_VERB.match(text, m.start, m.end)
+            and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I)
+        ):
             i += 1
             continue
         # coordinated group: "survival and relapse-free survival at 4 years were ..."
@@ -166,9 +208,17 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 nxt = other.start
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
-        if new_subject and not re.search(r"\b(?:in|of|by|for|among|and)\s*$", text[max(0, new_subject.start() - 8) : new_subject.start()], I):
+        if new_subject and not re.search(
+            r"\b(?:in|of|by|for|among|and)\s*$",
+            text[max(0, new_subject.start() - 8) : new_subject.start()],
+            I,
+        ):
             nxt = new_subject.start()
-        if re.search(r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", text[cs : m.start], I) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
+        if re.search(
+            r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$",
+            text[cs : m.start],
+            I,
+        ) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
             i = j if len(group) > 1 else i + 1
             continue
         negated = False
@@ -178,40 +228,86 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             shared = _outcome_subject(doc, m, cs, case_report)
             if shared is not None and shared.count is not None and shared.start < m.start:
                 for g in group:
-                    results.append(r.Outcome(g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator))
+                    results.append(
+                        r.Outcome(
+                            g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator
+                        )
+                    )
                     by_mention[g.start] = [len(results) - 1]
                 i = j
                 continue
-        if subj is None and len(group) == 1 and doc.negated(m) and re.search(
-            r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", text[cs : m.start], I
+        if (
+            subj is None
+            and len(group) == 1
+            and doc.negated(m)
+            and re.search(
+                r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b",
+                text[cs : m.start],
+                I,
+            )
         ):
             subj = Value(count=0, start=m.start, end=m.end)
             negated = True
-        if subj is not None and m.term == "Death" and "TransplantRelatedMortality" in doc.vocab.terms and re.match(
-            r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", text[m.end : m.end + 50], I
+        if (
+            subj is not None
+            and m.term == "Death"
+            and "TransplantRelatedMortality" in doc.vocab.terms
+            and re.match(
+                r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related",
+                text[m.end : m.end + 50],
+                I,
+            )
         ):
             m = Mention("TransplantRelatedMortality", "outcome", m.start, m.end)
         if subj is not None:
-            if re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I) and "LossOfResponse" in doc.vocab.terms:
+            if (
+                re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I)
+                and "LossOfResponse" in doc.vocab.terms
+            ):
                 m = Mention("LossOfResponse", "outcome", m.start, m.end)
-            out = r.Outcome(m.term, r.Span(min(subj.start, m.start), m.end), subj.count, subj.percent, subj.denominator, negated=negated or subj.count == 0)
+            out = r.Outcome(
+                m.term,
+                r.Span(min(subj.start, m.start), m.end),
+                subj.count,
+                subj.percent,
+                subj.denominator,
+                negated=negated or subj.count == 0,
+            )
             # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
-            first = _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start) if subj.count is None else None
+            first = (
+                _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start)
+                if subj.count is None
+                else None
+            )
             # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
-            first = first or (_LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start) if subj.count is None else None)
+            first = first or (
+                _LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start) if subj.count is None else None
+            )
             if first is not None and subj.percent is not None:
-                results.append(r.Outcome(m.term, r.Span(first.start(), first.end()), None, float(first.group("p"))))
+                results.append(
+                    r.Outcome(m.term, r.Span(first.start(), first.end()), None, float(first.group("p")))
+                )
             results.append(out)
             by_mention[m.start] = [len(results) - 1]
             # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
-            if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
+            if (
+                subj.percent is not None
+                and subj.count is None
+                and (cm := _COMPARED_WITH.match(text, m.end, ce))
+            ):
                 results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
             i += 1
             continue
         if doc.negated(m):
             i += 1
             continue
-        probability = bool(re.search(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", text[sent[0] : sent[1]], I))
+        probability = bool(
+            re.search(
+                r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative",
+                text[sent[0] : sent[1]],
+                I,
+            )
+        )
         vals = [v for v in values_after(doc, group[-1].end, nxt, probability) if v.start not in claimed]
         if any(group[-1].end <= c < nxt for c in claimed):
             vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
@@ -221,7 +317,9 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         if vals:
             for k, v in enumerate(vals):
                 target = group[k % len(group)]
-                results.append(r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator))
+                results.append(
+                    r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator)
+                )
                 by_mention.setdefault(target.start, []).append(len(results) - 1)
         elif case_report and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
@@ -256,7 +354,11 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     for o in results:
         if o.term == "Progression" and o.count == 0:
             s, _e = doc.sentence_of(o.span.start)
-            named = [x for x in doc.mentions_in(s, o.span.start) if x.kind == "outcome" and x.term.startswith("ProgressionTo")]
+            named = [
+                x
+                for x in doc.mentions_in(s, o.span.start)
+                if x.kind == "outcome" and x.term.startswith("ProgressionTo")
+            ]
             if len({x.term for x in named}) == 1:
                 o.term = named[0].term
     results.extend(_test_results(doc, start_at))
@@ -266,13 +368,23 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
 
 def _qualified(doc: Doc, m: Mention) -> Mention:
     """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
-    if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I):
+    if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(
+        r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I
+    ):
         s, e = doc.sentence_of(m.start)
-        if m.term == "CompleteCytogeneticResponse" or re.search(r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I):
+        if m.term == "CompleteCytogeneticResponse" or re.search(
+            r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I
+        ):
             return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
     # "minor CyR", "complete HR": a kind of a response family named by its modifier
     table = _PARTS.get(m.term)
-    mod = re.search(r"\b(complete|partial|major|minor|minimal|deep)\s+$", doc.text[max(0, m.start - 10) : m.start], I) if table else None
+    mod = (
+        re.search(
+            r"\b(complete|partial|major|minor|minimal|deep)\s+$", doc.text[max(0, m.start - 10) : m.start], I
+        )
+        if table
+        else None
+    )
     if mod and table.get(mod.group(1).lower()) in doc.vocab.terms:
         return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
     return m
@@ -292,7 +404,8 @@ _LASTING = re.compile(
 
 
 def _response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
-    """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 > 4 years)'."""
+    """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 >
+    4 years)'."""
     text = doc.text
     out = []
     for m in _ALL_BUT.finditer(text, start_at):
@@ -310,13 +423,23 @@ def _response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
 
 
 _PARTS = {
-    "CytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse",
-                            "major": "MajorCytogeneticResponse", "minor": "MinorCytogeneticResponse",
-                            "minimal": "MinimalCytogeneticResponse"},
-    "MajorCytogeneticResponse": {"complete": "CompleteCytogeneticResponse", "partial": "PartialCytogeneticResponse"},
+    "CytogeneticResponse": {
+        "complete": "CompleteCytogeneticResponse",
+        "partial": "PartialCytogeneticResponse",
+        "major": "MajorCytogeneticResponse",
+        "minor": "MinorCytogeneticResponse",
+        "minimal": "MinimalCytogeneticResponse",
+    },
+    "MajorCytogeneticResponse": {
+        "complete": "CompleteCytogeneticResponse",
+        "partial": "PartialCytogeneticResponse",
+    },
     "HematologicResponse": {"complete": "CompleteHematologicResponse", "major": "MajorHematologicResponse"},
-    "MolecularResponse": {"major": "MajorMolecularResponse", "complete": "CompleteMolecularResponse",
-                          "deep": "DeepMolecularResponse"},
+    "MolecularResponse": {
+        "major": "MajorMolecularResponse",
+        "complete": "CompleteMolecularResponse",
+        "deep": "DeepMolecularResponse",
+    },
 }
 _PART_AFTER = re.compile(
     rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
@@ -339,7 +462,8 @@ def _family(local: str) -> dict[str, str] | None:
 
 
 def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
-    """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete, 5 partial)'."""
+    """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete,
+    5 partial)'."""
     text = doc.text
     out = []
     taken = [(o.span.start, o.span.end) for o in results]
@@ -352,7 +476,10 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
         _s, e = doc.sentence_of(m.start)
         window_end = min(e, m.end + 220)
         k = bisect.bisect_right(starts, m.end)
-        nxt = next((o.start for o in mentions[k:] if o.start >= window_end or o.term not in table.values()), window_end)
+        nxt = next(
+            (o.start for o in mentions[k:] if o.start >= window_end or o.term not in table.values()),
+            window_end,
+        )
         nxt = min(nxt, window_end)
         for pattern in (_PART_AFTER, _PART_BEFORE):
             items = []
@@ -377,7 +504,11 @@ def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
     with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
     for idx, o in enumerate(results):
         key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
-        if key in seen or (o.denominator is None and o.count is not None and (o.term, o.count, o.percent, o.cohort) in with_den):
+        if key in seen or (
+            o.denominator is None
+            and o.count is not None
+            and (o.term, o.count, o.percent, o.cohort) in with_den
+        ):
             continue
         seen.add(key)
         remap[idx] = len(out)
@@ -394,11 +525,14 @@ _RESULT_WORD = re.compile(
 )
 
 
-_TESTED_GROUP = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I)
+_TESTED_GROUP = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I
+)
 
 
 def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
-    """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative', in a PCR abstract."""
+    """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative' (a PCR
+    abstract)."""
     text = doc.text
     if not re.search(r"\bPCR\b|polymerase chain reaction", text):
         return []

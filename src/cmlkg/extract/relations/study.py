@@ -11,18 +11,22 @@ from cmlkg.extract.quantities import PATIENT_NOUN
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
 
-
 # ------------------------------------------------------------------ phases
 # the phase a progression leads to is a phase the study's patients were in, or were watched for ('later
 # (progression)' in the gold's words): "transformation to blast phase occurred in 2"
-_PROGRESSION_PHASE = {"ProgressionToBlastPhase": "BlastPhase", "ProgressionToAcceleratedPhase": "AcceleratedPhase"}
+_PROGRESSION_PHASE = {
+    "ProgressionToBlastPhase": "BlastPhase",
+    "ProgressionToAcceleratedPhase": "AcceleratedPhase",
+}
 
 
 def find_phases(doc: Doc) -> list[r.Phase]:
     out: dict[str, r.Phase] = {}
     for m in doc.mentions:
         if m.kind == "outcome" and m.term in _PROGRESSION_PHASE and not doc.outside_study(m.start):
-            out.setdefault(_PROGRESSION_PHASE[m.term], r.Phase(_PROGRESSION_PHASE[m.term], r.Span(m.start, m.end)))
+            out.setdefault(
+                _PROGRESSION_PHASE[m.term], r.Phase(_PROGRESSION_PHASE[m.term], r.Span(m.start, m.end))
+            )
             continue
         if m.kind != "phase" or doc.negated(m):
             continue
@@ -31,10 +35,16 @@ def find_phases(doc: Doc) -> list[r.Phase]:
 
 
 # a general term (TKI, transplantation) counts as treatment only in a sentence that says patients got it
-_GIVEN = re.compile(r"\b(?:treated|received|receiving|underwent|undergone|undergoing|given|administered|transplanted|"
-                    r"grafted|on\s+(?:therapy|treatment))\b", I)
-_BACKGROUND = re.compile(r"\b(?:options?|alternatives?|such\s+as|should|may|might|can|could|recommend\w*|standard\s+of\s+care|"
-                         r"guidelines?|future|candidates?)\b", I)
+_GIVEN = re.compile(
+    r"\b(?:treated|received|receiving|underwent|undergone|undergoing|given|administered|transplanted|"
+    r"grafted|on\s+(?:therapy|treatment))\b",
+    I,
+)
+_BACKGROUND = re.compile(
+    r"\b(?:options?|alternatives?|such\s+as|should|may|might|can|could|recommend\w*|standard\s+of\s+care|"
+    r"guidelines?|future|candidates?)\b",
+    I,
+)
 
 
 def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -44,13 +54,20 @@ def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
     for s, e in doc.sents:
         named = doc.mentions_in(s, e)
         diseases = {m.term for m in named if m.kind == "disease"}
-        if diseases and "ChronicMyeloidLeukemia" not in diseases and not any(m.kind == "phase" for m in named):
+        if (
+            diseases
+            and "ChronicMyeloidLeukemia" not in diseases
+            and not any(m.kind == "phase" for m in named)
+        ):
             out.append((s, e))
     return out
 
 
 # ------------------------------------------------------------------ reasons, notes, study
-_REASON = re.compile(r"\b(?P<kind>resistant|resistance|intolerant|intolerance|refractory)\b(?:\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\))?", I)
+_REASON = re.compile(
+    r"\b(?P<kind>resistant|resistance|intolerant|intolerance|refractory)\b(?:\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\))?",
+    I,
+)
 
 
 def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
@@ -58,12 +75,24 @@ def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
     out = []
     for m in _REASON.finditer(text) if doc.has("resist", "intoler", "refractory") else ():
         window_end = min(len(text), m.end() + 60)
-        drug = next((d for d in doc.mentions if d.kind == "drug" and m.end() <= d.start < window_end
-                     and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)), None)
+        drug = next(
+            (
+                d
+                for d in doc.mentions
+                if d.kind == "drug"
+                and m.end() <= d.start < window_end
+                and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)
+            ),
+            None,
+        )
         if drug is None:
             continue
         kind = "intolerance" if m.group("kind").lower().startswith("intoler") else "resistance"
-        out.append(r.TreatmentReason(kind, drug.term, r.Span(m.start(), drug.end), int(m.group("n")) if m.group("n") else None))
+        out.append(
+            r.TreatmentReason(
+                kind, drug.term, r.Span(m.start(), drug.end), int(m.group("n")) if m.group("n") else None
+            )
+        )
     uniq = {}
     for x in out:
         uniq.setdefault((x.kind, x.therapy, x.count), x)
@@ -87,10 +116,18 @@ def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
             before = text[max(s, g.start() - 70) : g.start()]
             after = text[g.end() : min(e, g.end() + 40)]
             count = pct = None
-            bm = re.search(rf"(?<![\w.])(?P<n>{NUM})\s*(?:{PATIENT_NOUN}\s*)?(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s*"
-                           r"(?:were|was|had|with|being|are)?\s*(?:classified\s+as\s+|considered\s+|at\s+)?(?:a\s+)?"
-                           r"(?:(?:Sokal|Hasford|EUTOS|ELTS|Euro)\s+)?$", before, I)
-            am = re.match(rf"\s*(?:(?:Sokal|Hasford|EUTOS|ELTS)\s+)?(?:score\s+)?(?:in\s+|:\s*|\(\s*)(?P<n>{NUM})(?:\s*{PATIENT_NOUN})?\s*(?:[,(]\s*(?P<p>\d+(?:\.\d+)?)\s*%)?", after, I)
+            bm = re.search(
+                rf"(?<![\w.])(?P<n>{NUM})\s*(?:{PATIENT_NOUN}\s*)?(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s*"
+                r"(?:were|was|had|with|being|are)?\s*(?:classified\s+as\s+|considered\s+|at\s+)?(?:a\s+)?"
+                r"(?:(?:Sokal|Hasford|EUTOS|ELTS|Euro)\s+)?$",
+                before,
+                I,
+            )
+            am = re.match(
+                rf"\s*(?:(?:Sokal|Hasford|EUTOS|ELTS)\s+)?(?:score\s+)?(?:in\s+|:\s*|\(\s*)(?P<n>{NUM})(?:\s*{PATIENT_NOUN})?\s*(?:[,(]\s*(?P<p>\d+(?:\.\d+)?)\s*%)?",
+                after,
+                I,
+            )
             m = bm or am
             if m:
                 count = as_int(parse_number(m.group("n")))
@@ -102,5 +139,7 @@ def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
                 continue
             start = min(g.start(), score.start, max(s, g.start() - 70) + bm.start() if bm else g.start())
             end = max(g.end(), score.end, g.end() + am.end() if (am and not bm) else g.end())
-            out.append(r.RiskMeasurement(score.term, g.group("g").lower() + "Risk", r.Span(start, end), count, pct))
+            out.append(
+                r.RiskMeasurement(score.term, g.group("g").lower() + "Risk", r.Span(start, end), count, pct)
+            )
     return out

@@ -10,13 +10,20 @@ from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
 
-
 _EVALUABLE = [
-    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)", I),
+    re.compile(
+        rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)",
+        I,
+    ),
     re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b", I),
     re.compile(r"\b(?:evaluable|assessable)(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
-    re.compile(rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I),
-    re.compile(rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b", I),
+    re.compile(
+        rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I
+    ),
+    re.compile(
+        rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b",
+        I,
+    ),
 ]
 _SEX = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?"
@@ -24,7 +31,10 @@ _SEX = re.compile(
     rf"(?P<sex>females?|women|males?|men|girls|boys)\b",
     I,
 )
-_SEX_RATIO = re.compile(r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)", I)
+_SEX_RATIO = re.compile(
+    r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)",
+    I,
+)
 _AGE_STAT = re.compile(
     rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
     rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
@@ -38,7 +48,8 @@ _AGE_RANGE_FIRST = re.compile(
     I,
 )
 _PATIENT = re.compile(
-    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?(?P<sex>female|male|woman|man|girl|boy|lady|gentleman)\b",
+    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?"
+    r"(?P<sex>female|male|woman|man|girl|boy|lady|gentleman)\b",
     I,
 )
 
@@ -63,7 +74,11 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
 
     for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
         for m in pat.finditer(text):
-            if re.search(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", text[m.start() : m.end() + 3], I):
+            if re.search(
+                r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable",
+                text[m.start() : m.end() + 3],
+                I,
+            ):
                 continue
             if re.search(r"\b(?:not|non)\s*$", text[max(0, m.start() - 6) : m.start()], I):
                 continue
@@ -122,9 +137,11 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
 
 
 # "(sex/age: F/39, M/54)", "(age/sex: 39/F, 54/M)": each patient of a small series, compactly
-_SEX_AGE_LIST = re.compile(r"\b(?P<order>sex/age|age/sex|gender/age|age/gender)\s*[:=]?\s*"
-                           r"(?P<items>(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF])(?:\s*(?:,|;|and)\s*(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF]))*)",
-                           I)
+_SEX_AGE_LIST = re.compile(
+    r"\b(?P<order>sex/age|age/sex|gender/age|age/gender)\s*[:=]?\s*"
+    r"(?P<items>(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF])(?:\s*(?:,|;|and)\s*(?:[MF]\s*/\s*\d{1,3}|\d{1,3}\s*/\s*[MF]))*)",
+    I,
+)
 
 
 def find_patients(doc: Doc) -> list[r.Patient]:
@@ -136,7 +153,9 @@ def find_patients(doc: Doc) -> list[r.Patient]:
         sex = "female" if m.group("sex").lower() in ("female", "woman", "girl", "lady") else "male"
         out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
     for m in _SEX_AGE_LIST.finditer(doc.text) if doc.has("sex", "gender") else ():
-        for item in re.finditer(r"(?:(?P<s1>[MF])\s*/\s*(?P<a1>\d{1,3})|(?P<a2>\d{1,3})\s*/\s*(?P<s2>[MF]))", m.group("items"), I):
+        for item in re.finditer(
+            r"(?:(?P<s1>[MF])\s*/\s*(?P<a1>\d{1,3})|(?P<a2>\d{1,3})\s*/\s*(?P<s2>[MF]))", m.group("items"), I
+        ):
             age = int(item.group("a1") or item.group("a2"))
             sex = "female" if (item.group("s1") or item.group("s2")).upper() == "F" else "male"
             if age <= 120:

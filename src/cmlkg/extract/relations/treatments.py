@@ -11,7 +11,6 @@ from cmlkg.extract.quantities import stated_doses
 from cmlkg.extract.relations.grammar import I
 from cmlkg.extract.relations.study import _BACKGROUND, _GIVEN
 
-
 # ------------------------------------------------------------------ treatments and doses
 _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
@@ -64,13 +63,27 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
             cue = None
         # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
-        if cue and re.match(r"(?:after|following|post)\b", cue.group(0), I) and any(
-                o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0)) for o in doc.mentions
-        ) and not re.search(r"\b(?:failure|resistan|intoleran|relapse|progression)", before, I):
+        if (
+            cue
+            and re.match(r"(?:after|following|post)\b", cue.group(0), I)
+            and any(
+                o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0))
+                for o in doc.mentions
+            )
+            and not re.search(r"\b(?:failure|resistan|intoleran|relapse|progression)", before, I)
+        ):
             cue = None
         prior = bool(cue or _PRIOR_AFTER.match(after))
         # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
-        if not prior and prev is not None and prev[1] and re.fullmatch(r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or)\s*", text[prev[0].end : m.start]):
+        if (
+            not prior
+            and prev is not None
+            and prev[1]
+            and re.fullmatch(
+                r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or)\s*",
+                text[prev[0].end : m.start],
+            )
+        ):
             prior = True
         prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
@@ -81,10 +94,18 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         for role in sorted(rs):
             out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
     # doses: the nearest drug in the sentence (Gy goes to the radiation procedure)
-    radiation = [m for m in doc.mentions if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")]
+    radiation = [
+        m
+        for m in doc.mentions
+        if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")
+    ]
     for sent in doc.sents:
         s, e = sent
-        drugs = [m for m in doc.mentions_in(s, e) if m.kind in ("drug", "procedure") and (m.term, "intervention") in out]
+        drugs = [
+            m
+            for m in doc.mentions_in(s, e)
+            if m.kind in ("drug", "procedure") and (m.term, "intervention") in out
+        ]
         for dose in stated_doses(doc, s, e):
             if doc.outside_study(dose.start):  # 'Background: dasatinib 100 mg daily is approved ...'
                 continue
