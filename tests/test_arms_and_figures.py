@@ -607,3 +607,47 @@ def test_an_arm_claimed_by_an_earlier_figure_is_not_a_later_figures_arm():
         "patients and in 2% of chemotherapy-treated patients."
     )
     assert on_arm(x, arms, "InterferonAlfa") == {("MajorCytogeneticResponse", None, 20.0, None, None)}
+
+
+# ------------------------------------------------------------------ one figure, one outcome
+def outcomes_of(text: str) -> set[tuple]:
+    return {(o.term, o.count, o.percent, o.denominator) for o in extract("t", text).outcomes}
+
+
+def test_a_figure_that_is_a_later_outcomes_subject_is_not_an_earlier_ones():
+    """'... who relapsed restarted nilotinib, and 18 of 20 (90%) regained MMR': the 18 of 20 regained
+    MMR; they did not relapse. Written for this test, in two shapes."""
+    got = outcomes_of(
+        "Sixty patients with CML in chronic phase stopped nilotinib. Those who relapsed restarted nilotinib, "
+        "and 18 of 20 (90%) regained MMR."
+    )
+    assert ("MajorMolecularResponse", 18, 90.0, 20) in got
+    assert not any(t[0] == "Relapse" and t[1] == 18 for t in got), got
+    got = outcomes_of(
+        "Fifty patients with chronic-phase CML received bosutinib. Among them, 30 of 41 evaluable (73%) attained or "
+        "retained CCyR and 25 (61%) achieved MMR."
+    )
+    assert ("CompleteCytogeneticResponse", 30, 73.0, 41) in got
+    assert not any(t[0] == "CompleteCytogeneticResponse" and t[1] == 25 for t in got), got
+
+
+def test_an_attempt_is_not_an_outcome_and_of_whom_counts_out_of_the_group():
+    got = outcomes_of(
+        "Eighty patients with chronic-phase CML were treated with imatinib. Discontinuation was attempted in 40 "
+        "patients, 24 of whom (60%) remained in MMR at 12 months."
+    )
+    assert ("MajorMolecularResponse", 24, 60.0, 40) in got
+    assert not any(t[1] == 40 for t in got), got
+
+
+def test_a_pair_followed_by_a_p_value_in_a_two_arm_trial_is_one_figure_per_arm():
+    text = (
+        "A total of 200 patients with chronic-phase CML were randomized to nilotinib 300 mg twice daily (n=100) or "
+        "imatinib 400 mg daily (n=100). By 12 months, CCyR was reached by 80% with nilotinib and 65% with imatinib "
+        "(P=0.02); MMR rates were 44% and 22% (P<0.001). Rates of progression were 1% and 4%."
+    )
+    x, arms, _pops = arms_of(text)
+    assert ("MajorMolecularResponse", None, 44.0, None, 12) in on_arm(x, arms, "Nilotinib")
+    assert ("MajorMolecularResponse", None, 22.0, None, 12) in on_arm(x, arms, "Imatinib")
+    # no P value, no 'respectively', no 'versus': unsure, so not tied to an arm
+    assert all(o.cohort is None or x.cohorts[o.cohort].role != "arm" for o in x.outcomes if o.percent in (1.0, 4.0))

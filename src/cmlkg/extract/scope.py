@@ -592,6 +592,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     return Refs(refs)
 
 
+_P_AFTER = re.compile(r"\s*%?\s*[(;,]\s*(?:two-sided\s+|log-rank\s+)?P\s*(?:value\s*)?[<=≤]\s*0?\.\d", I)
 _COMPARE = re.compile(
     r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$",
     I,
@@ -697,6 +698,8 @@ def attribute(
         sent = doc.sentence_of(first.span.start)
         gap_text = text[first.span.end : _value_start(text, last)]
         versus = re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)
+        # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
+        versus = versus or (len(g) == 2 and _P_AFTER.match(text, last.span.end))
         if not (versus or respectively(last.span.end, sent[1])):
             continue
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
@@ -734,7 +737,9 @@ def attribute(
             continue
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
-        before = {k for _s, _e, k in refs.between(sent[0], first.span.start)}
+        # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and 28%')
+        since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
+        before = {k for _s, _e, k in refs.between(since, first.span.start)}
         if before:
             if versus and len(before) == 1 and len(arms) == 2 and len(g) == 2:
                 named_first = before.pop()

@@ -21,7 +21,7 @@ _SUBJECT = re.compile(
     rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
     rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
-    rf"|(?P<of_them>of\s+(?:them|these|those)))?"
+    rf"|(?P<of_them>of\s+(?:them|these|those|whom)))?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?\s*$",
     I,
 )
@@ -35,7 +35,7 @@ _COUNT_BEFORE = re.compile(
 
 # "two of them died", "3 of these relapsed": the group is the one just named
 _N_OF_THEM_BEFORE_VERB = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?of\s+(?:them|these|those)\s+"
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*)?of\s+(?:them|these|those|whom)\s+"
     rf"(?:have\s+|had\s+|subsequently\s+|later\s+|eventually\s+|also\s+)?$",
     I,
 )

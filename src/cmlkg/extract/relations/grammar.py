@@ -29,7 +29,9 @@ ENROL_BEFORE = re.compile(
     I,
 )
 OUTCOME_VERB = (
-    r"(?:(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
+    # "achieved or maintained", "attained and retained": one verb of two
+    r"(?:(?:achieved|attained|obtained|reached|gained)\s+(?:or|and|and/or)\s+(?:maintained|retained|sustained|kept)|"
+    r"(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
     r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
     r"transformed|responded|achieving|having|with|in)"
 )

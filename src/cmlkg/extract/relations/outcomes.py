@@ -124,6 +124,11 @@ _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))",
     I,
 )
+_TRIED = re.compile(
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:attempted|tried|planned|offered|considered|proposed|discussed|intended|scheduled|pursued)\b",
+    I,
+)
 _FIGURE_FOR = re.compile(
     r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I
 )
@@ -158,6 +163,14 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             pct = pct * 100 if fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0) else pct
             results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
             claimed.add(fm.start())
+    # the figure each mention has for subject ("47 of 49 (96%) regained MMR"): no other mention reads it as
+    # a figure after itself ("patients who relapsed resumed imatinib, and 47 of 49 (96%) regained MMR")
+    subjects: dict[int, Value | None] = {}
+    for m in mentions:
+        if not in_any(m.start, subject_parens):
+            cs0 = clause_bounds(text, doc.sentence_of(m.start), m.start)[0]
+            subjects[m.start] = _outcome_subject(doc, m, cs0, case_report)
+    subject_figures = {v.start: start for start, v in subjects.items() if v is not None and v.start < start}
     i = 0
     while i < len(mentions):
         m = mentions[i]
@@ -170,6 +183,10 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             i += 1
             continue
         if in_any(m.start, subject_parens):
+            i += 1
+            continue
+        # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
+        if _TRIED.match(text, m.end):
             i += 1
             continue
         sent = doc.sentence_of(m.start)
@@ -222,7 +239,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             i = j if len(group) > 1 else i + 1
             continue
         negated = False
-        subj = _outcome_subject(doc, m, cs, case_report) if len(group) == 1 else None
+        subj = subjects.get(m.start) if len(group) == 1 else None
         if len(group) > 1 and all(_EVENT_VERB.match(text, g.start, g.end) for g in group):
             # "Case 4 ... but relapsed and died": the events share their subject
             shared = _outcome_subject(doc, m, cs, case_report)
@@ -308,7 +325,11 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 I,
             )
         )
-        vals = [v for v in values_after(doc, group[-1].end, nxt, probability) if v.start not in claimed]
+        vals = [
+            v
+            for v in values_after(doc, group[-1].end, nxt, probability)
+            if v.start not in claimed and subject_figures.get(v.start, m.start) <= group[-1].start
+        ]
         if any(group[-1].end <= c < nxt for c in claimed):
             vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
         # a figure must come soon after the mention, not at the far end of the clause
