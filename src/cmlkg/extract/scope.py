@@ -737,7 +737,8 @@ def attribute(
             continue
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
-        # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and 28%')
+        # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and
+        # 28%')
         since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
         before = {k for _s, _e, k in refs.between(since, first.span.start)}
         if before:
