@@ -650,4 +650,6 @@ def test_a_pair_followed_by_a_p_value_in_a_two_arm_trial_is_one_figure_per_arm()
     assert ("MajorMolecularResponse", None, 44.0, None, 12) in on_arm(x, arms, "Nilotinib")
     assert ("MajorMolecularResponse", None, 22.0, None, 12) in on_arm(x, arms, "Imatinib")
     # no P value, no 'respectively', no 'versus': unsure, so not tied to an arm
-    assert all(o.cohort is None or x.cohorts[o.cohort].role != "arm" for o in x.outcomes if o.percent in (1.0, 4.0))
+    assert all(
+        o.cohort is None or x.cohorts[o.cohort].role != "arm" for o in x.outcomes if o.percent in (1.0, 4.0)
+    )
