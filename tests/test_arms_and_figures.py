@@ -653,3 +653,40 @@ def test_a_pair_followed_by_a_p_value_in_a_two_arm_trial_is_one_figure_per_arm()
     assert all(
         o.cohort is None or x.cohorts[o.cohort].role != "arm" for o in x.outcomes if o.percent in (1.0, 4.0)
     )
+
+
+def test_a_count_that_opens_the_next_clause_is_not_the_survivals():
+    got = outcomes_of(
+        "We followed 120 patients with chronic-phase CML on imatinib. The 5-year event-free survival was 81%, and 7 "
+        "patients died (3 of progression)."
+    )
+    assert ("EventFreeSurvival", None, 81.0, None) in got and ("Death", 7, None, None) in got
+    assert not any(t[0] == "EventFreeSurvival" and t[1] == 7 for t in got), got
+
+
+def test_n_of_n_with_words_before_the_noun_is_one_figure():
+    got = outcomes_of(
+        "Ninety patients with chronic-phase CML received nilotinib. MMR was reached in 41 of 77 assessable "
+        "adult patients (53%) at 18 months."
+    )
+    assert ("MajorMolecularResponse", 41, 53.0, 77) in got
+    assert not any(t[1] is None and t[2] == 53.0 for t in got), got
+
+
+def test_a_share_counted_for_what_it_did_is_no_cohort():
+    x = extract(
+        "t",
+        "We analysed 210 adults with CML in chronic phase treated with dasatinib. CCyR was reached by 80%. "
+        "Twenty-one patients (10%) switched to ponatinib and 12 (6%) underwent allogeneic transplantation.",
+    )
+    assert [c.size for c in x.cohorts] == [210], [(c.role, c.size) for c in x.cohorts]
+
+
+def test_a_percent_pair_before_its_verb_is_one_figure_per_arm_at_the_phrases_time():
+    text = (
+        "Patients were randomized to nilotinib 300 mg twice daily (n = 140) or imatinib 400 mg daily (n = 140). "
+        "Among patients without CCyR at 6 months, 42% vs 18% achieved CCyR by 24 months."
+    )
+    x, arms, _pops = arms_of(text)
+    assert ("CompleteCytogeneticResponse", None, 42.0, None, 24) in on_arm(x, arms, "Nilotinib")
+    assert ("CompleteCytogeneticResponse", None, 18.0, None, 24) in on_arm(x, arms, "Imatinib")

@@ -65,6 +65,8 @@ class Outcome:
         None  # index in Extraction.cohorts of the arm it is reported for; None: the population
     )
     aggregate_of: list[int] = field(default_factory=list)  # indexes of the parts in Extraction.outcomes
+    # the figure whose verb phrase this one shares ('11.3% vs 3.9% achieved MMR by week 96'): its time point
+    partner: Outcome | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

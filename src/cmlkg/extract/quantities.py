@@ -209,7 +209,9 @@ FIGURE = re.compile(
 )
 _VALUE = re.compile(
     # a number is never the tail of a name: 'AMN107 (44%)', 'STI571 (56%)', 'ABL001 (32%)'
-    rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+{PATIENT_NOUN})?(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
+    # '157 of 273 evaluable patients (58%)': one figure, its words between
+    rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})?"
+    rf"(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?<![\w.])(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?<![\w.])(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"

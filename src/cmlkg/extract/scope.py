@@ -146,6 +146,10 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if len(phrase) > 1 and p is not None and len(p.months) == len(phrase):
             for x, months in zip(phrase, p.months):
                 x.time_months = months
+    # a figure listed before another's verb phrase has that phrase's time point
+    for o in outcomes:
+        if o.partner is not None and o.partner.time_months is not None:
+            o.time_months = o.partner.time_months
 
 
 def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
@@ -609,6 +613,15 @@ def _value_start(text: str, o: r.Outcome) -> int:
     return o.span.start + m.start() if m else o.span.end
 
 
+def _listed_start(text: str, o: r.Outcome) -> int:
+    """Where a figure starts for reading a list of figures: as :func:`_value_start`, or, for a figure
+    before its mention ('11.3% vs 3.9% achieved MMR'), where its phrase starts."""
+    v = _value_start(text, o)
+    if v == o.span.end and re.match(r"\d+(?:\.\d+)?\s*%", text[o.span.start : o.span.end]):
+        return o.span.start
+    return v
+
+
 def attribute(
     doc: Doc,
     cohorts: list[r.Cohort],
@@ -686,7 +699,7 @@ def attribute(
             if (
                 last.term == o.term
                 and last.time_months == o.time_months
-                and _COMPARE.match(text[last.span.end : _value_start(text, o)])
+                and _COMPARE.match(text[last.span.end : _listed_start(text, o)])
             ):
                 groups[-1].append(i)
                 continue
@@ -696,7 +709,7 @@ def attribute(
             continue
         first, last = outcomes[g[0]], outcomes[g[-1]]
         sent = doc.sentence_of(first.span.start)
-        gap_text = text[first.span.end : _value_start(text, last)]
+        gap_text = text[first.span.end : _listed_start(text, last)]
         versus = re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
         versus = versus or (len(g) == 2 and _P_AFTER.match(text, last.span.end))

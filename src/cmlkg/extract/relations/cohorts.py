@@ -21,6 +21,7 @@ _LISTED_ENROL = re.compile(
     r"(?!\s+(?:with|by|in|for)\s+\d)",
     I,
 )
+_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
     I,
@@ -103,6 +104,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             after = text[after_start : min(e, after_start + 160)]
             after = _NEXT_COHORT.split(after, maxsplit=1)[0]
             paren_after = text[m.end() : after_start]
+            # "Thirty-six patients (10%) underwent transplantation": a share of the patients, counted for
+            # what they did, not a group of the design
+            if _SHARE.fullmatch(paren_after) and not (enrol_before or fronted):
+                continue
             hint = None
             em = _ENROLLED_AFTER.match(after)
             # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what

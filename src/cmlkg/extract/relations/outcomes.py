@@ -118,7 +118,10 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
-_LISTED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", I)
+# "25% and 31% of patients in A and B had attained X", "11.3% vs 3.9% achieved MMR": the figure before
+_LISTED_PCT = re.compile(
+    rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
+)
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))",
@@ -170,7 +173,14 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         if not in_any(m.start, subject_parens):
             cs0 = clause_bounds(text, doc.sentence_of(m.start), m.start)[0]
             subjects[m.start] = _outcome_subject(doc, m, cs0, case_report)
-    subject_figures = {v.start: start for start, v in subjects.items() if v is not None and v.start < start}
+    subject_figures = [
+        (v.start, v.end, start) for start, v in subjects.items() if v is not None and v.start < start
+    ]
+
+    def later_subject(v: Value, own: int) -> bool:
+        """Whether ``v`` is (part of) the subject of a mention after ``own``."""
+        return any(a < v.end and v.start < b and owner > own for a, b, owner in subject_figures)
+
     i = 0
     while i < len(mentions):
         m = mentions[i]
@@ -302,7 +312,15 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             )
             if first is not None and subj.percent is not None:
                 results.append(
-                    r.Outcome(m.term, r.Span(first.start(), first.end()), None, float(first.group("p")))
+                    r.Outcome(
+                        m.term,
+                        r.Span(
+                            first.start(), first.end("p") + len(re.match(PCT, text[first.end("p") :]).group())
+                        ),
+                        None,
+                        float(first.group("p")),
+                        partner=out,
+                    )
                 )
             results.append(out)
             by_mention[m.start] = [len(results) - 1]
@@ -328,7 +346,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         vals = [
             v
             for v in values_after(doc, group[-1].end, nxt, probability)
-            if v.start not in claimed and subject_figures.get(v.start, m.start) <= group[-1].start
+            if v.start not in claimed and not later_subject(v, group[-1].start)
         ]
         if any(group[-1].end <= c < nxt for c in claimed):
             vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
