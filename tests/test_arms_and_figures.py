@@ -690,3 +690,15 @@ def test_a_percent_pair_before_its_verb_is_one_figure_per_arm_at_the_phrases_tim
     x, arms, _pops = arms_of(text)
     assert ("CompleteCytogeneticResponse", None, 42.0, None, 24) in on_arm(x, arms, "Nilotinib")
     assert ("CompleteCytogeneticResponse", None, 18.0, None, 24) in on_arm(x, arms, "Imatinib")
+
+
+def test_events_counted_with_n_equals_are_the_events_counts_not_groups():
+    x = extract(
+        "t",
+        "A total of 180 patients with CML in chronic phase received nilotinib. Adverse events led to a dose change "
+        "in 40 patients (22%), mainly headache (n=15), pruritus (n=11) and elevated lipase (n=8).",
+    )
+    assert [c.size for c in x.cohorts] == [180], [(c.role, c.size) for c in x.cohorts]
+    counts = {(a.term, a.count) for a in x.adverse_events}
+    assert ("Headache", 15) in counts and ("Pruritus", 11) in counts, counts
+    assert not any(count == 40 for _term, count in counts), counts

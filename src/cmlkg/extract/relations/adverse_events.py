@@ -23,6 +23,9 @@ _AE_COUNT_AFTER = re.compile(
 )
 
 
+_OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]", I)
+
+
 def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     text = doc.text
     out: list[r.AdverseEvent] = []
@@ -110,7 +113,11 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
             for o in doc.mentions_in(max(0, cs - 200), m.start)
         ):
             cm = None
-        if cm:
+        # "mainly muscle cramps (n=9) and rash (n=6)": the event's own count, before any other
+        own = _OWN_COUNT.match(text, m.end)
+        if own:
+            count = as_int(parse_number(own.group("n") or own.group("n2")))
+        elif cm:
             count = as_int(parse_number(cm.group("n")))
         else:
             # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"

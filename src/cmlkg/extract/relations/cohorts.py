@@ -177,6 +177,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 prev = text[max(s, m.start() - 30) : m.start()]
                 if re.search(r"%\s*$", prev):
                     continue  # "53% (n = 16)": how many had it, not a group
+                # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
+                if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not re.search(
+                    r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", text[s:e], I
+                ):
+                    continue
                 # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low
                 # risk (n = 50)"
                 role = (
