@@ -702,3 +702,19 @@ def test_events_counted_with_n_equals_are_the_events_counts_not_groups():
     counts = {(a.term, a.count) for a in x.adverse_events}
     assert ("Headache", 15) in counts and ("Pruritus", 11) in counts, counts
     assert not any(count == 40 for _term, count in counts), counts
+
+
+def test_respectively_over_of_patients_pairs_with_the_arms():
+    """'... by 80% and 55% of patients, respectively': 'of patients' names no other groups."""
+    text = (
+        "Patients were randomized to radotinib 400 mg twice daily (n = 79) or imatinib 400 mg daily (n = 81). "
+        "CCyR by 12 months was achieved by 80% and 55% of patients, respectively."
+    )
+    x, arms, _pops = arms_of(text)
+    assert ("CompleteCytogeneticResponse", None, 80.0, None, 12) in on_arm(x, arms, "Radotinib") or (
+        "CompleteCytogeneticResponse",
+        None,
+        80.0,
+        None,
+        12,
+    ) in on_arm(x, arms, dose=800.0)

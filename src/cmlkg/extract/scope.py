@@ -763,7 +763,10 @@ def attribute(
         resp = re.search(r"\brespectively\b", text[last.span.end : sent[1]], I)
         tail = text[last.span.end : last.span.end + resp.start()] if resp else text[last.span.end : sent[1]]
         if re.search(
-            r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))", tail, I
+            r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))"
+            r"(?!(?:the\s+|all\s+)?(?:patients|pts|subjects)\b\s*(?:,|respectively|$))",
+            tail,
+            I,
         ) and not refs.between(last.span.end, last.span.end + len(tail)):
             continue
         for k, i in enumerate(g):
