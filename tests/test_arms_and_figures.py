@@ -718,3 +718,14 @@ def test_respectively_over_of_patients_pairs_with_the_arms():
         None,
         12,
     ) in on_arm(x, arms, dose=800.0)
+
+
+def test_the_combination_therapy_group_is_the_arm_that_combines_drugs():
+    text = (
+        "We randomly assigned 400 patients with chronic-phase CML to dasatinib 100 mg daily (200 patients) or "
+        "interferon alfa plus cytarabine (200 patients). At 12 months, CCyR was 70% in the dasatinib group and 20% "
+        "in the combination-therapy group."
+    )
+    x, arms, _pops = arms_of(text)
+    assert ("CompleteCytogeneticResponse", None, 20.0, None, 12) in on_arm(x, arms, "Cytarabine")
+    assert ("CompleteCytogeneticResponse", None, 70.0, None, 12) in on_arm(x, arms, "Dasatinib")

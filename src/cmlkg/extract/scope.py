@@ -530,6 +530,12 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
         for m in doc.mentions:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
                 refs.append((m.start, m.end, k))
+    # 'the combination-therapy group' when one arm alone combines drugs ('imatinib ... or interferon plus
+    # cytarabine'); the subset case ('X alone' / 'X plus Y') follows
+    combined = [k for k, a in enumerate(arms) if len(a.terms) > 1]
+    if len(combined) == 1 and not any(set(a.terms) < set(arms[combined[0]].terms) for a in arms if a.terms):
+        for m in _COMBINATION_GROUP.finditer(text, defined_end):
+            refs.append((m.start(), m.end(), combined[0]))
     # an arm whose drugs are all given in another, larger one: 'X alone' / 'X monotherapy' names the
     # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone
     # (21%)')
@@ -544,9 +550,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
                     if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
                         refs.append((near[-1].start, defined_end + m.end(), k))
                 # 'the combination group / arm' with no drug named: the larger arm
-                for m in re.finditer(
-                    r"\b(?:the\s+)?combination\s+(?:group|arm|cohort)\b", text[defined_end:], I
-                ):
+                for m in re.finditer(_COMBINATION_GROUP, text[defined_end:]):
                     refs.append((defined_end + m.start(), defined_end + m.end(), j))
                 for m in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
                     at = defined_end + m.start()
@@ -596,6 +600,9 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     return Refs(refs)
 
 
+_COMBINATION_GROUP = re.compile(
+    r"\b(?:the\s+)?combination(?:[- ](?:therapy|treatment|regimen))?\s+(?:group|arm|cohort)\b", I
+)
 _P_AFTER = re.compile(r"\s*%?\s*[(;,]\s*(?:two-sided\s+|log-rank\s+)?P\s*(?:value\s*)?[<=≤]\s*0?\.\d", I)
 _COMPARE = re.compile(
     r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$",
