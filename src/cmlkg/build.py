@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -463,7 +464,7 @@ def _finish(
         [ontology, *entries], [fact_iri(r["id"], "study") for r in per_abstract if r["cml_treatment"]]
     )
     (tmp / "void.ttl").write_text(void_turtle(stats, len(per_abstract), links), encoding="utf-8")
-    report = {
+    report: dict[str, Any] = {
         "cmlkg_version": __version__,
         "extractor_version": EXTRACTOR_VERSION,
         "abstracts": len(per_abstract),

@@ -164,7 +164,8 @@ def read_abstract(
 ) -> Abstract:
     """Read and check one plain-text abstract file."""
     own = fh is None
-    fh = open_input(path, follow_symlinks) if own else fh
+    if fh is None:
+        fh = open_input(path, follow_symlinks)
     try:
         size = os.fstat(fh.fileno()).st_size
         if size > MAX_BYTES:  # checked before reading: a huge file is never read whole

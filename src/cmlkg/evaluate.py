@@ -67,7 +67,7 @@ def _dose(value, unit: str) -> tuple[float, str] | None:
 
 
 def _age(stat, value, lo, hi, sd) -> set[tuple]:
-    out = set()
+    out: set[tuple] = set()
     if stat and _num(value) is not None:
         out.add(("age", "mean" if "mean" in str(stat).lower() else "median", _num(value)))
     if _num(lo) is not None and _num(hi) is not None:
@@ -78,7 +78,7 @@ def _age(stat, value, lo, hi, sd) -> set[tuple]:
 
 
 def _outcome(key, count, percent, den) -> set[tuple]:
-    out = set()
+    out: set[tuple] = set()
     for tag, v in (("count", count), ("percent", percent), ("of", den)):
         if _num(v) is not None:
             out.add(("outcome", key, tag, _num(v)))
@@ -86,7 +86,7 @@ def _outcome(key, count, percent, den) -> set[tuple]:
 
 
 def _event(key, grade) -> set[tuple]:
-    out = {("adverse_event", key)}
+    out: set[tuple] = {("adverse_event", key)}
     if _num(grade) is not None:
         out.add(("adverse_event_grade", key, _num(grade)))
     return out
@@ -185,7 +185,7 @@ class Evaluation:
 
     @property
     def total(self) -> Counter:
-        t = Counter()
+        t: Counter = Counter()
         for c in self.counts.values():
             t.update(c)
         return t

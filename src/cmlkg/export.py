@@ -14,7 +14,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -43,11 +43,13 @@ def _prefixes(fmt: str) -> dict | None:
 def _serialize(items, fmt: str) -> bytes:
     prefixes = _prefixes(fmt)
     rdf_format = FORMATS[fmt][0]
-    return (
+    data = (
         ox.serialize(items, format=rdf_format, prefixes=prefixes)
         if prefixes
         else ox.serialize(items, format=rdf_format)
     )
+    assert data is not None  # no output file given: the bytes
+    return data
 
 
 def _header(fmt: str) -> bytes:
@@ -88,7 +90,7 @@ class Graph:
     """The triples of one named graph, grouped by subject (subjects in order of first appearance)."""
 
     name: ox.NamedNode
-    groups: dict[ox.NamedNode, list[tuple[ox.NamedNode, object]]]
+    groups: dict[ox.NamedNode, list[tuple[ox.NamedNode, Any]]]
 
     @classmethod
     def of(cls, quads) -> Graph:

@@ -78,7 +78,9 @@ class _Parts:
     pieces: list[tuple[str, str, str]] = field(default_factory=list)  # (label, category, text)
 
     def text(self) -> tuple[str, tuple[Section, ...]]:
-        out, sections, pos = [], [], 0
+        out: list[str] = []
+        sections: list[Section] = []
+        pos = 0
         for label, category, body in self.pieces:
             chunk = f"{label}: {body}" if label else body
             if out:
@@ -157,15 +159,15 @@ def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Ele
     at once keeps the whole parse linear. More than ``MAX_ARTICLE_BYTES`` without an event (one
     huge token or text) is refused: expat would hold it all in memory.
     """
-    parser = ET.XMLPullParser(events=events)
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=events)  # type: ignore[arg-type]
     size, total, last = _FEED, 0, 0
     while chunk := fh.read(size):
         total += len(chunk)
         parser.feed(chunk)
         got = False
-        for event, elem in parser.read_events():
+        for item in parser.read_events():
             got = True
-            yield event, elem, total
+            yield item[0], item[1], total  # type: ignore[misc]  # ("start"|"end", Element) for these events
         if got:
             size, last = _FEED, total
         elif total - last > MAX_ARTICLE_BYTES:
@@ -179,8 +181,8 @@ def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Ele
                 MAX_ARTICLE_BYTES  # the rest of the token in one feed: it is parsed again once, not per feed
             )
     parser.close()
-    for event, elem in parser.read_events():
-        yield event, elem, total
+    for item in parser.read_events():
+        yield item[0], item[1], total  # type: ignore[misc]
 
 
 def read_pubmed_xml(path: Path, fh: BinaryIO | None = None) -> Iterator[Record | Skip]:
@@ -284,6 +286,7 @@ def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
     pmid, where = _article_pmid(
         path, _clean(cit.findtext("PMID")) if cit is not None else "", "article", count
     )
+    assert cit is not None  # _article_pmid refused an article without its MedlineCitation/PMID
     article = cit.find("Article")
     doi = None
     for node in art.findall("PubmedData/ArticleIdList/ArticleId"):
@@ -325,6 +328,7 @@ def _xml_book(path: Path, art: ET.Element, count: int) -> Record | Skip:
     pmid, where = _article_pmid(
         path, _clean(doc.findtext("PMID")) if doc is not None else "", "book article", count
     )
+    assert doc is not None  # _article_pmid refused a book article without its BookDocument/PMID
     doi = next(
         (
             n.text.strip()
@@ -409,7 +413,7 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             warning,
             doi=doi,
             title=" ".join(tags.get("TI", [])) or None,
-            journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+            journal=(tags.get("JT") or tags.get("TA") or [""])[0] or None,
             year=_year((tags.get("DP") or [""])[0]),
             mesh=tuple(mesh),
         )

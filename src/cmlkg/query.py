@@ -114,12 +114,10 @@ def format_results(results, fmt: str) -> bytes:
     out = io.BytesIO()
     if isinstance(results, ox.QueryTriples):
         rdf = GRAPH_FORMATS[fmt]
-        ox.serialize(
-            results,
-            out,
-            format=rdf,
-            **({"prefixes": PREFIXES} if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}),
-        )
+        if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+            ox.serialize(results, out, format=rdf, prefixes=PREFIXES)
+        else:
+            ox.serialize(results, out, format=rdf)
     else:
         results.serialize(out, format=RESULT_FORMATS[fmt])
     data = out.getvalue()

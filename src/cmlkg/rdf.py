@@ -78,7 +78,7 @@ class _Writer:
         self.groups: dict[NamedNode, list[tuple[NamedNode, object]]] = {}
         self.external = external  # terms from outside the ontology: local -> (label, IRIs, ontology class)
 
-    def add(self, s: NamedNode, p: str, o) -> None:
+    def add(self, s: NamedNode, p: str | NamedNode, o) -> None:
         group = self.groups.get(s)
         if group is None:
             group = self.groups[s] = []
@@ -256,9 +256,9 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
                 w.add(node, cml(prop), _int(value))
         if c.age_value is not None:
             w.add(node, cml("ageMedian" if c.age_statistic == "median" else "ageMean"), _dec(c.age_value))
-        for prop, value in (("ageSD", c.age_sd), ("ageMin", c.age_min), ("ageMax", c.age_max)):
-            if value is not None:
-                w.add(node, cml(prop), _dec(value))
+        for prop, age in (("ageSD", c.age_sd), ("ageMin", c.age_min), ("ageMax", c.age_max)):
+            if age is not None:
+                w.add(node, cml(prop), _dec(age))
         cohort_nodes.append(node)
         for tr in c.treatments:  # what an arm received, with the arm's own doses
             w.treatment(node, ("arm", arm_n, "treatment"), tr, label)
@@ -347,11 +347,11 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
         if a.count is not None:
             w.add(node, cml("patientCount"), _int(a.count))
 
-    for k, p in enumerate(x.patients, 1):
+    for k, patient in enumerate(x.patients, 1):
         node = w.node("patient", k)
-        w.fact(node, "Patient", f"patient {k}: {p.age:g}-year-old {p.sex}", p.span)
-        w.add(node, cml("age"), _dec(p.age))
-        w.add(node, cml("hasSex"), _c(p.sex))
+        w.fact(node, "Patient", f"patient {k}: {patient.age:g}-year-old {patient.sex}", patient.span)
+        w.add(node, cml("age"), _dec(patient.age))
+        w.add(node, cml("hasSex"), _c(patient.sex))
         w.add(study, cml("hasPatient"), node)
 
     for k, note in enumerate(x.notes, 1):

@@ -76,7 +76,7 @@ def extract(
         pops = [c for c in cohorts if c.role == "population"]
         if not cohorts:
             cohorts = [found]
-        elif pops and found.span.start < pops[0].span.start and found.size > (pops[0].size or 0):
+        elif pops and found.span.start < pops[0].span.start and (found.size or 0) > (pops[0].size or 0):
             pops[0].role = "subgroup"
             cohorts.insert(0, found)
     add_demographics(doc, cohorts)

@@ -40,6 +40,7 @@ def cached(name: str, derive: Callable[[], object] | None = None, child: str | N
     if child is not None:
         subprocess.run([sys.executable, "-c", child, str(tmp)], check=True, stdout=subprocess.DEVNULL)
     else:
+        assert derive is not None, "cached() needs derive or child"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(derive(), f, sort_keys=True)
     os.replace(tmp, path)  # atomic: concurrent runs each write a whole file

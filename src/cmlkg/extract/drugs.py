@@ -88,9 +88,10 @@ def drug_mentions(
             continue
         start, end = tokens[k][1], tokens[k + length - 1][2]
         k += length
-        if variants[key] is None:
+        variant = variants[key]
+        if variant is None:
             continue
-        label, db, mesh = variants[key]
+        label, db, mesh = variant
         surface = text[start:end]
         if len(surface) < 4 or surface.islower() and len(surface) < 5:
             continue

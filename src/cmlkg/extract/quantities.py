@@ -420,7 +420,8 @@ def time_points(doc: Doc) -> list[TimePoint]:
     ranges ('3 to 6 months') or ages ('5-year-old'). Read once per document (several stages ask)."""
     cached = getattr(doc, "_time_points", None)
     if cached is None:
-        cached = doc._time_points = _read_time_points(doc)
+        cached = _read_time_points(doc)
+        setattr(doc, "_time_points", cached)  # noqa: B010 (a memo on the document, not a field of it)
     return list(cached)
 
 
@@ -465,6 +466,6 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         values = [parse_number(n) for n in nums]
         if any(v is None for v in values):
             continue
-        months = [round(v * _UNIT_MONTHS[u], 2) for v in values]
+        months = [round(v * _UNIT_MONTHS[u], 2) for v in values if v is not None]
         out.append(TimePoint(m.start(), m.end(), months))
     return out

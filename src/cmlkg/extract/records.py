@@ -67,9 +67,13 @@ def quality_notes(
 ) -> list[r.QualityNote]:
     text = doc.text
     notes = []
+    items: list[r.Outcome | r.RiskMeasurement] = [
+        *(o for o in outcomes if o.denominator is None),
+        *(risks or []),
+    ]
     # "16 (79%)" with no stated denominator: it should match one of the cohorts the abstract names
     sizes = sorted({n for c in (cohorts or []) for n in (c.size, c.evaluable) if n})
-    for item in [*(o for o in outcomes if o.denominator is None), *(risks or [])]:
+    for item in items:
         if item.count is None or item.percent is None or not sizes or item.count == 0:
             continue
         if not any(item.count <= n and abs(100 * item.count / n - item.percent) <= 1.0 for n in sizes):

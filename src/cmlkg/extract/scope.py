@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import FIGURE, number_pattern, stated_doses, time_points
+from cmlkg.extract.quantities import FIGURE, TimePoint, number_pattern, stated_doses, time_points
 from cmlkg.extract.relations import fronted_group
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -51,7 +51,7 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
     for o in outcomes:
         by_phrase.setdefault((o.term, o.span.start), []).append(o)
-    chosen: dict[int, object] = {}
+    chosen: dict[int, TimePoint] = {}
     # what one figure's reading looks at lies in its sentence: points, figures and parentheses by sentence
     points = sorted(points, key=lambda p: p.start)
     point_starts = [p.start for p in points]
@@ -142,9 +142,9 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     # 'in 26%, 61% and 62% of patients at 3, 6 and 12 months, respectively': the list of time points
     # that the phrase's last figure found is distributed over all of its figures
     for phrase in by_phrase.values():
-        p = chosen.get(id(phrase[-1]))
-        if len(phrase) > 1 and p is not None and len(p.months) == len(phrase):
-            for x, months in zip(phrase, p.months):
+        last = chosen.get(id(phrase[-1]))
+        if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
+            for x, months in zip(phrase, last.months):
                 x.time_months = months
     # a figure listed before another's verb phrase has that phrase's time point
     for o in outcomes:
@@ -394,7 +394,7 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
         # '73 patients underwent allo-SCT; group 1 (n = 36) received ...; group 2 (n = 37) ...': the whole
         if (
             c.role == "population"
-            and c.size == sum(cohorts[j].size for j in candidates if j != k)
+            and c.size == sum(cohorts[j].size or 0 for j in candidates if j != k)
             and len(candidates) > 2
         ):
             continue
@@ -534,38 +534,35 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     # cytarabine'); the subset case ('X alone' / 'X plus Y') follows
     combined = [k for k, a in enumerate(arms) if len(a.terms) > 1]
     if len(combined) == 1 and not any(set(a.terms) < set(arms[combined[0]].terms) for a in arms if a.terms):
-        for m in _COMBINATION_GROUP.finditer(text, defined_end):
-            refs.append((m.start(), m.end(), combined[0]))
+        for hit in _COMBINATION_GROUP.finditer(text, defined_end):
+            refs.append((hit.start(), hit.end(), combined[0]))
     # an arm whose drugs are all given in another, larger one: 'X alone' / 'X monotherapy' names the
     # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone
     # (21%)')
     for k, a in enumerate(arms):
         for j, b in enumerate(arms):
             if j != k and a.terms and set(a.terms) < set(b.terms):
-                for m in re.finditer(
+                for hit in re.finditer(
                     r"\b(?:alone|monotherapy|only|single[- ]agent)\b", text[defined_end:], I
                 ):
-                    at = defined_end + m.start()
+                    at = defined_end + hit.start()
                     near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
                     if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
-                        refs.append((near[-1].start, defined_end + m.end(), k))
+                        refs.append((near[-1].start, defined_end + hit.end(), k))
                 # 'the combination group / arm' with no drug named: the larger arm
-                for m in re.finditer(_COMBINATION_GROUP, text[defined_end:]):
-                    refs.append((defined_end + m.start(), defined_end + m.end(), j))
-                for m in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
-                    at = defined_end + m.start()
-                    before = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
-                    after = [
+                for hit in re.finditer(_COMBINATION_GROUP, text[defined_end:]):
+                    refs.append((defined_end + hit.start(), defined_end + hit.end(), j))
+                for hit in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
+                    at = defined_end + hit.start()
+                    left = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
+                    right = [
                         x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms
                     ]
-                    if (
-                        before
-                        and after
-                        and not re.search(r"[;,()]|\d", text[before[-1].end : after[0].start])
-                    ):
-                        refs.append((before[-1].start, after[0].end, j))
+                    if left and right and not re.search(r"[;,()]|\d", text[left[-1].end : right[0].start]):
+                        refs.append((left[-1].start, right[0].end, j))
     # a drug of both arms named inside a longer reference is not a reference of its own
-    kept, reach, reach_span = [], -1, None
+    kept: list[tuple[int, int, int]] = []
+    reach, reach_span = -1, None
     for s, e, k in sorted(refs, key=lambda x: (x[0], -x[1])):
         if e <= reach and (s, e) != reach_span:
             continue
@@ -583,20 +580,22 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
         (v0, u0), (v1, u1) = next(iter(per_arm[0])), next(iter(per_arm[1]))
         if u0 == u1 and v0 != v1:
             high, low = (0, 1) if v0 > v1 else (1, 0)
-            for m in re.finditer(
+            for hit in re.finditer(
                 r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b",
                 text[defined_end:],
                 I,
             ):
-                k = high if m.group("w").lower() in ("high", "higher", "increased", "escalated") else low
-                refs.append((defined_end + m.start(), defined_end + m.end(), k))
+                k = high if hit.group("w").lower() in ("high", "higher", "increased", "escalated") else low
+                refs.append((defined_end + hit.start(), defined_end + hit.end(), k))
     # labels: "in arms A, B and C, respectively", "arm B"
     labels = {a.label: k for k, a in enumerate(arms) if a.label}
     if len(labels) == len(arms):
-        for m in _LABEL_REF.finditer(text, defined_end):
-            for lm in re.finditer(_LABEL, m.group("ls")):
+        for hit in _LABEL_REF.finditer(text, defined_end):
+            for lm in re.finditer(_LABEL, hit.group("ls")):
                 if lm.group() in labels:
-                    refs.append((m.start("ls") + lm.start(), m.start("ls") + lm.end(), labels[lm.group()]))
+                    refs.append(
+                        (hit.start("ls") + lm.start(), hit.start("ls") + lm.end(), labels[lm.group()])
+                    )
     return Refs(refs)
 
 
@@ -717,9 +716,10 @@ def attribute(
         first, last = outcomes[g[0]], outcomes[g[-1]]
         sent = doc.sentence_of(first.span.start)
         gap_text = text[first.span.end : _listed_start(text, last)]
-        versus = re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
-        versus = versus or (len(g) == 2 and _P_AFTER.match(text, last.span.end))
+        versus = bool(re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)) or (
+            len(g) == 2 and bool(_P_AFTER.match(text, last.span.end))
+        )
         if not (versus or respectively(last.span.end, sent[1])):
             continue
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
@@ -791,15 +791,15 @@ def attribute(
         sent = doc.sentence_of(o.span.start)
         if listed_together(i):
             continue  # one of a comparison or a list of figures that did not pair with the arms: unsure
-        k = ref_inside(o)
-        if k is None:
-            k = ref_after(o.span.end, min(sent[1], o.span.end + 100))
-        if k is None:
+        arm = ref_inside(o)
+        if arm is None:
+            arm = ref_after(o.span.end, min(sent[1], o.span.end + 100))
+        if arm is None:
             cs, _ce = clause_bounds(text, sent, o.span.start)
             v = _value_start(text, o)
-            k = ref_before(cs, v, v if v < o.span.end else o.span.start)  # where this figure's own number is
-        if k is not None:
-            assigned[i] = k
+            arm = ref_before(cs, v, v if v < o.span.end else o.span.start)  # where this figure's number is
+        if arm is not None:
+            assigned[i] = arm
     for i, k in assigned.items():
         outcomes[i].cohort = arms[k].cohort
     # adverse events with a figure for each arm: 'GVHD was 0.33 for the 12.0 Gy group and 0.44 for ...'
@@ -981,8 +981,10 @@ def gapped_figures(
             for (count, den, pct, fs, fe), sib in zip(
                 figs, siblings if len(figs) == len(siblings) else [o] * len(figs)
             ):
-                if den is not None and (
-                    count > den or (pct is not None and abs(100 * count / den - pct) > 1.5)
+                if (
+                    den is not None
+                    and count is not None
+                    and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5))
                 ):
                     continue
                 new.append(
@@ -1083,8 +1085,8 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
             continue
         for o in [o for o in outcomes if o.term == m.term and start <= o.span.end <= end]:
             outcomes.remove(o)
-        for k, figs in read:
-            for (count, den, pct, fs, fe), month in zip(figs, months):
+        for k, values in read:
+            for (count, den, pct, fs, fe), month in zip(values, months):
                 new.append(r.Outcome(m.term, r.Span(fs, fe), count, pct, den, month, cohort=arms[k].cohort))
     return new
 
@@ -1219,16 +1221,16 @@ def drug_arms(
         if m.kind == "adverse_event" and m.start >= title_end and not doc.outside_study(m.start):
             mentions_of.setdefault(m.term, []).append(m)
     out: list[r.AdverseEvent] = []
-    for a in adverse:
+    for event in adverse:
         named: list[str] = []
-        for am in mentions_of.get(a.term, ()):
+        for am in mentions_of.get(event.term, ()):
             for term in _tied_drugs(doc, am, arm_of):
                 if term not in named:
                     named.append(term)
         if not named:
-            out.append(a)
+            out.append(event)
         for term in named:
-            out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arm_of[term]))
+            out.append(r.AdverseEvent(event.term, event.span, event.grade, event.count, cohort=arm_of[term]))
     return cohorts, out
 
 
@@ -1272,7 +1274,7 @@ def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
         parts = [x.size for x in arms if x is not c and c.span.end <= x.span.start < e]
         if (
             len(parts) >= 2
-            and sum(parts) == c.size
+            and sum(p or 0 for p in parts) == c.size
             and s <= c.span.start
             and (not pops or all(p.size in (None, c.size) for p in pops))
         ):

@@ -308,7 +308,7 @@ class _DeadlineStream(StreamingResponse):
             with contextlib.suppress(BaseException):
                 await asyncio.gather(streaming, watching, return_exceptions=True)
             with contextlib.suppress(Exception):
-                await self.body_iterator.aclose()
+                await self.body_iterator.aclose()  # type: ignore[attr-defined]  # an async generator
             if not complete:
                 _abort(scope.get("cmlkg.transport"), reset)
                 await asyncio.sleep(0)  # the connection is marked lost: a cut, not a server error to log

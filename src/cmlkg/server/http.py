@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 
@@ -22,6 +23,8 @@ def _protocol(header_timeout: float):
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class HeaderTimeoutH11(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None
+
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             sock = transport.get_extra_info("socket")
@@ -48,7 +51,7 @@ def _protocol(header_timeout: float):
         def handle_events(self) -> None:
             super().handle_events()
             if self.cycle is not None:  # a response that must be cut off can abort its connection
-                self.cycle.scope["cmlkg.transport"] = self.transport
+                self.cycle.scope["cmlkg.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
             if self.cycle is not getattr(self, "_armed_cycle", None):
                 self._disarm()
 

@@ -94,7 +94,9 @@ def _individuals_html(path) -> str:
 
     g = rdflib.Graph().parse(path)
     parts = []
-    for ind in sorted(s for s in g.subjects(RDF.type, OWL.NamedIndividual) if str(s).startswith(CML)):
+    for ind in sorted(
+        (s for s in g.subjects(RDF.type, OWL.NamedIndividual) if str(s).startswith(CML)), key=str
+    ):
         local = str(ind).removeprefix(CML)
         types = sorted(str(t) for t in g.objects(ind, RDF.type) if t != OWL.NamedIndividual)
         label = g.value(ind, RDFS.label) or local

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import IO
 
 from starlette.requests import Request
 
@@ -52,7 +53,7 @@ class _Channel:
         self.lock = threading.Lock()
         self.messages: collections.deque = collections.deque()
         self.held = 0  # bytes of chunks in memory
-        self.file = None  # the spill file, once needed
+        self.file: IO[bytes] | None = None  # the spill file, once needed
         self.written = 0
         self.closed = False
 

@@ -42,7 +42,8 @@ class _Streamed:
 
     def __init__(self, limit: int, emit, head: tuple, hold: int = 256 * 1024):
         # held back: 256 kB, or all of it when --max-bytes is lower (a byte-limit breach is then a 413)
-        self.limit, self.size, self.emit, self.head, self.hold = limit, 0, emit, head, min(hold, limit + 1)
+        self.limit, self.size, self.emit, self.hold = limit, 0, emit, min(hold, limit + 1)
+        self.head: tuple | None = head
         self.parts: list[bytes] = []
         self.sent = 0  # how many of parts are out
         self.waiting = 0  # bytes written and not out yet
@@ -119,7 +120,7 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             job = conn.recv()
         except EOFError:
             return
-        started = []  # a streamed answer's head is out: a later failure can only abort it
+        started: list[bool] = []  # a streamed answer's head is out: a later failure can only abort it
 
         def emit(message, started=started) -> None:
             if message[0] == "head":
@@ -128,7 +129,7 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
 
         try:
             if job[0] == "query":
-                reply = _answer_query(store, limits, *job[1:], emit=emit)
+                reply = _answer_query(store, limits, *job[1:], emit=emit)  # type: ignore[misc]
             elif job[0] == "lookup":
                 reply = _answer_lookup(store, limits, *job[1:])
             elif job[0] == "graph_rows":
@@ -243,7 +244,7 @@ def _answer_query(
         _write_graph(triples, fmt, out)
     elif isinstance(results, ox.QueryBoolean):
         out = _Streamed(limits["max_bytes"], emit, ("boolean", fmt))
-        results.serialize(out, format=RESULT_FORMATS[fmt])
+        results.serialize(out, format=RESULT_FORMATS[fmt])  # type: ignore[arg-type]  # a file-like writer
     else:
         # the first rows leave while the rest are computed; Oxigraph's own writer: no Python per row
         out = _Streamed(limits["max_bytes"], emit, ("select", fmt))

@@ -207,10 +207,17 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         if _SCREENED.search(
             text, s, e
         ):  # the first step after screening is the population; later ones are its parts
-            m = _LISTED_ENROL.search(text, s, e)
-            n = as_int(parse_number(m.group("n"))) if m else None
-            if n and not any(c[2].start == m.start("n") for c in cands):
-                cands.append(("enrolled", n, r.Span(m.start("n"), m.end()), text[m.start("n") : m.end()]))
+            listed = _LISTED_ENROL.search(text, s, e)
+            n = as_int(parse_number(listed.group("n"))) if listed else None
+            if listed and n and not any(c[2].start == listed.start("n") for c in cands):
+                cands.append(
+                    (
+                        "enrolled",
+                        n,
+                        r.Span(listed.start("n"), listed.end()),
+                        text[listed.start("n") : listed.end()],
+                    )
+                )
         for m in _BARE_ENROL.finditer(text, s, e):
             n = as_int(parse_number(m.group("n")))
             # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
@@ -262,6 +269,6 @@ def found_population(doc: Doc) -> r.Cohort | None:
     hits = [m for pat in _FOUND_COHORT if (m := pat.search(doc.text))]
     m = min(hits, key=lambda h: h.start()) if hits else None
     n = as_int(parse_number(m.group("n"))) if m else None
-    if not n or n < 2:
+    if m is None or not n or n < 2:
         return None
     return r.Cohort("population", n, r.Span(m.start(), m.end()))

@@ -162,8 +162,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     if PROGRESSION_VERB.match(text, m.start) or re.match(
         r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start :], I
     ):
-        verb = re.search(r"\s*$", pre)
-        subj_end = clause_start + verb.start()
+        subj_end = clause_start + len(pre.rstrip())  # where the spaces before the verb start
         return _subject_before(doc, m, clause_start, subj_end)
     if _EVENT_VERB.match(text, m.start, m.end):
         sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)

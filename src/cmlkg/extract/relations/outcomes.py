@@ -38,7 +38,7 @@ _NOT_TOXIC = re.compile(
 def _discontinuation_mentions(doc: Doc) -> list[Mention]:
     """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
     treatment, for toxicity where the text says so ('... due to adverse events')."""
-    out = []
+    out: list[Mention] = []
     if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has(
         "discontinu", "stopped", "ceased", "interrupt"
     ):
@@ -83,12 +83,12 @@ def _progression_mentions(doc: Doc) -> list[Mention]:
             if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
                 r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
             ):
-                target = (
+                kind = (
                     "ProgressionToAcceleratedPhase"
                     if m.term == "AcceleratedPhase"
                     else "ProgressionToBlastPhase"
                 )
-                out.append(Mention(target, "outcome", m.start, m.end))
+                out.append(Mention(kind, "outcome", m.start, m.end))
             continue
         target = {
             "AcceleratedPhase": "ProgressionToAcceleratedPhase",
@@ -163,7 +163,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
         if fm and not in_any(m.start, subject_parens):
             pct = parse_number(fm.group("p"))
-            pct = pct * 100 if fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0) else pct
+            if pct is not None and fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0):
+                pct = pct * 100
             results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
             claimed.add(fm.start())
     # the figure each mention has for subject ("47 of 49 (96%) regained MMR"): no other mention reads it as
@@ -314,9 +315,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 results.append(
                     r.Outcome(
                         m.term,
-                        r.Span(
-                            first.start(), first.end("p") + len(re.match(PCT, text[first.end("p") :]).group())
-                        ),
+                        r.Span(first.start(), first.end("p") + _pct_length(text, first.end("p"))),
                         None,
                         float(first.group("p")),
                         partner=out,
@@ -385,7 +384,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 continue
         inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]
         parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
-        if len(parts) >= 2 and sum(results[p].count for p in parts) == o.count:
+        if len(parts) >= 2 and sum(results[p].count or 0 for p in parts) == o.count:
             o.aggregate_of = parts
     # PCR and other test results stated as bare 'positive' / 'negative'
     # "No transformation to blast phase was observed; none of the 36 patients progressed": the progression
@@ -403,6 +402,12 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results.extend(_test_results(doc, start_at))
     results.extend(_response_phrases(doc, start_at))
     return results
+
+
+def _pct_length(text: str, at: int) -> int:
+    """The length of the percent sign or word at ``at`` ('%', ' percent')."""
+    sign = re.match(PCT, text[at:])
+    return len(sign.group()) if sign else 0
 
 
 def _qualified(doc: Doc, m: Mention) -> Mention:
@@ -424,7 +429,7 @@ def _qualified(doc: Doc, m: Mention) -> Mention:
         if table
         else None
     )
-    if mod and table.get(mod.group(1).lower()) in doc.vocab.terms:
+    if mod and table and table.get(mod.group(1).lower()) in doc.vocab.terms:
         return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
     return m
 
@@ -539,7 +544,9 @@ def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcom
 
 
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
-    seen, out, remap = set(), [], {}
+    seen: set[tuple] = set()
+    out: list[r.Outcome] = []
+    remap: dict[int, int] = {}
     with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
     for idx, o in enumerate(results):
         key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
@@ -590,6 +597,8 @@ def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
             term = "PCRPositive" if m.group("res").lower() == "positive" else "PCRNegative"
             own = [g for g in groups if s + g.end() <= m.start()]
             group_n = as_int(parse_number(own[-1].group("n"))) if own else last_group
+            den: int | None
+            count: int | None
             if m.group("all"):
                 n = as_int(parse_number(m.group("alln"))) if m.group("alln") else group_n
                 if n is None:

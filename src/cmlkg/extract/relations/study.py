@@ -93,7 +93,7 @@ def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
                 kind, drug.term, r.Span(m.start(), drug.end), int(m.group("n")) if m.group("n") else None
             )
         )
-    uniq = {}
+    uniq: dict[tuple, r.TreatmentReason] = {}
     for x in out:
         uniq.setdefault((x.kind, x.therapy, x.count), x)
     return list(uniq.values())

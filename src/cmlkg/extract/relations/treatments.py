@@ -50,8 +50,8 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         if vterm.has_children and m.term != "TotalBodyIrradiation":
             if m.term in specific or vterm.grouping:
                 continue
-            sent = text[slice(*doc.sentence_of(m.start))]
-            if _BACKGROUND.search(sent) or not _GIVEN.search(sent):
+            sentence = text[slice(*doc.sentence_of(m.start))]
+            if _BACKGROUND.search(sentence) or not _GIVEN.search(sentence):
                 continue
         if doc.negated(m):
             continue
