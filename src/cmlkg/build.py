@@ -34,11 +34,10 @@ from cmlkg.extract import EXTRACTOR_VERSION, extract
 from cmlkg.namespaces import fact_iri, graph_iri
 from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.store import (
-    abandon_generation,
     build_lock,
     commit_generation,
     current_generation,
-    new_generation,
+    generation,
     ontology_quads,
 )
 from cmlkg.vocabulary import load_vocabulary, ontology_path
@@ -49,7 +48,6 @@ BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
 
 @dataclass
 class BuildReport:
-    generation: Path
     abstracts: int
     cml_treatment: int
     quads: int
@@ -130,44 +128,41 @@ def build(
     stage = stage or (lambda _name: None)
     if paths is None:
         paths = input_paths(seeds, follow_symlinks)
-    tmp = new_generation(build_dir)
     reader = _BackgroundReader(paths, encoding, follow_symlinks)
     try:
-        store = ox.Store(str(tmp / "store"))
-        ontology = _ontology_fragments()
-        store.bulk_load(input=loadable([ontology.data[NAMED_GRAPHS_EXPORT]]), format=ox.RdfFormat.TRIG)
-        scratch = tmp / "input-order"
-        scratch.mkdir()
-        writer = ExportWriter(scratch, ontology)
-        loader = _Loader(store)
-        rows = []
-        try:
-            for built in _built(iter(reader), jobs):
-                writer.append(built.fragments)
-                loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
-                rows.append(built.row)
-                if progress:
-                    progress(1)
-            if not rows:
-                raise InputError(
-                    f"{seeds}: no abstract to build: every record lacks an abstract "
-                    f"({len(reader.skipped)} skipped)"
-                )
-            stage("loading and compacting the store")
-            loader.finish()
-            entries = _in_identifier_order(writer.close(), scratch, tmp)  # while the loader compacts
-        finally:
-            loader.close()
-        store.flush()
-        del store
-        rows.sort(key=lambda r: r["id"])
-        stage("counting the dataset (VoID) and writing the report")
-        report = _finish(build_dir, tmp, rows, writer.ontology, entries, reader.skipped)
-        report.warnings = reader.warnings
-        return report
-    except BaseException:
-        abandon_generation(tmp)
-        raise
+        with generation(build_dir) as tmp:
+            store = ox.Store(str(tmp / "store"))
+            ontology = _ontology_fragments()
+            store.bulk_load(input=loadable([ontology.data[NAMED_GRAPHS_EXPORT]]), format=ox.RdfFormat.TRIG)
+            scratch = tmp / "input-order"
+            scratch.mkdir()
+            writer = ExportWriter(scratch, ontology)
+            loader = _Loader(store)
+            rows = []
+            try:
+                for built in _built(iter(reader), jobs):
+                    writer.append(built.fragments)
+                    loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
+                    rows.append(built.row)
+                    if progress:
+                        progress(1)
+                if not rows:
+                    raise InputError(
+                        f"{seeds}: no abstract to build: every record lacks an abstract "
+                        f"({len(reader.skipped)} skipped)"
+                    )
+                stage("loading and compacting the store")
+                loader.finish()
+                entries = _in_identifier_order(writer.close(), scratch, tmp)  # while the loader compacts
+            finally:
+                loader.close()
+            store.flush()
+            del store
+            rows.sort(key=lambda r: r["id"])
+            stage("counting the dataset (VoID) and writing the report")
+            report = _finish(build_dir, tmp, rows, writer.ontology, entries, reader.skipped)
+            report.warnings = reader.warnings
+            return report
     finally:
         reader.close()
 
@@ -281,8 +276,7 @@ def add(
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     old_index = read_index(current)
     new = {a.identifier: build_one(a) for a in abstracts}
-    tmp = new_generation(build_dir)
-    try:
+    with generation(build_dir) as tmp:
         store = _store_without(current, tmp, new)
         store.bulk_load(
             input=loadable([new[i].fragments.data[NAMED_GRAPHS_EXPORT] for i in sorted(new)]),
@@ -310,9 +304,6 @@ def add(
         report = _finish(build_dir, tmp, [rows[k] for k in sorted(rows)], writer.ontology, entries, skipped)
         report.replaced = sum(1 for i in new if i in old_entries)
         return report
-    except BaseException:
-        abandon_generation(tmp)
-        raise
 
 
 @_writing
@@ -335,8 +326,7 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
             f"{build_dir}: removing every abstract would leave an empty build; build from an "
             "empty seeds folder is refused too"
         )
-    tmp = new_generation(build_dir)
-    try:
+    with generation(build_dir) as tmp:
         store = _store_without(current, tmp, gone)
         store.optimize()
         store.flush()
@@ -353,9 +343,6 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
         entries = writer.close()
         rows = [r for r in old_report["per_abstract"] if r["id"] not in gone]
         return _finish(build_dir, tmp, rows, writer.ontology, entries, old_report.get("skipped", []))
-    except BaseException:
-        abandon_generation(tmp)
-        raise
 
 
 def _store_without(current: Path, tmp: Path, identifiers) -> ox.Store:
@@ -475,9 +462,9 @@ def _finish(
         "per_abstract": per_abstract,
     }
     _write_report(tmp / "report.json", report)
-    final = commit_generation(build_dir, tmp)
+    commit_generation(build_dir, tmp)
     return BuildReport(
-        final, report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"], skipped
+        report["abstracts"], report["cml_treatment_studies"], report["quads"], report["facts"], skipped
     )
 
 

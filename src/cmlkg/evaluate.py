@@ -190,10 +190,6 @@ class Evaluation:
             t.update(c)
         return t
 
-    @property
-    def micro_f1(self) -> float:
-        return self.prf(self.total)[2]
-
     def text(self) -> str:
         """The per-type table, what was missed and what was wrong, and the micro F1 line."""
         lines = [f"{'fact type':<22}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}"]

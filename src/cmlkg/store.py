@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,6 +88,18 @@ def new_generation(build_dir: Path) -> Path:
     path = gens / f"tmp-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     path.mkdir()
     return path
+
+
+@contextlib.contextmanager
+def generation(build_dir: Path) -> Iterator[Path]:
+    """A new generation of ``build_dir`` to write into (build, add, remove): removed if anything fails
+    before it is committed (:func:`commit_generation`), so the last good build stays as it was."""
+    tmp = new_generation(build_dir)
+    try:
+        yield tmp
+    except BaseException:
+        abandon_generation(tmp)
+        raise
 
 
 def commit_generation(build_dir: Path, tmp: Path) -> Path:

@@ -56,7 +56,6 @@ class Term:
     ancestors: frozenset[str]
     grouping: bool
     has_children: bool = False
-    preferred_mapping: str | None = None
 
     def is_a(self, local: str) -> bool:
         return local == self.local or local in self.ancestors
@@ -95,13 +94,11 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     labels: dict[str, str] = {}
     synonyms: dict[str, list[str]] = {}
     grouping: set[str] = set()
-    preferred: dict[str, str] = {}
     predicates = {
         RDFS + "subClassOf",
         RDFS + "label",
         SKOS + "altLabel",
         CML + "groupingClass",
-        CML + "preferredMapping",
     }
     for t in ox.parse(path=path or str(ontology_path()), format=ox.RdfFormat.TURTLE):
         p = t.predicate.value
@@ -120,11 +117,8 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             labels[ls] = o
         elif p == SKOS + "altLabel":
             synonyms.setdefault(ls, []).append(o)
-        elif p == CML + "groupingClass":
-            if o.lower() == "true":
-                grouping.add(ls)
-        else:
-            preferred[ls] = o
+        elif o.lower() == "true":  # cml:groupingClass
+            grouping.add(ls)
 
     def ancestors(local: str) -> set[str]:
         seen: set[str] = set()
@@ -154,7 +148,6 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             ancestors=frozenset(anc),
             grouping=local in grouping,
             has_children=local in with_children,
-            preferred_mapping=preferred.get(local),
         )
     return Vocabulary(terms, labels)
 

@@ -30,15 +30,15 @@ def cache_dir() -> Path:
 
 def cached(name: str, derive: Callable[[], object] | None = None, child: str | None = None):
     """The JSON document ``name`` from the cache, derived first if it is not there: by ``derive()`` in
-    this process, or by the Python statement ``child`` in a child process (for derivations that need
-    much memory), which writes it to the path in ``sys.argv[1]``."""
+    this process, or by running the module ``child`` (``python -m child PATH``) in a child process (for
+    derivations that need much memory), which writes it to ``PATH``."""
     path = cache_dir() / name
     data = _read(path)
     if data is not None:
         return data
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     if child is not None:
-        subprocess.run([sys.executable, "-c", child, str(tmp)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", child, str(tmp)], check=True, stdout=subprocess.DEVNULL)
     else:
         assert derive is not None, "cached() needs derive or child"
         with open(tmp, "w", encoding="utf-8") as f:

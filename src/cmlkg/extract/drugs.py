@@ -55,8 +55,7 @@ def _dictionary() -> tuple[dict[str, tuple[str, str, str | None] | None], set[st
 
     raw = cached(
         f"drug-names-{version('drug-named-entity-recognition')}.json",
-        child="import sys, json; from cmlkg.extract.drugs import derive_names; "
-        "json.dump(derive_names(), open(sys.argv[1], 'w', encoding='utf-8'), sort_keys=True)",
+        child="cmlkg.extract.derive_drugs",
     )
     names = {k: tuple(v) if v else None for k, v in raw.items()}
     first = {k.split(" ", 1)[0] for k in names if " " in k}

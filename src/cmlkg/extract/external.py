@@ -37,7 +37,6 @@ def register(local: str, label: str, cls: str, kind: str, identifiers: tuple[str
             synonyms=(),
             ancestors=frozenset({cls}),
             grouping=False,
-            preferred_mapping=identifiers[0] if identifiers else None,
         )
         _EXTERNAL[local] = ExternalTerm(local, label, cls, identifiers, term)
 
