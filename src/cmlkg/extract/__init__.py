@@ -12,7 +12,6 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.external import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
-from cmlkg.extract.records import condition_of, design_of, quality_notes, text_sections
 from cmlkg.extract.relations import (
     add_demographics,
     dedupe_outcomes,
@@ -28,6 +27,7 @@ from cmlkg.extract.relations import (
     other_disease_sentences,
 )
 from cmlkg.extract.scope import scope
+from cmlkg.extract.study_facts import condition_of, design_of, quality_notes, text_sections
 from cmlkg.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["EXTRACTOR_VERSION", "Mention", "extract", "find_mentions"]

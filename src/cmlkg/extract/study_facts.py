@@ -1,5 +1,6 @@
-"""Stage 5, records: the typed records of one abstract, with what the study is about, its design and
-the inconsistencies of the text as quality notes."""
+"""Stage 5, study-level facts: the sections of a structured abstract, the condition the study is about,
+its design, and the inconsistencies of the text as quality notes. (The records these facts fill are
+:mod:`cmlkg.records`.)"""
 
 from __future__ import annotations
 
