@@ -85,7 +85,10 @@ def new_generation(build_dir: Path) -> Path:
     gens = build_dir / "generations"
     gens.mkdir(parents=True, exist_ok=True)
     _remove_stale(gens)
-    path = gens / f"tmp-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    # the second's fraction too: two writes of one process within a second are two generations
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 10**9))
+    path = gens / f"tmp-{stamp}.{now % 10**9:09d}-{os.getpid()}"
     path.mkdir()
     return path
 
