@@ -729,3 +729,14 @@ def test_the_combination_therapy_group_is_the_arm_that_combines_drugs():
     x, arms, _pops = arms_of(text)
     assert ("CompleteCytogeneticResponse", None, 20.0, None, 12) in on_arm(x, arms, "Cytarabine")
     assert ("CompleteCytogeneticResponse", None, 70.0, None, 12) in on_arm(x, arms, "Dasatinib")
+
+
+def test_a_population_split_by_phase_with_n_equals_keeps_its_total():
+    x = extract(
+        "t",
+        "Between 2010 and 2015, 64 patients with CML-CP (n = 50) or AP (n = 14) resistant to dasatinib were "
+        "treated with ponatinib 45 mg daily. CCyR was reached by 30 of 50 CP patients (60%).",
+    )
+    pops = [c.size for c in x.cohorts if c.role == "population"]
+    assert pops == [64], [(c.role, c.size) for c in x.cohorts]
+    assert {c.size for c in x.cohorts if c.role == "subgroup"} == {50, 14}

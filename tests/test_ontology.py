@@ -92,6 +92,7 @@ def test_abbreviations_are_synonyms_for_the_extractor(graph):
     )
 
 
+@pytest.mark.java
 def test_response_hierarchy_holds_under_hermit():
     world = owlready2.World()
     # owlready2 reads RDF/XML or N-Triples: hand it the Turtle through rdflib
@@ -126,6 +127,7 @@ def owl_api_check(path: Path, tmp_path: Path) -> str:
 
 
 @pytest.mark.skipif(not shutil.which("javac"), reason="needs a JDK (installed by scripts/install.sh --test)")
+@pytest.mark.java
 def test_owl_api_loads_source_and_export_with_no_dl_violations(dev_build, tmp_path):
     assert Path("/usr/share/java/owlapi-distribution.jar").exists(), "libowlapi-java is not installed"
     for path in (*sorted((ROOT / "ontology").glob("*.ttl")), dev_build / "cmlkg.rdf"):
@@ -134,6 +136,7 @@ def test_owl_api_loads_source_and_export_with_no_dl_violations(dev_build, tmp_pa
         assert "violations=0 unparsed=0" in last, report
 
 
+@pytest.mark.java
 def test_dev_build_is_consistent_and_conforms(dev_build):
     proc = run_cli("validate", "--build-dir", dev_build)
     assert "consistent, no unsatisfiable classes" in proc.stdout
@@ -168,6 +171,7 @@ def _broken_build(dev_build: Path, tmp_path: Path, extra: str) -> Path:
     return broken
 
 
+@pytest.mark.java
 def test_count_above_denominator_fails_validation(dev_build, tmp_path):
     m = "https://w3id.org/cmlkg/resource/014_pcr-residual-after-bmt/outcome/1"
     extra = f'<{m}> <https://w3id.org/cmlkg/ontology#patientCount> "50"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
@@ -179,6 +183,7 @@ def test_count_above_denominator_fails_validation(dev_build, tmp_path):
     assert "not above its denominator" in proc.stdout and m in proc.stdout
 
 
+@pytest.mark.java
 def test_drug_typed_as_response_is_inconsistent(dev_build, tmp_path):
     agent = "https://w3id.org/cmlkg/resource/002_tops-imatinib-400-vs-800/treatment/Imatinib/agent"
     extra = f"<{agent}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/cmlkg/ontology#CompleteCytogeneticResponse> .\n"

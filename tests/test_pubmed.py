@@ -348,6 +348,7 @@ def test_add_reads_pubmed_exports_and_says_added_or_replaced(good_build):
     }
 
 
+@pytest.mark.java
 def test_pubmed_build_is_dl_clean_consistent_and_conforms(pubmed_build, tmp_path):
     from test_ontology import owl_api_check
 

@@ -199,6 +199,7 @@ def test_sparqlwrapper_and_rdflib_sparqlstore(server):
     assert int(rows[0][0]) == N_ABSTRACTS
 
 
+@pytest.mark.chromium
 def test_query_page_in_headless_chromium(server):
     """The YASGUI page: served locally, one tab per example query, runs a query and shows rows."""
     from playwright.sync_api import sync_playwright
@@ -332,6 +333,7 @@ def test_ontology_page_documents_every_class_and_property(server):
     assert "Complete cytogenetic response".lower() in page.lower()
 
 
+@pytest.mark.chromium
 def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_path):
     import os
 
@@ -426,6 +428,7 @@ def test_an_arm_page_lists_its_treatment_doses_and_figures(server):
     assert "major molecular response: 46%" in text and "at 12 months" in text
 
 
+@pytest.mark.chromium
 def test_query_page_columns_are_readable_and_back_restores_query_and_results(server):
     """At 1280 px: headers whole and cells padded apart (PMID and DOI do not read as one number); after
     following a result link, Back finds the edited query, the same tab and its results."""
