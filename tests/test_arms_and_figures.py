@@ -740,3 +740,35 @@ def test_a_population_split_by_phase_with_n_equals_keeps_its_total():
     pops = [c.size for c in x.cohorts if c.role == "population"]
     assert pops == [64], [(c.role, c.size) for c in x.cohorts]
     assert {c.size for c in x.cohorts if c.role == "subgroup"} == {50, 14}
+
+
+def test_groups_by_prior_therapy_are_subgroups_and_their_drugs_prior():
+    x = extract(
+        "t",
+        "Ninety patients previously treated with imatinib followed by dasatinib (n = 40) or nilotinib (n = 50) "
+        "received asciminib 40 mg twice daily. MMR at 12 months was 30%.",
+    )
+    assert {(c.role, c.size) for c in x.cohorts} == {("population", 90), ("subgroup", 40), ("subgroup", 50)}
+    roles = {(t.term, t.role) for t in x.treatments}
+    assert ("Dasatinib", "prior") in roles and ("Dasatinib", "intervention") not in roles, roles
+
+
+def test_with_the_combination_and_counts_respectively_tie_to_the_arms():
+    text = (
+        "In this randomized trial, 200 patients were allocated to interferon-alpha plus cytarabine (n = 100) or "
+        "interferon-alpha alone (n = 100). CCyR was observed in 30 patients (30%) with the combination and in 15 "
+        "patients (15%) with interferon-alpha alone. Blast crisis developed in 9 and 14 patients, respectively."
+    )
+    x, arms, _pops = arms_of(text)
+    combined = on_arm(x, arms, "Cytarabine")
+    assert ("CompleteCytogeneticResponse", 30, 30.0, None, None) in combined
+    assert ("ProgressionToBlastPhase", 9, None, None, None) in combined
+
+
+def test_a_number_word_joined_to_its_unit_is_a_time_point():
+    x = extract(
+        "t",
+        "Sixty patients received imatinib. Three-year overall survival was 88%; the long-term EFS was 70%.",
+    )
+    got = {(o.term, o.percent, o.time_months) for o in x.outcomes}
+    assert ("OverallSurvival", 88.0, 36.0) in got and ("EventFreeSurvival", 70.0, None) in got

@@ -68,6 +68,7 @@ def test_hang_ups_before_the_first_byte_and_mid_stream_never_lose_a_slot(server)
         answers_promptly(server, 1.0)
 
 
+@pytest.mark.slow
 def test_clients_that_read_slowly_or_never_hold_no_slot(server):
     stalled = [raw_request(server, LARGE) for _ in range(4)]  # twice as many as there are workers
     try:
@@ -87,6 +88,7 @@ def test_clients_that_read_slowly_or_never_hold_no_slot(server):
     answers_promptly(server, 1.0)
 
 
+@pytest.mark.slow
 def test_a_hundred_random_hang_ups_then_twenty_one_byte_a_second_readers(server):
     rng = random.Random(24)
 

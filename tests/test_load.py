@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from conftest import Server
 
@@ -18,6 +19,7 @@ def rss_kb(pid: int) -> int:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS"))
 
 
+@pytest.mark.slow
 def test_32_clients_sustained_without_errors_or_growth(server):
     def client(_):
         codes = []
@@ -38,6 +40,7 @@ def test_32_clients_sustained_without_errors_or_growth(server):
     assert after < before * 1.5 + 20_000, (before, after)
 
 
+@pytest.mark.slow
 def test_overload_is_answered_with_503(dev_build):
     server = Server(dev_build, "--workers", "1", "--max-queue", "2", "--timeout", "2")
     try:

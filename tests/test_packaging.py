@@ -87,6 +87,7 @@ def run(venv: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
     return proc
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_builds_queries_serves_and_exports_from_any_folder(installed, tmp_path):
     work = tmp_path / "elsewhere"
     seeds = work / "my-abstracts"

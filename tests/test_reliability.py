@@ -134,6 +134,7 @@ def _running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_build_killed_midway_leaves_the_last_good_build_and_no_process(good_build, tmp_path):
     seeds, build, before = good_build
     many = copy_texts(DEV, tmp_path / "many")
@@ -165,6 +166,7 @@ def test_build_killed_midway_leaves_the_last_good_build_and_no_process(good_buil
     assert not any(p.name.startswith("tmp-") for p in (build / "generations").iterdir())
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_in_every_mode(tmp_path):
     many = copy_texts(DEV, tmp_path / "many")
     for i in range(2000):

@@ -373,6 +373,8 @@ _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
     r"(?P<unit>days?|weeks?|wks?\b|months?|mo\b|years?|yrs?\b)"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
+    # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
+    r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
     r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?P<unit_first>months?|weeks?|wks?|days?|(?-i:M))\s*(?P<num_u>\d{1,3})\b(?![.,]\d)",
@@ -441,10 +443,10 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
             before = text[max(0, m.start() - 40) : m.start()]
             if _NOT_A_POINT.search(before) or re.search(r"median\s+(?:of\s+)?$", before, I):
                 continue
-        elif m.group("adj"):
+        elif m.group("adj") or m.group("adjw"):
             if m.group(0).lower().endswith("old"):
                 continue
-            nums, unit = [m.group("adj")], m.group("adj_unit")
+            nums, unit = [m.group("adj") or m.group("adjw")], m.group("adj_unit") or m.group("adjw_unit")
             before = text[max(0, m.start() - 30) : m.start()]
             if re.search(r"(?:-|–|to|and|median|over|for)\s*$", before, I):
                 continue

@@ -600,8 +600,12 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
 
 
 _COMBINATION_GROUP = re.compile(
-    r"\b(?:the\s+)?combination(?:[- ](?:therapy|treatment|regimen))?\s+(?:group|arm|cohort)\b", I
+    r"\b(?:the\s+)?combination(?:[- ](?:therapy|treatment|regimen))?\s+(?:group|arm|cohort)\b"
+    # 'in 24 patients with the combination': the arm, where no 'of' or 'with' follows
+    r"|(?<=\bwith\s)the\s+combination\b(?!\s+(?:of|with)\b)",
+    I,
 )
+_COUNT_AT_END = re.compile(r"(?<![\w.])\d+\s+(?:patients?|pts?\.?|cases?|subjects?)$", I)
 _P_AFTER = re.compile(r"\s*%?\s*[(;,]\s*(?:two-sided\s+|log-rank\s+)?P\s*(?:value\s*)?[<=≤]\s*0?\.\d", I)
 _COMPARE = re.compile(
     r"^\s*%?\s*(?:\([^()]*\)\s*)?(?:,\s*(?:and\s+|or\s+)?|;\s*|(?:,\s*)?(?:v|vs\.?|versus|compared\s+(?:with|to)|and|or|to)\s+)$",
@@ -625,7 +629,9 @@ def _listed_start(text: str, o: r.Outcome) -> int:
     v = _value_start(text, o)
     if v == o.span.end and re.match(r"\d+(?:\.\d+)?\s*%", text[o.span.start : o.span.end]):
         return o.span.start
-    return v
+    # '... developed in 58 and 72 patients, respectively': a count closed by its noun
+    counted = _COUNT_AT_END.search(text, o.span.start, o.span.end) if v == o.span.end else None
+    return counted.start() if counted else v
 
 
 def attribute(

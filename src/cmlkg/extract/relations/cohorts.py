@@ -21,6 +21,12 @@ _LISTED_ENROL = re.compile(
     r"(?!\s+(?:with|by|in|for)\s+\d)",
     I,
 )
+_PRIOR_GROUPS = re.compile(
+    r"\b(?:previously\s+treated\s+with|pre-?treated\s+with|after\s+(?:the\s+)?failure\s+of|"
+    r"(?:resistant|intolerant|refractory)\s+(?:or\s+intolerant\s+)?to|prior\s+(?:therapy|treatment)\s+with|"
+    r"who\s+had\s+(?:failed|received|been\s+treated\s+with))\b",
+    I,
+)
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
@@ -186,6 +192,11 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                 # risk (n = 50)"
                 role = (
                     "subgroup"
+                    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)":
+                    # groups by what they had before, not arms of the study
+                    if _PRIOR_GROUPS.search(text, s, m.start())
+                    and not re.search(r"\brandomi[sz]", text[s:e], I)
+                    else "subgroup"
                     if re.search(
                         r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
                         r"male|female|men|women|positive|negative|mutations?|phase|crisis|"

@@ -80,7 +80,9 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             and prev is not None
             and prev[1]
             and re.fullmatch(
-                r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or)\s*",
+                # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
+                r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
+                r"(?:followed\s+by|then|and\s+then|and\s+subsequently))\s*",
                 text[prev[0].end : m.start],
             )
         ):
