@@ -772,3 +772,12 @@ def test_a_number_word_joined_to_its_unit_is_a_time_point():
     )
     got = {(o.term, o.percent, o.time_months) for o in x.outcomes}
     assert ("OverallSurvival", 88.0, 36.0) in got and ("EventFreeSurvival", 70.0, None) in got
+
+
+def test_n_equals_without_a_treatment_is_a_subgroup_not_an_arm():
+    x = extract(
+        "t",
+        "Thirty-six patients with myeloid (n = 24) or lymphoid (n = 12) blast phase received chemotherapy with "
+        "dasatinib. Complete remission was achieved in 20 patients (56%).",
+    )
+    assert {(c.role, c.size) for c in x.cohorts} == {("population", 36), ("subgroup", 24), ("subgroup", 12)}

@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens, stated_doses
 from cmlkg.extract.relations.grammar import COUNTED, ENROL_BEFORE, ENROL_VERB, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -27,6 +27,7 @@ _PRIOR_GROUPS = re.compile(
     r"who\s+had\s+(?:failed|received|been\s+treated\s+with))\b",
     I,
 )
+_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1,3}|IV)?\s*,?\s*$", I)
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
@@ -206,6 +207,15 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
                     )
                     or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I)
                     else "arm"
+                    if _NAMES_AN_ARM.search(prev)
+                    or re.search(r"\b(?:randomi[sz]|assigned|allocated)", text[s:e], I)
+                    or any(
+                        x.kind in ("drug", "procedure") and x.end >= m.start() - 40
+                        for x in doc.mentions_in(s, m.start())
+                    )
+                    or stated_doses(doc, max(s, m.start() - 40), m.start())
+                    # "... with myeloid (n = 30) or lymphoid (n = 12) blast phase": no treatment, no arm
+                    else "subgroup"
                 )
                 cands.append(
                     (
