@@ -781,3 +781,27 @@ def test_n_equals_without_a_treatment_is_a_subgroup_not_an_arm():
         "dasatinib. Complete remission was achieved in 20 patients (56%).",
     )
     assert {(c.role, c.size) for c in x.cohorts} == {("population", 36), ("subgroup", 24), ("subgroup", 12)}
+
+
+def test_a_bare_pair_after_a_pair_tied_in_design_order_follows_it():
+    text = (
+        "Patients were randomly assigned to nilotinib 300 mg twice daily (n = 90) or imatinib 400 mg daily "
+        "(n = 90). At 24 months, MMR was 70% in the nilotinib arm and 50% in the imatinib arm. CCyR rates at "
+        "24 months were 85% and 75%. MR4.5 rates were 30% and 20% in patients with low and high Sokal risk."
+    )
+    x, arms, _pops = arms_of(text)
+    assert ("CompleteCytogeneticResponse", None, 85.0, None, 24) in on_arm(x, arms, "Nilotinib")
+    assert ("CompleteCytogeneticResponse", None, 75.0, None, 24) in on_arm(x, arms, "Imatinib")
+    # other groups named after the pair: not the arms
+    assert all(o.cohort is None for o in x.outcomes if o.term == "MR4_5")
+
+
+def test_a_count_that_spans_several_grades_is_on_none_of_them():
+    x = extract(
+        "t",
+        "Fifty patients with chronic-phase CML received bosutinib. Grade 3/4 thrombocytopenia occurred in 12 "
+        "patients and grade 3 diarrhea in 5.",
+    )
+    got = {(a.term, a.grade, a.count) for a in x.adverse_events}
+    assert ("Thrombocytopenia", 3, None) in got and ("Thrombocytopenia", 4, None) in got
+    assert ("Diarrhea", 3, 5) in got

@@ -806,6 +806,8 @@ def attribute(
             arm = ref_before(cs, v, v if v < o.span.end else o.span.start)  # where this figure's number is
         if arm is not None:
             assigned[i] = arm
+    if len(arms) == 2:
+        _pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
     for i, k in assigned.items():
         outcomes[i].cohort = arms[k].cohort
     # adverse events with a figure for each arm: 'GVHD was 0.33 for the 12.0 Gy group and 0.44 for ...'
@@ -834,6 +836,33 @@ def attribute(
         for k in ks:
             out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
     return out
+
+
+def _pairs_in_the_texts_order(
+    doc: Doc, outcomes: list[r.Outcome], groups: list[list[int]], assigned: dict[int, int], refs: Refs
+) -> None:
+    """'MMR was 33% in the 400-mg arm and 41% in the 800-mg arm. CCyR rates were 58% and 64%.': with two
+    arms, a bare pair of one outcome (no arm, no other group named in its sentence) that follows a pair
+    the text tied to the arms first-then-second is read in that order, as a reader does."""
+    text = doc.text
+    tied = sorted((outcomes[i].span.start, k) for i, k in assigned.items())
+    for g in groups:
+        if len(g) != 2 or any(i in assigned for i in g):
+            continue
+        first, last = outcomes[g[0]], outcomes[g[1]]
+        sent = doc.sentence_of(first.span.start)
+        if doc.sentence_of(last.span.start) != sent or refs.between(sent[0], sent[1]):
+            continue
+        before = [k for start, k in tied if start < sent[0]]
+        if before[-2:] != [0, 1]:  # the last pair before it went first arm, then second
+            continue
+        if re.search(
+            r"\b(?:in|for|among|with|of|by)\s+(?!(?:the\s+|all\s+)?(?:patients|pts)\b)",
+            text[last.span.end : sent[1]],
+            I,
+        ):
+            continue  # '... 58% and 64% in low- and high-risk patients': other groups
+        assigned[g[0]], assigned[g[1]] = 0, 1
 
 
 _PAIR_AFTER = re.compile(

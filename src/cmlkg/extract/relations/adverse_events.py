@@ -124,12 +124,15 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
             am = _AE_COUNT_AFTER.match(text, m.end)
             if am:
                 count = as_int(parse_number(am.group("n")))
+        # 'grade 3/4 neutropenia in 19 patients': 19 had grade 3 or 4, not 19 each; a count that spans
+        # several grades is on none of them (a query summing over grades would count it twice)
+        per_grade = count if len(grades) == 1 else None
         for grade in grades:
             key = (m.term, grade)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, count))
+            out.append(r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, per_grade))
     # an event with a grade makes the same event without a grade redundant
     graded = {a.term for a in out if a.grade is not None}
     return [a for a in out if a.grade is not None or a.term not in graded]
