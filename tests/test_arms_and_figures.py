@@ -649,10 +649,9 @@ def test_a_pair_followed_by_a_p_value_in_a_two_arm_trial_is_one_figure_per_arm()
     x, arms, _pops = arms_of(text)
     assert ("MajorMolecularResponse", None, 44.0, None, 12) in on_arm(x, arms, "Nilotinib")
     assert ("MajorMolecularResponse", None, 22.0, None, 12) in on_arm(x, arms, "Imatinib")
-    # no P value, no 'respectively', no 'versus': unsure, so not tied to an arm
-    assert all(
-        o.cohort is None or x.cohorts[o.cohort].role != "arm" for o in x.outcomes if o.percent in (1.0, 4.0)
-    )
+    # no P value, no 'respectively', no 'versus', but the pairs before it went nilotinib-then-imatinib: so
+    # does this one (test_a_bare_pair_after_a_pair_tied_in_design_order_follows_it)
+    assert ("Progression", None, 1.0, None, None) in on_arm(x, arms, "Nilotinib")
 
 
 def test_a_count_that_opens_the_next_clause_is_not_the_survivals():
@@ -805,3 +804,16 @@ def test_a_count_that_spans_several_grades_is_on_none_of_them():
     got = {(a.term, a.grade, a.count) for a in x.adverse_events}
     assert ("Thrombocytopenia", 3, None) in got and ("Thrombocytopenia", 4, None) in got
     assert ("Diarrhea", 3, 5) in got
+
+
+def test_an_event_count_listed_per_arm_is_not_the_populations_and_a_named_event_is_toxicity():
+    x = extract(
+        "t",
+        "A total of 300 patients with CML in chronic phase were randomized to ponatinib 45 mg (n = 100), 30 mg "
+        "(n = 100) or 15 mg (n = 100). Arterial occlusive events occurred in 6, 4 and 2 patients, respectively. "
+        "Twelve patients discontinued ponatinib because of pleural effusion.",
+    )
+    assert not any(
+        a.term == "ArterialOcclusiveEvent" and a.count == 6 and a.cohort is None for a in x.adverse_events
+    )
+    assert ("DiscontinuationDueToToxicity", 12) in {(o.term, o.count) for o in x.outcomes}

@@ -18,7 +18,9 @@ _AE_COUNT_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
     rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
     rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
-    rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))",  # a percent is never a count: 'in 14.3% of patients'
+    rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"  # a percent is never a count: 'in 14.3% of patients'
+    # nor is the first of a list the event's count: 'in 5, 5 and 3 patients, respectively'
+    rf"(?!\s*(?:,|and|vs\.?|versus)\s*{NUM}\b)",
     I,
 )
 

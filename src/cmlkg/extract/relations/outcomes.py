@@ -56,7 +56,17 @@ def _discontinuation_mentions(doc: Doc) -> list[Mention]:
         reason = _REASON_AFTER.match(doc.text, end)
         # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
         # is not)
-        toxic = reason and _TOXIC.search(reason.group("why")) and not _NOT_TOXIC.search(reason.group("why"))
+        # ('because of cardiovascular events', 'due to pleural effusion': an adverse event named is toxicity)
+        toxic = (
+            reason
+            and (
+                _TOXIC.search(reason.group("why"))
+                or any(
+                    x.kind == "adverse_event" for x in doc.mentions_in(reason.start("why"), reason.end("why"))
+                )
+            )
+            and not _NOT_TOXIC.search(reason.group("why"))
+        )
         term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
         start = m.start("verb") if m.group("verb") else m.start()
         out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
