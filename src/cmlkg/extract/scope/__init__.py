@@ -1,0 +1,78 @@
+"""Stage 4, scope: which arm, which time point and which denominator each figure is for.
+
+Arms are the cohorts that a study compares by treatment. Each is defined where the text gives its
+size next to its treatment ("imatinib 800 mg (n = 319) or 400 mg (n = 157)", "57 patients were
+randomized to receive 2.0 Gy ... and 59 to receive 2.25 Gy", "IFN 3 MU/d (51 patients) or ...
+5 MU/m2 daily (45 patients)"); the text then names an arm by what sets it apart: a dose only it
+received ("the 800-mg/d arm", "for the 12.0 Gy group"), a drug only it received ("patients treated
+with BU/CY"), or its size as a denominator ("7 of 51"). A figure goes to the arm that its sentence
+ties it to; figures of the whole study stay on the population.
+"""
+
+from __future__ import annotations
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.scope.arms import (
+    Arm,
+    apply_arms,
+    arm_continuations,
+    assign_denominators,
+    design_arms,
+    find_arms,
+    settle_population,
+)
+from cmlkg.extract.scope.attribution import attribute
+from cmlkg.extract.scope.drug_arms import drug_arms
+from cmlkg.extract.scope.lists import gapped_figures, per_arm_lists
+from cmlkg.extract.scope.references import arm_references
+from cmlkg.extract.scope.time_points import assign_time_points
+
+
+def scope(
+    doc: Doc,
+    cohorts: list[r.Cohort],
+    treatments: list[r.Treatment],
+    outcomes: list[r.Outcome],
+    adverse: list[r.AdverseEvent],
+) -> tuple[list[r.Cohort], list[r.AdverseEvent]]:
+    """Arms, time points and denominators of one abstract's figures (in place where it can)."""
+    assign_time_points(doc, outcomes)
+    assign_denominators(doc, cohorts, outcomes)
+    cohorts = settle_population(doc, cohorts + arm_continuations(doc, cohorts))
+    # the allocation of a randomised design names the arms best; else the groups sized next to a treatment
+    extra = design_arms(doc, cohorts, treatments)
+    arms = [] if extra else find_arms(doc, cohorts, treatments)
+    if arms:
+        apply_arms(doc, cohorts, arms, treatments)
+    else:
+        if not extra:
+            return drug_arms(doc, cohorts, treatments, adverse)
+        sizes = {c.size for c in extra if c.size}
+        inside = lambda c: any(x.span.start <= c.span.start < x.span.end for x in extra)  # noqa: E731
+        for c in cohorts:  # a 'population' that is the size of one option is that arm, not the whole
+            if c.role == "population" and c.size in sizes and inside(c):
+                c.size, c.description = None, "all arms"
+        cohorts = settle_population(
+            doc, [c for c in cohorts if not (c.role == "arm" and (c.size in sizes or inside(c)))] + extra
+        )
+        arms = [
+            Arm(
+                cohorts.index(c),
+                c.span.start,
+                c.span.end,
+                [t.term for t in c.treatments],
+                [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses],
+            )
+            for c in extra
+        ]
+    refs = arm_references(doc, arms)
+    adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
+    added = per_arm_lists(doc, arms, outcomes, refs)
+    added += gapped_figures(
+        doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)}
+    )
+    # figures read here after the time points were: those without their own take the one that heads them
+    assign_time_points(doc, [o for o in added if o.time_months is None])
+    outcomes.extend(added)
+    return cohorts, adverse

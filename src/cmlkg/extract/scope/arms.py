@@ -1,0 +1,424 @@
+"""The arms of a study's design and the groups it states (part of :mod:`cmlkg.extract.scope`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cmlkg import records as r
+from cmlkg.extract.external import term as term_of
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import number_pattern, stated_doses
+from cmlkg.extract.relations import fronted_group
+from cmlkg.textutil import NUM, as_int, parse_number
+
+I = re.I
+I = re.I
+
+
+@dataclass
+class Arm:
+    cohort: int  # index of the arm's cohort in the extraction's cohorts
+    start: int  # the text that defines the arm
+    end: int
+    terms: list[str] = field(default_factory=list)
+    doses: list[tuple[str, float, str, r.Span]] = field(default_factory=list)  # (term, value, unit, span)
+    totals: list[float] = field(default_factory=list)  # fractionated radiation: fraction x number, in Gy
+    label: str | None = None  # "A" of "(arm A, n = 110)"
+
+
+# ------------------------------------------------------------------ arms
+_ARM_CONTINUED = re.compile(
+    rf"(?:\band|,|;|\bwhile|\bwhereas)\s+(?P<n>{NUM})\s+(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
+    r"(?:to|received|receiving|with|on)\b",
+    I,
+)
+
+_RANDOMISED = re.compile(r"\brandomi[sz]|\bassigned\b|\ballocated\b", I)
+
+_FRACTIONS = re.compile(
+    rf"(?P<v>{NUM})\s*Gy\s+(?:fractions?\s+)?(?:\w+\s+){{0,3}}?(?:daily|per\s+day|once\s+a\s+day|twice\s+(?:daily|a\s+day))?\s*"
+    rf"(?:for|x|×|in)\s+(?P<n>{NUM})\s+(?:days|fractions|consecutive\s+days)",
+    I,
+)
+
+
+def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
+    """'61 patients were randomized to A and 61 to B': the second arm, stated without its noun."""
+    text = doc.text
+    out = []
+    for c in cohorts:
+        if c.role == "subgroup" or c.size is None:
+            continue
+        s, e = doc.sentence_of(c.span.start)
+        if not _RANDOMISED.search(text, s, e):
+            continue
+        for m in _ARM_CONTINUED.finditer(text, c.span.end, e):
+            n = parse_number(m.group("n"))
+            if n is None or n != int(n) or any(x.span.start == m.start("n") for x in cohorts):
+                continue
+            if any(x.span.start <= m.start("n") < x.span.end for x in cohorts):
+                continue
+            out.append(
+                r.Cohort(
+                    "arm", int(n), r.Span(m.start("n"), m.end("n")), description=text[m.start("n") : m.end()]
+                )
+            )
+    return out
+
+
+_LABEL = r"(?:[A-Z]|\d{1,2}|I{1,3}|IV)"
+
+_ARM_LABEL = re.compile(rf"\b(?:arm|group|cohort)\s+(?P<l>{_LABEL})\b")
+
+_LABEL_REF = re.compile(
+    rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b"
+)
+
+_RECEIVED_AFTER = re.compile(
+    r"\s*(?:(?:were|was)\s+)?(?:received|receive|given|treated\s+with|got|took|underwent|assigned\s+to|randomi[sz]ed\s+to)\b",
+    re.I,
+)
+
+
+def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int]:
+    """The text that says what an arm received: before its size when the size is in parentheses
+    ('800 mg (n = 319)'), after it otherwise ('57 patients were randomized to receive 2.0 Gy ...')."""
+    s, e = doc.sentence_of(c.span.start)
+    same = sorted(o.span.start for o in others if o is not c and s <= o.span.start < e)
+    # the size inside a parenthesis: "(n = 319)", "(51 patients)", "(arm A, n = 110)"
+    group = next(
+        ((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe and pe - ps < 40), None
+    )
+    if group is not None:
+        # "patients in arm A (n = 244) received X; those in arm B (n = 160) received Y": what follows
+        follows = _RECEIVED_AFTER.match(doc.text, group[1], e)
+        if follows:
+            stop = min([p for p in same if p > c.span.start] + [e])
+            semi = doc.text.find(";", group[1], stop)
+            return group[1], semi if semi >= 0 else stop
+        prev_end = max(
+            [
+                pe
+                for ps, pe in doc.parens
+                if s <= ps and pe <= group[0] and any(ps <= o.span.start < pe for o in others if o is not c)
+            ]
+            + [s]
+        )
+        start = max(prev_end, group[0] - 160)
+        return start, group[0]
+    nxt = next((p for p in same if p > c.span.start), e)
+    return c.span.end, min(nxt, c.span.end + 200)
+
+
+# the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X
+# or Y"
+_ALLOCATION = re.compile(
+    r"\b(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+(?:(?!or\b|to\b)[\w'+\-,()]+\s+){0,12}?"
+    r"(?:\(?\d:\d\)?\s+|in\s+a\s+\d:\d\s+ratio\s+)?"
+    r"(?:to\s+(?:receive\s+|be\s+treated\s+with\s+|either\s+|one\s+of\s+)?|between\s+)",
+    re.I,
+)
+
+_OPTION_SPLIT = re.compile(r"\s*(?:,\s*or|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I)
+
+_SIZES_RESPECTIVELY = re.compile(
+    rf"(?<![\w.])(?P<nums>{NUM}(?:\s*(?:,|and|,\s*and)\s*{NUM})+)\s+(?:(?:\w+\s+){{0,2}}?(?:patients|pts|subjects|cases))?"
+    r"[^.;]{0,40}?\brespectively\b",
+    re.I,
+)
+
+
+def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int, int]]:
+    """The options of an allocation, split at 'or' / 'versus' outside parentheses, and at commas too
+    when every part then names a drug or a dose ('A (n = 164), B (n = 414), or C (n = 95)')."""
+    text = doc.text
+
+    def split(pattern: re.Pattern) -> list[tuple[int, int]]:
+        parts, pos = [], start
+        for sm in pattern.finditer(text, start, stop):
+            if any(ps < sm.start() < pe for ps, pe in doc.parens):
+                continue
+            parts.append((pos, sm.start()))
+            pos = sm.end()
+        parts.append((pos, stop))
+        return [(s, e) for s, e in parts if text[s:e].strip()]
+
+    def names_treatment(s: int, e: int) -> bool:
+        return any(
+            mm.kind in ("drug", "procedure") and mm.term in given for mm in doc.mentions_in(s, e)
+        ) or bool(stated_doses(doc, s, e))
+
+    with_commas = split(_OPTION_SPLIT_COMMA)
+    if len(with_commas) > 2 and all(names_treatment(s, e) for s, e in with_commas):
+        return with_commas
+    return split(_OPTION_SPLIT)
+
+
+_OPTION_SPLIT_COMMA = re.compile(
+    r"\s*(?:,\s*(?:or\s+|and\s+)?|\bor\b|\bversus\b|\bvs\.?|\bv\.?(?=\s))\s*", re.I
+)
+
+
+def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[r.Cohort]:
+    """Arms read from the allocation of a randomised design ('randomized 2:1 to A 50 mg twice daily or B
+    45 mg once daily; 211 and 105 patients, respectively, were treated'): one arm per option, with
+    what it received and, where the text gives them, its size ('(n = a)', 'a and b patients,
+    respectively'). Options that do not differ by drug or dose make no arms."""
+    text = doc.text
+    given = {t.term for t in treatments if t.role == "intervention"}
+    for sent in doc.sents:
+        s, e = sent
+        m = _ALLOCATION.search(text, s, e)
+        if not m or doc.outside_study(m.start()):
+            continue
+        stop = next(
+            (
+                k
+                for k in range(m.end(), e)
+                if text[k] == ";" and not any(ps < k < pe for ps, pe in doc.parens)
+            ),
+            e,
+        )
+        parts = _options(doc, m.end(), stop, given)
+        if len(parts) < 2:
+            continue
+        options = []
+        for ps, pe in parts:
+            terms = []
+            for mm in doc.mentions_in(ps, pe):
+                if mm.kind in ("drug", "procedure") and mm.term in given and mm.term not in terms:
+                    terms.append(mm.term)
+            doses = []
+            for dose in stated_doses(doc, ps, pe):
+                near = [mm for mm in doc.mentions_in(s, dose.start) if mm.kind == "drug" and mm.term in given]
+                term = near[-1].term if near else None
+                if term is not None and not dose.radiation:
+                    doses += [(term, v, u, r.Span(dose.start, dose.end)) for v, u in dose.values]
+                    if term not in terms:
+                        terms.append(term)
+            size = None
+            nm = re.search(
+                r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", text[ps:pe], re.I
+            )
+            if nm:
+                size = int(nm.group(1) or nm.group(2))
+            options.append((ps, pe, terms, doses, size))
+        if any(not o[2] for o in options):
+            continue
+        signature = {(tuple(sorted(o[2])), tuple(sorted((d[1], d[2]) for d in o[3]))) for o in options}
+        if len(signature) < len(options):
+            continue
+        sizes = [o[4] for o in options]
+        if any(x is None for x in sizes):
+            nxt = doc.sentence_of(e)[1] if e < len(text) else e
+            rm = _SIZES_RESPECTIVELY.search(text, stop, nxt)
+            if rm:
+                nums = [
+                    as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))
+                ]
+                if len(nums) == len(options) and all(nums):
+                    sizes = nums
+        arms = []
+        for (ps, pe, terms, doses, _), size in zip(options, sizes):
+            c = r.Cohort("arm", size, r.Span(ps, pe), description=text[ps:pe].strip())
+            for term in terms:
+                here = next((mm for mm in doc.mentions_in(ps, pe) if mm.term == term), None)
+                t = r.Treatment(
+                    term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe)
+                )
+                for dterm, value, unit, dspan in doses:
+                    if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
+                        t.doses.append(r.Dose(value, unit, dspan))
+                c.treatments.append(t)
+            arms.append(c)
+        return arms
+    return []
+
+
+def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[Arm]:
+    """The cohorts that the study compares by treatment, with what each received."""
+    text = doc.text
+    given = {t.term for t in treatments if t.role == "intervention"}
+    candidates = [k for k, c in enumerate(cohorts) if c.role in ("arm", "population") and c.size]
+    radiation = next(
+        (
+            m.term
+            for m in doc.mentions
+            if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")
+        ),
+        None,
+    )
+    arms: list[Arm] = []
+    windows = {k: _arm_window(doc, cohorts[k], [cohorts[j] for j in candidates]) for k in candidates}
+    for k in candidates:
+        c = cohorts[k]
+        start, end = windows[k]
+        if end <= start:
+            continue
+        # 'A total of 476 patients were randomly assigned to imatinib 800 mg (n = 319) or ...': the
+        # treatment after the population's size is the first arm's
+        if c.role == "population" and any(j != k and s < end and start < e for j, (s, e) in windows.items()):
+            continue
+        # '73 patients underwent allo-SCT; group 1 (n = 36) received ...; group 2 (n = 37) ...': the whole
+        if (
+            c.role == "population"
+            and c.size == sum(cohorts[j].size or 0 for j in candidates if j != k)
+            and len(candidates) > 2
+        ):
+            continue
+        terms = []
+        for m in doc.mentions_in(start, end):
+            if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
+                terms.append(m.term)
+        arm = Arm(k, start, end, terms)
+        # the label named with the arm's size: "arm A (n = 244)", "(arm A, n = 110)"
+        labels = list(
+            _ARM_LABEL.finditer(
+                text,
+                max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
+                min(len(text), c.span.end + 2),
+            )
+        )
+        if labels:
+            arm.label = labels[-1].group("l")
+        for dose in stated_doses(doc, start, end):
+            if dose.radiation:
+                term = radiation
+            else:
+                near = [
+                    m
+                    for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start)
+                    if m.kind == "drug" and m.term in given
+                ]
+                term = near[-1].term if near else None
+            if term is None:
+                continue
+            for value, unit in dose.values:
+                arm.doses.append((term, value, unit, r.Span(dose.start, dose.end)))
+            if term not in arm.terms:
+                arm.terms.append(term)
+        for fm in _FRACTIONS.finditer(text, start, end):
+            v, n = parse_number(fm.group("v")), parse_number(fm.group("n"))
+            if v is not None and n is not None and radiation is not None:
+                total = round(v * n, 4)
+                arm.totals.append(total)
+                # the total is a dose of the arm where the text states it ('the 12.0 Gy group')
+                stated = re.search(number_pattern(total) + r"\s*-?\s*Gy\b", text)
+                if stated:
+                    arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
+        if arm.terms or arm.doses:
+            arms.append(arm)
+    # two or more groups that differ by what they received (a population that is one of them is an arm)
+    if len(arms) < 2:
+        return []
+    signature = {(tuple(sorted(a.terms)), tuple(sorted((d[1], d[2]) for d in a.doses))) for a in arms}
+    if len(signature) < len(arms):
+        return []
+    # an arm without its own drug named (the second dose of '800 mg (n=319) or 400 mg (n=157)') got
+    # the drug of the dose; a dose-only arm takes the drugs of the arm before it
+    arms.sort(key=lambda a: a.start)
+    for prev, a in zip(arms, arms[1:]):
+        if not a.terms:
+            a.terms = list(prev.terms)
+    return arms
+
+
+def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
+    """Give each arm its treatments and doses; a population that turned out to be an arm hands its
+    role over to a population without a stated size."""
+    by_term = {t.term: t for t in treatments if t.role == "intervention"}
+    for a in arms:
+        c = cohorts[a.cohort]
+        for term in a.terms:
+            # the evidence: where the arm's definition names the drug, else the first mention of it
+            here = next((m for m in doc.mentions_in(a.start, a.end) if m.term == term), None)
+            base = by_term.get(term)
+            span = r.Span(here.start, here.end) if here else base.span if base else r.Span(a.start, a.end)
+            t = r.Treatment(term, "intervention", span)
+            for dterm, value, unit, dspan in a.doses:
+                if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
+                    t.doses.append(r.Dose(value, unit, dspan))
+            c.treatments.append(t)
+    if any(cohorts[a.cohort].role == "population" for a in arms):
+        pop = 0  # find_cohorts and add_demographics put the population first
+        old = cohorts[pop]
+        cohorts[pop] = r.Cohort(
+            "arm", old.size, old.span, old.evaluable, description=old.description, treatments=old.treatments
+        )
+        new = r.Cohort(
+            "population",
+            None,
+            old.span,
+            None,
+            old.female,
+            old.male,
+            old.age_statistic,
+            old.age_value,
+            old.age_sd,
+            old.age_min,
+            old.age_max,
+            "all arms",
+            list(old.extra_spans),
+        )
+        cohorts.insert(0, new)
+        # every cohort moves one place down
+        for a in arms:
+            a.cohort += 1
+
+
+_EVALUABLE_GROUP = re.compile(
+    r"\b(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:evaluable|assessable)\s+(?:patients|cases|subjects)\b",
+    re.I,
+)
+
+
+def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
+    """'Of eight patients ..., partial remission was achieved in three and minor response in five': the
+    group a sentence opens with is the denominator of its counts. 'Among evaluable patients, 40 (80%)
+    achieved CCyR': the evaluable count the sentence refers to is."""
+    for o in outcomes:
+        if o.denominator is not None or o.count is None:
+            continue
+        s, _e = doc.sentence_of(o.span.start)
+        n = fronted_group(doc.text, s, o.span.start)
+        if n and o.count <= n and (o.percent is None or abs(100 * o.count / n - o.percent) <= 1.0):
+            o.denominator = int(n)
+    evaluable = next((c.evaluable for c in cohorts if c.role == "population" and c.evaluable), None)
+    if evaluable is None:
+        return
+    for o in outcomes:
+        if o.denominator is not None or o.count is None or o.count > evaluable:
+            continue
+        s, _e = doc.sentence_of(o.span.start)
+        if _EVALUABLE_GROUP.search(doc.text, s, o.span.start):
+            o.denominator = evaluable
+
+
+def settle_population(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
+    """The whole and its parts: a group whose size is the sum of the arms stated after it in the same
+    or the next sentence ('532 pts ... with either A (n = 266) or B (n = 266)') is the population,
+    not one more arm; arms without any population get one (size not stated), so that every arm
+    hangs from its study."""
+    pops = [c for c in cohorts if c.role == "population"]
+    arms = [c for c in cohorts if c.role == "arm" and c.size]
+    for c in arms:
+        s = doc.sentence_of(c.span.start)[0]
+        e = doc.sentence_of(doc.sentence_of(c.span.start)[1])[1]
+        parts = [x.size for x in arms if x is not c and c.span.end <= x.span.start < e]
+        if (
+            len(parts) >= 2
+            and sum(p or 0 for p in parts) == c.size
+            and s <= c.span.start
+            and (not pops or all(p.size in (None, c.size) for p in pops))
+        ):
+            c.role = "population"
+            cohorts = [c] + [x for x in cohorts if x is not c and x.role != "population"]
+            return cohorts
+    if len(arms) == 1 and not pops:  # one group is the study's population, not an arm of it
+        arms[0].role = "population"
+        cohorts = [arms[0]] + [x for x in cohorts if x is not arms[0]]
+    elif arms and not pops:
+        first = arms[0]
+        cohorts = [r.Cohort("population", None, first.span, description="all arms")] + cohorts
+    return cohorts

@@ -1,0 +1,140 @@
+"""The time point of each figure (stage 4 of extraction, part of :mod:`cmlkg.extract.scope`)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.quantities import TimePoint, time_points
+
+I = re.I
+I = re.I
+
+
+# ------------------------------------------------------------------ time points
+def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
+    """The time point of each figure: one inside its own phrase ('CCyR at 6 months, 57%'), else one right
+    after it ('... after 9 months'), else the nearest one before it in its clause and after the figure
+    before it ('4-year probabilities of ... were'), else one fronted at the start of its sentence
+    ('At 12 months, ...'). A list
+    of time points ('at 3, 6 and 12 months ... respectively') is distributed over as many figures."""
+    text = doc.text
+    points = time_points(doc)
+    if not points:
+        return
+    # figures read from one phrase: several values after one mention share its start
+    by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
+    for o in outcomes:
+        by_phrase.setdefault((o.term, o.span.start), []).append(o)
+    chosen: dict[int, TimePoint] = {}
+    # what one figure's reading looks at lies in its sentence: points, figures and parentheses by sentence
+    points = sorted(points, key=lambda p: p.start)
+    point_starts = [p.start for p in points]
+    parens_sorted = sorted(doc.parens)
+    paren_starts = [s for s, _e in parens_sorted]
+    by_sentence: dict[int, list[r.Outcome]] = {}
+    for o in outcomes:
+        by_sentence.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
+    all_points = points
+    for o in outcomes:
+        sent = doc.sentence_of(o.span.start)
+        points = all_points[
+            bisect.bisect_left(point_starts, sent[0]) : bisect.bisect_left(point_starts, sent[1])
+        ]
+        if not points:
+            continue
+        sent_parens = parens_sorted[
+            bisect.bisect_left(paren_starts, sent[0]) : bisect.bisect_left(paren_starts, sent[1])
+        ]
+        cs, ce = clause_bounds(text, sent, o.span.start)
+        # inside its own phrase, after the figure before it in the same phrase ("CCyR at 6 months was 50%,
+        # and 70% at 12 months"), not in a parenthesis ("2 patients (1 after 5 months from CCR) evolved")
+        siblings = [x.span.end for x in by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
+        low = max([o.span.start, *siblings])
+        inside = [
+            p
+            for p in points
+            if o.span.start <= p.start
+            and p.end <= o.span.end
+            and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)
+        ]
+        # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months'
+        own = [
+            p
+            for p in inside
+            if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x : p.start]) for x in siblings)
+        ]
+        shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
+        # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
+        floor = max(
+            [
+                cs,
+                *(
+                    x.span.end
+                    for x in by_sentence[sent[0]]
+                    if x is not o and cs <= x.span.end <= o.span.start
+                ),
+            ]
+        )
+        before = [p for p in points if floor <= p.start and p.end <= o.span.start]
+        after = [
+            p
+            for p in points
+            if o.span.end <= p.start < min(ce, o.span.end + 45)
+            and re.fullmatch(
+                r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+                r"(?:,\s*)?(?:respectively\s*)?",
+                text[o.span.end : p.start],
+                re.I,
+            )
+        ]
+        # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
+        fronted = [
+            p
+            for p in points
+            if sent[0] <= p.start
+            and re.fullmatch(
+                r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?",
+                text[sent[0] : p.start],
+            )
+            and re.match(r"\s*,", text[p.end : p.end + 2])
+        ]
+        # a time point that heads a parenthesis or a colon list holds for what it heads:
+        # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
+        heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
+        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1] or heading[-1:]
+        if not point:
+            continue
+        p = point[0]
+        chosen[id(o)] = p
+        if len(p.months) == 1:
+            o.time_months = p.months[0]
+            continue
+        # 'at 12 and 24 months were 40% and 60%': as many figures of the phrase as time points
+        phrase = by_phrase[(o.term, o.span.start)]
+        if len(phrase) == len(p.months):
+            o.time_months = p.months[phrase.index(o)]
+    # 'in 26%, 61% and 62% of patients at 3, 6 and 12 months, respectively': the list of time points
+    # that the phrase's last figure found is distributed over all of its figures
+    for phrase in by_phrase.values():
+        last = chosen.get(id(phrase[-1]))
+        if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
+            for x, months in zip(phrase, last.months):
+                x.time_months = months
+    # a figure listed before another's verb phrase has that phrase's time point
+    for o in outcomes:
+        if o.partner is not None and o.partner.time_months is not None:
+            o.time_months = o.partner.time_months
+
+
+def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
+    """Whether time point ``p`` heads a parenthesis or a colon list that holds ``pos``."""
+    m = re.match(r"\s*(?:(?:were|was|are|is)\s*)?([(:])", text[p.end : p.end + 10])
+    if not m or not sent[0] <= p.start:
+        return False
+    if m.group(1) == ":":
+        return True
+    opening = p.end + m.start(1)
+    return any(ps == opening and ps < pos < pe for ps, pe in doc.parens_starting(opening))
