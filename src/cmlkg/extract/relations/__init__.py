@@ -8,7 +8,9 @@
 - ``subjects``: the people studied: sex and age of the population, and individual patients of case
   reports and series.
 - ``treatments``: the study's drugs and procedures, and prior therapy.
-- ``outcomes``: responses, events and survival figures, each with its count, percent and denominator.
+- ``outcomes``: responses, events and survival figures, each with its count, percent and denominator;
+  ``event_mentions`` (stopping, not responding, progressing) and ``outcome_phrases`` (parts of a
+  response family, 'all but N', test results) feed it.
 - ``adverse_events``: adverse events with their grades and counts.
 - ``study``: what the study is about: disease phases, sentences about another disease, reasons for
   treatment (resistance, intolerance) and risk groups.

@@ -6,121 +6,28 @@ import bisect
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, Value, values_after
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
+from cmlkg.extract.relations.event_mentions import (
+    discontinuation_mentions,
+    no_response_mentions,
+    progression_mentions,
+)
 from cmlkg.extract.relations.figures import (
     _EVENT_VERB,
-    _NO_RESPONSE,
     _ONE_PATIENT_BEFORE,
     _case_report,
     _outcome_subject,
 )
-from cmlkg.extract.relations.grammar import COUNTED, PROGRESSION_VERB, I
-from cmlkg.textutil import NUM, as_int, parse_number
-
-_DISCONTINUED = re.compile(
-    r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
-    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
-    r"|(?P<subj>treatment|therapy|the\s+drug)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+(?:permanently\s+)?(?:discontinued|stopped)\b)",
-    I,
+from cmlkg.extract.relations.grammar import COUNTED, I
+from cmlkg.extract.relations.outcome_phrases import (
+    distributed_parts,
+    pct_length,
+    qualified,
+    response_phrases,
+    test_results_phrases,
 )
-
-
-_REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
-_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
-_NOT_TOXIC = re.compile(
-    r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)",
-    I,
-)
-
-
-def _discontinuation_mentions(doc: Doc) -> list[Mention]:
-    """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
-    treatment, for toxicity where the text says so ('... due to adverse events')."""
-    out: list[Mention] = []
-    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has(
-        "discontinu", "stopped", "ceased", "interrupt"
-    ):
-        return out
-    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
-    for m in _DISCONTINUED.finditer(doc.text):
-        end = m.end()
-        if m.group("verb"):
-            if not m.group("obj"):
-                # the object is a drug named right after the verb
-                drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
-                if drug is None:
-                    continue
-                end = drug.end
-        reason = _REASON_AFTER.match(doc.text, end)
-        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
-        # is not)
-        # ('because of cardiovascular events', 'due to pleural effusion': an adverse event named is toxicity)
-        toxic = (
-            reason
-            and (
-                _TOXIC.search(reason.group("why"))
-                or any(
-                    x.kind == "adverse_event" for x in doc.mentions_in(reason.start("why"), reason.end("why"))
-                )
-            )
-            and not _NOT_TOXIC.search(reason.group("why"))
-        )
-        term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
-        start = m.start("verb") if m.group("verb") else m.start()
-        out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
-    return out
-
-
-def _no_response_mentions(doc: Doc) -> list[Mention]:
-    """'Five patients did not respond', 'three failed to respond to imatinib', 'were refractory'."""
-    if "NoResponse" not in doc.vocab.terms or not doc.has("respond", "refractory", "unresponsive"):
-        return []
-    return [Mention("NoResponse", "outcome", m.start(), m.end()) for m in _NO_RESPONSE.finditer(doc.text)]
-
-
-def _progression_mentions(doc: Doc) -> list[Mention]:
-    """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
-    out = []
-    for m in doc.mentions:
-        if m.kind != "phase":
-            continue
-        pre = doc.text[max(0, m.start - 45) : m.start]
-        pv = PROGRESSION_VERB.search(pre)
-        if not pv:
-            # "Blast crisis developed in 126 patients"
-            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
-                r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
-            ):
-                kind = (
-                    "ProgressionToAcceleratedPhase"
-                    if m.term == "AcceleratedPhase"
-                    else "ProgressionToBlastPhase"
-                )
-                out.append(Mention(kind, "outcome", m.start, m.end))
-            continue
-        target = {
-            "AcceleratedPhase": "ProgressionToAcceleratedPhase",
-            "BlastPhase": "ProgressionToBlastPhase",
-        }.get(m.term)
-        if target is None:
-            for anc in term_of(doc.vocab, m.term).ancestors:
-                target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
-        end = m.end
-        # "progressed to accelerated or blast phase": progression, phase not singled out
-        phases = [p for p in doc.mentions if p.kind == "phase" and p.start >= m.end]
-        while phases and re.fullmatch(
-            r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I
-        ):
-            if phases[0].term != m.term:
-                target = "Progression"
-            end = phases[0].end
-            phases = phases[1:]
-        if target and target in doc.vocab.terms:
-            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
-    return out
-
+from cmlkg.textutil import parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -151,12 +58,12 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     text = doc.text
     mentions = (
         [m for m in doc.mentions if m.kind == "outcome"]
-        + _progression_mentions(doc)
-        + _discontinuation_mentions(doc)
-        + _no_response_mentions(doc)
+        + progression_mentions(doc)
+        + discontinuation_mentions(doc)
+        + no_response_mentions(doc)
     )
     mentions = resolve_overlaps(mentions)
-    mentions = [_qualified(doc, m) for m in mentions if m.start >= start_at]
+    mentions = [qualified(doc, m) for m in mentions if m.start >= start_at]
     # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not
     # outcomes
     subject_parens = []
@@ -325,7 +232,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
                 results.append(
                     r.Outcome(
                         m.term,
-                        r.Span(first.start(), first.end("p") + _pct_length(text, first.end("p"))),
+                        r.Span(first.start(), first.end("p") + pct_length(text, first.end("p"))),
                         None,
                         float(first.group("p")),
                         partner=out,
@@ -374,7 +281,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             for g in group:
                 results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
         i = j if len(group) > 1 else i + 1
-    results.extend(_distributed_parts(doc, mentions, results))
+    results.extend(distributed_parts(doc, mentions, results))
     # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
     parens = sorted(doc.parens)
     paren_starts = [s for s, _e in parens]
@@ -409,148 +316,9 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             ]
             if len({x.term for x in named}) == 1:
                 o.term = named[0].term
-    results.extend(_test_results(doc, start_at))
-    results.extend(_response_phrases(doc, start_at))
+    results.extend(test_results_phrases(doc, start_at))
+    results.extend(response_phrases(doc, start_at))
     return results
-
-
-def _pct_length(text: str, at: int) -> int:
-    """The length of the percent sign or word at ``at`` ('%', ' percent')."""
-    sign = re.match(PCT, text[at:])
-    return len(sign.group()) if sign else 0
-
-
-def _qualified(doc: Doc, m: Mention) -> Mention:
-    """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
-    if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(
-        r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I
-    ):
-        s, e = doc.sentence_of(m.start)
-        if m.term == "CompleteCytogeneticResponse" or re.search(
-            r"\bPh\b|Ph\+|cytogenetic|metaphase", doc.text[s:e], I
-        ):
-            return Mention("PartialCytogeneticResponse", "outcome", m.start - len("partial "), m.end)
-    # "minor CyR", "complete HR": a kind of a response family named by its modifier
-    table = _PARTS.get(m.term)
-    mod = (
-        re.search(
-            r"\b(complete|partial|major|minor|minimal|deep)\s+$", doc.text[max(0, m.start - 10) : m.start], I
-        )
-        if table
-        else None
-    )
-    if mod and table and table.get(mod.group(1).lower()) in doc.vocab.terms:
-        return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
-    return m
-
-
-_ALL_BUT = re.compile(
-    rf"\ball\s+but\s+(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:\w+\s+){{0,2}}?"
-    r"(?:responded|achieved|attained|reached|reported\s+(?:a\s+)?(?:disappearance|resolution|response|remission|clearance)|"
-    r"had\s+(?:a\s+)?(?:response|remission|disappearance|resolution))",
-    I,
-)
-_LASTING = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s+(?:[\w'+\-]+\s+)?(?:remissions|responses)\s+(?:have\s+|had\s+)?"
-    r"(?:lasted|persisted|been\s+maintained|been\s+sustained)\b[^.;()]*(?:\(\s*(?P<m>\d+)\s*(?:>|≥|over|more\s+than)\s*\d+(?:\.\d+)?\s*(?:years?|months?)\s*\))?",
-    I,
-)
-
-
-def _response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
-    """'All but six patients responded' (6 without response); '36 remissions have lasted 2-11 years (15 >
-    4 years)'."""
-    text = doc.text
-    out = []
-    for m in _ALL_BUT.finditer(text, start_at):
-        n = as_int(parse_number(m.group("n")))
-        if n is not None and "NoResponse" in doc.vocab.terms:
-            out.append(r.Outcome("NoResponse", r.Span(m.start(), m.end()), n))
-    if "DurableRemission" in doc.vocab.terms:
-        for m in _LASTING.finditer(text, start_at):
-            n = as_int(parse_number(m.group("n")))
-            if n is not None:
-                out.append(r.Outcome("DurableRemission", r.Span(m.start(), m.end()), n))
-            if m.group("m"):
-                out.append(r.Outcome("DurableRemission", r.Span(m.start("m"), m.end()), int(m.group("m"))))
-    return out
-
-
-_PARTS = {
-    "CytogeneticResponse": {
-        "complete": "CompleteCytogeneticResponse",
-        "partial": "PartialCytogeneticResponse",
-        "major": "MajorCytogeneticResponse",
-        "minor": "MinorCytogeneticResponse",
-        "minimal": "MinimalCytogeneticResponse",
-    },
-    "MajorCytogeneticResponse": {
-        "complete": "CompleteCytogeneticResponse",
-        "partial": "PartialCytogeneticResponse",
-    },
-    "HematologicResponse": {"complete": "CompleteHematologicResponse", "major": "MajorHematologicResponse"},
-    "MolecularResponse": {
-        "major": "MajorMolecularResponse",
-        "complete": "CompleteMolecularResponse",
-        "deep": "DeepMolecularResponse",
-    },
-}
-_PART_AFTER = re.compile(
-    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
-    rf"(?:(?P<n>{NUM})(?![\d.,]*\d)(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
-    I,
-)
-_PART_BEFORE = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s+(?P<mod>complete|partial|major|minor|minimal|deep)\b"
-    r"(?!\s+(?:cytogenetic|molecular|hematologic|haematologic|hematological|response|remission))",
-    I,
-)
-
-
-def _family(local: str) -> dict[str, str] | None:
-    """The kinds of the response family a kind belongs to: 'CCyR 75%, PCyR 10%, minor 5%'."""
-    for parts in _PARTS.values():
-        if local in parts.values():
-            return parts
-    return None
-
-
-def _distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:
-    """'cytogenetic responses in 12 patients (complete in 4, partial in 5, minor in 3)' or '(4 complete,
-    5 partial)'."""
-    text = doc.text
-    out = []
-    taken = [(o.span.start, o.span.end) for o in results]
-    mentions = sorted(mentions, key=lambda m: m.start)
-    starts = [m.start for m in mentions]
-    for m in mentions:
-        table = _PARTS.get(m.term) or _family(m.term)
-        if not table:
-            continue
-        _s, e = doc.sentence_of(m.start)
-        window_end = min(e, m.end + 220)
-        k = bisect.bisect_right(starts, m.end)
-        nxt = next(
-            (o.start for o in mentions[k:] if o.start >= window_end or o.term not in table.values()),
-            window_end,
-        )
-        nxt = min(nxt, window_end)
-        for pattern in (_PART_AFTER, _PART_BEFORE):
-            items = []
-            for pm in pattern.finditer(text, m.end, nxt):
-                local = table.get(pm.group("mod").lower())
-                n = as_int(parse_number(pm.group("n"))) if pm.group("n") else None
-                pct = pm.group("p") or pm.groupdict().get("pp")
-                if local is None or local not in doc.vocab.terms or (n is None and pct is None):
-                    continue
-                if any(a < pm.end() and pm.start() < b for a, b in taken):
-                    continue
-                items.append(r.Outcome(local, r.Span(pm.start(), pm.end()), n, float(pct) if pct else None))
-            if len(items) >= (1 if pattern is _PART_AFTER else 2):
-                out.extend(items)
-                taken.extend((o.span.start, o.span.end) for o in items)
-                break
-    return out
 
 
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
@@ -571,58 +339,4 @@ def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
         out.append(o)
     for o in out:
         o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
-    return out
-
-
-_RESULT_WORD = re.compile(
-    rf"(?:(?P<all>\ball\s+(?:(?P<alln>{NUM})\s+)?)|(?P<n>{NUM})\s+)(?:(?:were|was|are|is|remained|became|turned)\s+)?(?:all\s+)?"
-    r"(?:(?P<test>PCR|RT-PCR|FISH|BCR-ABL1?)[- ])?(?P<res>positive|negative)\b",
-    I,
-)
-
-
-_TESTED_GROUP = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s+(?:of\s+(?:these|the|those)\s+)?(?:{ADJ}{{0,3}}){PATIENT_NOUN}", I
-)
-
-
-def _test_results(doc: Doc, start_at: int) -> list[r.Outcome]:
-    """'six were PCR positive', '(two positive and seven negative)', 'were all PCR negative' (a PCR
-    abstract)."""
-    text = doc.text
-    if not re.search(r"\bPCR\b|polymerase chain reaction", text):
-        return []
-    out = []
-    last_group: int | None = None
-    for sent in doc.sents:
-        s, e = sent
-        if e <= start_at:
-            continue
-        # the group of patients this sentence is about
-        groups = list(_TESTED_GROUP.finditer(text[s:e]))
-        for m in _RESULT_WORD.finditer(text, s, e):
-            pre = text[max(s, m.start() - 25) : m.start()]
-            if re.search(r"(?:Ph|Ph1|Ph')\s*$|[+-]\s*$", pre):
-                continue
-            term = "PCRPositive" if m.group("res").lower() == "positive" else "PCRNegative"
-            own = [g for g in groups if s + g.end() <= m.start()]
-            group_n = as_int(parse_number(own[-1].group("n"))) if own else last_group
-            den: int | None
-            count: int | None
-            if m.group("all"):
-                n = as_int(parse_number(m.group("alln"))) if m.group("alln") else group_n
-                if n is None:
-                    continue
-                count, den = n, n
-            else:
-                count = as_int(parse_number(m.group("n")))
-                if count is None:
-                    continue
-                same_clause = clause_bounds(text, sent, m.start())
-                den = group_n if (own and s + own[-1].start() >= same_clause[0]) or not own else None
-                if den is not None and count > den:
-                    den = None
-            out.append(r.Outcome(term, r.Span(m.start(), m.end()), count, None, den))
-        if groups:
-            last_group = as_int(parse_number(groups[-1].group("n")))
     return out

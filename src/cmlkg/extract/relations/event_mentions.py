@@ -1,0 +1,119 @@
+"""Events that the lexicon does not list as words: stopping a treatment (for toxicity where the text
+says so), not responding, progressing to a phase."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg.extract.external import term as term_of
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.relations.figures import (
+    _NO_RESPONSE,
+)
+from cmlkg.extract.relations.grammar import PROGRESSION_VERB, I
+
+_DISCONTINUED = re.compile(
+    r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
+    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
+    r"|(?P<subj>treatment|therapy|the\s+drug)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+(?:permanently\s+)?(?:discontinued|stopped)\b)",
+    I,
+)
+
+
+_REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
+
+
+_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
+
+
+_NOT_TOXIC = re.compile(
+    r"\b(?:response|resistan|progression|relapse|failure|efficacy|pregnan|transplant|choice|cost|remission)",
+    I,
+)
+
+
+def discontinuation_mentions(doc: Doc) -> list[Mention]:
+    """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
+    treatment, for toxicity where the text says so ('... due to adverse events')."""
+    out: list[Mention] = []
+    if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has(
+        "discontinu", "stopped", "ceased", "interrupt"
+    ):
+        return out
+    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
+    for m in _DISCONTINUED.finditer(doc.text):
+        end = m.end()
+        if m.group("verb"):
+            if not m.group("obj"):
+                # the object is a drug named right after the verb
+                drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+                if drug is None:
+                    continue
+                end = drug.end
+        reason = _REASON_AFTER.match(doc.text, end)
+        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
+        # is not)
+        # ('because of cardiovascular events', 'due to pleural effusion': an adverse event named is toxicity)
+        toxic = (
+            reason
+            and (
+                _TOXIC.search(reason.group("why"))
+                or any(
+                    x.kind == "adverse_event" for x in doc.mentions_in(reason.start("why"), reason.end("why"))
+                )
+            )
+            and not _NOT_TOXIC.search(reason.group("why"))
+        )
+        term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
+        start = m.start("verb") if m.group("verb") else m.start()
+        out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
+    return out
+
+
+def no_response_mentions(doc: Doc) -> list[Mention]:
+    """'Five patients did not respond', 'three failed to respond to imatinib', 'were refractory'."""
+    if "NoResponse" not in doc.vocab.terms or not doc.has("respond", "refractory", "unresponsive"):
+        return []
+    return [Mention("NoResponse", "outcome", m.start(), m.end()) for m in _NO_RESPONSE.finditer(doc.text)]
+
+
+def progression_mentions(doc: Doc) -> list[Mention]:
+    """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
+    out = []
+    for m in doc.mentions:
+        if m.kind != "phase":
+            continue
+        pre = doc.text[max(0, m.start - 45) : m.start]
+        pv = PROGRESSION_VERB.search(pre)
+        if not pv:
+            # "Blast crisis developed in 126 patients"
+            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
+                r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
+            ):
+                kind = (
+                    "ProgressionToAcceleratedPhase"
+                    if m.term == "AcceleratedPhase"
+                    else "ProgressionToBlastPhase"
+                )
+                out.append(Mention(kind, "outcome", m.start, m.end))
+            continue
+        target = {
+            "AcceleratedPhase": "ProgressionToAcceleratedPhase",
+            "BlastPhase": "ProgressionToBlastPhase",
+        }.get(m.term)
+        if target is None:
+            for anc in term_of(doc.vocab, m.term).ancestors:
+                target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
+        end = m.end
+        # "progressed to accelerated or blast phase": progression, phase not singled out
+        phases = [p for p in doc.mentions if p.kind == "phase" and p.start >= m.end]
+        while phases and re.fullmatch(
+            r"\s*(?:,|or|and|/|,\s*or)\s*(?:the\s+)?", doc.text[end : phases[0].start], I
+        ):
+            if phases[0].term != m.term:
+                target = "Progression"
+            end = phases[0].end
+            phases = phases[1:]
+        if target and target in doc.vocab.terms:
+            out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
+    return out
