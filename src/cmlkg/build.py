@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing as mp
 import os
-import queue
 import shutil
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.corpus import Abstract, Corpus, InputStream, input_paths, read_inputs
+from cmlkg.build_workers import BackgroundReader, StoreLoader, build_one, built_abstracts
+from cmlkg.corpus import Corpus, input_paths, read_inputs
 from cmlkg.errors import BuildWriteError, CmlkgError, InputError
 from cmlkg.export import (
     BUILD_EXPORTS,
@@ -30,9 +28,8 @@ from cmlkg.export import (
     make_fragments,
     read_index,
 )
-from cmlkg.extract import EXTRACTOR_VERSION, extract
+from cmlkg.extract import EXTRACTOR_VERSION
 from cmlkg.namespaces import fact_iri, graph_iri
-from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.store import (
     build_lock,
     commit_generation,
@@ -40,10 +37,8 @@ from cmlkg.store import (
     generation,
     ontology_quads,
 )
-from cmlkg.vocabulary import load_vocabulary, ontology_path
+from cmlkg.vocabulary import ontology_path
 from cmlkg.void import DatasetStats, linkset_counts, void_turtle
-
-BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
 
 
 @dataclass
@@ -55,32 +50,6 @@ class BuildReport:
     skipped: list[dict]  # input records without an abstract
     replaced: int = 0  # of the abstracts `add` was given, how many were in the build already
     warnings: list[str] = field(default_factory=list)  # the same abstract twice in the inputs
-
-
-@dataclass
-class Built:
-    """One abstract, extracted and serialised: its report row and its graph in every build format."""
-
-    row: dict
-    fragments: Fragments
-
-
-def build_one(abstract: Abstract) -> Built:
-    """Extract one abstract and serialise its graph (runs in the worker processes of ``--jobs``)."""
-    vocab = load_vocabulary()
-    sections = None
-    if abstract.bib is not None and abstract.bib.sections:
-        sections = [(s.category, s.start, s.end) for s in abstract.bib.sections]
-    try:
-        x = extract(abstract.identifier, abstract.text, vocab, sections)
-        graph = extraction_graph(abstract, x, vocab.labels)
-        return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, NameError, RecursionError) as exc:
-        # a defect met on one record's content: one message naming the record, the last good build kept
-        where = f"{abstract.path}" + (f" ({abstract.where})" if abstract.where else "")
-        raise CmlkgError(
-            f"{where}: cannot build abstract {abstract.identifier!r}: {type(exc).__name__}: {exc}"
-        ) from None
 
 
 def _writing(func):
@@ -128,7 +97,7 @@ def build(
     stage = stage or (lambda _name: None)
     if paths is None:
         paths = input_paths(seeds, follow_symlinks)
-    reader = _BackgroundReader(paths, encoding, follow_symlinks)
+    reader = BackgroundReader(paths, encoding, follow_symlinks)
     try:
         with generation(build_dir) as tmp:
             store = ox.Store(str(tmp / "store"))
@@ -137,10 +106,10 @@ def build(
             scratch = tmp / "input-order"
             scratch.mkdir()
             writer = ExportWriter(scratch, ontology)
-            loader = _Loader(store)
+            loader = StoreLoader(store)
             rows = []
             try:
-                for built in _built(iter(reader), jobs):
+                for built in built_abstracts(iter(reader), jobs):
                     writer.append(built.fragments)
                     loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
                     rows.append(built.row)
@@ -186,74 +155,6 @@ def _in_identifier_order(entries: list[dict], scratch: Path, tmp: Path) -> list[
     out = writer.close()
     shutil.rmtree(scratch)
     return out
-
-
-class _BackgroundReader:
-    """Reads the input files in a child process and hands over their abstracts in batches.
-
-    Parsing (200 MB of PubMed XML take seconds) then runs beside extraction instead of before it, and
-    the queue is bounded, so memory does not grow with the input.
-    """
-
-    BATCH = 32
-
-    def __init__(self, paths: list[Path], encoding: str, follow_symlinks: bool = True):
-        ctx = mp.get_context("spawn")
-        self.queue = ctx.Queue(maxsize=64)
-        self.proc = ctx.Process(
-            target=_read_into,
-            args=(self.queue, [str(p) for p in paths], encoding, follow_symlinks, os.getpid()),
-            daemon=True,
-        )
-        self.proc.start()
-        self.skipped: list[dict] = []
-        self.warnings: list[str] = []
-
-    def __iter__(self) -> Iterator[Abstract]:
-        while True:
-            try:
-                kind, payload = self.queue.get(timeout=1.0)
-            except queue.Empty:
-                if not self.proc.is_alive():
-                    raise CmlkgError(f"the input reader stopped (exit code {self.proc.exitcode})") from None
-                continue
-            if kind == "batch":
-                yield from payload
-            elif kind == "end":
-                self.skipped, self.warnings, problems = payload
-                if problems:
-                    raise InputError("\n".join(problems))
-                return
-            else:
-                raise CmlkgError(payload)
-
-    def close(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(timeout=5)
-        self.queue.close()
-
-
-def _read_into(out, paths: list[str], encoding: str, follow_symlinks: bool, parent: int) -> None:
-    """The reader process: :class:`InputStream` over ``paths``, in batches onto ``out``."""
-    child_of(parent)
-    stream = InputStream([Path(p) for p in paths], encoding, follow_symlinks)
-    batch: list[Abstract] = []
-    try:
-        try:
-            for abstract in stream:
-                batch.append(abstract)
-                if len(batch) >= _BackgroundReader.BATCH:
-                    out.put(("batch", batch))
-                    batch = []
-        except InputError:
-            pass  # stream.problems has them all
-        out.put(("batch", batch))
-        out.put(("end", (stream.skipped, stream.warnings, stream.problems)))
-    except Exception as exc:  # noqa: BLE001 - reported by the parent
-        out.put(
-            ("crash", f"{stream.current}: the input reader failed on this file: {type(exc).__name__}: {exc}")
-        )
 
 
 @_writing
@@ -359,65 +260,6 @@ def _store_without(current: Path, tmp: Path, identifiers) -> ox.Store:
     return store
 
 
-class _Loader:
-    """Feeds TriG to Oxigraph's bulk loader in large batches, in a background thread.
-
-    Bulk loading in large batches is much faster than per abstract, and pyoxigraph releases the GIL
-    while it loads, so extraction goes on meanwhile. At most two batches wait, which bounds memory.
-    """
-
-    def __init__(self, store: ox.Store):
-        self.store = store
-        self.batch: list[bytes] = []
-        self.size = 0
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="cmlkg-loader", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (data := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    if data is _COMPACT:
-                        # bulk loading leaves many overlapping files; read-only stores never compact
-                        # them, and queries on an uncompacted store are 2-4 times slower
-                        self.store.optimize()
-                    else:
-                        # the TriG was written by Oxigraph itself: no need to validate IRIs again
-                        self.store.bulk_load(input=data, format=ox.RdfFormat.TRIG, lenient=True)
-                except BaseException as exc:  # handed to the building thread in close()
-                    self.error = exc
-
-    def add(self, trig: bytes) -> None:
-        self.batch.append(trig)
-        self.size += len(trig)
-        if self.size >= BATCH_BYTES:
-            self._send()
-
-    def _send(self) -> None:
-        if self.batch:
-            self.queue.put(loadable(self.batch))
-        self.batch, self.size = [], 0
-        if self.error is not None:
-            raise self.error
-
-    def finish(self) -> None:
-        """Load what is left, then compact the store, without waiting (see close)."""
-        self._send()
-        self.queue.put(_COMPACT)
-
-    def close(self) -> None:
-        """Wait for the loader to stop; raises what it raised."""
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
-_COMPACT = object()  # the loader's last order: compact the store
-
-
 @functools.lru_cache(maxsize=1)
 def _ontology() -> ox.Dataset:
     return ontology_quads(ontology_path())
@@ -480,91 +322,3 @@ def _write_report(path: Path, report: dict) -> None:
             if rows
             else head[:-2] + ',\n "per_abstract": []\n}\n'
         )
-
-
-def _report_row(abstract: Abstract, x) -> dict:
-    row = {
-        "id": abstract.identifier,
-        "design": x.design,
-        "condition": x.condition,
-        "cml_treatment": x.is_cml_treatment,
-        **_counts(x),
-    }
-    if abstract.bib is not None:
-        row["source"] = f"{abstract.path.name}: {abstract.where}"
-        row["links"] = bibliographic_links(abstract.bib)
-    return row
-
-
-def _counts(x) -> dict[str, int]:
-    return {
-        "cohorts": len(x.cohorts),
-        "phases": len(x.phases),
-        "treatments": len(x.treatments),
-        "outcomes": len(x.outcomes),
-        "adverse_events": len(x.adverse_events),
-        "patients": len(x.patients),
-        "quality_notes": len(x.notes),
-    }
-
-
-def _built(abstracts: Iterator[Abstract], jobs: int):
-    """Extracted and serialised abstracts, in input order (so the output stays byte-identical).
-
-    With ``jobs`` > 1, batches go to worker processes with a bounded number in flight, so the input
-    keeps streaming (``Executor.map`` would take all of it first).
-    """
-    if jobs <= 1:
-        for a in abstracts:
-            yield build_one(a)
-        return
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=child_of, initargs=(os.getpid(),))
-    try:
-        pending: deque = deque()
-        batch: list[Abstract] = []
-        for a in abstracts:
-            batch.append(a)
-            if len(batch) == 16:
-                pending.append(pool.submit(_build_batch, batch))
-                batch = []
-                while len(pending) > 4 * jobs:
-                    yield from pending.popleft().result()
-        if batch:
-            pending.append(pool.submit(_build_batch, batch))
-        while pending:
-            yield from pending.popleft().result()
-    except BaseException:
-        # an error or Ctrl-C: the workers are stopped now, not after the batches in flight
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    else:
-        pool.shutdown()
-
-
-def child_of(parent: int) -> None:
-    """Make a worker process end with the build that started it, however the build ends.
-
-    Linux sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), so a build killed by
-    ``kill -9``, the OOM killer or a cancelled CI job leaves no worker behind (nor, then, the
-    resource tracker that waits for the workers). Ctrl-C is the parent's to handle: the workers
-    ignore it, so it gives one message, not a traceback per worker.
-    """
-    import ctypes
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent's close() still ends its workers
-        return
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-
-def _build_batch(batch: list[Abstract]) -> list[Built]:
-    return [build_one(a) for a in batch]
