@@ -18,7 +18,7 @@ import rdflib
 from cmlkg.corpus import read_corpus, read_inputs
 from cmlkg.errors import InputError
 from cmlkg.extract import extract
-from cmlkg.pubmed import read_pubmed_xml
+from cmlkg.pubmed_xml import read_pubmed_xml
 
 from conftest import DATA, SEEDS, Server, copy_texts, run_cli
 from test_reliability import digest

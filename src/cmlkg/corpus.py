@@ -30,8 +30,8 @@ from cmlkg.pubmed import (
     is_pubmed_csv,
     read_jsonl,
     read_medline,
-    read_pubmed_xml,
 )
+from cmlkg.pubmed_xml import read_pubmed_xml
 
 MAX_BYTES = 200_000  # the longest real abstracts are ~5 kB; a book chapter is not an abstract
 SUFFIXES = (".txt", ".xml", ".nbib", ".medline", ".jsonl", ".csv")  # what a seeds folder is read for

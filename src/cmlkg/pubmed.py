@@ -1,9 +1,10 @@
-"""Records of literature databases: PubMed XML, MEDLINE text, JSON Lines; PubMed's CSV is recognised.
+"""Records of literature databases, and the MEDLINE text and JSON Lines readers (the PubMed XML reader
+is :mod:`cmlkg.pubmed_xml`); PubMed's CSV is recognised.
 
 Each reader is a generator over the records of one file that yields :class:`Record` (or :class:`Skip`
 for a record that has no abstract) and raises :class:`~cmlkg.errors.InputError` naming the file and
-the line or PMID where the input is broken. The XML reader streams (``iterparse``, each article
-dropped once read), so a file of any size is read in constant memory.
+the line or PMID where the input is broken. Every reader streams with a cap per line, record or
+article, so a file of any size is read in bounded memory.
 
 MEDLINE is read by hand: Biopython's ``Bio.Medline`` would do the parsing, but reports neither line
 numbers nor records cut short, and would bring numpy along for forty lines of work.
@@ -11,16 +12,13 @@ numbers nor records cut short, and would bring numpy along for forty lines of wo
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from cmlkg.errors import InputError
 
@@ -72,7 +70,7 @@ class Skip:
 
 
 @dataclass
-class _Parts:
+class Parts:
     """Labelled pieces of abstract text, joined into one text with the sections' offsets."""
 
     pieces: list[tuple[str, str, str]] = field(default_factory=list)  # (label, category, text)
@@ -98,24 +96,24 @@ def pubmed_identifier(pmid: str) -> str:
     return f"pubmed-{pmid}"
 
 
-def _clean(text: str | None) -> str:
+def clean(text: str | None) -> str:
     """Whitespace runs as one space, trimmed (str.split: several times faster than a regex here)."""
     return " ".join(text.split()) if text else ""
 
 
-def _year(text: str | None) -> str | None:
+def year_of(text: str | None) -> str | None:
     m = re.search(r"\b(1[89]\d\d|20\d\d)\b", text or "")
     return m.group(1) if m else None
 
 
-def _checked_pmid(pmid: str, path: Path, where: str) -> str:
+def checked_pmid(pmid: str, path: Path, where: str) -> str:
     if not re.fullmatch(r"[1-9]\d{0,9}", pmid):
         raise InputError(f"{path}: {where}: PMID {pmid!r} is not a PubMed identifier (digits only)")
     return pmid
 
 
-def _record(
-    path: Path, where: str, pmid: str | None, ident: str | None, parts: _Parts, warning: str = "", **bib
+def make_record(
+    path: Path, where: str, pmid: str | None, ident: str | None, parts: Parts, warning: str = "", **bib
 ) -> Record | Skip:
     text, sections = parts.text()
     if not text.strip():
@@ -142,214 +140,6 @@ def _printable(value):
     if isinstance(value, (list, tuple)):
         return type(value)(_printable(v) for v in value)
     return value
-
-
-# ------------------------------------------------------------------ PubMed XML
-MAX_ARTICLE_BYTES = 16 << 20  # XML read without finishing an article; the largest real ones are ~1 MB
-_FEED = 1 << 20
-_ARTICLES = ("PubmedArticle", "PubmedBookArticle")
-
-
-def _pull(path: Path, fh, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Element, int]]:
-    """``(event, element, bytes read)`` of an XML file, parsed in 1 MB feeds, or one large one after a feed
-    that finished no element.
-
-    Expat before 2.6 parses an unfinished token again on every feed, so a 20 MB comment or attribute
-    in fixed 16 kB feeds costs seconds to minutes (CVE-2023-52425); feeding the rest of a long token
-    at once keeps the whole parse linear. More than ``MAX_ARTICLE_BYTES`` without an event (one
-    huge token or text) is refused: expat would hold it all in memory.
-    """
-    parser: ET.XMLPullParser = ET.XMLPullParser(events=events)  # type: ignore[arg-type]
-    size, total, last = _FEED, 0, 0
-    while chunk := fh.read(size):
-        total += len(chunk)
-        parser.feed(chunk)
-        got = False
-        for item in parser.read_events():
-            got = True
-            yield item[0], item[1], total  # type: ignore[misc]  # ("start"|"end", Element) for these events
-        if got:
-            size, last = _FEED, total
-        elif total - last > MAX_ARTICLE_BYTES:
-            raise InputError(
-                f"{path}: {(total - last) >> 20} MB of XML from byte offset {last:,} without an "
-                f"element ending (one huge comment, attribute or text?); the largest real PubMed "
-                f"article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)"
-            )
-        else:
-            size = (
-                MAX_ARTICLE_BYTES  # the rest of the token in one feed: it is parsed again once, not per feed
-            )
-    parser.close()
-    for item in parser.read_events():
-        yield item[0], item[1], total  # type: ignore[misc]
-
-
-def read_pubmed_xml(path: Path, fh: BinaryIO | None = None) -> Iterator[Record | Skip]:
-    """The ``PubmedArticle`` (and ``PubmedBookArticle``) elements of a ``PubmedArticleSet`` (efetch, or
-    PubMed's "PubMed XML"), streamed: each article is dropped once read, and more than
-    ``MAX_ARTICLE_BYTES`` without a finished article is refused, so memory stays bounded."""
-    pmid = None
-    count, since = 0, 0
-    try:
-        with path.open("rb") if fh is None else contextlib.nullcontext(fh) as fh:
-            _check_root(path, fh)
-            fh.seek(0)
-            # "end" events only: half the events of ("start", "end"), and a finished article is all we read
-            for _event, elem, total in _pull(path, fh, ("end",)):
-                tag = elem.tag
-                if tag in _ARTICLES:
-                    count += 1
-                    pmid = elem.findtext("MedlineCitation/PMID") or elem.findtext("BookDocument/PMID")
-                    yield (
-                        _xml_article(path, elem, count)
-                        if tag == "PubmedArticle"
-                        else _xml_book(path, elem, count)
-                    )
-                    elem.clear()  # drop what was read: memory stays flat whatever the file size
-                    since = total
-                elif tag == "DeleteCitation":
-                    elem.clear()
-                    since = total
-                elif total - since > MAX_ARTICLE_BYTES:
-                    raise InputError(
-                        f"{path}: {(total - since) >> 20} MB of XML without a complete article "
-                        f"({'after PMID ' + pmid if pmid else 'from the start'}); the largest real "
-                        f"PubMed article is about 1 MB (limit {MAX_ARTICLE_BYTES >> 20} MB)"
-                    )
-    except ET.ParseError as exc:
-        line, column = exc.position
-        after = f" (after PMID {pmid})" if pmid else ""
-        raise InputError(
-            f"{path}: line {line}, column {column + 1}: malformed XML{after}: {str(exc).split(':')[0]}"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _check_root(path: Path, fh) -> None:
-    """Refuse an XML file whose root element is not ``PubmedArticleSet`` before reading it."""
-    for _event, elem, _total in _pull(path, fh, ("start",)):
-        if elem.tag != "PubmedArticleSet":
-            raise InputError(
-                f"{path}: an XML file whose root is <{elem.tag}>, not <PubmedArticleSet>: "
-                "give PubMed XML (efetch or PubMed's 'PubMed XML' download)"
-            )
-        return
-    raise InputError(f"{path}: an XML file without any element")
-
-
-def _text(node: ET.Element | None) -> str:
-    """The text of an element with inline markup (``<i>``, ``<sup>``, ``<sub>``) flattened readably.
-
-    A superscript or subscript is joined to the word before it when it is a sign or digits
-    ('CD34<sup>+</sup>' -> 'CD34+', 'IC<sub>50</sub>' -> 'IC50'), written as a power after digits
-    ('10<sup>9</sup>/L' -> '10^9/L'), and otherwise kept a word apart ('BCR-ABL1<sup>IS</sup>' ->
-    'BCR-ABL1 IS', not 'BCR-ABL1IS')."""
-    if node is None:
-        return ""
-    out: list[str] = [node.text or ""]
-    for child in node:
-        inner = _text(child)
-        before = "".join(out)[-1:]
-        if child.tag in ("sup", "sub") and inner and before:
-            if child.tag == "sup" and before.isdigit() and re.fullmatch(r"[-\u2212]?\d+", inner):
-                inner = "^" + inner
-            elif (
-                not re.fullmatch(r"[-+\u2212\u00b1/]+|\d+", inner) and before.isalnum() and inner[0].isalnum()
-            ):
-                inner = " " + inner
-        out.append(inner)
-        out.append(child.tail or "")
-    return "".join(out)
-
-
-def _abstract_parts(container: ET.Element | None) -> _Parts:
-    parts = _Parts()
-    if container is not None:
-        for node in container.findall("Abstract/AbstractText"):
-            body = _clean(_text(node))
-            if body:
-                parts.pieces.append((_clean(node.get("Label")), _clean(node.get("NlmCategory")), body))
-    return parts
-
-
-def _article_pmid(path: Path, pmid_text: str, what: str, count: int) -> tuple[str, str]:
-    where = f"PMID {pmid_text}" if pmid_text else f"{what} {count}"
-    if not pmid_text:
-        raise InputError(f"{path}: {where}: the {what} has no PMID")
-    return _checked_pmid(pmid_text, path, where), where
-
-
-def _xml_article(path: Path, art: ET.Element, count: int) -> Record | Skip:
-    cit = art.find("MedlineCitation")
-    pmid, where = _article_pmid(
-        path, _clean(cit.findtext("PMID")) if cit is not None else "", "article", count
-    )
-    assert cit is not None  # _article_pmid refused an article without its MedlineCitation/PMID
-    article = cit.find("Article")
-    doi = None
-    for node in art.findall("PubmedData/ArticleIdList/ArticleId"):
-        if node.get("IdType") == "doi" and node.text:
-            doi = node.text.strip()
-    if doi is None and article is not None:
-        for node in article.findall("ELocationID"):
-            if node.get("EIdType") == "doi" and node.text:
-                doi = node.text.strip()
-    mesh = []
-    for node in cit.findall("MeshHeadingList/MeshHeading/DescriptorName"):
-        ui = (node.get("UI") or "").strip()
-        if ui[:1] == "D" and 6 <= len(ui) - 1 <= 9 and ui[1:].isdigit():  # a MeSH descriptor UI
-            mesh.append((ui, _clean(node.text), node.get("MajorTopicYN") == "Y"))
-    date = article.find("Journal/JournalIssue/PubDate") if article is not None else None
-    year = None
-    if date is not None:
-        year = _year(date.findtext("Year")) or _year(date.findtext("MedlineDate"))
-    if year is None and article is not None:
-        year = _year(article.findtext("ArticleDate/Year"))
-    return _record(
-        path,
-        where,
-        pmid,
-        None,
-        _abstract_parts(article),
-        doi=doi,
-        title=_clean(_text(article.find("ArticleTitle"))) or None if article is not None else None,
-        journal=_clean(article.findtext("Journal/Title")) or None if article is not None else None,
-        year=year,
-        mesh=tuple(mesh),
-    )
-
-
-def _xml_book(path: Path, art: ET.Element, count: int) -> Record | Skip:
-    """A ``PubmedBookArticle`` (a chapter of a book on the NCBI Bookshelf: StatPearls, GeneReviews...):
-    read like an article, its book's title standing for the journal."""
-    doc = art.find("BookDocument")
-    pmid, where = _article_pmid(
-        path, _clean(doc.findtext("PMID")) if doc is not None else "", "book article", count
-    )
-    assert doc is not None  # _article_pmid refused a book article without its BookDocument/PMID
-    doi = next(
-        (
-            n.text.strip()
-            for n in doc.findall("ArticleIdList/ArticleId") + doc.findall("ELocationID")
-            if "doi" in (n.get("IdType"), n.get("EIdType")) and n.text
-        ),
-        None,
-    )
-    title = _clean(_text(doc.find("ArticleTitle"))) or _clean(_text(doc.find("Book/BookTitle")))
-    return _record(
-        path,
-        where,
-        pmid,
-        None,
-        _abstract_parts(doc),
-        doi=doi,
-        title=title or None,
-        journal=_clean(_text(doc.find("Book/BookTitle"))) or None,
-        year=_year(doc.findtext("Book/PubDate/Year")) or _year(doc.findtext("ContributionDate/Year")),
-        mesh=(),
-    )
 
 
 # ------------------------------------------------------------------ MEDLINE text
@@ -382,12 +172,12 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
     def finish() -> Record | Skip:
         tags: dict[str, list[str]] = {}
         for tag, pieces in fields:
-            tags.setdefault(tag, []).append(_clean(" ".join(pieces)))
+            tags.setdefault(tag, []).append(clean(" ".join(pieces)))
         pmid_text = (tags.get("PMID") or [""])[0]
         where = f"PMID {pmid_text} (line {start})" if pmid_text else f"line {start}"
         if not pmid_text:
             raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
-        pmid = _checked_pmid(pmid_text, path, where)
+        pmid = checked_pmid(pmid_text, path, where)
         warning = (
             ""
             if "SO" in tags
@@ -401,10 +191,10 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
         for value in tags.get("MH", []):
             descriptor = value.split("/")[0]
             mesh.append(("", descriptor.lstrip("*").strip(), value.startswith("*") or "/*" in value))
-        parts = _Parts()
+        parts = Parts()
         if tags.get("AB"):
             parts.pieces.append(("", "", " ".join(tags["AB"])))
-        return _record(
+        return make_record(
             path,
             where,
             pmid,
@@ -414,7 +204,7 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             doi=doi,
             title=" ".join(tags.get("TI", [])) or None,
             journal=(tags.get("JT") or tags.get("TA") or [""])[0] or None,
-            year=_year((tags.get("DP") or [""])[0]),
+            year=year_of((tags.get("DP") or [""])[0]),
             mesh=tuple(mesh),
         )
 
@@ -487,22 +277,22 @@ def read_jsonl(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
                 )
         pmid = str(obj["pmid"]).strip() if obj.get("pmid") not in (None, "") else None
         if pmid:
-            _checked_pmid(pmid, path, where)
+            checked_pmid(pmid, path, where)
             where = f"PMID {pmid} ({where})"
         ident = str(obj["id"]).strip() if obj.get("id") not in (None, "") else None
-        parts = _Parts()
+        parts = Parts()
         if obj.get("abstract"):
             parts.pieces.append(("", "", str(obj["abstract"]).strip()))
-        yield _record(
+        yield make_record(
             path,
             where,
             pmid,
             ident,
             parts,
-            doi=_clean(str(obj["doi"])) or None if obj.get("doi") else None,
-            title=_clean(str(obj["title"])) or None if obj.get("title") else None,
-            journal=_clean(str(obj["journal"])) or None if obj.get("journal") else None,
-            year=_year(str(obj.get("year") or "")),
+            doi=clean(str(obj["doi"])) or None if obj.get("doi") else None,
+            title=clean(str(obj["title"])) or None if obj.get("title") else None,
+            journal=clean(str(obj["journal"])) or None if obj.get("journal") else None,
+            year=year_of(str(obj.get("year") or "")),
         )
 
 
