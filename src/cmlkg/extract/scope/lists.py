@@ -7,9 +7,10 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
-from cmlkg.extract.quantities import FIGURE, time_points
+from cmlkg.extract.quantities import FIGURE
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
+from cmlkg.extract.times import time_points
 
 I = re.I
 I = re.I

@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import TimePoint, time_points
+from cmlkg.extract.times import TimePoint, time_points
 
 I = re.I
 I = re.I

@@ -1,0 +1,121 @@
+"""Time points of figures: 'at 12 months', 'after 3 and 12 months', '4-year', 'Two-year', 'by week 48',
+'at M3', '6 months later'; not follow-up times, durations, ranges or ages. Read once per document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cmlkg.extract.mentions import Doc
+from cmlkg.textutil import NUM, parse_number
+
+I = re.IGNORECASE
+
+
+_UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
+
+
+_TIME = re.compile(
+    rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
+    r"(?P<unit>days?|weeks?|wks?\b|months?|mo\b|years?|yrs?\b)"
+    rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
+    # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
+    r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
+    rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
+    # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
+    r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?P<unit_first>months?|weeks?|wks?|days?|(?-i:M))\s*(?P<num_u>\d{1,3})\b(?![.,]\d)",
+    I,
+)
+
+
+_NOT_A_POINT = re.compile(
+    r"(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|"
+    r"lasting|range|between|from|of|than|[<>≤≥]|-|–|to)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?"
+    r"(?:median\s+of\s+)?$",
+    I,
+)
+
+
+@dataclass
+class TimePoint:
+    start: int
+    end: int
+    months: list[float]
+
+
+_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|wks?|months?|mo|years?|yrs?|(?-i:M\d{1,3}))\b", I)
+
+
+def _time_matches(text: str) -> list[re.Match]:
+    """The matches of _TIME, looked for only around the unit words (a time point ends at most a few
+    words after its unit and starts at most a few dozen characters before it)."""
+    windows: list[list[int]] = []
+    for u in _UNIT_WORD.finditer(text):
+        s, e = max(0, u.start() - 80), min(len(text), u.end() + 20)
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = e
+        else:
+            windows.append([s, e])
+    out, seen = [], set()
+    for s, e in windows:
+        for m in _TIME.finditer(text, s, e):
+            if m.start() not in seen:
+                seen.add(m.start())
+                out.append(m)
+    return out
+
+
+def time_points(doc: Doc) -> list[TimePoint]:
+    """'at 12 months', 'after 3 and 12 months', '4-year', 'at 1 year'; not follow-up times, durations,
+    ranges ('3 to 6 months') or ages ('5-year-old'). Read once per document (several stages ask)."""
+    cached = getattr(doc, "_time_points", None)
+    if cached is None:
+        cached = _read_time_points(doc)
+        setattr(doc, "_time_points", cached)  # noqa: B010 (a memo on the document, not a field of it)
+    return list(cached)
+
+
+def _read_time_points(doc: Doc) -> list[TimePoint]:
+    text = doc.text
+    out = []
+    for m in (
+        _time_matches(text)
+        if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text)
+        else ()
+    ):
+        if m.group("num_u"):
+            nums, unit = [m.group("num_u")], m.group("unit_first")
+            unit = "month" if unit == "M" else unit
+        elif m.group("later"):
+            nums, unit = [m.group("later")], m.group("later_unit")
+            before = text[max(0, m.start() - 40) : m.start()]
+            if _NOT_A_POINT.search(before) or re.search(r"median\s+(?:of\s+)?$", before, I):
+                continue
+        elif m.group("adj") or m.group("adjw"):
+            if m.group(0).lower().endswith("old"):
+                continue
+            nums, unit = [m.group("adj") or m.group("adjw")], m.group("adj_unit") or m.group("adjw_unit")
+            before = text[max(0, m.start() - 30) : m.start()]
+            if re.search(r"(?:-|–|to|and|median|over|for)\s*$", before, I):
+                continue
+        else:
+            nums = re.split(r"\s*(?:,\s*and|,|and|or)\s*", m.group("nums"))
+            unit = m.group("unit")
+            before = text[max(0, m.start() - 40) : m.start()]
+            after = text[m.end() : m.end() + 20]
+            if m.group("prep").lower() == "to" or _NOT_A_POINT.search(before):
+                continue
+            if re.match(r"\s*(?:-|–|to)\s*\d", text[m.end("nums") : m.end("nums") + 5]) or re.match(
+                r"\s*(?:-|–|to)\s*\d", after
+            ):
+                continue
+            if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
+                continue
+        u = unit.lower().rstrip("s")
+        u = {"mo": "month", "yr": "year", "wk": "week"}.get(u, u)
+        values = [parse_number(n) for n in nums]
+        if any(v is None for v in values):
+            continue
+        months = [round(v * _UNIT_MONTHS[u], 2) for v in values if v is not None]
+        out.append(TimePoint(m.start(), m.end(), months))
+    return out
