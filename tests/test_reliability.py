@@ -358,3 +358,21 @@ def test_export_files_hold_exactly_the_store_and_void_counts_match_it(tmp_path):
         vd.properties: count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
         vd.distinctSubjects: count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
     }
+
+
+def test_ctrl_c_stops_the_server_with_one_line(dev_build):
+    proc = subprocess.Popen(
+        [*CMLKG, "serve", "--build-dir", str(dev_build), "--port", "0", "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert "SPARQL endpoint at" in proc.stderr.readline()
+    time.sleep(2)  # the query workers are up
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the server and its workers
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and err.strip().splitlines() == [
+        "cmlkg serve: interrupted; the server stopped"
+    ], err

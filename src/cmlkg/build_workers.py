@@ -22,6 +22,7 @@ from cmlkg.export import (
     make_fragments,
 )
 from cmlkg.extract import extract
+from cmlkg.processes import child_of
 from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.vocabulary import load_vocabulary
 
@@ -243,26 +244,6 @@ def built_abstracts(abstracts: Iterator[Abstract], jobs: int):
         raise
     else:
         pool.shutdown()
-
-
-def child_of(parent: int) -> None:
-    """Make a worker process end with the build that started it, however the build ends.
-
-    Linux sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), so a build killed by
-    ``kill -9``, the OOM killer or a cancelled CI job leaves no worker behind (nor, then, the
-    resource tracker that waits for the workers). Ctrl-C is the parent's to handle: the workers
-    ignore it, so it gives one message, not a traceback per worker.
-    """
-    import ctypes
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent's close() still ends its workers
-        return
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
 
 
 def _build_batch(batch: list[Abstract]) -> list[Built]:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from cmlkg.namespaces import CML, OA, PREFIXES, RDFS
+from cmlkg.processes import ignore_interrupts
 from cmlkg.server.config import GRAPH_TYPES, SELECT_TYPES, QueryRefused
 from cmlkg.server.negotiation import negotiate
 
@@ -99,6 +100,10 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
     Everything user-sized happens here (parsing the query, running it, serialising the result), in a
     process the server can end when it overruns --timeout or its client hangs up.
     """
+    # Ctrl-C is the server's to handle (it ends its workers); a killed server closes the pipe this
+    # worker reads, which ends it too. (No PR_SET_PDEATHSIG here: workers are started from threads that
+    # may end before them, and the signal follows the starting thread.)
+    ignore_interrupts()
     isolated = _isolate(limits)
     import pyoxigraph as ox
 
