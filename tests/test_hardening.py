@@ -87,7 +87,10 @@ def ask(server, query=TRIVIAL, timeout=30) -> httpx.Response:
     )
 
 
-def answers_promptly(server, limit: float = 2.0) -> float:
+def answers_promptly(server, limit: float = 8.0) -> float:
+    """A trivial query answers during an attack, well before the server's --timeout (20 s for `hard`):
+    no slot is held. The latency itself is bench/attacks.py's to measure (tight bounds fail on a busy
+    machine)."""
     start = time.monotonic()
     r = ask(server)
     took = time.monotonic() - start
@@ -165,7 +168,7 @@ def test_a_large_query_does_not_freeze_the_event_loop(hard):
         t.start()
     time.sleep(0.2)
     for _ in range(3):
-        answers_promptly(hard, 3.0)
+        answers_promptly(hard)
     for t in threads:
         t.join(60)
     assert len(results) == 3 and all(code in (200, 400, 413, 503) for code in results), results
@@ -212,7 +215,7 @@ def test_abandoned_slow_queries_free_their_workers(hard):
         with pytest.raises(httpx.TimeoutException):
             ask(hard, slow, timeout=0.5)
     time.sleep(0.6)  # the server notices the hang-ups within a few tenths of a second
-    answers_promptly(hard, 3.0)  # not after --timeout (20 s)
+    answers_promptly(hard)  # not after --timeout (20 s)
 
 
 def test_chunked_huge_body_is_refused_before_it_is_buffered(hard):
