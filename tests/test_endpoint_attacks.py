@@ -16,11 +16,11 @@ import httpx
 import pytest
 from test_hardening import TRIVIAL, Listener, answers_promptly, ask
 
+from conftest import Server, run_cli
+
 # a trivial query answers well before the server's --timeout (6 s here), so no slot is held by an
 # attack; the latency itself is measured by bench/attacks.py (a bound of 1 s failed with both cores busy)
 PROMPT = 4.0
-
-from conftest import Server, run_cli
 
 # 8,000 quads squared: tens of millions of rows, streamed for longer than any test waits
 ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
