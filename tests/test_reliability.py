@@ -265,7 +265,7 @@ def test_extraction_never_crashes_on_arbitrary_text(text):
 def test_extraction_on_clinical_word_salad(text):
     result = extract("w", text)
     for c in result.cohorts:  # a size is a patient count written in the text, never a huge or float literal
-        assert c.size is None or 0 <= c.size <= 10_000, c
+        assert c.size is None or 0 <= c.size <= 1_000_000, c
     for o in result.outcomes:
         assert o.percent is None or 0 <= o.percent <= 100
 
@@ -376,3 +376,17 @@ def test_ctrl_c_stops_the_server_with_one_line(dev_build):
     assert proc.returncode == 130 and err.strip().splitlines() == [
         "cmlkg serve: interrupted; the server stopped"
     ], err
+
+
+def test_a_number_no_study_reaches_is_no_count():
+    """Found by the word-salad property test: '99999999999999999999 patients' was a cohort of 1e20."""
+    for text in (
+        "We treated 99999999999999999999 patients with imatinib.",
+        "Ten patients received imatinib. 99999999999999999999 patients achieved CCyR.",
+        "Ten patients received imatinib. Grade 3 rash occurred in 99999999999999999999 patients.",
+    ):
+        x = extract("t", text)
+        counts = (
+            [c.size for c in x.cohorts] + [o.count for o in x.outcomes] + [a.count for a in x.adverse_events]
+        )
+        assert all(n is None or n <= 1_000_000 for n in counts), (text, counts)

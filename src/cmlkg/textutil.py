@@ -68,7 +68,9 @@ def parse_number(text: str) -> float | None:
 
 
 def as_int(value: float | None) -> int | None:
-    if value is None or value != int(value) or value < 0:
+    """A count read from the text: a whole number from 0 to 10 million, else None ('99999999999999999999
+    patients' is no count, and a float that large is not even the number written)."""
+    if value is None or value != int(value) or value < 0 or value > 10_000_000:
         return None
     return int(value)
 

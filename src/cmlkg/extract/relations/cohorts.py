@@ -28,6 +28,7 @@ _PRIOR_GROUPS = re.compile(
     I,
 )
 _NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1,3}|IV)?\s*,?\s*$", I)
+MAX_PATIENTS = 1_000_000  # more than any registry of CML patients holds
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
@@ -248,6 +249,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             ):
                 role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
                 cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    # a number no study of patients reaches is not a count of them ('99999999999999999999 patients')
+    cands = [c for c in cands if c[1] <= MAX_PATIENTS]
     cands = [c for c in cands if c[0] != "screened"] or cands
     if not cands:
         return []
@@ -290,6 +293,6 @@ def found_population(doc: Doc) -> r.Cohort | None:
     hits = [m for pat in _FOUND_COHORT if (m := pat.search(doc.text))]
     m = min(hits, key=lambda h: h.start()) if hits else None
     n = as_int(parse_number(m.group("n"))) if m else None
-    if m is None or not n or n < 2:
+    if m is None or not n or n < 2 or n > MAX_PATIENTS:
         return None
     return r.Cohort("population", n, r.Span(m.start(), m.end()))
