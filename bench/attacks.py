@@ -23,14 +23,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-CMLKG = [sys.executable, "-m", "cmlkg"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import CMLKG, ROOT, free_port  # noqa: E402
 
 
 def post(url: str, query: str, timeout: float = 60) -> int:

@@ -333,6 +333,17 @@ def test_ontology_page_documents_every_class_and_property(server):
     assert "Complete cytogenetic response".lower() in page.lower()
 
 
+def _query_page(p, server, width: int, height: int):
+    """Headless Chromium (Debian's) on the query page, YASGUI loaded: (browser, page)."""
+    browser = p.chromium.launch(
+        executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+    )
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server.url + "/")
+    page.wait_for_selector(".yasqe", timeout=30000)
+    return browser, page
+
+
 @pytest.mark.chromium
 def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_path):
     import os
@@ -341,12 +352,7 @@ def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_pa
 
     shots = Path(os.environ.get("CMLKG_SCREENSHOTS", tmp_path))
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server.url + "/")
-        page.wait_for_selector(".yasqe", timeout=30000)
+        browser, page = _query_page(p, server, 1400, 1000)
         page.get_by_role("tab", name="cohorts").click()
         page.locator(".yasqe_queryButton:visible").click()
         page.wait_for_selector(".yasr table tbody tr >> visible=true", timeout=30000)
@@ -435,12 +441,7 @@ def test_query_page_columns_are_readable_and_back_restores_query_and_results(ser
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server.url + "/")
-        page.wait_for_selector(".yasqe", timeout=30000)
+        browser, page = _query_page(p, server, 1280, 900)
         page.get_by_role("tab", name="sources").click()
         first_line = page.evaluate("window.cmlkgYasgui.getTab().getYasqe().getValue()").splitlines()[0]
         page.get_by_role("tab", name="cohorts").click()
