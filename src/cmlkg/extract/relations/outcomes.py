@@ -91,13 +91,19 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         if not in_any(m.start, subject_parens):
             cs0 = clause_bounds(text, doc.sentence_of(m.start), m.start)[0]
             subjects[m.start] = _outcome_subject(doc, m, cs0, case_report)
-    subject_figures = [
+    subject_figures = sorted(
         (v.start, v.end, start) for start, v in subjects.items() if v is not None and v.start < start
-    ]
+    )
+    figure_starts = [a for a, _b, _owner in subject_figures]
+    longest = max((b - a for a, b, _owner in subject_figures), default=0)
 
     def later_subject(v: Value, own: int) -> bool:
-        """Whether ``v`` is (part of) the subject of a mention after ``own``."""
-        return any(a < v.end and v.start < b and owner > own for a, b, owner in subject_figures)
+        """Whether ``v`` is (part of) the subject of a mention after ``own``: only the subjects that can
+        overlap it are looked at (they start within the longest subject's length), so the reading
+        stays linear in the text."""
+        lo = bisect.bisect_right(figure_starts, v.start - longest)
+        hi = bisect.bisect_left(figure_starts, v.end)
+        return any(v.start < b and owner > own for _a, b, owner in subject_figures[lo:hi])
 
     i = 0
     while i < len(mentions):
