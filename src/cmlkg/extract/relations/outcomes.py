@@ -52,243 +52,289 @@ _TRIED = re.compile(
 _FIGURE_FOR = re.compile(
     r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I
 )
+# "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
+_EVALUABLE_FOR = re.compile(
+    r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$", I
+)
+# "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
+_HEADS_A_COLON = re.compile(
+    r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
+    r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:",
+    I,
+)
+# baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
+_BASELINE_TRAIT = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", I)
+# coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
+_COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", I)
+_GOVERNED = re.compile(r"\b(?:in|of|by|for|among|and)\s*$", I)
+_COMPARATIVE = re.compile(
+    r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", I
+)
+_NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
+_NONE_OF = re.compile(r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", I)
+_PROCEDURE_RELATED = re.compile(
+    r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", I
+)
+_LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
+_PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
+_COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
-    text = doc.text
+    """The outcome figures of ``doc`` from ``start_at`` on: each outcome mention with the figure that is
+    its subject ("47 of 49 (96%) regained MMR") or the figures after it ("MMR: 30/60 (50%)"), then the
+    parts stated for several mentions, aggregates, and test results."""
+    reading = _Reading(doc, _outcome_mentions(doc, start_at))
+    results = reading.read()
+    results.extend(distributed_parts(doc, reading.mentions, results))
+    _mark_aggregates(doc, results)
+    _name_progressions(doc, results)
+    results.extend(test_results_phrases(doc, start_at))
+    results.extend(response_phrases(doc, start_at))
+    return results
+
+
+def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
+    """The outcome mentions of ``doc`` (terms and event phrases), qualified, from ``start_at`` on."""
     mentions = (
         [m for m in doc.mentions if m.kind == "outcome"]
         + progression_mentions(doc)
         + discontinuation_mentions(doc)
         + no_response_mentions(doc)
     )
-    mentions = resolve_overlaps(mentions)
-    mentions = [qualified(doc, m) for m in mentions if m.start >= start_at]
-    # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not
-    # outcomes
-    subject_parens = []
-    for s, e in doc.parens:
-        if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s]):
-            subject_parens.append((s, e))
-    results: list[r.Outcome] = []
-    by_mention: dict[int, list[int]] = {}
-    case_report = _case_report(doc)
-    # "response rates were 70% for CHR and 30% for MCyR": a figure named for the outcome after it
-    claimed: set[int] = set()
-    for m in mentions:
-        s, _e = doc.sentence_of(m.start)
-        fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
-        if fm and not in_any(m.start, subject_parens):
-            pct = parse_number(fm.group("p"))
-            if pct is not None and fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0):
-                pct = pct * 100
-            results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
-            claimed.add(fm.start())
-    # the figure each mention has for subject ("47 of 49 (96%) regained MMR"): no other mention reads it as
-    # a figure after itself ("patients who relapsed resumed imatinib, and 47 of 49 (96%) regained MMR")
-    subjects: dict[int, Value | None] = {}
-    for m in mentions:
-        if not in_any(m.start, subject_parens):
-            cs0 = clause_bounds(text, doc.sentence_of(m.start), m.start)[0]
-            subjects[m.start] = _outcome_subject(doc, m, cs0, case_report)
-    subject_figures = sorted(
-        (v.start, v.end, start) for start, v in subjects.items() if v is not None and v.start < start
-    )
-    figure_starts = [a for a, _b, _owner in subject_figures]
-    longest = max((b - a for a, b, _owner in subject_figures), default=0)
+    return [qualified(doc, m) for m in resolve_overlaps(mentions) if m.start >= start_at]
 
-    def later_subject(v: Value, own: int) -> bool:
+
+class _Reading:
+    """One pass over the outcome mentions of an abstract, and what the pass shares: the subject each
+    mention has, the figures claimed by "70% for CHR", the subjects' parentheticals, the results."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
+        self.doc = doc
+        self.text = text = doc.text
+        self.mentions = mentions
+        # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not
+        # outcomes
+        self.subject_parens = [
+            (s, e) for s, e in doc.parens if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s])
+        ]
+        self.case_report = _case_report(doc)
+        self.results: list[r.Outcome] = []
+        self.claimed: set[int] = set()
+        self._read_figures_for()
+        self._index_subjects()
+
+    def _read_figures_for(self) -> None:
+        """ "response rates were 70% for CHR and 30% for MCyR": a figure named for the outcome after it."""
+        doc, text = self.doc, self.text
+        for m in self.mentions:
+            s, _e = doc.sentence_of(m.start)
+            fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
+            if fm and not in_any(m.start, self.subject_parens):
+                pct = parse_number(fm.group("p"))
+                if pct is not None and fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0):
+                    pct = pct * 100
+                self.results.append(r.Outcome(m.term, r.Span(fm.start(), m.end), None, pct))
+                self.claimed.add(fm.start())
+
+    def _index_subjects(self) -> None:
+        """The figure each mention has for subject ("47 of 49 (96%) regained MMR"), so that no other
+        mention reads it as a figure after itself ("patients who relapsed resumed imatinib, and 47 of 49
+        (96%) regained MMR")."""
+        doc = self.doc
+        self.subjects: dict[int, Value | None] = {}
+        for m in self.mentions:
+            if not in_any(m.start, self.subject_parens):
+                cs0 = clause_bounds(self.text, doc.sentence_of(m.start), m.start)[0]
+                self.subjects[m.start] = _outcome_subject(doc, m, cs0, self.case_report)
+        self.subject_figures = sorted(
+            (v.start, v.end, start) for start, v in self.subjects.items() if v is not None and v.start < start
+        )
+        self.figure_starts = [a for a, _b, _owner in self.subject_figures]
+        self.longest = max((b - a for a, b, _owner in self.subject_figures), default=0)
+
+    def later_subject(self, v: Value, own: int) -> bool:
         """Whether ``v`` is (part of) the subject of a mention after ``own``: only the subjects that can
         overlap it are looked at (they start within the longest subject's length), so the reading
         stays linear in the text."""
-        lo = bisect.bisect_right(figure_starts, v.start - longest)
-        hi = bisect.bisect_left(figure_starts, v.end)
-        return any(v.start < b and owner > own for _a, b, owner in subject_figures[lo:hi])
+        lo = bisect.bisect_right(self.figure_starts, v.start - self.longest)
+        hi = bisect.bisect_left(self.figure_starts, v.end)
+        return any(v.start < b and owner > own for _a, b, owner in self.subject_figures[lo:hi])
 
-    i = 0
-    while i < len(mentions):
-        m = mentions[i]
-        # "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
-        if re.search(
-            r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$",
-            text[max(0, m.start - 40) : m.start],
-            I,
-        ):
-            i += 1
-            continue
-        if in_any(m.start, subject_parens):
-            i += 1
-            continue
-        # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
-        if _TRIED.match(text, m.end):
-            i += 1
-            continue
+    def read(self) -> list[r.Outcome]:
+        i = 0
+        while i < len(self.mentions):
+            i = self._read_at(i)
+        return self.results
+
+    def _read_at(self, i: int) -> int:
+        """Read the mention at ``i`` (and those coordinated with it); return the index of the next."""
+        doc, text = self.doc, self.text
+        m = self.mentions[i]
+        if self._not_an_outcome(m):
+            return i + 1
         sent = doc.sentence_of(m.start)
-        cs, ce = clause_bounds(text, sent, m.start)
-        # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
-        if re.match(
-            r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
-            r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:",
-            text[m.end : m.end + 60],
-            I,
-        ):
-            ce = clause_bounds(text, sent, text.index(":", m.end) + 1)[1]
-        # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
-        after = text[m.end : m.end + 40]
-        if (
-            m.term in ("NoResponse",)
-            and not _EVENT_VERB.match(text, m.start, m.end)
-            and re.match(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", after, I)
-        ):
-            i += 1
-            continue
-        # coordinated group: "survival and relapse-free survival at 4 years were ..."
-        group = [m]
+        cs, ce = self._clause(m, sent)
+        group, j = self._coordinated(i, ce)
+        after_group = j if len(group) > 1 else i + 1
+        nxt = self._figures_end(group, j, ce)
+        if _COMPARATIVE.search(text[cs : m.start]) and not _NOT_SIGNIFICANT.search(text[cs:nxt]):
+            return after_group
+        if len(group) > 1 and self._shared_subject(group, cs):
+            return j
+        subj, negated = self._subject(m, group, cs)
+        if subj is not None:
+            self._with_subject(m, subj, negated, cs, ce)
+            return i + 1
+        if doc.negated(m):
+            return i + 1
+        self._figures_after(group, sent, cs, nxt)
+        return after_group
+
+    def _not_an_outcome(self, m: Mention) -> bool:
+        text = self.text
+        return bool(
+            _EVALUABLE_FOR.search(text[max(0, m.start - 40) : m.start])
+            or in_any(m.start, self.subject_parens)
+            # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
+            or _TRIED.match(text, m.end)
+            or (
+                m.term == "NoResponse"
+                and not _EVENT_VERB.match(text, m.start, m.end)
+                and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
+            )
+        )
+
+    def _clause(self, m: Mention, sent: tuple[int, int]) -> tuple[int, int]:
+        cs, ce = clause_bounds(self.text, sent, m.start)
+        if _HEADS_A_COLON.match(self.text[m.end : m.end + 60]):
+            ce = clause_bounds(self.text, sent, self.text.index(":", m.end) + 1)[1]
+        return cs, ce
+
+    def _coordinated(self, i: int, ce: int) -> tuple[list[Mention], int]:
+        """The mentions coordinated with the one at ``i`` in its clause, and the index after them."""
+        mentions = self.mentions
+        group = [mentions[i]]
         j = i + 1
-        while j < len(mentions) and mentions[j].start < ce:
-            gap = text[group[-1].end : mentions[j].start]
-            if re.fullmatch(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", gap, I):
-                group.append(mentions[j])
-                j += 1
-            else:
-                break
+        while (
+            j < len(mentions)
+            and mentions[j].start < ce
+            and _COORDINATION.fullmatch(self.text[group[-1].end : mentions[j].start])
+        ):
+            group.append(mentions[j])
+            j += 1
+        return group, j
+
+    def _figures_end(self, group: list[Mention], j: int, ce: int) -> int:
+        """Where the figures of ``group`` end: at the next thing counted (another outcome, an adverse
+        event, a phase, a new subject) or the clause's end."""
+        mentions, text = self.mentions, self.text
         nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
-        # stop at the next thing counted: another outcome, an adverse event, a phase, a new subject
-        for other in doc.mentions_starting(group[-1].end + 1, nxt):
-            if other.kind in ("adverse_event", "phase", "outcome"):
+        for other in self.doc.mentions_starting(group[-1].end + 1, nxt):
+            if other.kind in _COUNTED_KINDS:
                 nxt = other.start
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
-        if new_subject and not re.search(
-            r"\b(?:in|of|by|for|among|and)\s*$",
-            text[max(0, new_subject.start() - 8) : new_subject.start()],
-            I,
-        ):
+        if new_subject and not _GOVERNED.search(text[max(0, new_subject.start() - 8) : new_subject.start()]):
             nxt = new_subject.start()
-        if re.search(
-            r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$",
-            text[cs : m.start],
-            I,
-        ) and not re.search(r"\bnot\s+statistically", text[cs:nxt], I):
-            i = j if len(group) > 1 else i + 1
-            continue
-        negated = False
-        subj = subjects.get(m.start) if len(group) == 1 else None
-        if len(group) > 1 and all(_EVENT_VERB.match(text, g.start, g.end) for g in group):
-            # "Case 4 ... but relapsed and died": the events share their subject
-            shared = _outcome_subject(doc, m, cs, case_report)
-            if shared is not None and shared.count is not None and shared.start < m.start:
-                for g in group:
-                    results.append(
-                        r.Outcome(
-                            g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator
-                        )
-                    )
-                    by_mention[g.start] = [len(results) - 1]
-                i = j
-                continue
+        return nxt
+
+    def _shared_subject(self, group: list[Mention], cs: int) -> bool:
+        """ "Case 4 ... but relapsed and died": events that share their subject; whether they did."""
+        text = self.text
+        if not all(_EVENT_VERB.match(text, g.start, g.end) for g in group):
+            return False
+        shared = _outcome_subject(self.doc, group[0], cs, self.case_report)
+        if shared is None or shared.count is None or shared.start >= group[0].start:
+            return False
+        for g in group:
+            self.results.append(
+                r.Outcome(g.term, r.Span(g.start, g.end), shared.count, shared.percent, shared.denominator)
+            )
+        return True
+
+    def _subject(self, m: Mention, group: list[Mention], cs: int) -> tuple[Value | None, bool]:
+        """The subject figure of a lone mention, and whether it is "none of the patients"."""
+        subj = self.subjects.get(m.start) if len(group) == 1 else None
         if (
             subj is None
             and len(group) == 1
-            and doc.negated(m)
-            and re.search(
-                r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b",
-                text[cs : m.start],
-                I,
-            )
+            and self.doc.negated(m)
+            and _NONE_OF.search(self.text[cs : m.start])
         ):
-            subj = Value(count=0, start=m.start, end=m.end)
-            negated = True
+            return Value(count=0, start=m.start, end=m.end), True
+        return subj, False
+
+    def _retermed(self, m: Mention, subj: Value) -> Mention:
+        """ "died of transplant-related causes", "lost MMR": the outcome the words make of the mention."""
+        text, terms = self.text, self.doc.vocab.terms
         if (
-            subj is not None
-            and m.term == "Death"
-            and "TransplantRelatedMortality" in doc.vocab.terms
-            and re.match(
-                r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related",
-                text[m.end : m.end + 50],
-                I,
-            )
+            m.term == "Death"
+            and "TransplantRelatedMortality" in terms
+            and _PROCEDURE_RELATED.match(text[m.end : m.end + 50])
         ):
             m = Mention("TransplantRelatedMortality", "outcome", m.start, m.end)
-        if subj is not None:
-            if (
-                re.search(r"\b(?:lost|loss\s+of|losing|lose)\b", text[subj.start : m.start], I)
-                and "LossOfResponse" in doc.vocab.terms
-            ):
-                m = Mention("LossOfResponse", "outcome", m.start, m.end)
-            out = r.Outcome(
-                m.term,
-                r.Span(min(subj.start, m.start), m.end),
-                subj.count,
-                subj.percent,
-                subj.denominator,
-                negated=negated or subj.count == 0,
-            )
-            # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
-            first = (
-                _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start)
-                if subj.count is None
-                else None
-            )
-            # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
-            first = first or (
-                _LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start) if subj.count is None else None
-            )
-            if first is not None and subj.percent is not None:
-                results.append(
-                    r.Outcome(
-                        m.term,
-                        r.Span(first.start(), first.end("p") + pct_length(text, first.end("p"))),
-                        None,
-                        float(first.group("p")),
-                        partner=out,
-                    )
-                )
-            results.append(out)
-            by_mention[m.start] = [len(results) - 1]
-            # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
-            if (
-                subj.percent is not None
-                and subj.count is None
-                and (cm := _COMPARED_WITH.match(text, m.end, ce))
-            ):
-                results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
-            i += 1
-            continue
-        if doc.negated(m):
-            i += 1
-            continue
-        probability = bool(
-            re.search(
-                r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative",
-                text[sent[0] : sent[1]],
-                I,
-            )
+        if _LOSS.search(text[subj.start : m.start]) and "LossOfResponse" in terms:
+            m = Mention("LossOfResponse", "outcome", m.start, m.end)
+        return m
+
+    def _with_subject(self, m: Mention, subj: Value, negated: bool, cs: int, ce: int) -> None:
+        text, results = self.text, self.results
+        m = self._retermed(m, subj)
+        out = r.Outcome(
+            m.term,
+            r.Span(min(subj.start, m.start), m.end),
+            subj.count,
+            subj.percent,
+            subj.denominator,
+            negated=negated or subj.count == 0,
         )
+        first = None
+        if subj.count is None:
+            # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
+            # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
+            first = _COORDINATED_PCT.search(
+                text, max(cs, subj.start - 120), subj.start
+            ) or _LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start)
+        if first is not None and subj.percent is not None:
+            end = first.end("p") + pct_length(text, first.end("p"))
+            results.append(
+                r.Outcome(m.term, r.Span(first.start(), end), None, float(first.group("p")), partner=out)
+            )
+        results.append(out)
+        # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
+        if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
+            results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
+
+    def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
+        """The figures after the mentions of ``group``, dealt to them in turn."""
+        text, last = self.text, group[-1]
+        probability = bool(_PROBABILITY.search(text[sent[0] : sent[1]]))
         vals = [
             v
-            for v in values_after(doc, group[-1].end, nxt, probability)
-            if v.start not in claimed and not later_subject(v, group[-1].start)
+            for v in values_after(self.doc, last.end, nxt, probability)
+            if v.start not in self.claimed and not self.later_subject(v, last.start)
         ]
-        if any(group[-1].end <= c < nxt for c in claimed):
-            vals = [v for v in vals if v.start < min(c for c in claimed if c >= group[-1].end)]
+        if any(last.end <= c < nxt for c in self.claimed):
+            vals = [v for v in vals if v.start < min(c for c in self.claimed if c >= last.end)]
         # a figure must come soon after the mention, not at the far end of the clause
-        if vals and vals[0].start - group[-1].end > 120:
+        if vals and vals[0].start - last.end > 120:
             vals = []
-        if vals:
-            for k, v in enumerate(vals):
-                target = group[k % len(group)]
-                results.append(
-                    r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator)
-                )
-                by_mention.setdefault(target.start, []).append(len(results) - 1)
-        elif case_report and _ONE_PATIENT_BEFORE.search(text, cs, m.start):
+        for k, v in enumerate(vals):
+            target = group[k % len(group)]
+            self.results.append(
+                r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator)
+            )
+        if not vals and self.case_report and _ONE_PATIENT_BEFORE.search(text, cs, group[0].start):
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
-                results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
-        i = j if len(group) > 1 else i + 1
-    results.extend(distributed_parts(doc, mentions, results))
-    # aggregates: "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)"
+                self.results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
+
+
+def _mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)": a
+    count whose parenthesis (or colon list) holds parts that add up to it is their aggregate."""
+    text = doc.text
     parens = sorted(doc.parens)
     paren_starts = [s for s, _e in parens]
     order = sorted(range(len(results)), key=lambda idx: results[idx].span.start)
@@ -309,9 +355,11 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
         parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
         if len(parts) >= 2 and sum(results[p].count or 0 for p in parts) == o.count:
             o.aggregate_of = parts
-    # PCR and other test results stated as bare 'positive' / 'negative'
-    # "No transformation to blast phase was observed; none of the 36 patients progressed": the progression
-    # the sentence has just named
+
+
+def _name_progressions(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "No transformation to blast phase was observed; none of the 36 patients progressed": the
+    progression the sentence has just named."""
     for o in results:
         if o.term == "Progression" and o.count == 0:
             s, _e = doc.sentence_of(o.span.start)
@@ -322,9 +370,6 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
             ]
             if len({x.term for x in named}) == 1:
                 o.term = named[0].term
-    results.extend(test_results_phrases(doc, start_at))
-    results.extend(response_phrases(doc, start_at))
-    return results
 
 
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
