@@ -31,69 +31,6 @@ def post(server, query, accept="application/sparql-results+json", **kw):
     )
 
 
-def test_get_post_form_and_direct_post(server):
-    r1 = httpx.get(server.url + "/sparql", params={"query": COUNT_ABSTRACTS}, timeout=30)
-    r2 = httpx.post(server.url + "/sparql", data={"query": COUNT_ABSTRACTS}, timeout=30)
-    r3 = post(server, COUNT_ABSTRACTS)
-    for r in (r1, r2, r3):
-        assert r.status_code == 200, r.text
-        assert r.json()["results"]["bindings"][0]["n"]["value"] == str(N_ABSTRACTS)
-    assert r1.headers["content-type"].startswith("application/sparql-results+json")
-
-
-def test_select_formats(server):
-    assert "<sparql" in post(server, COUNT_ABSTRACTS, "application/sparql-results+xml").text
-    assert post(server, COUNT_ABSTRACTS, "text/csv").text.splitlines() == ["n", str(N_ABSTRACTS)]
-    assert post(server, COUNT_ABSTRACTS, "text/tab-separated-values").text.splitlines()[0] == "?n"
-
-
-def test_construct_formats(server):
-    q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <https://w3id.org/cmlkg{RESOURCE}> ?p ?o BIND(<https://w3id.org/cmlkg{RESOURCE}> AS ?s) }}"
-    for accept, fmt in (
-        ("text/turtle", "turtle"),
-        ("application/n-triples", "nt"),
-        ("application/rdf+xml", "xml"),
-        ("application/ld+json", "json-ld"),
-    ):
-        r = post(server, q, accept)
-        assert r.status_code == 200 and r.headers["content-type"].startswith(accept), (accept, r.text[:200])
-        g = rdflib.Graph().parse(data=r.text, format=fmt)
-        assert (None, rdflib.URIRef("https://w3id.org/cmlkg/ontology#size"), rdflib.Literal(10)) in g
-
-
-def test_default_graph_uri_is_honoured(server):
-    g = f"https://w3id.org/cmlkg/graph/{SEED_10}"
-    r = httpx.get(
-        server.url + "/sparql", params={"query": COUNT_ABSTRACTS, "default-graph-uri": g}, timeout=30
-    )
-    assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
-
-
-def test_malformed_query_is_400_with_position(server):
-    r = post(server, "SELECT ?x WHERE { ?x ?y }")
-    assert r.status_code == 400 and "1:" in r.text
-
-
-def test_unservable_accept_is_406(server):
-    r = post(server, COUNT_ABSTRACTS, "image/png")
-    assert r.status_code == 406
-
-
-def test_updates_are_refused(server):
-    r = httpx.post(
-        server.url + "/sparql",
-        content="INSERT DATA { <http://a> <http://b> <http://c> }",
-        headers={"Content-Type": "application/sparql-update"},
-        timeout=30,
-    )
-    assert r.status_code == 403
-    r = httpx.post(server.url + "/sparql", data={"update": "DROP ALL"}, timeout=30)
-    assert r.status_code == 403
-    r = post(server, "DELETE WHERE { ?s ?p ?o }")
-    assert r.status_code in (400, 403)
-    assert post(server, COUNT_ABSTRACTS).json()["results"]["bindings"][0]["n"]["value"] == str(N_ABSTRACTS)
-
-
 def test_service_makes_no_outbound_connection(server):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -14,143 +13,212 @@ from urllib.parse import quote, unquote
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES
-from cmlkg.server.config import CORS_PATHS, GRAPH_TYPES, MAX_REQUEST_BYTES, QueryRefused, ServerConfig
+from cmlkg.server.config import CORS_PATHS, GRAPH_TYPES, QueryRefused, ServerConfig
 from cmlkg.server.negotiation import _media_type, negotiate
 from cmlkg.server.pages import _graph_html, _ontology_html, _resource_html
 from cmlkg.server.pool import QueryPool, StreamAborted
+from cmlkg.server.protocol import base_url, sparql_request
 from cmlkg.vocabulary import package_dir
 
 
 def create_app(config: ServerConfig) -> Starlette:
     """The endpoint as an ASGI app (build it in a test without a socket)."""
     pool = QueryPool(config)
+    endpoint = _Endpoint(config, pool)
+    data_methods = ["GET", "POST", "QUERY"]
+    routes = [
+        Route("/", endpoint.index),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Mount("/static", app=StaticFiles(directory=str(config.static_dir)), name="static"),
+        Route("/sparql", endpoint.sparql, methods=data_methods),
+        Route("/sparql/", endpoint.sparql, methods=data_methods),
+        Route("/.well-known/void", endpoint.void),
+        Route("/dataset", endpoint.void),
+        Route("/dataset/{rest:path}", endpoint.void),
+        Route("/downloads/{name}", endpoint.download),
+        Route("/ontology", endpoint.resource),
+        Route(
+            f"/ontology/{__version__}", endpoint.resource
+        ),  # the version IRI: this server serves this version
+        Route("/resource/{rest:path}", endpoint.resource),
+        Route("/graph/{rest:path}", endpoint.resource),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(_DataCORS)], lifespan=_lifespan(pool))
+    app.state.pool = pool
+    return app
 
-    def error(status: int, message: str) -> Response:
-        return PlainTextResponse(message + "\n", status_code=status)
 
-    def base_url(request: Request) -> str:
-        """Where links, VoID and the service description say this server is: --base-url, else the
-        Host the client named when it is in --allow-host, else the address the server is bound to.
-        A Host header alone is never trusted (a shared cache would keep a forged one)."""
-        if config.base:
-            return config.base.rstrip("/") + "/"
-        host = request.headers.get("host", "").strip().lower()
-        if host and host in config.allowed_hosts:
-            return f"{request.url.scheme}://{host}/"
-        return (config.bound or str(request.base_url)).rstrip("/") + "/"
+def _error(status: int, message: str) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status)
 
-    async def read_body(request: Request) -> bytes:
-        """The request body, refused as soon as it passes the size limit, within --body-timeout."""
-        size = int(request.headers.get("content-length") or 0)
-        if size > MAX_REQUEST_BYTES:
-            raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
-        chunks, total = [], 0
 
-        async def collect() -> None:
-            nonlocal total
-            try:
-                async for chunk in request.stream():  # chunked bodies too: never buffered past the limit
-                    total += len(chunk)
-                    if total > MAX_REQUEST_BYTES:
-                        raise QueryRefused(413, f"request larger than {MAX_REQUEST_BYTES} bytes")
-                    chunks.append(chunk)
-            except ClientDisconnect:  # the client left mid-body: nothing to answer, nothing to log
-                raise QueryRefused(499, "the client closed the connection") from None
+class _Endpoint:
+    """The route handlers: each reads its request, hands the work to the query pool, and answers."""
 
-        try:
-            await asyncio.wait_for(collect(), config.body_timeout)
-        except TimeoutError:
-            raise QueryRefused(
-                408, f"the request body was not sent within {config.body_timeout:g} s"
-            ) from None
-        return b"".join(chunks)
+    def __init__(self, config: ServerConfig, pool: QueryPool) -> None:
+        self.config = config
+        self.pool = pool
+        self._ontology_page: str | None = None
+        self._page_lock = asyncio.Lock()
 
-    async def sparql(request: Request) -> Response:
+    def base_url(self, request: Request) -> str:
+        return base_url(request, self.config)
+
+    async def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol: GET, POST (form or direct) and the HTTP QUERY method."""
-        params = request.query_params
-        default_graphs = params.getlist("default-graph-uri")
-        named_graphs = params.getlist("named-graph-uri")
-        queries = params.getlist("query")
-        if "update" in params:
-            return error(403, "this endpoint is read-only: SPARQL Update is refused")
-        if request.method in ("GET", "HEAD"):
-            if not queries:
-                return await service_description(request)
-        else:
-            try:
-                body = await read_body(request)
-            except QueryRefused as exc:
-                return error(exc.status, str(exc))
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype == "application/sparql-update":
-                return error(403, "this endpoint is read-only: SPARQL Update is refused")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return error(400, f"the request body is not UTF-8 (byte offset {exc.start})")
-            if ctype == "application/sparql-query":
-                queries = queries + [text]
-            elif ctype == "application/x-www-form-urlencoded":
-                from urllib.parse import parse_qs
-
-                try:
-                    form = parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-                except UnicodeDecodeError:
-                    return error(400, "the form is not UTF-8 once percent-decoded")
-                if "update" in form:
-                    return error(403, "this endpoint is read-only: SPARQL Update is refused")
-                queries = queries + form.get("query", [])
-                default_graphs += form.get("default-graph-uri", [])
-                named_graphs += form.get("named-graph-uri", [])
-            else:
-                return error(
-                    415, "send a query as application/sparql-query or application/x-www-form-urlencoded"
-                )
-        if len(queries) != 1 or not queries[0].strip():
-            return error(400, "give exactly one query" if queries else "no query given")
-        default_graphs, named_graphs = _split_graph_params(default_graphs, named_graphs)
+        config = self.config
+        try:
+            asked = await sparql_request(request, config.body_timeout)
+        except QueryRefused as exc:
+            return _error(exc.status, str(exc))
+        if asked is None:
+            return await self.service_description(request)
         accept = request.headers.get("accept", "")
-        job = ("query", queries[0], accept, default_graphs, named_graphs, base_url(request) + "sparql")
+        job = (
+            "query",
+            asked.query,
+            accept,
+            asked.default_graphs,
+            asked.named_graphs,
+            self.base_url(request) + "sparql",
+        )
         deadline = time.monotonic() + config.timeout  # for the whole answer, up to its last byte
         try:  # parsing, negotiation and the run all happen in a worker: nothing query-sized on this loop
-            kind, fmt, chunks = await pool.stream(job, request, deadline)
+            kind, fmt, chunks = await self.pool.stream(job, request, deadline)
             headers = {"Vary": "Accept"}
             if request.scope.get("http_version") == "1.0":  # no chunked encoding: a cut would look complete
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                     body = b"".join([chunk async for chunk in chunks])
                 return Response(body, media_type=_media_type(fmt, kind), headers=headers)
         except QueryRefused as exc:
-            return error(exc.status, str(exc))
+            return _error(exc.status, str(exc))
         except StreamAborted as exc:
-            return error(503, f"the result could not be completed: {exc}")
+            return _error(503, f"the result could not be completed: {exc}")
         except TimeoutError:
-            return error(503, f"the result was not complete within {config.timeout:g} s (--timeout)")
+            return _error(503, f"the result was not complete within {config.timeout:g} s (--timeout)")
         return _DeadlineStream(chunks, deadline, media_type=_media_type(fmt, kind), headers=headers)
 
-    async def service_description(request: Request) -> Response:
+    async def service_description(self, request: Request) -> Response:
         """The service description (SPARQL 1.1 Service Description), in the format asked for, with
         the named graphs of the dataset and a link to its VoID description."""
         import pyoxigraph as ox
 
-        endpoint = base_url(request) + "sparql"
         fmt = negotiate(request.headers.get("accept", ""), GRAPH_TYPES, "text/turtle")
         if fmt is None:
-            return error(406, f"the service description is available as {', '.join(GRAPH_TYPES)}")
+            return _error(406, f"the service description is available as {', '.join(GRAPH_TYPES)}")
         try:
-            _kind, _fmt, graphs = await pool.run(("graphs",), request)
+            _kind, _fmt, graphs = await self.pool.run(("graphs",), request)
         except QueryRefused as exc:
-            return error(exc.status, str(exc))
-        named = "".join(
-            f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n" for g in json.loads(graphs)
+            return _error(exc.status, str(exc))
+        ttl = _service_description(self.base_url(request), json.loads(graphs))
+        if fmt == "turtle":
+            return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
+        from cmlkg.export import FORMATS
+
+        triples = ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE)
+        data = ox.serialize(triples, format=FORMATS[fmt][0])
+        return Response(data, media_type=_GRAPH_MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
+
+    async def index(self, request: Request) -> Response:
+        # YASGUI (vendored in static/yasgui) when present, else a plain query form
+        static_dir = self.config.static_dir
+        name = "yasgui.html" if (static_dir / "yasgui" / "yasgui.min.js").exists() else "index.html"
+        page = (static_dir / name).read_text(encoding="utf-8")
+        examples = {p.stem: p.read_text(encoding="utf-8") for p in sorted(_queries_dir().glob("*.rq"))}
+        page = page.replace("__EXAMPLES__", json.dumps(examples).replace("</", "<\\/"))
+        page = page.replace("__PREFIXES__", json.dumps(PREFIXES)).replace("__VERSION__", __version__)
+        return HTMLResponse(page)
+
+    async def void(self, request: Request) -> Response:
+        from cmlkg.store import current_generation
+
+        path = current_generation(self.config.build_dir) / "void.ttl"
+        text = path.read_text(encoding="utf-8").replace(
+            "http://127.0.0.1:7878/sparql", self.base_url(request) + "sparql"
         )
-        ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+        return Response(text, media_type="text/turtle")
+
+    async def download(self, request: Request) -> Response:
+        from cmlkg.store import STABLE_NAMES, current_generation
+
+        name = request.path_params["name"]
+        if name not in STABLE_NAMES:
+            return _error(404, f"no download named {name}")
+        if name == "void.ttl":  # names this endpoint as the client reached it
+            return await self.void(request)
+        return FileResponse(current_generation(self.config.build_dir) / name)
+
+    async def resource(self, request: Request) -> Response:
+        """A resource, a named graph or the ontology: an HTML page for a browser, else RDF."""
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        path = raw.decode("utf-8", "surrogateescape")
+        mode, iri = _addressed(path)
+        if iri is None:
+            return _error(404, f"{path} is not an IRI of this graph")
+        accept = request.headers.get("accept", "")
+        wants_html = "text/html" in accept and not any(t in accept for t in GRAPH_TYPES)
+        fmt = "turtle" if wants_html else negotiate(accept, GRAPH_TYPES, "text/turtle")
+        if fmt is None:
+            return _error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
+        vary = {"Vary": "Accept"}
+        if wants_html and mode == "ontology":
+            return HTMLResponse(await self.ontology_page(), headers=vary)
+        try:
+            if wants_html:
+                return await self._resource_page(request, mode, iri)
+            _kind, fmt, payload = await self.pool.run(("lookup", mode, iri, fmt), request)
+        except QueryRefused as exc:
+            return _error(exc.status, str(exc))
+        return Response(payload, media_type=_GRAPH_MEDIA_TYPES[fmt], headers=vary)
+
+    async def _resource_page(self, request: Request, mode: str, iri: str) -> Response:
+        """One lookup: the rows the page shows (none: not in this graph)."""
+        job = ("graph_rows", iri) if mode == "graph" else ("page", iri)
+        _kind, _fmt, rows = await self.pool.run(job, request)
+        rows = json.loads(rows)
+        if not rows:
+            return _error(404, f"{iri} is not in this graph")
+        page = _graph_html(iri, rows) if mode == "graph" else _resource_html(iri, rows)
+        return HTMLResponse(page, headers={"Vary": "Accept"})
+
+    async def ontology_page(self) -> str:
+        """The ontology's documentation (pyLODE), made once per server, off the event loop."""
+        async with self._page_lock:
+            if self._ontology_page is None:
+                self._ontology_page = await asyncio.to_thread(_ontology_html)
+        return self._ontology_page
+
+
+_GRAPH_MEDIA_TYPES = {v: k for k, v in GRAPH_TYPES.items()}
+
+
+def _addressed(path: str) -> tuple[str, str | None]:
+    """What a request path names: ("ontology" | "graph" | "resource", its IRI); None for a path that
+    is no IRI of this graph. The IRI is minted the way cmlkg mints it: each segment percent-encoded
+    the one way namespaces.py does, whatever encoding the client chose; it is looked up as a term,
+    never put in a query."""
+    if path.rstrip("/") in ("/ontology", f"/ontology/{__version__}"):
+        return "ontology", ONTOLOGY_GRAPH
+    mode = "graph" if path.startswith("/graph/") else "resource"
+    segments = path.lstrip("/").split("/")
+    try:
+        return mode, BASE + "/".join(quote(unquote(seg, errors="strict"), safe="-_.~") for seg in segments)
+    except UnicodeDecodeError:
+        return mode, None
+
+
+def _service_description(base: str, graphs: list[str]) -> str:
+    """The service description in Turtle, for the server at ``base`` with these named graphs."""
+    endpoint = base + "sparql"
+    named = "".join(f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n" for g in graphs)
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
@@ -162,114 +230,12 @@ def create_app(config: ServerConfig) -> Starlette:
         <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
         <http://www.w3.org/ns/formats/RDF_XML>, <http://www.w3.org/ns/formats/JSON-LD> ;
     sd:feature sd:UnionDefaultGraph ;
-    rdfs:seeAlso <{base_url(request)}.well-known/void> ;
+    rdfs:seeAlso <{base}.well-known/void> ;
     sd:defaultDataset [ a sd:Dataset ;
         void:vocabulary <{CML[:-1]}> ;
         sd:defaultGraph [ a sd:Graph ; rdfs:comment "the union of all named graphs" ] ;
 {named}    ] .
 """
-        if fmt == "turtle":
-            return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
-        from cmlkg.export import FORMATS
-
-        triples = ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE)
-        data = ox.serialize(triples, format=FORMATS[fmt][0])
-        return Response(
-            data, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers={"Vary": "Accept"}
-        )
-
-    async def index(request: Request) -> Response:
-        # YASGUI (vendored in static/yasgui) when present, else a plain query form
-        name = "yasgui.html" if (config.static_dir / "yasgui" / "yasgui.min.js").exists() else "index.html"
-        page = (config.static_dir / name).read_text(encoding="utf-8")
-        examples = {p.stem: p.read_text(encoding="utf-8") for p in sorted(_queries_dir().glob("*.rq"))}
-        page = page.replace("__EXAMPLES__", json.dumps(examples).replace("</", "<\\/"))
-        page = page.replace("__PREFIXES__", json.dumps(PREFIXES)).replace("__VERSION__", __version__)
-        return HTMLResponse(page)
-
-    async def void(request: Request) -> Response:
-        from cmlkg.store import current_generation
-
-        path = current_generation(config.build_dir) / "void.ttl"
-        text = path.read_text(encoding="utf-8").replace(
-            "http://127.0.0.1:7878/sparql", base_url(request) + "sparql"
-        )
-        return Response(text, media_type="text/turtle")
-
-    async def download(request: Request) -> Response:
-        from cmlkg.store import STABLE_NAMES, current_generation
-
-        name = request.path_params["name"]
-        if name not in STABLE_NAMES:
-            return error(404, f"no download named {name}")
-        if name == "void.ttl":  # names this endpoint as the client reached it
-            return await void(request)
-        return FileResponse(current_generation(config.build_dir) / name)
-
-    async def resource(request: Request) -> Response:
-        raw = request.scope.get("raw_path") or request.url.path.encode()
-        path = raw.decode("utf-8", "surrogateescape")
-        if path.rstrip("/") in ("/ontology", f"/ontology/{__version__}"):
-            mode, iri = "ontology", ONTOLOGY_GRAPH
-        else:
-            # the IRI as cmlkg mints it: each segment percent-encoded the one way namespaces.py does,
-            # whatever encoding the client chose; the IRI is looked up as a term, never put in a query
-            mode = "graph" if path.startswith("/graph/") else "resource"
-            segments = path.lstrip("/").split("/")
-            try:
-                iri = BASE + "/".join(quote(unquote(seg, errors="strict"), safe="-_.~") for seg in segments)
-            except UnicodeDecodeError:
-                return error(404, f"{path} is not an IRI of this graph")
-        accept = request.headers.get("accept", "")
-        wants_html = "text/html" in accept and not any(t in accept for t in GRAPH_TYPES)
-        fmt = "turtle" if wants_html else negotiate(accept, GRAPH_TYPES, "text/turtle")
-        if fmt is None:
-            return error(406, f"cannot serve {accept!r}; available: text/html, {', '.join(GRAPH_TYPES)}")
-        vary = {"Vary": "Accept"}
-        if wants_html and mode == "ontology":
-            return HTMLResponse(await ontology_page(), headers=vary)
-        try:
-            if wants_html:  # one lookup: the rows the page shows (none: not in this graph)
-                job = ("graph_rows", iri) if mode == "graph" else ("page", iri)
-                _kind, _fmt, rows = await pool.run(job, request)
-                rows = json.loads(rows)
-                if not rows:
-                    return error(404, f"{iri} is not in this graph")
-                page = _graph_html(iri, rows) if mode == "graph" else _resource_html(iri, rows)
-                return HTMLResponse(page, headers=vary)
-            _kind, fmt, payload = await pool.run(("lookup", mode, iri, fmt), request)
-        except QueryRefused as exc:
-            return error(exc.status, str(exc))
-        return Response(payload, media_type={v: k for k, v in GRAPH_TYPES.items()}[fmt], headers=vary)
-
-    page_cache: dict[str, str] = {}
-    page_lock = asyncio.Lock()
-
-    async def ontology_page() -> str:
-        """The ontology's documentation (pyLODE), made once per server, off the event loop."""
-        async with page_lock:
-            if "ontology" not in page_cache:
-                page_cache["ontology"] = await asyncio.to_thread(_ontology_html)
-        return page_cache["ontology"]
-
-    routes = [
-        Route("/", index),
-        Route("/favicon.ico", lambda request: Response(status_code=204)),
-        Mount("/static", app=StaticFiles(directory=str(config.static_dir)), name="static"),
-        Route("/sparql", sparql, methods=["GET", "POST", "QUERY"]),
-        Route("/sparql/", sparql, methods=["GET", "POST", "QUERY"]),
-        Route("/.well-known/void", void),
-        Route("/dataset", void),
-        Route("/dataset/{rest:path}", void),
-        Route("/downloads/{name}", download),
-        Route("/ontology", resource),
-        Route(f"/ontology/{__version__}", resource),  # the version IRI: this server serves this version
-        Route("/resource/{rest:path}", resource),
-        Route("/graph/{rest:path}", resource),
-    ]
-    app = Starlette(routes=routes, middleware=[Middleware(_DataCORS)], lifespan=_lifespan(pool))
-    app.state.pool = pool
-    return app
 
 
 class _DeadlineStream(StreamingResponse):
@@ -360,20 +326,6 @@ def _lifespan(pool: QueryPool):
         pool.close()
 
     return lifespan
-
-
-def _split_graph_params(default_graphs: list[str], named_graphs: list[str]) -> tuple[list[str], list[str]]:
-    """Graph parameters whose '&' separator arrived percent-encoded, as in the W3C protocol test
-    ``query_multiple_dataset`` ("...data1.rdf%26named-graph-uri%3D...data2.rdf"): read as the
-    parameters they spell. An IRI of a graph holds no "&named-graph-uri=" of its own."""
-    out: dict[str, list[str]] = {"default-graph-uri": [], "named-graph-uri": []}
-    for name, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
-        for value in values:
-            parts = re.split(r"&(default-graph-uri|named-graph-uri)=", value)
-            out[name].append(parts[0])
-            for k in range(1, len(parts), 2):
-                out[parts[k]].append(parts[k + 1])
-    return out["default-graph-uri"], out["named-graph-uri"]
 
 
 def _queries_dir() -> Path:
