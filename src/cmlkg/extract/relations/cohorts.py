@@ -59,201 +59,61 @@ _FRONTED_ENROLLED = re.compile(
 )
 
 
+_OBSERVED_IN = re.compile(
+    r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$",
+    I,
+)
+_FRONTED = re.compile(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?")
+_PART_BEFORE = re.compile(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", I)
+_PART_OF = re.compile(r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", I)
+_HAD_RECEIVED = re.compile(
+    r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))", I
+)
+_HAPPENED = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
+    r"developed|transformed|evolved)\b",
+    I,
+)
+_AUXILIARY = re.compile(r"\b(?:were|was|been|whose|have|had|are)\b", I)
+_IN_BEFORE = re.compile(r"\b(?:in|among)\s*$", I)
+_IN_AND_BEFORE = re.compile(r"\b(?:in|and|among)\s*$", I)
+_DOSE_PAREN = re.compile(r"(?:/d|daily|/day|mg|Gy|U)\s*\($")
+_WERE_SCREENED = re.compile(r"\b(?:were|was|had\s+been)\s+screened\b", I)
+_RANDOMISED = re.compile(r"\brandomi[sz]", I)
+_ALLOCATED = re.compile(r"\b(?:randomi[sz]|assigned|allocated)", I)
+_GIVEN = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", I)
+_TRAIT_BEFORE = re.compile(
+    r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
+    r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
+    r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
+    I,
+)
+_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\b", I)
+_NAMED_SCORE = re.compile(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$")
+
+_Candidate = tuple[str, int, r.Span, str]  # (role hint, size, span, description)
+
+
 def find_cohorts(doc: Doc) -> list[r.Cohort]:
-    text = doc.text
-    cands: list[tuple[str, int, r.Span, str]] = []  # (role hint, size, span, description)
+    """The study population (the largest group enrolled) and the arms and subgroups sized in the text."""
+    cands: list[_Candidate] = []
     for sent in doc.sents:
         s, e = sent
-        for m in _COHORT_RE.finditer(text, s, e):
-            n = as_int(parse_number(m.group("n")))
-            if not n or re.search(r"\bevaluable\b", m.group("adj"), I):
-                continue
-            if _SEX_NOUN.search(
-                m.group(0)
-            ):  # "There were 77 men and 26 women": who the patients were, not a group
-                continue
-            before = text[max(s, m.start() - 60) : m.start()]
-            enrol_before = ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()])
-            if re.search(
-                r"\b(?:occurred|observed|seen|reported|noted|found|documented|detected|achieved|experienced|developed)\s+in\s*$",
-                before,
-                I,
-            ):
-                continue
-            # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
-            fronted = bool(
-                re.fullmatch(r"\s*(?:[A-Z]{3,}:?\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?", text[s : m.start()])
-                and _FRONTED_ENROLLED.match(text, m.end())
-            )
-            # "34 out of 70 patients (49%) replied to the questionnaire": those who took part are the cohort
-            part = re.search(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", before, I)
-            if part and _PARTICIPATED.match(text[skip_parens(doc, m.end(), e) : e]):
-                k = as_int(parse_number(part.group("k")))
-                if k and k < n:
-                    start = m.start() - (len(before) - part.start())
-                    cands.append(("enrolled", k, r.Span(start, m.end()), text[start : m.end()]))
-                    continue
-            if (
-                not fronted
-                and not enrol_before
-                and re.search(
-                    r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", before, I
-                )
-            ):
-                continue
-            after_start = skip_parens(doc, m.end(), e)
-            # "193 subjects had also received IFN before enrolment": patients described by prior therapy
-            if re.match(
-                r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))",
-                text[after_start : after_start + 60],
-                I,
-            ):
-                continue
-            after = text[after_start : min(e, after_start + 160)]
-            after = _NEXT_COHORT.split(after, maxsplit=1)[0]
-            paren_after = text[m.end() : after_start]
-            # "Thirty-six patients (10%) underwent transplantation": a share of the patients, counted for
-            # what they did, not a group of the design
-            if _SHARE.fullmatch(paren_after) and not (enrol_before or fronted):
-                continue
-            hint = None
-            em = _ENROLLED_AFTER.match(after)
-            # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what
-            # happened to them, before the verb that would have made them a group of the design
-            if em and re.match(
-                r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
-                r"developed|transformed|evolved)\b",
-                after,
-                I,
-            ):
-                continue
-            # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
-            bare = em is not None and not re.search(
-                r"\b(?:were|was|been|whose|have|had|are)\b", em.group(0), I
-            )
-            in_outcome_sentence = any(
-                o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start())
-            )
-            # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
-            # patients counted for an event, never a group of the design
-            if in_outcome_sentence and re.search(r"\b(?:in|among)\s*$", before, I):
-                continue
-            if em and not (bare and (re.search(r"\b(?:in|and|among)\s*$", before, I) or in_outcome_sentence)):
-                hint = "enrolled"
-            if enrol_before or fronted:
-                hint = "enrolled"
-            # "10 patients in chronic phase (6 male and 4 female, median age ...)"
-            window = text[m.end() : min(e, m.end() + 90)]
-            first_paren = re.search(r"\(([^()]*)", window)
-            if (
-                first_paren
-                and _DEMOGRAPHIC.search(first_paren.group(1))
-                and re.search(r"\d", first_paren.group(1))
-            ):
-                if not re.search(r"year[- ]old", first_paren.group(1), I):
-                    hint = "enrolled"
-            if (
-                hint is None
-                and paren_after.strip()
-                and re.search(r"\b(?:female|male|women|men)\b", paren_after, I)
-            ):
-                hint = "enrolled"
-            # "(51 patients)" right after a dose or a drug: an arm
-            if (
-                hint is None
-                and text[max(s, m.start() - 1) : m.start()] == "("
-                and text[m.end() : m.end() + 1] == ")"
-            ):
-                prev = text[max(s, m.start() - 40) : m.start()]
-                if re.search(r"(?:/d|daily|/day|mg|Gy|U)\s*\($", prev) or any(
-                    mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
-                    for mm in doc.mentions_in(s, m.start())
-                ):
-                    hint = "arm"
-            # "Among 200 patients screened, 150 were enrolled": the screened are not the population
-            # "315 pts with CML in AP were screened, of whom 243 were eligible": screened, with a qualifier
-            if hint and (
-                _SCREENED.match(text, after_start)
-                or (em and re.search(r"\b(?:were|was|had\s+been)\s+screened\b", after[: em.end()], I))
-            ):
-                hint = "screened"
-            if hint:
-                cands.append((hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
-        for m in _N_EQUALS.finditer(text, s, e):
-            n = as_int(parse_number(m.group("n")))
-            if n:
-                prev = text[max(s, m.start() - 30) : m.start()]
-                if re.search(r"%\s*$", prev):
-                    continue  # "53% (n = 16)": how many had it, not a group
-                # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
-                if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not re.search(
-                    r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", text[s:e], I
-                ):
-                    continue
-                # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low
-                # risk (n = 50)"
-                role = (
-                    "subgroup"
-                    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)":
-                    # groups by what they had before, not arms of the study
-                    if _PRIOR_GROUPS.search(text, s, m.start())
-                    and not re.search(r"\brandomi[sz]", text[s:e], I)
-                    else "subgroup"
-                    if re.search(
-                        r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
-                        r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
-                        r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
-                        prev,
-                        I,
-                    )
-                    or re.search(r"\b(?:evaluable|assessable)\b", text[max(s, m.start() - 60) : m.start()], I)
-                    else "arm"
-                    if _NAMES_AN_ARM.search(prev)
-                    or re.search(r"\b(?:randomi[sz]|assigned|allocated)", text[s:e], I)
-                    or any(
-                        x.kind in ("drug", "procedure") and x.end >= m.start() - 40
-                        for x in doc.mentions_in(s, m.start())
-                    )
-                    or stated_doses(doc, max(s, m.start() - 40), m.start())
-                    # "... with myeloid (n = 30) or lymphoid (n = 12) blast phase": no treatment, no arm
-                    else "subgroup"
-                )
-                cands.append(
-                    (
-                        role,
-                        n,
-                        r.Span(m.start() + 1, m.end() - 1),
-                        text[max(s, m.start() - 30) : m.end()].strip(),
-                    )
-                )
-        if _SCREENED.search(
-            text, s, e
-        ):  # the first step after screening is the population; later ones are its parts
-            listed = _LISTED_ENROL.search(text, s, e)
-            n = as_int(parse_number(listed.group("n"))) if listed else None
-            if listed and n and not any(c[2].start == listed.start("n") for c in cands):
-                cands.append(
-                    (
-                        "enrolled",
-                        n,
-                        r.Span(listed.start("n"), listed.end()),
-                        text[listed.start("n") : listed.end()],
-                    )
-                )
-        for m in _BARE_ENROL.finditer(text, s, e):
-            n = as_int(parse_number(m.group("n")))
-            # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
-            if n and not re.search(
-                r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$",
-                text[max(s, m.start() - 12) : m.start()],
-            ):
-                role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
-                cands.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+        for m in _COHORT_RE.finditer(doc.text, s, e):
+            if found := _counted_patients(doc, sent, m):
+                cands.append(found)
+        cands.extend(_sized_groups(doc, sent))
+        if listed := _listed_after_screening(doc, sent, cands):
+            cands.append(listed)
+        cands.extend(_bare_enrolments(doc, sent))
     # a number no study of patients reaches is not a count of them ('99999999999999999999 patients')
     cands = [c for c in cands if c[1] <= MAX_PATIENTS]
     cands = [c for c in cands if c[0] != "screened"] or cands
-    if not cands:
-        return []
+    return _cohorts(doc, cands) if cands else []
+
+
+def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:
+    """The population (the largest group enrolled, else the largest) and one cohort per other size."""
     enrolled = [c for c in cands if c[0] == "enrolled"] or cands
     main = max(enrolled, key=lambda c: (c[1], -c[2].start))
     cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
@@ -269,6 +129,168 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         seen.add(n)
         cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
     return cohorts
+
+
+def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidate | None:
+    """ "40 patients were enrolled", "Of 40 patients enrolled", "(51 patients)" after a dose: a count of
+    patients that sizes a group of the design; None for patients counted for what happened to them."""
+    text = doc.text
+    s, e = sent
+    n = as_int(parse_number(m.group("n")))
+    # "There were 77 men and 26 women": who the patients were, not a group
+    if not n or re.search(r"\bevaluable\b", m.group("adj"), I) or _SEX_NOUN.search(m.group(0)):
+        return None
+    before = text[max(s, m.start() - 60) : m.start()]
+    if _OBSERVED_IN.search(before):
+        return None
+    enrol_before = bool(ENROL_BEFORE.search(text[max(s, m.start() - 130) : m.start()]))
+    # "Of 40 patients enrolled, 36 were evaluable": a fronted group that the study enrolled
+    fronted = bool(_FRONTED.fullmatch(text[s : m.start()]) and _FRONTED_ENROLLED.match(text, m.end()))
+    # "34 out of 70 patients (49%) replied to the questionnaire": those who took part are the cohort
+    part = _PART_BEFORE.search(before)
+    if part and _PARTICIPATED.match(text[skip_parens(doc, m.end(), e) : e]):
+        k = as_int(parse_number(part.group("k")))
+        if k and k < n:
+            start = m.start() - (len(before) - part.start())
+            return ("enrolled", k, r.Span(start, m.end()), text[start : m.end()])
+    if not fronted and not enrol_before and _PART_OF.search(before):
+        return None
+    after_start = skip_parens(doc, m.end(), e)
+    # "193 subjects had also received IFN before enrolment": patients described by prior therapy
+    if _HAD_RECEIVED.match(text[after_start : after_start + 60]):
+        return None
+    after = _NEXT_COHORT.split(text[after_start : min(e, after_start + 160)], maxsplit=1)[0]
+    paren_after = text[m.end() : after_start]
+    # "Thirty-six patients (10%) underwent transplantation": a share of the patients, counted for
+    # what they did, not a group of the design
+    if _SHARE.fullmatch(paren_after) and not (enrol_before or fronted):
+        return None
+    em = _ENROLLED_AFTER.match(after)
+    # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what
+    # happened to them, before the verb that would have made them a group of the design
+    if em and _HAPPENED.match(after):
+        return None
+    in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
+    # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
+    # patients counted for an event, never a group of the design
+    if in_outcome_sentence and _IN_BEFORE.search(before):
+        return None
+    hint = "enrolled" if enrol_before or fronted else _role_hint(doc, sent, m, em, in_outcome_sentence)
+    # "Among 200 patients screened, 150 were enrolled": the screened are not the population
+    # "315 pts with CML in AP were screened, of whom 243 were eligible": screened, with a qualifier
+    if hint and (_SCREENED.match(text, after_start) or (em and _WERE_SCREENED.search(after[: em.end()]))):
+        hint = "screened"
+    return (hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]) if hint else None
+
+
+def _role_hint(
+    doc: Doc, sent: tuple[int, int], m: re.Match, em: re.Match | None, in_outcome_sentence: bool
+) -> str | None:
+    """What a count of patients sizes by the words after it: "enrolled" (an enrolment verb, a
+    demographic parenthesis), "arm" ("(51 patients)" after a dose or a drug), or None."""
+    text = doc.text
+    s, e = sent
+    before = text[max(s, m.start() - 60) : m.start()]
+    paren_after = text[m.end() : skip_parens(doc, m.end(), e)]
+    hint = None
+    # "... occurred in 9 patients receiving imatinib": a count of events, not a cohort
+    bare = em is not None and not _AUXILIARY.search(em.group(0))
+    if em and not (bare and (_IN_AND_BEFORE.search(before) or in_outcome_sentence)):
+        hint = "enrolled"
+    # "10 patients in chronic phase (6 male and 4 female, median age ...)"
+    first_paren = re.search(r"\(([^()]*)", text[m.end() : min(e, m.end() + 90)])
+    if (
+        first_paren
+        and _DEMOGRAPHIC.search(first_paren.group(1))
+        and re.search(r"\d", first_paren.group(1))
+        and not re.search(r"year[- ]old", first_paren.group(1), I)
+    ):
+        hint = "enrolled"
+    if hint is None and paren_after.strip() and re.search(r"\b(?:female|male|women|men)\b", paren_after, I):
+        hint = "enrolled"
+    # "(51 patients)" right after a dose or a drug: an arm
+    if hint is None and text[max(s, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+        if _DOSE_PAREN.search(text[max(s, m.start() - 40) : m.start()]) or any(
+            mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
+            for mm in doc.mentions_in(s, m.start())
+        ):
+            hint = "arm"
+    return hint
+
+
+def _sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
+    """ "(n = 38)": the groups sized by n, each an arm or a subgroup."""
+    text = doc.text
+    s, e = sent
+    found = []
+    for m in _N_EQUALS.finditer(text, s, e):
+        n = as_int(parse_number(m.group("n")))
+        if not n:
+            continue
+        prev = text[max(s, m.start() - 30) : m.start()]
+        if re.search(r"%\s*$", prev):
+            continue  # "53% (n = 16)": how many had it, not a group
+        # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
+        if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not _GIVEN.search(text[s:e]):
+            continue
+        description = text[max(s, m.start() - 30) : m.end()].strip()
+        found.append(
+            (_sized_group_role(doc, sent, m.start()), n, r.Span(m.start() + 1, m.end() - 1), description)
+        )
+    return found
+
+
+def _sized_group_role(doc: Doc, sent: tuple[int, int], at: int) -> str:
+    """A group sized by "(n = N)" at ``at``: a subgroup by a baseline trait or prior therapy, an arm by
+    a treatment, a dose or randomisation named before it, else a subgroup."""
+    text = doc.text
+    s, e = sent
+    prev = text[max(s, at - 30) : at]
+    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
+    # what they had before, not arms of the study
+    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
+        return "subgroup"
+    # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk
+    # (n = 50)"
+    if _TRAIT_BEFORE.search(prev) or _EVALUABLE.search(text[max(s, at - 60) : at]):
+        return "subgroup"
+    if (
+        _NAMES_AN_ARM.search(prev)
+        or _ALLOCATED.search(text[s:e])
+        or any(x.kind in ("drug", "procedure") and x.end >= at - 40 for x in doc.mentions_in(s, at))
+        or stated_doses(doc, max(s, at - 40), at)
+    ):
+        return "arm"
+    # "... with myeloid (n = 30) or lymphoid (n = 12) blast phase": no treatment, no arm
+    return "subgroup"
+
+
+def _listed_after_screening(doc: Doc, sent: tuple[int, int], cands: list[_Candidate]) -> _Candidate | None:
+    """ "178 pts were screened, 170 enrolled and 169 treated": the first step after screening is the
+    population; later ones are its parts."""
+    text = doc.text
+    s, e = sent
+    if not _SCREENED.search(text, s, e):
+        return None
+    listed = _LISTED_ENROL.search(text, s, e)
+    n = as_int(parse_number(listed.group("n"))) if listed else None
+    if not listed or not n or any(c[2].start == listed.start("n") for c in cands):
+        return None
+    return ("enrolled", n, r.Span(listed.start("n"), listed.end()), text[listed.start("n") : listed.end()])
+
+
+def _bare_enrolments(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
+    """ "150 were randomised": a count with an enrolment verb and no noun."""
+    text = doc.text
+    s, e = sent
+    found = []
+    for m in _BARE_ENROL.finditer(text, s, e):
+        n = as_int(parse_number(m.group("n")))
+        # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
+        if n and not _NAMED_SCORE.search(text[max(s, m.start() - 12) : m.start()]):
+            role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
+            found.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    return found
 
 
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
