@@ -10,7 +10,6 @@ from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
 
 I = re.I
-I = re.I
 
 
 _COUNT_AT_END = re.compile(r"(?<![\w.])\d+\s+(?:patients?|pts?\.?|cases?|subjects?)$", I)
@@ -44,6 +43,28 @@ def _listed_start(text: str, o: r.Outcome) -> int:
     return counted.start() if counted else v
 
 
+_BREAKS_A_REF = re.compile(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", I)
+_PLUS_MINUS = re.compile(r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?")  # '55% +/- 11%': the same figure
+_FIGURE = re.compile(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", I)
+_FOR_A_GROUP = re.compile(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", I)
+_COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
+# a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of chemotherapy-treated
+# ...') is that figure's arm, not this one's
+_CLAIMED_NAME = re.compile(
+    r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$", I
+)
+_PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
+_RESPECTIVELY = re.compile(r"\brespectively\b", I)
+_VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
+_ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
+_LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
+_OTHER_GROUPS = re.compile(
+    r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))"
+    r"(?!(?:the\s+|all\s+)?(?:patients|pts|subjects)\b\s*(?:,|respectively|$))",
+    I,
+)
+
+
 def attribute(
     doc: Doc,
     cohorts: list[r.Cohort],
@@ -54,123 +75,122 @@ def attribute(
 ) -> list[r.AdverseEvent]:
     """Tie each figure to the arm its sentence names; return the adverse events, one per arm they are
     reported for."""
-    text = doc.text
-    sizes = [cohorts[a.cohort].size for a in arms]
-    unique_size = {s: k for k, s in enumerate(sizes) if sizes.count(s) == 1}
-    respectively = lambda s, e: bool(re.search(r"\brespectively\b", text[s:e], I))  # noqa: E731
-    defined_end = max(a.end for a in arms)
+    reading = _Attribution(doc, arms, refs, outcomes)
+    groups = reading.comparison_groups()
+    assigned: dict[int, int] = {}
+    for g in groups:
+        if len(g) == len(arms) and (ks := reading.group_arms(g)) is not None:
+            assigned.update(zip(g, ks, strict=True))
+    reading.assign_singles(cohorts, groups, assigned)
+    if len(arms) == 2:
+        _pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
+    for i, k in assigned.items():
+        outcomes[i].cohort = arms[k].cohort
+    return reading.adverse_per_arm(adverse)
 
-    def ref_after(pos: int, limit: int) -> int | None:
-        for s, _e, k in refs.between(pos, limit):
+
+class _Attribution:
+    """The arms of one abstract, the names that refer to them, and its outcome figures to tie to them."""
+
+    def __init__(self, doc: Doc, arms: list[Arm], refs: Refs, outcomes: list[r.Outcome]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.arms = arms
+        self.refs = refs
+        self.outcomes = outcomes
+        self.defined_end = max(a.end for a in arms)
+
+    def respectively(self, s: int, e: int) -> bool:
+        return bool(_RESPECTIVELY.search(self.text[s:e]))
+
+    def ref_after(self, pos: int, limit: int) -> int | None:
+        """The arm named right after a figure ('46% in the imatinib arm'), unless another figure or a
+        contrast stands between."""
+        text = self.text
+        for s, _e, k in self.refs.between(pos, limit):
             if pos <= s < limit:
                 gap = text[pos:s]
-                if re.search(
-                    r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", gap, I
-                ):
+                if _BREAKS_A_REF.search(gap):
                     return None
-                spread = re.sub(
-                    r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?", " ", gap
-                )  # '55% +/- 11%': the same figure
-                if re.search(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", spread, I):
+                if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)):
                     return None  # another figure stands between: the arm is that one's
-                if re.search(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", gap, I):
-                    return k
-                return None
+                return k if _FOR_A_GROUP.search(gap) else None
         return None
 
-    def ref_before(start: int, pos: int, own: int) -> int | None:
-        found = [(s, e, k) for s, e, k in refs.between(start, pos) if e <= pos]
-        if not found or re.search(r"\b(?:compared|versus|vs)\b", text[found[-1][1] : pos], I):
+    def ref_before(self, start: int, pos: int, own: int) -> int | None:
+        """The last arm named between ``start`` and a figure at ``pos``, unless an earlier figure
+        claimed it."""
+        text = self.text
+        found = [(s, e, k) for s, e, k in self.refs.between(start, pos) if e <= pos]
+        if not found or _COMPARED.search(text[found[-1][1] : pos]):
             return None
         s, _e, k = found[-1]
-        # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of
-        # chemotherapy-treated ...') is that figure's arm, not this one's
-        claims = re.search(
-            r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
-            text[max(start, s - 30) : s],
-            I,
-        )
+        claims = _CLAIMED_NAME.search(text[max(start, s - 30) : s])
         if claims and max(start, s - 30) + claims.start() < own:
             return None
         return k
 
-    def ref_inside(o: r.Outcome) -> int | None:
+    def ref_inside(self, o: r.Outcome) -> int | None:
         """'DFS for patients prepared with regimen A was 55%': the arm named inside the phrase."""
+        text = self.text
         v = _value_start(text, o)
         found = {
             k
-            for s, e, k in refs.between(o.span.start, v)
+            for s, e, k in self.refs.between(o.span.start, v)
             if e <= v
             and not re.search(r"\d", text[e:v])
-            and not re.search(
-                r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", text[o.span.start : s], I
-            )
+            and not _PCT_OR_DECIMAL.search(text[o.span.start : s])
         }
         return found.pop() if len(found) == 1 else None
 
-    assigned: dict[int, int] = {}
-    # comparisons: 'MMR, 46% v 40%', 'were 0.24 and 0.34, respectively', as many figures as arms
-    ordered = sorted(range(len(outcomes)), key=lambda i: outcomes[i].span.end)
-    groups: list[list[int]] = []
-    for i in ordered:
-        o = outcomes[i]
-        if o.span.start < defined_end:
-            continue
-        if groups:
-            last = outcomes[groups[-1][-1]]
-            if (
-                last.term == o.term
-                and last.time_months == o.time_months
-                and _COMPARE.match(text[last.span.end : _listed_start(text, o)])
-            ):
-                groups[-1].append(i)
+    def comparison_groups(self) -> list[list[int]]:
+        """Figures of one outcome and time listed together ('MMR, 46% v 40%', 'were 0.24 and 0.34,
+        respectively'), by index, in the text's order (a lone figure is a group of one)."""
+        text, outcomes = self.text, self.outcomes
+        groups: list[list[int]] = []
+        for i in sorted(range(len(outcomes)), key=lambda i: outcomes[i].span.end):
+            o = outcomes[i]
+            if o.span.start < self.defined_end:
                 continue
-        groups.append([i])
-    for g in groups:
-        if len(g) != len(arms):
-            continue
+            if groups:
+                last = outcomes[groups[-1][-1]]
+                if (
+                    last.term == o.term
+                    and last.time_months == o.time_months
+                    and _COMPARE.match(text[last.span.end : _listed_start(text, o)])
+                ):
+                    groups[-1].append(i)
+                    continue
+            groups.append([i])
+        return groups
+
+    def group_arms(self, g: list[int]) -> list[int] | None:
+        """The arm of each figure of a group of as many figures as arms, or None when unsure."""
+        text, outcomes, refs = self.text, self.outcomes, self.refs
         first, last = outcomes[g[0]], outcomes[g[-1]]
-        sent = doc.sentence_of(first.span.start)
+        sent = self.doc.sentence_of(first.span.start)
         gap_text = text[first.span.end : _listed_start(text, last)]
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
-        versus = bool(re.search(r"\b(?:v|vs\.?|versus|compared)\b", gap_text, I)) or (
-            len(g) == 2 and bool(_P_AFTER.match(text, last.span.end))
-        )
-        if not (versus or respectively(last.span.end, sent[1])):
-            continue
+        versus = bool(_VERSUS.search(gap_text)) or (len(g) == 2 and bool(_P_AFTER.match(text, last.span.end)))
+        respectively = self.respectively(last.span.end, sent[1])
+        if not (versus or respectively):
+            return None
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
         named: list[int] = []
         for s, _e, k in refs.between(last.span.end, sent[1]):
             if last.span.end <= s < sent[1] and k not in named:
                 named.append(k)
         # '84% versus 75% for A and B': the arms named right after a comparison, in order
-        in_order = versus and re.match(
-            r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", text[last.span.end : sent[1]], I
-        )
-        if (respectively(last.span.end, sent[1]) or in_order) and len(named) == len(g):
-            for k, i in zip(named, g):
-                assigned[i] = k
-            continue
-        # "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the figures
-        cs = clause_bounds(text, sent, first.span.start)[0]
-        v0 = _value_start(text, first)
-        listed = [k for s, e, k in refs.between(max(cs, first.span.start - 80), v0) if e <= v0]
-        if (
-            len(listed) == len(g)
-            and len(set(listed)) == len(g)
-            and re.search(
-                r"\b(?:v|vs\.?|versus|and|or|than)\b",
-                text[refs.between(max(cs, first.span.start - 80), v0)[0][0] : v0],
-                I,
-            )
-        ):
-            for k, i in zip(listed, g):
-                assigned[i] = k
-            continue
+        in_order = versus and _ARMS_FOLLOW.match(text[last.span.end : sent[1]])
+        if (respectively or in_order) and len(named) == len(g):
+            return named
+        if listed := self._named_before(first, sent, len(g)):
+            return listed
         if any(
-            ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None for i in g
+            self.ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None
+            for i in g
         ):
-            continue
+            return None
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
         # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and
@@ -178,74 +198,98 @@ def attribute(
         since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
         before = {k for _s, _e, k in refs.between(since, first.span.start)}
         if before:
-            if versus and len(before) == 1 and len(arms) == 2 and len(g) == 2:
+            if versus and len(before) == 1 and len(self.arms) == 2 and len(g) == 2:
                 named_first = before.pop()
-                assigned[g[0]], assigned[g[1]] = named_first, 1 - named_first
-            continue
+                return [named_first, 1 - named_first]
+            return None
         # '70% and 60% in patients younger and older than 60 years, respectively': other groups, not the arms
-        resp = re.search(r"\brespectively\b", text[last.span.end : sent[1]], I)
+        resp = _RESPECTIVELY.search(text[last.span.end : sent[1]])
         tail = text[last.span.end : last.span.end + resp.start()] if resp else text[last.span.end : sent[1]]
-        if re.search(
-            r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))"
-            r"(?!(?:the\s+|all\s+)?(?:patients|pts|subjects)\b\s*(?:,|respectively|$))",
-            tail,
-            I,
-        ) and not refs.between(last.span.end, last.span.end + len(tail)):
-            continue
-        for k, i in enumerate(g):
-            assigned[i] = k
-    in_group = {i for g in groups if len(g) > 1 for i in g}
-    listed_together = in_group.__contains__
-    for i, o in enumerate(outcomes):
-        if i in assigned or o.span.start < defined_end:
-            if i not in assigned and o.denominator in unique_size:
+        if _OTHER_GROUPS.search(tail) and not refs.between(last.span.end, last.span.end + len(tail)):
+            return None
+        return list(range(len(g)))
+
+    def _named_before(self, first: r.Outcome, sent: tuple[int, int], n: int) -> list[int] | None:
+        """ "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the
+        figures."""
+        text, refs = self.text, self.refs
+        cs = clause_bounds(text, sent, first.span.start)[0]
+        v0 = _value_start(text, first)
+        start = max(cs, first.span.start - 80)
+        listed = [k for s, e, k in refs.between(start, v0) if e <= v0]
+        if (
+            len(listed) == n
+            and len(set(listed)) == n
+            and _LISTED_ARMS.search(text[refs.between(start, v0)[0][0] : v0])
+        ):
+            return listed
+        return None
+
+    def assign_singles(
+        self, cohorts: list[r.Cohort], groups: list[list[int]], assigned: dict[int, int]
+    ) -> None:
+        """Each figure not paired in a group: the arm its denominator sizes, else the arm named in its
+        phrase, right after it, or before it in its clause."""
+        text = self.text
+        sizes = [cohorts[a.cohort].size for a in self.arms]
+        unique_size = {s: k for k, s in enumerate(sizes) if sizes.count(s) == 1}
+        in_group = {i for g in groups if len(g) > 1 for i in g}
+        for i, o in enumerate(self.outcomes):
+            if i in assigned:
+                continue
+            if o.denominator in unique_size:
                 assigned[i] = unique_size[o.denominator]
-            continue
-        if o.denominator in unique_size:
-            assigned[i] = unique_size[o.denominator]
-            continue
-        sent = doc.sentence_of(o.span.start)
-        if listed_together(i):
-            continue  # one of a comparison or a list of figures that did not pair with the arms: unsure
-        arm = ref_inside(o)
-        if arm is None:
-            arm = ref_after(o.span.end, min(sent[1], o.span.end + 100))
-        if arm is None:
-            cs, _ce = clause_bounds(text, sent, o.span.start)
-            v = _value_start(text, o)
-            arm = ref_before(cs, v, v if v < o.span.end else o.span.start)  # where this figure's number is
-        if arm is not None:
-            assigned[i] = arm
-    if len(arms) == 2:
-        _pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
-    for i, k in assigned.items():
-        outcomes[i].cohort = arms[k].cohort
-    # adverse events with a figure for each arm: 'GVHD was 0.33 for the 12.0 Gy group and 0.44 for ...'
-    out: list[r.AdverseEvent] = []
-    by_term: dict[str, list] = {}
-    for m in doc.mentions:
-        if m.start >= defined_end:
-            by_term.setdefault(m.term, []).append(m)
-    for a in adverse:
-        ks: list[int] = []
-        for m in by_term.get(a.term, ()):
-            sent = doc.sentence_of(m.start)
-            pos = m.end
-            for s, e, k in refs.between(pos, sent[1]):
-                if pos <= s < sent[1]:
-                    if not re.search(r"\d", text[pos:s]) or ";" in text[pos:s]:
-                        break
-                    if k not in ks:
-                        ks.append(k)
-                    pos = e
-            # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in each
-            if len(arms) == 2 and not ks and _PAIR_AFTER.match(text, m.end):
-                ks = [0, 1]
-        if not ks:
-            out.append(a)
-        for k in ks:
-            out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
-    return out
+                continue
+            if o.span.start < self.defined_end or i in in_group:
+                continue  # in_group: one of a comparison or a list that did not pair with the arms: unsure
+            sent = self.doc.sentence_of(o.span.start)
+            arm = self.ref_inside(o)
+            if arm is None:
+                arm = self.ref_after(o.span.end, min(sent[1], o.span.end + 100))
+            if arm is None:
+                cs, _ce = clause_bounds(text, sent, o.span.start)
+                v = _value_start(text, o)
+                arm = self.ref_before(
+                    cs, v, v if v < o.span.end else o.span.start
+                )  # where this figure's number is
+            if arm is not None:
+                assigned[i] = arm
+
+    def adverse_per_arm(self, adverse: list[r.AdverseEvent]) -> list[r.AdverseEvent]:
+        """The adverse events, one per arm a figure is reported for: 'GVHD was 0.33 for the 12.0 Gy group
+        and 0.44 for ...'."""
+        doc, arms = self.doc, self.arms
+        out: list[r.AdverseEvent] = []
+        by_term: dict[str, list] = {}
+        for m in doc.mentions:
+            if m.start >= self.defined_end:
+                by_term.setdefault(m.term, []).append(m)
+        for a in adverse:
+            ks: list[int] = []
+            for m in by_term.get(a.term, ()):
+                self._arms_after(m, ks)
+                # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
+                # each
+                if len(arms) == 2 and not ks and _PAIR_AFTER.match(self.text, m.end):
+                    ks = [0, 1]
+            if not ks:
+                out.append(a)
+            for k in ks:
+                out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
+        return out
+
+    def _arms_after(self, m, ks: list[int]) -> None:
+        """Add to ``ks`` the arms named after an event mention, each after a figure of its own."""
+        text = self.text
+        sent = self.doc.sentence_of(m.start)
+        pos = m.end
+        for s, e, k in self.refs.between(pos, sent[1]):
+            if pos <= s < sent[1]:
+                if not re.search(r"\d", text[pos:s]) or ";" in text[pos:s]:
+                    break
+                if k not in ks:
+                    ks.append(k)
+                pos = e
 
 
 def _pairs_in_the_texts_order(
