@@ -6,6 +6,7 @@ the extraction, so the same text gives the same IRIs and one abstract never touc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode
@@ -13,7 +14,6 @@ from pyoxigraph import Literal, NamedNode
 from cmlkg import records as r
 from cmlkg.corpus import Abstract
 from cmlkg.export import Graph
-from cmlkg.extract import EXTRACTOR_VERSION
 from cmlkg.namespaces import (
     BIBO,
     DCTERMS,
@@ -133,6 +133,11 @@ class _Writer:
             self.add(dn, cml("doseUnit"), Literal(d.unit))
             self.add(node, cml("hasDose"), dn)
 
+    def optional(self, s: NamedNode, prop: str, value, literal: Callable[..., Literal]) -> None:
+        """``s cml:prop value`` when the value is stated."""
+        if value is not None:
+            self.add(s, cml(prop), literal(value))
+
     def typed(self, node: NamedNode, local: str, label: str) -> NamedNode:
         """An individual of an ontology class (the drug given, the outcome reached, ...). A term from
         outside the ontology is an individual of its branch (cml:Drug, cml:AdverseEvent) with its name
@@ -192,13 +197,51 @@ def _bibliography(w: _Writer, bib: Bibliography) -> None:
         w.add(doc, cml("hasSection"), node)
 
 
+Label = Callable[[str], str]
+
+
 def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]) -> Graph:
     """One abstract's facts as its named graph ``graph/<id>``, grouped by subject."""
     w = _Writer(abstract, x.external_terms)
-    ident = abstract.identifier
-    label = lambda local: labels.get(local) or x.external_terms.get(local, (local,))[0]  # noqa: E731
 
-    # the source document and the extraction run
+    def label(local: str) -> str:
+        return labels.get(local) or x.external_terms.get(local, (local,))[0]
+
+    _source(w, abstract, x)
+    study = _study(w, x, label)
+    population, cohort_nodes = _cohorts(w, x.cohorts, study, label)
+    for p in x.phases:
+        node = w.node("phase", p.term)
+        w.fact(node, p.term, label(p.term), p.span)
+        w.add(population, cml("inDiseasePhase"), node)
+    for t in x.treatments:
+        w.treatment(population, ("treatment" if t.role == "intervention" else "prior-therapy",), t, label)
+    _reasons(w, x.reasons, population, label)
+    _risks(w, x.risks, population, label)
+    where = lambda cohort: population if cohort is None else cohort_nodes[cohort]  # noqa: E731
+    _outcomes(w, x.outcomes, where, label)
+    _adverse_events(w, x.adverse_events, where, label)
+    _patients(w, x.patients, study)
+    _notes(w, x.notes)
+    return Graph(w.graph, w.groups)
+
+
+def _figures(count: int | None, percent: float | None, denominator: int | None = None) -> str:
+    """'12 patients, 40%, of 30': the figures of a label, those stated."""
+    return ", ".join(
+        f
+        for f in (
+            f"{count} patients" if count is not None else "",
+            f"{percent:g}%" if percent is not None else "",
+            f"of {denominator}" if denominator is not None else "",
+        )
+        if f
+    )
+
+
+def _source(w: _Writer, abstract: Abstract, x: r.Extraction) -> None:
+    """The source document and the extraction run."""
+    ident = abstract.identifier
     w.individual(w.doc, _c("Abstract"))
     w.add(w.doc, _LABEL, Literal(f"abstract {ident}"))
     w.add(w.doc, cml("sourceIdentifier"), Literal(ident))
@@ -212,152 +255,145 @@ def extraction_graph(abstract: Abstract, x: r.Extraction, labels: dict[str, str]
     w.add(w.activity, _LABEL, Literal(f"extraction of abstract {ident}"))
     w.add(w.activity, PROV + "used", w.doc)
     w.add(w.activity, PROV + "wasAssociatedWith", _c("cmlkgExtractor"))
-    w.add(w.activity, cml("extractorVersion"), Literal(EXTRACTOR_VERSION))
+    w.add(w.activity, cml("extractorVersion"), Literal(x.extractor_version))
 
+
+def _study(w: _Writer, x: r.Extraction, label: Label) -> NamedNode:
+    """The study the abstract describes: its design and the condition it studies."""
     study = w.node("study")
     w.add(w.doc, cml("describes"), study)
-    w.fact(study, x.design, f"{label(x.design)} reported in abstract {ident}", None)
+    w.fact(study, x.design, f"{label(x.design)} reported in abstract {w.abstract.identifier}", None)
     if x.is_cml_treatment:
         w.add(study, _TYPE, _c("CMLTreatmentStudy"))
     if x.condition:
         cond = w.typed(w.node("study", "condition"), x.condition, label(x.condition))
         w.add(study, cml("studiesCondition"), cond)
+    return study
 
-    # cohorts: the population first, then arms and subgroups
+
+def _cohorts(
+    w: _Writer, cohorts: list[r.Cohort], study: NamedNode, label: Label
+) -> tuple[NamedNode, list[NamedNode]]:
+    """The population first, then arms and subgroups; the population (one even when the abstract
+    states no size) and the node of each cohort."""
     cohort_nodes: list[NamedNode] = []
     arm_n = sub_n = 0
     population = None
-    for c in x.cohorts:
+    for c in cohorts:
         if c.role == "population":
-            node = w.node("population")
+            node = population = w.node("population")
             w.add(study, cml("hasPopulation"), node)
-            population = node
             cls = "StudyPopulation"
         elif c.role == "arm":
             arm_n += 1
-            node = w.node("arm", arm_n)
-            cls = "TreatmentArm"
+            node, cls = w.node("arm", arm_n), "TreatmentArm"
         else:
             sub_n += 1
-            node = w.node("subgroup", sub_n)
-            cls = "PatientSubgroup"
+            node, cls = w.node("subgroup", sub_n), "PatientSubgroup"
         if population is not None and node is not population:
             w.add(population, cml("hasArm" if cls == "TreatmentArm" else "hasSubgroup"), node)
         size = f"of {c.size} patients" if c.size is not None else "(size not stated)"
         w.fact(node, cls, f"{label(cls)} {size}", c.span, *c.extra_spans)
-        if c.size is not None:
-            w.add(node, cml("size"), _int(c.size))
-        for prop, value in (
-            ("evaluableCount", c.evaluable),
-            ("femaleCount", c.female),
-            ("maleCount", c.male),
-        ):
-            if value is not None:
-                w.add(node, cml(prop), _int(value))
-        if c.age_value is not None:
-            w.add(node, cml("ageMedian" if c.age_statistic == "median" else "ageMean"), _dec(c.age_value))
-        for prop, age in (("ageSD", c.age_sd), ("ageMin", c.age_min), ("ageMax", c.age_max)):
-            if age is not None:
-                w.add(node, cml(prop), _dec(age))
+        _cohort_traits(w, node, c)
         cohort_nodes.append(node)
         for tr in c.treatments:  # what an arm received, with the arm's own doses
             w.treatment(node, ("arm", arm_n, "treatment"), tr, label)
     if population is None:
-        # every study has a population, even when the abstract states no size
         population = w.node("population")
         w.add(study, cml("hasPopulation"), population)
         w.fact(population, "StudyPopulation", "study population (size not stated)", None)
+    return population, cohort_nodes
 
-    for p in x.phases:
-        node = w.node("phase", p.term)
-        w.fact(node, p.term, label(p.term), p.span)
-        w.add(population, cml("inDiseasePhase"), node)
 
-    for t in x.treatments:
-        w.treatment(population, ("treatment" if t.role == "intervention" else "prior-therapy",), t, label)
+def _cohort_traits(w: _Writer, node: NamedNode, c: r.Cohort) -> None:
+    """A cohort's size, counts and ages, those stated."""
+    for prop, count in (
+        ("size", c.size),
+        ("evaluableCount", c.evaluable),
+        ("femaleCount", c.female),
+        ("maleCount", c.male),
+    ):
+        w.optional(node, prop, count, _int)
+    if c.age_value is not None:
+        w.add(node, cml("ageMedian" if c.age_statistic == "median" else "ageMean"), _dec(c.age_value))
+    for prop, age in (("ageSD", c.age_sd), ("ageMin", c.age_min), ("ageMax", c.age_max)):
+        w.optional(node, prop, age, _dec)
 
-    for k, reason in enumerate(x.reasons, 1):
+
+def _reasons(w: _Writer, reasons: list[r.TreatmentReason], population: NamedNode, label: Label) -> None:
+    """Why the population was treated: resistance or intolerance to a prior therapy."""
+    for k, reason in enumerate(reasons, 1):
         cls = "ResistanceToPriorTherapy" if reason.kind == "resistance" else "IntoleranceToPriorTherapy"
         node = w.node("reason", k)
         w.fact(node, cls, f"{label(cls)}: {label(reason.therapy)}", reason.span)
-        w.add(
-            node,
-            cml("reasonConcerns"),
-            w.typed(w.node("reason", k, "therapy"), reason.therapy, label(reason.therapy)),
-        )
-        if reason.count is not None:
-            w.add(node, cml("patientCount"), _int(reason.count))
+        therapy = w.typed(w.node("reason", k, "therapy"), reason.therapy, label(reason.therapy))
+        w.add(node, cml("reasonConcerns"), therapy)
+        w.optional(node, "patientCount", reason.count, _int)
         w.add(population, cml("treatmentReason"), node)
 
-    for k, risk in enumerate(x.risks, 1):
+
+def _risks(w: _Writer, risks: list[r.RiskMeasurement], population: NamedNode, label: Label) -> None:
+    """The population's risk groups (Sokal, ELTS, ...), with their counts and shares."""
+    for k, risk in enumerate(risks, 1):
         node = w.node("risk", k)
-        figures = ", ".join(
-            f
-            for f in (
-                f"{risk.count} patients" if risk.count is not None else "",
-                f"{risk.percent:g}%" if risk.percent is not None else "",
-            )
-            if f
-        )
+        figures = _figures(risk.count, risk.percent)
         w.fact(node, "RiskScoreMeasurement", f"{label(risk.score)} {label(risk.group)}: {figures}", risk.span)
         w.add(node, cml("riskScore"), w.typed(_n(node.value + "/score"), risk.score, label(risk.score)))
         w.add(node, cml("riskGroup"), _c(risk.group))
-        if risk.count is not None:
-            w.add(node, cml("patientCount"), _int(risk.count))
-        if risk.percent is not None:
-            w.add(node, cml("percent"), _dec(risk.percent))
+        w.optional(node, "patientCount", risk.count, _int)
+        w.optional(node, "percent", risk.percent, _dec)
         w.add(population, cml("reportsRisk"), node)
 
-    outcome_nodes = [w.node("outcome", k) for k in range(1, len(x.outcomes) + 1)]
-    for node, o in zip(outcome_nodes, x.outcomes):
+
+def _outcomes(
+    w: _Writer, outcomes: list[r.Outcome], where: Callable[[int | None], NamedNode], label: Label
+) -> None:
+    """The outcome figures, each reported by its cohort (``where``), aggregates linked to their parts."""
+    nodes = [w.node("outcome", k) for k in range(1, len(outcomes) + 1)]
+    for node, o in zip(nodes, outcomes, strict=True):
         cls = "AggregateOutcomeMeasurement" if o.aggregate_of else "OutcomeMeasurement"
-        figures = ", ".join(
-            f
-            for f in (
-                f"{o.count} patients" if o.count is not None else "",
-                f"{o.percent:g}%" if o.percent is not None else "",
-                f"of {o.denominator}" if o.denominator is not None else "",
-            )
-            if f
-        )
-        w.fact(node, cls, f"{label(o.term)}: {figures}", o.span)
+        w.fact(node, cls, f"{label(o.term)}: {_figures(o.count, o.percent, o.denominator)}", o.span)
         w.add(node, cml("ofOutcome"), w.typed(_n(node.value + "/outcome"), o.term, label(o.term)))
-        w.add(population if o.cohort is None else cohort_nodes[o.cohort], cml("reportsOutcome"), node)
-        if o.count is not None:
-            w.add(node, cml("patientCount"), _int(o.count))
-        if o.percent is not None:
-            w.add(node, cml("percent"), _dec(o.percent))
-        if o.denominator is not None:
-            w.add(node, cml("denominator"), _int(o.denominator))
-        if o.time_months is not None:
-            w.add(node, cml("timePointMonths"), _dec(o.time_months))
+        w.add(where(o.cohort), cml("reportsOutcome"), node)
+        w.optional(node, "patientCount", o.count, _int)
+        w.optional(node, "percent", o.percent, _dec)
+        w.optional(node, "denominator", o.denominator, _int)
+        w.optional(node, "timePointMonths", o.time_months, _dec)
         if o.negated:
             w.add(node, cml("negated"), Literal("true", datatype=_BOOL))
         for part in o.aggregate_of:
-            w.add(node, cml("aggregates"), outcome_nodes[part])
+            w.add(node, cml("aggregates"), nodes[part])
 
-    for k, a in enumerate(x.adverse_events, 1):
+
+def _adverse_events(
+    w: _Writer, events: list[r.AdverseEvent], where: Callable[[int | None], NamedNode], label: Label
+) -> None:
+    """The adverse events, each reported by its cohort (``where``), with grade and count."""
+    for k, a in enumerate(events, 1):
         node = w.node("adverse-event", k)
         grade = f", grade {a.grade}" if a.grade is not None else ""
         w.fact(node, "AdverseEventObservation", f"{label(a.term)}{grade}", a.span)
         w.add(node, cml("ofAdverseEvent"), w.typed(_n(node.value + "/event"), a.term, label(a.term)))
-        w.add(population if a.cohort is None else cohort_nodes[a.cohort], cml("reportsAdverseEvent"), node)
-        if a.grade is not None:
-            w.add(node, cml("ctcaeGrade"), _int(a.grade))
-        if a.count is not None:
-            w.add(node, cml("patientCount"), _int(a.count))
+        w.add(where(a.cohort), cml("reportsAdverseEvent"), node)
+        w.optional(node, "ctcaeGrade", a.grade, _int)
+        w.optional(node, "patientCount", a.count, _int)
 
-    for k, patient in enumerate(x.patients, 1):
+
+def _patients(w: _Writer, patients: list[r.Patient], study: NamedNode) -> None:
+    """The individual patients of a case report or a series."""
+    for k, patient in enumerate(patients, 1):
         node = w.node("patient", k)
         w.fact(node, "Patient", f"patient {k}: {patient.age:g}-year-old {patient.sex}", patient.span)
         w.add(node, cml("age"), _dec(patient.age))
         w.add(node, cml("hasSex"), _c(patient.sex))
         w.add(study, cml("hasPatient"), node)
 
-    for k, note in enumerate(x.notes, 1):
+
+def _notes(w: _Writer, notes: list[r.QualityNote]) -> None:
+    """What the extraction found doubtful in the abstract's own figures."""
+    for k, note in enumerate(notes, 1):
         node = w.node("quality-note", k)
         w.fact(node, "DataQualityNote", note.text, note.span)
         w.add(node, cml("noteText"), Literal(note.text))
         w.add(node, cml("concerns"), w.doc)
         w.add(w.doc, cml("hasQualityNote"), node)
-    return Graph(w.graph, w.groups)

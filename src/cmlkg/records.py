@@ -131,3 +131,4 @@ class Extraction:
     # terms from outside the ontology (drugs, phenotypes from packaged vocabularies):
     # local name -> (label, IRIs, ontology class it is an individual of)
     external_terms: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)
+    extractor_version: str = ""  # the version of the extractor that read it (cml:extractorVersion)

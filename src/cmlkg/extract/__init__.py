@@ -138,4 +138,5 @@ def extract(
         risks=risks,
         notes=quality_notes(doc, outcomes, cohorts, risks),
         external_terms=external_terms,
+        extractor_version=EXTRACTOR_VERSION,
     )
