@@ -247,6 +247,23 @@ class Value:
     end: int = 0
 
 
+_AT_BEFORE = re.compile(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$")
+# not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group 1')
+_NOT_A_FIGURE_BEFORE = re.compile(
+    r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
+    r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$"
+)
+_QUALIFIER_BEFORE = re.compile(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", I)
+# "(difference 12.2%; 95% CI, ...)": a difference between figures is not a figure
+_DIFFERENCE_BEFORE = re.compile(
+    r"\b(?:difference|differences|absolute\s+(?:increase|gain)|improvement|delta)\s*(?:of|was|were|:|=)?\s*$",
+    I,
+)
+_NOT_OF_PATIENTS = re.compile(
+    r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", I
+)
+
+
 def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Value]:
     """The figures stated in text[start:end], skipping time points, P values, CIs and doses."""
     text = doc.text
@@ -261,108 +278,76 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
         if m is None or not m.group(0).strip():
             pos += 1
             continue
-        before = text[max(start, m.start() - 12) : m.start()]
-        after = text[m.end() : m.end() + 12]
-        timepoint = re.search(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$", before) and UNIT_AFTER.match(after)
-        # not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group
-        # 1')
-        if (
-            timepoint
-            or re.search(
-                r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
-                r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$",
-                before,
-            )
-        ) and not m.group("count5"):
-            pos = m.end()
-            continue
-        if re.search(
-            r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$",
-            text[max(start, m.start() - 14) : m.start()],
-            I,
-        ):
-            pos = m.end()
-            continue
-        # "(difference 12.2%; 95% CI, ...)": a difference between figures is not a figure
-        if re.search(
-            r"\b(?:difference|differences|absolute\s+(?:increase|gain)|improvement|delta)\s*(?:of|was|were|:|=)?\s*$",
-            text[max(start, m.start() - 30) : m.start()],
-            I,
-        ):
-            pos = m.end()
-            continue
-        # "..., 270 (76.1%) CCyR and 79 (22.3%) MMR": a figure that an outcome's name follows is that
-        # outcome's
-        gap = len(text[m.end() : m.end() + 3]) - len(text[m.end() : m.end() + 3].lstrip())
-        if m.group("count3") is not None and any(
-            x.kind == "outcome" for x in doc.mentions_starting(m.end() + gap, m.end() + gap + 1)
-        ):
-            break
-        if m.group("prob") is not None:
-            if not probability or UNIT_AFTER.match(after):
-                pos = m.end()
-                continue
-            v = float(m.group("prob"))
-            out.append(Value(percent=round(v * 100, 2), start=m.start(), end=m.end()))
-        elif m.group("pct4") is not None:
-            if re.match(
-                r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)",
-                after,
-                I,
-            ):
-                pos = m.end()
-                continue
-            # "... was 83% and at 6 months 100% of the patients achieved CHR": the subject of what follows
-            if _SUBJECT_OF_NEXT.match(text, m.end()):
-                break
-            # '82% (n = 49)': the patients behind the percent
-            count = m.group("count4") or m.group("count7")
-            out.append(
-                Value(
-                    as_int(parse_number(count)) if count else None,
-                    float(m.group("pct4")),
-                    as_int(parse_number(m.group("den4") or "")) if m.group("den4") else None,
-                    m.start(),
-                    m.end(),
-                )
-            )
-        elif m.group("count") is not None:
-            out.append(
-                Value(
-                    as_int(parse_number(m.group("count"))),
-                    float(m.group("pct1")) if m.group("pct1") else None,
-                    as_int(parse_number(m.group("den"))),
-                    m.start(),
-                    m.end(),
-                )
-            )
-        elif m.group("count2") is not None:
-            out.append(
-                Value(
-                    int(m.group("count2")),
-                    float(m.group("pct2")) if m.group("pct2") else None,
-                    int(m.group("den2")),
-                    m.start(),
-                    m.end(),
-                )
-            )
-        elif m.group("count3") is not None:
-            out.append(
-                Value(
-                    as_int(parse_number(m.group("count3"))), float(m.group("pct3")), None, m.start(), m.end()
-                )
-            )
-        elif m.group("count6") is not None:
-            out.append(Value(as_int(parse_number(m.group("count6"))), start=m.start(), end=m.end()))
-        elif m.group("count5") is not None:
-            if not UNIT_AFTER.match(after):
-                out.append(
-                    Value(
-                        as_int(parse_number(m.group("count5"))),
-                        float(m.group("pct5")) if m.group("pct5") else None,
-                        start=m.start(),
-                        end=m.end(),
-                    )
-                )
         pos = m.end()
+        if _not_a_figure(text, m, start):
+            continue
+        if _ends_the_figures(doc, m):
+            break
+        v = _value(m, text[m.end() : m.end() + 12], probability)
+        if v is not None:
+            out.append(v)
     return [v for v in out if v.percent is None or 0 <= v.percent <= 100]
+
+
+def _not_a_figure(text: str, m: re.Match, start: int) -> bool:
+    """A time point, a P value, a bound, a grade, a group's number, a qualified response or a
+    difference: numbers that are not a figure of patients."""
+    before = text[max(start, m.start() - 12) : m.start()]
+    timepoint = _AT_BEFORE.search(before) and UNIT_AFTER.match(text[m.end() : m.end() + 12])
+    if (timepoint or _NOT_A_FIGURE_BEFORE.search(before)) and not m.group("count5"):
+        return True
+    if _QUALIFIER_BEFORE.search(text[max(start, m.start() - 14) : m.start()]):
+        return True
+    return bool(_DIFFERENCE_BEFORE.search(text[max(start, m.start() - 30) : m.start()]))
+
+
+def _ends_the_figures(doc: Doc, m: re.Match) -> bool:
+    """A figure that belongs to what follows: "..., 270 (76.1%) CCyR and 79 (22.3%) MMR" (an outcome's
+    name follows it), "... was 83% and at 6 months 100% of the patients achieved CHR" (its subject)."""
+    text = doc.text
+    gap = len(text[m.end() : m.end() + 3]) - len(text[m.end() : m.end() + 3].lstrip())
+    if m.group("count3") is not None and any(
+        x.kind == "outcome" for x in doc.mentions_starting(m.end() + gap, m.end() + gap + 1)
+    ):
+        return True
+    return bool(
+        m.group("prob") is None
+        and m.group("pct4") is not None
+        and not _NOT_OF_PATIENTS.match(text[m.end() : m.end() + 12])
+        and _SUBJECT_OF_NEXT.match(text, m.end())
+    )
+
+
+def _value(m: re.Match, after: str, probability: bool) -> Value | None:
+    """The figure ``m`` states (count, percent, denominator), or None when it states none."""
+    g = m.group
+    if g("prob") is not None:
+        if not probability or UNIT_AFTER.match(after):
+            return None
+        return Value(percent=round(float(g("prob")) * 100, 2), start=m.start(), end=m.end())
+    if g("pct4") is not None:
+        if _NOT_OF_PATIENTS.match(after):
+            return None
+        # '82% (n = 49)': the patients behind the percent
+        count = g("count4") or g("count7")
+        den = as_int(parse_number(g("den4"))) if g("den4") else None
+        return Value(
+            as_int(parse_number(count)) if count else None, float(g("pct4")), den, m.start(), m.end()
+        )
+
+    def pct(name: str) -> float | None:
+        return float(g(name)) if g(name) else None
+
+    if g("count") is not None:
+        return Value(
+            as_int(parse_number(g("count"))), pct("pct1"), as_int(parse_number(g("den"))), m.start(), m.end()
+        )
+    if g("count2") is not None:
+        return Value(int(g("count2")), pct("pct2"), int(g("den2")), m.start(), m.end())
+    if g("count3") is not None:
+        return Value(as_int(parse_number(g("count3"))), float(g("pct3")), None, m.start(), m.end())
+    if g("count6") is not None:
+        return Value(as_int(parse_number(g("count6"))), start=m.start(), end=m.end())
+    if g("count5") is not None and not UNIT_AFTER.match(after):
+        return Value(as_int(parse_number(g("count5"))), pct("pct5"), start=m.start(), end=m.end())
+    return None
