@@ -44,13 +44,23 @@ class Refs(list):
 def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     """Places after the arms' definitions that name one arm: a dose or a drug only it received.
     (start, end, index of the arm in ``arms``)."""
-    text = doc.text
     defined_end = max(a.end for a in arms)
-    windows = [(a.start, a.end) for a in arms]
-    refs: list[tuple[int, int, int]] = []
-    # a dose phrase names the arm whose dose it states once read ('50 mg twice daily' is 100 mg/d, not
-    # the 50-mg/d arm); a bare amount ('the 800-mg arm') names the arm of that amount per day, else the
-    # one arm that takes it twice a day ('the 300-mg dose' of '300 mg twice daily'); never two arms
+    refs = _dose_refs(doc, arms, defined_end) + _drug_refs(doc, arms, defined_end)
+    refs += _combination_refs(doc, arms, defined_end)
+    refs = _outermost(refs)
+    refs += _dose_level_refs(doc, arms, defined_end)
+    refs += _label_refs(doc, arms, defined_end)
+    return Refs(refs)
+
+
+_Ref = tuple[int, int, int]
+
+
+def _dose_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """A dose phrase names the arm whose dose it states once read ('50 mg twice daily' is 100 mg/d, not
+    the 50-mg/d arm); a bare amount ('the 800-mg arm') names the arm of that amount per day, else the
+    one arm that takes it twice a day ('the 300-mg dose' of '300 mg twice daily'); never two arms."""
+    text = doc.text
     keys = []
     for k, a in enumerate(arms):
         other_doses = {(d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
@@ -61,10 +71,9 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
         )
     drugs_of = [{d[0] for d in a.doses} | set(a.terms) for a in arms]
     arm_drugs = set().union(*drugs_of) if drugs_of else set()
+    refs = []
     for dose in stated_doses(doc, defined_end, len(text)):
-        bare = not re.match(
-            r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid|b\.i\.d|once)", text[dose.end : dose.end + 12], I
-        )
+        bare = not _SCHEDULE_AFTER.match(text[dose.end : dose.end + 12])
         said = {(v, u) for v, u in dose.values} | {
             (v, u + "/d") for v, u in dose.values if bare and not u.endswith("/d")
         }
@@ -82,44 +91,65 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
             named = [k for k in candidates if twice & keys[k]]
         if len(named) == 1:
             refs.append((dose.start, dose.end, named[0]))
+    return refs
+
+
+def _drug_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """A drug only one arm received, named after the definitions."""
+    windows = [(a.start, a.end) for a in arms]
+    refs = []
     for k, a in enumerate(arms):
         other_terms = {t for j, b in enumerate(arms) if j != k for t in b.terms}
         own = [t for t in a.terms if t not in other_terms]
         for m in doc.mentions:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
                 refs.append((m.start, m.end, k))
-    # 'the combination-therapy group' when one arm alone combines drugs ('imatinib ... or interferon plus
-    # cytarabine'); the subset case ('X alone' / 'X plus Y') follows
+    return refs
+
+
+def _combination_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """'the combination-therapy group' when one arm alone combines drugs ('imatinib ... or interferon
+    plus cytarabine'); and for an arm whose drugs are all given in another, larger one, 'X alone' / 'X
+    monotherapy' names the smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y
+    (40%) than with X alone (21%)')."""
+    text = doc.text
+    refs = []
     combined = [k for k, a in enumerate(arms) if len(a.terms) > 1]
     if len(combined) == 1 and not any(set(a.terms) < set(arms[combined[0]].terms) for a in arms if a.terms):
         for hit in _COMBINATION_GROUP.finditer(text, defined_end):
             refs.append((hit.start(), hit.end(), combined[0]))
-    # an arm whose drugs are all given in another, larger one: 'X alone' / 'X monotherapy' names the
-    # smaller, 'X plus Y' / 'the combination' the larger ('higher with X plus Y (40%) than with X alone
-    # (21%)')
     for k, a in enumerate(arms):
         for j, b in enumerate(arms):
             if j != k and a.terms and set(a.terms) < set(b.terms):
-                for hit in re.finditer(
-                    r"\b(?:alone|monotherapy|only|single[- ]agent)\b", text[defined_end:], I
-                ):
-                    at = defined_end + hit.start()
-                    near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
-                    if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
-                        refs.append((near[-1].start, defined_end + hit.end(), k))
-                # 'the combination group / arm' with no drug named: the larger arm
-                for hit in re.finditer(_COMBINATION_GROUP, text[defined_end:]):
-                    refs.append((defined_end + hit.start(), defined_end + hit.end(), j))
-                for hit in re.finditer(r"\b(?:plus|combination|combined|\+|and)\b", text[defined_end:], I):
-                    at = defined_end + hit.start()
-                    left = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
-                    right = [
-                        x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms
-                    ]
-                    if left and right and not re.search(r"[;,()]|\d", text[left[-1].end : right[0].start]):
-                        refs.append((left[-1].start, right[0].end, j))
-    # a drug of both arms named inside a longer reference is not a reference of its own
-    kept: list[tuple[int, int, int]] = []
+                refs += _subset_refs(doc, a, k, b, j, defined_end)
+    return refs
+
+
+def _subset_refs(doc: Doc, a: Arm, k: int, b: Arm, j: int, defined_end: int) -> list[_Ref]:
+    """Arm ``a`` (index ``k``) gets drugs that arm ``b`` (index ``j``) gets too, and more: 'X alone'
+    names ``a``; 'the combination group', 'X plus Y' name ``b``."""
+    text = doc.text
+    refs = []
+    for hit in _ALONE.finditer(text[defined_end:]):
+        at = defined_end + hit.start()
+        near = [x for x in doc.mentions_in(max(defined_end, at - 40), at) if x.term in a.terms]
+        if near and not re.search(r"[;,()]|\d", text[near[-1].end : at]):
+            refs.append((near[-1].start, defined_end + hit.end(), k))
+    # 'the combination group / arm' with no drug named: the larger arm
+    for hit in re.finditer(_COMBINATION_GROUP, text[defined_end:]):
+        refs.append((defined_end + hit.start(), defined_end + hit.end(), j))
+    for hit in _PLUS.finditer(text[defined_end:]):
+        at = defined_end + hit.start()
+        left = [x for x in doc.mentions_in(max(defined_end, at - 30), at) if x.term in b.terms]
+        right = [x for x in doc.mentions_in(at, at + 40) if x.term in b.terms and x.term not in a.terms]
+        if left and right and not re.search(r"[;,()]|\d", text[left[-1].end : right[0].start]):
+            refs.append((left[-1].start, right[0].end, j))
+    return refs
+
+
+def _outermost(refs: list[_Ref]) -> list[_Ref]:
+    """A drug of both arms named inside a longer reference is not a reference of its own."""
+    kept: list[_Ref] = []
     reach, reach_span = -1, None
     for s, e, k in sorted(refs, key=lambda x: (x[0], -x[1])):
         if e <= reach and (s, e) != reach_span:
@@ -127,34 +157,52 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
         kept.append((s, e, k))
         if e > reach:
             reach, reach_span = e, (s, e)
-    refs = kept
-    # arms of one drug at two doses: 'the high-dose arm' is the higher, 'the standard-dose arm' the lower
+    return kept
+
+
+def _dose_level_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """Arms of one drug at two doses: 'the high-dose arm' is the higher, 'the standard-dose arm' the
+    lower."""
     per_arm = [{(d[1], d[2]) for d in a.doses} for a in arms]
-    if (
+    if not (
         len(arms) == 2
         and len({tuple(sorted(a.terms)) for a in arms}) == 1
         and all(len(p) == 1 for p in per_arm)
     ):
-        (v0, u0), (v1, u1) = next(iter(per_arm[0])), next(iter(per_arm[1]))
-        if u0 == u1 and v0 != v1:
-            high, low = (0, 1) if v0 > v1 else (1, 0)
-            for hit in re.finditer(
-                r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b",
-                text[defined_end:],
-                I,
-            ):
-                k = high if hit.group("w").lower() in ("high", "higher", "increased", "escalated") else low
-                refs.append((defined_end + hit.start(), defined_end + hit.end(), k))
-    # labels: "in arms A, B and C, respectively", "arm B"
+        return []
+    (v0, u0), (v1, u1) = next(iter(per_arm[0])), next(iter(per_arm[1]))
+    if u0 != u1 or v0 == v1:
+        return []
+    high, low = (0, 1) if v0 > v1 else (1, 0)
+    return [
+        (
+            defined_end + hit.start(),
+            defined_end + hit.end(),
+            high if hit.group("w").lower() in ("high", "higher", "increased", "escalated") else low,
+        )
+        for hit in _DOSE_LEVEL.finditer(doc.text[defined_end:])
+    ]
+
+
+def _label_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """Labels: "in arms A, B and C, respectively", "arm B"."""
     labels = {a.label: k for k, a in enumerate(arms) if a.label}
-    if len(labels) == len(arms):
-        for hit in _LABEL_REF.finditer(text, defined_end):
-            for lm in re.finditer(_LABEL, hit.group("ls")):
-                if lm.group() in labels:
-                    refs.append(
-                        (hit.start("ls") + lm.start(), hit.start("ls") + lm.end(), labels[lm.group()])
-                    )
-    return Refs(refs)
+    if len(labels) != len(arms):
+        return []
+    refs = []
+    for hit in _LABEL_REF.finditer(doc.text, defined_end):
+        for lm in re.finditer(_LABEL, hit.group("ls")):
+            if lm.group() in labels:
+                refs.append((hit.start("ls") + lm.start(), hit.start("ls") + lm.end(), labels[lm.group()]))
+    return refs
+
+
+_SCHEDULE_AFTER = re.compile(r"\s*(?:twice|three|/|per|a\s+day|daily|qd|bid|b\.i\.d|once)", I)
+_ALONE = re.compile(r"\b(?:alone|monotherapy|only|single[- ]agent)\b", I)
+_PLUS = re.compile(r"\b(?:plus|combination|combined|\+|and)\b", I)
+_DOSE_LEVEL = re.compile(
+    r"\b(?P<w>high(?:er)?|increased|escalated|low(?:er)?|standard|conventional|usual)[- ]dose\b", I
+)
 
 
 _COMBINATION_GROUP = re.compile(
