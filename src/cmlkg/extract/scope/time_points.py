@@ -20,38 +20,118 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     before it ('4-year probabilities of ... were'), else one fronted at the start of its sentence
     ('At 12 months, ...'). A list
     of time points ('at 3, 6 and 12 months ... respectively') is distributed over as many figures."""
-    text = doc.text
     points = time_points(doc)
     if not points:
         return
-    # figures read from one phrase: several values after one mention share its start
-    by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
-    for o in outcomes:
-        by_phrase.setdefault((o.term, o.span.start), []).append(o)
+    reading = _TimeReading(doc, outcomes, points)
     chosen: dict[int, TimePoint] = {}
-    # what one figure's reading looks at lies in its sentence: points, figures and parentheses by sentence
-    points = sorted(points, key=lambda p: p.start)
-    point_starts = [p.start for p in points]
-    parens_sorted = sorted(doc.parens)
-    paren_starts = [s for s, _e in parens_sorted]
-    by_sentence: dict[int, list[r.Outcome]] = {}
     for o in outcomes:
-        by_sentence.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
-    all_points = points
+        p = reading.point_of(o)
+        if p is None:
+            continue
+        chosen[id(o)] = p
+        if len(p.months) == 1:
+            o.time_months = p.months[0]
+            continue
+        # 'at 12 and 24 months were 40% and 60%': as many figures of the phrase as time points
+        phrase = reading.by_phrase[(o.term, o.span.start)]
+        if len(phrase) == len(p.months):
+            o.time_months = p.months[phrase.index(o)]
+    # 'in 26%, 61% and 62% of patients at 3, 6 and 12 months, respectively': the list of time points
+    # that the phrase's last figure found is distributed over all of its figures
+    for phrase in reading.by_phrase.values():
+        last = chosen.get(id(phrase[-1]))
+        if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
+            for x, months in zip(phrase, last.months, strict=True):
+                x.time_months = months
+    # a figure listed before another's verb phrase has that phrase's time point
     for o in outcomes:
+        if o.partner is not None and o.partner.time_months is not None:
+            o.time_months = o.partner.time_months
+
+
+_AFTER_FIGURE = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+    r"(?:,\s*)?(?:respectively\s*)?",
+    re.I,
+)
+_FRONTED_HEADING = re.compile(
+    r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?"
+)
+
+
+class _TimeReading:
+    """An abstract's time points and figures, indexed by sentence (what one figure's reading looks at
+    lies in its sentence) and by phrase (figures read from one phrase share its start)."""
+
+    def __init__(self, doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
+        for o in outcomes:
+            self.by_phrase.setdefault((o.term, o.span.start), []).append(o)
+        self.points = sorted(points, key=lambda p: p.start)
+        self.point_starts = [p.start for p in self.points]
+        self.parens = sorted(doc.parens)
+        self.paren_starts = [s for s, _e in self.parens]
+        self.by_sentence: dict[int, list[r.Outcome]] = {}
+        for o in outcomes:
+            self.by_sentence.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
+
+    def point_of(self, o: r.Outcome) -> TimePoint | None:
+        """The time point of one figure, in the order of the class docstring."""
+        text, doc = self.text, self.doc
         sent = doc.sentence_of(o.span.start)
-        points = all_points[
-            bisect.bisect_left(point_starts, sent[0]) : bisect.bisect_left(point_starts, sent[1])
+        points = self.points[
+            bisect.bisect_left(self.point_starts, sent[0]) : bisect.bisect_left(self.point_starts, sent[1])
         ]
         if not points:
-            continue
-        sent_parens = parens_sorted[
-            bisect.bisect_left(paren_starts, sent[0]) : bisect.bisect_left(paren_starts, sent[1])
-        ]
+            return None
         cs, ce = clause_bounds(text, sent, o.span.start)
-        # inside its own phrase, after the figure before it in the same phrase ("CCyR at 6 months was 50%,
-        # and 70% at 12 months"), not in a parenthesis ("2 patients (1 after 5 months from CCR) evolved")
-        siblings = [x.span.end for x in by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
+        own, shared = self._inside(o, points, sent)
+        # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
+        floor = max(
+            [
+                cs,
+                *(
+                    x.span.end
+                    for x in self.by_sentence[sent[0]]
+                    if x is not o and cs <= x.span.end <= o.span.start
+                ),
+            ]
+        )
+        before = [p for p in points if floor <= p.start and p.end <= o.span.start]
+        after = [
+            p
+            for p in points
+            if o.span.end <= p.start < min(ce, o.span.end + 45)
+            and _AFTER_FIGURE.fullmatch(text[o.span.end : p.start])
+        ]
+        # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
+        fronted = [
+            p
+            for p in points
+            if sent[0] <= p.start
+            and _FRONTED_HEADING.fullmatch(text[sent[0] : p.start])
+            and re.match(r"\s*,", text[p.end : p.end + 2])
+        ]
+        # a time point that heads a parenthesis or a colon list holds for what it heads:
+        # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
+        heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
+        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1] or heading[-1:]
+        return point[0] if point else None
+
+    def _inside(
+        self, o: r.Outcome, points: list[TimePoint], sent: tuple[int, int]
+    ) -> tuple[list[TimePoint], list[TimePoint]]:
+        """The points inside a figure's own phrase: its own (after the figure before it in the same
+        phrase: "CCyR at 6 months was 50%, and 70% at 12 months") and those shared by the phrase's
+        figures (before its first figure); none in a parenthesis ("2 patients (1 after 5 months from
+        CCR) evolved")."""
+        sent_parens = self.parens[
+            bisect.bisect_left(self.paren_starts, sent[0]) : bisect.bisect_left(self.paren_starts, sent[1])
+        ]
+        siblings = [x.span.end for x in self.by_phrase[(o.term, o.span.start)] if x.span.end < o.span.end]
         low = max([o.span.start, *siblings])
         inside = [
             p
@@ -64,69 +144,9 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         own = [
             p
             for p in inside
-            if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", text[x : p.start]) for x in siblings)
+            if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", self.text[x : p.start]) for x in siblings)
         ]
-        shared = [p for p in inside if p.start < low]  # before the phrase's first figure: all of them
-        # before it, but after the figure before it: "2 CCR after 3 and 12 months and 1 CMR after 9 months"
-        floor = max(
-            [
-                cs,
-                *(
-                    x.span.end
-                    for x in by_sentence[sent[0]]
-                    if x is not o and cs <= x.span.end <= o.span.start
-                ),
-            ]
-        )
-        before = [p for p in points if floor <= p.start and p.end <= o.span.start]
-        after = [
-            p
-            for p in points
-            if o.span.end <= p.start < min(ce, o.span.end + 45)
-            and re.fullmatch(
-                r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
-                r"(?:,\s*)?(?:respectively\s*)?",
-                text[o.span.end : p.start],
-                re.I,
-            )
-        ]
-        # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
-        fronted = [
-            p
-            for p in points
-            if sent[0] <= p.start
-            and re.fullmatch(
-                r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?",
-                text[sent[0] : p.start],
-            )
-            and re.match(r"\s*,", text[p.end : p.end + 2])
-        ]
-        # a time point that heads a parenthesis or a colon list holds for what it heads:
-        # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
-        heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
-        point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1] or heading[-1:]
-        if not point:
-            continue
-        p = point[0]
-        chosen[id(o)] = p
-        if len(p.months) == 1:
-            o.time_months = p.months[0]
-            continue
-        # 'at 12 and 24 months were 40% and 60%': as many figures of the phrase as time points
-        phrase = by_phrase[(o.term, o.span.start)]
-        if len(phrase) == len(p.months):
-            o.time_months = p.months[phrase.index(o)]
-    # 'in 26%, 61% and 62% of patients at 3, 6 and 12 months, respectively': the list of time points
-    # that the phrase's last figure found is distributed over all of its figures
-    for phrase in by_phrase.values():
-        last = chosen.get(id(phrase[-1]))
-        if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
-            for x, months in zip(phrase, last.months):
-                x.time_months = months
-    # a figure listed before another's verb phrase has that phrase's time point
-    for o in outcomes:
-        if o.partner is not None and o.partner.time_months is not None:
-            o.time_months = o.partner.time_months
+        return own, [p for p in inside if p.start < low]
 
 
 def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
