@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.mentions import Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
@@ -28,104 +28,49 @@ _AE_COUNT_AFTER = re.compile(
 _OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]", I)
 
 
+# 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
+_HEADS_EVENTS = re.compile(
+    r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
+    I,
+)
+_GRADES = (
+    r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])"
+    r"(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?"
+)
+_GRADE_BEFORE = re.compile(_GRADES + r"\s*(?:\w+\s+){0,2}$", I)
+_GRADE_AFTER = re.compile(
+    r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
+    I,
+)
+_COORDINATED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*")
+_NEW_CLAUSE = re.compile(
+    r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
+    I,
+)
+_GRADE_LEADS = re.compile(
+    _GRADES + r"\s+"
+    r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
+    # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
+    r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
+    r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
+    I,
+)
+_CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
 def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
-    text = doc.text
+    """The adverse events stated, one per grade, each with the count of patients it is stated for."""
     out: list[r.AdverseEvent] = []
     seen = set()
-    prev_ae = None
+    prev_ae: tuple[Mention, re.Match | None] | None = None
     for m in doc.mentions:
-        if m.kind != "adverse_event" or doc.negated(m):
+        if m.kind != "adverse_event" or doc.negated(m) or _heads_events(doc, m):
             continue
-        # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
-        if re.match(
-            r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
-            text[m.end : m.end + 30],
-            I,
-        ) and any(
-            o.kind == "adverse_event" and o.start > m.end
-            for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
-        ):
-            continue
-        s, _ = doc.sentence_of(m.start)
-        before = text[max(s, m.start - 40) : m.start]
-        grades: list[int | None] = [None]
-        g = re.search(
-            r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s*(?:\w+\s+){0,2}$",
-            before,
-            I,
-        )
-        g_after = re.match(
-            r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
-            text[m.end : m.end + 24],
-            I,
-        )
-        g = g or g_after
-        # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
-        if (
-            not g
-            and prev_ae is not None
-            and prev_ae[1] is not None
-            and re.fullmatch(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", text[prev_ae[0].end : m.start])
-            and not re.match(
-                r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
-                text[m.end : m.end + 40],
-                I,
-            )
-        ):
-            g = prev_ae[1]  # (not '..., and acute pancreatitis was diagnosed': a new clause)
-        if not g:
-            cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
-            lead = re.search(
-                r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?\s+"
-                r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
-                # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
-                r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
-                r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
-                text[cs0 : m.start],
-                I,
-            )
-            g = lead
+        g = _grade_match(doc, m, prev_ae)
         prev_ae = (m, g)
-        if g:
-            roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
-            a = int(g.group("a")) if g.group("a").isdigit() else roman[g.group("a").upper()]
-            b = g.group("b")
-            b = (int(b) if b.isdigit() else roman[b.upper()]) if b else a
-            grades = list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
-        count = None
-        cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
-        cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
-        # "Dose reductions were needed in 11 patients (31%) because of toxicity, mostly grade 2 fatigue": the
-        # count is of what the toxicity caused, not of the event
-        if cm and re.search(
-            r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", text[cs + cm.end("n") : m.start], I
-        ):
-            cm = None
-        # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
-        if cm and any(
-            o.kind == "adverse_event"
-            and o is not m
-            and (
-                cs + cm.end("n") <= o.start < m.start
-                or (
-                    o.end <= cs + cm.start()
-                    and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])
-                )
-            )
-            for o in doc.mentions_in(max(0, cs - 200), m.start)
-        ):
-            cm = None
-        # "mainly muscle cramps (n=9) and rash (n=6)": the event's own count, before any other
-        own = _OWN_COUNT.match(text, m.end)
-        if own:
-            count = as_int(parse_number(own.group("n") or own.group("n2")))
-        elif cm:
-            count = as_int(parse_number(cm.group("n")))
-        else:
-            # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
-            am = _AE_COUNT_AFTER.match(text, m.end)
-            if am:
-                count = as_int(parse_number(am.group("n")))
+        grades = _grades(g) if g else [None]
+        count = _event_count(doc, m)
         # 'grade 3/4 neutropenia in 19 patients': 19 had grade 3 or 4, not 19 each; a count that spans
         # several grades is on none of them (a query summing over grades would count it twice)
         per_grade = count if len(grades) == 1 else None
@@ -138,3 +83,77 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     # an event with a grade makes the same event without a grade redundant
     graded = {a.term for a in out if a.grade is not None}
     return [a for a in out if a.grade is not None or a.term not in graded]
+
+
+def _heads_events(doc: Doc, m: Mention) -> bool:
+    """'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over events."""
+    return bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30])) and any(
+        o.kind == "adverse_event" and o.start > m.end
+        for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
+    )
+
+
+def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] | None) -> re.Match | None:
+    """The grades stated for an event: before it, after it, shared with the event coordinated before
+    it, or leading its clause ('Grade 3 and 4 adverse events were ...')."""
+    text = doc.text
+    s, _ = doc.sentence_of(m.start)
+    g = _GRADE_BEFORE.search(text[max(s, m.start - 40) : m.start]) or _GRADE_AFTER.match(
+        text[m.end : m.end + 24]
+    )
+    if g:
+        return g
+    # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
+    # (not '..., and acute pancreatitis was diagnosed': a new clause)
+    if (
+        prev_ae is not None
+        and prev_ae[1] is not None
+        and _COORDINATED.fullmatch(text[prev_ae[0].end : m.start])
+        and not _NEW_CLAUSE.match(text[m.end : m.end + 40])
+    ):
+        return prev_ae[1]
+    cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
+    return _GRADE_LEADS.search(text[cs0 : m.start])
+
+
+def _grades(g: re.Match) -> list[int | None]:
+    """'grade 3-4' -> [3, 4], 'grade III' -> [3]."""
+    a = int(g.group("a")) if g.group("a").isdigit() else _ROMAN[g.group("a").upper()]
+    b_text = g.group("b")
+    b = (int(b_text) if b_text.isdigit() else _ROMAN[b_text.upper()]) if b_text else a
+    return list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]
+
+
+def _event_count(doc: Doc, m: Mention) -> int | None:
+    """The patients an event is stated for: its own "(n=9)", a count before it in its clause, or one
+    after it ('occurred in 6 patients')."""
+    text = doc.text
+    cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
+    cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+    # "Dose reductions were needed in 11 patients (31%) because of toxicity, mostly grade 2 fatigue": the
+    # count is of what the toxicity caused, not of the event
+    if cm and _CAUSED_BY.search(text[cs + cm.end("n") : m.start]):
+        cm = None
+    # "fatigue in 12 patients and weight gain in 5": a count before another event is that one's
+    if cm and any(
+        o.kind == "adverse_event"
+        and o is not m
+        and (
+            cs + cm.end("n") <= o.start < m.start
+            or (
+                o.end <= cs + cm.start()
+                and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])
+            )
+        )
+        for o in doc.mentions_in(max(0, cs - 200), m.start)
+    ):
+        cm = None
+    # "mainly muscle cramps (n=9) and rash (n=6)": the event's own count, before any other
+    own = _OWN_COUNT.match(text, m.end)
+    if own:
+        return as_int(parse_number(own.group("n") or own.group("n2")))
+    if cm:
+        return as_int(parse_number(cm.group("n")))
+    # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
+    am = _AE_COUNT_AFTER.match(text, m.end)
+    return as_int(parse_number(am.group("n"))) if am else None
