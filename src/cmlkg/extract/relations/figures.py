@@ -113,6 +113,43 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     'Cases 2 and 3 achieved <m>' (two patients named by their numbers)."""
     text = doc.text
     pre = text[clause_start : m.start]
+    named = _patients_named(doc, m, clause_start, case_report)
+    if named is not None:
+        return named
+    direct = _COUNT_BEFORE.search(pre)
+    if direct and (counted := _count_right_before(doc, m, clause_start, direct)) is not None:
+        return counted
+    if PROGRESSION_VERB.match(text, m.start) or _PROGRESSION_WORD.match(text[m.start :]):
+        subj_end = clause_start + len(pre.rstrip())  # where the spaces before the verb start
+        return _subject_before(doc, m, clause_start, subj_end)
+    if _EVENT_VERB.match(text, m.start, m.end):
+        sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
+        if sm:
+            return _event_subject(text, m, clause_start, sm)
+        if _PERCENT_SUBJECT.search(pre.rstrip()):
+            return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
+    return _verb_subject(doc, m, clause_start)
+
+
+_PROGRESSION_WORD = re.compile(r"(?:evolved|progressed|transformed|evolution|progression)\b", re.I)
+_NONE_OF_BEFORE = re.compile(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", re.I)
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$", re.I
+)
+_PCT_IN_PARENS = re.compile(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)")
+_VERB_BEFORE = re.compile(
+    rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
+    rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
+    re.I,
+)
+_INTO_BEFORE = re.compile(r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", re.I)
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?$", re.I)
+
+
+def _patients_named(doc: Doc, m: Mention, clause_start: int, case_report: bool) -> Value | None:
+    """Patients named rather than counted: 'he' in a case report, 'Cases 2 and 3', 'case 5 relapsed'."""
+    text = doc.text
+    pre = text[clause_start : m.start]
     # "he achieved CHR": one patient, in a case report (a series counts its patients itself)
     one = _ONE_PATIENT.search(pre) if case_report else None
     if one:
@@ -120,8 +157,10 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     cases = _CASE_IDS.search(pre)
     if cases:
         return Value(_count_cases(cases.group("ids")), None, None, clause_start + cases.start(), m.end)
+    if not _EVENT_VERB.match(text, m.start, m.end):
+        return None
     elided = _ELIDED_SUBJECT.search(pre)
-    if elided and _EVENT_VERB.match(text, m.start, m.end):
+    if elided:
         # an event verb whose subject is the clause's or the sentence's case numbers:
         # "Case 4 attained CCyR but relapsed and died soon", "Patient 3 ... and then relapsed"
         s, _e = doc.sentence_of(m.start)
@@ -131,80 +170,66 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
             return Value(_count_cases(opening.group("ids")), None, None, opening.start(), m.end)
     # "case 5 relapsed": patients named by number right before an event verb
     named = _CASES_BEFORE.search(pre)
-    if named and _EVENT_VERB.match(text, m.start, m.end):
+    if named:
         return Value(_count_cases(named.group("ids")), None, None, clause_start + named.start(), m.end)
-    # "2 CCR", "1 molecular complete response": a number right before the mention
-    direct = _COUNT_BEFORE.search(pre)
-    if direct and re.search(
-        r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", pre[: direct.start()], I
-    ):
+    return None
+
+
+def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Match) -> Value | None:
+    """ "2 CCR", "1 molecular complete response": a number right before the mention."""
+    text = doc.text
+    pre = text[clause_start : m.start]
+    if _NONE_OF_BEFORE.search(pre[: direct.start()]):
         # "None of the 65 patients had progression": none, out of 65
         return Value(0, None, as_int(parse_number(direct.group("n"))), clause_start + direct.start(), m.end)
-    if direct and not re.search(
-        r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$",
-        pre[: direct.start()],
-        I,
-    ):
-        if not UNIT_AFTER.match(pre[direct.end("n") :]):
-            # "45 CCyR (75%)": the percent may follow the mention
-            pct = direct.group("pct") or (
-                pm.group(1)
-                if (pm := re.match(r"\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", text[m.end : m.end + 12]))
-                else None
-            )
-            return Value(
-                as_int(parse_number(direct.group("n"))),
-                float(pct) if pct else None,
-                None,
-                clause_start + direct.start(),
-                clause_start + direct.end(),
-            )
-    if PROGRESSION_VERB.match(text, m.start) or re.match(
-        r"(?:evolved|progressed|transformed|evolution|progression)\b", text[m.start :], I
-    ):
-        subj_end = clause_start + len(pre.rstrip())  # where the spaces before the verb start
-        return _subject_before(doc, m, clause_start, subj_end)
-    if _EVENT_VERB.match(text, m.start, m.end):
-        sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
-        if sm:
-            pct = sm.group("pct") or sm.groupdict().get("pct2")
-            if sm.groupdict().get("part"):
-                return Value(
-                    as_int(parse_number(sm.group("part"))),
-                    float(pct) if pct else None,
-                    as_int(parse_number(sm.group("n"))),
-                    clause_start + sm.start(),
-                    m.end,
-                )
-            return Value(
-                as_int(parse_number(sm.group("n"))),
-                float(pct) if pct else None,
-                _group_denominator(text, clause_start + sm.start()),
-                clause_start + sm.start(),
-                m.end,
-            )
-        if _PERCENT_SUBJECT.search(pre.rstrip()):
-            return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
-    verb = re.search(
-        rf"\s(?P<verb>{OUTCOME_VERB})\s+(?:(?:a|an|the|their|his|her|sustained|durable|ongoing|stable|complete|major|partial|"
-        rf"further|subsequent|new|second|2nd|first|1st|transient|late|early|confirmed|\w+ly)\s+){{0,3}}$",
-        pre,
-        I,
+    if _NOT_A_COUNT_BEFORE.search(pre[: direct.start()]) or UNIT_AFTER.match(pre[direct.end("n") :]):
+        return None
+    # "45 CCyR (75%)": the percent may follow the mention
+    pct = direct.group("pct") or (
+        pm.group(1) if (pm := _PCT_IN_PARENS.match(text[m.end : m.end + 12])) else None
     )
-    if not verb:
-        verb = PROGRESSION_VERB.search(pre) and re.search(
-            r"\s(?P<verb>\w+)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$", pre, I
+    return Value(
+        as_int(parse_number(direct.group("n"))),
+        float(pct) if pct else None,
+        None,
+        clause_start + direct.start(),
+        clause_start + direct.end(),
+    )
+
+
+def _event_subject(text: str, m: Mention, clause_start: int, sm: re.Match) -> Value:
+    """The patients before an event verb: "12 patients (20%) relapsed", "3 of them died"."""
+    pct = sm.group("pct") or sm.groupdict().get("pct2")
+    if sm.groupdict().get("part"):
+        return Value(
+            as_int(parse_number(sm.group("part"))),
+            float(pct) if pct else None,
+            as_int(parse_number(sm.group("n"))),
+            clause_start + sm.start(),
+            m.end,
         )
+    return Value(
+        as_int(parse_number(sm.group("n"))),
+        float(pct) if pct else None,
+        _group_denominator(text, clause_start + sm.start()),
+        clause_start + sm.start(),
+        m.end,
+    )
+
+
+def _verb_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
+    """The subject of the outcome verb before the mention ('40 patients achieved <m>')."""
+    pre = doc.text[clause_start : m.start]
+    verb = _VERB_BEFORE.search(pre)
+    if not verb:
+        verb = PROGRESSION_VERB.search(pre) and _INTO_BEFORE.search(pre)
     if not verb:
         return None
     # "91% of pts who achieved MCyR were estimated to remain in MCyR": the outcome defines the group,
     # the figure belongs to what follows
-    if re.search(
-        r"\b(?:who|that|which)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?$", pre[: verb.start() + 1], I
-    ):
+    if _RELATIVE_BEFORE.search(pre[: verb.start() + 1]):
         return None
-    subj_end = clause_start + verb.start()
-    return _subject_before(doc, m, clause_start, subj_end)
+    return _subject_before(doc, m, clause_start, clause_start + verb.start())
 
 
 _PERCENT_SUBJECT = re.compile(
@@ -212,11 +237,68 @@ _PERCENT_SUBJECT = re.compile(
     r"(?:of\s+[^,;:()%]{0,60}?)?\s*$",
     I,
 )
+_ADVERBS_AT_END = re.compile(
+    r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
+    r"had\s+been|have\s+been|already))+\s*$",
+    I,
+)
+_COPULA_GAP = re.compile(r"\b(?:was|were|is|of|rates?)\b|:", I)
+_NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
+_NO = re.compile(r"\b(?:no|none)\b", I)
+_OF_WHOM = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
+    r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
+    I,
+)
 
 
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
+    """The figure that is the subject ending at ``subj_end``: a percent ('73% of patients'), a count
+    with its denominator and percent ('30 of 40 (75%)'), none ('none of the 35 patients')."""
     text = doc.text
-    # skip back over parenthetical groups attached to the subject: "2 patients (1 resistant ...) evolved"
+    subject_text = _subject_text(doc, clause_start, subj_end)
+    pct_only = _percent_only(doc, m, clause_start, subject_text)
+    if pct_only is not None:
+        start_abs = clause_start + pct_only.start()
+        return Value(
+            None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end
+        )
+    sm = _SUBJECT.search(subject_text[-120:])
+    if not sm:
+        return None
+    start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
+    if sm.group("all") and sm.group("of_them") and not sm.group("n"):
+        # "We describe two patients ... All of them achieved MMR": every one of the group last named
+        group = _last_group(doc, start_abs)
+        return Value(group, None, group, start_abs, m.end) if group else None
+    if sm.group("none") or _NO_BEFORE.search(subject_text):
+        if _NO.search(subject_text[-60:]) and not sm.group("n"):
+            return Value(count=0, start=m.start, end=m.end)
+        if sm.group("none") and sm.group("n"):  # "None of the 35 patients had ...": 0 of 35, never 35
+            return Value(0, None, as_int(parse_number(sm.group("n"))), m.start, m.end)
+    n = sm.group("n")
+    if not n or re.search(r"[\d.]\s*$", subject_text[: len(subject_text) - len(sm.group(0))]):
+        return None
+    count = as_int(parse_number(n))
+    if count is None:
+        return None
+    den = _subject_denominator(doc, sm, start_abs, count)
+    pct_text = sm.group("pct") or sm.group("pct0")
+    if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
+        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + PCT + r"\s*\)", text[m.end : m.end + 20], I)
+        pct_text = pm.group(1) if pm else None
+    pct = float(pct_text) if pct_text else None
+    if den is not None and (den < count or (pct is not None and den and abs(100 * count / den - pct) > 1.5)):
+        den = None  # not a group the count is out of
+    if sm.group("all_but"):
+        return None
+    return Value(count, pct, den, start_abs, m.end)
+
+
+def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
+    """The text of a subject up to its verb, without the parentheses attached to it ("2 patients (1
+    resistant ...) evolved") and the adverbs before the verb ("of whom 30 also achieved")."""
+    text = doc.text
     pos = subj_end
     while True:
         q = pos
@@ -227,60 +309,35 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I):
             break
         pos = grp[0]
-    # "of whom 30 also achieved": adverbs between the subject and its verb
-    subject_text = re.sub(
-        r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
-        r"had\s+been|have\s+been|already))+\s*$",
-        " ",
-        text[clause_start:pos],
-        flags=I,
-    )
+    return _ADVERBS_AT_END.sub(" ", text[clause_start:pos])
+
+
+def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> re.Match | None:
+    """A subject that is a percent alone ('73% of patients achieved'), unless it is another outcome's."""
+    text = doc.text
     pct_only = _PERCENT_SUBJECT.search(subject_text)
+    if not pct_only:
+        return None
+    at = clause_start + pct_only.start()
     # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
     in_clause = doc.mentions_in(clause_start, m.start)
-    if pct_only and any(
-        o.kind == "outcome" and clause_start + pct_only.start() < o.start < m.start for o in in_clause
-    ):
-        pct_only = None
-    if pct_only:
-        before = [o for o in in_clause if o.kind == "outcome" and o.end <= clause_start + pct_only.start()]
-        gap = text[before[-1].end : clause_start + pct_only.start()] if before else ""
-        if (
-            before
-            and len(gap) < 40
-            and re.search(r"\b(?:was|were|is|of|rates?)\b|:", gap, I)
-            and not re.search(r"\d", gap)
-        ):
-            pct_only = None
-    if pct_only and not re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
-        start_abs = clause_start + pct_only.start()
-        return Value(
-            None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end
-        )
-    sm = _SUBJECT.search(subject_text[-120:])
-    if not sm:
+    if any(o.kind == "outcome" and at < o.start < m.start for o in in_clause):
         return None
-    if sm.group("all") and sm.group("of_them") and not sm.group("n"):
-        # "We describe two patients ... All of them achieved MMR": every one of the group last named
-        start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
-        group = _last_group(doc, start_abs)
-        return Value(group, None, group, start_abs, m.end) if group else None
-    if sm.group("none") or re.search(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", subject_text, I):
-        if re.search(r"\b(?:no|none)\b", subject_text[-60:], I) and not sm.group("n"):
-            return Value(count=0, start=m.start, end=m.end)
-        if sm.group("none") and sm.group("n"):  # "None of the 35 patients had ...": 0 of 35, never 35
-            return Value(0, None, as_int(parse_number(sm.group("n"))), m.start, m.end)
-    n = sm.group("n")
-    if not n:
+    before = [o for o in in_clause if o.kind == "outcome" and o.end <= at]
+    gap = text[before[-1].end : at] if before else ""
+    if before and len(gap) < 40 and _COPULA_GAP.search(gap) and not re.search(r"\d", gap):
         return None
-    if re.search(r"[\d.]\s*$", subject_text[: len(subject_text) - len(sm.group(0))]):
+    if re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
         return None
-    count = as_int(parse_number(n))
-    if count is None:
-        return None
+    return pct_only
+
+
+def _subject_denominator(doc: Doc, sm: re.Match, start_abs: int, count: int) -> int | None:
+    """What a counted subject is out of: its own "of N", the group it names, the group last named
+    ("Two of them"), or the group before "of whom"."""
+    text = doc.text
     den_text = sm.group("den") or sm.group("den0")
     den = as_int(parse_number(den_text)) if den_text else None
-    start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     if den is None:
         den = _group_denominator(text, start_abs)
     if den is None and sm.group("of_them"):
@@ -290,24 +347,9 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
             den = None
     if den is None:
         # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
-        whom = re.search(
-            rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
-            r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
-            text[doc.sentence_of(start_abs)[0] : start_abs],
-            I,
-        )
+        whom = _OF_WHOM.search(text[doc.sentence_of(start_abs)[0] : start_abs])
         den = as_int(parse_number(whom.group("n"))) if whom else None
-    pct_text = sm.group("pct") or sm.group("pct0")
-    if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
-        pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + PCT + r"\s*\)", text[m.end : m.end + 20], I)
-        pct_text = pm.group(1) if pm else None
-    pct = float(pct_text) if pct_text else None
-    if den is not None and (den < count or (pct is not None and den and abs(100 * count / den - pct) > 1.5)):
-        den = None  # not a group the count is out of
-    if sm.group("all_but"):
-        return None
-    start = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
-    return Value(count, pct, den, start, m.end)
+    return den
 
 
 _OF_GROUP = re.compile(
