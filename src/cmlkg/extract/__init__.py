@@ -69,16 +69,7 @@ def extract(
     doc.not_this_study = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
     doc.not_this_study += other_disease_sentences(doc)
     ours = lambda x: not doc.outside_study(x.span.start)  # noqa: E731
-    cohorts = [c for c in find_cohorts(doc) if ours(c)]
-    found = found_population(doc)
-    if found is not None and ours(found):
-        # "Six patients were found to carry ...", before any larger count of enrolled patients: the series
-        pops = [c for c in cohorts if c.role == "population"]
-        if not cohorts:
-            cohorts = [found]
-        elif pops and found.span.start < pops[0].span.start and (found.size or 0) > (pops[0].size or 0):
-            pops[0].role = "subgroup"
-            cohorts.insert(0, found)
+    cohorts = _cohorts(doc, ours)
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
     phases = find_phases(doc)
@@ -96,20 +87,9 @@ def extract(
     outcomes = dedupe_outcomes(outcomes)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
-    is_cml_treatment = (
-        condition == "ChronicMyeloidLeukemia"
-        and has_intervention
-        and bool(
-            cohorts
-            or outcomes
-            or adverse
-            or patients
-            or re.search(
-                r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b",
-                text,
-                re.I,
-            )
-        )
+    reports_cml_treatment = condition == "ChronicMyeloidLeukemia" and has_intervention
+    is_cml_treatment = reports_cml_treatment and bool(
+        cohorts or outcomes or adverse or patients or _CASE_REPORT.search(text)
     )
     used = (
         {t.term for t in treatments}
@@ -140,3 +120,23 @@ def extract(
         external_terms=external_terms,
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+_CASE_REPORT = re.compile(
+    r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", re.I
+)
+
+
+def _cohorts(doc: Doc, ours) -> list[r.Cohort]:
+    """The cohorts of this study; a series 'found' before any larger count of enrolled patients ("Six
+    patients were found to carry ...") is the population."""
+    cohorts = [c for c in find_cohorts(doc) if ours(c)]
+    found = found_population(doc)
+    if found is not None and ours(found):
+        pops = [c for c in cohorts if c.role == "population"]
+        if not cohorts:
+            cohorts = [found]
+        elif pops and found.span.start < pops[0].span.start and (found.size or 0) > (pops[0].size or 0):
+            pops[0].role = "subgroup"
+            cohorts.insert(0, found)
+    return cohorts
