@@ -123,10 +123,34 @@ def find_mentions(
     ``folded`` is ``fold(text)`` when the caller has it already."""
     lex = _lexicon(vocab)
     toks = _tokens(text)
+    found = resolve_overlaps(_lexicon_mentions(text, vocab, lex, toks))
+    found = resolve_overlaps(found + _packaged_mentions(text, vocab, toks, found, sentences))
+    # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
+    local_abbrevs, blocked = _abbreviations(text, found)
+    found = resolve_overlaps(
+        found
+        + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
+        + _head_ellipsis(text, lex, vocab, found)
+    )
+    if local_abbrevs or blocked:
+        kept = [
+            f
+            for f in found
+            if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
+        ]
+        for abbr, local in local_abbrevs.items():
+            for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
+                kept.append(Mention(local, term(vocab, local).kind, m.start(), m.end()))
+        found = resolve_overlaps(kept)
+    return found
+
+
+def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, int, int]]) -> list[Mention]:
+    """The ontology's terms in the text, longest match first; only positions whose word can start a
+    surface are tried."""
     words = [t for t, _s, _e in toks]
     lowered = [w.lower() for w in words]
     found: list[Mention] = []
-    # only positions whose word can start a surface are tried
     first_exact, first_lower = lex.first_exact, lex.first_lower
     candidates = [i for i, (w, lw) in enumerate(zip(words, lowered)) if w in first_exact or lw in first_lower]
     consumed = 0  # the words before this belong to a match already
@@ -146,8 +170,20 @@ def find_mentions(
             continue
         found.append(Mention(local, vocab.terms[local].kind, start, end))
         consumed = i + length
-    found = resolve_overlaps(found)
-    # drugs the ontology does not list, from a packaged drug dictionary
+    return found
+
+
+def _packaged_mentions(
+    text: str,
+    vocab: Vocabulary,
+    toks: list[tuple[str, int, int]],
+    found: list[Mention],
+    sentences: list[tuple[int, int]] | None,
+) -> list[Mention]:
+    """Drugs the ontology does not list, from a packaged drug dictionary; adverse events it does not
+    list, from the Human Phenotype Ontology, where the text speaks of toxicity. None inside a mention
+    of ``found``."""
+    added: list[Mention] = []
     covered = bytearray(len(text) + 1)  # characters inside a mention found so far: overlap tests in O(span)
     for f in found:
         covered[f.start : f.end] = b"\x01" * (f.end - f.start)
@@ -158,25 +194,22 @@ def find_mentions(
         # not inside a hyphenated or slashed word, but 'prednisone/vindesine' names two drugs
         if _joined_before(text, start) and start - 1 not in drug_ends:
             continue
-        if (
-            end < len(text)
-            and text[end] in "-/\u2010\u2011"
-            and text[end + 1 : end + 2].isalnum()
-            and text[end] != "/"
-        ):
+        if end < len(text) and text[end] in "-\u2010\u2011" and text[end + 1 : end + 2].isalnum():
             continue
-        found.append(Mention(local, "drug", start, end))
+        added.append(Mention(local, "drug", start, end))
         covered[start:end] = b"\x01" * (end - start)
         drug_ends.add(end)
-    # adverse events the ontology does not list, from the Human Phenotype Ontology, where the text speaks of
-    # toxicity
     sentences = sentence_spans(text) if sentences is None else sentences
     for local, start, end in phenotype_mentions(text, toks, sentences, vocab):
         if not any(covered[start:end]):
-            found.append(Mention(local, "adverse_event", start, end))
+            added.append(Mention(local, "adverse_event", start, end))
             covered[start:end] = b"\x01" * (end - start)
-    found = resolve_overlaps(found)
-    # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
+    return added
+
+
+def _abbreviations(text: str, found: list[Mention]) -> tuple[dict[str, str], set[str]]:
+    """Abbreviations defined in the text ("complete cytogenetic response (CCyR)") -> the term they
+    stand for; and those defined for something that is no term (never read as one)."""
     local_abbrevs: dict[str, str] = {}
     blocked: set[str] = set()
     ends = {m.end: m for m in found}
@@ -192,22 +225,7 @@ def find_mentions(
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):
             blocked.add(abbr)
-    found = resolve_overlaps(
-        found
-        + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
-        + _head_ellipsis(text, lex, vocab, found)
-    )
-    if local_abbrevs or blocked:
-        kept = [
-            f
-            for f in found
-            if text[f.start : f.end].rstrip("s") not in blocked and text[f.start : f.end] not in blocked
-        ]
-        for abbr, local in local_abbrevs.items():
-            for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
-                kept.append(Mention(local, term(vocab, local).kind, m.start(), m.end()))
-        found = resolve_overlaps(kept)
-    return found
+    return local_abbrevs, blocked
 
 
 _PHASE_WORD = {
