@@ -13,7 +13,6 @@ from cmlkg.extract.scope.references import Refs
 from cmlkg.extract.times import time_points
 
 I = re.I
-I = re.I
 
 
 # where a gapped clause starts: '; in arm B, ...', ', whereas ...', and a bare 'and in 74 given B'
@@ -44,7 +43,6 @@ def gapped_figures(
     obtained by 46% at 12 months and 88% at 24 months; in the IM arm, by 64% and 77%, respectively'.
     Each takes the outcome of the statement before it (and its time points, in order) and the arm its
     clause names; a clause that names no arm, or a new outcome, ends the reading."""
-    text = doc.text
     sizes = sizes or {}
     new: list[r.Outcome] = []
     done: set[int] = set()
@@ -55,75 +53,98 @@ def gapped_figures(
         siblings = [
             x for x in outcomes if x.term == o.term and x.cohort == o.cohort and s <= x.span.start < e
         ]
-        last_end = max(x.span.end for x in siblings)
         done.update(x.span.end for x in siblings)
-        home = next((k for k, a in enumerate(arms) if a.cohort == o.cohort), None)
-        pos = last_end
-        while pos < e:
-            semi = _GAP_START.search(text, pos, e)
-            if semi is None:
-                break
-            cs = semi.end()
-            nxt = _GAP_END.search(text, cs, e)
-            ce = nxt.start() if nxt else e
-            pos = ce
-            if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
-                break
-            named = {k for _rs, _re, k in refs.between(cs, ce)}
-            if (
-                not named
-            ):  # no arm named, but a denominator that is one arm's size: 'in the 70-mg arm, 344/383'
-                dens = {int(f.group("den")) for f in FIGURE.finditer(text, cs, ce) if f.group("den")}
-                named = {
-                    k
-                    for k, a in enumerate(arms)
-                    if sizes.get(k) in dens and list(sizes.values()).count(sizes[k]) == 1
-                }
-            if len(named) != 1:
-                break
-            k = named.pop()
-            if k == home:
-                break
-            figs = [
-                _figure_values(f)
-                for f in FIGURE.finditer(text, cs, ce)
-                if not any(
-                    ps < f.start() < pe and re.search(r"\bn\s*=|\bP\s*[=<]|CI\b", text[ps:pe], re.I)
-                    for ps, pe in doc.parens
-                )
-                and not re.match(
-                    r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I
-                )
-            ]
-            bare = (
-                _BARE_ARM_COUNT.match(text, cs, ce)
-                if not figs and o.count is not None and o.percent is None
-                else None
-            )
-            if (
-                bare
-            ):  # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
-                figs = [(int(bare.group("bare")), None, None, bare.start("bare"), bare.end("bare"))]
-            if not figs:
-                continue
-            if len(figs) > 1 and len(figs) != len(siblings):
-                break
-            for (count, den, pct, fs, fe), sib in zip(
-                figs, siblings if len(figs) == len(siblings) else [o] * len(figs)
-            ):
-                if (
-                    den is not None
-                    and count is not None
-                    and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5))
-                ):
-                    continue
-                new.append(
-                    r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort)
-                )
-            home = k
+        new += _gapped_after(doc, arms, refs, sizes, o, siblings)
     return new
 
 
+def _gapped_after(
+    doc: Doc,
+    arms: list[Arm],
+    refs: Refs,
+    sizes: dict[int, int | None],
+    o: r.Outcome,
+    siblings: list[r.Outcome],
+) -> list[r.Outcome]:
+    """The figures of the gapped clauses after the statement of ``o`` (and its ``siblings``)."""
+    text = doc.text
+    e = doc.sentence_of(o.span.start)[1]
+    new: list[r.Outcome] = []
+    home = next((k for k, a in enumerate(arms) if a.cohort == o.cohort), None)
+    pos = max(x.span.end for x in siblings)
+    while pos < e:
+        semi = _GAP_START.search(text, pos, e)
+        if semi is None:
+            break
+        cs = semi.end()
+        nxt = _GAP_END.search(text, cs, e)
+        ce = nxt.start() if nxt else e
+        pos = ce
+        if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(cs, ce)):
+            break
+        k = _clause_arm(doc, arms, refs, sizes, cs, ce)
+        if k is None or k == home:
+            break
+        figs = _clause_figures(doc, o, cs, ce)
+        if not figs:
+            continue
+        if len(figs) > 1 and len(figs) != len(siblings):
+            break
+        for (count, den, pct, fs, fe), sib in zip(
+            figs, siblings if len(figs) == len(siblings) else [o] * len(figs)
+        ):
+            if (
+                den is not None
+                and count is not None
+                and (count > den or (pct is not None and abs(100 * count / den - pct) > 1.5))
+            ):
+                continue
+            new.append(
+                r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort)
+            )
+        home = k
+    return new
+
+
+def _clause_arm(
+    doc: Doc, arms: list[Arm], refs: Refs, sizes: dict[int, int | None], cs: int, ce: int
+) -> int | None:
+    """The one arm a clause names; or, naming none, the arm whose size is a denominator in it ('in the
+    70-mg arm, 344/383')."""
+    named = {k for _rs, _re, k in refs.between(cs, ce)}
+    if not named:
+        dens = {int(f.group("den")) for f in FIGURE.finditer(doc.text, cs, ce) if f.group("den")}
+        named = {
+            k
+            for k, a in enumerate(arms)
+            if sizes.get(k) in dens and list(sizes.values()).count(sizes[k]) == 1
+        }
+    return named.pop() if len(named) == 1 else None
+
+
+def _clause_figures(doc: Doc, o: r.Outcome, cs: int, ce: int) -> list[tuple]:
+    """The figures of a gapped clause (not a size, P value or CI in parentheses, not a dose or time)."""
+    text = doc.text
+    figs = [
+        _figure_values(f)
+        for f in FIGURE.finditer(text, cs, ce)
+        if not any(ps < f.start() < pe and _STAT_PAREN.search(text[ps:pe]) for ps, pe in doc.parens)
+        and not _UNIT_AFTER.match(text[f.end() : f.end() + 8])
+    ]
+    # '... in 55 patients given A and in 74 given B': a bare count of the arm the clause names
+    bare = (
+        _BARE_ARM_COUNT.match(text, cs, ce)
+        if not figs and o.count is not None and o.percent is None
+        else None
+    )
+    if bare:
+        figs = [(int(bare.group("bare")), None, None, bare.start("bare"), bare.end("bare"))]
+    return figs
+
+
+_STAT_PAREN = re.compile(r"\bn\s*=|\bP\s*[=<]|CI\b", re.I)
+_UNIT_AFTER = re.compile(r"\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", re.I)
+_LIST_UNIT_AFTER = re.compile(r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", re.I)
 _LIST_SEP = re.compile(r"\s*(?:;|,|\bvs\.?|\bversus\b|\bv\.(?=\s))\s*", re.I)
 
 
@@ -133,7 +154,6 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
     'CCyR: A 70%, B 60%', 'MMR at month 12: A, 155 (73.5%); B, 32 (30.5%)'. Read only when every
     item names one arm and has as many figures as time points; the figures it reads replace any
     that the outcome's own reading took from the list."""
-    text = doc.text
     points = sorted(time_points(doc), key=lambda p: p.start)
     point_starts = [p.start for p in points]
     defined_end = max(a.end for a in arms)
@@ -141,75 +161,13 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
     for m in doc.mentions:
         if m.kind != "outcome" or m.start < defined_end:
             continue
-        s, e = doc.sentence_of(m.start)
-        pos = m.end
-        while opened := doc.parens_starting(
-            pos + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip())
-        ):
-            pos = opened[0][1]  # '(MR4.5)' after the name
-        months: list[float | None] = [None]
-        at = bisect.bisect_left(point_starts, pos)
-        tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
-        if tp is not None:
-            months, pos = list(tp.months), tp.end
-        # 'MMR at 12 and 24 months: ...', 'The rates of CCyR by 24 and 60 months were 29% and 63% for A, and
-        # ...'
-        colon = re.match(r"\s*(?::|(?:were|was)\b)\s*", text[pos:e])
-        if not colon:
+        opened = _list_opening(doc, m, points, point_starts)
+        if opened is None:
             continue
-        start = pos + colon.end()
-        close = next(
-            (pe - 1 for ps, pe in doc.parens_within(s, e) if ps < m.start < pe), e
-        )  # inside '(...)': to its end
-        end = min(e, close)
-        semi_next = [x for x in range(start, end) if text[x] == ";"]
-        for x in semi_next:  # '; MR4.5: ...' starts the next list
-            if any(mm.kind == "outcome" for mm in doc.mentions_in(x, min(end, x + 40))):
-                end = x
-                break
-        cuts = (
-            [start]
-            + [
-                q
-                for sm in _LIST_SEP.finditer(text, start, end)
-                if not any(ps < sm.start() < pe for ps, pe in doc.parens)
-                for q in (sm.start(), sm.end())
-            ]
-            + [end]
-        )
-        items = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
-        read: list[tuple[int, list[tuple]]] = []
-        pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
-        ok = True
-        for a, b in items:
-            named = {k for _rs, _re, k in refs.between(a, b)}
-            figs = [
-                f
-                for f in FIGURE.finditer(text, a, b)
-                if not any(
-                    rs <= f.start() < re_
-                    for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1)
-                )
-                and not re.match(
-                    r"\s*-?\s*(?:mg|Gy|months?|years?|weeks?|days?)\b", text[f.end() : f.end() + 8], re.I
-                )
-            ]
-            if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)):
-                ok = False
-                break
-            if len(named) > 1:
-                ok = False
-                break
-            if named and not figs:
-                pending = named.pop()
-                continue
-            if figs and not named and pending is not None:
-                named, pending = {pending}, None
-            if not figs or not named or len(figs) != len(months):
-                ok = False
-                break
-            read.append((named.pop(), [_figure_values(f) for f in figs]))
-        if not ok:
+        start, months = opened
+        end = _list_end(doc, m, start)
+        read = _read_items(doc, refs, _list_items(doc, start, end), months)
+        if read is None:
             read = _counts_versus(doc, refs, start, end, months)
         if len(read) < 2 or len({k for k, _f in read}) != len(read):
             continue
@@ -219,6 +177,84 @@ def per_arm_lists(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Re
             for (count, den, pct, fs, fe), month in zip(values, months):
                 new.append(r.Outcome(m.term, r.Span(fs, fe), count, pct, den, month, cohort=arms[k].cohort))
     return new
+
+
+def _list_opening(
+    doc: Doc, m, points: list, point_starts: list[int]
+) -> tuple[int, list[float | None]] | None:
+    """Where the list after an outcome's name starts, and its time points: 'MMR (MR3) at 12 and 24
+    months: ...', 'The rates of CCyR by 24 and 60 months were 29% and 63% for A, and ...'."""
+    text = doc.text
+    e = doc.sentence_of(m.start)[1]
+    pos = m.end
+    while opened := doc.parens_starting(pos + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip())):
+        pos = opened[0][1]  # '(MR4.5)' after the name
+    months: list[float | None] = [None]
+    at = bisect.bisect_left(point_starts, pos)
+    tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
+    if tp is not None:
+        months, pos = list(tp.months), tp.end
+    colon = re.match(r"\s*(?::|(?:were|was)\b)\s*", text[pos:e])
+    return (pos + colon.end(), months) if colon else None
+
+
+def _list_end(doc: Doc, m, start: int) -> int:
+    """Where a list ends: its sentence's end, its parenthesis's end, or a '; MR4.5: ...' that starts
+    the next list."""
+    text = doc.text
+    s, e = doc.sentence_of(m.start)
+    close = next((pe - 1 for ps, pe in doc.parens_within(s, e) if ps < m.start < pe), e)  # inside '(...)'
+    end = min(e, close)
+    for x in (x for x in range(start, end) if text[x] == ";"):
+        if any(mm.kind == "outcome" for mm in doc.mentions_in(x, min(end, x + 40))):
+            return x
+    return end
+
+
+def _list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a list, cut at its separators outside parentheses."""
+    cuts = (
+        [start]
+        + [
+            q
+            for sm in _LIST_SEP.finditer(doc.text, start, end)
+            if not any(ps < sm.start() < pe for ps, pe in doc.parens)
+            for q in (sm.start(), sm.end())
+        ]
+        + [end]
+    )
+    return [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
+
+
+def _read_items(
+    doc: Doc, refs: Refs, items: list[tuple[int, int]], months: list
+) -> list[tuple[int, list[tuple]]] | None:
+    """(arm, figures) of each item, when every item names one arm (or the item before it did: 'A, 155
+    (73.5%)') and has as many figures as time points; None otherwise."""
+    text = doc.text
+    read: list[tuple[int, list[tuple]]] = []
+    pending = None  # an arm named before its figures: 'A, 155 (73.5%)'
+    for a, b in items:
+        named = {k for _rs, _re, k in refs.between(a, b)}
+        figs = [
+            f
+            for f in FIGURE.finditer(text, a, b)
+            if not any(
+                rs <= f.start() < re_ for rs, re_, _k in refs.between(max(0, f.start() - 200), f.start() + 1)
+            )
+            and not _LIST_UNIT_AFTER.match(text[f.end() : f.end() + 8])
+        ]
+        if any(mm.kind in ("outcome", "adverse_event") for mm in doc.mentions_in(a, b)) or len(named) > 1:
+            return None
+        if named and not figs:
+            pending = named.pop()
+            continue
+        if figs and not named and pending is not None:
+            named, pending = {pending}, None
+        if not figs or not named or len(figs) != len(months):
+            return None
+        read.append((named.pop(), [_figure_values(f) for f in figs]))
+    return read
 
 
 def _figure_values(f: re.Match) -> tuple[int | None, int | None, float | None, int, int]:
