@@ -31,62 +31,28 @@ _PRIOR_AFTER = re.compile(
 )
 
 
+_ERA_AFTER = re.compile(r"\s*(?:-\s*)?era\b", re.I)
+_AFTER_CUE = re.compile(r"(?:after|following|post)\b", I)
+_FAILURE = re.compile(r"\b(?:failure|resistan|intoleran|relapse|progression)", I)
+# 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
+_COORDINATED_DRUG = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
+    r"(?:followed\s+by|then|and\s+then|and\s+subsequently))\s*"
+)
+
+
 def find_treatments(doc: Doc) -> list[r.Treatment]:
-    text = doc.text
+    """The drugs and procedures of the study, each as an intervention or a prior therapy (or both),
+    with the doses stated for the interventions."""
     roles: dict[str, set[str]] = {}
     first: dict[str, Mention] = {}
     prev: tuple[Mention, bool] | None = None
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
-        if m.kind not in ("drug", "procedure") or doc.outside_study(m.start):
+        if m.kind not in ("drug", "procedure") or not _a_treatment(doc, m, specific):
             continue
-        # "in the imatinib era", "the pre-TKI era": a time, not a treatment of the study
-        if re.match(r"\s*(?:-\s*)?era\b", text[m.end : m.end + 8], re.I):
-            continue
-        vterm = term_of(doc.vocab, m.term)
-        # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
-        # a general term stands when the text names nothing more specific ("treated with TKIs", "HSCT")
-        if vterm.has_children and m.term != "TotalBodyIrradiation":
-            if m.term in specific or vterm.grouping:
-                continue
-            sentence = text[slice(*doc.sentence_of(m.start))]
-            if _BACKGROUND.search(sentence) or not _GIVEN.search(sentence):
-                continue
-        if doc.negated(m):
-            continue
-        s, _ = doc.sentence_of(m.start)
-        before = text[max(s, m.start - 60) : m.start]
-        after = text[m.end : m.end + 30]
-        cue = _PRIOR_BEFORE.search(before)
-        # "after BMT" dates an event, it does not make the transplant a prior therapy
-        if cue and m.kind == "procedure" and re.match(r"(?:after|following|post)\b", cue.group(0), I):
-            cue = None
-        # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
-        if (
-            cue
-            and re.match(r"(?:after|following|post)\b", cue.group(0), I)
-            and any(
-                o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0))
-                for o in doc.mentions
-            )
-            and not re.search(r"\b(?:failure|resistan|intoleran|relapse|progression)", before, I)
-        ):
-            cue = None
-        prior = bool(cue or _PRIOR_AFTER.match(after))
-        # "resistant or intolerant to dasatinib or nilotinib": a coordinated drug shares the role
-        if (
-            not prior
-            and prev is not None
-            and prev[1]
-            and re.fullmatch(
-                # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
-                r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
-                r"(?:followed\s+by|then|and\s+then|and\s+subsequently))\s*",
-                text[prev[0].end : m.start],
-            )
-        ):
-            prior = True
+        prior = _is_prior(doc, m, prev)
         prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
         first.setdefault(m.term, m)
@@ -95,14 +61,65 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         m = first[term]
         for role in sorted(rs):
             out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
-    # doses: the nearest drug in the sentence (Gy goes to the radiation procedure)
+    _add_doses(doc, out)
+    return sorted(out.values(), key=lambda t: (t.span.start, t.role))
+
+
+def _a_treatment(doc: Doc, m: Mention, specific: set[str]) -> bool:
+    """Whether a drug or procedure mention is a treatment of this study."""
+    text = doc.text
+    if doc.outside_study(m.start):
+        return False
+    # "in the imatinib era", "the pre-TKI era": a time, not a treatment of the study
+    if _ERA_AFTER.match(text[m.end : m.end + 8]):
+        return False
+    vterm = term_of(doc.vocab, m.term)
+    # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;
+    # a general term stands when the text names nothing more specific ("treated with TKIs", "HSCT")
+    if vterm.has_children and m.term != "TotalBodyIrradiation":
+        if m.term in specific or vterm.grouping:
+            return False
+        sentence = text[slice(*doc.sentence_of(m.start))]
+        if _BACKGROUND.search(sentence) or not _GIVEN.search(sentence):
+            return False
+    return not doc.negated(m)
+
+
+def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
+    """Whether a treatment mention is a prior therapy: by the words before or after it, or as the
+    drug coordinated with a prior one ("resistant or intolerant to dasatinib or nilotinib")."""
+    text = doc.text
+    s, _ = doc.sentence_of(m.start)
+    before = text[max(s, m.start - 60) : m.start]
+    cue = _PRIOR_BEFORE.search(before)
+    # "after BMT" dates an event, it does not make the transplant a prior therapy
+    if cue and m.kind == "procedure" and _AFTER_CUE.match(cue.group(0)):
+        cue = None
+    # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
+    if (
+        cue
+        and _AFTER_CUE.match(cue.group(0))
+        and any(
+            o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0))
+            for o in doc.mentions
+        )
+        and not _FAILURE.search(before)
+    ):
+        cue = None
+    if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):
+        return True
+    return prev is not None and prev[1] and bool(_COORDINATED_DRUG.fullmatch(text[prev[0].end : m.start]))
+
+
+def _add_doses(doc: Doc, out: dict[tuple[str, str], r.Treatment]) -> None:
+    """Doses: to the nearest drug in the sentence given as an intervention (Gy goes to the radiation
+    procedure)."""
     radiation = [
         m
         for m in doc.mentions
         if m.kind == "procedure" and term_of(doc.vocab, m.term).is_a("RadiationTherapy")
     ]
-    for sent in doc.sents:
-        s, e = sent
+    for s, e in doc.sents:
         drugs = [
             m
             for m in doc.mentions_in(s, e)
@@ -121,7 +138,6 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             for value, unit in dose.values:
                 if not any(d.value == value and d.unit == unit for d in treat.doses):
                     treat.doses.append(r.Dose(value, unit, r.Span(dose.start, dose.end)))
-    return sorted(out.values(), key=lambda t: (t.span.start, t.role))
 
 
 def _nearest_drug(drugs: list[Mention], start: int, end: int) -> str | None:
