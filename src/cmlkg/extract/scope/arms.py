@@ -167,8 +167,7 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
     respectively'). Options that do not differ by drug or dose make no arms."""
     text = doc.text
     given = {t.term for t in treatments if t.role == "intervention"}
-    for sent in doc.sents:
-        s, e = sent
+    for s, e in doc.sents:
         m = _ALLOCATION.search(text, s, e)
         if not m or doc.outside_study(m.start()):
             continue
@@ -183,27 +182,7 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         parts = _options(doc, m.end(), stop, given)
         if len(parts) < 2:
             continue
-        options = []
-        for ps, pe in parts:
-            terms = []
-            for mm in doc.mentions_in(ps, pe):
-                if mm.kind in ("drug", "procedure") and mm.term in given and mm.term not in terms:
-                    terms.append(mm.term)
-            doses = []
-            for dose in stated_doses(doc, ps, pe):
-                near = [mm for mm in doc.mentions_in(s, dose.start) if mm.kind == "drug" and mm.term in given]
-                term = near[-1].term if near else None
-                if term is not None and not dose.radiation:
-                    doses += [(term, v, u, r.Span(dose.start, dose.end)) for v, u in dose.values]
-                    if term not in terms:
-                        terms.append(term)
-            size = None
-            nm = re.search(
-                r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", text[ps:pe], re.I
-            )
-            if nm:
-                size = int(nm.group(1) or nm.group(2))
-            options.append((ps, pe, terms, doses, size))
+        options = [_option(doc, s, ps, pe, given) for ps, pe in parts]
         if any(not o[2] for o in options):
             continue
         signature = {(tuple(sorted(o[2])), tuple(sorted((d[1], d[2]) for d in o[3]))) for o in options}
@@ -211,34 +190,61 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
             continue
         sizes = [o[4] for o in options]
         if any(x is None for x in sizes):
-            nxt = doc.sentence_of(e)[1] if e < len(text) else e
-            rm = _SIZES_RESPECTIVELY.search(text, stop, nxt)
-            if rm:
-                nums = [
-                    as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))
-                ]
-                if len(nums) == len(options) and all(nums):
-                    sizes = nums
-        arms = []
-        for (ps, pe, terms, doses, _), size in zip(options, sizes):
-            c = r.Cohort("arm", size, r.Span(ps, pe), description=text[ps:pe].strip())
-            for term in terms:
-                here = next((mm for mm in doc.mentions_in(ps, pe) if mm.term == term), None)
-                t = r.Treatment(
-                    term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe)
-                )
-                for dterm, value, unit, dspan in doses:
-                    if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
-                        t.doses.append(r.Dose(value, unit, dspan))
-                c.treatments.append(t)
-            arms.append(c)
-        return arms
+            sizes = _sizes_respectively(doc, stop, e, len(options)) or sizes
+        return [_option_arm(doc, option, size) for option, size in zip(options, sizes, strict=True)]
     return []
+
+
+_OPTION_SIZE = re.compile(r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", re.I)
+_Option = tuple[int, int, list[str], list[tuple[str, float, str, r.Span]], int | None]
+
+
+def _option(doc: Doc, s: int, ps: int, pe: int, given: set[str]) -> _Option:
+    """An option of an allocation: (start, end, its drugs, its doses, its size '(n = a)')."""
+    terms: list[str] = []
+    for mm in doc.mentions_in(ps, pe):
+        if mm.kind in ("drug", "procedure") and mm.term in given and mm.term not in terms:
+            terms.append(mm.term)
+    doses = []
+    for dose in stated_doses(doc, ps, pe):
+        near = [mm for mm in doc.mentions_in(s, dose.start) if mm.kind == "drug" and mm.term in given]
+        term = near[-1].term if near else None
+        if term is not None and not dose.radiation:
+            doses += [(term, v, u, r.Span(dose.start, dose.end)) for v, u in dose.values]
+            if term not in terms:
+                terms.append(term)
+    nm = _OPTION_SIZE.search(doc.text[ps:pe])
+    size = int(nm.group(1) or nm.group(2)) if nm else None
+    return (ps, pe, terms, doses, size)
+
+
+def _sizes_respectively(doc: Doc, stop: int, e: int, n: int) -> list[int | None] | None:
+    """'211 and 105 patients, respectively, were treated': the sizes of ``n`` options, in order."""
+    text = doc.text
+    nxt = doc.sentence_of(e)[1] if e < len(text) else e
+    rm = _SIZES_RESPECTIVELY.search(text, stop, nxt)
+    if not rm:
+        return None
+    nums = [as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))]
+    return nums if len(nums) == n and all(nums) else None
+
+
+def _option_arm(doc: Doc, option: _Option, size: int | None) -> r.Cohort:
+    """The arm of an option, with what it received."""
+    ps, pe, terms, doses, _ = option
+    c = r.Cohort("arm", size, r.Span(ps, pe), description=doc.text[ps:pe].strip())
+    for term in terms:
+        here = next((mm for mm in doc.mentions_in(ps, pe) if mm.term == term), None)
+        t = r.Treatment(term, "intervention", r.Span(here.start, here.end) if here else r.Span(ps, pe))
+        for dterm, value, unit, dspan in doses:
+            if dterm == term and not any(d.value == value and d.unit == unit for d in t.doses):
+                t.doses.append(r.Dose(value, unit, dspan))
+        c.treatments.append(t)
+    return c
 
 
 def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> list[Arm]:
     """The cohorts that the study compares by treatment, with what each received."""
-    text = doc.text
     given = {t.term for t in treatments if t.role == "intervention"}
     candidates = [k for k, c in enumerate(cohorts) if c.role in ("arm", "population") and c.size]
     radiation = next(
@@ -267,46 +273,7 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
             and len(candidates) > 2
         ):
             continue
-        terms = []
-        for m in doc.mentions_in(start, end):
-            if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
-                terms.append(m.term)
-        arm = Arm(k, start, end, terms)
-        # the label named with the arm's size: "arm A (n = 244)", "(arm A, n = 110)"
-        labels = list(
-            _ARM_LABEL.finditer(
-                text,
-                max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
-                min(len(text), c.span.end + 2),
-            )
-        )
-        if labels:
-            arm.label = labels[-1].group("l")
-        for dose in stated_doses(doc, start, end):
-            if dose.radiation:
-                term = radiation
-            else:
-                near = [
-                    m
-                    for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start)
-                    if m.kind == "drug" and m.term in given
-                ]
-                term = near[-1].term if near else None
-            if term is None:
-                continue
-            for value, unit in dose.values:
-                arm.doses.append((term, value, unit, r.Span(dose.start, dose.end)))
-            if term not in arm.terms:
-                arm.terms.append(term)
-        for fm in _FRACTIONS.finditer(text, start, end):
-            v, n = parse_number(fm.group("v")), parse_number(fm.group("n"))
-            if v is not None and n is not None and radiation is not None:
-                total = round(v * n, 4)
-                arm.totals.append(total)
-                # the total is a dose of the arm where the text states it ('the 12.0 Gy group')
-                stated = re.search(number_pattern(total) + r"\s*-?\s*Gy\b", text)
-                if stated:
-                    arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
+        arm = _arm(doc, k, c, start, end, given, radiation)
         if arm.terms or arm.doses:
             arms.append(arm)
     # two or more groups that differ by what they received (a population that is one of them is an arm)
@@ -322,6 +289,59 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
         if not a.terms:
             a.terms = list(prev.terms)
     return arms
+
+
+def _arm(doc: Doc, k: int, c: r.Cohort, start: int, end: int, given: set[str], radiation: str | None) -> Arm:
+    """The arm of cohort ``k`` defined in text[start:end]: its drugs, label, doses and radiation totals."""
+    text = doc.text
+    terms = []
+    for m in doc.mentions_in(start, end):
+        if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:
+            terms.append(m.term)
+    arm = Arm(k, start, end, terms)
+    # the label named with the arm's size: "arm A (n = 244)", "(arm A, n = 110)"
+    labels = list(
+        _ARM_LABEL.finditer(
+            text,
+            max(doc.sentence_of(c.span.start)[0], min(start, c.span.start) - 40),
+            min(len(text), c.span.end + 2),
+        )
+    )
+    if labels:
+        arm.label = labels[-1].group("l")
+    for dose in stated_doses(doc, start, end):
+        if dose.radiation:
+            term = radiation
+        else:
+            near = [
+                m
+                for m in doc.mentions_in(doc.sentence_of(dose.start)[0], dose.start)
+                if m.kind == "drug" and m.term in given
+            ]
+            term = near[-1].term if near else None
+        if term is None:
+            continue
+        for value, unit in dose.values:
+            arm.doses.append((term, value, unit, r.Span(dose.start, dose.end)))
+        if term not in arm.terms:
+            arm.terms.append(term)
+    if radiation is not None:
+        _radiation_totals(doc, arm, radiation)
+    return arm
+
+
+def _radiation_totals(doc: Doc, arm: Arm, radiation: str) -> None:
+    """'6 x 2 Gy': the arm's total radiation dose; a dose of the arm where the text states it ('the
+    12.0 Gy group')."""
+    text = doc.text
+    for fm in _FRACTIONS.finditer(text, arm.start, arm.end):
+        v, n = parse_number(fm.group("v")), parse_number(fm.group("n"))
+        if v is not None and n is not None:
+            total = round(v * n, 4)
+            arm.totals.append(total)
+            stated = re.search(number_pattern(total) + r"\s*-?\s*Gy\b", text)
+            if stated:
+                arm.doses.append((radiation, total, "Gy", r.Span(stated.start(), stated.end())))
 
 
 def apply_arms(doc: Doc, cohorts: list[r.Cohort], arms: list[Arm], treatments: list[r.Treatment]) -> None:
