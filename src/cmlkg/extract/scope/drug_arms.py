@@ -8,7 +8,6 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 
 I = re.I
-I = re.I
 
 
 _COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|with\s+or\s+without)\b", re.I)
@@ -36,6 +35,31 @@ def drug_arms(
     drugs = [
         m for m in doc.mentions if m.kind == "drug" and m.term in given and not doc.outside_study(m.start)
     ]
+    compared = _compared_drugs(doc, drugs)
+    if len(compared) < 2:
+        return cohorts, adverse
+    new = []
+    for term in compared:
+        first = next(m for m in drugs if m.term == term)
+        c = r.Cohort(
+            "arm",
+            None,
+            r.Span(first.start, first.end),
+            description=f"patients given {text[first.start : first.end]}",
+        )
+        c.treatments.append(r.Treatment(term, "intervention", r.Span(first.start, first.end)))
+        new.append(c)
+    if not any(c.role == "population" for c in cohorts):
+        cohorts = [r.Cohort("population", None, new[0].span, description="all arms")] + cohorts
+    arm_of = {term: len(cohorts) + k for k, term in enumerate(compared)}
+    return cohorts + new, _events_per_drug(doc, adverse, arm_of)
+
+
+def _compared_drugs(doc: Doc, drugs: list) -> list[str]:
+    """The drugs a sentence compares ('A versus B', 'treated with A, B or C'), in the order named, and
+    the drugs listed with them in a comparing sentence ('with A (...), B (...) and C (...) compared with
+    D')."""
+    text = doc.text
     compared: list[str] = []
     for s, e in doc.sents:
         here = [m for m in drugs if s <= m.start < e]
@@ -51,33 +75,18 @@ def drug_arms(
                     if t not in compared:
                         compared.append(t)
     if len(compared) < 2:
-        return cohorts, adverse
-    # the drugs listed with the compared ones in the same sentence ('with A (...), B (...) and C (...)
-    # compared with D')
+        return compared
     for s, e in doc.sents:
         here = [m for m in drugs if s <= m.start < e]
         if any(m.term in compared for m in here) and _COMPARED.search(text, s, e):
             for m in here:
                 if m.term not in compared:
                     compared.append(m.term)
-    arm_of = {}
-    new = []
-    for term in compared:
-        first = next(m for m in drugs if m.term == term)
-        c = r.Cohort(
-            "arm",
-            None,
-            r.Span(first.start, first.end),
-            description=f"patients given {text[first.start : first.end]}",
-        )
-        c.treatments.append(r.Treatment(term, "intervention", r.Span(first.start, first.end)))
-        new.append(c)
-    if not any(c.role == "population" for c in cohorts):
-        cohorts = [r.Cohort("population", None, new[0].span, description="all arms")] + cohorts
-    base = len(cohorts)
-    cohorts = cohorts + new
-    for k, term in enumerate(compared):
-        arm_of[term] = base + k
+    return compared
+
+
+def _events_per_drug(doc: Doc, adverse: list[r.AdverseEvent], arm_of: dict[str, int]) -> list[r.AdverseEvent]:
+    """The adverse events, one per compared drug its sentence ties it to (else as they were)."""
     title_end = doc.sents[0][1] if doc.sents else 0
     mentions_of: dict[str, list] = {}
     for m in doc.mentions:
@@ -94,7 +103,7 @@ def drug_arms(
             out.append(event)
         for term in named:
             out.append(r.AdverseEvent(event.term, event.span, event.grade, event.count, cohort=arm_of[term]))
-    return cohorts, out
+    return out
 
 
 def _tied_drugs(doc: Doc, am, arm_of: dict[str, int]) -> list[str]:
