@@ -57,41 +57,61 @@ _PATIENT = re.compile(
 def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
     """Evaluable count, sex and age of the population (or of the arm named just before them). A text
     that states them without a population size gets a population of unstated size."""
-    text = doc.text
     added = not cohorts
     if added:
         cohorts.append(r.Cohort("population", None, r.Span(0, 0), description="size not stated"))
-    pop = cohorts[0]
 
     def owner(pos: int) -> r.Cohort:
-        # the cohort mentioned last before pos in the same sentence, else the population
+        """The cohort mentioned last before pos in the same sentence, else the population."""
         s, _ = doc.sentence_of(pos)
         best = None
         for c in cohorts:
             if s <= c.span.start <= pos and c.role != "subgroup":
                 best = c if best is None or c.span.start > best.span.start else best
-        return best or pop
+        return best or cohorts[0]
 
+    _add_evaluable(doc, cohorts[0])
+    _add_sexes(doc, owner)
+    for c in cohorts:
+        if c.size is not None:
+            if c.female is not None and c.male is None and c.female <= c.size:
+                c.male = c.size - c.female
+            elif c.male is not None and c.female is None and c.male <= c.size:
+                c.female = c.size - c.male
+    _add_ages(doc, owner)
+    if added:
+        if not cohorts[0].extra_spans:
+            cohorts.clear()
+        else:
+            cohorts[0].span = cohorts[0].extra_spans.pop(0)
+
+
+_NOT_EVALUABLE = re.compile(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", I)
+_NOT_BEFORE = re.compile(r"\b(?:not|non)\s*$", I)
+_AGE_BEFORE = re.compile(r"(?:year[- ]old|aged?)\s*$", I)
+
+
+def _add_evaluable(doc: Doc, pop: r.Cohort) -> None:
+    """'36 were evaluable', 'evaluable (n = 36)': the population's evaluable count, the first stated."""
+    text = doc.text
     for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
         for m in pat.finditer(text):
-            if re.search(
-                r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable",
-                text[m.start() : m.end() + 3],
-                I,
+            if _NOT_EVALUABLE.search(text[m.start() : m.end() + 3]) or _NOT_BEFORE.search(
+                text[max(0, m.start() - 6) : m.start()]
             ):
-                continue
-            if re.search(r"\b(?:not|non)\s*$", text[max(0, m.start() - 6) : m.start()], I):
                 continue
             n = as_int(parse_number(m.group("n")))
             if n is not None and pop.evaluable is None:
                 pop.evaluable = n
                 pop.extra_spans.append(r.Span(m.start(), m.end()))
+
+
+def _add_sexes(doc: Doc, owner) -> None:
+    """'21 women and 19 men', 'M/F 21/19': the counts of each sex, on the cohort named before them."""
+    text = doc.text
     for m in _SEX.finditer(text) if doc.has("male", "men", "girls", "boys") else ():
         n = as_int(parse_number(m.group("n")))
-        if n is None:
-            continue
-        before = text[max(0, m.start() - 12) : m.start()]
-        if re.search(r"(?:year[- ]old|aged?)\s*$", before, I):
+        if n is None or _AGE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue
         c = owner(m.start())
         female = m.group("sex").lower().startswith(("f", "w", "g"))
@@ -109,12 +129,11 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
         if c.female is None and c.male is None:
             c.female, c.male = (x, y) if a_f else (y, x)
             c.extra_spans.append(r.Span(m.start(), m.end()))
-    for c in cohorts:
-        if c.size is not None:
-            if c.female is not None and c.male is None and c.female <= c.size:
-                c.male = c.size - c.female
-            elif c.male is not None and c.female is None and c.male <= c.size:
-                c.female = c.size - c.male
+
+
+def _add_ages(doc: Doc, owner) -> None:
+    """'median age 54 years (range, 18-80)': the age statistic of the cohort named before it."""
+    text = doc.text
     for m in [*_AGE_STAT.finditer(text), *_AGE_RANGE_FIRST.finditer(text)] if doc.has("age") else ():
         c = owner(m.start())
         if c.age_statistic is not None:
@@ -129,11 +148,6 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
         if m.group("lo") and m.group("hi"):
             c.age_min, c.age_max = float(m.group("lo")), float(m.group("hi"))
         c.extra_spans.append(r.Span(m.start(), m.end()))
-    if added:
-        if not cohorts[0].extra_spans:
-            cohorts.clear()
-        else:
-            cohorts[0].span = cohorts[0].extra_spans.pop(0)
 
 
 # "(sex/age: F/39, M/54)", "(age/sex: 39/F, 54/M)": each patient of a small series, compactly
