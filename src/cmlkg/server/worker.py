@@ -105,14 +105,8 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
     # may end before them, and the signal follows the starting thread.)
     ignore_interrupts()
     isolated = _isolate(limits)
-    import pyoxigraph as ox
-
     try:
-        if limits["memory"]:  # the build's TriG holds exactly what its store holds
-            store = ox.Store()
-            store.bulk_load(path=str(Path(store_dir).parent / "cmlkg.trig"), format=ox.RdfFormat.TRIG)
-        else:
-            store = ox.Store.read_only(store_dir)
+        store = _open_store(store_dir, limits)
     except (OSError, SyntaxError) as exc:
         conn.send(("error", 500, f"cannot open the build: {exc}"))
         return
@@ -133,45 +127,67 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             conn.send(message)
 
         try:
-            if job[0] == "query":
-                reply = _answer_query(store, limits, *job[1:], emit=emit)  # type: ignore[misc]
-            elif job[0] == "lookup":
-                reply = _answer_lookup(store, limits, *job[1:])
-            elif job[0] == "graph_rows":
-                rows = [
-                    [
-                        t.subject.value,
-                        t.predicate.value,
-                        {
-                            "type": "uri" if isinstance(t.object, ox.NamedNode) else "literal",
-                            "value": t.object.value,
-                        },
-                    ]
-                    for t in _lookup_triples(store, "graph", job[1])[:20_000]
-                ]
-                reply = ("ok", "rows", "json", json.dumps(rows).encode())
-            elif job[0] == "graphs":
-                graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-                reply = ("ok", "rows", "json", json.dumps(graphs).encode())
-            else:
-                reply = ("ok", "rows", "json", json.dumps(_page_rows(store, job[1])).encode())
-        except QueryRefused as exc:
-            reply = ("error", exc.status, str(exc))
-        except _TooLarge:
-            reply = (
-                "error",
-                413,
-                f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT",
-            )
-        except SyntaxError as exc:
-            reply = ("error", 400, f"malformed SPARQL query: {exc}")
-        except MemoryError:
-            reply = _worker_death(-6, limits["max_memory"])
-        except Exception as exc:  # noqa: BLE001 - anything else is the query's failure, reported as such
-            reply = ("error", 500, f"the query failed: {exc}")
+            reply = _run_job(store, limits, job, emit)
+        except Exception as exc:  # noqa: BLE001 - the job's failure, reported with its status
+            reply = _failure(exc, limits)
         if started and reply[0] == "error":
             reply = ("abort", reply[2])
         conn.send(reply)
+
+
+def _open_store(store_dir: str, limits: dict):
+    """The build's store: read-only on disk, or (--memory) loaded from the build's TriG, which holds
+    exactly what its store holds."""
+    import pyoxigraph as ox
+
+    if limits["memory"]:
+        store = ox.Store()
+        store.bulk_load(path=str(Path(store_dir).parent / "cmlkg.trig"), format=ox.RdfFormat.TRIG)
+        return store
+    return ox.Store.read_only(store_dir)
+
+
+def _run_job(store, limits: dict, job: tuple, emit) -> tuple:
+    """The reply to one job: a query (streamed through ``emit``), a lookup, a graph's rows, the named
+    graphs, or a resource page's rows."""
+    import pyoxigraph as ox
+
+    kind = job[0]
+    if kind == "query":
+        return _answer_query(store, limits, *job[1:], emit=emit)  # type: ignore[misc]
+    if kind == "lookup":
+        return _answer_lookup(store, limits, *job[1:])
+    if kind == "graph_rows":
+        rows = [
+            [
+                t.subject.value,
+                t.predicate.value,
+                {"type": "uri" if isinstance(t.object, ox.NamedNode) else "literal", "value": t.object.value},
+            ]
+            for t in _lookup_triples(store, "graph", job[1])[:20_000]
+        ]
+        return ("ok", "rows", "json", json.dumps(rows).encode())
+    if kind == "graphs":
+        graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        return ("ok", "rows", "json", json.dumps(graphs).encode())
+    return ("ok", "rows", "json", json.dumps(_page_rows(store, job[1])).encode())
+
+
+def _failure(exc: Exception, limits: dict) -> tuple:
+    """The error reply for a job that raised ``exc``."""
+    if isinstance(exc, QueryRefused):
+        return ("error", exc.status, str(exc))
+    if isinstance(exc, _TooLarge):
+        return (
+            "error",
+            413,
+            f"the result is larger than {limits['max_bytes']:,} bytes (--max-bytes); add a LIMIT",
+        )
+    if isinstance(exc, SyntaxError):
+        return ("error", 400, f"malformed SPARQL query: {exc}")
+    if isinstance(exc, MemoryError):
+        return _worker_death(-6, limits["max_memory"])
+    return ("error", 500, f"the query failed: {exc}")  # anything else is the query's failure
 
 
 def _write_graph(triples: list, fmt: str, out) -> None:
@@ -204,39 +220,16 @@ def _answer_query(
     returned ("end",). Anything refused before the head is a plain error with its HTTP status."""
     import pyoxigraph as ox
 
-    from cmlkg.errors import QueryError
     from cmlkg.query import RESULT_FORMATS
-    from cmlkg.sparql import ServiceRefused, UpdateRefused, check_shape, inspect_query, refuse_services
 
-    try:
-        check_shape(query)
-        info = inspect_query(query)
-        refuse_services(query, limits["allowed_services"])
-    except (UpdateRefused, ServiceRefused) as exc:
-        raise QueryRefused(403, str(exc)) from None
-    except QueryError as exc:
-        raise QueryRefused(400, str(exc)) from None
+    info = _checked(query, limits)
     kinds = GRAPH_TYPES if info.is_graph else SELECT_TYPES
     fmt = negotiate(accept, kinds, "text/turtle" if info.is_graph else "application/sparql-results+json")
     if fmt is None:
         raise QueryRefused(406, f"cannot serve {accept!r} for this query; available: {', '.join(kinds)}")
-    kwargs: dict = {"base_iri": base} if base else {}  # relative IRIs resolve against the endpoint
-    if default_graphs or named_graphs:  # the protocol names the dataset: exactly that one, even over FROM
-        if info.has_dataset:
-            from cmlkg.sparql import without_dataset
-
-            try:
-                query = without_dataset(query)
-            except QueryError as exc:
-                raise QueryRefused(400, str(exc)) from None
-        try:
-            [ox.NamedNode(g) for g in (*default_graphs, *named_graphs)]
-        except ValueError as exc:
-            raise QueryRefused(400, f"default-graph-uri / named-graph-uri: not an IRI: {exc}") from None
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    elif not info.has_dataset:  # no dataset named anywhere: every graph, as the default graph
-        kwargs["use_default_graph_as_union"] = True
+    query, kwargs = _dataset(query, info, default_graphs, named_graphs)
+    if base:
+        kwargs["base_iri"] = base  # relative IRIs resolve against the endpoint
     results = store.query(query, **kwargs)
     max_rows = limits["max_rows"]
     if isinstance(results, ox.QueryTriples):
@@ -259,6 +252,48 @@ def _answer_query(
             raise QueryRefused(413, f"the result has more than {max_rows} rows (--max-rows); add a LIMIT")
     out.release()
     return ("end",)
+
+
+def _checked(query: str, limits: dict):
+    """What the query is, once the safety rules of :mod:`cmlkg.sparql` let it run (403 for an update or
+    a SERVICE not allowed, 400 for a malformed query)."""
+    from cmlkg.errors import QueryError
+    from cmlkg.sparql import ServiceRefused, UpdateRefused, check_shape, inspect_query, refuse_services
+
+    try:
+        check_shape(query)
+        info = inspect_query(query)
+        refuse_services(query, limits["allowed_services"])
+    except (UpdateRefused, ServiceRefused) as exc:
+        raise QueryRefused(403, str(exc)) from None
+    except QueryError as exc:
+        raise QueryRefused(400, str(exc)) from None
+    return info
+
+
+def _dataset(query: str, info, default_graphs: list[str], named_graphs: list[str]) -> tuple[str, dict]:
+    """The query and the store arguments for its dataset: the one the protocol names (exactly that one,
+    even over FROM), else the query's own, else every graph as the default graph."""
+    import pyoxigraph as ox
+
+    from cmlkg.errors import QueryError
+
+    if not (default_graphs or named_graphs):
+        return query, {} if info.has_dataset else {"use_default_graph_as_union": True}
+    if info.has_dataset:
+        from cmlkg.sparql import without_dataset
+
+        try:
+            query = without_dataset(query)
+        except QueryError as exc:
+            raise QueryRefused(400, str(exc)) from None
+    try:
+        return query, {
+            "default_graph": [ox.NamedNode(g) for g in default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+        }
+    except ValueError as exc:
+        raise QueryRefused(400, f"default-graph-uri / named-graph-uri: not an IRI: {exc}") from None
 
 
 def _lookup_triples(store, mode: str, iri: str) -> list:
