@@ -164,55 +164,14 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
     A record is complete when it has its ``SO`` (source) line, the last one PubMed writes; a record
     without it was cut short.
     """
-    fields: list[
-        tuple[str, list[str]]
-    ] = []  # (tag, value pieces) of the record being read (joined once: linear)
+    # (tag, value pieces) of the record being read (joined once: linear)
+    fields: list[tuple[str, list[str]]] = []
     start = size = 0
-
-    def finish() -> Record | Skip:
-        tags: dict[str, list[str]] = {}
-        for tag, pieces in fields:
-            tags.setdefault(tag, []).append(clean(" ".join(pieces)))
-        pmid_text = (tags.get("PMID") or [""])[0]
-        where = f"PMID {pmid_text} (line {start})" if pmid_text else f"line {start}"
-        if not pmid_text:
-            raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
-        pmid = checked_pmid(pmid_text, path, where)
-        warning = (
-            ""
-            if "SO" in tags
-            else (
-                f"{path}: {where}: no SO line (PubMed ends every MEDLINE record with it): kept; check the "
-                "record is complete"
-            )
-        )
-        doi = next((d for v in tags.get("AID", []) + tags.get("LID", []) if (d := _doi_of(v))), None)
-        mesh = []  # MEDLINE names the headings but not their descriptor UIs: a heading without an IRI
-        for value in tags.get("MH", []):
-            descriptor = value.split("/")[0]
-            mesh.append(("", descriptor.lstrip("*").strip(), value.startswith("*") or "/*" in value))
-        parts = Parts()
-        if tags.get("AB"):
-            parts.pieces.append(("", "", " ".join(tags["AB"])))
-        return make_record(
-            path,
-            where,
-            pmid,
-            None,
-            parts,
-            warning,
-            doi=doi,
-            title=" ".join(tags.get("TI", [])) or None,
-            journal=(tags.get("JT") or tags.get("TA") or [""])[0] or None,
-            year=year_of((tags.get("DP") or [""])[0]),
-            mesh=tuple(mesh),
-        )
-
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")
         if not line.strip():
             if fields:
-                yield finish()
+                yield _medline_record(path, fields, start)
                 fields, size = [], 0
             continue
         size += len(line)
@@ -234,7 +193,46 @@ def read_medline(path: Path, lines: Iterable[str]) -> Iterator[Record | Skip]:
             start = number
         fields.append((m.group(1), [m.group(2)]))
     if fields:
-        yield finish()
+        yield _medline_record(path, fields, start)
+
+
+def _medline_record(path: Path, fields: list[tuple[str, list[str]]], start: int) -> Record | Skip:
+    """One MEDLINE record from its fields, read from line ``start`` of ``path``."""
+    tags: dict[str, list[str]] = {}
+    for tag, pieces in fields:
+        tags.setdefault(tag, []).append(clean(" ".join(pieces)))
+    pmid_text = (tags.get("PMID") or [""])[0]
+    where = f"PMID {pmid_text} (line {start})" if pmid_text else f"line {start}"
+    if not pmid_text:
+        raise InputError(f"{path}: {where}: a MEDLINE record without a PMID line")
+    pmid = checked_pmid(pmid_text, path, where)
+    warning = (
+        ""
+        if "SO" in tags
+        else f"{path}: {where}: no SO line (PubMed ends every MEDLINE record with it): kept; "
+        "check the record is complete"
+    )
+    doi = next((d for v in tags.get("AID", []) + tags.get("LID", []) if (d := _doi_of(v))), None)
+    mesh = []  # MEDLINE names the headings but not their descriptor UIs: a heading without an IRI
+    for value in tags.get("MH", []):
+        descriptor = value.split("/")[0]
+        mesh.append(("", descriptor.lstrip("*").strip(), value.startswith("*") or "/*" in value))
+    parts = Parts()
+    if tags.get("AB"):
+        parts.pieces.append(("", "", " ".join(tags["AB"])))
+    return make_record(
+        path,
+        where,
+        pmid,
+        None,
+        parts,
+        warning,
+        doi=doi,
+        title=" ".join(tags.get("TI", [])) or None,
+        journal=(tags.get("JT") or tags.get("TA") or [""])[0] or None,
+        year=year_of((tags.get("DP") or [""])[0]),
+        mesh=tuple(mesh),
+    )
 
 
 # ------------------------------------------------------------------ JSON Lines
