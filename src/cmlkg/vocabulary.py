@@ -88,37 +88,7 @@ def _local(iri: str) -> str | None:
 @functools.lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Read the ontology and return its extraction vocabulary (cached per path)."""
-    import pyoxigraph as ox
-
-    parents: dict[str, set[str]] = {}
-    labels: dict[str, str] = {}
-    synonyms: dict[str, list[str]] = {}
-    grouping: set[str] = set()
-    predicates = {
-        RDFS + "subClassOf",
-        RDFS + "label",
-        SKOS + "altLabel",
-        CML + "groupingClass",
-    }
-    for t in ox.parse(path=path or str(ontology_path()), format=ox.RdfFormat.TURTLE):
-        p = t.predicate.value
-        if p not in predicates or not isinstance(t.subject, ox.NamedNode):
-            continue
-        ls = _local(t.subject.value)
-        if ls is None:
-            continue
-        o = t.object.value if isinstance(t.object, (ox.NamedNode, ox.Literal)) else None
-        if o is None:
-            continue
-        if p == RDFS + "subClassOf":
-            if isinstance(t.object, ox.NamedNode) and (lo := _local(o)):
-                parents.setdefault(ls, set()).add(lo)
-        elif p == RDFS + "label":
-            labels[ls] = o
-        elif p == SKOS + "altLabel":
-            synonyms.setdefault(ls, []).append(o)
-        elif o.lower() == "true":  # cml:groupingClass
-            grouping.add(ls)
+    parents, labels, synonyms, grouping = _read_ontology(path or str(ontology_path()))
 
     def ancestors(local: str) -> set[str]:
         seen: set[str] = set()
@@ -150,6 +120,35 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             has_children=local in with_children,
         )
     return Vocabulary(terms, labels)
+
+
+def _read_ontology(path: str) -> tuple[dict[str, set[str]], dict[str, str], dict[str, list[str]], set[str]]:
+    """The ontology's class tree (local name -> parents), labels, synonyms and grouping classes."""
+    import pyoxigraph as ox
+
+    parents: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    synonyms: dict[str, list[str]] = {}
+    grouping: set[str] = set()
+    predicates = {RDFS + "subClassOf", RDFS + "label", SKOS + "altLabel", CML + "groupingClass"}
+    for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+        p = t.predicate.value
+        if p not in predicates or not isinstance(t.subject, ox.NamedNode):
+            continue
+        ls = _local(t.subject.value)
+        o = t.object.value if isinstance(t.object, (ox.NamedNode, ox.Literal)) else None
+        if ls is None or o is None:
+            continue
+        if p == RDFS + "subClassOf":
+            if isinstance(t.object, ox.NamedNode) and (lo := _local(o)):
+                parents.setdefault(ls, set()).add(lo)
+        elif p == RDFS + "label":
+            labels[ls] = o
+        elif p == SKOS + "altLabel":
+            synonyms.setdefault(ls, []).append(o)
+        elif o.lower() == "true":  # cml:groupingClass
+            grouping.add(ls)
+    return parents, labels, synonyms, grouping
 
 
 def is_abbreviation(surface: str) -> bool:
