@@ -121,15 +121,31 @@ class ServiceRefused(QueryError):
 @functools.lru_cache(maxsize=64)
 def inspect_query(query: str) -> QueryInfo:
     """Parse ``query`` and say what it is; raise :class:`UpdateRefused` or :class:`QueryError`."""
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.algebra import translatePName
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.plugins.sparql.sparql import Prologue
-    from rdflib.term import URIRef, Variable
+
+    parsed = _parsed(query)
+    prologue_part, body = parsed[0], parsed[1]
+    prologue = Prologue()
+    for decl in prologue_part:
+        if decl.name == "Base":
+            prologue.base = decl.iri
+        elif decl.name == "PrefixDecl":
+            prologue.bind(decl.prefix, prologue.absolutize(decl.iri))
+    services: list[str | None] = []
+    try:
+        _services(body, prologue, services)
+    except RecursionError:
+        raise QueryError("malformed SPARQL query: nested too deeply") from None
+    return QueryInfo(FORMS.get(body.name, "select"), tuple(services), "datasetClause" in body)
+
+
+def _parsed(query: str):
+    """The query's parse (prologue, body); an update is refused, a malformed query says where."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
-        parsed = parseQuery(query)
+        return parseQuery(query)
     except RecursionError:
         raise QueryError("malformed SPARQL query: nested too deeply") from None
     except ParseBaseException as exc:
@@ -147,40 +163,30 @@ def inspect_query(query: str) -> QueryInfo:
     except ValueError as exc:  # an invalid \\u escape
         raise QueryError(f"malformed SPARQL query: {exc}") from None
 
-    prologue_part, body = parsed[0], parsed[1]
-    prologue = Prologue()
-    for decl in prologue_part:
-        if decl.name == "Base":
-            prologue.base = decl.iri
-        elif decl.name == "PrefixDecl":
-            prologue.bind(decl.prefix, prologue.absolutize(decl.iri))
 
-    services: list[str | None] = []
+def _services(node, prologue, services: list[str | None]) -> None:
+    """Add to ``services`` the endpoint of every SERVICE in a parsed query (None for a variable)."""
+    from rdflib.plugins.sparql.algebra import translatePName
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
 
-    def walk(node) -> None:
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                term = node.get("term")
-                if isinstance(term, Variable):
-                    services.append(None)
-                elif isinstance(term, CompValue) and term.name == "pname":
-                    try:
-                        services.append(str(translatePName(term, prologue)))
-                    except Exception:  # noqa: BLE001 - an unknown prefix: the query will not run anyway
-                        services.append(f"{term.get('prefix')}:{term.get('localname')}")
-                else:
-                    services.append(str(prologue.absolutize(term)) if isinstance(term, URIRef) else str(term))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    try:
-        walk(body)
-    except RecursionError:
-        raise QueryError("malformed SPARQL query: nested too deeply") from None
-    return QueryInfo(FORMS.get(body.name, "select"), tuple(services), "datasetClause" in body)
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            term = node.get("term")
+            if isinstance(term, Variable):
+                services.append(None)
+            elif isinstance(term, CompValue) and term.name == "pname":
+                try:
+                    services.append(str(translatePName(term, prologue)))
+                except Exception:  # noqa: BLE001 - an unknown prefix: the query will not run anyway
+                    services.append(f"{term.get('prefix')}:{term.get('localname')}")
+            else:
+                services.append(str(prologue.absolutize(term)) if isinstance(term, URIRef) else str(term))
+        for value in node.values():
+            _services(value, prologue, services)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _services(value, prologue, services)
 
 
 def without_dataset(query: str) -> str:
