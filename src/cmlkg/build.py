@@ -107,14 +107,8 @@ def build(
             scratch.mkdir()
             writer = ExportWriter(scratch, ontology)
             loader = StoreLoader(store)
-            rows = []
             try:
-                for built in built_abstracts(iter(reader), jobs):
-                    writer.append(built.fragments)
-                    loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
-                    rows.append(built.row)
-                    if progress:
-                        progress(1)
+                rows = _built_rows(reader, jobs, writer, loader, progress)
                 if not rows:
                     raise InputError(
                         f"{seeds}: no abstract to build: every record lacks an abstract "
@@ -134,6 +128,25 @@ def build(
             return report
     finally:
         reader.close()
+
+
+def _built_rows(
+    reader: BackgroundReader,
+    jobs: int,
+    writer: ExportWriter,
+    loader: StoreLoader,
+    progress: Callable[[int], None] | None,
+) -> list[dict]:
+    """Extract every abstract the reader yields, append its fragments to the exports and the store
+    loader, and return the report rows, in input order."""
+    rows = []
+    for built in built_abstracts(iter(reader), jobs):
+        writer.append(built.fragments)
+        loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
+        rows.append(built.row)
+        if progress:
+            progress(1)
+    return rows
 
 
 def _in_identifier_order(entries: list[dict], scratch: Path, tmp: Path) -> list[dict]:
