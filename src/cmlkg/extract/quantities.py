@@ -92,6 +92,8 @@ def _per_day(value: float, unit: str, u: str, tail: str) -> tuple[float, str]:
 
 
 def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str] | None:
+    """A dose's value and canonical unit ('mg/d', 'mg/m2/d', 'MU/d', 'Gy', ...) from its raw unit, the
+    words after it (``tail``) and before it (``head``)."""
     u = re.sub(r"\s+", " ", raw.lower())
     u = re.sub(r"\s*per square met(?:er|re)s?(?: (?:of )?body[- ]surface(?:[- ]area)?)?", "/m2", u)
     if u.startswith(("x", "×")):  # "5 x 10(6) U/m2 daily": millions of units
@@ -105,14 +107,7 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
     if u == "gy":
         return value, "Gy"
     if u.startswith(("million", "mu", "miu", "mega")):
-        if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
-            if re.search(r"m2|body surface", u):
-                return value, "MU/m2/d"
-        if re.search(r"/\s*d|daily|per day|a day|\bqd\b|\bod\b", u) or re.match(
-            r"^\s*(?:daily|per\s+day|/d|qd\b|once)", tail, I
-        ):
-            return value, "MU/d"
-        return value, "MU"
+        return _million_units(value, u, tail)
     if u.startswith("mg/m"):
         return _per_day(value, "mg/m2", u, tail)
     if u.startswith("mg/kg"):
@@ -125,20 +120,38 @@ def dose_unit(raw: str, value: float, tail: str, head: str) -> tuple[float, str]
         return value * 3, "mg/d"
     if u != "mg":
         return value, "mg/d"
-    # bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400 mg")
-    if re.match(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a\s+day|per\s+day)\b", tail, I):
-        return value * 2, "mg/d"  # "the 400-mg twice-daily arm"
-    if re.match(
-        r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", tail, I
+    return _bare_mg(value, tail, head)
+
+
+def _million_units(value: float, u: str, tail: str) -> tuple[float, str]:
+    """Interferon's millions of units: per m2 a day, a day, or a single amount."""
+    if "m2" in u.replace("mu", "", 1) or "body surface" in u or re.search(r"/\s*m", u.replace("mu/", "")):
+        if re.search(r"m2|body surface", u):
+            return value, "MU/m2/d"
+    if re.search(r"/\s*d|daily|per day|a day|\bqd\b|\bod\b", u) or re.match(
+        r"^\s*(?:daily|per\s+day|/d|qd\b|once)", tail, I
     ):
-        return value, "mg/d"
-    if re.match(
-        r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)",
-        tail,
-        I,
-    ):
-        return value, "mg/d"
-    if re.search(r"\bdaily\b[^.;:()]{0,50}$", head, I):
+        return value, "MU/d"
+    return value, "MU"
+
+
+_TWICE_DAILY_AFTER = re.compile(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a\s+day|per\s+day)\b", I)
+_DAILY_AFTER = re.compile(
+    r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", I
+)
+_LISTED_DAILY_AFTER = re.compile(
+    r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)",
+    I,
+)
+_DAILY_BEFORE = re.compile(r"\bdaily\b[^.;:()]{0,50}$", I)
+
+
+def _bare_mg(value: float, tail: str, head: str) -> tuple[float, str]:
+    """A bare "mg": daily if the phrase says so nearby ("400 mg (n = 157) daily", "daily imatinib 400
+    mg", "the 400-mg twice-daily arm", "400 or 800 mg daily")."""
+    if _TWICE_DAILY_AFTER.match(tail):
+        return value * 2, "mg/d"
+    if _DAILY_AFTER.match(tail) or _LISTED_DAILY_AFTER.match(tail) or _DAILY_BEFORE.search(head):
         return value, "mg/d"
     return value, "mg"
 
