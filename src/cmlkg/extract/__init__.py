@@ -61,13 +61,7 @@ def extract(
     >>> x.cohorts[0].size, [t.term for t in x.treatments], [(o.term, o.count) for o in x.outcomes]
     (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
     """
-    vocab = vocab or load_vocabulary()
-    doc = Doc(text, vocab)
-    sections = text_sections(text) if sections is None else sections
-    # not this study's CML evidence: background (earlier studies), and sentences about patients with
-    # another disease only (in a study of several: "11 AML patients ... showed a complete remission")
-    doc.not_this_study = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
-    doc.not_this_study += other_disease_sentences(doc)
+    doc = _document(text, vocab or load_vocabulary(), sections)
     ours = lambda x: not doc.outside_study(x.span.start)  # noqa: E731
     cohorts = _cohorts(doc, ours)
     add_demographics(doc, cohorts)
@@ -91,17 +85,7 @@ def extract(
     is_cml_treatment = reports_cml_treatment and bool(
         cohorts or outcomes or adverse or patients or _CASE_REPORT.search(text)
     )
-    used = (
-        {t.term for t in treatments}
-        | {t.term for c in cohorts for t in c.treatments}
-        | {x.therapy for x in reasons}
-        | {a.term for a in adverse}
-    )
-    external_terms = {
-        local: (d.label, d.identifiers, d.cls) for local in sorted(used) if (d := external(local)) is not None
-    }
-    sents = doc.sents
-    title = text[sents[0][0] : sents[0][1]].strip() if sents else ""
+    title = text[doc.sents[0][0] : doc.sents[0][1]].strip() if doc.sents else ""
     return r.Extraction(
         identifier=identifier,
         title=title[:500],
@@ -117,7 +101,7 @@ def extract(
         reasons=reasons,
         risks=risks,
         notes=quality_notes(doc, outcomes, cohorts, risks),
-        external_terms=external_terms,
+        external_terms=_external_terms(cohorts, treatments, reasons, adverse),
         extractor_version=EXTRACTOR_VERSION,
     )
 
@@ -125,6 +109,36 @@ def extract(
 _CASE_REPORT = re.compile(
     r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", re.I
 )
+
+
+def _document(text: str, vocab: Vocabulary, sections: list[tuple[str, int, int]] | None) -> Doc:
+    """The text read for mentions, with what is not this study's CML evidence marked: background
+    (earlier studies), and sentences about patients with another disease only (in a study of several:
+    "11 AML patients ... showed a complete remission")."""
+    doc = Doc(text, vocab)
+    sections = text_sections(text) if sections is None else sections
+    doc.not_this_study = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
+    doc.not_this_study += other_disease_sentences(doc)
+    return doc
+
+
+def _external_terms(
+    cohorts: list[r.Cohort],
+    treatments: list[r.Treatment],
+    reasons: list[r.TreatmentReason],
+    adverse: list[r.AdverseEvent],
+) -> dict[str, tuple[str, tuple[str, ...], str]]:
+    """The terms used that come from outside the ontology (packaged drug and phenotype vocabularies):
+    local name -> (label, IRIs, the ontology class they are individuals of)."""
+    used = (
+        {t.term for t in treatments}
+        | {t.term for c in cohorts for t in c.treatments}
+        | {x.therapy for x in reasons}
+        | {a.term for a in adverse}
+    )
+    return {
+        local: (d.label, d.identifiers, d.cls) for local in sorted(used) if (d := external(local)) is not None
+    }
 
 
 def _cohorts(doc: Doc, ours) -> list[r.Cohort]:
