@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -140,12 +141,15 @@ def _built_rows(
     """Extract every abstract the reader yields, append its fragments to the exports and the store
     loader, and return the report rows, in input order."""
     rows = []
-    for built in built_abstracts(iter(reader), jobs):
-        writer.append(built.fragments)
-        loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
-        rows.append(built.row)
-        if progress:
-            progress(1)
+    # closed on any error here too (Ctrl-C lands wherever this thread is): the workers stop at once,
+    # not when the traceback that holds the generator is freed
+    with contextlib.closing(built_abstracts(iter(reader), jobs)) as built_stream:
+        for built in built_stream:
+            writer.append(built.fragments)
+            loader.add(built.fragments.data[NAMED_GRAPHS_EXPORT])
+            rows.append(built.row)
+            if progress:
+                progress(1)
     return rows
 
 

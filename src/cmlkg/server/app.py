@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from cmlkg import __version__
 from cmlkg.namespaces import BASE, CML, ONTOLOGY_GRAPH, PREFIXES
 from cmlkg.server.config import CORS_PATHS, GRAPH_TYPES, QueryRefused, ServerConfig
+from cmlkg.server.jobs import GraphRowsJob, GraphsJob, LookupJob, PageJob, QueryJob
 from cmlkg.server.negotiation import _media_type, negotiate
 from cmlkg.server.pages import _graph_html, _ontology_html, _resource_html
 from cmlkg.server.pool import QueryPool, StreamAborted
@@ -80,11 +81,9 @@ class _Endpoint:
             return _error(exc.status, str(exc))
         if asked is None:
             return await self.service_description(request)
-        accept = request.headers.get("accept", "")
-        job = (
-            "query",
+        job = QueryJob(
             asked.query,
-            accept,
+            request.headers.get("accept", ""),
             asked.default_graphs,
             asked.named_graphs,
             self.base_url(request) + "sparql",
@@ -114,7 +113,7 @@ class _Endpoint:
         if fmt is None:
             return _error(406, f"the service description is available as {', '.join(GRAPH_TYPES)}")
         try:
-            _kind, _fmt, graphs = await self.pool.run(("graphs",), request)
+            _kind, _fmt, graphs = await self.pool.run(GraphsJob(), request)
         except QueryRefused as exc:
             return _error(exc.status, str(exc))
         ttl = _service_description(self.base_url(request), json.loads(graphs))
@@ -173,14 +172,14 @@ class _Endpoint:
         try:
             if wants_html:
                 return await self._resource_page(request, mode, iri)
-            _kind, fmt, payload = await self.pool.run(("lookup", mode, iri, fmt), request)
+            _kind, fmt, payload = await self.pool.run(LookupJob(mode, iri, fmt), request)
         except QueryRefused as exc:
             return _error(exc.status, str(exc))
         return Response(payload, media_type=_GRAPH_MEDIA_TYPES[fmt], headers=vary)
 
     async def _resource_page(self, request: Request, mode: str, iri: str) -> Response:
         """One lookup: the rows the page shows (none: not in this graph)."""
-        job = ("graph_rows", iri) if mode == "graph" else ("page", iri)
+        job = GraphRowsJob(iri) if mode == "graph" else PageJob(iri)
         _kind, _fmt, rows = await self.pool.run(job, request)
         rows = json.loads(rows)
         if not rows:

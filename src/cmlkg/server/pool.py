@@ -16,6 +16,7 @@ from typing import IO
 from starlette.requests import Request
 
 from cmlkg.server.config import QueryRefused, ServerConfig
+from cmlkg.server.jobs import Job
 from cmlkg.server.worker import _worker_death, _worker_main
 
 
@@ -175,7 +176,7 @@ class QueryPool:
 
         threading.Thread(target=start, daemon=True).start()
 
-    async def _start(self, job: tuple, request: Request | None, deadline: float):
+    async def _start(self, job: Job, request: Request | None, deadline: float):
         """Take a slot and start ``job`` on a worker: (channel, cancel event). The slot is released by
         the driving thread alone, whatever happens to this coroutine or its client afterwards."""
         if self.waiting >= self.config.queue_limit:
@@ -213,7 +214,7 @@ class QueryPool:
             raise
         return channel, cancel
 
-    async def run(self, job: tuple, request: Request | None = None):
+    async def run(self, job: Job, request: Request | None = None):
         """Run a job answered by one message ("ok", kind, format, bytes); give up (and end the worker)
         when the client of ``request`` goes away."""
         deadline = time.monotonic() + self.config.timeout
@@ -235,7 +236,7 @@ class QueryPool:
             raise QueryRefused(500, f"the query worker failed: {reply[-1]}")
         return reply[1:]
 
-    async def stream(self, job: tuple, request: Request, deadline: float):
+    async def stream(self, job: Job, request: Request, deadline: float):
         """Run a query job whose answer streams: (kind, format, async iterator of bytes).
 
         Errors before the head are raised as :class:`QueryRefused` (a clean HTTP status); after it, the
@@ -276,9 +277,7 @@ class QueryPool:
 
         return first[1], first[2], body()
 
-    def _drive(
-        self, job: tuple, cancel: threading.Event, channel: _Channel, deadline: float, release
-    ) -> None:
+    def _drive(self, job: Job, cancel: threading.Event, channel: _Channel, deadline: float, release) -> None:
         """Thread: send ``job`` to a worker and pass its messages on, until it ends, the client goes
         (``cancel``) or the deadline passes. Frees the slot on the way out."""
         w = None

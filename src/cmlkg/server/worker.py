@@ -10,6 +10,7 @@ from pathlib import Path
 from cmlkg.namespaces import CML, OA, PREFIXES, RDFS
 from cmlkg.processes import ignore_interrupts
 from cmlkg.server.config import GRAPH_TYPES, SELECT_TYPES, QueryRefused
+from cmlkg.server.jobs import GraphRowsJob, GraphsJob, Job, LookupJob, QueryJob
 from cmlkg.server.negotiation import negotiate
 
 
@@ -147,30 +148,31 @@ def _open_store(store_dir: str, limits: dict):
     return ox.Store.read_only(store_dir)
 
 
-def _run_job(store, limits: dict, job: tuple, emit) -> tuple:
+def _run_job(store, limits: dict, job: Job, emit) -> tuple:
     """The reply to one job: a query (streamed through ``emit``), a lookup, a graph's rows, the named
     graphs, or a resource page's rows."""
     import pyoxigraph as ox
 
-    kind = job[0]
-    if kind == "query":
-        return _answer_query(store, limits, *job[1:], emit=emit)  # type: ignore[misc]
-    if kind == "lookup":
-        return _answer_lookup(store, limits, *job[1:])
-    if kind == "graph_rows":
+    if isinstance(job, QueryJob):
+        return _answer_query(
+            store, limits, job.query, job.accept, job.default_graphs, job.named_graphs, job.base, emit=emit
+        )
+    if isinstance(job, LookupJob):
+        return _answer_lookup(store, limits, job.mode, job.iri, job.fmt)
+    if isinstance(job, GraphRowsJob):
         rows = [
             [
                 t.subject.value,
                 t.predicate.value,
                 {"type": "uri" if isinstance(t.object, ox.NamedNode) else "literal", "value": t.object.value},
             ]
-            for t in _lookup_triples(store, "graph", job[1])[:20_000]
+            for t in _lookup_triples(store, "graph", job.iri)[:20_000]
         ]
         return ("ok", "rows", "json", json.dumps(rows).encode())
-    if kind == "graphs":
+    if isinstance(job, GraphsJob):
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         return ("ok", "rows", "json", json.dumps(graphs).encode())
-    return ("ok", "rows", "json", json.dumps(_page_rows(store, job[1])).encode())
+    return ("ok", "rows", "json", json.dumps(_page_rows(store, job.iri)).encode())
 
 
 def _failure(exc: Exception, limits: dict) -> tuple:
