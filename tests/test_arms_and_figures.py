@@ -817,3 +817,43 @@ def test_an_event_count_listed_per_arm_is_not_the_populations_and_a_named_event_
         a.term == "ArterialOcclusiveEvent" and a.count == 6 and a.cohort is None for a in x.adverse_events
     )
     assert ("DiscontinuationDueToToxicity", 12) in {(o.term, o.count) for o in x.outcomes}
+
+
+def test_a_bare_list_of_as_many_counts_as_arms_follows_the_arms_order():
+    design = (
+        "In this phase 3 trial, 450 patients were randomized to dasatinib 100 mg daily (n = 150), nilotinib "
+        "300 mg twice daily (n = 150) or imatinib 400 mg daily (n = 150). "
+    )
+    x, arms, _pops = arms_of(design + "Deaths on study occurred in 4, 6 and 9 patients.")
+    assert ("Death", 4, None, None, None) in on_arm(x, arms, "Dasatinib")
+    assert ("Death", 6, None, None, None) in on_arm(x, arms, "Nilotinib")
+    assert ("Death", 9, None, None, None) in on_arm(x, arms, "Imatinib")
+    # the same list for other groups named after it: not the arms, and none of it on an arm
+    x, arms, _pops = arms_of(
+        design + "Deaths on study occurred in 4, 6 and 9 patients with low, intermediate and high Sokal risk."
+    )
+    assert {o.count for o in x.outcomes if o.term == "Death"} == {4, 6, 9}
+    assert all(o.cohort is None for o in x.outcomes if o.term == "Death")
+
+
+def test_a_drug_given_after_failure_is_the_intervention_not_prior_therapy():
+    x = extract(
+        "t",
+        "We treated 37 patients with chronic-phase CML with bosutinib after failure of imatinib and "
+        "nilotinib. Twenty-one (57%) achieved a major cytogenetic response.",
+    )
+    roles = {(t.term, t.role) for t in x.treatments}
+    assert ("Bosutinib", "intervention") in roles and ("Bosutinib", "prior") not in roles
+    assert ("Imatinib", "prior") in roles
+
+
+def test_resistant_and_intolerant_counts_are_the_populations_traits_not_outcomes():
+    x = extract(
+        "t",
+        "Ninety patients with CML-CP received dasatinib. Of these, 52 (58%) were resistant and 38 (42%) "
+        "intolerant to imatinib. After 24 months, 61 of 90 patients (68%) were in complete cytogenetic "
+        "response.",
+    )
+    assert not [o for o in x.outcomes if o.term == "NoResponse"]
+    assert ("CompleteCytogeneticResponse", 61, 90) in {(o.term, o.count, o.denominator) for o in x.outcomes}
+    assert {r.kind for r in x.reasons} == {"resistance", "intolerance"}

@@ -235,7 +235,9 @@ _VALUE = re.compile(
     # not the first of a list of time points: 'by 24 and 60 months'
     r"(?!\s*(?:,|and|or)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
-    rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|$|(?:after|following|with|on|under|during)\s))",
+    rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|$|(?:after|following|with|on|under|during)\s))"
+    # "in 2, 3 and 12 patients": a bare count inside a list of counts that its patient noun closes
+    rf"|,\s*(?P<count8>\d+)(?=(?:\s*,\s*\d+){{0,8}}\s*,?\s*(?:and|or)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})",
     I,
 )
 _SUBJECT_OF_NEXT = re.compile(
@@ -359,6 +361,8 @@ def _value(m: re.Match, after: str, probability: bool) -> Value | None:
         return Value(int(g("count2")), pct("pct2"), int(g("den2")), m.start(), m.end())
     if g("count3") is not None:
         return Value(as_int(parse_number(g("count3"))), float(g("pct3")), None, m.start(), m.end())
+    if g("count8") is not None:
+        return Value(int(g("count8")), start=m.start("count8"), end=m.end())
     if g("count6") is not None:
         return Value(as_int(parse_number(g("count6"))), start=m.start(), end=m.end())
     if g("count5") is not None and not UNIT_AFTER.match(after):

@@ -27,7 +27,7 @@ from cmlkg.extract.relations.outcome_phrases import (
     response_phrases,
     test_results_phrases,
 )
-from cmlkg.textutil import parse_number
+from cmlkg.textutil import NUM, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -63,7 +63,11 @@ _HEADS_A_COLON = re.compile(
     I,
 )
 # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
-_BASELINE_TRAIT = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:to\b|or\s+intolerant|and\s+intolerant|/)", I)
+# "71 (60%) were resistant and 47 (40%) intolerant to imatinib": the coordinated intolerance says it too
+_BASELINE_TRAIT = re.compile(
+    rf"^\s*(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?)?intoleran)",
+    I,
+)
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", I)
 _GOVERNED = re.compile(r"\b(?:in|of|by|for|among|and)\s*$", I)

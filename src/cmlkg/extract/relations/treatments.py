@@ -25,7 +25,8 @@ _PRIOR_BEFORE = re.compile(
 )
 _PRIOR_AFTER = re.compile(
     r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated|experienced)|"
-    r"\s+(?:with|after)\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
+    # ("ponatinib after failure of two TKIs" is ponatinib given after the failure: not prior therapy)
+    r"\s+with\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
     r"(?:\s+(?:therapy|treatment))?\s+(?:before|previously|beforehand)\b(?!\s+(?:transplant|BMT|SCT|HSCT|allo)))",
     I,
 )

@@ -173,7 +173,9 @@ class _Attribution:
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
         versus = bool(_VERSUS.search(gap_text)) or (len(g) == 2 and bool(_P_AFTER.match(text, last.span.end)))
         respectively = self.respectively(last.span.end, sent[1])
-        if not (versus or respectively):
+        # three or more figures for as many arms read in the arms' order even bare ("progression occurred
+        # in 2, 3 and 12 patients"); a bare pair may be anything two
+        if not (versus or respectively or len(g) >= 3):
             return None
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
         named: list[int] = []
