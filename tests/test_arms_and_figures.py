@@ -857,3 +857,46 @@ def test_resistant_and_intolerant_counts_are_the_populations_traits_not_outcomes
     assert not [o for o in x.outcomes if o.term == "NoResponse"]
     assert ("CompleteCytogeneticResponse", 61, 90) in {(o.term, o.count, o.denominator) for o in x.outcomes}
     assert {r.kind for r in x.reasons} == {"resistance", "intolerance"}
+
+
+def test_a_percent_of_patients_with_its_count_in_parentheses_is_one_figure():
+    x = extract(
+        "t",
+        "Eighty patients stopped imatinib in deep molecular response. At 24 months, molecular relapse-free "
+        "survival was seen in 61.3% of patients (49 of 80).",
+    )
+    got = [(o.count, o.percent, o.denominator) for o in x.outcomes if o.term == "RelapseFreeSurvival"]
+    assert got == [(49, 61.3, 80)]
+    # 'molecular relapse' does not take 'relapse-free survival' apart, nor is '-free survival' overall
+    assert not [o for o in x.outcomes if o.term in ("Relapse", "OverallSurvival")]
+
+
+def test_a_survival_that_a_free_or_specific_qualifies_is_not_overall_survival():
+    x = extract(
+        "t",
+        "We studied 120 patients on imatinib. Failure-free survival at 5 years was 81% and CML-specific "
+        "survival 96%; overall survival was 90%.",
+    )
+    assert [(o.term, o.percent) for o in x.outcomes] == [("OverallSurvival", 90.0)]
+
+
+def test_an_event_of_any_grade_keeps_its_count():
+    x = extract(
+        "t",
+        "We treated 52 patients with bosutinib. Diarrhea of any grade occurred in 41 patients; rash of all "
+        "grades was observed in 9% of patients.",
+    )
+    got = {(a.term, a.count) for a in x.adverse_events}
+    assert ("Diarrhea", 41) in got and ("Rash", None) in got
+
+
+def test_a_gapped_figure_shares_the_time_point_of_the_figure_before_it():
+    x = extract(
+        "t",
+        "Ninety-five patients received nilotinib as first-line therapy. The 4-year progression-free survival "
+        "was 92% and overall survival 95%. Event-free survival at 2 years was 88%, and 7 patients died.",
+    )
+    got = {(o.term, o.percent, o.count, o.time_months) for o in x.outcomes}
+    assert ("ProgressionFreeSurvival", 92.0, None, 48.0) in got
+    assert ("OverallSurvival", 95.0, None, 48.0) in got
+    assert ("Death", None, 7, None) in got  # a figure that comes first: its own time, not the gapped one

@@ -145,6 +145,10 @@ def find_mentions(
     return found
 
 
+_FREE_AFTER = re.compile(r"[-\u2010\u2011](?:free|specific)\b", re.I)
+_FREE_BEFORE = re.compile(r"\w[-\u2010\u2011](?:free|specific)\s+$", re.I)
+
+
 def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, int, int]]) -> list[Mention]:
     """The ontology's terms in the text, longest match first; only positions whose word can start a
     surface are tried."""
@@ -167,6 +171,10 @@ def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, i
         local, length = hit
         end = toks[i + length - 1][2]
         if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            continue
+        # "molecular relapse-free survival", "treatment-free survival", "CML-specific survival": a term
+        # that a '-free' or '-specific' joins to, or that follows one, names another, narrower concept
+        if _FREE_AFTER.match(text, end) or _FREE_BEFORE.search(text, max(0, start - 30), start):
             continue
         found.append(Mention(local, vocab.terms[local].kind, start, end))
         consumed = i + length

@@ -227,7 +227,9 @@ _VALUE = re.compile(
     rf"(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     rf"|(?<![\w.])(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?<![\w.])(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
-    rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:\s*\(\s*(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
+    # "54.9% (118/215)", "54.9% of patients (118 of 215)": the patients behind the percent
+    rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
+    rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase

@@ -16,6 +16,7 @@ _AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIE
 
 _AE_COUNT_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
+    rf"(?:(?:of\s+)?(?:any|all)\s+grades?\s+)?"  # 'pleural effusion of any grade developed in 34'
     rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
     rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
     rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"  # a percent is never a count: 'in 14.3% of patients'

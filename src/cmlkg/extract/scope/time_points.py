@@ -8,6 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.times import TimePoint, time_points
+from cmlkg.textutil import NUM
 
 I = re.I
 I = re.I
@@ -48,6 +49,31 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     for o in outcomes:
         if o.partner is not None and o.partner.time_months is not None:
             o.time_months = o.partner.time_months
+    _gapped_time_points(doc, outcomes)
+
+
+_GAPPED = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?")
+
+
+def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
+    """ "The 5-year overall survival was 89% (95% CI, ...) and event-free survival 71%": a figure read
+    after its outcome, joined by 'and' to the figure before it, shares that figure's time point (the
+    verb and the time are elided). Not a figure that comes first ('... and 10 patients progressed')."""
+    text = doc.text
+    ordered = sorted(outcomes, key=lambda o: o.span.start)
+    ends = sorted((o.span.end, k) for k, o in enumerate(ordered))
+    for o in ordered:
+        if o.time_months is not None or re.match(rf"\s*(?:{NUM})\b", text[o.span.start : o.span.end], re.I):
+            continue
+        at = bisect.bisect_right(ends, (o.span.start, len(ordered))) - 1
+        prev = ordered[ends[at][1]] if at >= 0 else None
+        if (
+            prev is not None
+            and prev.time_months is not None
+            and doc.sentence_of(prev.span.start) == doc.sentence_of(o.span.start)
+            and _GAPPED.fullmatch(text[prev.span.end : o.span.start])
+        ):
+            o.time_months = prev.time_months
 
 
 _AFTER_FIGURE = re.compile(
