@@ -900,3 +900,15 @@ def test_a_gapped_figure_shares_the_time_point_of_the_figure_before_it():
     assert ("ProgressionFreeSurvival", 92.0, None, 48.0) in got
     assert ("OverallSurvival", 95.0, None, 48.0) in got
     assert ("Death", None, 7, None) in got  # a figure that comes first: its own time, not the gapped one
+
+
+def test_figures_in_the_two_treatment_groups_are_the_arms_in_order_but_not_two_age_groups():
+    x, arms, _pops = arms_of(
+        "In all, 180 patients were randomized to dasatinib 100 mg daily (n = 90) or imatinib 400 mg daily "
+        "(n = 90). Major molecular response rates by 12 months were 46% and 28% in both study arms. Complete "
+        "cytogenetic response rates were 77% and 66% in the two dasatinib groups. MR4 rates were 22% and "
+        "12% in the two Sokal risk groups."
+    )
+    assert ("MajorMolecularResponse", None, 46.0, None, 12.0) in on_arm(x, arms, "Dasatinib")
+    assert ("MajorMolecularResponse", None, 28.0, None, 12.0) in on_arm(x, arms, "Imatinib")
+    assert all(o.cohort is None for o in x.outcomes if o.term in ("CompleteCytogeneticResponse", "MR4"))

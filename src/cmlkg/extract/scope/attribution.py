@@ -58,8 +58,15 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
 _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
+_THE_ARMS = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?,?\s*(?:in|for|among|with)\s+(?:the\s+)?(?:two|three|four|both|respective)\s+"
+    r"(?P<words>(?:[\w-]+\s+){0,2}?)(?:arms|groups|cohorts)\b",
+    I,
+)
+_TREATMENT_WORDS = {"treatment", "study", "randomized", "randomised", "dose", "drug", "therapy", "trial"}
 _OTHER_GROUPS = re.compile(
-    r"\b(?:in|for|among|with|of)\s+(?!the\s+(?:two|three|respective)\s+(?:arms|groups))"
+    r"\b(?:in|for|among|with|of)\s+(?!(?:the\s+)?(?:two|three|four|both|respective)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:arms|groups|cohorts)\b)"
     r"(?!(?:the\s+|all\s+)?(?:patients|pts|subjects)\b\s*(?:,|respectively|$))",
     I,
 )
@@ -164,6 +171,23 @@ class _Attribution:
             groups.append([i])
         return groups
 
+    def _the_arms(self, pos: int, end: int) -> bool:
+        """ "in the two TKI groups", "in both treatment arms": the arms themselves (the words between are
+        treatments or words of the design, not 'the two age groups')."""
+        m = _THE_ARMS.match(self.text, pos, end)
+        if m is None:
+            return False
+        drugs = [
+            x
+            for x in self.doc.mentions_in(m.start("words"), m.end("words"))
+            if x.kind in ("drug", "procedure")
+        ]
+        start = m.start("words")
+        return all(
+            w.group().lower() in _TREATMENT_WORDS or any(x.start <= start + w.start() < x.end for x in drugs)
+            for w in re.finditer(r"[\w-]+", m.group("words"))
+        )
+
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -172,7 +196,8 @@ class _Attribution:
         gap_text = text[first.span.end : _listed_start(text, last)]
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
         versus = bool(_VERSUS.search(gap_text)) or (len(g) == 2 and bool(_P_AFTER.match(text, last.span.end)))
-        respectively = self.respectively(last.span.end, sent[1])
+        # "43% and 58% in the two TKI groups": the arms, in their order, as 'respectively' says
+        respectively = self.respectively(last.span.end, sent[1]) or self._the_arms(last.span.end, sent[1])
         # three or more figures for as many arms read in the arms' order even bare ("progression occurred
         # in 2, 3 and 12 patients"); a bare pair may be anything two
         if not (versus or respectively or len(g) >= 3):
