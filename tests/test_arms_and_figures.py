@@ -912,3 +912,34 @@ def test_figures_in_the_two_treatment_groups_are_the_arms_in_order_but_not_two_a
     assert ("MajorMolecularResponse", None, 46.0, None, 12.0) in on_arm(x, arms, "Dasatinib")
     assert ("MajorMolecularResponse", None, 28.0, None, 12.0) in on_arm(x, arms, "Imatinib")
     assert all(o.cohort is None for o in x.outcomes if o.term in ("CompleteCytogeneticResponse", "MR4"))
+
+
+def test_evaluable_counts_that_are_a_figures_numerator_or_denominator_are_not_the_cohorts():
+    x = extract(
+        "t",
+        "A total of 120 patients were enrolled and treated with nilotinib. 101 evaluable pts/110 (92%) were "
+        "in CCyR at M12, and 40 pts over 98 assessable (41%) were in MR4.5 at M24.",
+    )
+    assert x.cohorts[0].evaluable is None
+    assert ("CompleteCytogeneticResponse", 101, 110) in {(o.term, o.count, o.denominator) for o in x.outcomes}
+    x = extract("t", "Sixty patients received bosutinib. Efficacy (57 evaluable pts/60): CCyR at 1 year 70%.")
+    assert x.cohorts[0].evaluable == 57
+
+
+def test_a_group_fronted_by_the_treatment_it_started_is_the_population():
+    x = extract(
+        "t",
+        "Of 150 patients starting nilotinib 300 mg twice daily, 41 (27%) reduced the dose to 400 mg daily. "
+        "MMR at 12 months was 66%.",
+    )
+    assert x.cohorts and x.cohorts[0].role == "population" and x.cohorts[0].size == 150
+
+
+def test_an_event_count_of_the_patients_on_one_dose_is_not_the_populations():
+    x = extract(
+        "t",
+        "We followed 240 patients on dasatinib. Pleural effusion occurred in 17 patients receiving 140 mg "
+        "daily and in 4 on 100 mg. Rash occurred in 12 patients.",
+    )
+    got = {(a.term, a.count) for a in x.adverse_events}
+    assert ("PleuralEffusion", 17) not in got and ("Rash", 12) in got

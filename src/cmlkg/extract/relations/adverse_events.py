@@ -56,6 +56,11 @@ _GRADE_LEADS = re.compile(
     r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
     I,
 )
+_GROUP_AFTER = re.compile(
+    rf"\s+(?:(?:{ADJ}){{0,2}}{PATIENT_NOUN}\s+)?(?:who\s+(?:were|are|had\s+been)\s+)?"
+    r"(?:receiving|on|treated\s+with|given|taking)\b",
+    I,
+)
 _CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
@@ -157,4 +162,7 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
         return as_int(parse_number(cm.group("n")))
     # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
     am = _AE_COUNT_AFTER.match(text, m.end)
-    return as_int(parse_number(am.group("n"))) if am else None
+    # "in 9 patients who were receiving 100 mg (4.4%) and in 2 on 50 mg": the count of one group only
+    if am is None or _GROUP_AFTER.match(text, am.end()):
+        return None
+    return as_int(parse_number(am.group("n")))

@@ -54,7 +54,10 @@ _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 _FRONTED_ENROLLED = re.compile(
     r"\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
-    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b",
+    r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b"
+    # "Of 203 patients starting dasatinib, 87 (43%) reduced the dose": the group the study follows
+    r"|\s*(?:who\s+(?:were\s+)?)?(?:starting|started|initiating|initiated|beginning|began)\s+(?:on\s+)?(?:[\w-]+\s+)?"
+    r"(?:therapy|treatment)?",
     I,
 )
 

@@ -15,7 +15,14 @@ _EVALUABLE = [
         rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,2}}?(?:{PATIENT_NOUN}\s+)?(?:are|were|was|being)\s+(?:\w+\s+)?(?:evaluable|assessable)",
         I,
     ),
-    re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b", I),
+    # "Efficacy (41 evaluable pts/44)": 41 evaluable of 44; but not "147 evaluable pts/158 (93%) were in
+    # CHR": 147 of the 158 evaluable reached it
+    re.compile(
+        rf"(?<![\w.])(?P<n>{NUM})\s+(?:evaluable|assessable)\b"
+        rf"(?!\s*(?:{PATIENT_NOUN}\s*)?(?:/|over\b|of\b|out\s+of\b)\s*\d+\s*"
+        r"(?:\(\s*\d+(?:\.\d+)?\s*%|(?:were|was|achieved|attained|had|in)\b))",
+        I,
+    ),
     re.compile(r"\b(?:evaluable|assessable)(?:\s+for\s+\w+)?\s*[(\[,]\s*n\s*=\s*(?P<n>\d+)", I),
     re.compile(
         rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I
@@ -87,7 +94,8 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
 
 
 _NOT_EVALUABLE = re.compile(r"\bnot\s+(?:\w+\s+)?evaluable|\bnon-?evaluable|\bun-?evaluable", I)
-_NOT_BEFORE = re.compile(r"\b(?:not|non)\s*$", I)
+# not "not evaluable"; not a denominator ("47 pts over 157 assessable", "21 of 30 evaluable patients")
+_NOT_BEFORE = re.compile(r"\b(?:not|non|over|of)\s*$|/\s*$", I)
 _AGE_BEFORE = re.compile(r"(?:year[- ]old|aged?)\s*$", I)
 
 
@@ -97,7 +105,7 @@ def _add_evaluable(doc: Doc, pop: r.Cohort) -> None:
     for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
         for m in pat.finditer(text):
             if _NOT_EVALUABLE.search(text[m.start() : m.end() + 3]) or _NOT_BEFORE.search(
-                text[max(0, m.start() - 6) : m.start()]
+                text[max(0, m.start() - 8) : m.start()]
             ):
                 continue
             n = as_int(parse_number(m.group("n")))
