@@ -943,3 +943,18 @@ def test_an_event_count_of_the_patients_on_one_dose_is_not_the_populations():
     )
     got = {(a.term, a.count) for a in x.adverse_events}
     assert ("PleuralEffusion", 17) not in got and ("Rash", 12) in got
+
+
+def test_risk_groups_of_a_list_that_names_risk_once():
+    x = extract(
+        "t",
+        "We analyzed 640 patients treated with nilotinib: 310 were low, 205 intermediate and 125 high ELTS "
+        "risk. In a second cohort, Sokal risk was low in 90, intermediate in 60 and high in 30 patients.",
+    )
+    got = [(r.score, r.group, r.count) for r in x.risks]
+    assert got[:3] == [
+        ("ELTSScore", "lowRisk", 310),
+        ("ELTSScore", "intermediateRisk", 205),
+        ("ELTSScore", "highRisk", 125),
+    ]
+    assert ("SokalScore", "highRisk", 30) in got

@@ -102,6 +102,32 @@ def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
 _RISK_GROUP = re.compile(r"\b(?P<g>low|intermediate|high)[- ]risk\b", I)
 
 
+# the groups of a list that names 'risk' once: "472 were low, 365 intermediate and 269 high Sokal risk",
+# "Sokal risk was low in 80, intermediate in 70 and high in 50 patients"
+_GROUP_WORD = r"(?:low|intermediate|high)"
+_ELIDED_LIST = re.compile(
+    rf"\b{_GROUP_WORD}(?:\s*(?:,|and|or|,\s*and)\s*(?:[\w().%]+\s+){{0,3}}?{_GROUP_WORD})+"
+    r"(?=\s+(?:(?:Sokal|Hasford|EUTOS|ELTS)\s+)?(?:score\s+)?risk\b)",
+    I,
+)
+_RISK_WAS_LIST = re.compile(
+    rf"\brisk\s+(?:score\s+)?(?:was|were|:)\s+{_GROUP_WORD}\s+in\s+[^.;]{{0,80}}?\b{_GROUP_WORD}\s+in\s+\d[^.;]*",
+    I,
+)
+_GROUP_IN_LIST = re.compile(rf"\b(?P<g>{_GROUP_WORD})\b", I)
+
+
+def _risk_groups(text: str, s: int, e: int) -> list[re.Match]:
+    """The risk groups named in text[s:e]: 'high-risk', 'low risk', and each group of a list that names
+    'risk' once; in the order of the text, each once."""
+    found = {g.start(): g for g in _RISK_GROUP.finditer(text, s, e)}
+    for lst in [*_ELIDED_LIST.finditer(text, s, e), *_RISK_WAS_LIST.finditer(text, s, e)]:
+        for g in _GROUP_IN_LIST.finditer(text, lst.start(), lst.end()):
+            if not any(f.start() <= g.start() < f.end() for f in found.values()):
+                found[g.start()] = g
+    return [found[k] for k in sorted(found)]
+
+
 def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
     """'16 (79%) were classified as high risk according to the EUTOS score', 'Sokal high risk in 12 (20%)'."""
     text = doc.text
@@ -111,7 +137,7 @@ def find_risks(doc: Doc) -> list[r.RiskMeasurement]:
         scores = [m for m in doc.mentions_in(s, e, "risk_score")]
         if not scores:
             continue
-        for g in _RISK_GROUP.finditer(text, s, e):
+        for g in _risk_groups(text, s, e):
             score = min(scores, key=lambda m: abs(m.start - g.start()))
             before = text[max(s, g.start() - 70) : g.start()]
             after = text[g.end() : min(e, g.end() + 40)]
