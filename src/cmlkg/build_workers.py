@@ -4,6 +4,7 @@ thread feeding Oxigraph's bulk loader)."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -240,10 +241,31 @@ def built_abstracts(abstracts: Iterator[Abstract], jobs: int):
         # an error or Ctrl-C: the workers are stopped now, not after the batches in flight
         for proc in list(getattr(pool, "_processes", {}).values()):
             proc.kill()
+        # A worker killed while it wrote a result leaves half a message, and the executor's thread would
+        # wait for the rest for ever (CPython 3.11), the interpreter's exit waiting on that thread: with
+        # this process's own copy of the result pipe's write end closed, its read ends instead.
+        with contextlib.suppress(AttributeError, OSError):
+            pool._result_queue._writer.close()  # type: ignore[attr-defined]
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        _forget(manager)
         raise
     else:
         pool.shutdown()
+
+
+def _forget(manager: threading.Thread | None) -> None:
+    """Let the executor's thread end (it does at once, its workers dead), then drop it from the exit
+    hook that wakes such threads: on CPython 3.11 the hook may write to the thread's closed wake-up
+    pipe and print 'Bad file descriptor' after the one-line message."""
+    if manager is None:
+        return
+    manager.join(timeout=5)
+    if not manager.is_alive():
+        from concurrent.futures import process
+
+        with contextlib.suppress(AttributeError, TypeError):
+            process._threads_wakeups.pop(manager, None)
 
 
 def _build_batch(batch: list[Abstract]) -> list[Built]:
