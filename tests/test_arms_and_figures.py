@@ -958,3 +958,22 @@ def test_risk_groups_of_a_list_that_names_risk_once():
         ("ELTSScore", "highRisk", 125),
     ]
     assert ("SokalScore", "highRisk", 30) in got
+
+
+def test_an_event_named_first_without_a_count_takes_the_count_stated_later():
+    x = extract(
+        "t",
+        "Pleural effusion on dasatinib: a retrospective study.\nWe reviewed 210 patients treated with "
+        "dasatinib. Pleural effusions (PE) were diagnosed in 38 patients (18%), grade 3 in 7.",
+    )
+    assert ("PleuralEffusion", None, 38) in {(a.term, a.grade, a.count) for a in x.adverse_events}
+
+
+def test_an_outcome_after_which_a_group_is_defined_is_not_a_figure_of_it():
+    x = extract(
+        "t",
+        "Ninety patients on nilotinib were switched to dasatinib. CCyR rates were higher following loss of "
+        "response (61%) than following intolerance (48%). Five patients died after progression.",
+    )
+    assert not [o for o in x.outcomes if o.term in ("LossOfResponse", "Progression")]
+    assert ("Death", 5) in {(o.term, o.count) for o in x.outcomes}

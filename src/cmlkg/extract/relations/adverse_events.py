@@ -18,7 +18,8 @@ _AE_COUNT_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:grades?\s*(?:[1-5]|I{{1,3}}|IV|V)(?:\s*(?:-|–|to|/|or|and)\s*(?:[1-5]|I{{1,3}}|IV|V))?\s+)?"
     rf"(?:(?:of\s+)?(?:any|all)\s+grades?\s+)?"  # 'pleural effusion of any grade developed in 34'
     rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
-    rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced)\s+)?in\s+(?P<n>{NUM})\b"
+    rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced|diagnosed|"
+    rf"detected|identified|encountered)\s+)?in\s+(?P<n>{NUM})\b"
     rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"  # a percent is never a count: 'in 14.3% of patients'
     # nor is the first of a list the event's count: 'in 5, 5 and 3 patients, respectively'
     rf"(?!\s*(?:,|and|vs\.?|versus)\s*{NUM}\b)",
@@ -68,7 +69,7 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     """The adverse events stated, one per grade, each with the count of patients it is stated for."""
     out: list[r.AdverseEvent] = []
-    seen = set()
+    seen: dict[tuple[str, int | None], int] = {}  # (term, grade) -> its index in out
     prev_ae: tuple[Mention, re.Match | None] | None = None
     for m in doc.mentions:
         if m.kind != "adverse_event" or doc.negated(m) or _heads_events(doc, m):
@@ -82,10 +83,13 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         per_grade = count if len(grades) == 1 else None
         for grade in grades:
             key = (m.term, grade)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, per_grade))
+            event = r.AdverseEvent(m.term, r.Span(m.start, m.end), grade, per_grade)
+            if key not in seen:
+                seen[key] = len(out)
+                out.append(event)
+            elif out[seen[key]].count is None and per_grade is not None:
+                # named first without a count (a title, 'cardiovascular events (CVEs)'), counted later
+                out[seen[key]] = event
     # an event with a grade makes the same event without a grade redundant
     graded = {a.term for a in out if a.grade is not None}
     return [a for a in out if a.grade is not None or a.term not in graded]

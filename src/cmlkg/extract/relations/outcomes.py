@@ -56,6 +56,7 @@ _FIGURE_FOR = re.compile(
 _EVALUABLE_FOR = re.compile(
     r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$", I
 )
+_CONDITION_BEFORE = re.compile(r"\b(?:after|following|despite)\s+(?:an?\s+|the\s+|prior\s+|previous\s+)?$", I)
 # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
 _HEADS_A_COLON = re.compile(
     r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
@@ -199,6 +200,9 @@ class _Reading:
         text = self.text
         return bool(
             _EVALUABLE_FOR.search(text[max(0, m.start - 40) : m.start])
+            # "responses were more frequent after suboptimal response (52%) than after failure (31%)":
+            # a state the patients were in before, naming a group, not a figure of it
+            or _CONDITION_BEFORE.search(text[max(0, m.start - 30) : m.start])
             or in_any(m.start, self.subject_parens)
             # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
             or _TRIED.match(text, m.end)
