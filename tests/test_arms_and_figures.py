@@ -977,3 +977,15 @@ def test_an_outcome_after_which_a_group_is_defined_is_not_a_figure_of_it():
     )
     assert not [o for o in x.outcomes if o.term in ("LossOfResponse", "Progression")]
     assert ("Death", 5) in {(o.term, o.count) for o in x.outcomes}
+
+
+def test_a_discontinuation_with_its_cause_and_no_object_and_a_gapped_percent():
+    x = extract(
+        "t",
+        "We treated 64 patients with nilotinib after imatinib failure. By 12 months, 41% achieved MMR and "
+        "17% MR4.5. Nine patients (14%) discontinued owing to adverse events; 5 stopped for 3 months.",
+    )
+    got = {(o.term, o.count, o.percent) for o in x.outcomes}
+    assert ("MR4_5", None, 17.0) in got and ("MajorMolecularResponse", None, 41.0) in got
+    assert ("DiscontinuationDueToToxicity", 9, 14.0) in got
+    assert not [o for o in x.outcomes if o.count == 5]

@@ -20,9 +20,12 @@ _DISCONTINUED = re.compile(
 )
 
 
-_REASON_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|for)\s+(?P<why>[^.;()]{0,60})", I)
+_REASON_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})", I
+)
 
 
+_CAUSE_NEXT = re.compile(r"\s*(?:due\s+to|because\s+of|owing\s+to)\s", I)
 _TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
 
 
@@ -47,9 +50,10 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
             if not m.group("obj"):
                 # the object is a drug named right after the verb
                 drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
-                if drug is None:
+                # or no object, its cause right after: "Eleven patients (13%) discontinued because of AEs"
+                if drug is None and not _CAUSE_NEXT.match(doc.text, m.end()):
                     continue
-                end = drug.end
+                end = drug.end if drug is not None else m.end()
         reason = _REASON_AFTER.match(doc.text, end)
         # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
         # is not)

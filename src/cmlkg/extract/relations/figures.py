@@ -128,9 +128,19 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
             return _event_subject(text, m, clause_start, sm)
         if _PERCENT_SUBJECT.search(pre.rstrip()):
             return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
+    gapped = _GAPPED_PERCENT.search(pre)
+    if gapped and _GAPPED_END.match(text, m.end):
+        # "30% attained MCyR and 22% CCyR": the verb of the figure before, elided
+        return Value(None, float(gapped.group("p")), None, clause_start + gapped.start("p"), m.end)
     return _verb_subject(doc, m, clause_start)
 
 
+_GAPPED_PERCENT = re.compile(
+    r"\d\s*%\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:attained|achieved|reached|obtained|had|were\s+in)\s+[^,;%]{1,40}?"
+    r"\s+and\s+(?P<p>\d+(?:\.\d+)?)\s*%\s*$",
+    re.I,
+)
+_GAPPED_END = re.compile(r"\s*(?:[.,;)]|$)")
 _PROGRESSION_WORD = re.compile(r"(?:evolved|progressed|transformed|evolution|progression)\b", re.I)
 _NONE_OF_BEFORE = re.compile(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", re.I)
 _NOT_A_COUNT_BEFORE = re.compile(
