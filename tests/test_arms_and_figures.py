@@ -989,3 +989,13 @@ def test_a_discontinuation_with_its_cause_and_no_object_and_a_gapped_percent():
     assert ("MR4_5", None, 17.0) in got and ("MajorMolecularResponse", None, 41.0) in got
     assert ("DiscontinuationDueToToxicity", 9, 14.0) in got
     assert not [o for o in x.outcomes if o.count == 5]
+
+
+def test_a_heading_with_its_time_point_and_arms_in_parentheses_before_a_colon_list():
+    x, arms, _pops = arms_of(
+        "Overall, 240 patients were randomized to nilotinib 300 mg twice daily (n = 120) or imatinib 400 mg "
+        "daily (n = 120). Responses at 24 months (imatinib vs nilotinib): MMR, 44% vs 67%; MR4, 21% vs 38%."
+    )
+    assert ("MajorMolecularResponse", None, 67.0, None, 24.0) in on_arm(x, arms, "Nilotinib")
+    assert ("MajorMolecularResponse", None, 44.0, None, 24.0) in on_arm(x, arms, "Imatinib")
+    assert ("MR4", None, 38.0, None, 24.0) in on_arm(x, arms, "Nilotinib")

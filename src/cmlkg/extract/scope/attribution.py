@@ -211,7 +211,7 @@ class _Attribution:
         in_order = versus and _ARMS_FOLLOW.match(text[last.span.end : sent[1]])
         if (respectively or in_order) and len(named) == len(g):
             return named
-        if listed := self._named_before(first, sent, len(g)):
+        if listed := self._named_before(first, sent, len(g)) or self._heading_order(first, sent, len(g)):
             return listed
         if any(
             self.ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None
@@ -236,11 +236,28 @@ class _Attribution:
             return None
         return list(range(len(g)))
 
+    def _heading_order(self, first: r.Outcome, sent: tuple[int, int], n: int) -> list[int] | None:
+        """'Responses at 24 months (imatinib vs nilotinib): MMR, 44% vs 67%; MR4, 21% vs 38%': the arms
+        in the order the heading of a colon list names them, for every item of the list."""
+        text, refs = self.text, self.refs
+        colon = text.rfind(":", sent[0], first.span.start)
+        if colon < 0:
+            return None
+        start = max(sent[0], colon - 120)
+        found = [(s, e, k) for s, e, k in refs.between(start, colon) if e <= colon]
+        order = [k for _s, _e, k in found]
+        if len(order) == n and len(set(order)) == n and _LISTED_ARMS.search(text[found[0][0] : colon]):
+            return order
+        return None
+
     def _named_before(self, first: r.Outcome, sent: tuple[int, int], n: int) -> list[int] | None:
         """ "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the
         figures."""
         text, refs = self.text, self.refs
         cs = clause_bounds(text, sent, first.span.start)[0]
+        # the clause, or what precedes a heading's colon: '... at 12 months (A vs B): MMR, 52% vs 29%'
+        if text[cs - 2 : cs].strip() == ":" or text[cs - 1 : cs] == ":":
+            cs = max(sent[0], text.rfind(";", sent[0], cs) + 1)
         v0 = _value_start(text, first)
         start = max(cs, first.span.start - 80)
         listed = [k for s, e, k in refs.between(start, v0) if e <= v0]

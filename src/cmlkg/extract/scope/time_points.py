@@ -183,4 +183,8 @@ def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
     if m.group(1) == ":":
         return True
     opening = p.end + m.start(1)
-    return any(ps == opening and ps < pos < pe for ps, pe in doc.parens_starting(opening))
+    # inside the parenthesis, or after it when a colon follows: 'at 12 months (A vs B): MMR, 52% vs 29%'
+    return any(
+        ps == opening and (ps < pos < pe or (pos > pe and re.match(r"\s*:", text[pe : pe + 3])))
+        for ps, pe in doc.parens_starting(opening)
+    )
