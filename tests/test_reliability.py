@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cmlkg.extract import extract
@@ -262,6 +262,8 @@ def test_extraction_never_crashes_on_arbitrary_text(text):
         max_size=60,
     ).map(" ".join)
 )
+@example("99999999999999999999 % progressed to blast crisis")  # once kept as percent 1e+20
+@example("We treated 20 patients ; 10 ( 150 % ) achieved CCyR")
 def test_extraction_on_clinical_word_salad(text):
     result = extract("w", text)
     for c in result.cohorts:  # a size is a patient count written in the text, never a huge or float literal
