@@ -70,8 +70,7 @@ def extract(
     treatments = find_treatments(doc)
     start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
-    # a percent past 100 ('150% progressed') is no share of patients: the figure is not kept at all
-    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o) and (o.percent or 0) <= 100]
+    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]
     adverse = [a for a in find_adverse_events(doc) if ours(a)]
     risks = find_risks(doc)
     reasons = find_reasons(doc)

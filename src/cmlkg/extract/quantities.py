@@ -65,7 +65,7 @@ DOSE_RE = re.compile(
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
     r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
     r"mg\s+(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
-    r"g\s*/\s*d(?:ay)?|g\s+(?:daily|per\s+day|a\s+day)|Gy|cGy|mg)(?![\w/])",
+    r"g\s*/\s*d(?:ay)?|g\s+(?:(?:once\s+)?(?:daily|a\s+day)|per\s+day|qd|od)|Gy|cGy|mg)(?![\w/])",
     I,
 )
 
@@ -178,9 +178,13 @@ _DOSE_LIST = re.compile(
 )
 
 
+# superscript digits read as digits ('3 MU/m²/d', '5 x 10⁶ U'): one character for one, so offsets hold
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
 def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
     """The doses stated in text[start:end] (not bounds such as '< 400 mg'), each read within its sentence."""
-    text = doc.text
+    text = doc.text.translate(_SUPERSCRIPTS)
     out = []
     for dm in DOSE_RE.finditer(text, start, end):
         s, e = doc.sentence_of(dm.start())
@@ -231,13 +235,13 @@ _VALUE = re.compile(
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
     rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for|and)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"
     # not the first of a list of time points: 'by 24 and 60 months'
-    r"(?!\s*(?:,|and|or)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
+    r"(?!\s*(?:,|and|or|vs\.?|versus)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
-    rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|$|(?:after|following|with|on|under|during)\s))"
+    rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|\bvs\b|\bversus\b|$|(?:after|following|with|on|under|during)\s))"
     # "in 2, 3 and 12 patients": a bare count inside a list of counts that its patient noun closes
     rf"|,\s*(?P<count8>\d+)(?=(?:\s*,\s*\d+){{0,8}}\s*,?\s*(?:and|or)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})",
     I,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 
 from cmlkg import records as r
@@ -41,7 +42,11 @@ _LISTED_PCT = re.compile(
 )
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
-    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*%(?!\s*(?:CI|confidence))",
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)(?!\s*(?:CI|confidence))",
+    I,
+)
+_OWN_TIME = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
     I,
 )
 _TRIED = re.compile(
@@ -96,7 +101,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     _name_progressions(doc, results)
     results.extend(test_results_phrases(doc, start_at))
     results.extend(response_phrases(doc, start_at))
-    return results
+    # a percent past 100 ('150% progressed') is no share of patients: the figure is not kept at all
+    return [o for o in results if (o.percent or 0) <= 100]
 
 
 def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
@@ -107,7 +113,29 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
         + discontinuation_mentions(doc)
         + no_response_mentions(doc)
     )
-    return [qualified(doc, m) for m in resolve_overlaps(mentions) if m.start >= start_at]
+    kept = _without_abbreviations(doc, resolve_overlaps(mentions))
+    return [qualified(doc, m) for m in kept if m.start >= start_at]
+
+
+def _without_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
+    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
+    response (DMR): 42%')."""
+    text, out = doc.text, list[Mention]()
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.term == m.term
+            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
+            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
+        ):
+            close = doc.paren_end.get(text.index("(", prev.end))
+            if close is not None and not text[m.end : close].strip(" )"):
+                out[-1] = dataclasses.replace(prev, end=close)
+                continue
+        out.append(m)
+    return out
 
 
 class _Reading:
@@ -304,6 +332,12 @@ class _Reading:
             first = _COORDINATED_PCT.search(
                 text, max(cs, subj.start - 120), subj.start
             ) or _LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start)
+        # '73% of patients achieved MCyR and 46% of patients achieved MMR': a figure with an outcome of its
+        # own between is not this one's
+        if first is not None and any(
+            x.kind == "outcome" for x in self.doc.mentions_in(first.start(), subj.start)
+        ):
+            first = None
         if first is not None and subj.percent is not None:
             end = first.end("p") + pct_length(text, first.end("p"))
             results.append(
@@ -312,7 +346,13 @@ class _Reading:
         results.append(out)
         # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
         if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
-            results.append(r.Outcome(m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p"))))
+            # its time point, unless it states one ('31% at 6 months, compared with 52% at 12 months')
+            partner = None if _OWN_TIME.match(text, cm.end()) else out
+            results.append(
+                r.Outcome(
+                    m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p")), partner=partner
+                )
+            )
 
     def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
         """The figures after the mentions of ``group``, dealt to them in turn."""

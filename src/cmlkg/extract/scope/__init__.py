@@ -25,7 +25,7 @@ from cmlkg.extract.scope.arms import (
 from cmlkg.extract.scope.attribution import attribute
 from cmlkg.extract.scope.drug_arms import drug_arms
 from cmlkg.extract.scope.lists import gapped_figures, per_arm_lists
-from cmlkg.extract.scope.references import arm_references
+from cmlkg.extract.scope.references import arm_references, option_label
 from cmlkg.extract.scope.time_points import assign_time_points
 
 
@@ -63,6 +63,7 @@ def scope(
                 c.span.end,
                 [t.term for t in c.treatments],
                 [(t.term, d.value, d.unit, d.span) for t in c.treatments for d in t.doses],
+                label=option_label(doc, c.span.start, c.span.end),
             )
             for c in extra
         ]

@@ -69,7 +69,7 @@ def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
 
 _LABEL = r"(?:[A-Z]|\d{1,2}|I{1,3}|IV)"
 
-_ARM_LABEL = re.compile(rf"\b(?:arm|group|cohort)\s+(?P<l>{_LABEL})\b")
+_ARM_LABEL = re.compile(rf"\b(?:[Aa]rm|[Gg]roup|[Cc]ohort)\s+(?P<l>{_LABEL})\b")
 
 _LABEL_REF = re.compile(
     rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b"

@@ -36,7 +36,7 @@ def _listed_start(text: str, o: r.Outcome) -> int:
     """Where a figure starts for reading a list of figures: as :func:`_value_start`, or, for a figure
     before its mention ('11.3% vs 3.9% achieved MMR'), where its phrase starts."""
     v = _value_start(text, o)
-    if v == o.span.end and re.match(r"\d+(?:\.\d+)?\s*%", text[o.span.start : o.span.end]):
+    if v == o.span.end and _LEADING_FIGURE.match(text, o.span.start, o.span.end):
         return o.span.start
     # '... developed in 58 and 72 patients, respectively': a count closed by its noun
     counted = _COUNT_AT_END.search(text, o.span.start, o.span.end) if v == o.span.end else None
@@ -55,6 +55,8 @@ _CLAIMED_NAME = re.compile(
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
+# a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
+_LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
 _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
@@ -150,6 +152,22 @@ class _Attribution:
         }
         return found.pop() if len(found) == 1 else None
 
+    def own_ref(self, i: int, sent_end: int) -> int | None:
+        """The arm one figure of a comparison names for itself: in its phrase ('73% of patients receiving
+        A achieved MCyR, compared with 46% with B'), or right after it."""
+        o = self.outcomes[i]
+        lead = _LEADING_FIGURE.match(self.text, o.span.start, o.span.end)
+        if lead:
+            found = {
+                k
+                for s, e, k in self.refs.between(lead.end(), o.span.end)
+                if e <= o.span.end and not re.search(r"\d", self.text[lead.end() : s])
+            }
+            if len(found) == 1:
+                return found.pop()
+        inside = self.ref_inside(o)
+        return inside if inside is not None else self.ref_after(o.span.end, min(sent_end, o.span.end + 100))
+
     def comparison_groups(self) -> list[list[int]]:
         """Figures of one outcome and time listed together ('MMR, 46% v 40%', 'were 0.24 and 0.34,
         respectively'), by index, in the text's order (a lone figure is a group of one)."""
@@ -213,6 +231,9 @@ class _Attribution:
             return named
         if listed := self._named_before(first, sent, len(g)) or self._heading_order(first, sent, len(g)):
             return listed
+        own = [self.own_ref(i, sent[1]) for i in g]
+        if all(k is not None for k in own) and len(set(own)) == len(g):
+            return own  # type: ignore[return-value]
         if any(
             self.ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None
             for i in g
@@ -311,11 +332,13 @@ class _Attribution:
         for a in adverse:
             ks: list[int] = []
             for m in by_term.get(a.term, ()):
-                self._arms_after(m, ks)
                 # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
-                # each
-                if len(arms) == 2 and not ks and _PAIR_AFTER.match(self.text, m.end):
+                # each (a pair of figures, none of them nil, whatever names the arms after)
+                pair = _PAIR_AFTER.match(self.text, m.end)
+                if len(arms) == 2 and pair and not re.search(r"(?<![\d.])0(?:\.0+)?\s*%", pair.group()):
                     ks = [0, 1]
+                    continue
+                self._arms_after(m, ks)
             if not ks:
                 out.append(a)
             for k in ks:
@@ -366,7 +389,8 @@ def _pairs_in_the_texts_order(
 _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
-    r"|\s+(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)\s+in\s+\d+(?:\.\d+)?\s*%\s*"
+    r"|\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed)"
+    r"\s+in\s+\d+(?:\.\d+)?\s*%\s*"
     r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*%",
     re.I,
 )

@@ -7,9 +7,8 @@ import re
 
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import stated_doses
-from cmlkg.extract.scope.arms import _LABEL, _LABEL_REF, Arm
+from cmlkg.extract.scope.arms import _ARM_LABEL, _LABEL, _LABEL_REF, Arm
 
-I = re.I
 I = re.I
 
 
@@ -211,3 +210,10 @@ _COMBINATION_GROUP = re.compile(
     r"|(?<=\bwith\s)the\s+combination\b(?!\s+(?:of|with)\b)",
     I,
 )
+
+
+def option_label(doc: Doc, start: int, end: int) -> str | None:
+    """The one label an allocation's option names ('to arm A (n = 349, imatinib 400 mg daily)',
+    'imatinib (group 1)'), or None."""
+    labels = {m.group("l") for m in _ARM_LABEL.finditer(doc.text, start, end)}
+    return labels.pop() if len(labels) == 1 else None

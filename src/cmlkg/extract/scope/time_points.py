@@ -45,7 +45,7 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
             for x, months in zip(phrase, last.months, strict=True):
                 x.time_months = months
-    # a figure listed before another's verb phrase has that phrase's time point
+    # a figure listed before another's verb phrase, or compared with it after, has that phrase's time point
     for o in outcomes:
         if o.partner is not None and o.partner.time_months is not None:
             o.time_months = o.partner.time_months
@@ -53,6 +53,13 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 
 _GAPPED = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?")
+_BARE_PERCENT = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s*", I)
+# '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
+_COMPARED_GAP = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:with|in|for|among)\s+[^,;()\d]{1,50}?)?\s*,?\s*"
+    r"(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+(?:(?:with|in|for)\s+[^,;()\d]{1,40}?\s+)?",
+    I,
+)
 
 
 def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
@@ -63,15 +70,18 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     ordered = sorted(outcomes, key=lambda o: o.span.start)
     ends = sorted((o.span.end, k) for k, o in enumerate(ordered))
     for o in ordered:
-        if o.time_months is not None or re.match(rf"\s*(?:{NUM})\b", text[o.span.start : o.span.end], re.I):
+        own = text[o.span.start : o.span.end]
+        figure_first = re.match(rf"\s*(?:{NUM})\b", own, re.I)
+        if o.time_months is not None or (figure_first and not _BARE_PERCENT.fullmatch(own)):
             continue
         at = bisect.bisect_right(ends, (o.span.start, len(ordered))) - 1
         prev = ordered[ends[at][1]] if at >= 0 else None
-        if (
-            prev is not None
-            and prev.time_months is not None
-            and doc.sentence_of(prev.span.start) == doc.sentence_of(o.span.start)
-            and _GAPPED.fullmatch(text[prev.span.end : o.span.start])
+        if prev is None or prev.time_months is None:
+            continue
+        gap = text[prev.span.end : o.span.start]
+        if doc.sentence_of(prev.span.start) == doc.sentence_of(o.span.start) and (
+            (not figure_first and _GAPPED.fullmatch(gap))
+            or (prev.term == o.term and _COMPARED_GAP.fullmatch(gap))
         ):
             o.time_months = prev.time_months
 
