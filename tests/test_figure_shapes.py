@@ -160,3 +160,69 @@ def test_an_outcome_named_with_its_abbreviation():
     assert figures(
         "We treated 50 patients. Complete cytogenetic response (CCyR) was attained by 31 patients (62%)."
     ) == {("CompleteCytogeneticResponse", 31, 62.0, None, None)}
+
+
+def test_each_figure_of_a_pair_names_its_own_arm():
+    text = (
+        "In total, 300 patients received bosutinib 400 mg daily (n = 150) or imatinib 400 mg daily (n = 150). "
+        "At 24 months, 61% of bosutinib-treated patients and 49% of imatinib-treated patients had MR4.5."
+    )
+    assert per_arm(text) == {
+        "Bosutinib 400": {("MR4_5", None, 61.0, 24.0)},
+        "Imatinib 400": {("MR4_5", None, 49.0, 24.0)},
+    }
+
+
+def test_a_prefix_negates_only_its_own_word():
+    x = extract(
+        "t",
+        "Fifty patients received nilotinib. Frequent non-haematological AEs included diarrhoea (20%) and "
+        "headache (12%). Extra-medullary disease was not seen.",
+    )
+    assert {"Diarrhea", "Headache"} <= {a.term for a in x.adverse_events}
+
+
+def test_a_grade_range_heads_a_list_of_events_with_a_hyphenated_word():
+    x = extract(
+        "t",
+        "Sixty patients received ponatinib. Grade 3-4 non-hematologic AEs were rash in 4 (7%) and hypertension in "
+        "6 (10%) patients.",
+    )
+    assert {(a.term, a.grade) for a in x.adverse_events} == {
+        ("Rash", 3),
+        ("Rash", 4),
+        ("Hypertension", 3),
+        ("Hypertension", 4),
+    }
+
+
+def test_population_fronted_after_a_results_heading():
+    x = extract(
+        "t",
+        "Methods: Patients with CML in chronic phase received nilotinib 300 mg twice daily. Results: Of 88 patients "
+        "enrolled in the trial, 61 (69.3%) achieved MMR by 12 months.",
+    )
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 88)]
+
+
+def test_all_n_patients_and_none_observed():
+    assert figures("We treated 41 patients with dasatinib. All 41 patients reached CHR by 3 months.") == {
+        ("CompleteHematologicResponse", 41, None, 41, 3.0)
+    }
+    assert figures(
+        "We treated 41 patients with dasatinib. No transformation to blast phase was observed."
+    ) == {("ProgressionToBlastPhase", 0, None, None, None)}
+    assert figures("We treated 41 patients with dasatinib. There were no deaths.") == {
+        ("Death", 0, None, None, None)
+    }
+    # a group named after it is not 'none of the patients'
+    assert (
+        figures("We treated 41 patients with dasatinib. No MMR was observed in the 6 patients with T315I.")
+        == set()
+    )
+
+
+def test_a_time_point_after_the_patients_of_a_figure():
+    assert figures("We treated 80 patients. CCyR was reached in 52/80 (65%) patients at 24 months.") == {
+        ("CompleteCytogeneticResponse", 52, 65.0, 80, 24.0)
+    }

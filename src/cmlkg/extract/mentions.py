@@ -17,8 +17,9 @@ from cmlkg.vocabulary import Vocabulary, is_abbreviation
 I = re.IGNORECASE
 
 NEGATION_BEFORE = re.compile(
-    r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b|"
-    r"\bextra[-\s]?|\bnon[-\s]?)[^.;:]{0,60}$",
+    # ('non-'/'extra-' negate only the word they are joined to: 'non-hematologic AEs included diarrhea')
+    r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b)"
+    r"[^.;:]{0,60}$",
     I,
 )
 

@@ -51,7 +51,7 @@ _NEW_CLAUSE = re.compile(
 )
 _GRADE_LEADS = re.compile(
     _GRADES + r"\s+"
-    r"(?:\w+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
+    r"(?:[\w-]+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
     # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
     r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
     r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",

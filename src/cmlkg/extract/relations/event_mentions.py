@@ -3,6 +3,7 @@ says so), not responding, progressing to a phase."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from cmlkg.extract.external import term as term_of
@@ -120,4 +121,25 @@ def progression_mentions(doc: Doc) -> list[Mention]:
             phases = phases[1:]
         if target and target in doc.vocab.terms:
             out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
+    return out
+
+
+def with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
+    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
+    response (DMR): 42%')."""
+    text, out = doc.text, list[Mention]()
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.term == m.term
+            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
+            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
+        ):
+            close = doc.paren_end.get(text.index("(", prev.end))
+            if close is not None and not text[m.end : close].strip(" )"):
+                out[-1] = dataclasses.replace(prev, end=close)
+                continue
+        out.append(m)
     return out

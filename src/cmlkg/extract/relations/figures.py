@@ -302,6 +302,8 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         den = None  # not a group the count is out of
     if sm.group("all_but"):
         return None
+    if sm.group("all") and den is None:
+        den = count  # 'All 56 patients obtained CHR': 56 of 56
     return Value(count, pct, den, start_abs, m.end)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 
 from cmlkg import records as r
@@ -13,6 +12,7 @@ from cmlkg.extract.relations.event_mentions import (
     discontinuation_mentions,
     no_response_mentions,
     progression_mentions,
+    with_abbreviations,
 )
 from cmlkg.extract.relations.figures import (
     _EVENT_VERB,
@@ -43,6 +43,15 @@ _LISTED_PCT = re.compile(
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)(?!\s*(?:CI|confidence))",
+    I,
+)
+_NO_BEFORE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
+_THERE_WAS_NO = re.compile(r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+$", I)
+_CLAUSE_ENDS = re.compile(r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$)")
+_OBSERVED_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:observed|seen|noted|reported|documented|"
+    r"recorded)\b(?:\s+(?:in\s+any\s+(?:patient|case)|during\s+[^.;]{1,60}|so\s+far|to\s+date))?\s*(?=[.;]|$)"
+    r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
     I,
 )
 _OWN_TIME = re.compile(
@@ -113,29 +122,8 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
         + discontinuation_mentions(doc)
         + no_response_mentions(doc)
     )
-    kept = _without_abbreviations(doc, resolve_overlaps(mentions))
+    kept = with_abbreviations(doc, resolve_overlaps(mentions))
     return [qualified(doc, m) for m in kept if m.start >= start_at]
-
-
-def _without_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
-    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
-    response (DMR): 42%')."""
-    text, out = doc.text, list[Mention]()
-    for m in mentions:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.term == m.term
-            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
-            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
-        ):
-            close = doc.paren_end.get(text.index("(", prev.end))
-            if close is not None and not text[m.end : close].strip(" )"):
-                out[-1] = dataclasses.replace(prev, end=close)
-                continue
-        out.append(m)
-    return out
 
 
 class _Reading:
@@ -296,7 +284,12 @@ class _Reading:
             subj is None
             and len(group) == 1
             and self.doc.negated(m)
-            and _NONE_OF.search(self.text[cs : m.start])
+            and (
+                _NONE_OF.search(self.text[cs : m.start])
+                # 'No progression to blast phase was observed': none of the patients
+                or (_NO_BEFORE.search(self.text[cs : m.start]) and _OBSERVED_AFTER.match(self.text, m.end))
+                or (_THERE_WAS_NO.search(self.text[cs : m.start]) and _CLAUSE_ENDS.match(self.text, m.end))
+            )
         ):
             return Value(count=0, start=m.start, end=m.end), True
         return subj, False

@@ -25,7 +25,8 @@ _COMPARE = re.compile(
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
     m = re.search(
-        r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
+        # not the digits of a name ('MR4.5')
+        r"(?<![A-Za-z\d.])(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
         text[o.span.start : o.span.end],
         I,
     )
@@ -216,6 +217,10 @@ class _Attribution:
         versus = bool(_VERSUS.search(gap_text)) or (len(g) == 2 and bool(_P_AFTER.match(text, last.span.end)))
         # "43% and 58% in the two TKI groups": the arms, in their order, as 'respectively' says
         respectively = self.respectively(last.span.end, sent[1]) or self._the_arms(last.span.end, sent[1])
+        # '17% of A-treated and 11% of B-treated patients': each figure names its own arm
+        own = [self.own_ref(i, sent[1]) for i in g]
+        if all(k is not None for k in own) and len(set(own)) == len(g):
+            return own  # type: ignore[return-value]
         # three or more figures for as many arms read in the arms' order even bare ("progression occurred
         # in 2, 3 and 12 patients"); a bare pair may be anything two
         if not (versus or respectively or len(g) >= 3):
@@ -231,9 +236,6 @@ class _Attribution:
             return named
         if listed := self._named_before(first, sent, len(g)) or self._heading_order(first, sent, len(g)):
             return listed
-        own = [self.own_ref(i, sent[1]) for i in g]
-        if all(k is not None for k in own) and len(set(own)) == len(g):
-            return own  # type: ignore[return-value]
         if any(
             self.ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None
             for i in g

@@ -87,7 +87,8 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 
 _AFTER_FIGURE = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+    # '... (43.4%) patients at 96 months': the patient noun of the figure, with 'of' or without
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
     r"(?:,\s*)?(?:respectively\s*)?",
     re.I,
 )
