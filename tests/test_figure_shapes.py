@@ -226,3 +226,88 @@ def test_a_time_point_after_the_patients_of_a_figure():
     assert figures("We treated 80 patients. CCyR was reached in 52/80 (65%) patients at 24 months.") == {
         ("CompleteCytogeneticResponse", 52, 65.0, 80, 24.0)
     }
+
+
+# ------------------------------------------------------------------ batch eleven: abstracts written in the style
+# of unread reports, read fact by fact (wrong facts first)
+def test_an_outcome_naming_a_period_takes_no_compared_figure():
+    # 'of TFR compared with 14%' once gave TreatmentFreeRemission 14%
+    got = figures(
+        "Ninety patients stopped imatinib. Arthralgia was reported in 30% of patients during the first six months "
+        "of TFR compared with 8% during prior therapy."
+    )
+    assert not [f for f in got if f[0] == "TreatmentFreeRemission"]
+
+
+def test_two_events_sharing_a_pair_of_figures_are_not_per_arm():
+    x = extract(
+        "t",
+        "Two hundred patients were randomized to imatinib 400 mg daily (n = 100) or 800 mg daily (n = 100). "
+        "Grade 3/4 anemia and neutropenia occurred in 12% and 31% of patients overall.",
+    )
+    assert {a.cohort for a in x.adverse_events} == {None}
+
+
+def test_a_group_that_underwent_a_later_treatment_is_not_an_arm():
+    x = extract(
+        "t",
+        "We analysed 64 adults with CML in chronic phase treated with nilotinib 300 mg twice daily. MMR was "
+        "reached by 41 (64%) at 12 months. Five patients later underwent allogeneic stem cell transplantation.",
+    )
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 64), ("subgroup", 5)]
+
+
+def test_a_drug_the_patients_never_had_and_a_drug_switched_from():
+    x = extract(
+        "t",
+        "Thirty patients received asciminib 80 mg daily after switching from dasatinib. MMR at 24 weeks was 40% "
+        "in ponatinib-naive patients.",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {("Asciminib", "intervention"), ("Dasatinib", "prior")}
+
+
+def test_discontinuation_due_to_aes_is_for_toxicity():
+    assert figures("Sixty patients received bosutinib. Six patients (10%) discontinued due to AEs.") == {
+        ("DiscontinuationDueToToxicity", 6, 10.0, None, None)
+    }
+
+
+def test_a_population_described_with_a_response_name_before_its_verb():
+    x = extract(
+        "t",
+        "Eighty-one patients with CML-CP who had sustained MR4.5 on dasatinib entered the discontinuation phase. "
+        "At 12 months, 47 (58%) remained in TFR.",
+    )
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 81)]
+
+
+def test_the_time_point_of_a_compared_group_and_of_a_cumulative_rate():
+    text = (
+        "In all, 200 patients were assigned to imatinib 400 mg (n = 100) or 600 mg (n = 100) daily. The 4-year "
+        "PFS was 80% in the 600-mg group, compared with 70% in the 400-mg group. The cumulative CCyR rate by 2 "
+        "years was 85% vs 74%, and the cumulative MMR rate 60% vs 52%."
+    )
+    assert {(o.term, o.percent, o.time_months) for o in extract("t", text).outcomes} == {
+        ("ProgressionFreeSurvival", 80.0, 48.0),
+        ("ProgressionFreeSurvival", 70.0, 48.0),
+        ("CompleteCytogeneticResponse", 85.0, 24.0),
+        ("CompleteCytogeneticResponse", 74.0, 24.0),
+        ("MajorMolecularResponse", 60.0, 24.0),
+        ("MajorMolecularResponse", 52.0, 24.0),
+    }
+
+
+def test_a_respectively_pair_whose_outcome_name_ends_in_a_number():
+    text = (
+        "A total of 300 patients were randomly assigned to asciminib 80 mg daily (n = 150) or imatinib 400 mg "
+        "daily (n = 150). At 96 weeks, 38% and 20 % of patients in the asciminib arm and imatinib arm had "
+        "achieved molecular response 4.5 (MR4.5), respectively. Rash occurred in 12% vs 9 percent of patients "
+        "(asciminib vs imatinib). None of the subjects died."
+    )
+    assert per_arm(text) == {
+        "Asciminib 80": {("MR4_5", None, 38.0, 22.08)},
+        "Imatinib 400": {("MR4_5", None, 20.0, 22.08)},
+    }
+    x = extract("t", text)
+    assert len({a.cohort for a in x.adverse_events if a.term == "Rash"} - {None}) == 2
+    assert ("Death", 0) in {(o.term, o.count) for o in x.outcomes}

@@ -48,7 +48,8 @@ _PARTICIPATED = re.compile(
     r"\s*(?:(?:invited|contacted|approached|asked|surveyed)\s+)?(?:(?:have|had)\s+)?(?:replied|responded\s+to|returned|completed|participated|took\s+part|agreed|consented)\b",
     I,
 )
-_ENROLLED_AFTER = re.compile(rf"(?:[\w'+\-,()=]+\s+){{0,14}}?{ENROL_VERB}", I)  # '(n = 72)' inside
+# '(n = 72)' inside; 'MR4.5' a word too
+_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=]|(?<=\d)\.(?=\d))+\s+){{0,14}}?{ENROL_VERB}", I)
 _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 

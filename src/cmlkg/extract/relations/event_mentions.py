@@ -27,7 +27,8 @@ _REASON_AFTER = re.compile(
 
 
 _CAUSE_NEXT = re.compile(r"\s*(?:due\s+to|because\s+of|owing\s+to)\s", I)
-_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran)", I)  # 'hepatotoxicity' too
+# "hepatotoxicity", "(TR)AEs"
+_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))", re.I)
 
 
 _NOT_TOXIC = re.compile(

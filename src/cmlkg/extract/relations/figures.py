@@ -244,7 +244,7 @@ def _verb_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
 
 _PERCENT_SUBJECT = re.compile(
     rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
-    r"(?:of\s+(?:(?!percent\b|per\s+cent\b)[^,;:()%]){0,60}?)?\s*$",
+    r"(?:of\s+(?:(?!percent\b|per\s+cent\b)[^,;:()%]){0,100}?)?\s*$",
     I,
 )
 _ADVERBS_AT_END = re.compile(

@@ -54,6 +54,7 @@ _OBSERVED_AFTER = re.compile(
     r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
     I,
 )
+_COMPARED_FIRST = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+", I)
 _OWN_TIME = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
     I,
@@ -90,7 +91,9 @@ _COMPARATIVE = re.compile(
     r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", I
 )
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
-_NONE_OF = re.compile(r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|cases?|one)\b", I)
+_NONE_OF = re.compile(
+    r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|pts?|subjects?|cases?|children|one)\b", I
+)
 _PROCEDURE_RELATED = re.compile(
     r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", I
 )
@@ -358,8 +361,12 @@ class _Reading:
         ]
         if any(last.end <= c < nxt for c in self.claimed):
             vals = [v for v in vals if v.start < min(c for c in self.claimed if c >= last.end)]
-        # a figure must come soon after the mention, not at the far end of the clause
-        if vals and vals[0].start - last.end > 120:
+        # a figure must come soon after the mention, not at the far end of the clause; nor the second of a
+        # comparison whose first figure came before it ('pain in 42% during the first year of TFR compared
+        # with 14% during ...': TFR names a period, not a figure)
+        if vals and (
+            vals[0].start - last.end > 120 or _COMPARED_FIRST.fullmatch(text, last.end, vals[0].start)
+        ):
             vals = []
         for k, v in enumerate(vals):
             target = group[k % len(group)]

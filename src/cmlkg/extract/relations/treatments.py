@@ -15,7 +15,7 @@ from cmlkg.extract.relations.study import _BACKGROUND, _GIVEN
 _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
     r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
-    r"progressed\s+on|history\s+of|after|following|post|"
+    r"progressed\s+on|history\s+of|after|following|post|switch(?:ed|ing)?\s+from|"
     r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
     r"consisted\s+of|comprised)|"
@@ -33,6 +33,7 @@ _PRIOR_AFTER = re.compile(
 
 
 _ERA_AFTER = re.compile(r"\s*(?:-\s*)?era\b", re.I)
+_NAIVE_AFTER = re.compile(r"\s*-?\s*na[iï]ve\b", re.I)
 _AFTER_CUE = re.compile(r"(?:after|following|post)\b", I)
 _FAILURE = re.compile(r"\b(?:failure|resistan|intoleran|relapse|progression)", I)
 # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
@@ -71,8 +72,9 @@ def _a_treatment(doc: Doc, m: Mention, specific: set[str]) -> bool:
     text = doc.text
     if doc.outside_study(m.start):
         return False
-    # "in the imatinib era", "the pre-TKI era": a time, not a treatment of the study
-    if _ERA_AFTER.match(text[m.end : m.end + 8]):
+    # "in the imatinib era", "the pre-TKI era": a time, not a treatment of the study; "ponatinib-naive
+    # patients": a drug they never had
+    if _ERA_AFTER.match(text[m.end : m.end + 8]) or _NAIVE_AFTER.match(text, m.end):
         return False
     vterm = term_of(doc.vocab, m.term)
     # "transplant" beside "allogeneic transplant", "TKI" beside "imatinib": the specific term says it;

@@ -11,6 +11,8 @@ ties it to; figures of the whole study stay on the population.
 
 from __future__ import annotations
 
+import re
+
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.scope.arms import (
@@ -40,6 +42,7 @@ def scope(
     assign_time_points(doc, outcomes)
     assign_denominators(doc, cohorts, outcomes)
     cohorts = settle_population(doc, cohorts + arm_continuations(doc, cohorts))
+    _groups_of_later_events(doc, cohorts, outcomes)
     # the allocation of a randomised design names the arms best; else the groups sized next to a treatment
     extra = design_arms(doc, cohorts, treatments)
     arms = [] if extra else find_arms(doc, cohorts, treatments)
@@ -77,3 +80,24 @@ def scope(
     assign_time_points(doc, [o for o in added if o.time_months is None])
     outcomes.extend(added)
     return cohorts, adverse
+
+
+_DESIGN_WORDS = re.compile(
+    r"\b(?:randomi[sz]ed|randomly|assigned|allocated|arms?|cohorts?|groups?|enrolled|included|stratified)\b"
+    r"|\d\s*(?:mg|g|MU|Gy)\b",
+    re.I,
+)
+
+
+def _groups_of_later_events(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
+    """'Complete remission was documented in 96 (99%). ... Four patients underwent allogeneic stem cell
+    transplantation': a group sized after the figures began, in a sentence that names no design (no
+    allocation, arm, group or dose), is a subgroup of what happened, not an arm."""
+    first = min((o.span.start for o in outcomes if o.count or o.percent), default=None)
+    if first is None:
+        return
+    first_sentence = doc.sentence_of(first)[0]
+    for c in cohorts:
+        s, e = doc.sentence_of(c.span.start)
+        if c.role == "arm" and s > first_sentence and not _DESIGN_WORDS.search(doc.text, s, e):
+            c.role = "subgroup"

@@ -25,8 +25,8 @@ _COMPARE = re.compile(
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
     m = re.search(
-        # not the digits of a name ('MR4.5')
-        r"(?<![A-Za-z\d.])(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
+        # not the digits of a name ('MR4.5', 'molecular response 4.5')
+        r"(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
         text[o.span.start : o.span.end],
         I,
     )
@@ -162,7 +162,7 @@ class _Attribution:
             found = {
                 k
                 for s, e, k in self.refs.between(lead.end(), o.span.end)
-                if e <= o.span.end and not re.search(r"\d", self.text[lead.end() : s])
+                if e <= o.span.end and not _FIGURE.search(self.text[lead.end() : s])
             }
             if len(found) == 1:
                 return found.pop()
@@ -337,7 +337,12 @@ class _Attribution:
                 # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
                 # each (a pair of figures, none of them nil, whatever names the arms after)
                 pair = _PAIR_AFTER.match(self.text, m.end)
-                if len(arms) == 2 and pair and not re.search(r"(?<![\d.])0(?:\.0+)?\s*%", pair.group()):
+                if (
+                    len(arms) == 2
+                    and pair
+                    and not re.search(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", pair.group())
+                    and not self._coordinated_event(m)
+                ):
                     ks = [0, 1]
                     continue
                 self._arms_after(m, ks)
@@ -346,6 +351,14 @@ class _Attribution:
             for k in ks:
                 out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
         return out
+
+    def _coordinated_event(self, m) -> bool:
+        """'neutropenia and thrombocytopenia occurred in 58% and 44%': events whose figures are one each,
+        not one per arm."""
+        before = self.doc.mentions_in(self.doc.sentence_of(m.start)[0], m.start)
+        return any(
+            o.kind == "adverse_event" and _COORDINATOR.fullmatch(self.text[o.end : m.start]) for o in before
+        )
 
     def _arms_after(self, m, ks: list[int]) -> None:
         """Add to ``ks`` the arms named after an event mention, each after a figure of its own."""
@@ -388,11 +401,12 @@ def _pairs_in_the_texts_order(
         assigned[g[0]], assigned[g[1]] = 0, 1
 
 
+_COORDINATOR = re.compile(r"\s*(?:,|and|or|,\s*and)\s*", re.I)
 _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
     r"|\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed)"
-    r"\s+in\s+\d+(?:\.\d+)?\s*%\s*"
-    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*%",
+    r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"
+    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)",
     re.I,
 )

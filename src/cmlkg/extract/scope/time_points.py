@@ -52,11 +52,13 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     _gapped_time_points(doc, outcomes)
 
 
-_GAPPED = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?")
+_GAPPED = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?(?:(?:cumulative|overall|estimated|corresponding|actuarial)\s+)?"
+)
 _BARE_PERCENT = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s*", I)
 # '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
 _COMPARED_GAP = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:with|in|for|among)\s+[^,;()\d]{1,50}?)?\s*,?\s*"
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:with|in|for|among)\s+(?:the\s+)?(?:\d+-\w+\s+)?[^,;()\d]{1,50}?)?\s*,?\s*"
     r"(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+(?:(?:with|in|for)\s+[^,;()\d]{1,40}?\s+)?",
     I,
 )
