@@ -311,3 +311,33 @@ def test_a_respectively_pair_whose_outcome_name_ends_in_a_number():
     x = extract("t", text)
     assert len({a.cohort for a in x.adverse_events if a.term == "Rash"} - {None}) == 2
     assert ("Death", 0) in {(o.term, o.count) for o in x.outcomes}
+
+
+# ------------------------------------------------------------------ batch twelve
+def test_months_written_mos_and_mths():
+    assert figures("We treated 60 pts. Rates of MMR at 6, 12 and 24 mos were 40%, 62% and 62%.") == {
+        ("MajorMolecularResponse", None, 40.0, None, 6.0),
+        ("MajorMolecularResponse", None, 62.0, None, 12.0),
+        ("MajorMolecularResponse", None, 62.0, None, 24.0),
+    }
+    assert figures("We treated 60 pts. CCyR at 18 mths was 71%. Median follow-up was 30 mos.") == {
+        ("CompleteCytogeneticResponse", None, 71.0, None, 18.0)
+    }
+
+
+def test_a_decision_model_is_no_treatment_evidence():
+    x = extract(
+        "t",
+        "A Markov model compared nilotinib 300 mg twice daily with imatinib 400 mg daily in a hypothetical cohort "
+        "of 5,000 patients with chronic-phase CML; MMR rates of 44% and 22% at 12 months were taken from ENESTnd.",
+    )
+    assert x.condition == "ChronicMyeloidLeukemia" and not x.is_cml_treatment
+
+
+def test_a_drug_named_after_a_prior_response_is_prior():
+    x = extract(
+        "t",
+        "We analysed 90 patients who received bosutinib after imatinib. Patients with a prior MMR on imatinib "
+        "had higher MMR rates (80% vs 40%).",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {("Bosutinib", "intervention"), ("Imatinib", "prior")}

@@ -81,10 +81,8 @@ def extract(
     outcomes = dedupe_outcomes(outcomes)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
-    reports_cml_treatment = condition == "ChronicMyeloidLeukemia" and has_intervention
-    is_cml_treatment = reports_cml_treatment and bool(
-        cohorts or outcomes or adverse or patients or _CASE_REPORT.search(text)
-    )
+    found = bool(cohorts or outcomes or adverse or patients)
+    is_cml_treatment = _is_cml_treatment(text, condition, has_intervention, found)
     title = text[doc.sents[0][0] : doc.sents[0][1]].strip() if doc.sents else ""
     return r.Extraction(
         identifier=identifier,
@@ -106,6 +104,19 @@ def extract(
     )
 
 
+def _is_cml_treatment(text: str, condition: str | None, has_intervention: bool, found: bool) -> bool:
+    """Whether an abstract reports CML treatment evidence: a CML study with an intervention and patients
+    or figures (or a case report); never a decision model's 'hypothetical cohort'."""
+    if condition != "ChronicMyeloidLeukemia" or not has_intervention or _MODELLED.search(text):
+        return False
+    return found or bool(_CASE_REPORT.search(text))
+
+
+_MODELLED = re.compile(
+    r"\b(?:hypothetical\s+cohort|Markov\s+(?:model|cohort)|decision[- ]analytic(?:al)?\s+model"
+    r"|microsimulation)",
+    re.I,
+)
 _CASE_REPORT = re.compile(
     r"\bcase\s+(?:report|of\s+an?)\b|\bwe\s+(?:report|describe|present)\s+(?:an?|the|one)\b", re.I
 )

@@ -23,7 +23,7 @@ ADJ = (
     rf"(?:{word_alternation(NUMBER_WORDS.split('|'))})\b)[\w'+\-]+\s+)"
 )
 UNIT_AFTER = re.compile(
-    r"^\s*(?:-\s*)?(?:months?|mo\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
+    r"^\s*(?:-\s*)?(?:months?|mos?\b|mths?\b|years?|yrs?\b|y\b|weeks?|wks?\b|days?|d\b|hours?|h\b|Gy|cGy|mg|g\b|MU|million|"
     r"x\s*10|×|cells|copies|log|kb|fold|ml|mL|l\b|/l|/L|centers|centres|sites|countries|metaphases|times)",
     I,
 )

@@ -17,7 +17,7 @@ _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 
 
 _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
-    r"(?P<unit>days?|weeks?|wks?\b|months?|mo\b|years?|yrs?\b)"
+    r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b)"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
     r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
@@ -43,7 +43,7 @@ class TimePoint:
     months: list[float]
 
 
-_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|wks?|months?|mo|years?|yrs?|(?-i:M\d{1,3}))\b", I)
+_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|(?-i:M\d{1,3}))\b", I)
 
 
 def _time_matches(text: str) -> list[re.Match]:
@@ -80,7 +80,7 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
     out = []
     for m in (
         _time_matches(text)
-        if doc.has("day", "week", "wk", "month", "year", "mo", "yr") or re.search(r"\bM\d", text)
+        if doc.has("day", "week", "wk", "month", "year", "mo", "mth", "yr") or re.search(r"\bM\d", text)
         else ()
     ):
         if m.group("num_u"):
@@ -112,7 +112,7 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
             if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
                 continue
         u = unit.lower().rstrip("s")
-        u = {"mo": "month", "yr": "year", "wk": "week"}.get(u, u)
+        u = {"mo": "month", "mth": "month", "yr": "year", "wk": "week"}.get(u, u)
         values = [parse_number(n) for n in nums]
         if any(v is None for v in values):
             continue

@@ -16,6 +16,8 @@ _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
     r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
     r"progressed\s+on|history\s+of|after|following|post|switch(?:ed|ing)?\s+from|"
+    # 'a prior CCyR on imatinib', 'previous response to nilotinib'
+    r"(?:prior|previous)\s+[\w.-]+\s+(?:on|to|with)|"
     r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
     r"consisted\s+of|comprised)|"
