@@ -277,11 +277,12 @@ def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Ment
     """'hematologic and nonhematologic toxicities', 'complete and partial cytogenetic responses': the
     first word of a coordination shares the second's head noun when the pair is a term too."""
     out = []
+    taken = SpanSet([(f.start, f.end) for f in found])
     for m in found:
         if " " not in text[m.start : m.end]:
             continue
         prev = _ELLIPTIC.search(text, max(0, m.start - 40), m.start)
-        if prev is None or any(f.start < prev.end(1) and prev.start(1) < f.end for f in found):
+        if prev is None or taken.overlaps(prev.start(1), prev.end(1)):
             continue
         words = [w for w, _s, _e in _tokens(text[m.start : m.end])]
         if len(words) < 2:
@@ -303,11 +304,24 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 
 
 # ------------------------------------------------------------------ helpers
-def in_any(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for s, e in spans:
-        if s <= pos < e:
-            return (s, e)
-    return None
+class SpanSet:
+    """Spans (start, end), possibly nested, asked whether any holds a position in logarithmic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _e in spans]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one
+        for _s, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and self.reach[k] > pos
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether any span shares a position with [a, b)."""
+        k = bisect.bisect_left(self.starts, b) - 1
+        return k >= 0 and self.reach[k] > a
 
 
 def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:

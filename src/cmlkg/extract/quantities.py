@@ -184,7 +184,10 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
     """The doses stated in text[start:end] (not bounds such as '< 400 mg'), each read within its sentence."""
-    text = doc.text.translate(_SUPERSCRIPTS)
+    text = getattr(doc, "_dose_text", None)
+    if text is None:  # once per document, not per call
+        text = doc.text.translate(_SUPERSCRIPTS)
+        setattr(doc, "_dose_text", text)  # noqa: B010 (a memo on the document, not a field of it)
     out = []
     for dm in DOSE_RE.finditer(text, start, end):
         s, e = doc.sentence_of(dm.start())

@@ -6,7 +6,7 @@ import bisect
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc, Mention, clause_bounds, in_any, resolve_overlaps
+from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.event_mentions import (
     discontinuation_mentions,
@@ -139,9 +139,9 @@ class _Reading:
         self.mentions = mentions
         # mentions inside a subject's parenthetical ("2 patients (1 resistant and 1 ...) evolved") are not
         # outcomes
-        self.subject_parens = [
-            (s, e) for s, e in doc.parens if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s])
-        ]
+        self.subject_parens = SpanSet(
+            [(s, e) for s, e in doc.parens if _PATIENT_NOUN_END.search(text[max(0, s - 15) : s])]
+        )
         self.case_report = _case_report(doc)
         self.results: list[r.Outcome] = []
         self.claimed: set[int] = set()
@@ -154,7 +154,7 @@ class _Reading:
         for m in self.mentions:
             s, _e = doc.sentence_of(m.start)
             fm = _FIGURE_FOR.search(text, max(s, m.start - 40), m.start)
-            if fm and not in_any(m.start, self.subject_parens):
+            if fm and m.start not in self.subject_parens:
                 pct = parse_number(fm.group("p"))
                 if pct is not None and fm.group("p").startswith(("0.", ".")) and "%" not in fm.group(0):
                     pct = pct * 100
@@ -168,7 +168,7 @@ class _Reading:
         doc = self.doc
         self.subjects: dict[int, Value | None] = {}
         for m in self.mentions:
-            if not in_any(m.start, self.subject_parens):
+            if m.start not in self.subject_parens:
                 cs0 = clause_bounds(self.text, doc.sentence_of(m.start), m.start)[0]
                 self.subjects[m.start] = _outcome_subject(doc, m, cs0, self.case_report)
         self.subject_figures = sorted(
@@ -222,7 +222,7 @@ class _Reading:
             # "responses were more frequent after suboptimal response (52%) than after failure (31%)":
             # a state the patients were in before, naming a group, not a figure of it
             or _CONDITION_BEFORE.search(text[max(0, m.start - 30) : m.start])
-            or in_any(m.start, self.subject_parens)
+            or m.start in self.subject_parens
             # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
             or _TRIED.match(text, m.end)
             or (

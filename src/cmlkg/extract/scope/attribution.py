@@ -355,7 +355,7 @@ class _Attribution:
     def _coordinated_event(self, m) -> bool:
         """'neutropenia and thrombocytopenia occurred in 58% and 44%': events whose figures are one each,
         not one per arm."""
-        before = self.doc.mentions_in(self.doc.sentence_of(m.start)[0], m.start)
+        before = self.doc.mentions_in(max(self.doc.sentence_of(m.start)[0], m.start - 40), m.start)
         return any(
             o.kind == "adverse_event" and _COORDINATOR.fullmatch(self.text[o.end : m.start]) for o in before
         )
