@@ -341,3 +341,49 @@ def test_a_drug_named_after_a_prior_response_is_prior():
         "had higher MMR rates (80% vs 40%).",
     )
     assert {(t.term, t.role) for t in x.treatments} == {("Bosutinib", "intervention"), ("Imatinib", "prior")}
+
+
+# ------------------------------------------------------------------ batch thirteen: older and registry styles
+def test_an_option_without_a_size_belongs_to_the_sized_option_after_it():
+    x = extract(
+        "t",
+        "Two hundred patients were randomly assigned to interferon alfa (n = 130) or conventional chemotherapy "
+        "with hydroxyurea or busulfan (n = 70). Complete hematologic response occurred in 90 patients treated "
+        "with interferon (69%).",
+    )
+    arms = [(c.size, sorted(t.term for t in c.treatments)) for c in x.cohorts if c.role == "arm"]
+    assert arms == [(130, ["InterferonAlfa"]), (70, ["Busulfan", "Hydroxyurea"])]
+    ifn = next(k for k, c in enumerate(x.cohorts) if c.size == 130)
+    assert {(o.term, o.count, o.percent, o.cohort) for o in x.outcomes} == {
+        ("CompleteHematologicResponse", 90, 69.0, ifn)
+    }
+
+
+def test_a_second_arm_with_its_verb_elided():
+    x = extract(
+        "t",
+        "In total, 300 patients were randomized; 160 received imatinib and 140 nilotinib. Progression occurred "
+        "in 8 of 160 patients in the imatinib arm and in 3 of 140 in the nilotinib arm.",
+    )
+    arms = {c.size: [t.term for t in c.treatments] for c in x.cohorts if c.role == "arm"}
+    assert arms == {160: ["Imatinib"], 140: ["Nilotinib"]}
+
+
+def test_fewer_figures_than_coordinated_outcomes_after_a_singular_verb():
+    assert figures(
+        "Forty patients received ponatinib. Of them, 20 achieved MCyR, including 16 with CCyR, and MMR was "
+        "achieved by 12 (30%)."
+    ) >= {("MajorMolecularResponse", 12, 30.0, None, None)}
+    assert ("CompleteCytogeneticResponse", 12, 30.0, None, None) not in figures(
+        "Forty patients received ponatinib. Of them, 20 achieved MCyR, including 16 with CCyR, and MMR was "
+        "achieved by 12 (30%)."
+    )
+
+
+def test_an_event_prevented_is_not_an_event():
+    x = extract(
+        "t",
+        "Sixty patients underwent allogeneic transplantation; graft-versus-host disease prophylaxis was "
+        "cyclosporine and methotrexate. Chronic GVHD developed in 20 patients.",
+    )
+    assert {a.term for a in x.adverse_events} == {"ChronicGraftVersusHostDisease"}

@@ -238,7 +238,9 @@ _VALUE = re.compile(
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
     rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}(?:\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
+    # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
+    rf"(?:(?:\s+(?:treated\s+with|receiving|given|on)\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"
     # not the first of a list of time points: 'by 24 and 60 months'

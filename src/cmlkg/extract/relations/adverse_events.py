@@ -62,6 +62,7 @@ _GROUP_AFTER = re.compile(
     r"(?:receiving|on|treated\s+with|given|taking)\b",
     I,
 )
+_PREVENTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:prophylaxis|prevention)\b", I)
 _CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
@@ -73,6 +74,8 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     prev_ae: tuple[Mention, re.Match | None] | None = None
     for m in doc.mentions:
         if m.kind != "adverse_event" or doc.negated(m) or _heads_events(doc, m):
+            continue
+        if _PREVENTED.match(doc.text, m.end):  # 'graft-versus-host disease prophylaxis': what was prevented
             continue
         g = _grade_match(doc, m, prev_ae)
         prev_ae = (m, g)

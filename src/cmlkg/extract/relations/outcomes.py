@@ -54,6 +54,7 @@ _OBSERVED_AFTER = re.compile(
     r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
     I,
 )
+_SINGULAR_VERB = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|is|has\s+been)\b", I)
 _COMPARED_FIRST = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+", I)
 _OWN_TIME = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
@@ -368,6 +369,10 @@ class _Reading:
             vals[0].start - last.end > 120 or _COMPARED_FIRST.fullmatch(text, last.end, vals[0].start)
         ):
             vals = []
+        # 'including 15 with CCyR, and MMR was achieved by 14 (54%)': fewer figures than mentions, after a
+        # singular verb, are the last mention's
+        if len(group) > 1 and len(vals) < len(group) and _SINGULAR_VERB.match(text, last.end):
+            group = [last]
         for k, v in enumerate(vals):
             target = group[k % len(group)]
             self.results.append(

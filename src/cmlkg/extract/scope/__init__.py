@@ -15,12 +15,12 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
+from cmlkg.extract.scope.allocation import design_arms
 from cmlkg.extract.scope.arms import (
     Arm,
     apply_arms,
     arm_continuations,
     assign_denominators,
-    design_arms,
     find_arms,
     settle_population,
 )

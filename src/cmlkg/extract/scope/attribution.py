@@ -24,13 +24,18 @@ _COMPARE = re.compile(
 
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
-    m = re.search(
-        # not the digits of a name ('MR4.5', 'molecular response 4.5')
-        r"(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?\s*$",
-        text[o.span.start : o.span.end],
-        I,
-    )
-    return o.span.start + m.start() if m else o.span.end
+    m = _VALUE_AT_END.search(text, o.span.start, o.span.end)
+    return m.start() if m else o.span.end
+
+
+_VALUE_AT_END = re.compile(
+    # not the digits of a name ('MR4.5', 'molecular response 4.5')
+    r"(?:(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
+    # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
+    r"|(?<![\w.])\d+\s+(?:patients|pts|subjects|cases)\s+(?:treated\s+with|receiving|given|on)\s+[\w-]+"
+    r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))\s*$",
+    I,
+)
 
 
 def _listed_start(text: str, o: r.Outcome) -> int:
@@ -52,7 +57,10 @@ _COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
 # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of chemotherapy-treated
 # ...') is that figure's arm, not this one's
 _CLAIMED_NAME = re.compile(
-    r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$", I
+    r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+    # '55 patients treated with interferon (25%) and 2 patients treated with chemotherapy'
+    r"|(?<![\w.])\d+\s+(?:patients|pts|subjects|cases)\s+(?:treated\s+with|receiving|given|on)\s+$",
+    I,
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
@@ -168,6 +176,12 @@ class _Attribution:
                 return found.pop()
         inside = self.ref_inside(o)
         return inside if inside is not None else self.ref_after(o.span.end, min(sent_end, o.span.end + 100))
+
+    def ref_in_value(self, o: r.Outcome) -> int | None:
+        """'in 55 patients treated with interferon (25%)': the arm named inside the figure itself."""
+        v = _value_start(self.text, o)
+        found = {k for s, e, k in self.refs.between(v, o.span.end) if e <= o.span.end}
+        return found.pop() if len(found) == 1 and v < o.span.end else None
 
     def comparison_groups(self) -> list[list[int]]:
         """Figures of one outcome and time listed together ('MMR, 46% v 40%', 'were 0.24 and 0.34,
@@ -311,6 +325,8 @@ class _Attribution:
                 continue  # in_group: one of a comparison or a list that did not pair with the arms: unsure
             sent = self.doc.sentence_of(o.span.start)
             arm = self.ref_inside(o)
+            if arm is None:
+                arm = self.ref_in_value(o)
             if arm is None:
                 arm = self.ref_after(o.span.end, min(sent[1], o.span.end + 100))
             if arm is None:
