@@ -387,3 +387,40 @@ def test_an_event_prevented_is_not_an_event():
         "cyclosporine and methotrexate. Chronic GVHD developed in 20 patients.",
     )
     assert {a.term for a in x.adverse_events} == {"ChronicGraftVersusHostDisease"}
+
+
+# ------------------------------------------------------------------ batch fourteen: table-like and comparative shapes
+DESIGN = "Overall, 400 patients were randomized to nilotinib 300 mg twice daily (n = 200) or imatinib 400 mg daily (n = 200). "
+
+
+def test_a_bare_time_heading_a_colon_and_a_definition_before_the_outcome():
+    assert per_arm(DESIGN + "CCyR 24 mo: 87% vs 77%; MMR 24 mo: 71% vs 44%.") == {
+        "Nilotinib 600": {
+            ("CompleteCytogeneticResponse", None, 87.0, 24.0),
+            ("MajorMolecularResponse", None, 71.0, 24.0),
+        },
+        "Imatinib 400": {
+            ("CompleteCytogeneticResponse", None, 77.0, 24.0),
+            ("MajorMolecularResponse", None, 44.0, 24.0),
+        },
+    }
+    assert per_arm(DESIGN + "BCR-ABL1 ≤0.01% (MR4) at 24 months: 39% vs 18%.") == {
+        "Nilotinib 600": {("MR4", None, 39.0, 24.0)},
+        "Imatinib 400": {("MR4", None, 18.0, 24.0)},
+    }
+
+
+def test_the_arm_in_parentheses_after_each_figure():
+    assert per_arm(DESIGN + "MMR rates by 12 months were 22% (imatinib) and 44% (nilotinib).") == {
+        "Nilotinib 600": {("MajorMolecularResponse", None, 44.0, 12.0)},
+        "Imatinib 400": {("MajorMolecularResponse", None, 22.0, 12.0)},
+    }
+
+
+def test_a_higher_rate_in_parentheses_than_another():
+    assert per_arm(DESIGN + "Nilotinib pts had a higher MR4.5 rate (25%) than imatinib pts (10%).") == {
+        "Nilotinib 600": {("MR4_5", None, 25.0, None)},
+        "Imatinib 400": {("MR4_5", None, 10.0, None)},
+    }
+    # a difference is still no rate
+    assert figures(DESIGN + "Nilotinib gave a 22% higher MMR rate than imatinib.") == set()

@@ -22,6 +22,8 @@ _TIME = re.compile(
     # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
     r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
+    # a bare time heading a colon: 'CCyR 12 mo: 78% vs 65%'
+    r"|(?<=[A-Za-z)]\s)(?P<bare>\d{1,3})\s*(?P<bare_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b(?=\s*:)"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
     r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?P<unit_first>months?|weeks?|wks?|days?|(?-i:M))\s*(?P<num_u>\d{1,3})\b(?![.,]\d)",
     I,
@@ -86,6 +88,8 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         if m.group("num_u"):
             nums, unit = [m.group("num_u")], m.group("unit_first")
             unit = "month" if unit == "M" else unit
+        elif m.group("bare"):
+            nums, unit = [m.group("bare")], m.group("bare_unit")
         elif m.group("later"):
             nums, unit = [m.group("later")], m.group("later_unit")
             before = text[max(0, m.start() - 40) : m.start()]

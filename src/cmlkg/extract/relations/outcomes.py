@@ -28,6 +28,7 @@ from cmlkg.extract.relations.outcome_phrases import (
     response_phrases,
     test_results_phrases,
 )
+from cmlkg.extract.relations.outcome_sets import mark_aggregates, name_progressions
 from cmlkg.textutil import NUM, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
@@ -54,6 +55,8 @@ _OBSERVED_AFTER = re.compile(
     r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
     I,
 )
+_RATE_IN_PARENS = re.compile(r"\s*(?:rates?\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I)
+_THAN = re.compile(r"\bthan\b", I)
 _SINGULAR_VERB = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|is|has\s+been)\b", I)
 _COMPARED_FIRST = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+", I)
 _OWN_TIME = re.compile(
@@ -75,7 +78,10 @@ _EVALUABLE_FOR = re.compile(
 _CONDITION_BEFORE = re.compile(r"\b(?:after|following|despite)\s+(?:an?\s+|the\s+|prior\s+|previous\s+)?$", I)
 # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
 _HEADS_A_COLON = re.compile(
-    r"\s*(?:rates?\s+)?(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*)?"
+    # 'MMR at 12 months:', 'MMR (BCR-ABL1 <= 0.1%) at 12 months:', 'CCyR 12 mo:', '... ≤0.1% (MMR) at M12:'
+    r"\s*\)?\s*(?:rates?\s+)?(?:\([^()]*\)\s*)?"
+    r"(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*"
+    r"|\d{1,3}\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*)?"
     r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:",
     I,
 )
@@ -110,8 +116,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     reading = _Reading(doc, _outcome_mentions(doc, start_at))
     results = reading.read()
     results.extend(distributed_parts(doc, reading.mentions, results))
-    _mark_aggregates(doc, results)
-    _name_progressions(doc, results)
+    mark_aggregates(doc, results)
+    name_progressions(doc, results)
     results.extend(test_results_phrases(doc, start_at))
     results.extend(response_phrases(doc, start_at))
     # a percent past 100 ('150% progressed') is no share of patients: the figure is not kept at all
@@ -203,7 +209,13 @@ class _Reading:
         group, j = self._coordinated(i, ce)
         after_group = j if len(group) > 1 else i + 1
         nxt = self._figures_end(group, j, ce)
-        if _COMPARATIVE.search(text[cs : m.start]) and not _NOT_SIGNIFICANT.search(text[cs:nxt]):
+        # "a 12% increase in MMR" is no rate; "had a higher MMR rate (46%) than B (28%)" states two
+        rates_compared = _RATE_IN_PARENS.match(text, m.end) and _THAN.search(text, m.end, nxt)
+        if (
+            _COMPARATIVE.search(text[cs : m.start])
+            and not _NOT_SIGNIFICANT.search(text[cs:nxt])
+            and not rates_compared
+        ):
             return after_group
         if len(group) > 1 and self._shared_subject(group, cs):
             return j
@@ -382,65 +394,3 @@ class _Reading:
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
                 self.results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
-
-
-def _mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
-    """ "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)": a
-    count whose parenthesis (or colon list) holds parts that add up to it is their aggregate."""
-    text = doc.text
-    parens = sorted(doc.parens)
-    paren_starts = [s for s, _e in parens]
-    order = sorted(range(len(results)), key=lambda idx: results[idx].span.start)
-    starts = [results[idx].span.start for idx in order]
-    for k, o in enumerate(results):
-        if o.count is None:
-            continue
-        # the parenthesis right after the figure (only the first one after it can be)
-        at = bisect.bisect_left(paren_starts, o.span.end)
-        paren = parens[at] if at < len(parens) and not text[o.span.end : paren_starts[at]].strip() else None
-        if paren is None:
-            # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
-            s_end = doc.sentence_of(o.span.start)[1]
-            paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
-            if paren is None:
-                continue
-        inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]
-        parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
-        if len(parts) >= 2 and sum(results[p].count or 0 for p in parts) == o.count:
-            o.aggregate_of = parts
-
-
-def _name_progressions(doc: Doc, results: list[r.Outcome]) -> None:
-    """ "No transformation to blast phase was observed; none of the 36 patients progressed": the
-    progression the sentence has just named."""
-    for o in results:
-        if o.term == "Progression" and o.count == 0:
-            s, _e = doc.sentence_of(o.span.start)
-            named = [
-                x
-                for x in doc.mentions_in(s, o.span.start)
-                if x.kind == "outcome" and x.term.startswith("ProgressionTo")
-            ]
-            if len({x.term for x in named}) == 1:
-                o.term = named[0].term
-
-
-def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
-    seen: set[tuple] = set()
-    out: list[r.Outcome] = []
-    remap: dict[int, int] = {}
-    with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
-    for idx, o in enumerate(results):
-        key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
-        if key in seen or (
-            o.denominator is None
-            and o.count is not None
-            and (o.term, o.count, o.percent, o.cohort) in with_den
-        ):
-            continue
-        seen.add(key)
-        remap[idx] = len(out)
-        out.append(o)
-    for o in out:
-        o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
-    return out

@@ -132,6 +132,9 @@ class _Attribution:
                     return None
                 if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)):
                     return None  # another figure stands between: the arm is that one's
+                # '77% (dasatinib) and 66% (imatinib)': the arm alone in a parenthesis after the figure
+                if re.fullmatch(r"\s*\(\s*", gap) and re.match(r"\s*\)", text[_e : _e + 3]):
+                    return k
                 return k if _FOR_A_GROUP.search(gap) else None
         return None
 

@@ -1,0 +1,72 @@
+"""What the outcome figures read become together: aggregates marked, progressions named by their phase,
+duplicates dropped (part of :mod:`cmlkg.extract.relations`)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+
+
+def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "Three patients achieved a complete response (2 CCR ... and 1 molecular complete response)": a
+    count whose parenthesis (or colon list) holds parts that add up to it is their aggregate."""
+    text = doc.text
+    parens = sorted(doc.parens)
+    paren_starts = [s for s, _e in parens]
+    order = sorted(range(len(results)), key=lambda idx: results[idx].span.start)
+    starts = [results[idx].span.start for idx in order]
+    for k, o in enumerate(results):
+        if o.count is None:
+            continue
+        # the parenthesis right after the figure (only the first one after it can be)
+        at = bisect.bisect_left(paren_starts, o.span.end)
+        paren = parens[at] if at < len(parens) and not text[o.span.end : paren_starts[at]].strip() else None
+        if paren is None:
+            # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
+            s_end = doc.sentence_of(o.span.start)[1]
+            paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
+            if paren is None:
+                continue
+        inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]
+        parts = sorted(idx for idx in inside if idx != k and results[idx].count is not None)
+        if len(parts) >= 2 and sum(results[p].count or 0 for p in parts) == o.count:
+            o.aggregate_of = parts
+
+
+def name_progressions(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "No transformation to blast phase was observed; none of the 36 patients progressed": the
+    progression the sentence has just named."""
+    for o in results:
+        if o.term == "Progression" and o.count == 0:
+            s, _e = doc.sentence_of(o.span.start)
+            named = [
+                x
+                for x in doc.mentions_in(s, o.span.start)
+                if x.kind == "outcome" and x.term.startswith("ProgressionTo")
+            ]
+            if len({x.term for x in named}) == 1:
+                o.term = named[0].term
+
+
+def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
+    seen: set[tuple] = set()
+    out: list[r.Outcome] = []
+    remap: dict[int, int] = {}
+    with_den = {(o.term, o.count, o.percent, o.cohort) for o in results if o.denominator is not None}
+    for idx, o in enumerate(results):
+        key = (o.term, o.count, o.percent, o.denominator, o.time_months, o.cohort)
+        if key in seen or (
+            o.denominator is None
+            and o.count is not None
+            and (o.term, o.count, o.percent, o.cohort) in with_den
+        ):
+            continue
+        seen.add(key)
+        remap[idx] = len(out)
+        out.append(o)
+    for o in out:
+        o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
+    return out
