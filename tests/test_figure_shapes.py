@@ -424,3 +424,20 @@ def test_a_higher_rate_in_parentheses_than_another():
     }
     # a difference is still no rate
     assert figures(DESIGN + "Nilotinib gave a 22% higher MMR rate than imatinib.") == set()
+
+
+def test_a_count_written_as_n_with_its_percent():
+    assert figures("We treated 36 patients with nilotinib. MMR: n=12 (33%); MR4: n=7 (19%).") == {
+        ("MajorMolecularResponse", 12, 33.0, None, None),
+        ("MR4", 7, 19.0, None, None),
+    }
+    # a group's size is no figure
+    x = extract("t", "We treated 36 patients with nilotinib. In the elderly (n = 12), CCyR was 75%.")
+    assert {(o.count, o.percent) for o in x.outcomes} == {(None, 75.0)}
+
+
+def test_sexes_written_as_a_colon_pair_only_when_they_count_the_patients():
+    x = extract("t", "We enrolled 54 patients with CML-CP (M:F 30:24) and treated them with imatinib.")
+    assert (x.cohorts[0].male, x.cohorts[0].female) == (30, 24)
+    x = extract("t", "We enrolled 54 patients with CML-CP (M:F ratio 2:1) and treated them with imatinib.")
+    assert (x.cohorts[0].male, x.cohorts[0].female) == (None, None)

@@ -237,6 +237,8 @@ _VALUE = re.compile(
     # "54.9% (118/215)", "54.9% of patients (118 of 215)": the patients behind the percent
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
     rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
+    # 'MMR: n=12 (34%)': a count written as n with its percent (a group's size '(n = 49)' has none)
+    rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)"
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
@@ -372,6 +374,8 @@ def _value(m: re.Match, after: str, probability: bool) -> Value | None:
         return Value(int(g("count2")), pct("pct2"), int(g("den2")), m.start(), m.end())
     if g("count3") is not None:
         return Value(as_int(parse_number(g("count3"))), float(g("pct3")), None, m.start(), m.end())
+    if g("count9") is not None:
+        return Value(int(g("count9")), float(g("pct9")), None, m.start(), m.end())
     if g("count8") is not None:
         return Value(int(g("count8")), start=m.start("count8"), end=m.end())
     if g("count6") is not None:

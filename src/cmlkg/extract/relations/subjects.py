@@ -39,7 +39,8 @@ _SEX = re.compile(
     I,
 )
 _SEX_RATIO = re.compile(
-    r"\b(?P<a>M|F|male|female)\s*/\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*(?P<x>\d+)\s*/\s*(?P<y>\d+)",
+    r"\b(?P<a>M|F|male|female)\s*(?P<sep>[/:])\s*(?P<b>M|F|male|female)(?:\s+ratio)?\s*(?:[:=]|was|of)?\s*"
+    r"(?P<x>\d+)\s*(?P=sep)\s*(?P<y>\d+)(?![.\d])",
     I,
 )
 _AGE_STAT = re.compile(
@@ -130,10 +131,13 @@ def _add_sexes(doc: Doc, owner) -> None:
         else:
             continue
         c.extra_spans.append(r.Span(m.start(), m.end()))
-    for m in _SEX_RATIO.finditer(text) if "/" in text else ():
+    for m in _SEX_RATIO.finditer(text) if "/" in text or ":" in text else ():
         a_f = m.group("a").lower().startswith("f")
         x, y = int(m.group("x")), int(m.group("y"))
         c = owner(m.start())
+        # 'M:F 48:32' counts the patients; 'M:F ratio 3:1' does not
+        if m.group("sep") == ":" and (c.size is None or x + y != c.size):
+            continue
         if c.female is None and c.male is None:
             c.female, c.male = (x, y) if a_f else (y, x)
             c.extra_spans.append(r.Span(m.start(), m.end()))
