@@ -247,7 +247,8 @@ class _Reading:
 
     def _clause(self, m: Mention, sent: tuple[int, int]) -> tuple[int, int]:
         cs, ce = clause_bounds(self.text, sent, m.start)
-        if _HEADS_A_COLON.match(self.text[m.end : m.end + 60]):
+        ahead = self.text[m.end : m.end + 60]
+        if ":" in ahead and _HEADS_A_COLON.match(ahead):
             ce = clause_bounds(self.text, sent, self.text.index(":", m.end) + 1)[1]
         return cs, ce
 
