@@ -441,3 +441,33 @@ def test_sexes_written_as_a_colon_pair_only_when_they_count_the_patients():
     assert (x.cohorts[0].male, x.cohorts[0].female) == (30, 24)
     x = extract("t", "We enrolled 54 patients with CML-CP (M:F ratio 2:1) and treated them with imatinib.")
     assert (x.cohorts[0].male, x.cohorts[0].female) == (None, None)
+
+
+# ------------------------------------------------------------------ batch fifteen
+def test_coordinated_counted_subjects_each_on_their_dose_group():
+    text = (
+        "Ninety patients with suboptimal response were escalated to imatinib 600 mg/d (n = 60) or 800 mg/d (n = 30). "
+        "Overall, 24 of 60 patients (40%) on 600 mg and 15 of 30 (50%) on 800 mg achieved MMR."
+    )
+    assert per_arm(text) == {
+        "Imatinib 600": {("MajorMolecularResponse", 24, 40.0, None)},
+        "Imatinib 800": {("MajorMolecularResponse", 15, 50.0, None)},
+    }
+
+
+def test_higher_rates_of_groups_that_are_not_arms_are_not_read():
+    # 'had higher TFR rates (51%) than those treated second-line (42%)': two subgroups, no drug after 'than'
+    got = figures(
+        "Eighty patients stopped nilotinib. Patients treated first-line had higher TFR rates (55%) than those "
+        "treated second-line (40%)."
+    )
+    assert not [f for f in got if f[2] in (55.0, 40.0)]
+
+
+def test_a_prior_cue_before_a_groups_size():
+    x = extract(
+        "t",
+        "Ninety patients with CML-AP resistant (n = 70) or intolerant (n = 20) to imatinib received bosutinib "
+        "500 mg daily.",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {("Imatinib", "prior"), ("Bosutinib", "intervention")}

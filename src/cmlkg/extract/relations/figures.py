@@ -252,6 +252,10 @@ _ADVERBS_AT_END = re.compile(
     r"had\s+been|have\s+been|already))+\s*$",
     I,
 )
+_TREATMENT_AT_END = re.compile(
+    r"(?<=\))\s+(?:on|with|receiving)\s+(?:[\w-]+\s+){0,2}?\d+(?:\.\d+)?\s*mg(?:\s*(?:/\s*d(?:ay)?|daily))?\s*$",
+    re.I,
+)
 _COPULA_GAP = re.compile(r"\b(?:was|were|is|of|rates?)\b|:", I)
 _NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
 _NO = re.compile(r"\b(?:no|none)\b", I)
@@ -321,7 +325,8 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
         if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I):
             break
         pos = grp[0]
-    return _ADVERBS_AT_END.sub(" ", text[clause_start:pos])
+    # '18 of 34 (53%) on 800 mg achieved': the group's treatment, between the figure and its verb
+    return _ADVERBS_AT_END.sub(" ", _TREATMENT_AT_END.sub(" ", text[clause_start:pos]))
 
 
 def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> re.Match | None:

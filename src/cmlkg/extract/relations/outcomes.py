@@ -29,7 +29,7 @@ from cmlkg.extract.relations.outcome_phrases import (
     test_results_phrases,
 )
 from cmlkg.extract.relations.outcome_sets import mark_aggregates, name_progressions
-from cmlkg.textutil import NUM, parse_number
+from cmlkg.textutil import NUM, as_int, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -42,6 +42,11 @@ _LISTED_PCT = re.compile(
     rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
 )
 _COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
+_COORDINATED_COUNT = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:of|/)\s*(?P<den>\d+)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
+    r"(?:\s+(?:on|with|receiving|in\s+the)\s+[^,;:()%]{1,30}?)?\s*,?\s+and\s+$",
+    I,
+)
 _COMPARED_WITH = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)(?!\s*(?:CI|confidence))",
     I,
@@ -210,7 +215,11 @@ class _Reading:
         after_group = j if len(group) > 1 else i + 1
         nxt = self._figures_end(group, j, ce)
         # "a 12% increase in MMR" is no rate; "had a higher MMR rate (46%) than B (28%)" states two
-        rates_compared = _RATE_IN_PARENS.match(text, m.end) and _THAN.search(text, m.end, nxt)
+        # (with a drug named after 'than': "... than those treated second-line (42%)" compares other groups)
+        than = _THAN.search(text, m.end, nxt) if _RATE_IN_PARENS.match(text, m.end) else None
+        rates_compared = than is not None and any(
+            x.kind == "drug" for x in self.doc.mentions_in(than.end(), min(nxt, than.end() + 60))
+        )
         if (
             _COMPARATIVE.search(text[cs : m.start])
             and not _NOT_SIGNIFICANT.search(text[cs:nxt])
@@ -353,6 +362,21 @@ class _Reading:
             results.append(
                 r.Outcome(m.term, r.Span(first.start(), end), None, float(first.group("p")), partner=out)
             )
+        # '21 of 50 patients (42%) on 600 mg and 18 of 34 (53%) on 800 mg achieved CCyR': counts coordinated
+        counted = (
+            _COORDINATED_COUNT.search(text, max(cs, subj.start - 120), subj.start)
+            if subj.denominator
+            else None
+        )
+        if counted and not any(
+            x.kind == "outcome" for x in self.doc.mentions_in(counted.start(), subj.start)
+        ):
+            n, den = as_int(parse_number(counted.group("n"))), int(counted.group("den"))
+            pct = float(counted.group("p")) if counted.group("p") else None
+            if n is not None and n <= den:
+                results.append(
+                    r.Outcome(m.term, r.Span(counted.start(), _figure_end(counted)), n, pct, den, partner=out)
+                )
         results.append(out)
         # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
         if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
@@ -395,3 +419,8 @@ class _Reading:
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
                 self.results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
+
+
+def _figure_end(m: re.Match) -> int:
+    """Where a coordinated figure ends, before the 'and' that joins it to the next."""
+    return m.start() + len(re.sub(r"\s*,?\s+and\s+$", "", m.group(0)))

@@ -21,7 +21,9 @@ _PRIOR_BEFORE = re.compile(
     r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
     r"consisted\s+of|comprised)|"
-    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+"
+    # 'resistant (n=110) or intolerant (n=27) to imatinib': a group's size between the cue and the drug
+    r"(?:\([^()]*\)\s*)?(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
     r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
     I,
 )
