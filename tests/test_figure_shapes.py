@@ -471,3 +471,15 @@ def test_a_prior_cue_before_a_groups_size():
         "500 mg daily.",
     )
     assert {(t.term, t.role) for t in x.treatments} == {("Imatinib", "prior"), ("Bosutinib", "intervention")}
+
+
+def test_progression_to_either_of_two_phases_is_progression():
+    assert figures("We treated 70 patients with dasatinib. Progression to AP/BC occurred in 4 patients.") == {
+        ("Progression", 4, None, None, None)
+    }
+    assert figures(
+        "We treated 70 patients with dasatinib. Accelerated or blast phase developed in 3 patients."
+    ) == {("Progression", 3, None, None, None)}
+    assert figures("We treated 70 patients with dasatinib. Blast crisis occurred in 2 patients.") == {
+        ("ProgressionToBlastPhase", 2, None, None, None)
+    }

@@ -83,6 +83,12 @@ def no_response_mentions(doc: Doc) -> list[Mention]:
     return [Mention("NoResponse", "outcome", m.start(), m.end()) for m in _NO_RESPONSE.finditer(doc.text)]
 
 
+_PHASE_JOINED_BEFORE = re.compile(
+    r"\b(?:AP|CP|BP|BC|accelerated|blast(?:ic)?|chronic)(?:\s+(?:phase|crisis))?\s*(?:/|\bor\b|\band\b)\s*$",
+    I,
+)
+
+
 def progression_mentions(doc: Doc) -> list[Mention]:
     """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
     out = []
@@ -93,15 +99,27 @@ def progression_mentions(doc: Doc) -> list[Mention]:
         pv = PROGRESSION_VERB.search(pre)
         if not pv:
             # "Blast crisis developed in 126 patients"
+            # (not the second of 'AP/BC occurred', 'AP or BP developed': progression to either)
+            joined = _PHASE_JOINED_BEFORE.search(pre)
             if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
                 r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
             ):
-                kind = (
-                    "ProgressionToAcceleratedPhase"
-                    if m.term == "AcceleratedPhase"
-                    else "ProgressionToBlastPhase"
-                )
-                out.append(Mention(kind, "outcome", m.start, m.end))
+                kind = {
+                    "AcceleratedPhase": "ProgressionToAcceleratedPhase",
+                    "BlastPhase": "ProgressionToBlastPhase",
+                }
+                # 'AP/BC occurred', 'AP or BP developed': progression to either, no phase singled out
+                term = "Progression" if joined else kind[m.term]
+                start = m.start - (len(pre) - joined.start()) if joined else m.start
+                # 'Progression to AP/BC occurred': from the progression named with the first phase
+                named = [
+                    o
+                    for o in doc.mentions_in(max(0, m.start - 45), m.start)
+                    if o.term.startswith("ProgressionTo") and o.end <= m.start
+                ]
+                if joined and named:
+                    start = min(start, named[-1].start)
+                out.append(Mention(term, "outcome", start, m.end))
             continue
         target = {
             "AcceleratedPhase": "ProgressionToAcceleratedPhase",
