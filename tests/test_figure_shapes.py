@@ -483,3 +483,13 @@ def test_progression_to_either_of_two_phases_is_progression():
     assert figures("We treated 70 patients with dasatinib. Blast crisis occurred in 2 patients.") == {
         ("ProgressionToBlastPhase", 2, None, None, None)
     }
+
+
+def test_a_time_point_at_a_sentences_start_is_no_drug_code():
+    # 'At 10 years' once matched the brand 'AT 10' (dihydrotachysterol) and became an intervention
+    x = extract(
+        "t", "We treated 200 patients with imatinib 400 mg daily. At 10 years, 60% remained on imatinib."
+    )
+    assert {t.term for t in x.treatments} == {"Imatinib"}
+    x = extract("t", "Twenty patients received VP-16 and imatinib.")
+    assert len({t.term for t in x.treatments}) == 2

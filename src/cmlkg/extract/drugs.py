@@ -94,8 +94,9 @@ def drug_mentions(
         surface = text[start:end]
         if len(surface) < 4 or surface.islower() and len(surface) < 5:
             continue
-        # a code with a number is written in capitals ('AT 10', 'VP-16'): 'at 10 mg' is a dose phrase
-        if any(ch.isdigit() for ch in surface) and not any(ch.isupper() for ch in surface):
+        # a code with a number is written in capitals ('AT 10', 'VP-16'): 'at 10 mg' is a dose phrase and
+        # 'At 10 years' a time point
+        if any(ch.isdigit() for ch in surface) and any(ch.islower() for ch in surface):
             continue
         local = names.get(label.lower()) or names.get(surface.lower())
         if local is None:
