@@ -307,17 +307,19 @@ def test_query_page_links_results_to_local_pages_and_shows_values(server, tmp_pa
     assert "^^" not in cells and "xsd:integer" not in cells
 
 
-def test_large_results_stream_before_the_query_finishes(dev_build):
-    """The first bytes of a 100,000-row result leave long before the last (bench/first_byte.py times it).
-    A server of its own with a long --timeout: with both cores busy the transfer can pass the shared
-    server's 3 s, which then cuts it off (as it should; 1 loaded run in 6)."""
+def test_large_results_stream_in_chunks_without_a_length(dev_build):
+    """A 100,000-row result goes out as a chunked stream, never a body serialised in full first (no
+    Content-Length). How soon the first byte leaves is a time, measured by bench/first_byte.py: a
+    timing ratio here failed on a busy machine (first byte at 0.89 s of 1.74 s, run 4 of 5 with both
+    cores busy). That bytes leave before the query ends is shown by the row cap breached mid-stream
+    below. A server of its own with a long --timeout: with both cores busy the transfer could pass the
+    shared server's 3 s, which then cuts it off (as it should)."""
     from conftest import Server
 
     server = Server(dev_build, "--timeout", "60")
     q = "SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t } LIMIT 100000"
+    chunks, size = 0, 0
     try:
-        start = time.perf_counter()
-        first, chunks, size = None, 0, 0
         with httpx.stream(
             "POST",
             server.url + "/sparql",
@@ -326,15 +328,13 @@ def test_large_results_stream_before_the_query_finishes(dev_build):
             headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"},
         ) as r:
             assert r.status_code == 200
+            assert "content-length" not in r.headers and r.headers.get("transfer-encoding") == "chunked"
             for chunk in r.iter_raw():
-                first = first or time.perf_counter() - start
                 chunks += 1
                 size += len(chunk)
-        total = time.perf_counter() - start
     finally:
         server.stop()
     assert size > 1_000_000 and chunks > 5
-    assert first < total / 2, (first, total)
 
 
 def test_a_row_cap_breached_mid_stream_cuts_the_response_off(dev_build):
