@@ -5,6 +5,7 @@ adverse events, diseases), with abbreviations the text defines, and the document
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -290,6 +291,27 @@ def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Ment
         local = lex.lookup([prev.group(1), *words[1:]])
         if local is not None and local != m.term and term(vocab, local).kind == m.kind:
             out.append(Mention(local, m.kind, prev.start(1), prev.end(1)))
+    return out
+
+
+def with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
+    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
+    response (DMR): 42%')."""
+    text, out = doc.text, list[Mention]()
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.term == m.term
+            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
+            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
+        ):
+            close = doc.paren_end.get(text.index("(", prev.end))
+            if close is not None and not text[m.end : close].strip(" )"):
+                out[-1] = dataclasses.replace(prev, end=close)
+                continue
+        out.append(m)
     return out
 
 

@@ -220,6 +220,8 @@ def number_pattern(value: float) -> str:
 
 # a percent sign, or the word ("77.3 percent", "42 per cent")
 PCT = r"\s*(?:%|percent\b|per\s+cent\b)"
+# what a counted group received: 'in 55 patients treated with interferon (25%)'
+TREATED_WITH = r"(?:treated\s+with|receiving|given|on)"
 # one figure as a list item states it: 'n/N (P%)', 'n of N', 'n (P%)', 'P%'
 FIGURE = re.compile(
     rf"(?<![\w.])(?:(?P<n>\d+)\s*(?:/|\bof\b|\bout\s+of\b)\s*(?P<den>\d+)(?:\s*\(\s*(?P<p1>\d+(?:\.\d+)?){PCT}\s*\))?"
@@ -242,7 +244,7 @@ _VALUE = re.compile(
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
     rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
-    rf"(?:(?:\s+(?:treated\s+with|receiving|given|on)\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"(?:(?:\s+{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"
     # not the first of a list of time points: 'by 24 and 60 months'

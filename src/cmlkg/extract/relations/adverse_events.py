@@ -7,7 +7,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import COORDINATED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ adverse events
@@ -44,7 +44,6 @@ _GRADE_AFTER = re.compile(
     r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
     I,
 )
-_COORDINATED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*")
 _NEW_CLAUSE = re.compile(
     r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
     I,
@@ -121,7 +120,7 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
     if (
         prev_ae is not None
         and prev_ae[1] is not None
-        and _COORDINATED.fullmatch(text[prev_ae[0].end : m.start])
+        and COORDINATED.fullmatch(text[prev_ae[0].end : m.start])
         and not _NEW_CLAUSE.match(text[m.end : m.end + 40])
     ):
         return prev_ae[1]

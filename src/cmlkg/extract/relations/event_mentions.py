@@ -3,7 +3,6 @@ says so), not responding, progressing to a phase."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from cmlkg.extract.external import term as term_of
@@ -89,6 +88,12 @@ _PHASE_JOINED_BEFORE = re.compile(
 )
 
 
+_PROGRESSION_TO = {
+    "AcceleratedPhase": "ProgressionToAcceleratedPhase",
+    "BlastPhase": "ProgressionToBlastPhase",
+}
+
+
 def progression_mentions(doc: Doc) -> list[Mention]:
     """'evolved in blastic phase', 'progression to BC' -> progression-to-phase outcome mentions."""
     out = []
@@ -104,12 +109,8 @@ def progression_mentions(doc: Doc) -> list[Mention]:
             if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
                 r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
             ):
-                kind = {
-                    "AcceleratedPhase": "ProgressionToAcceleratedPhase",
-                    "BlastPhase": "ProgressionToBlastPhase",
-                }
                 # 'AP/BC occurred', 'AP or BP developed': progression to either, no phase singled out
-                term = "Progression" if joined else kind[m.term]
+                term = "Progression" if joined else _PROGRESSION_TO[m.term]
                 start = m.start - (len(pre) - joined.start()) if joined else m.start
                 # 'Progression to AP/BC occurred': from the progression named with the first phase
                 named = [
@@ -121,10 +122,7 @@ def progression_mentions(doc: Doc) -> list[Mention]:
                     start = min(start, named[-1].start)
                 out.append(Mention(term, "outcome", start, m.end))
             continue
-        target = {
-            "AcceleratedPhase": "ProgressionToAcceleratedPhase",
-            "BlastPhase": "ProgressionToBlastPhase",
-        }.get(m.term)
+        target = _PROGRESSION_TO.get(m.term)
         if target is None:
             for anc in term_of(doc.vocab, m.term).ancestors:
                 target = {"BlastPhase": "ProgressionToBlastPhase"}.get(anc) or target
@@ -140,25 +138,4 @@ def progression_mentions(doc: Doc) -> list[Mention]:
             phases = phases[1:]
         if target and target in doc.vocab.terms:
             out.append(Mention(target, "outcome", m.start - (len(pre) - pv.start()), end))
-    return out
-
-
-def with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
-    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
-    response (DMR): 42%')."""
-    text, out = doc.text, list[Mention]()
-    for m in mentions:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.term == m.term
-            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
-            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
-        ):
-            close = doc.paren_end.get(text.index("(", prev.end))
-            if close is not None and not text[m.end : close].strip(" )"):
-                out[-1] = dataclasses.replace(prev, end=close)
-                continue
-        out.append(m)
     return out

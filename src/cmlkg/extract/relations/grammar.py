@@ -40,3 +40,8 @@ PROGRESSION_VERB = re.compile(
     r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$",
     I,
 )
+
+# what joins the items of a list: "neutropenia, anemia and rash", "grade 3 or 4"
+COORDINATED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*")
+# the words of a comparison: "31% with A, compared with 65% with B", "46% vs 40%"
+VERSUS = r"(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)"

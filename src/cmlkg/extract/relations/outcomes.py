@@ -6,13 +6,12 @@ import bisect
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps
+from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps, with_abbreviations
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.event_mentions import (
     discontinuation_mentions,
     no_response_mentions,
     progression_mentions,
-    with_abbreviations,
 )
 from cmlkg.extract.relations.figures import (
     _EVENT_VERB,
@@ -20,7 +19,7 @@ from cmlkg.extract.relations.figures import (
     _case_report,
     _outcome_subject,
 )
-from cmlkg.extract.relations.grammar import COUNTED, I
+from cmlkg.extract.relations.grammar import COUNTED, VERSUS, I
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
     pct_length,
@@ -48,10 +47,10 @@ _COORDINATED_COUNT = re.compile(
     I,
 )
 _COMPARED_WITH = re.compile(
-    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)(?!\s*(?:CI|confidence))",
+    rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
     I,
 )
-_NO_BEFORE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
+_NO_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
 _THERE_WAS_NO = re.compile(r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+$", I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$)")
 _OBSERVED_AFTER = re.compile(
@@ -63,7 +62,7 @@ _OBSERVED_AFTER = re.compile(
 _RATE_IN_PARENS = re.compile(r"\s*(?:rates?\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I)
 _THAN = re.compile(r"\bthan\b", I)
 _SINGULAR_VERB = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|is|has\s+been)\b", I)
-_COMPARED_FIRST = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+", I)
+_COMPARED_FIRST = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*{VERSUS}\s+", I)
 _OWN_TIME = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
     I,
@@ -313,7 +312,10 @@ class _Reading:
             and (
                 _NONE_OF.search(self.text[cs : m.start])
                 # 'No progression to blast phase was observed': none of the patients
-                or (_NO_BEFORE.search(self.text[cs : m.start]) and _OBSERVED_AFTER.match(self.text, m.end))
+                or (
+                    _NO_OPENS_CLAUSE.search(self.text[cs : m.start])
+                    and _OBSERVED_AFTER.match(self.text, m.end)
+                )
                 or (_THERE_WAS_NO.search(self.text[cs : m.start]) and _CLAUSE_ENDS.match(self.text, m.end))
             )
         ):

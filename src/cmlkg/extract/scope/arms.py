@@ -13,7 +13,6 @@ from cmlkg.extract.relations import fronted_group
 from cmlkg.textutil import NUM, parse_number
 
 I = re.I
-I = re.I
 
 
 @dataclass

@@ -6,6 +6,8 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, TREATED_WITH
+from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
 
@@ -32,7 +34,7 @@ _VALUE_AT_END = re.compile(
     # not the digits of a name ('MR4.5', 'molecular response 4.5')
     r"(?:(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
     # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
-    r"|(?<![\w.])\d+\s+(?:patients|pts|subjects|cases)\s+(?:treated\s+with|receiving|given|on)\s+[\w-]+"
+    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+[\w-]+"
     r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))\s*$",
     I,
 )
@@ -59,13 +61,13 @@ _COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
 _CLAIMED_NAME = re.compile(
     r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
     # '55 patients treated with interferon (25%) and 2 patients treated with chemotherapy'
-    r"|(?<![\w.])\d+\s+(?:patients|pts|subjects|cases)\s+(?:treated\s+with|receiving|given|on)\s+$",
+    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+$",
     I,
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 # a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
-_LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)(?:\s*\([^()]*\))?", I)
+_LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
 _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
@@ -376,7 +378,7 @@ class _Attribution:
         not one per arm."""
         before = self.doc.mentions_in(max(self.doc.sentence_of(m.start)[0], m.start - 40), m.start)
         return any(
-            o.kind == "adverse_event" and _COORDINATOR.fullmatch(self.text[o.end : m.start]) for o in before
+            o.kind == "adverse_event" and COORDINATED.fullmatch(self.text[o.end : m.start]) for o in before
         )
 
     def _arms_after(self, m, ks: list[int]) -> None:
@@ -420,7 +422,6 @@ def _pairs_in_the_texts_order(
         assigned[g[0]], assigned[g[1]] = 0, 1
 
 
-_COORDINATOR = re.compile(r"\s*(?:,|and|or|,\s*and)\s*", re.I)
 _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'

@@ -7,10 +7,11 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.quantities import PCT
+from cmlkg.extract.relations.grammar import VERSUS
 from cmlkg.extract.times import TimePoint, time_points
 from cmlkg.textutil import NUM
 
-I = re.I
 I = re.I
 
 
@@ -55,11 +56,11 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 _GAPPED = re.compile(
     r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?(?:(?:cumulative|overall|estimated|corresponding|actuarial)\s+)?"
 )
-_BARE_PERCENT = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s*", I)
+_BARE_PERCENT = re.compile(rf"\s*\d+(?:\.\d+)?{PCT}\s*", I)
 # '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
 _COMPARED_GAP = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:(?:with|in|for|among)\s+(?:the\s+)?(?:\d+-\w+\s+)?[^,;()\d]{1,50}?)?\s*,?\s*"
-    r"(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)\s+(?:(?:with|in|for)\s+[^,;()\d]{1,40}?\s+)?",
+    rf"{VERSUS}\s+(?:(?:with|in|for)\s+[^,;()\d]{{1,40}}?\s+)?",
     I,
 )
 
