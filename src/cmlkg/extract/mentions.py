@@ -354,6 +354,13 @@ def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]
     return (left + 1 if left >= 0 else s, min(right_candidates) if right_candidates else e)
 
 
+_FRONTED_WITHOUT = re.compile(
+    r"\s*(?:among|in|for)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+)?(?:patients|pts|those|subjects|cases)\s+"
+    r"(?:without|not|lacking)\b[^,;:()]*,",
+    I,
+)
+
+
 class Doc:
     """The text of one abstract with its sentences, parentheses and mentions."""
 
@@ -432,6 +439,10 @@ class Doc:
             before[neg.start() :],
             I,
         ):
+            return False
+        # 'Among patients without a baseline CCyR, MMR was ...': the negation names a group, fronted
+        fronted = _FRONTED_WITHOUT.match(self.text, s)
+        if fronted and fronted.end() <= m.start:
             return False
         # a number between the negation and the mention ("none ... 3 patients") breaks it
         return not re.search(r"\d", before[neg.start() :])

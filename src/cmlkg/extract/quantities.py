@@ -234,7 +234,9 @@ _VALUE = re.compile(
     # '157 of 273 evaluable patients (58%)': one figure, its words between
     rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})?"
     rf"(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
-    rf"|(?<![\w.])(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
+    # '35/197 evaluable patients (18%)'
+    rf"|(?<![\w.])(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})?"
+    rf"(?:\s*\(\s*(?P<pct2>\d+(?:\.\d+)?){PCT}\s*\))?"
     rf"|(?<![\w.])(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
     # "54.9% (118/215)", "54.9% of patients (118 of 215)": the patients behind the percent
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
@@ -261,6 +263,11 @@ _SUBJECT_OF_NEXT = re.compile(
     # "Hematologic response was achieved in 82%, with 53% achieving CHR": the subject of a participle
     r"|\s+(?:of\s+(?:the\s+)?(?:patients|pts|subjects)\s+)?(?:achieving|attaining|reaching|obtaining|having)\b",
     I,
+)
+# a parenthesis that holds a statistic of the figure before it, not a figure: '(95% CI, 67-78)', '(P = .01)'
+STATISTIC_PAREN = re.compile(
+    r"\(\s*(?:9[059]\s*%\s*(?:CI\b|confidence)|CI\b|HR\b|OR\b|RR\b|[Pp]\s*[=<>]|range\b|IQR\b|SD\b)[^()]*\)",
+    re.I,
 )
 _SKIP_PAREN = re.compile(
     r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b",

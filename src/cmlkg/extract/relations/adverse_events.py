@@ -32,7 +32,9 @@ _OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_
 
 # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
 _HEADS_EVENTS = re.compile(
-    r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)",
+    r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)"
+    # not 'Grade 3/4 neutropenia: 30% vs 12%; ...': the event's own figures after its colon
+    r"(?!\s*\d)",
     I,
 )
 _GRADES = (

@@ -130,17 +130,23 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
             return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
     gapped = _GAPPED_PERCENT.search(pre)
     if gapped and _GAPPED_END.match(text, m.end):
-        # "30% attained MCyR and 22% CCyR": the verb of the figure before, elided
+        # "30% attained MCyR and 22% CCyR", "60% achieved MCyR, 54% CCyR and 40% MMR": the verb of the
+        # figure before, elided
         return Value(None, float(gapped.group("p")), None, clause_start + gapped.start("p"), m.end)
     return _verb_subject(doc, m, clause_start)
 
 
 _GAPPED_PERCENT = re.compile(
     r"\d\s*%\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:attained|achieved|reached|obtained|had|were\s+in)\s+[^,;%]{1,40}?"
-    r"\s+and\s+(?P<p>\d+(?:\.\d+)?)\s*%\s*$",
+    # '60% achieved MCyR, 54% CCyR and 40% MMR': the items listed between
+    r"(?:,\s*\d+(?:\.\d+)?\s*%\s+[^,;%]{1,40}?)*"
+    r"(?:\s+and|,\s*and|,)\s+(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:an?\s+)?$",
     re.I,
 )
-_GAPPED_END = re.compile(r"\s*(?:[.,;)]|$)")
+_GAPPED_END = re.compile(
+    r"\s*(?:[.,;)]|$|and\s+\d+(?:\.\d+)?\s*%|(?:at|by|after|within)\s+(?:\d|one|two|three|five|ten|week|month|year))",
+    re.I,
+)
 _PROGRESSION_WORD = re.compile(r"(?:evolved|progressed|transformed|evolution|progression)\b", re.I)
 _NONE_OF_BEFORE = re.compile(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", re.I)
 _NOT_A_COUNT_BEFORE = re.compile(

@@ -20,6 +20,7 @@ from cmlkg.extract.relations.figures import (
     _outcome_subject,
 )
 from cmlkg.extract.relations.grammar import COUNTED, VERSUS, I
+from cmlkg.extract.relations.outcome_guards import names_a_group
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
     pct_length,
@@ -67,19 +68,9 @@ _OWN_TIME = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
     I,
 )
-_TRIED = re.compile(
-    r"\s*(?:\([^()]{0,20}\)\s*)?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:\w+ly\s+)?"
-    r"(?:attempted|tried|planned|offered|considered|proposed|discussed|intended|scheduled|pursued)\b",
-    I,
-)
 _FIGURE_FOR = re.compile(
     r"(?<![\w.])(?P<p>\d+(?:\.\d+)?\s*(?=%)|0?\.\d+)\s*%?\s*(?:\([^()]*\)\s*)?for\s+(?:the\s+|a\s+)?$", I
 )
-# "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
-_EVALUABLE_FOR = re.compile(
-    r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$", I
-)
-_CONDITION_BEFORE = re.compile(r"\b(?:after|following|despite)\s+(?:an?\s+|the\s+|prior\s+|previous\s+)?$", I)
 # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
 _HEADS_A_COLON = re.compile(
     # 'MMR at 12 months:', 'MMR (BCR-ABL1 <= 0.1%) at 12 months:', 'CCyR 12 mo:', '... ≤0.1% (MMR) at M12:'
@@ -87,12 +78,6 @@ _HEADS_A_COLON = re.compile(
     r"(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*"
     r"|\d{1,3}\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*)?"
     r"(?:\([^()]*\)\s*)?(?:rates?\s*)?:",
-    I,
-)
-# baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
-# "71 (60%) were resistant and 47 (40%) intolerant to imatinib": the coordinated intolerance says it too
-_BASELINE_TRAIT = re.compile(
-    rf"^\s*(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?)?intoleran)",
     I,
 )
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
@@ -237,21 +222,7 @@ class _Reading:
         return after_group
 
     def _not_an_outcome(self, m: Mention) -> bool:
-        text = self.text
-        return bool(
-            _EVALUABLE_FOR.search(text[max(0, m.start - 40) : m.start])
-            # "responses were more frequent after suboptimal response (52%) than after failure (31%)":
-            # a state the patients were in before, naming a group, not a figure of it
-            or _CONDITION_BEFORE.search(text[max(0, m.start - 30) : m.start])
-            or m.start in self.subject_parens
-            # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
-            or _TRIED.match(text, m.end)
-            or (
-                m.term == "NoResponse"
-                and not _EVENT_VERB.match(text, m.start, m.end)
-                and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
-            )
-        )
+        return m.start in self.subject_parens or names_a_group(self.doc, m)
 
     def _clause(self, m: Mention, sent: tuple[int, int]) -> tuple[int, int]:
         cs, ce = clause_bounds(self.text, sent, m.start)

@@ -6,7 +6,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import PATIENT_NOUN, PCT, TREATED_WITH
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH
 from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
@@ -129,7 +129,8 @@ class _Attribution:
         text = self.text
         for s, _e, k in self.refs.between(pos, limit):
             if pos <= s < limit:
-                gap = text[pos:s]
+                # '73% (95% CI, 67-78) with A': a statistic of the figure stands between, not another figure
+                gap = STATISTIC_PAREN.sub(" ", text[pos:s])
                 if _BREAKS_A_REF.search(gap):
                     return None
                 if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)):
@@ -425,7 +426,10 @@ def _pairs_in_the_texts_order(
 _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
-    r"|\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed)"
+    # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%'
+    r"|\s*(?:\([^()]*\)\s*)?:\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
+    # '... and grade 3/4 thrombocytopenia in 20% vs 9%': the verb elided
+    r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed))?"
     r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"
     r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)",
     re.I,

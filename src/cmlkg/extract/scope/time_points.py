@@ -51,6 +51,7 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if o.partner is not None and o.partner.time_months is not None:
             o.time_months = o.partner.time_months
     _gapped_time_points(doc, outcomes)
+    _list_time_points(doc, outcomes, points)
 
 
 _GAPPED = re.compile(
@@ -87,6 +88,45 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
             or (prev.term == o.term and _COMPARED_GAP.fullmatch(gap))
         ):
             o.time_months = prev.time_months
+
+
+# 'P% X, Q% Y and R% Z': the items of a list of figures that share one verb
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)")
+_LIST_ITEM = re.compile(rf"(?:{NUM})(?:{PCT})?(?:\s*\([^()]*\))?\s+[^,;%()]{{1,60}}", I)
+_TIME_CLOSES = re.compile(r"\s*(?=(?:by|at|after|within)\s)")
+
+
+def _list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
+    """ "78% attained CCyR, 61% MMR and 22% MR4.5 by 24 months": a time point that closes a list of
+    figures sharing one verb holds for every figure of the list (none of which states its own)."""
+    text = doc.text
+    ordered = sorted(outcomes, key=lambda o: o.span.start)
+    starts = {p.start: p for p in points}  # a point starts at its preposition ('by 24 months')
+    k = 0
+    while k < len(ordered):
+        chain = [ordered[k]]
+        while k + 1 < len(ordered):
+            nxt = ordered[k + 1]
+            if not (
+                _LIST_JOIN.fullmatch(text, chain[-1].span.end, nxt.span.start)
+                and _LIST_ITEM.fullmatch(text, nxt.span.start, nxt.span.end)
+            ):
+                break
+            chain.append(nxt)
+            k += 1
+        k += 1
+        last = chain[-1]
+        closing = _TIME_CLOSES.match(text, last.span.end)
+        point = starts.get(closing.end()) if closing else None
+        if (
+            len(chain) > 1
+            and point is not None
+            and len(point.months) == 1
+            and last.time_months == point.months[0]
+            and all(o.time_months is None for o in chain[:-1])
+        ):
+            for o in chain[:-1]:
+                o.time_months = last.time_months
 
 
 _AFTER_FIGURE = re.compile(

@@ -1,0 +1,77 @@
+"""Outcome mentions that name a group or a state rather than a figure of it: 'evaluable for MMR',
+'after failure', 'of those with MCyR ... kept it', 'Among patients without MMR at baseline, ...',
+'TFR was attempted', 'resistant (n = 13) or intolerant'."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import PCT
+from cmlkg.extract.relations.figures import _EVENT_VERB
+from cmlkg.extract.relations.grammar import I
+from cmlkg.textutil import NUM
+
+_TRIED = re.compile(
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:attempted|tried|planned|offered|considered|proposed|discussed|intended|scheduled|pursued)\b",
+    I,
+)
+# "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
+_EVALUABLE_FOR = re.compile(
+    r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$", I
+)
+_CONDITION_BEFORE = re.compile(r"\b(?:after|following|despite)\s+(?:an?\s+|the\s+|prior\s+|previous\s+)?$", I)
+# 'Among patients without a baseline CCyR, MMR was ...': the group a fronted phrase names, not a figure
+_FRONTED_GROUP = re.compile(
+    r"\s*(?:among|in|for|of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+)?(?:patients|pts|those|subjects|cases)\s+"
+    r"(?:with|without|who|not|lacking|in)\b[^,;:()]*$",
+    I,
+)
+_FRONTED_GROUP_ENDS = re.compile(r"[^,;:()]{0,40},")
+# '73% of those with MCyR by 12 months kept it': the response defines the group whose figure follows
+_OF_GROUP_WITH = re.compile(
+    r"\bof\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\s+"
+    r"(?:with|in|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    I,
+)
+_GROUP_VERB_AFTER = re.compile(
+    r"[^,;.]{0,40}?\b(?:kept|maintained|remained|retained|sustained|lost|relapsed|achieved|attained|reached|"
+    r"progressed|died|discontinued|stopped|were|was)\b",
+    I,
+)
+# baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
+# "71 (60%) were resistant and 47 (40%) intolerant to imatinib": the coordinated intolerance says it too
+_BASELINE_TRAIT = re.compile(
+    rf"^\s*(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?)?intoleran"
+    # 'MCyR was 54% (resistant 59%, intolerant 42%)': the group's figure between the two labels
+    rf"|[:,]?\s*\d+(?:\.\d+)?{PCT}\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|\s+versus\s+)intoleran)",
+    I,
+)
+
+
+def names_a_group(doc: Doc, m: Mention) -> bool:
+    """Whether outcome mention ``m`` names who could be assessed, a prior state, a group of responders
+    or a baseline trait, rather than a figure of the response."""
+    text = doc.text
+    return bool(
+        _EVALUABLE_FOR.search(text[max(0, m.start - 40) : m.start])
+        # "responses were more frequent after suboptimal response (52%) than after failure (31%)":
+        # a state the patients were in before, naming a group, not a figure of it
+        or _CONDITION_BEFORE.search(text[max(0, m.start - 30) : m.start])
+        or (
+            _OF_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
+            and _GROUP_VERB_AFTER.match(text, m.end)
+        )
+        or (
+            _FRONTED_GROUP.match(text, doc.sentence_of(m.start)[0], m.start)
+            and _FRONTED_GROUP_ENDS.match(text, m.end)
+        )
+        # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
+        or _TRIED.match(text, m.end)
+        or (
+            m.term == "NoResponse"
+            and not _EVENT_VERB.match(text, m.start, m.end)
+            and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
+        )
+    )

@@ -1,0 +1,137 @@
+"""Issue 20, batch sixteen: shapes of figure statements found wrong or missing in abstracts written in the
+styles of unread reports (confidence intervals after figures, gapped lists, responders as a group,
+adverse events in colon lists), each tested here in phrasings of our own."""
+
+from __future__ import annotations
+
+from cmlkg.extract import extract
+
+
+def figures(text: str) -> set[tuple]:
+    x = extract("t", text)
+    return {(o.term, o.count, o.percent, o.denominator, o.time_months) for o in x.outcomes}
+
+
+def per_arm(text: str) -> dict[str, set[tuple]]:
+    """Each arm's figures, keyed by its first drug and dose; figures on no arm under ''."""
+    x = extract("t", text)
+    out: dict[str, set[tuple]] = {"": set()}
+    names = {}
+    for k, c in enumerate(x.cohorts):
+        if c.role == "arm":
+            names[k] = " ".join(f"{t.term} {d.value:g}" for t in c.treatments for d in t.doses)
+            out[names[k]] = set()
+    for o in x.outcomes:
+        out[names.get(o.cohort, "")].add((o.term, o.percent, o.time_months))
+    return out
+
+
+def events_per_arm(text: str) -> set[tuple]:
+    x = extract("t", text)
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    return {(a.term, a.grade, sizes.get(a.cohort)) for a in x.adverse_events}
+
+
+TWO_ARMS = (
+    "Adults with chronic phase CML (n = 300) were randomly assigned to bosutinib 400 mg daily (n = 151) or "
+    "imatinib 400 mg daily (n = 149). "
+)
+
+
+def test_a_confidence_interval_after_each_figure_keeps_the_figures_on_their_arms():
+    text = (
+        TWO_ARMS
+        + "The 12-month MR4 rate was 21% (95% CI, 15%-28%) with bosutinib and 11% (95% CI 7-17) with "
+        "imatinib (P = .02). CCyR by 12 months was 78% (95% confidence interval [CI] 70-84) and 68% "
+        "(95% CI 60-75), respectively."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib 400"] == {("MR4", 21.0, 12.0), ("CompleteCytogeneticResponse", 78.0, 12.0)}
+    assert got["Imatinib 400"] == {("MR4", 11.0, 12.0), ("CompleteCytogeneticResponse", 68.0, 12.0)}
+    assert got[""] == set()
+
+
+def test_a_list_of_percents_sharing_one_verb_and_its_closing_time_point():
+    text = (
+        "Ninety adults with chronic phase CML received dasatinib 100 mg daily. Overall, 84% attained a "
+        "CCyR, 66% an MMR and 35% MR4.5 by 36 months."
+    )
+    assert figures(text) >= {
+        ("CompleteCytogeneticResponse", None, 84.0, None, 36.0),
+        ("MajorMolecularResponse", None, 66.0, None, 36.0),
+        ("MR4_5", None, 35.0, None, 36.0),
+    }
+    counted = (
+        "We treated 70 patients with nilotinib. In total 51 (73%) reached CCyR, 40 (57%) MMR and 12 (17%) "
+        "MR4 by 24 months."
+    )
+    assert {(t, c, m) for t, c, _p, _d, m in figures(counted)} >= {
+        ("CompleteCytogeneticResponse", 51, 24.0),
+        ("MajorMolecularResponse", 40, 24.0),
+        ("MR4", 12, 24.0),
+    }
+
+
+def test_a_time_point_after_the_last_item_stays_its_own_when_another_item_states_one():
+    text = (
+        "Eighty patients with CML-CP received imatinib 400 mg daily. At 6 months, 40% had an MMR and 25% "
+        "MR4 at 12 months."
+    )
+    got = figures(text)
+    assert ("MajorMolecularResponse", None, 40.0, None, 6.0) in got
+    assert ("MR4", None, 25.0, None, 12.0) in got
+
+
+def test_resistant_and_intolerant_labels_before_subgroup_figures_are_no_outcome():
+    text = (
+        "Patients with chronic phase CML pretreated with imatinib (N = 140) received bosutinib 500 mg daily. "
+        "MCyR by 24 months was 51% (resistant 56%; intolerant 40%)."
+    )
+    terms = {f[0] for f in figures(text)}
+    assert "NoResponse" not in terms
+    assert ("MajorCytogeneticResponse", None, 51.0, None, 24.0) in figures(text)
+
+
+def test_a_fronted_group_without_a_response_neither_negates_nor_takes_the_figure():
+    text = (
+        "A total of 160 patients with CML-CP received nilotinib. Among patients without MMR at baseline, "
+        "MR4 was reached by 30 of 120 evaluable patients (25%)."
+    )
+    got = figures(text)
+    assert ("MR4", 30, 25.0, 120, None) in got
+    assert not any(f[0] == "MajorMolecularResponse" for f in got)
+
+
+def test_responders_named_as_a_group_are_not_a_figure_of_their_response():
+    for sentence in (
+        "In all, 88% of those with CCyR at 12 months kept it at 3 years.",
+        "Of patients in MMR at 24 months, 90% maintained it.",
+        "Among patients who attained MR4, 12 (30%) lost it after stopping.",
+    ):
+        text = "One hundred patients with chronic phase CML received imatinib 400 mg daily. " + sentence
+        got = figures(text)
+        assert not any(f[2] in (88.0, 90.0, 30.0) or f[1] == 12 for f in got), (sentence, got)
+
+
+def test_n_over_n_with_its_patient_noun_keeps_its_percent():
+    text = "Sixty patients received ponatinib. MMR was reached in 22/58 assessable patients (38%)."
+    assert ("MajorMolecularResponse", 22, 38.0, 58, None) in figures(text)
+
+
+def test_adverse_events_in_colon_lists_and_with_an_elided_verb_are_per_arm():
+    colon = TWO_ARMS + "Grade 3/4 diarrhea: 9% vs 1%; pleural effusion: 3% vs 1%."
+    assert events_per_arm(colon) == {
+        ("Diarrhea", 3, 151),
+        ("Diarrhea", 3, 149),
+        ("Diarrhea", 4, 151),
+        ("Diarrhea", 4, 149),
+        ("PleuralEffusion", None, 151),
+        ("PleuralEffusion", None, 149),
+    }
+    elided = TWO_ARMS + "Rash occurred in 12% vs 4% and grade 3 thrombocytopenia in 14% vs 20%."
+    assert events_per_arm(elided) == {
+        ("Rash", None, 151),
+        ("Rash", None, 149),
+        ("Thrombocytopenia", 3, 151),
+        ("Thrombocytopenia", 3, 149),
+    }
