@@ -135,3 +135,76 @@ def test_adverse_events_in_colon_lists_and_with_an_elided_verb_are_per_arm():
         ("Thrombocytopenia", 3, 151),
         ("Thrombocytopenia", 3, 149),
     }
+
+
+THREE_ARMS = (
+    "In all, 600 patients with chronic phase CML were randomized to dasatinib 50 mg daily (n = 200), "
+    "dasatinib 100 mg daily (n = 200) or imatinib 400 mg daily (n = 200). "
+)
+
+
+def test_counts_with_their_noun_and_percent_listed_respectively_are_per_arm():
+    text = THREE_ARMS + (
+        "Transformation to AP/BP during therapy occurred in 1 patient (0.5%), 2 patients (1.0%) and 7 patients "
+        "(3.5%), respectively."
+    )
+    got = per_arm(text)
+    assert got["Dasatinib 50"] == {("Progression", 0.5, None)}
+    assert got["Dasatinib 100"] == {("Progression", 1.0, None)}
+    assert got["Imatinib 400"] == {("Progression", 3.5, None)}
+
+
+def test_a_parenthesis_that_defines_an_outcome_is_no_outcome_of_its_own():
+    text = (
+        "We followed 180 patients with CML-CP who stopped nilotinib. Treatment-free survival, RFS (loss of "
+        "MMR), was not reported; relapse-free survival (loss of MR4) was 55% (95% CI 47-62%) at 12 months and "
+        "48% (40-56%) at 36 months."
+    )
+    got = figures(text)
+    assert ("RelapseFreeSurvival", None, 55.0, None, 12.0) in got
+    assert ("RelapseFreeSurvival", None, 48.0, None, 36.0) in got
+    assert not any(f[0] in ("LossOfResponse", "MR4") for f in got)
+    threshold = (
+        "Sixty patients with CML-CP received bosutinib. Major molecular response (MMR; BCR-ABL1 ≤0.1% IS) was "
+        "achieved by 27 patients (45%)."
+    )
+    assert ("MajorMolecularResponse", 27, 45.0, None, None) in figures(threshold)
+
+
+def test_a_study_population_that_stops_treatment_is_the_design_not_a_discontinuation():
+    text = (
+        "A total of 120 patients with CML-CP stopped dasatinib after two years in MR4.5. Twenty-two patients "
+        "lost MMR."
+    )
+    got = figures(text)
+    assert not any(f[0] == "TreatmentDiscontinuation" and f[1] == 120 for f in got)
+
+
+def test_a_reason_after_compared_figures_names_the_discontinuation():
+    text = TWO_ARMS + "More patients stopped imatinib (14%) than bosutinib (6%) because of adverse events."
+    assert {f[0] for f in figures(text)} == {"DiscontinuationDueToToxicity"}
+
+
+def test_coordinated_events_share_the_grades_after_the_figures_of_the_first():
+    text = (
+        "Fifty patients with CML in blast phase received ponatinib 45 mg daily. Grade 3 or 4 neutropenia (48% "
+        "myeloid, 30% lymphoid), thrombocytopenia (52%, 41%) and febrile neutropenia (20%, 12%) were frequent."
+    )
+    x = extract("t", text)
+    graded = {(a.term, a.grade) for a in x.adverse_events}
+    assert {("Thrombocytopenia", 3), ("Thrombocytopenia", 4)} <= graded
+    assert not any(a.grade is None for a in x.adverse_events if a.term == "Thrombocytopenia")
+
+
+def test_a_share_after_the_event_verb_is_the_events_percent():
+    text = "We treated 310 patients with CML-CP with nilotinib. Nine patients died (2.9%) during follow-up."
+    assert ("Death", 9, 2.9) in {(f[0], f[1], f[2]) for f in figures(text)}
+
+
+def test_complete_or_major_molecular_response_is_one_category():
+    text = (
+        "Ninety-two patients received imatinib 400 mg daily. The rate of C/MMR (BCR-ABL1 ≤0.1% or undetectable) "
+        "was 61% at 12 months."
+    )
+    got = figures(text)
+    assert got == {("MajorMolecularResponse", None, 61.0, None, 12.0)}

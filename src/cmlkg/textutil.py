@@ -147,3 +147,28 @@ def paren_spans(text: str) -> list[tuple[int, int]]:
         elif stack:
             out.append((stack.pop(), m.end()))
     return sorted(out)
+
+
+def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The clause around pos: cut at ';' and at ':' inside the sentence, not inside a parenthesis
+    ('Major molecular response (MMR; BCR-ABL1 <= 0.1%) was ...' is one clause)."""
+    s, e = sent
+
+    def inside(i: int) -> bool:  # an opening parenthesis before i that no closing one follows
+        return text.rfind("(", s, i) > text.rfind(")", s, i)
+
+    left = max(text.rfind(";", s, pos), text.rfind(":", s, pos))
+    while left >= 0 and inside(left):
+        left = max(text.rfind(";", s, left), text.rfind(":", s, left))
+    right = e
+    at = pos
+    while True:
+        found = [i for i in (text.find(";", at, e), text.find(":", at, e)) if i >= 0]
+        if not found:
+            break
+        i = min(found)
+        if not inside(i):
+            right = i
+            break
+        at = i + 1
+    return (left + 1 if left >= 0 else s), right

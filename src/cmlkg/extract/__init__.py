@@ -70,7 +70,7 @@ def extract(
     treatments = find_treatments(doc)
     start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
     start_at = doc.sentence_of(start_at)[0] if cohorts else 0
-    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o)]
+    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o) and not _designed_stop(o, cohorts)]
     adverse = [a for a in find_adverse_events(doc) if ours(a)]
     risks = find_risks(doc)
     reasons = find_reasons(doc)
@@ -101,6 +101,14 @@ def extract(
         notes=quality_notes(doc, outcomes, cohorts, risks),
         external_terms=_external_terms(cohorts, treatments, reasons, adverse),
         extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _designed_stop(o: r.Outcome, cohorts: list[r.Cohort]) -> bool:
+    """ "A total of 246 patients in MR4 stopped imatinib": the study population stopping treatment is the
+    design of a discontinuation study, not a figure of discontinuation."""
+    return o.term == "TreatmentDiscontinuation" and any(
+        c.role == "population" and c.span.start == o.span.start and c.size == o.count for c in cohorts
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cmlkg.extract.drugs import drug_mentions
 from cmlkg.extract.external import term
 from cmlkg.extract.phenotypes import phenotype_mentions
-from cmlkg.textutil import fold, paren_spans, sentence_spans
+from cmlkg.textutil import clause_bounds, fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
 I = re.IGNORECASE
@@ -344,14 +344,6 @@ class SpanSet:
         """Whether any span shares a position with [a, b)."""
         k = bisect.bisect_left(self.starts, b) - 1
         return k >= 0 and self.reach[k] > a
-
-
-def clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
-    """The clause around pos: cut at ';' and at ':' inside the sentence."""
-    s, e = sent
-    left = max(text.rfind(";", s, pos), text.rfind(":", s, pos))
-    right_candidates = [i for i in (text.find(";", pos, e), text.find(":", pos, e)) if i >= 0]
-    return (left + 1 if left >= 0 else s, min(right_candidates) if right_candidates else e)
 
 
 _FRONTED_WITHOUT = re.compile(

@@ -63,6 +63,8 @@ _GROUP_AFTER = re.compile(
     r"(?:receiving|on|treated\s+with|given|taking)\b",
     I,
 )
+# 'grade 3/4 thrombocytopenia (67% CP, 51% AP), neutropenia (47%, 22%) ...': the figures of the event before
+_OWN_FIGURES = re.compile(r"^\s*\([^()]*\d[^()]*\)")
 _PREVENTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:prophylaxis|prevention)\b", I)
 _CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -117,12 +119,13 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
     )
     if g:
         return g
-    # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades
+    # "grade 3 or 4 hematologic and nonhematologic toxicities": coordinated events share the grades, also
+    # after the figures of the one before
     # (not '..., and acute pancreatitis was diagnosed': a new clause)
     if (
         prev_ae is not None
         and prev_ae[1] is not None
-        and COORDINATED.fullmatch(text[prev_ae[0].end : m.start])
+        and COORDINATED.fullmatch(_OWN_FIGURES.sub("", text[prev_ae[0].end : m.start], count=1))
         and not _NEW_CLAUSE.match(text[m.end : m.end + 40])
     ):
         return prev_ae[1]

@@ -49,7 +49,7 @@ _PARTICIPATED = re.compile(
     I,
 )
 # '(n = 72)' inside; 'MR4.5' a word too
-_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=]|(?<=\d)\.(?=\d))+\s+){{0,14}}?{ENROL_VERB}", I)
+_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
 _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 

@@ -21,7 +21,9 @@ _DISCONTINUED = re.compile(
 
 
 _REASON_AFTER = re.compile(
-    r"\s*(?:\w+\s+){0,3}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})", I
+    # 'discontinued A (7.7%) than B (26.3%) due to adverse events': the figures compared between
+    r"\s*(?:(?:\([^()]*\)|\w+)\s*){0,5}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})",
+    I,
 )
 
 
@@ -88,6 +90,12 @@ _PHASE_JOINED_BEFORE = re.compile(
 )
 
 
+# 'AP/BC occurred', 'BC on treatment developed in 5': a phase reached, as an event
+_PHASE_EVENT_VERB = re.compile(
+    r"(?:\s+(?:on|during|under|while\s+on)\s+(?:the\s+)?(?:treatment|therapy|study|follow-up|[\w-]+\s+therapy))?"
+    r"\s+(?:developed|occurred|supervened|ensued)\b",
+    I,
+)
 _PROGRESSION_TO = {
     "AcceleratedPhase": "ProgressionToAcceleratedPhase",
     "BlastPhase": "ProgressionToBlastPhase",
@@ -107,7 +115,7 @@ def progression_mentions(doc: Doc) -> list[Mention]:
             # (not the second of 'AP/BC occurred', 'AP or BP developed': progression to either)
             joined = _PHASE_JOINED_BEFORE.search(pre)
             if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
-                r"\s+(?:developed|occurred|supervened|ensued)\b", doc.text[m.end : m.end + 20], I
+                _PHASE_EVENT_VERB, doc.text[m.end : m.end + 50]
             ):
                 # 'AP/BC occurred', 'AP or BP developed': progression to either, no phase singled out
                 term = "Progression" if joined else _PROGRESSION_TO[m.term]

@@ -224,12 +224,17 @@ def _event_subject(text: str, m: Mention, clause_start: int, sm: re.Match) -> Va
             clause_start + sm.start(),
             m.end,
         )
+    end = m.end
+    # 'Eight patients died (2.6%)': the share after the verb
+    after = _PCT_IN_PARENS.match(text, m.end) if pct is None else None
+    if after:
+        pct, end = after.group(1), after.end()
     return Value(
         as_int(parse_number(sm.group("n"))),
         float(pct) if pct else None,
         _group_denominator(text, clause_start + sm.start()),
         clause_start + sm.start(),
-        m.end,
+        end,
     )
 
 

@@ -50,6 +50,28 @@ _BASELINE_TRAIT = re.compile(
 )
 
 
+# 'Molecular relapse-free survival (loss of MMR) was 61%': a parenthesis that defines the outcome before it
+_DEFINITION_OPENS = re.compile(r"\([^()]{0,40}$")
+_THRESHOLD = re.compile(r"(?:[<>≤≥]|<=|>=)\s*\d+(?:\.\d+)?\s*%?")  # 'BCR-ABL1 ≤0.1%': a level, not a figure
+_FIGURE_IN = re.compile(r"(?<![\w.])\d")  # a number of its own (not the 1 of BCR-ABL1, the 4.5 of MR4.5)
+
+
+def defines_the_one_before(doc: Doc, m: Mention) -> bool:
+    """An outcome named in a parenthesis, without a figure of its own, right after another outcome."""
+    text = doc.text
+    opens = _DEFINITION_OPENS.search(text, max(0, m.start - 40), m.start)
+    if not opens:
+        return False
+    paren = opens.start()
+    close = doc.paren_end.get(paren)
+    if close is None or close < m.end or _FIGURE_IN.search(_THRESHOLD.sub(" ", text[paren:close])):
+        return False
+    return any(
+        o.kind == "outcome" and o.end <= paren and not text[o.end : paren].strip()
+        for o in doc.mentions_in(max(0, paren - 60), paren)
+    )
+
+
 def names_a_group(doc: Doc, m: Mention) -> bool:
     """Whether outcome mention ``m`` names who could be assessed, a prior state, a group of responders
     or a baseline trait, rather than a figure of the response."""

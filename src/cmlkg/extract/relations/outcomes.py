@@ -20,7 +20,7 @@ from cmlkg.extract.relations.figures import (
     _outcome_subject,
 )
 from cmlkg.extract.relations.grammar import COUNTED, VERSUS, I
-from cmlkg.extract.relations.outcome_guards import names_a_group
+from cmlkg.extract.relations.outcome_guards import defines_the_one_before, names_a_group
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
     pct_length,
@@ -122,7 +122,8 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
         + no_response_mentions(doc)
     )
     kept = with_abbreviations(doc, resolve_overlaps(mentions))
-    return [qualified(doc, m) for m in kept if m.start >= start_at]
+    # 'relapse-free survival (loss of MMR) was 61%': an outcome that defines the one before it is not read
+    return [qualified(doc, m) for m in kept if m.start >= start_at and not defines_the_one_before(doc, m)]
 
 
 class _Reading:
@@ -251,7 +252,7 @@ class _Reading:
         mentions, text = self.mentions, self.text
         nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
         for other in self.doc.mentions_starting(group[-1].end + 1, nxt):
-            if other.kind in _COUNTED_KINDS:
+            if other.kind in _COUNTED_KINDS and not defines_the_one_before(self.doc, other):
                 nxt = other.start
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)

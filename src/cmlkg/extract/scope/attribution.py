@@ -35,7 +35,9 @@ _VALUE_AT_END = re.compile(
     r"(?:(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
     # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
     rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+[\w-]+"
-    r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))\s*$",
+    r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
+    # '... in 2 patients (0.7%), 3 patients (1.1%) and ...': a count with its noun and its percent
+    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))\s*$",
     I,
 )
 

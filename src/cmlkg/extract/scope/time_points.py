@@ -220,11 +220,13 @@ class _TimeReading:
             and p.end <= o.span.end
             and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)
         ]
-        # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months'
+        # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months',
+        # '61% (95% CI 57-64%) at 6 months and 50% at 24 months'
         own = [
             p
             for p in inside
-            if p.start >= low and not any(re.fullmatch(r"\s*,?\s*", self.text[x : p.start]) for x in siblings)
+            if p.start >= low
+            and not any(re.fullmatch(r"\s*(?:\([^()]*\)\s*)?,?\s*", self.text[x : p.start]) for x in siblings)
         ]
         return own, [p for p in inside if p.start < low]
 
