@@ -208,3 +208,71 @@ def test_complete_or_major_molecular_response_is_one_category():
     )
     got = figures(text)
     assert got == {("MajorMolecularResponse", None, 61.0, None, 12.0)}
+
+
+def test_kinds_of_a_response_family_listed_after_its_name_with_their_definitions():
+    text = (
+        "Seventy patients in chronic phase received interferon alfa 3 MU daily. Cytogenetic responses were "
+        "major (<35% Ph+ metaphases) in 19 (27%) and minor (35-95%) in 9 (13%)."
+    )
+    got = {(f[0], f[1]) for f in figures(text)}
+    assert {("MajorCytogeneticResponse", 19), ("MinorCytogeneticResponse", 9)} <= got
+    assert not any(term == "CytogeneticResponse" for term, _n in got)
+
+
+def test_a_figure_stated_for_the_responders_is_not_a_figure_of_the_response():
+    text = (
+        "We treated 150 patients with nilotinib. Five-year event-free survival was 91% among patients with "
+        "an MMR at 12 months and 70% among the others."
+    )
+    assert not any(f[0] == "MajorMolecularResponse" for f in figures(text))
+
+
+def test_conditioning_agents_named_after_the_transplant_are_interventions():
+    text = (
+        "Thirty patients with CML in accelerated phase received an allogeneic transplant following "
+        "treosulfan and fludarabine conditioning. Two-year overall survival was 58%."
+    )
+    x = extract("t", text)
+    roles = {(t.term, t.role) for t in x.treatments}
+    assert ("Fludarabine", "intervention") in roles
+    assert ("Fludarabine", "prior") not in roles
+
+
+def test_a_time_point_in_a_fronted_group_holds_for_every_figure_of_the_sentence():
+    text = (
+        "Sixty patients with CML-CP received bosutinib 400 mg daily. Among 55 assessable patients at 24 months, "
+        "47 (85%) had CCyR, 33 (60%) MMR and 12 (22%) MR4.5."
+    )
+    got = {(f[0], f[1], f[4]) for f in figures(text)}
+    assert {
+        ("CompleteCytogeneticResponse", 47, 24.0),
+        ("MajorMolecularResponse", 33, 24.0),
+        ("MR4_5", 12, 24.0),
+    } <= got
+
+
+def test_a_share_of_samples_is_not_a_share_of_patients():
+    text = (
+        "Transcripts were measured in 300 paired specimens from 70 patients with CML on imatinib. MMR by blood "
+        "matched CCyR by marrow in 93% of the paired specimens."
+    )
+    assert figures(text) == set()
+
+
+def test_sexes_written_as_counts_with_letters():
+    x = extract("t", "We enrolled 47 patients (26 M/21 F; median age 51 years) with CML-CP on nilotinib.")
+    assert (x.cohorts[0].male, x.cohorts[0].female) == (26, 21)
+
+
+def test_the_groups_of_a_registry_by_the_drug_each_received_are_arms():
+    text = (
+        "Of 640 patients with chronic phase CML in the registry, 301 received imatinib, 190 nilotinib and 96 "
+        "dasatinib as first-line therapy. The MMR rate at 12 months was 38% with imatinib, 55% with nilotinib "
+        "and 57% with dasatinib."
+    )
+    x = extract("t", text)
+    assert [c.size for c in x.cohorts] == [640, 301, 190, 96]
+    arms = {c.treatments[0].term: k for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    on_arm = {(o.cohort, o.percent) for o in x.outcomes}
+    assert {(arms["Imatinib"], 38.0), (arms["Nilotinib"], 55.0), (arms["Dasatinib"], 57.0)} <= on_arm

@@ -297,7 +297,10 @@ _DIFFERENCE_BEFORE = re.compile(
     I,
 )
 _NOT_OF_PATIENTS = re.compile(
-    r"^\s*(?:of\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence)", I
+    r"^\s*(?:of\s+)?(?:the\s+)?(?:Ph|Ph1|Ph'|Philadelphia|BCR|blasts?|metaphases|cells|CI\b|confidence|"
+    # '... in 96% of samples': a share of specimens or measurements, not of patients
+    r"(?:[\w-]+\s+)?(?:samples|specimens|pairs|measurements|assays|determinations|tests|analyses|mice|colonies))",
+    I,
 )
 
 
@@ -320,7 +323,7 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
             continue
         if _ends_the_figures(doc, m):
             break
-        v = _value(m, text[m.end() : m.end() + 12], probability)
+        v = _value(m, text[m.end() : m.end() + 30], probability)
         if v is not None:
             out.append(v)
     return [v for v in out if v.percent is None or 0 <= v.percent <= 100]

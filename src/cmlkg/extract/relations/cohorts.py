@@ -113,6 +113,7 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         if listed := _listed_after_screening(doc, sent, cands):
             cands.append(listed)
         cands.extend(_bare_enrolments(doc, sent))
+        cands.extend(_fronted_drug_groups(doc, sent))
     # a number no study of patients reaches is not a count of them ('99999999999999999999 patients')
     cands = [c for c in cands if c[1] <= MAX_PATIENTS]
     cands = [c for c in cands if c[0] != "screened"] or cands
@@ -131,7 +132,7 @@ def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:
             c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start)
             for c in cohorts[1:]
         )
-        if n in seen and not twin:
+        if (n in seen and not twin) or any(c.span.start == span.start for c in cohorts):
             continue
         seen.add(n)
         cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
@@ -298,6 +299,51 @@ def _bare_enrolments(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
             role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
             found.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
     return found
+
+
+# 'Of 512 registry patients with CP-CML, 215 received dasatinib and 180 nilotinib': the patients, then the
+# groups by the drug each received
+_FRONTED_WHOLE = re.compile(
+    rf"\s*(?:Of|Among)\s+(?:the\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,4}}{PATIENT_NOUN}\b[^,;:()]{{0,100}},\s*",
+    I,
+)
+_DRUG_GROUP = re.compile(
+    rf"(?P<n>{NUM})\s+(?:{PATIENT_NOUN}\s+)?(?P<verb>(?:(?:were|was)\s+)?(?:received|receiving|treated\s+with|given|"
+    r"started|took|had|with|on)\s+)?(?:(?:first|second|third)-line\s+)?",
+    I,
+)
+_GROUP_SEP = re.compile(r"[^,;.()]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)")
+
+
+def _fronted_drug_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
+    """ "Of 512 patients, 215 received dasatinib and 180 received nilotinib": the whole, and one arm per
+    drug (at least two, different, together no more than the whole)."""
+    text = doc.text
+    s, e = sent
+    whole = _FRONTED_WHOLE.match(text, s, e)
+    if whole is None:
+        return []
+    groups: list[tuple[int, str, r.Span, int]] = []  # size, drug, the size's span, where the drug ends
+    pos = whole.end()
+    while (g := _DRUG_GROUP.match(text, pos, e)) is not None and (groups or g.group("verb")):
+        drug = next((x for x in doc.mentions_starting(g.end(), g.end() + 1) if x.kind == "drug"), None)
+        n = as_int(parse_number(g.group("n")))
+        if drug is None or not n:
+            break
+        groups.append((n, drug.term, r.Span(g.start("n"), g.end("n")), drug.end))
+        sep = _GROUP_SEP.match(text, drug.end, e)
+        if sep is None:
+            break
+        pos = sep.end()
+    total = as_int(parse_number(whole.group("n")))
+    if len(groups) < 2 or len({g[1] for g in groups}) < len(groups) or not total:
+        return []
+    if sum(g[0] for g in groups) > total:
+        return []
+    span = r.Span(whole.start("n"), whole.end("n"))
+    return [("enrolled", total, span, text[span.start : span.end])] + [
+        ("arm", n, sp, text[sp.start : end]) for n, _t, sp, end in groups
+    ]
 
 
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled

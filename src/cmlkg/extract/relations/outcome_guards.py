@@ -35,6 +35,12 @@ _OF_GROUP_WITH = re.compile(
     r"(?:with|in|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
     I,
 )
+# 'survival was 76% for patients with a major cytogenetic response': a figure stated for the responders
+_FOR_GROUP_WITH = re.compile(
+    r"\b(?:for|among|in)\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\s+"
+    r"(?:with|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    I,
+)
 _GROUP_VERB_AFTER = re.compile(
     r"[^,;.]{0,40}?\b(?:kept|maintained|remained|retained|sustained|lost|relapsed|achieved|attained|reached|"
     r"progressed|died|discontinued|stopped|were|was)\b",
@@ -85,6 +91,7 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             _OF_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
             and _GROUP_VERB_AFTER.match(text, m.end)
         )
+        or _FOR_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
         or (
             _FRONTED_GROUP.match(text, doc.sentence_of(m.start)[0], m.start)
             and _FRONTED_GROUP_ENDS.match(text, m.end)

@@ -100,7 +100,8 @@ _PARTS = {
 
 
 _PART_AFTER = re.compile(
-    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:in|:|=|,)?\s*"
+    # 'complete (0% Ph-positive metaphases) in 14 (13%)': the definition between the kind and its figure
+    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:\([^()]*\)\s*)?(?:in|:|=|,)?\s*"
     rf"(?:(?P<n>{NUM})(?![\d.,]*\d)(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
     I,
 )
@@ -119,6 +120,11 @@ def _family(local: str) -> dict[str, str] | None:
         if local in parts.values():
             return parts
     return None
+
+
+def kinds_of(term: str) -> dict[str, str] | None:
+    """The kinds a response family names by a modifier ('complete' -> CCyR for a cytogenetic response)."""
+    return _PARTS.get(term)
 
 
 def distributed_parts(doc: Doc, mentions: list[Mention], results: list[r.Outcome]) -> list[r.Outcome]:

@@ -23,6 +23,7 @@ from cmlkg.extract.relations.grammar import COUNTED, VERSUS, I
 from cmlkg.extract.relations.outcome_guards import defines_the_one_before, names_a_group
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
+    kinds_of,
     pct_length,
     qualified,
     response_phrases,
@@ -95,6 +96,7 @@ _PROCEDURE_RELATED = re.compile(
 )
 _LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
 _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
+_KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
@@ -371,6 +373,9 @@ class _Reading:
             for v in values_after(self.doc, last.end, nxt, probability)
             if v.start not in self.claimed and not self.later_subject(v, last.start)
         ]
+        # 'Cytogenetic responses were complete (0% Ph+) in 14, partial in 17 ...': figures of the kinds
+        if kinds_of(last.term):
+            vals = [v for v in vals if not _KIND_BEFORE.search(text, last.end, v.start)]
         if any(last.end <= c < nxt for c in self.claimed):
             vals = [v for v in vals if v.start < min(c for c in self.claimed if c >= last.end)]
         # a figure must come soon after the mention, not at the far end of the clause; nor the second of a

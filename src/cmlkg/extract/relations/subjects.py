@@ -43,6 +43,8 @@ _SEX_RATIO = re.compile(
     r"(?P<x>\d+)\s*(?P=sep)\s*(?P<y>\d+)(?![.\d])",
     I,
 )
+# '29 M/23 F', '29M/23F': each count with its sex letter
+_SEX_PAIR = re.compile(r"(?<![\w.])(?P<x>\d+)\s*(?P<a>[MF])\s*[/,;]\s*(?P<y>\d+)\s*(?P<b>[MF])(?![\w])")
 _AGE_STAT = re.compile(
     rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
     rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
@@ -140,6 +142,14 @@ def _add_sexes(doc: Doc, owner) -> None:
             continue
         if c.female is None and c.male is None:
             c.female, c.male = (x, y) if a_f else (y, x)
+            c.extra_spans.append(r.Span(m.start(), m.end()))
+    for m in _SEX_PAIR.finditer(text) if "/" in text else ():
+        if m.group("a") == m.group("b"):
+            continue
+        x, y = int(m.group("x")), int(m.group("y"))
+        c = owner(m.start())
+        if c.female is None and c.male is None:
+            c.female, c.male = (x, y) if m.group("a") == "F" else (y, x)
             c.extra_spans.append(r.Span(m.start(), m.end()))
 
 

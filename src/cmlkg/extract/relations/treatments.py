@@ -39,6 +39,11 @@ _PRIOR_AFTER = re.compile(
 _ERA_AFTER = re.compile(r"\s*(?:-\s*)?era\b", re.I)
 _NAIVE_AFTER = re.compile(r"\s*-?\s*na[iï]ve\b", re.I)
 _AFTER_CUE = re.compile(r"(?:after|following|post)\b", I)
+_CONDITIONING_AFTER = re.compile(
+    r"(?:\s*(?:,|and|or|plus|\+|/|,\s*and)\s*[\w-]+(?:\s+[\w-]+)?){0,4}?\s*(?:-based\s+)?"
+    r"(?:conditioning|preparative|myeloablative|reduced[- ]intensity)\b",
+    I,
+)
 _FAILURE = re.compile(r"\b(?:failure|resistan|intoleran|relapse|progression)", I)
 # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
 _COORDINATED_DRUG = re.compile(
@@ -112,6 +117,9 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
         )
         and not _FAILURE.search(before)
     ):
+        cue = None
+    # "transplantation after fludarabine, busulfan and ATG conditioning": the study's conditioning agents
+    if cue and _AFTER_CUE.match(cue.group(0)) and _CONDITIONING_AFTER.match(text, m.end):
         cue = None
     if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):
         return True

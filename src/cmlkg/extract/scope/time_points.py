@@ -140,6 +140,13 @@ _FRONTED_HEADING = re.compile(
 )
 
 
+_FRONTED_GROUP = re.compile(
+    r"\s*(?:of|among|in)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+){0,3}?(?:patients|pts|subjects|cases)\s+"
+    r"(?:[\w-]+\s+){0,3}?",
+    I,
+)
+
+
 class _TimeReading:
     """An abstract's time points and figures, indexed by sentence (what one figure's reading looks at
     lies in its sentence) and by phrase (figures read from one phrase share its start)."""
@@ -192,7 +199,11 @@ class _TimeReading:
             p
             for p in points
             if sent[0] <= p.start
-            and _FRONTED_HEADING.fullmatch(text[sent[0] : p.start])
+            and (
+                _FRONTED_HEADING.fullmatch(text[sent[0] : p.start])
+                # 'Of 48 evaluable pts at M12, 41 (85%) were in CCyR and 27 (56%) in MMR'
+                or _FRONTED_GROUP.fullmatch(text[sent[0] : p.start])
+            )
             and re.match(r"\s*,", text[p.end : p.end + 2])
         ]
         # a time point that heads a parenthesis or a colon list holds for what it heads:
