@@ -276,3 +276,84 @@ def test_the_groups_of_a_registry_by_the_drug_each_received_are_arms():
     arms = {c.treatments[0].term: k for k, c in enumerate(x.cohorts) if c.role == "arm"}
     on_arm = {(o.cohort, o.percent) for o in x.outcomes}
     assert {(arms["Imatinib"], 38.0), (arms["Nilotinib"], 55.0), (arms["Dasatinib"], 57.0)} <= on_arm
+
+
+def test_figures_listed_after_a_comma_are_not_parts_of_the_figure_before():
+    text = (
+        "We analysed 20 patients with CML-CP on bosutinib. At 48 months, responses were CHR in 19 (95%), MCyR "
+        "in 9 (45%), MMR in 5 (25%) and MR4 in 4 (20%)."
+    )
+    x = extract("t", text)
+    assert not any(o.aggregate_of for o in x.outcomes)
+
+
+def test_a_sentence_subject_sized_in_parentheses_before_its_enrolment_verb_is_the_population():
+    text = (
+        "Methods: Adults with chronic phase CML resistant to imatinib (n = 84) were treated with ponatinib 45 mg "
+        "daily. Results: 44 (52.4 percent) were female."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size, c.female) for c in x.cohorts] == [("population", 84, 44)]
+
+
+def test_a_count_of_patients_described_in_parentheses_with_slashes():
+    text = (
+        "Two patients with CML in blast phase (CML-BP) (sex/age: M/23, F/70) received ponatinib 45 mg/d. Both "
+        "achieved CHR."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 2)]
+
+
+def test_a_bare_count_with_its_disease_before_the_enrolment_verb():
+    text = (
+        "Patients: 96 with CML-CP intolerant to imatinib were treated with dasatinib 100 mg daily. CCyR was "
+        "achieved by 61 (64%)."
+    )
+    assert [c.size for c in extract("t", text).cohorts] == [96]
+
+
+def test_grades_are_shared_by_events_listed_after_a_bare_percent():
+    text = "Seventy patients received bosutinib. Grade 3/4 diarrhea 11%, rash 8%, transaminase elevation 7%."
+    x = extract("t", text)
+    assert {(a.term, a.grade) for a in x.adverse_events if a.term == "Rash"} == {("Rash", 3), ("Rash", 4)}
+
+
+def test_prior_therapy_named_by_a_response_to_it_and_the_study_drug_stopped():
+    switched = "Thirty patients with an inadequate response to imatinib were treated with nilotinib 400 mg twice daily."
+    roles = {(t.term, t.role) for t in extract("t", switched).treatments}
+    assert ("Imatinib", "prior") in roles and ("Imatinib", "intervention") not in roles
+    stopped = (
+        "We describe four patients on dasatinib 100 mg daily with pleural effusion. All improved after "
+        "dasatinib was stopped."
+    )
+    roles = {(t.term, t.role) for t in extract("t", stopped).treatments}
+    assert ("Dasatinib", "prior") not in roles
+
+
+def test_a_drug_as_the_subject_of_its_discontinuation():
+    text = (
+        "Fifty patients with CML-CP received nilotinib 300 mg twice daily. Nilotinib was stopped for "
+        "toxicity in 6 patients (12%)."
+    )
+    assert ("DiscontinuationDueToToxicity", 6, 12.0) in {(f[0], f[1], f[2]) for f in figures(text)}
+
+
+def test_the_design_of_a_stopping_study_is_no_figure():
+    text = (
+        "Twenty-five patients in MR4.5 for at least 2 years were enrolled. Imatinib was discontinued in all 25 "
+        "patients. Molecular relapse occurred in 10 (40%)."
+    )
+    got = figures(text)
+    assert not any(f[0] in ("TreatmentDiscontinuation", "MR4_5") for f in got)
+    assert ("Relapse", 10, 40.0, None, None) in got
+
+
+def test_a_time_point_before_a_gapped_list_holds_for_its_items_but_not_for_a_clause_of_its_own():
+    gapped = (
+        "Forty patients received bosutinib. After 24 months of therapy, 30 of 40 (75%) achieved CCyR and 21 "
+        "(53%) MMR."
+    )
+    assert ("MajorMolecularResponse", 21, 24.0) in {(f[0], f[1], f[4]) for f in figures(gapped)}
+    clause = "Forty patients received bosutinib. The 2-year overall survival was 95%, and 2 patients died."
+    assert ("Death", 2, None) in {(f[0], f[1], f[4]) for f in figures(clause)}

@@ -105,10 +105,15 @@ def extract(
 
 
 def _designed_stop(o: r.Outcome, cohorts: list[r.Cohort]) -> bool:
-    """ "A total of 246 patients in MR4 stopped imatinib": the study population stopping treatment is the
-    design of a discontinuation study, not a figure of discontinuation."""
-    return o.term == "TreatmentDiscontinuation" and any(
-        c.role == "population" and c.span.start == o.span.start and c.size == o.count for c in cohorts
+    """The study's design, not a figure: the whole population stopping treatment in a discontinuation
+    study ("A total of 246 patients in MR4 stopped imatinib", "imatinib was discontinued in all 40
+    patients"), or the response the patients were enrolled in ("Forty patients in CMR were included")."""
+    return any(
+        c.role == "population"
+        and c.size is not None
+        and c.size == o.count
+        and (o.term == "TreatmentDiscontinuation" or c.span.start == o.span.start)
+        for c in cohorts
     )
 
 

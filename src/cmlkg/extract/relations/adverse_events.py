@@ -63,8 +63,9 @@ _GROUP_AFTER = re.compile(
     r"(?:receiving|on|treated\s+with|given|taking)\b",
     I,
 )
-# 'grade 3/4 thrombocytopenia (67% CP, 51% AP), neutropenia (47%, 22%) ...': the figures of the event before
-_OWN_FIGURES = re.compile(r"^\s*\([^()]*\d[^()]*\)")
+# 'grade 3/4 thrombocytopenia (67% CP, 51% AP), neutropenia (47%, 22%) ...', 'grade 3/4 neutropenia 31%,
+# thrombocytopenia 30%': the figures of the event before
+_OWN_FIGURES = re.compile(r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%)")
 _PREVENTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:prophylaxis|prevention)\b", I)
 _CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}

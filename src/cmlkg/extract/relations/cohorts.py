@@ -31,7 +31,9 @@ _NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1
 MAX_PATIENTS = 1_000_000  # more than any registry of CML patients holds
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s+(?:were|was)\s+(?:randomly\s+)?(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
+    # 'Patients: 321 with CML-CP resistant or intolerant to imatinib were treated': the disease between
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:with\s+(?:CML|chronic|Ph|BCR)[^,;.()]{{0,80}}?\s+)?(?:were|was)\s+(?:randomly\s+)?"
+    r"(?P<verb>randomi[sz]ed|assigned|allocated|enrolled|treated|included)\b",
     I,
 )
 _SCREENED = re.compile(
@@ -49,7 +51,11 @@ _PARTICIPATED = re.compile(
     I,
 )
 # '(n = 72)' inside; 'MR4.5' a word too
-_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
+# (the words may hold '/' and ':': 'Three patients ... (sex/age: F/61, M/60, M/69) received')
+_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=/:]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
+_WITH_THE_DISEASE = re.compile(
+    r"\s+with\s+(?:\w+\s+)?(?:CML|chronic\s+myeloid|chronic\s+myelogenous|Ph\+)", I
+)
 _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 
@@ -145,8 +151,9 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     text = doc.text
     s, e = sent
     n = as_int(parse_number(m.group("n")))
-    # "There were 77 men and 26 women": who the patients were, not a group
-    if not n or re.search(r"\bevaluable\b", m.group("adj"), I) or _SEX_NOUN.search(m.group(0)):
+    # "There were 77 men and 26 women": who the patients were, not a group (but "125 women with CML ...")
+    sexes = _SEX_NOUN.search(m.group(0)) and not _WITH_THE_DISEASE.match(text, m.end())
+    if not n or re.search(r"\bevaluable\b", m.group("adj"), I) or sexes:
         return None
     before = text[max(s, m.start() - 60) : m.start()]
     if _OBSERVED_IN.search(before):
@@ -248,12 +255,28 @@ def _sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
     return found
 
 
+_SIZED_SUBJECT = re.compile(
+    rf"\s*(?:[A-Z][a-z]+(?:\s+[a-z]+)?\s*:\s*)?(?:All\s+|Adult\s+|Adults?\s+)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
+    r"[^;:()]*(?:\([^()]*\)[^;:()]*)?",
+    I,
+)
+
+
 def _sized_group_role(doc: Doc, sent: tuple[int, int], at: int) -> str:
     """A group sized by "(n = N)" at ``at``: a subgroup by a baseline trait or prior therapy, an arm by
     a treatment, a dose or randomisation named before it, else a subgroup."""
     text = doc.text
     s, e = sent
     prev = text[max(s, at - 30) : at]
+    # "Patients with CML in chronic phase (CML-CP) (n = 39) received ponatinib": the sentence's subject,
+    # sized, then its enrolment verb: the study population
+    close = doc.paren_end.get(at)
+    if (
+        close is not None
+        and _SIZED_SUBJECT.fullmatch(text, s, at)
+        and re.match(rf"\s*{ENROL_VERB}", text[close : close + 60], I)
+    ):
+        return "enrolled"
     # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
     # what they had before, not arms of the study
     if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):

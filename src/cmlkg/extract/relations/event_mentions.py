@@ -15,7 +15,8 @@ from cmlkg.extract.relations.grammar import PROGRESSION_VERB, I
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
     r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
-    r"|(?P<subj>treatment|therapy|the\s+drug)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+(?:permanently\s+)?(?:discontinued|stopped)\b)",
+    r"|(?P<subj>treatment|therapy|the\s+drug|[A-Za-z][\w-]+)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+"
+    r"(?:permanently\s+)?(?:discontinued|stopped)\b)",
     I,
 )
 
@@ -49,6 +50,10 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
     drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
     for m in _DISCONTINUED.finditer(doc.text):
         end = m.end()
+        # 'Nilotinib was stopped for intolerance in 4': a drug as the subject, or treatment itself
+        if m.group("subj") and not re.fullmatch(r"treatment|therapy|the\s+drug", m.group("subj"), I):
+            if m.start() not in drugs:
+                continue
         if m.group("verb"):
             if not m.group("obj"):
                 # the object is a drug named right after the verb

@@ -27,7 +27,8 @@ def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
         if paren is None:
             # "... a cytogenetic response in 12 patients: complete in 4, partial in 5 and minor in 3"
             s_end = doc.sentence_of(o.span.start)[1]
-            paren = (o.span.end, s_end) if re.match(r"\s*[:;,(]", text[o.span.end : o.span.end + 3]) else None
+            # (not after a comma: 'MCgR in 7 (41.2%), MMR in 4 ... and MR4.5 in 3' lists figures of their own)
+            paren = (o.span.end, s_end) if re.match(r"\s*[:;(]", text[o.span.end : o.span.end + 3]) else None
             if paren is None:
                 continue
         inside = order[bisect.bisect_left(starts, paren[0]) : bisect.bisect_left(starts, paren[1])]

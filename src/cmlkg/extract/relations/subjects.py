@@ -6,7 +6,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -33,7 +33,7 @@ _EVALUABLE = [
     ),
 ]
 _SEX = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?"
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:\(\s*\d+(?:\.\d+)?{PCT}\s*\)\s*)?"
     rf"(?:(?:(?:of\s+(?:them|these|the\s+{PATIENT_NOUN})|{PATIENT_NOUN})\s+)?(?:were|are|was|is)\s+)?"
     rf"(?P<sex>females?|women|males?|men|girls|boys)\b",
     I,

@@ -16,6 +16,8 @@ _PRIOR_BEFORE = re.compile(
     r"(?:pre-?treated|previously\s+treated|previous(?:ly)?|prior|pretreatment\s+with|failure\s+of|failed|failing|"
     r"resistant|resistance|intolerant|intolerance|refractory|relapsed\s+(?:on|after)|after\s+failure\s+of|"
     r"progressed\s+on|history\s+of|after|following|post|switch(?:ed|ing)?\s+from|"
+    # 'a suboptimal response to imatinib', 'an inadequate response on imatinib'
+    r"(?:suboptimal|inadequate|insufficient|poor|incomplete|lack\s+of|loss\s+of)\s+(?:\w+\s+)?response\s+(?:to|on|with)|"
     # 'a prior CCyR on imatinib', 'previous response to nilotinib'
     r"(?:prior|previous)\s+[\w.-]+\s+(?:on|to|with)|"
     r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
@@ -39,6 +41,9 @@ _PRIOR_AFTER = re.compile(
 _ERA_AFTER = re.compile(r"\s*(?:-\s*)?era\b", re.I)
 _NAIVE_AFTER = re.compile(r"\s*-?\s*na[iï]ve\b", re.I)
 _AFTER_CUE = re.compile(r"(?:after|following|post)\b", I)
+_STOPPED_AFTER = re.compile(
+    r"\s+(?:was|were|had\s+been)\s+(?:\w+ly\s+)?(?:stopped|discontinued|withdrawn|interrupted|ceased)\b", I
+)
 _CONDITIONING_AFTER = re.compile(
     r"(?:\s*(?:,|and|or|plus|\+|/|,\s*and)\s*[\w-]+(?:\s+[\w-]+)?){0,4}?\s*(?:-based\s+)?"
     r"(?:conditioning|preparative|myeloablative|reduced[- ]intensity)\b",
@@ -117,6 +122,9 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
         )
         and not _FAILURE.search(before)
     ):
+        cue = None
+    # "improved after dasatinib was stopped": the study's drug, stopped
+    if cue and _AFTER_CUE.match(cue.group(0)) and _STOPPED_AFTER.match(text, m.end):
         cue = None
     # "transplantation after fludarabine, busulfan and ATG conditioning": the study's conditioning agents
     if cue and _AFTER_CUE.match(cue.group(0)) and _CONDITIONING_AFTER.match(text, m.end):

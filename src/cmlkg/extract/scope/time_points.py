@@ -92,7 +92,13 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 # 'P% X, Q% Y and R% Z': the items of a list of figures that share one verb
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)")
-_LIST_ITEM = re.compile(rf"(?:{NUM})(?:{PCT})?(?:\s*\([^()]*\))?\s+[^,;%()]{{1,60}}", I)
+_LIST_ITEM = re.compile(
+    rf"(?:{NUM})(?:{PCT})?(?:\s*\([^()]*\))?\s+"
+    # an item with its own subject or verb ('..., and 9 patients died') is a clause of its own
+    r"(?![^,;%()]*\b(?:patients?|pts|subjects|died|relapsed|progressed|lost|were|was|had|achieved|attained|"
+    r"reached|developed|occurred)\b)[^,;%()]{1,60}",
+    I,
+)
 _TIME_CLOSES = re.compile(r"\s*(?=(?:by|at|after|within)\s)")
 
 
@@ -115,18 +121,32 @@ def _list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoin
             chain.append(nxt)
             k += 1
         k += 1
-        last = chain[-1]
+        if len(chain) < 2:
+            continue
+        first, last = chain[0], chain[-1]
         closing = _TIME_CLOSES.match(text, last.span.end)
         point = starts.get(closing.end()) if closing else None
         if (
-            len(chain) > 1
-            and point is not None
+            point is not None
             and len(point.months) == 1
             and last.time_months == point.months[0]
             and all(o.time_months is None for o in chain[:-1])
         ):
             for o in chain[:-1]:
                 o.time_months = last.time_months
+        # 'After 12 months, 26 of 42 (62%) achieved MMR and 11 (26%) MR4.5': a time point before the list
+        elif (
+            first.time_months is not None
+            and all(o.time_months is None for o in chain[1:])
+            and point is None
+            and any(
+                p.end <= first.span.start and p.months == [first.time_months] and p.start >= sent_start
+                for p in points
+                for sent_start in (doc.sentence_of(first.span.start)[0],)
+            )
+        ):
+            for o in chain[1:]:
+                o.time_months = first.time_months
 
 
 _AFTER_FIGURE = re.compile(
