@@ -357,3 +357,48 @@ def test_a_time_point_before_a_gapped_list_holds_for_its_items_but_not_for_a_cla
     assert ("MajorMolecularResponse", 21, 24.0) in {(f[0], f[1], f[4]) for f in figures(gapped)}
     clause = "Forty patients received bosutinib. The 2-year overall survival was 95%, and 2 patients died."
     assert ("Death", 2, None) in {(f[0], f[1], f[4]) for f in figures(clause)}
+
+
+def test_a_fronted_allocation_keeps_each_option_an_arm():
+    text = (
+        "Of 330 patients randomized to ponatinib 45 mg (n = 110), ponatinib 30 mg (n = 110) or ponatinib 15 mg "
+        "(n = 110), 302 were evaluable at 12 months."
+    )
+    x = extract("t", text)
+    arms = sorted(
+        (c.size, [(t.term, [d.value for d in t.doses]) for t in c.treatments])
+        for c in x.cohorts
+        if c.role == "arm"
+    )
+    assert arms == [
+        (110, [("Ponatinib", [15.0])]),
+        (110, [("Ponatinib", [30.0])]),
+        (110, [("Ponatinib", [45.0])]),
+    ]
+
+
+def test_arm_sizes_named_with_their_drug_after_an_allocation_without_them():
+    text = (
+        "In all, 440 patients were randomly assigned 1:1 to nilotinib 300 mg twice daily or imatinib 400 mg "
+        "daily. Among the 221 patients randomized to nilotinib, 80% reached CCyR by 12 months, compared with "
+        "65% of the 219 patients on imatinib."
+    )
+    x = extract("t", text)
+    assert sorted((c.role, c.size) for c in x.cohorts) == [("arm", 219), ("arm", 221), ("population", 440)]
+    event_count = (
+        "In all, 440 patients were randomly assigned 1:1 to nilotinib 300 mg twice daily or imatinib 400 mg "
+        "daily. Rash occurred in 12 patients on nilotinib."
+    )
+    assert sorted((c.role, c.size) for c in extract("t", event_count).cohorts) == [
+        ("arm", None),
+        ("arm", None),
+        ("population", 440),
+    ]
+
+
+def test_a_response_that_qualified_the_patients_does_not_keep_them_from_being_the_population():
+    text = (
+        "Ninety-one patients who had achieved MR4 for two years on imatinib entered the discontinuation "
+        "phase. Molecular relapse occurred in 38 (42%)."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 91)]

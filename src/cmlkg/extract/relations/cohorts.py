@@ -83,7 +83,9 @@ _HAD_RECEIVED = re.compile(
     r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))", I
 )
 _HAPPENED = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
+    # (not a response that qualified the group: '126 patients who had achieved MR4.5 ... entered'; but
+    # '9 patients who progressed were treated' is a group made by what happened)
+    r"\s*(?!(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|maintained)\b)(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
     r"developed|transformed|evolved)\b",
     I,
 )

@@ -49,6 +49,10 @@ def _options(doc: Doc, start: int, stop: int, given: set[str]) -> list[tuple[int
         ) or bool(stated_doses(doc, s, e))
 
     with_commas = split(_OPTION_SPLIT_COMMA)
+    # 'Of 267 patients randomized to A (n = 90), B (n = 89) or C (n = 88), 240 completed ...': the main
+    # clause after a fronted allocation is none of its options
+    while with_commas and not names_treatment(*with_commas[-1]):
+        with_commas.pop()
     if len(with_commas) > 2 and all(names_treatment(s, e) for s, e in with_commas):
         return with_commas
     return split(_OPTION_SPLIT)
@@ -90,6 +94,8 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         sizes = [o[4] for o in options]
         if any(x is None for x in sizes):
             sizes = _sizes_respectively(doc, stop, e, len(options)) or sizes
+        if any(x is None for x in sizes):
+            sizes = _sizes_named_later(doc, options, e, sizes)
         return [_option_arm(doc, option, size) for option, size in zip(options, sizes, strict=True)]
     return []
 
@@ -144,6 +150,36 @@ def _sizes_respectively(doc: Doc, stop: int, e: int, n: int) -> list[int | None]
         return None
     nums = [as_int(parse_number(x)) for x in re.split(r"\s*(?:,\s*and|,|and)\s*", rm.group("nums"))]
     return nums if len(nums) == n and all(nums) else None
+
+
+# 'Of the 259 pts randomized to dasatinib, ...', '... vs 66% of the 260 pts on imatinib': an arm's size
+# stated with its drug after the design
+# (the whole group: randomised to the drug, or 'the N patients on' it; not 'in 5 pts on dasatinib')
+_GROUP_OF_DRUG = re.compile(
+    rf"(?:\b(?:of|among|in|for)\s+the\s+|(?<![\w.]))(?P<n>{NUM})\s+(?:[\w-]+\s+)?(?:patients|pts|subjects)\s+"
+    r"(?:who\s+were\s+)?(?P<verb>randomi[sz]ed\s+to|assigned\s+to|allocated\s+to|on|receiving|treated\s+with|given|"
+    r"in\s+the)\s+(?:the\s+)?",
+    re.I,
+)
+
+
+def _sizes_named_later(
+    doc: Doc, options: list[_Option], after: int, sizes: list[int | None]
+) -> list[int | None]:
+    """The sizes of options whose one drug (no other option's) a later count of patients names."""
+    own = {k: o[2][0] for k, o in enumerate(options) if len(o[2]) == 1}
+    if len(set(own.values())) < len(own):
+        return sizes
+    found: dict[str, int] = {}
+    for m in _GROUP_OF_DRUG.finditer(doc.text, after):
+        drug = next((x for x in doc.mentions_starting(m.end(), m.end() + 1) if x.kind == "drug"), None)
+        n = as_int(parse_number(m.group("n")))
+        whole = m.start() < m.start("n") or m.group("verb").lower().startswith(
+            ("randomi", "assigned", "allocated")
+        )
+        if drug is not None and n and whole and drug.term not in found:
+            found[drug.term] = n
+    return [size if size is not None or k not in own else found.get(own[k]) for k, size in enumerate(sizes)]
 
 
 def _option_arm(doc: Doc, option: _Option, size: int | None) -> r.Cohort:
