@@ -402,3 +402,33 @@ def test_a_response_that_qualified_the_patients_does_not_keep_them_from_being_th
         "phase. Molecular relapse occurred in 38 (42%)."
     )
     assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 91)]
+
+
+def test_n_of_n_with_a_group_word_before_its_percent():
+    text = (
+        "Forty patients with CML in blast phase received ponatinib with chemotherapy. Complete remission was "
+        "reached in 8 of 15 lymphoid (53%) and 7 of 25 myeloid (28%) patients."
+    )
+    got = {(f[0], f[1], f[2], f[3]) for f in figures(text)}
+    assert got == {("CompleteRemission", 8, 53.0, 15), ("CompleteRemission", 7, 28.0, 25)}
+
+
+def test_the_first_of_a_list_of_counts_with_percents_is_not_the_events_count():
+    text = (
+        "Patients were randomized to dasatinib 50 mg (n = 80), 70 mg (n = 80) or 100 mg (n = 80) daily. "
+        "Pleural effusion occurred in 4 (5%), 9 (11%) and 14 (18%) patients."
+    )
+    x = extract("t", text)
+    assert not any(a.count == 4 for a in x.adverse_events if a.term == "PleuralEffusion")
+
+
+def test_the_patients_of_a_stopping_study_without_an_enrolment_verb():
+    text = (
+        "Stopping nilotinib in deep response\n\nForty-four patients with MR4.5 sustained for at least 1.5 years "
+        "stopped nilotinib. Molecular relapse-free survival at 12 months was 60%."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 44)]
+    assert not any(o.term == "TreatmentDiscontinuation" for o in x.outcomes)
+    toxic = "Nine patients stopped nilotinib because of rash. Molecular response was not assessed."
+    assert extract("t", toxic).cohorts == []

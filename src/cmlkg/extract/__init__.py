@@ -25,6 +25,7 @@ from cmlkg.extract.relations import (
     find_treatments,
     found_population,
     other_disease_sentences,
+    stopping_population,
 )
 from cmlkg.extract.scope import scope
 from cmlkg.extract.study_facts import condition_of, design_of, quality_notes, text_sections
@@ -169,6 +170,8 @@ def _cohorts(doc: Doc, ours) -> list[r.Cohort]:
     """The cohorts of this study; a series 'found' before any larger count of enrolled patients ("Six
     patients were found to carry ...") is the population."""
     cohorts = [c for c in find_cohorts(doc) if ours(c)]
+    if not cohorts and (stopped := stopping_population(doc)) is not None:
+        return [stopped]
     found = found_population(doc)
     if found is not None and ours(found):
         pops = [c for c in cohorts if c.role == "population"]

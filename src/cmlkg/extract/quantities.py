@@ -232,7 +232,9 @@ FIGURE = re.compile(
 _VALUE = re.compile(
     # a number is never the tail of a name: 'AMN107 (44%)', 'STI571 (56%)', 'ABL001 (32%)'
     # '157 of 273 evaluable patients (58%)': one figure, its words between
-    rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})?"
+    # '10 of 12 lymphoid (83%) and 9 of 20 myeloid (45%) patients': a group's word before the percent
+    rf"(?<![\w.])(?P<count>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM})"
+    rf"(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN}|\s+[a-z][\w-]*(?=\s*\(\s*\d+(?:\.\d+)?{PCT}\s*\)))?"
     rf"(?:\s*(?:\(|or|,)\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)?)?"
     # '35/197 evaluable patients (18%)'
     rf"|(?<![\w.])(?P<count2>\d+)\s*/\s*(?P<den2>\d+)(?:\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})?"

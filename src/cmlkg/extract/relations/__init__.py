@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from cmlkg.extract.relations.adverse_events import find_adverse_events
-from cmlkg.extract.relations.cohorts import find_cohorts, found_population
+from cmlkg.extract.relations.cohorts import find_cohorts, found_population, stopping_population
 from cmlkg.extract.relations.figures import fronted_group
 from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
@@ -37,6 +37,7 @@ __all__ = [
     "fronted_group",
     "find_cohorts",
     "found_population",
+    "stopping_population",
     "add_demographics",
     "find_patients",
     "find_treatments",

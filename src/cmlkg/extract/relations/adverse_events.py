@@ -22,7 +22,8 @@ _AE_COUNT_AFTER = re.compile(
     rf"detected|identified|encountered)\s+)?in\s+(?P<n>{NUM})\b"
     rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"  # a percent is never a count: 'in 14.3% of patients'
     # nor is the first of a list the event's count: 'in 5, 5 and 3 patients, respectively'
-    rf"(?!\s*(?:,|and|vs\.?|versus)\s*{NUM}\b)",
+    # (also 'in 5 (5.3%), 5 (5.3%) and 3 (3.2%) patients')
+    rf"(?!\s*(?:\([^()]*\)\s*)?(?:,|and|vs\.?|versus)\s*{NUM}\b)",
     I,
 )
 

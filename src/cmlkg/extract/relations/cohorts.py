@@ -396,3 +396,37 @@ def found_population(doc: Doc) -> r.Cohort | None:
     if m is None or not n or n < 2 or n > MAX_PATIENTS:
         return None
     return r.Cohort("population", n, r.Span(m.start(), m.end()))
+
+
+# "Sixty-eight patients in MR4 for 2 years or more discontinued imatinib": the patients of a stopping study
+_STOPPED = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b(?:[^.;:]|(?<=\d)\.(?=\d)){{0,140}}?\b(?:discontinued|stopped|ceased)\s+"
+    r"(?:the\s+drug|(?:their\s+)?(?:TKI|TKIs|treatment|therapy)\b|(?=[A-Za-z]))",
+    I,
+)
+
+
+_CAUSE_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:because|due\s+to|owing\s+to|for\s+(?:toxicity|intolerance|adverse))", I
+)
+
+
+def stopping_population(doc: Doc) -> r.Cohort | None:
+    """The population of a study of stopping treatment that states no enrolment: the patients who
+    stopped, named before any figure (used when no other population is found)."""
+    m = _STOPPED.search(doc.text)
+    if m is None or doc.outside_study(m.start()):
+        return None
+    obj = doc.text[m.end() : m.end() + 1]
+    if obj.isalpha() and not any(x.kind == "drug" for x in doc.mentions_starting(m.end(), m.end() + 1)):
+        return None
+    # ('12 patients discontinued imatinib because of toxicity' counts an outcome, not a stopping study)
+    if _CAUSE_AFTER.match(doc.text, m.end()):
+        return None
+    n = as_int(parse_number(m.group("n")))
+    if not n or n < 2 or n > MAX_PATIENTS or re.search(r"\d\s*%|\(\s*\d", doc.text[: m.start()]):
+        return None
+    named = _COHORT_RE.match(doc.text, m.start())
+    return r.Cohort(
+        "population", n, r.Span(m.start("n"), m.end("n")), description=named.group(0) if named else ""
+    )
