@@ -432,3 +432,16 @@ def test_the_patients_of_a_stopping_study_without_an_enrolment_verb():
     assert not any(o.term == "TreatmentDiscontinuation" for o in x.outcomes)
     toxic = "Nine patients stopped nilotinib because of rash. Molecular response was not assessed."
     assert extract("t", toxic).cohorts == []
+
+
+def test_a_group_named_by_exactly_the_drugs_of_one_arm():
+    text = (
+        "Patients with CML-CP were randomized to interferon-α 5 MU/m2 daily plus araC 20 mg/m2 daily (n = 150) "
+        "or interferon-α alone (n = 148). CCyR at 24 months was 21% in the IFN+araC group and 12% in the IFN "
+        "group."
+    )
+    x = extract("t", text)
+    arm_of = {frozenset(t.term for t in c.treatments): k for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    on_arm = {(o.cohort, o.percent) for o in x.outcomes}
+    assert (arm_of[frozenset({"InterferonAlfa", "Cytarabine"})], 21.0) in on_arm
+    assert (arm_of[frozenset({"InterferonAlfa"})], 12.0) in on_arm

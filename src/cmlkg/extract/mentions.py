@@ -37,7 +37,8 @@ class Mention:
 
 
 # ------------------------------------------------------------------ lexicon matching
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*\+?|[^\sA-Za-z0-9]")
+# ('Ph+' is one token; the '+' of 'IFN+araC' joins two)
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*(?:\+(?![A-Za-z]))?|[^\sA-Za-z0-9]")
 _SOFT = {"-", "\u2010", "\u2011", "\u2013"}
 
 

@@ -49,6 +49,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     refs = _outermost(refs)
     refs += _dose_level_refs(doc, arms, defined_end)
     refs += _label_refs(doc, arms, defined_end)
+    refs += _named_group_refs(doc, arms, defined_end, refs)
     return Refs(refs)
 
 
@@ -181,6 +182,25 @@ def _dose_level_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
         )
         for hit in _DOSE_LEVEL.finditer(doc.text[defined_end:])
     ]
+
+
+# 'in the IFN+araC group and ... in the IFN group': a group named by exactly the drugs of one arm
+_NAMED_GROUP = re.compile(r"\b(?:the\s+)?(?P<names>[\w+/\- ]{1,40}?)\s+(?:group|arm|cohort)s?\b", I)
+
+
+def _named_group_refs(doc: Doc, arms: list[Arm], defined_end: int, found: list[_Ref]) -> list[_Ref]:
+    """A group or arm named by the drugs it received, when they are all the drugs of one arm and no other."""
+    sets = [frozenset(a.terms) for a in arms]
+    refs = []
+    for hit in _NAMED_GROUP.finditer(doc.text, defined_end):
+        drugs = [m for m in doc.mentions_in(hit.start("names"), hit.end("names")) if m.kind == "drug"]
+        named = frozenset(m.term for m in drugs)
+        if not named or sets.count(named) != 1:
+            continue
+        if any(hit.start() < e and s < hit.end() for s, e, _k in found):
+            continue
+        refs.append((drugs[0].start, hit.end(), sets.index(named)))
+    return refs
 
 
 def _label_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
