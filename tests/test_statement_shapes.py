@@ -445,3 +445,56 @@ def test_a_group_named_by_exactly_the_drugs_of_one_arm():
     on_arm = {(o.cohort, o.percent) for o in x.outcomes}
     assert (arm_of[frozenset({"InterferonAlfa", "Cytarabine"})], 21.0) in on_arm
     assert (arm_of[frozenset({"InterferonAlfa"})], 12.0) in on_arm
+
+
+def test_conditioning_dosed_per_kilogram_after_the_transplant_is_an_intervention():
+    text = (
+        "Thirty-five patients with CML in first chronic phase received marrow grafts from HLA-matched "
+        "unrelated donors after busulfan (16 mg/kg) and cyclophosphamide (120 mg/kg). Survival at 3 years "
+        "was 57%."
+    )
+    roles = {(t.term, t.role) for t in extract("t", text).treatments}
+    assert {("AllogeneicTransplant", "intervention"), ("Busulfan", "intervention")} <= roles
+    assert ("Busulfan", "prior") not in roles and ("Cyclophosphamide", "prior") not in roles
+
+
+def test_a_gapped_figure_joined_by_and_of_shares_the_time_point():
+    text = (
+        "We transplanted 80 patients in chronic phase. The probability of survival at 5 years was 61% and of "
+        "relapse 17%."
+    )
+    assert ("Relapse", None, 17.0, None, 60.0) in figures(text)
+
+
+def test_counts_of_two_groups_sharing_one_patient_noun():
+    text = (
+        "Patients were randomized to busulfan (n = 150) or hydroxyurea (n = 151). Blast crisis developed in 61 "
+        "busulfan-treated and 48 hydroxyurea-treated patients."
+    )
+    x = extract("t", text)
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    got = {(o.count, sizes.get(o.cohort)) for o in x.outcomes if o.term == "ProgressionToBlastPhase"}
+    assert got == {(61, 150), (48, 151)}
+
+
+def test_within_a_time_of_diagnosis_is_no_time_point_of_the_figure():
+    text = (
+        "We transplanted 120 patients with CML. Those transplanted within 1 year of diagnosis had a better "
+        "survival (66%) than those transplanted later (40%)."
+    )
+    assert all(f[4] is None for f in figures(text))
+
+
+def test_patients_in_whom_something_was_measured_after_a_day_are_the_population():
+    text = (
+        "Imatinib trough levels were measured on day 28 in 120 patients with newly diagnosed CML-CP. Levels "
+        "above 1000 ng/mL were found in 52 patients."
+    )
+    assert [c.size for c in extract("t", text).cohorts] == [120]
+
+
+def test_a_time_point_after_a_pair_compared_holds_for_both_and_ties_them_to_the_arms():
+    text = TWO_ARMS + "CCyR rates were 77% vs 66% at 12 months."
+    got = per_arm(text)
+    assert got["Bosutinib 400"] == {("CompleteCytogeneticResponse", 77.0, 12.0)}
+    assert got["Imatinib 400"] == {("CompleteCytogeneticResponse", 66.0, 12.0)}

@@ -246,7 +246,9 @@ _VALUE = re.compile(
     # 'MMR: n=12 (34%)': a count written as n with its percent (a group's size '(n = 49)' has none)
     rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)"
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d))"
-    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
+    # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': the patient noun shared)
+    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
+    rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN}))"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
     rf"(?:(?:\s+{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase

@@ -77,6 +77,10 @@ def time_points(doc: Doc) -> list[TimePoint]:
     return list(cached)
 
 
+_WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
+_OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)
+
+
 def _read_time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
@@ -115,6 +119,12 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
                 continue
             if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):
                 continue
+        # 'transplanted within one year of diagnosis': when something happened, not a figure's time
+        within = (m.groupdict().get("prep") or "").lower() == "within" or _WITHIN_BEFORE.search(
+            text, max(0, m.start() - 8), m.start()
+        )
+        if within and _OF_DIAGNOSIS.match(text, m.end()):
+            continue
         u = unit.lower().rstrip("s")
         u = {"mo": "month", "mth": "month", "yr": "year", "wk": "week"}.get(u, u)
         values = [parse_number(n) for n in nums]

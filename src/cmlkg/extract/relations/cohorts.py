@@ -381,7 +381,8 @@ _FOUND_COHORT = (
     ),
     re.compile(
         rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
-        rf"in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b",
+        # ('were measured at day 29 in 351 patients')
+        rf"(?:(?:at|on|by|after)\s+[\w-]+(?:\s+\d+)?\s+)?in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b",
         I,
     ),
 )

@@ -41,6 +41,18 @@ _PRIOR_AFTER = re.compile(
 _ERA_AFTER = re.compile(r"\s*(?:-\s*)?era\b", re.I)
 _NAIVE_AFTER = re.compile(r"\s*-?\s*na[iï]ve\b", re.I)
 _AFTER_CUE = re.compile(r"(?:after|following|post)\b", I)
+_CONDITIONING_DOSE = re.compile(
+    r"\s*\(?\s*\d+(?:\.\d+)?\s*(?:mg/kg|Gy|cGy)\b(?!\s*(?:/\s*d|per\s+day|daily))", I
+)
+
+
+def _transplant_before(doc: Doc, start: int, end: int) -> bool:
+    return any(
+        x.kind == "procedure" and term_of(doc.vocab, x.term).is_a("HematopoieticStemCellTransplantation")
+        for x in doc.mentions_in(start, end)
+    )
+
+
 _STOPPED_AFTER = re.compile(
     r"\s+(?:was|were|had\s+been)\s+(?:\w+ly\s+)?(?:stopped|discontinued|withdrawn|interrupted|ceased)\b", I
 )
@@ -57,6 +69,15 @@ _COORDINATED_DRUG = re.compile(
 )
 
 
+_GRAFTS = ("HematopoieticStemCellTransplantation",)
+_FROM_A_DONOR = re.compile(
+    r"\s+(?:\w+\s+){0,2}?from\s+(?:an?\s+|their\s+)?"
+    r"(?:HLA[- ]?(?:identical|matched|compatible)\s+|matched\s+|related\s+|unrelated\s+|family\s+)*"
+    r"(?:siblings?|sibs?|donors?|brothers?|sisters?|twins?)\b",
+    I,
+)
+
+
 def find_treatments(doc: Doc) -> list[r.Treatment]:
     """The drugs and procedures of the study, each as an intervention or a prior therapy (or both),
     with the doses stated for the interventions."""
@@ -66,6 +87,9 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
+        if m.kind == "procedure" and _FROM_A_DONOR.match(doc.text, m.end) and m.term in _GRAFTS:
+            # 'marrow grafts from HLA-identical siblings': an allogeneic transplant
+            m = Mention("AllogeneicTransplant", m.kind, m.start, m.end)
         if m.kind not in ("drug", "procedure") or not _a_treatment(doc, m, specific):
             continue
         prior = _is_prior(doc, m, prev)
@@ -126,8 +150,16 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
     # "improved after dasatinib was stopped": the study's drug, stopped
     if cue and _AFTER_CUE.match(cue.group(0)) and _STOPPED_AFTER.match(text, m.end):
         cue = None
-    # "transplantation after fludarabine, busulfan and ATG conditioning": the study's conditioning agents
-    if cue and _AFTER_CUE.match(cue.group(0)) and _CONDITIONING_AFTER.match(text, m.end):
+    # "transplantation after fludarabine, busulfan and ATG conditioning", "grafts after cyclophosphamide
+    # (120 mg/kg)": the study's conditioning agents (dosed per kilogram or in Gy, not per day)
+    if (
+        cue
+        and _AFTER_CUE.match(cue.group(0))
+        and (
+            _CONDITIONING_AFTER.match(text, m.end)
+            or (_CONDITIONING_DOSE.match(text, m.end) and _transplant_before(doc, s, m.start))
+        )
+    ):
         cue = None
     if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):
         return True

@@ -46,6 +46,20 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
             for x, months in zip(phrase, last.months, strict=True):
                 x.time_months = months
+    # 'MMR (72% vs 57%) at 12 months': the time point after a pair compared holds for both
+    for phrase in reading.by_phrase.values():
+        final = phrase[-1]
+        if (
+            len(phrase) > 1
+            and final.time_months is not None
+            and all(x.time_months is None for x in phrase[:-1])
+            and all(
+                _PAIRED.fullmatch(doc.text, a.span.end, _value_at(doc.text, b))
+                for a, b in zip(phrase, phrase[1:], strict=False)
+            )
+        ):
+            for x in phrase[:-1]:
+                x.time_months = final.time_months
     # a figure listed before another's verb phrase, or compared with it after, has that phrase's time point
     for o in outcomes:
         if o.partner is not None and o.partner.time_months is not None:
@@ -55,7 +69,8 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 
 _GAPPED = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:the\s+)?(?:(?:cumulative|overall|estimated|corresponding|actuarial)\s+)?"
+    # ('... survival at 4 years was 58% and of relapse 20%')
+    r"\s*(?:\([^()]*\)\s*)?,?\s*and\s+(?:of\s+)?(?:the\s+)?(?:(?:cumulative|overall|estimated|corresponding|actuarial)\s+)?"
 )
 _BARE_PERCENT = re.compile(rf"\s*\d+(?:\.\d+)?{PCT}\s*", I)
 # '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
@@ -88,6 +103,15 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
             or (prev.term == o.term and _COMPARED_GAP.fullmatch(gap))
         ):
             o.time_months = prev.time_months
+
+
+_PAIRED = re.compile(rf"\s*{VERSUS}\s*", I)
+
+
+def _value_at(text: str, o: r.Outcome) -> int:
+    """Where the figure at the end of an outcome's phrase starts ('MMR (72% vs 57%' -> the 5)."""
+    m = re.search(r"\d+(?:\.\d+)?\s*%$", text[o.span.start : o.span.end])
+    return o.span.start + m.start() if m else o.span.end
 
 
 # 'P% X, Q% Y and R% Z': the items of a list of figures that share one verb
@@ -151,7 +175,8 @@ def _list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoin
 
 _AFTER_FIGURE = re.compile(
     # '... (43.4%) patients at 96 months': the patient noun of the figure, with 'of' or without
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+    # ('MMR (72% vs 57%) at 12 months': the parenthesis that holds the figure closes first)
+    r"\s*\)?\s*(?:\([^()]*\)\s*)?(?:(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
     r"(?:,\s*)?(?:respectively\s*)?",
     re.I,
 )
