@@ -498,3 +498,65 @@ def test_a_time_point_after_a_pair_compared_holds_for_both_and_ties_them_to_the_
     got = per_arm(text)
     assert got["Bosutinib 400"] == {("CompleteCytogeneticResponse", 77.0, 12.0)}
     assert got["Imatinib 400"] == {("CompleteCytogeneticResponse", 66.0, 12.0)}
+
+
+def test_a_table_of_counts_with_bare_percents_under_an_n_percent_header():
+    text = (
+        "Results: 300 patients were randomized (nilotinib 300 mg BID, n = 151; imatinib 400 mg QD, n = 149). "
+        "Responses at 24 months, n (%), nilotinib vs imatinib: MMR, 98 (64.9) vs 66 (44.3); MR4.5, 38 (25.2) "
+        "vs 16 (10.7)."
+    )
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("MajorMolecularResponse", 64.9, 24.0), ("MR4_5", 25.2, 24.0)}
+    assert got["Imatinib 400"] == {("MajorMolecularResponse", 44.3, 24.0), ("MR4_5", 10.7, 24.0)}
+
+
+def test_decimal_commas_in_percents():
+    text = (
+        "Fifty patients received imatinib. A complete cytogenetic response was reached by 31 of 48 (64,6%)."
+    )
+    assert ("CompleteCytogeneticResponse", 31, 64.6, 48, None) in figures(text)
+    assert not any(f[2] == 6.0 for f in figures(text))
+
+
+def test_a_complete_one_names_the_kind_and_is_no_count():
+    text = (
+        "Forty patients in accelerated phase received dasatinib. Half attained a major cytogenetic response, "
+        "and 30% a complete one."
+    )
+    got = figures(text)
+    assert ("CompleteCytogeneticResponse", None, 30.0, None, None) in got
+    assert not any(f[1] == 1 for f in got)
+
+
+def test_the_group_events_are_counted_in_is_not_their_count_and_own_grades_stay_own():
+    text = (
+        "Among 180 patients treated with bosutinib, diarrhea (any grade 80%, grade 3/4 9%), rash (20%) and "
+        "nausea (35%) were the most common events."
+    )
+    x = extract("t", text)
+    assert not any(a.count == 180 for a in x.adverse_events)
+    assert {(a.term, a.grade) for a in x.adverse_events} == {
+        ("Diarrhea", 3),
+        ("Diarrhea", 4),
+        ("Rash", None),
+        ("Nausea", None),
+    }
+
+
+def test_a_reason_after_the_count_and_its_share_names_the_discontinuation():
+    text = (
+        "Sixty patients received nilotinib plus peginterferon. Peginterferon was discontinued in 21 patients "
+        "(35%), mainly for fatigue."
+    )
+    assert ("DiscontinuationDueToToxicity", 21, 35.0) in {(f[0], f[1], f[2]) for f in figures(text)}
+
+
+def test_events_with_a_pair_of_figures_and_no_verb_are_per_arm():
+    text = TWO_ARMS + "Adverse events of any grade: diarrhea 70% vs 19%; rash 22% vs 14%."
+    assert events_per_arm(text) == {
+        ("Diarrhea", None, 151),
+        ("Diarrhea", None, 149),
+        ("Rash", None, 151),
+        ("Rash", None, 149),
+    }

@@ -12,6 +12,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.external import external
 from cmlkg.extract.mentions import Doc, Mention, find_mentions
+from cmlkg.extract.normalise import normalised
 from cmlkg.extract.relations import (
     add_demographics,
     dedupe_outcomes,
@@ -62,7 +63,7 @@ def extract(
     >>> x.cohorts[0].size, [t.term for t in x.treatments], [(o.term, o.count) for o in x.outcomes]
     (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
     """
-    doc = _document(text, vocab or load_vocabulary(), sections)
+    doc = _document(normalised(text), vocab or load_vocabulary(), sections)
     ours = lambda x: not doc.outside_study(x.span.start)  # noqa: E731
     cohorts = _cohorts(doc, ours)
     add_demographics(doc, cohorts)

@@ -28,6 +28,7 @@ _AE_COUNT_AFTER = re.compile(
 )
 
 
+_GROUP_BEFORE = re.compile(r"\b(?:among|of|in|for)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?$", I)
 _OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]", I)
 
 
@@ -44,7 +45,8 @@ _GRADES = (
 )
 _GRADE_BEFORE = re.compile(_GRADES + r"\s*(?:\w+\s+){0,2}$", I)
 _GRADE_AFTER = re.compile(
-    r"^\s*\(?\s*(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
+    # ('thrombocytopenia (any grade 22%, grade 3/4 14%)': the grades after the figure of any grade)
+    r"^\s*\(?\s*(?:any\s+grades?\s*:?\s*\d+(?:\.\d+)?\s*%\s*[,;]\s*)?(?:of\s+)?grades?\s*(?P<a>[1-5]|IV|V|I{1,3})(?![\w])(?:\s*(?:-|–|to|/|or|and)\s*(?P<b>[1-5]|IV|V|I{1,3})(?![\w]))?",
     I,
 )
 _NEW_CLAUSE = re.compile(
@@ -117,7 +119,7 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
     text = doc.text
     s, _ = doc.sentence_of(m.start)
     g = _GRADE_BEFORE.search(text[max(s, m.start - 40) : m.start]) or _GRADE_AFTER.match(
-        text[m.end : m.end + 24]
+        text[m.end : m.end + 50]
     )
     if g:
         return g
@@ -127,6 +129,7 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
     if (
         prev_ae is not None
         and prev_ae[1] is not None
+        and prev_ae[1].re is not _GRADE_AFTER  # its own grades, after it ('rash (grade 3 in 2%), headache')
         and COORDINATED.fullmatch(_OWN_FIGURES.sub("", text[prev_ae[0].end : m.start], count=1))
         and not _NEW_CLAUSE.match(text[m.end : m.end + 40])
     ):
@@ -149,6 +152,9 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     text = doc.text
     cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
     cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+    # "Among 210 patients treated with dasatinib, pleural effusion ...": the group the events are counted in
+    if cm and _GROUP_BEFORE.search(text[cs : cs + cm.start()]):
+        cm = None
     # "Dose reductions were needed in 11 patients (31%) because of toxicity, mostly grade 2 fatigue": the
     # count is of what the toxicity caused, not of the event
     if cm and _CAUSED_BY.search(text[cs + cm.end("n") : m.start]):

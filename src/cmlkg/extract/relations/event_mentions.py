@@ -23,7 +23,8 @@ _DISCONTINUED = re.compile(
 
 _REASON_AFTER = re.compile(
     # 'discontinued A (7.7%) than B (26.3%) due to adverse events': the figures compared between
-    r"\s*(?:(?:\([^()]*\)|\w+)\s*){0,5}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})",
+    # ('was discontinued in 18 patients (43%), mostly for depression or fatigue')
+    r"\s*(?:(?:\([^()]*\)|\w+),?\s*){0,7}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})",
     I,
 )
 

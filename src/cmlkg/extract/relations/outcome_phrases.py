@@ -101,7 +101,9 @@ _PARTS = {
 
 _PART_AFTER = re.compile(
     # 'complete (0% Ph-positive metaphases) in 14 (13%)': the definition between the kind and its figure
-    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:\([^()]*\)\s*)?(?:in|:|=|,)?\s*"
+    rf"(?P<mod>complete|partial|major|minor|minimal|deep)\s*(?:responses?|remissions?)?\s*(?:\([^()]*\)\s*)?"
+    # (not 'a complete one': the response again, not a count)
+    rf"(?:(?:in|:|=|,)\s*|(?!one\b))"
     rf"(?:(?P<n>{NUM})(?![\d.,]*\d)(?!\s*%)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?|(?P<pp>\d+(?:\.\d+)?)\s*%)",
     I,
 )

@@ -97,6 +97,7 @@ _PROCEDURE_RELATED = re.compile(
 _LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
 _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
+_KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
@@ -391,8 +392,14 @@ class _Reading:
             group = [last]
         for k, v in enumerate(vals):
             target = group[k % len(group)]
+            term = target.term
+            # 'a major cytogenetic response, and approximately 20% a complete one': the kind named after
+            if (one := _KIND_ONE.match(text, v.end)) is not None:
+                term = (kinds_of(term) or {}).get(one.group("mod").lower(), "")
+                if term not in self.doc.vocab.terms:
+                    continue
             self.results.append(
-                r.Outcome(target.term, r.Span(target.start, v.end), v.count, v.percent, v.denominator)
+                r.Outcome(term, r.Span(target.start, v.end), v.count, v.percent, v.denominator)
             )
         if not vals and self.case_report and _ONE_PATIENT_BEFORE.search(text, cs, group[0].start):
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"

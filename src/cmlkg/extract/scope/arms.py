@@ -114,6 +114,14 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
         )
         start = max(prev_end, group[0] - 160)
         return start, group[0]
+    # "(flumatinib 600 mg QD, n = 196; imatinib 400 mg QD, n = 198)": each size after what its arm got
+    outer = next(((ps, pe) for ps, pe in doc.parens if ps < c.span.start and c.span.end <= pe), None)
+    if outer is not None and re.match(r"\s*[,;]\s*n\s*=", doc.text[c.span.start - 1 : c.span.end]):
+        start = max(
+            [outer[0] + 1, *(p + 1 for p in (doc.text.rfind(";", outer[0], c.span.start),) if p >= 0)]
+        )
+        if any(x.kind == "drug" for x in doc.mentions_in(start, c.span.start)):
+            return start, c.span.start
     nxt = next((p for p in same if p > c.span.start), e)
     return c.span.end, min(nxt, c.span.end + 200)
 

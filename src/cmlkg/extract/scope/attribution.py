@@ -428,8 +428,8 @@ def _pairs_in_the_texts_order(
 _PAIR_AFTER = re.compile(
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
-    # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%'
-    r"|\s*(?:\([^()]*\)\s*)?:\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
+    # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%', 'diarrhea 36.7% vs 15.7%'
+    r"|\s*(?:\([^()]*\)\s*)?:?\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
     # '... and grade 3/4 thrombocytopenia in 20% vs 9%': the verb elided
     r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed))?"
     r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"

@@ -287,10 +287,18 @@ class _TimeReading:
         return own, [p for p in inside if p.start < low]
 
 
+_HEADER_TAIL = re.compile(r"\s*,[^.;:%\d()]{0,60}?(?:\(\s*%\s*\)[^.;:%\d()]{0,60}?)?:")
+
+
 def _heads(text: str, doc: Doc, p, sent: tuple[int, int], pos: int) -> bool:
     """Whether time point ``p`` heads a parenthesis or a colon list that holds ``pos``."""
     m = re.match(r"\s*(?:(?:were|was|are|is)\s*)?([(:])", text[p.end : p.end + 10])
-    if not m or not sent[0] <= p.start:
+    if not sent[0] <= p.start:
+        return False
+    # 'Responses at 24 months, n (%), A vs B: MMR, ...': a header that ends in a colon
+    if not m and (header := _HEADER_TAIL.match(text, p.end, sent[1])) is not None:
+        return header.end() <= pos
+    if not m:
         return False
     if m.group(1) == ":":
         return True

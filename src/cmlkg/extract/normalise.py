@@ -1,0 +1,28 @@
+"""Length-preserving rewrites of an abstract's text before it is read, so that every span still points
+into the original text (the evidence quotes are taken from the original)."""
+
+from __future__ import annotations
+
+import re
+
+# '77,6%': a decimal comma in a percent
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\s*%)")
+# 'Responses, n (%): MMR, 102 (52.6) vs 77 (39.6)': a count with its percent, the unit in the header
+_N_PCT_HEADER = re.compile(r"\bn\s*\(\s*%\s*\)", re.I)
+_COUNT_PCT = re.compile(r"(?<=\d) \((\d{1,3}(?:\.\d+)?)\)")
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z])|$")
+
+
+def normalised(text: str) -> str:
+    """``text`` with decimal commas in percents as points ('77,6%' -> '77.6%') and, after an 'n (%)'
+    header, counts with a bare percent written with its sign ('102 (52.6)' -> '102(52.6%)'); the same
+    length, so that spans do not move."""
+    out = _DECIMAL_COMMA.sub(".", text) if "," in text else text
+    if "%" in out and _N_PCT_HEADER.search(out):
+        for header in list(_N_PCT_HEADER.finditer(out)):
+            end = _SENTENCE_END.search(out, header.end())
+            stop = end.start() if end else len(out)
+            part = _COUNT_PCT.sub(lambda m: f"({m.group(1)}%)", out[header.end() : stop])
+            out = out[: header.end()] + part + out[stop:]
+    assert len(out) == len(text)
+    return out
