@@ -560,3 +560,28 @@ def test_events_with_a_pair_of_figures_and_no_verb_are_per_arm():
         ("Rash", None, 151),
         ("Rash", None, 149),
     }
+
+
+def test_n_over_n_with_percents_compared_are_per_arm():
+    text = (
+        "In all, 300 patients were randomized to bosutinib 400 mg daily (n = 150) or imatinib 400 mg daily "
+        "(n = 150). MMR at 12 months was reached by 71/150 (47.3%) vs 55/150 (36.7%) patients."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib 400"] == {("MajorMolecularResponse", 47.3, 12.0)}
+    assert got["Imatinib 400"] == {("MajorMolecularResponse", 36.7, 12.0)}
+
+
+def test_discontinuation_as_a_noun_with_its_reason():
+    text = (
+        "Eighty patients received imatinib plus peginterferon alfa. Discontinuation of peginterferon because of "
+        "adverse events occurred in 22 patients (27.5%)."
+    )
+    assert ("DiscontinuationDueToToxicity", 22, 27.5) in {(f[0], f[1], f[2]) for f in figures(text)}
+    plain = "Eighty patients received imatinib. Discontinuation of imatinib was followed by relapse in 30%."
+    assert not any(f[0].startswith(("Discontinuation", "Treatment")) for f in figures(plain))
+
+
+def test_patients_surveyed_are_the_population():
+    text = "We surveyed 212 patients with CML-CP on nilotinib about adherence; 31% reported missed doses."
+    assert [c.size for c in extract("t", text).cohorts] == [212]

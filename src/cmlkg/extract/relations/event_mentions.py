@@ -16,7 +16,9 @@ _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
     r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
     r"|(?P<subj>treatment|therapy|the\s+drug|[A-Za-z][\w-]+)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+"
-    r"(?:permanently\s+)?(?:discontinued|stopped)\b)",
+    r"(?:permanently\s+)?(?:discontinued|stopped)\b"
+    # 'Discontinuation of peginterferon due to toxicity occurred in 61': the noun, with its reason
+    r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z])))",
     I,
 )
 
@@ -54,6 +56,13 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         # 'Nilotinib was stopped for intolerance in 4': a drug as the subject, or treatment itself
         if m.group("subj") and not re.fullmatch(r"treatment|therapy|the\s+drug", m.group("subj"), I):
             if m.start() not in drugs:
+                continue
+        if m.group("noun"):
+            drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+            end = drug.end if drug is not None else m.end()
+            if (drug is None and doc.text[m.end() : m.end() + 1].isalpha()) or not _CAUSE_NEXT.match(
+                doc.text, end
+            ):
                 continue
         if m.group("verb"):
             if not m.group("obj"):

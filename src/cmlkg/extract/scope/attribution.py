@@ -32,12 +32,14 @@ def _value_start(text: str, o: r.Outcome) -> int:
 
 _VALUE_AT_END = re.compile(
     # not the digits of a name ('MR4.5', 'molecular response 4.5')
-    r"(?:(?<![A-Za-z\d.])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
+    r"(?:(?<![A-Za-z\d./])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
     # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
     rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+[\w-]+"
     r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
     # '... in 2 patients (0.7%), 3 patients (1.1%) and ...': a count with its noun and its percent
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))\s*$",
+    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
+    # '90/200 (45.0%) vs 118/200 (59.0%)': n/N with its percent
+    rf"|(?<![\w./])\d+\s*/\s*\d+(?:\s+{PATIENT_NOUN})?\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)\s*$",
     I,
 )
 
