@@ -585,3 +585,43 @@ def test_discontinuation_as_a_noun_with_its_reason():
 def test_patients_surveyed_are_the_population():
     text = "We surveyed 212 patients with CML-CP on nilotinib about adherence; 31% reported missed doses."
     assert [c.size for c in extract("t", text).cohorts] == [212]
+
+
+EQUAL_ARMS = (
+    "A total of 300 patients were randomized to nilotinib 300 mg twice daily (n = 150) or imatinib 400 mg "
+    "daily (n = 150). "
+)
+
+
+def test_time_points_by_the_end_of_an_ordinal_year_and_in_short_adjectives():
+    text = "Ninety patients received bosutinib. By the end of the second year, 61% had an MMR; the 12-mo CCyR rate was 77%."
+    got = {(f[0], f[2], f[4]) for f in figures(text)}
+    assert {("MajorMolecularResponse", 61.0, 24.0), ("CompleteCytogeneticResponse", 77.0, 12.0)} <= got
+
+
+def test_the_proportion_of_patients_with_a_response_is_its_figure():
+    text = "Ninety patients received bosutinib. The proportion of patients with MR4 at month 24 was 33%."
+    assert ("MR4", None, 33.0, None, 24.0) in figures(text)
+
+
+def test_a_higher_rate_with_a_time_point_before_the_figures_compared_with_than():
+    text = EQUAL_ARMS + "Nilotinib gave a higher MR4.5 rate at 24 months (25%) than imatinib (9%)."
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("MR4_5", 25.0, 24.0)}
+    assert got["Imatinib 400"] == {("MR4_5", 9.0, 24.0)}
+
+
+def test_the_first_figures_time_point_between_the_pair_holds_for_both():
+    text = EQUAL_ARMS + "The nilotinib arm had a CCyR rate of 80% by 12 months vs 65% for imatinib."
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("CompleteCytogeneticResponse", 80.0, 12.0)}
+    assert got["Imatinib 400"] == {("CompleteCytogeneticResponse", 65.0, 12.0)}
+
+
+def test_a_series_of_time_points_per_arm_compared():
+    text = EQUAL_ARMS + (
+        "With nilotinib, MR4 rates at 24 and 48 months were 39% and 50%, versus 21% and 33% with imatinib."
+    )
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("MR4", 39.0, 24.0), ("MR4", 50.0, 48.0)}
+    assert got["Imatinib 400"] == {("MR4", 21.0, 24.0), ("MR4", 33.0, 48.0)}

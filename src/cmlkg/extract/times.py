@@ -18,7 +18,10 @@ _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 
 _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
     r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b)"
-    rf"|(?<![\w.])(?P<adj>{NUM})(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
+    rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr)(?![\w-]))"
+    r"(?:[- ]old)?\b"
+    # 'by the end of the first year'
+    r"|\b(?:by|at)\s+the\s+end\s+of\s+(?:the\s+)?(?P<ord>first|second|third|fourth|fifth)\s+(?P<ord_unit>year|month)\b"
     # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
     r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
@@ -77,6 +80,7 @@ def time_points(doc: Doc) -> list[TimePoint]:
     return list(cached)
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
 _WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
 _OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)
 
@@ -99,10 +103,13 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
             before = text[max(0, m.start() - 40) : m.start()]
             if _NOT_A_POINT.search(before) or re.search(r"median\s+(?:of\s+)?$", before, I):
                 continue
+        elif m.group("ord"):
+            nums, unit = [str(_ORDINALS.index(m.group("ord").lower()) + 1)], m.group("ord_unit")
         elif m.group("adj") or m.group("adjw"):
             if m.group(0).lower().endswith("old"):
                 continue
-            nums, unit = [m.group("adj") or m.group("adjw")], m.group("adj_unit") or m.group("adjw_unit")
+            nums = [m.group("adj") or m.group("adjw")]
+            unit = m.group("adj_unit") or m.group("adj_unit2") or m.group("adjw_unit")
             before = text[max(0, m.start() - 30) : m.start()]
             if re.search(r"(?:-|–|to|and|median|over|for)\s*$", before, I):
                 continue

@@ -41,6 +41,7 @@ _FOR_GROUP_WITH = re.compile(
     r"(?:with|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
     I,
 )
+_SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
     r"[^,;.]{0,40}?\b(?:kept|maintained|remained|retained|sustained|lost|relapsed|achieved|attained|reached|"
     r"progressed|died|discontinued|stopped|were|was)\b",
@@ -88,8 +89,10 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
         # a state the patients were in before, naming a group, not a figure of it
         or _CONDITION_BEFORE.search(text[max(0, m.start - 30) : m.start])
         or (
-            _OF_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
+            (group := _OF_GROUP_WITH.search(text, max(0, m.start - 60), m.start)) is not None
             and _GROUP_VERB_AFTER.match(text, m.end)
+            # ('the proportion of patients with MMR at month 12 was 48%' names the figure itself)
+            and not _SHARE_OF.search(text, max(0, group.start() - 30), group.start())
         )
         or _FOR_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
         or (

@@ -28,7 +28,7 @@ from cmlkg.extract.scope.attribution import attribute
 from cmlkg.extract.scope.drug_arms import drug_arms
 from cmlkg.extract.scope.lists import gapped_figures, per_arm_lists
 from cmlkg.extract.scope.references import arm_references, option_label
-from cmlkg.extract.scope.time_points import assign_time_points
+from cmlkg.extract.scope.time_points import assign_time_points, series_groups
 
 
 def scope(
@@ -72,6 +72,11 @@ def scope(
         ]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
+    for group in series_groups(doc, outcomes):  # one arm's series: the arm one figure names holds for all
+        named = {o.cohort for o in group if o.cohort is not None}
+        if len(named) == 1:
+            for o in group:
+                o.cohort = next(iter(named))
     added = per_arm_lists(doc, arms, outcomes, refs)
     added += gapped_figures(
         doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)}

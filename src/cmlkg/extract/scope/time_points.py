@@ -46,20 +46,14 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if len(phrase) > 1 and last is not None and len(last.months) == len(phrase):
             for x, months in zip(phrase, last.months, strict=True):
                 x.time_months = months
-    # 'MMR (72% vs 57%) at 12 months': the time point after a pair compared holds for both
+        # '... at 12 and 24 months were 45% and 60%, versus 30% and 44% with imatinib': a series per arm
+        elif last is not None and _series_per_group(doc.text, phrase, len(last.months)):
+            for k, x in enumerate(phrase):
+                x.time_months = last.months[k % len(last.months)]
+    # 'MMR (72% vs 57%) at 12 months', 'an MMR rate of 45% at 12 months vs 30% for B': the time point of
+    # one figure of a pair compared holds for both
     for phrase in reading.by_phrase.values():
-        final = phrase[-1]
-        if (
-            len(phrase) > 1
-            and final.time_months is not None
-            and all(x.time_months is None for x in phrase[:-1])
-            and all(
-                _PAIRED.fullmatch(doc.text, a.span.end, _value_at(doc.text, b))
-                for a, b in zip(phrase, phrase[1:], strict=False)
-            )
-        ):
-            for x in phrase[:-1]:
-                x.time_months = final.time_months
+        _share_in_pairs(doc.text, phrase)
     # a figure listed before another's verb phrase, or compared with it after, has that phrase's time point
     for o in outcomes:
         if o.partner is not None and o.partner.time_months is not None:
@@ -75,7 +69,9 @@ _GAPPED = re.compile(
 _BARE_PERCENT = re.compile(rf"\s*\d+(?:\.\d+)?{PCT}\s*", I)
 # '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
 _COMPARED_GAP = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:with|in|for|among)\s+(?:the\s+)?(?:\d+-\w+\s+)?[^,;()\d]{1,50}?)?\s*,?\s*"
+    # ('an MMR rate of 45% at 12 months vs 30% for imatinib': the first figure's time point between)
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+\s*)?"
+    r"(?:(?:with|in|for|among)\s+(?:the\s+)?(?:\d+-\w+\s+)?[^,;()\d]{1,50}?)?\s*,?\s*"
     rf"{VERSUS}\s+(?:(?:with|in|for)\s+[^,;()\d]{{1,40}}?\s+)?",
     I,
 )
@@ -106,6 +102,51 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 
 _PAIRED = re.compile(rf"\s*{VERSUS}\s*", I)
+_PAIRED_AFTER_TIME = re.compile(rf"\s*(?:(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+\s*)?,?\s*{VERSUS}\s*", I)
+
+
+def _series_per_group(text: str, phrase: list[r.Outcome], n: int) -> bool:
+    """Whether a phrase's figures are groups of ``n`` (one per time point), the groups compared ('versus',
+    'compared with') and the figures of a group not."""
+    if n < 2 or len(phrase) <= n or len(phrase) % n:
+        return False
+    gaps = [text[a.span.end : _value_at(text, b)] for a, b in zip(phrase, phrase[1:], strict=False)]
+    return all(bool(_COMPARING.search(g)) == ((k + 1) % n == 0) for k, g in enumerate(gaps))
+
+
+_COMPARING = re.compile(rf"\b{VERSUS}", I)
+
+
+def series_groups(doc: Doc, outcomes: list[r.Outcome]) -> list[list[r.Outcome]]:
+    """The groups of figures of a per-arm series ('45% and 60%, versus 30% and 44% with B'): one group per
+    arm, for the arm of one of them to hold for all."""
+    phrases: dict[tuple[str, int], list[r.Outcome]] = {}
+    for o in outcomes:
+        phrases.setdefault((o.term, o.span.start), []).append(o)
+    out = []
+    for phrase in phrases.values():
+        months = {x.time_months for x in phrase}
+        n = len(months)
+        if None not in months and _series_per_group(doc.text, phrase, n):
+            out += [phrase[k : k + n] for k in range(0, len(phrase), n)]
+    return out
+
+
+def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
+    """The one time point of a compared pair (or list) of one phrase's figures, for all of them: the last
+    figure's when it follows the pair, the first's when it stands between."""
+    if len(phrase) < 2:
+        return
+    gaps = [text[a.span.end : _value_at(text, b)] for a, b in zip(phrase, phrase[1:], strict=False)]
+    first, final = phrase[0], phrase[-1]
+    if final.time_months is not None and all(x.time_months is None for x in phrase[:-1]):
+        if all(_PAIRED.fullmatch(g) for g in gaps):
+            for x in phrase[:-1]:
+                x.time_months = final.time_months
+    elif first.time_months is not None and all(x.time_months is None for x in phrase[1:]):
+        if all(_PAIRED_AFTER_TIME.fullmatch(g) for g in gaps):
+            for x in phrase[1:]:
+                x.time_months = first.time_months
 
 
 def _value_at(text: str, o: r.Outcome) -> int:
