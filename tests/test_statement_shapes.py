@@ -625,3 +625,25 @@ def test_a_series_of_time_points_per_arm_compared():
     got = per_arm(text)
     assert got["Nilotinib 600"] == {("MR4", 39.0, 24.0), ("MR4", 50.0, 48.0)}
     assert got["Imatinib 400"] == {("MR4", 21.0, 24.0), ("MR4", 33.0, 48.0)}
+
+
+def test_drugs_listed_for_prior_therapies_and_previously_exposed():
+    listed = (
+        "Eligible patients had CML-CP resistant to at least 2 prior TKIs (imatinib, dasatinib or nilotinib) "
+        "and received asciminib 40 mg twice daily."
+    )
+    roles = {(t.term, t.role) for t in extract("t", listed).treatments}
+    assert roles == {
+        ("Imatinib", "prior"),
+        ("Dasatinib", "prior"),
+        ("Nilotinib", "prior"),
+        ("Asciminib", "intervention"),
+    }
+    exposed = "Thirty patients previously exposed to imatinib and nilotinib received ponatinib."
+    roles = {(t.term, t.role) for t in extract("t", exposed).treatments}
+    assert roles == {("Imatinib", "prior"), ("Nilotinib", "prior"), ("Ponatinib", "intervention")}
+
+
+def test_phases_listed_with_their_sizes():
+    text = "Patients in chronic (n = 30), accelerated (n = 9) or blast (n = 6) phase received bosutinib."
+    assert {p.term for p in extract("t", text).phases} == {"ChronicPhase", "AcceleratedPhase", "BlastPhase"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cmlkg.extract.drugs import drug_mentions
 from cmlkg.extract.external import term
+from cmlkg.extract.phase_words import elliptic_phases
 from cmlkg.extract.phenotypes import phenotype_mentions
 from cmlkg.textutil import clause_bounds, fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
@@ -239,37 +240,13 @@ def _abbreviations(text: str, found: list[Mention]) -> tuple[dict[str, str], set
     return local_abbrevs, blocked
 
 
-_PHASE_WORD = {
-    "chronic": "ChronicPhase",
-    "accelerated": "AcceleratedPhase",
-    "blast": "BlastPhase",
-    "blastic": "BlastPhase",
-    "CP": "ChronicPhase",
-    "AP": "AcceleratedPhase",
-    "BP": "BlastPhase",
-    "BC": "BlastPhase",
-}
-_ELLIPSIS = re.compile(
-    r"\b(?P<w>chronic|accelerated|blastic|blast)(?=\s*(?:,|or|and|/|to)\s*(?:(?:chronic|accelerated|blastic|blast)\s*(?:,|or|and|/)\s*)?"
-    r"(?:chronic|accelerated|blastic|blast)[-\s](?:phases?|crisis|crises))",
-    I,
-)
-_ABBR_LIST = re.compile(r"(?<![\w/])(?:CP|AP|BP|BC)(?:/(?:CP|AP|BP|BC))+(?![\w/])")
-
-
 def _phase_ellipsis(text: str, folded: str, vocab: Vocabulary, found: list[Mention]) -> list[Mention]:
     """'accelerated or blast phase', 'AP/BP': each phase of a coordinated list is a mention."""
-    out = []
-    for m in _ELLIPSIS.finditer(text) if "phase" in folded or "cris" in folded else ():
-        local = _PHASE_WORD[m.group("w").lower()]
-        if local in vocab.terms and not any(f.overlaps(m.start(), m.end()) for f in found):
-            out.append(Mention(local, "phase", m.start(), m.end()))
-    for m in _ABBR_LIST.finditer(text) if "/" in text else ():
-        for part in re.finditer(r"[A-Z]{2}", m.group(0)):
-            start = m.start() + part.start()
-            if not any(f.overlaps(start, start + 2) for f in found):
-                out.append(Mention(_PHASE_WORD[part.group(0)], "phase", start, start + 2))
-    return out
+    return [
+        Mention(local, "phase", start, end)
+        for local, start, end in elliptic_phases(text, folded)
+        if local in vocab.terms and not any(f.overlaps(start, end) for f in found)
+    ]
 
 
 _ELLIPTIC = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,\s*(?:and|or)?|and|or|/)\s*$")

@@ -25,8 +25,15 @@ _PRIOR_BEFORE = re.compile(
     r"consisted\s+of|comprised)|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+"
     # 'resistant (n=110) or intolerant (n=27) to imatinib': a group's size between the cue and the drug
-    r"(?:\([^()]*\)\s*)?(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|"
+    # ('previously exposed to imatinib', 'prior exposure to dasatinib')
+    r"(?:\([^()]*\)\s*)?(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|exposed|exposure|"
     r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
+    I,
+)
+# 'at least 2 prior TKIs (imatinib, dasatinib, nilotinib or bosutinib)': the drugs listed for them
+_PRIOR_LIST_BEFORE = re.compile(
+    r"(?:prior|previous|earlier)\s+(?:\w+\s+){0,2}?(?:TKIs?|therapies|agents|treatments|lines?(?:\s+of\s+therapy)?)\s*"
+    r"\(\s*(?:[\w-]+\s*(?:,|or|and|,\s*or|,\s*and)\s*)*$",
     I,
 )
 _PRIOR_AFTER = re.compile(
@@ -132,7 +139,7 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
     text = doc.text
     s, _ = doc.sentence_of(m.start)
     before = text[max(s, m.start - 60) : m.start]
-    cue = _PRIOR_BEFORE.search(before)
+    cue = _PRIOR_BEFORE.search(before) or _PRIOR_LIST_BEFORE.search(before)
     # "after BMT" dates an event, it does not make the transplant a prior therapy
     if cue and m.kind == "procedure" and _AFTER_CUE.match(cue.group(0)):
         cue = None
