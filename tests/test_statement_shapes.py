@@ -647,3 +647,11 @@ def test_drugs_listed_for_prior_therapies_and_previously_exposed():
 def test_phases_listed_with_their_sizes():
     text = "Patients in chronic (n = 30), accelerated (n = 9) or blast (n = 6) phase received bosutinib."
     assert {p.term for p in extract("t", text).phases} == {"ChronicPhase", "AcceleratedPhase", "BlastPhase"}
+
+
+def test_patients_named_by_their_resistance_and_sized_are_a_subgroup_not_an_arm():
+    text = (
+        "We treated 150 patients with CML-CP with imatinib 400 mg daily. Imatinib-resistant patients (n = 35) "
+        "were switched to dasatinib."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 150), ("subgroup", 35)]

@@ -103,6 +103,10 @@ _TRAIT_BEFORE = re.compile(
     r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
     I,
 )
+# 'imatinib-resistant patients (n = 40)': the trait before the patient noun
+_TRAIT_NOUN_BEFORE = re.compile(
+    r"(?:resistant|intolerant|refractory)\s+(?:patients|pts|subjects|cases)\s*$", I
+)
 _EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\b", I)
 _NAMED_SCORE = re.compile(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$")
 
@@ -270,22 +274,27 @@ def _sized_group_role(doc: Doc, sent: tuple[int, int], at: int) -> str:
     text = doc.text
     s, e = sent
     prev = text[max(s, at - 30) : at]
+    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
+    # what they had before, not arms of the study
+    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
+        return "subgroup"
     # "Patients with CML in chronic phase (CML-CP) (n = 39) received ponatinib": the sentence's subject,
     # sized, then its enrolment verb: the study population
     close = doc.paren_end.get(at)
     if (
         close is not None
         and _SIZED_SUBJECT.fullmatch(text, s, at)
+        and not _TRAIT_NOUN_BEFORE.search(prev)
         and re.match(rf"\s*{ENROL_VERB}", text[close : close + 60], I)
     ):
         return "enrolled"
-    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
-    # what they had before, not arms of the study
-    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
-        return "subgroup"
     # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk
     # (n = 50)"
-    if _TRAIT_BEFORE.search(prev) or _EVALUABLE.search(text[max(s, at - 60) : at]):
+    if (
+        _TRAIT_BEFORE.search(prev)
+        or _TRAIT_NOUN_BEFORE.search(prev)
+        or _EVALUABLE.search(text[max(s, at - 60) : at])
+    ):
         return "subgroup"
     if (
         _NAMES_AN_ARM.search(prev)
