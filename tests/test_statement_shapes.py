@@ -655,3 +655,16 @@ def test_patients_named_by_their_resistance_and_sized_are_a_subgroup_not_an_arm(
         "were switched to dasatinib."
     )
     assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 150), ("subgroup", 35)]
+
+
+def test_a_group_named_by_a_treatment_of_no_arm_does_not_take_the_arm_named_before():
+    text = (
+        "A total of 300 patients were randomized to interferon alfa (n = 200) or chemotherapy (n = 100; busulfan "
+        "or hydroxyurea). MCyR was obtained in 38 interferon-treated patients (19%) and in 3 chemotherapy-treated "
+        "patients (3%)."
+    )
+    x = extract("t", text)
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    got = {(o.count, sizes.get(o.cohort)) for o in x.outcomes}
+    assert (38, 200) in got
+    assert (3, 200) not in got

@@ -59,6 +59,7 @@ _BREAKS_A_REF = re.compile(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|tha
 _PLUS_MINUS = re.compile(r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?")  # '55% +/- 11%': the same figure
 _FIGURE = re.compile(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", I)
 _FOR_A_GROUP = re.compile(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", I)
+_OWN_GROUP = re.compile(r"\b\d+\s+(?:[\w]+-(?:treated|receiving)|treated\s+with\s+[\w-]+)\b", I)
 _COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
 # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of chemotherapy-treated
 # ...') is that figure's arm, not this one's
@@ -153,6 +154,10 @@ class _Attribution:
         if not found or _COMPARED.search(text[found[-1][1] : pos]):
             return None
         s, _e, k = found[-1]
+        # '... in 41 interferon-treated patients (19%) and in 2 chemotherapy-treated patients (2%)': a group
+        # of its own named between (by a treatment that names no arm) is not the arm named before
+        if _OWN_GROUP.search(text, _e, pos):
+            return None
         claims = _CLAIMED_NAME.search(text[max(start, s - 30) : s])
         if claims and max(start, s - 30) + claims.start() < own:
             return None
