@@ -668,3 +668,51 @@ def test_a_group_named_by_a_treatment_of_no_arm_does_not_take_the_arm_named_befo
     got = {(o.count, sizes.get(o.cohort)) for o in x.outcomes}
     assert (38, 200) in got
     assert (3, 200) not in got
+
+
+def test_adverse_events_leading_to_discontinuation():
+    text = (
+        EQUAL_ARMS
+        + "Adverse events led to discontinuation in 7.3% of nilotinib and 12.0% of imatinib patients."
+    )
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("DiscontinuationDueToToxicity", 7.3, None)}
+    assert got["Imatinib 400"] == {("DiscontinuationDueToToxicity", 12.0, None)}
+
+
+def test_a_response_that_names_a_group_is_no_figure_of_it():
+    text = (
+        "Ninety patients stopped imatinib. Two years later, 64% of the MR4.5 group and 41% of the MR4 group "
+        "remained in MMR."
+    )
+    assert not any(f[0] in ("MR4", "MR4_5") for f in figures(text))
+
+
+def test_a_whole_split_into_sized_groups_is_the_population_when_nothing_is_enrolled():
+    text = (
+        "One hundred patients in MMR (n = 38) or MR4 (n = 62) on imatinib, dasatinib or nilotinib halved their "
+        "dose for a year. Twelve patients lost MMR."
+    )
+    x = extract("t", text)
+    assert sorted((c.role, c.size) for c in x.cohorts) == [
+        ("population", 100),
+        ("subgroup", 38),
+        ("subgroup", 62),
+    ]
+    assert not any(o.count == 100 for o in x.outcomes)
+
+
+def test_a_subject_sized_alone_with_its_prior_therapy_is_the_population():
+    text = (
+        "Background: An earlier trial of 570 patients reported MMR in 40%. Methods: Patients with CML-CP "
+        "previously treated with imatinib (n = 64) received bosutinib 500 mg daily."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 64)]
+
+
+def test_none_of_the_n_patients_is_the_denominator_of_a_count_of_none():
+    text = (
+        "Thirty patients received nilotinib. No progression to blast phase was observed; none of the 30 "
+        "patients had events."
+    )
+    assert ("ProgressionToBlastPhase", 0, None, 30, None) in figures(text)

@@ -126,6 +126,8 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
             cands.append(listed)
         cands.extend(_bare_enrolments(doc, sent))
         cands.extend(_fronted_drug_groups(doc, sent))
+    if not any(c[0] == "enrolled" for c in cands):  # (a whole split into groups, when nothing is enrolled)
+        cands += [w for sent in doc.sents for w in _split_whole(doc, sent, cands)]
     # a number no study of patients reaches is not a count of them ('99999999999999999999 patients')
     cands = [c for c in cands if c[1] <= MAX_PATIENTS]
     cands = [c for c in cands if c[0] != "screened"] or cands
@@ -274,20 +276,22 @@ def _sized_group_role(doc: Doc, sent: tuple[int, int], at: int) -> str:
     text = doc.text
     s, e = sent
     prev = text[max(s, at - 30) : at]
-    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
-    # what they had before, not arms of the study
-    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
-        return "subgroup"
-    # "Patients with CML in chronic phase (CML-CP) (n = 39) received ponatinib": the sentence's subject,
-    # sized, then its enrolment verb: the study population
+    # "Patients with CML in chronic phase (CML-CP) (n = 39) received ponatinib", "Patients ... pretreated with
+    # dasatinib (n = 150) received nilotinib": the sentence's subject, sized alone, then its enrolment verb:
+    # the study population
     close = doc.paren_end.get(at)
     if (
         close is not None
         and _SIZED_SUBJECT.fullmatch(text, s, at)
         and not _TRAIT_NOUN_BEFORE.search(prev)
+        and len(_N_EQUALS.findall(text, s, e)) == 1  # (not one of several groups sized)
         and re.match(rf"\s*{ENROL_VERB}", text[close : close + 60], I)
     ):
         return "enrolled"
+    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
+    # what they had before, not arms of the study
+    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
+        return "subgroup"
     # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk
     # (n = 50)"
     if (
@@ -333,6 +337,21 @@ def _bare_enrolments(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
             role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
             found.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
     return found
+
+
+def _split_whole(doc: Doc, sent: tuple[int, int], cands: list[_Candidate]) -> list[_Candidate]:
+    """ "174 patients in stable MMR (n = 49) or MR4 (n = 125) ...": a count that the groups sized after it
+    in its sentence add up to is the whole they split (the population, when nothing else is enrolled)."""
+    s, e = sent
+    parts = [c for c in cands if c[0] == "subgroup" and s <= c[2].start < e]
+    if len(parts) < 2:
+        return []
+    for m in _COHORT_RE.finditer(doc.text, s, e):
+        n = as_int(parse_number(m.group("n")))
+        after = [c[1] for c in parts if c[2].start > m.end()]
+        if n and len(after) >= 2 and sum(after) == n and not any(c[2].start == m.start() for c in cands):
+            return [("enrolled", n, r.Span(m.start(), m.end()), m.group(0))]
+    return []
 
 
 # 'Of 512 registry patients with CP-CML, 215 received dasatinib and 180 nilotinib': the patients, then the

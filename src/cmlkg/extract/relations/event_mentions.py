@@ -17,6 +17,9 @@ _DISCONTINUED = re.compile(
     r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
     r"|(?P<subj>treatment|therapy|the\s+drug|[A-Za-z][\w-]+)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+"
     r"(?:permanently\s+)?(?:discontinued|stopped)\b"
+    # 'Adverse events led to discontinuation in 4.5%': toxicity as the subject
+    r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects)\s+(?:led|leading)\s+to\s+"
+    r"(?:treatment\s+|drug\s+|permanent\s+)?(?:discontinuation|withdrawal|cessation))\b"
     # 'Discontinuation of peginterferon due to toxicity occurred in 61': the noun, with its reason
     r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z])))",
     I,
@@ -57,6 +60,9 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         if m.group("subj") and not re.fullmatch(r"treatment|therapy|the\s+drug", m.group("subj"), I):
             if m.start() not in drugs:
                 continue
+        if m.group("led"):
+            out.append(Mention("DiscontinuationDueToToxicity", "outcome", m.start(), m.end()))
+            continue
         if m.group("noun"):
             drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
             end = drug.end if drug is not None else m.end()

@@ -52,6 +52,20 @@ def name_progressions(doc: Doc, results: list[r.Outcome]) -> None:
                 o.term = named[0].term
 
 
+_NONE_OF_N = re.compile(r"\bnone\s+of\s+(?:the\s+|these\s+|our\s+)?(?P<n>\d+)\s+", re.I)
+
+
+def none_of_denominators(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "No transformation to accelerated phase was observed; none of the 19 patients had events": the
+    patients a count of none is out of."""
+    for o in results:
+        if o.count == 0 and o.denominator is None:
+            s, e = doc.sentence_of(o.span.start)
+            hits = list(_NONE_OF_N.finditer(doc.text, s, e))
+            if len(hits) == 1:
+                o.denominator = int(hits[0].group("n"))
+
+
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
     seen: set[tuple] = set()
     out: list[r.Outcome] = []

@@ -29,7 +29,7 @@ from cmlkg.extract.relations.outcome_phrases import (
     response_phrases,
     test_results_phrases,
 )
-from cmlkg.extract.relations.outcome_sets import mark_aggregates, name_progressions
+from cmlkg.extract.relations.outcome_sets import mark_aggregates, name_progressions, none_of_denominators
 from cmlkg.textutil import NUM, as_int, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
@@ -113,6 +113,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results.extend(distributed_parts(doc, reading.mentions, results))
     mark_aggregates(doc, results)
     name_progressions(doc, results)
+    none_of_denominators(doc, results)
     results.extend(test_results_phrases(doc, start_at))
     results.extend(response_phrases(doc, start_at))
     # a percent past 100 ('150% progressed') is no share of patients: the figure is not kept at all

@@ -12,7 +12,8 @@ I = re.I
 
 _COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|with\s+or\s+without)\b", re.I)
 
-_ALTERNATIVES = re.compile(r"\b(?:treated\s+with|received|receiving|on)\s+(?:either\s+)?$", re.I)
+# (not "patients in MR4 on imatinib, dasatinib or nilotinib": the TKI each was taking, a mixed cohort)
+_ALTERNATIVES = re.compile(r"\b(?:treated\s+with|received|receiving)\s+(?:either\s+)?$", re.I)
 
 _AE_LEAD = re.compile(
     r"\b(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects)\b[^.;:]{0,80}?\b(?:associated\s+with|with|of|in|among)\s+"
