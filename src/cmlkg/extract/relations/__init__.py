@@ -19,11 +19,12 @@
 from __future__ import annotations
 
 from cmlkg.extract.relations.adverse_events import find_adverse_events
-from cmlkg.extract.relations.cohorts import find_cohorts, found_population, stopping_population
+from cmlkg.extract.relations.cohorts import find_cohorts
 from cmlkg.extract.relations.figures import fronted_group
 from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
 from cmlkg.extract.relations.outcomes import find_outcomes
+from cmlkg.extract.relations.populations import found_population, stopping_population
 from cmlkg.extract.relations.study import find_phases, find_reasons, find_risks, other_disease_sentences
 from cmlkg.extract.relations.subjects import add_demographics, find_patients
 from cmlkg.extract.relations.treatments import find_treatments

@@ -1,0 +1,75 @@
+"""The population of a study that states no enrolment: patients found, measured or stopping treatment
+(used by :func:`cmlkg.extract.extract` when :func:`~cmlkg.extract.relations.cohorts.find_cohorts` finds
+no population)."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.extract.relations.cohorts import _COHORT_RE, MAX_PATIENTS
+from cmlkg.extract.relations.grammar import I
+from cmlkg.textutil import NUM, as_int, parse_number
+
+# "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
+# "...was analyzed in 119 patients": a study of a measurement, whose patients were examined, not enrolled
+_FOUND_COHORT = (
+    re.compile(
+        rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+(?:were|was)\s+"
+        rf"(?:found|shown|confirmed|diagnosed|detected|seen)\b",
+        I,
+    ),
+    re.compile(
+        rf"\b(?:was|were)\s+(?:\w+ly\s+)?(?:analy[sz]ed|studied|examined|measured|determined|investigated)\s+"
+        # ('were measured at day 29 in 351 patients')
+        rf"(?:(?:at|on|by|after)\s+[\w-]+(?:\s+\d+)?\s+)?in\s+(?:a\s+total\s+of\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b",
+        I,
+    ),
+)
+
+
+def found_population(doc: Doc) -> r.Cohort | None:
+    """The population of a study that states no enrolment: the first count of patients 'found',
+    'diagnosed' or in whom something 'was analyzed' (used when no enrolled population comes first)."""
+    hits = [m for pat in _FOUND_COHORT if (m := pat.search(doc.text))]
+    m = min(hits, key=lambda h: h.start()) if hits else None
+    n = as_int(parse_number(m.group("n"))) if m else None
+    if m is None or not n or n < 2 or n > MAX_PATIENTS:
+        return None
+    return r.Cohort("population", n, r.Span(m.start(), m.end()))
+
+
+# "Sixty-eight patients in MR4 for 2 years or more discontinued imatinib": the patients of a stopping study
+_STOPPED = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b(?:[^.;:]|(?<=\d)\.(?=\d)){{0,140}}?\b(?:discontinued|stopped|ceased)\s+"
+    r"(?:the\s+drug|(?:their\s+)?(?:TKI|TKIs|treatment|therapy)\b|(?=[A-Za-z]))",
+    I,
+)
+
+
+_CAUSE_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:because|due\s+to|owing\s+to|for\s+(?:toxicity|intolerance|adverse))", I
+)
+
+
+def stopping_population(doc: Doc) -> r.Cohort | None:
+    """The population of a study of stopping treatment that states no enrolment: the patients who
+    stopped, named before any figure (used when no other population is found)."""
+    m = _STOPPED.search(doc.text)
+    if m is None or doc.outside_study(m.start()):
+        return None
+    obj = doc.text[m.end() : m.end() + 1]
+    if obj.isalpha() and not any(x.kind == "drug" for x in doc.mentions_starting(m.end(), m.end() + 1)):
+        return None
+    # ('12 patients discontinued imatinib because of toxicity' counts an outcome, not a stopping study)
+    if _CAUSE_AFTER.match(doc.text, m.end()):
+        return None
+    n = as_int(parse_number(m.group("n")))
+    if not n or n < 2 or n > MAX_PATIENTS or re.search(r"\d\s*%|\(\s*\d", doc.text[: m.start()]):
+        return None
+    named = _COHORT_RE.match(doc.text, m.start())
+    return r.Cohort(
+        "population", n, r.Span(m.start("n"), m.end("n")), description=named.group(0) if named else ""
+    )
