@@ -716,3 +716,14 @@ def test_none_of_the_n_patients_is_the_denominator_of_a_count_of_none():
         "patients had events."
     )
     assert ("ProgressionToBlastPhase", 0, None, 30, None) in figures(text)
+
+
+def test_arms_labelled_by_their_role_in_the_allocation():
+    text = (
+        "In all, 280 patients were randomized to dasatinib 100 mg daily (experimental arm, n = 140) or imatinib "
+        "400 mg daily (standard arm, n = 140). MR4 at 24 months was 29% in the investigational arm and 18% in "
+        "the control arm."
+    )
+    got = per_arm(text)
+    assert got["Dasatinib 100"] == {("MR4", 29.0, 24.0)}
+    assert got["Imatinib 400"] == {("MR4", 18.0, 24.0)}

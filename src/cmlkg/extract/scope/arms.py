@@ -76,7 +76,23 @@ def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
 
 _LABEL = r"(?:[A-Z]|\d{1,2}|I{1,3}|IV)"
 
-_ARM_LABEL = re.compile(rf"\b(?:[Aa]rm|[Gg]roup|[Cc]ohort)\s+(?P<l>{_LABEL})\b")
+# ('arm A', 'group 2'; and the arm's role: '(experimental arm, n = 150)', '(control arm, n = 150)')
+_ROLES = r"[Ee]xperimental|[Ii]nvestigational|[Cc]ontrol|[Ss]tandard|[Cc]omparator"
+_ARM_LABEL = re.compile(
+    rf"\b(?:(?:[Aa]rm|[Gg]roup|[Cc]ohort)\s+(?P<l>{_LABEL})|(?P<role>{_ROLES})\s+(?:arm|group))\b"
+)
+
+
+_SAME_ROLE = {"investigational": "experimental", "standard": "control", "comparator": "control"}
+
+
+def label_of(m: re.Match) -> str:
+    """The label an arm-label match names ('A', '2', 'control'; 'the standard arm' is the control arm)."""
+    if m.group("l"):
+        return m.group("l")
+    role = m.group("role").lower()
+    return _SAME_ROLE.get(role, role)
+
 
 _LABEL_REF = re.compile(
     rf"\b(?:[Aa]rms?|[Gg]roups?|[Cc]ohorts?)\s+(?P<ls>{_LABEL}(?:\s*(?:,|and|or|vs\.?|versus|,\s*and)\s*{_LABEL})*)\b"
@@ -191,7 +207,7 @@ def _arm(doc: Doc, k: int, c: r.Cohort, start: int, end: int, given: set[str], r
         )
     )
     if labels:
-        arm.label = labels[-1].group("l")
+        arm.label = label_of(labels[-1])
     for dose in stated_doses(doc, start, end):
         if dose.radiation:
             term = radiation

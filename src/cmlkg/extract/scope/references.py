@@ -7,7 +7,7 @@ import re
 
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import stated_doses
-from cmlkg.extract.scope.arms import _ARM_LABEL, _LABEL, _LABEL_REF, Arm
+from cmlkg.extract.scope.arms import _ARM_LABEL, _LABEL, _LABEL_REF, Arm, label_of
 
 I = re.I
 
@@ -213,6 +213,10 @@ def _label_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
         for lm in re.finditer(_LABEL, hit.group("ls")):
             if lm.group() in labels:
                 refs.append((hit.start("ls") + lm.start(), hit.start("ls") + lm.end(), labels[lm.group()]))
+    # 'in the experimental arm', 'the control group'
+    for hit in _ARM_LABEL.finditer(doc.text, defined_end):
+        if hit.group("role") and label_of(hit) in labels:
+            refs.append((hit.start(), hit.end(), labels[label_of(hit)]))
     return refs
 
 
@@ -235,5 +239,5 @@ _COMBINATION_GROUP = re.compile(
 def option_label(doc: Doc, start: int, end: int) -> str | None:
     """The one label an allocation's option names ('to arm A (n = 349, imatinib 400 mg daily)',
     'imatinib (group 1)'), or None."""
-    labels = {m.group("l") for m in _ARM_LABEL.finditer(doc.text, start, end)}
+    labels = {label_of(m) for m in _ARM_LABEL.finditer(doc.text, start, end)}
     return labels.pop() if len(labels) == 1 else None
