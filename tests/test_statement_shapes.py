@@ -727,3 +727,12 @@ def test_arms_labelled_by_their_role_in_the_allocation():
     got = per_arm(text)
     assert got["Dasatinib 100"] == {("MR4", 29.0, 24.0)}
     assert got["Imatinib 400"] == {("MR4", 18.0, 24.0)}
+
+
+def test_responses_named_by_their_threshold():
+    text = (
+        "Sixty patients received nilotinib. BCR-ABL1 ≤0.1% was reached by 55% and BCR-ABL1 ≤0.01% by 31% at "
+        "24 months; a 3-log reduction at 12 months was seen in 40%."
+    )
+    got = {(f[0], f[2]) for f in figures(text)}
+    assert {("MajorMolecularResponse", 55.0), ("MR4", 31.0), ("MajorMolecularResponse", 40.0)} <= got
