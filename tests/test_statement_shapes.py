@@ -736,3 +736,17 @@ def test_responses_named_by_their_threshold():
     )
     got = {(f[0], f[2]) for f in figures(text)}
     assert {("MajorMolecularResponse", 55.0), ("MR4", 31.0), ("MajorMolecularResponse", 40.0)} <= got
+
+
+def test_vascular_events_by_their_names_and_no_comorbidity_as_an_event():
+    text = (
+        "We followed 150 patients on nilotinib. Patients with a history of coronary artery disease or with "
+        "hypertension at baseline were included. Peripheral arterial occlusive disease occurred in 6 patients, "
+        "ischaemic heart disease in 5 and cerebrovascular events in 2."
+    )
+    events = {(a.term, a.count) for a in extract("t", text).adverse_events}
+    assert events == {
+        ("PeripheralArterialOcclusiveDisease", 6),
+        ("IschemicHeartDisease", 5),
+        ("CerebrovascularEvent", 2),
+    }

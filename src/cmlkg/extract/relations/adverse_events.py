@@ -84,6 +84,8 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
             continue
         if _PREVENTED.match(doc.text, m.end):  # 'graft-versus-host disease prophylaxis': what was prevented
             continue
+        if _comorbidity(doc, m):  # 'a history of coronary artery disease', 'hypertension at baseline'
+            continue
         g = _grade_match(doc, m, prev_ae)
         prev_ae = (m, g)
         grades = _grades(g) if g else [None]
@@ -103,6 +105,20 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     # an event with a grade makes the same event without a grade redundant
     graded = {a.term for a in out if a.grade is not None}
     return [a for a in out if a.grade is not None or a.term not in graded]
+
+
+_COMORBIDITY_BEFORE = re.compile(
+    r"\b(?:history\s+of|risk\s+factors?|comorbidit\w*|pre-?existing|underlying)\b[^.;:]{0,60}$", I
+)
+_BASELINE_AFTER = re.compile(r"\s+(?:at\s+baseline|before\s+(?:treatment|therapy|the\s+study|enrol\w*))\b", I)
+
+
+def _comorbidity(doc: Doc, m: Mention) -> bool:
+    """An event named as a condition the patients had before (a comorbidity or a risk factor)."""
+    cs, _ = clause_bounds(doc.text, doc.sentence_of(m.start), m.start)
+    return bool(_COMORBIDITY_BEFORE.search(doc.text, max(cs, m.start - 80), m.start)) or bool(
+        _BASELINE_AFTER.match(doc.text, m.end)
+    )
 
 
 def _heads_events(doc: Doc, m: Mention) -> bool:
