@@ -750,3 +750,11 @@ def test_vascular_events_by_their_names_and_no_comorbidity_as_an_event():
         ("IschemicHeartDisease", 5),
         ("CerebrovascularEvent", 2),
     }
+
+
+def test_ages_as_a_range_with_the_median_after_and_a_mean_with_its_sd_named_first():
+    ranged = extract("t", "We enrolled 64 patients whose ages ranged from 21 to 80 years (median 57).")
+    c = ranged.cohorts[0]
+    assert (c.age_statistic, c.age_value, c.age_min, c.age_max) == ("median", 57.0, 21.0, 80.0)
+    mean = extract("t", "We enrolled 64 patients (mean age ± SD, 48 ± 13 years).").cohorts[0]
+    assert (mean.age_statistic, mean.age_value, mean.age_sd) == ("mean", 48.0, 13.0)

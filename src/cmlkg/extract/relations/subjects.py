@@ -47,6 +47,8 @@ _SEX_RATIO = re.compile(
 _SEX_PAIR = re.compile(r"(?<![\w.])(?P<x>\d+)\s*(?P<a>[MF])\s*[/,;]\s*(?P<y>\d+)\s*(?P<b>[MF])(?![\w])")
 _AGE_STAT = re.compile(
     rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
+    # ('mean age ± SD, 45 ± 12 years')
+    rf"(?:\s*\(?(?:±|\+/-)\s*(?:SD|s\.d\.)\)?)?"
     rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
     rf"(?:\s*(?:was|of|:|,|=|is|were))?\s*(?P<v>{NUM})\s*(?:years|yrs|y|years\s+old)?"
     rf"(?:\s*(?:±|\+/-|\+|\(\s*SD\s*)\s*(?P<sd>\d+(?:\.\d+)?)\s*\)?(?:\s*(?:years|yrs|y))?)?"
@@ -54,7 +56,9 @@ _AGE_STAT = re.compile(
     I,
 )
 _AGE_RANGE_FIRST = re.compile(
-    r"\baged?\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?:years|yrs|y)?\s*[(,]\s*(?P<stat>median|mean)\s*,?\s*(?P<v>\d+(?:\.\d+)?)",
+    # ('aged 20-69 (median 45)', 'whose ages ranged from 18 to 82 years (median 55)')
+    r"\b(?:aged?|ages?\s+(?:ranged|ranging)\s+from)\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*"
+    r"(?:years|yrs|y)?\s*[(,;]\s*(?:with\s+a\s+)?(?P<stat>median|mean)\s*(?:age\s*)?,?\s*(?:of\s+)?(?P<v>\d+(?:\.\d+)?)",
     I,
 )
 _PATIENT = re.compile(
