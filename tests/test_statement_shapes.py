@@ -758,3 +758,26 @@ def test_ages_as_a_range_with_the_median_after_and_a_mean_with_its_sd_named_firs
     assert (c.age_statistic, c.age_value, c.age_min, c.age_max) == ("median", 57.0, 21.0, 80.0)
     mean = extract("t", "We enrolled 64 patients (mean age ± SD, 48 ± 13 years).").cohorts[0]
     assert (mean.age_statistic, mean.age_value, mean.age_sd) == ("mean", 48.0, 13.0)
+
+
+def test_a_negation_before_a_list_of_events_covers_the_list():
+    text = (
+        "Forty children received dasatinib. No pleural or pericardial effusion, pulmonary arterial hypertension "
+        "or pulmonary edema was reported; rash occurred in 3."
+    )
+    assert {a.term for a in extract("t", text).adverse_events} == {"Rash"}
+
+
+def test_patients_who_started_a_drug_are_the_population():
+    text = "Between 2005 and 2010, 240 patients with CML-CP started imatinib 400 mg daily at our centre."
+    assert [c.size for c in extract("t", text).cohorts] == [240]
+
+
+def test_resistance_as_the_reason_of_a_discontinuation_is_no_outcome_of_its_own():
+    text = (
+        "Two hundred patients received imatinib. Imatinib was stopped because of intolerance in 14 patients "
+        "(7%) and because of resistance in 30 (15%)."
+    )
+    got = {(f[0], f[1]) for f in figures(text)}
+    assert ("NoResponse", 30) not in got
+    assert {("DiscontinuationDueToToxicity", 14), ("TreatmentDiscontinuation", 30)} <= got

@@ -21,7 +21,8 @@ I = re.IGNORECASE
 NEGATION_BEFORE = re.compile(
     # ('non-'/'extra-' negate only the word they are joined to: 'non-hematologic AEs included diarrhea')
     r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b)"
-    r"[^.;:]{0,60}$",
+    # (a list may follow: 'No pleural or pericardial effusion, pulmonary hypertension or pulmonary edema')
+    r"[^.;:]{0,100}$",
     I,
 )
 
@@ -413,6 +414,9 @@ class Doc:
         # 'Among patients without a baseline CCyR, MMR was ...': the negation names a group, fronted
         fronted = _FRONTED_WITHOUT.match(self.text, s)
         if fronted and fronted.end() <= m.start:
+            return False
+        # a contrast breaks it ('No CCyR was seen at first, but ...')
+        if re.search(r"\b(?:but|however|whereas|although|while)\b", before[neg.start() :], I):
             return False
         # a number between the negation and the mention ("none ... 3 patients") breaks it
         return not re.search(r"\d", before[neg.start() :])

@@ -95,7 +95,19 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
         start = m.start("verb") if m.group("verb") else m.start()
         out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
+        # '... because of intolerance in 23 patients (8.3%) and because of resistance in 51 (18.5%)'
+        if reason and (other := _OTHER_REASON.match(doc.text, reason.end())) is not None:
+            why = other.group("why")
+            toxic = bool(_TOXIC.search(why)) and not _NOT_TOXIC.search(why)
+            term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
+            out.append(Mention(term, "outcome", other.start("cause"), other.end("why")))
     return out
+
+
+_OTHER_REASON = re.compile(
+    r"(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?,?\s+and\s+(?P<cause>(?:because\s+of|due\s+to|owing\s+to|for))\s+(?P<why>[\w\s-]{1,40}?)(?=\s+in\s+\d)",
+    I,
+)
 
 
 def no_response_mentions(doc: Doc) -> list[Mention]:

@@ -41,6 +41,7 @@ _FOR_GROUP_WITH = re.compile(
     r"(?:with|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
     I,
 )
+_REASON_BEFORE = re.compile(r"\b(?:for|because\s+of|due\s+to|owing\s+to)\s+(?:\w+\s+)?$", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
@@ -100,6 +101,8 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             _FRONTED_GROUP.match(text, doc.sentence_of(m.start)[0], m.start)
             and _FRONTED_GROUP_ENDS.match(text, m.end)
         )
+        # 'switched for resistance', 'stopped because of resistance': the reason of what they did
+        or (m.term == "NoResponse" and _REASON_BEFORE.search(text, max(0, m.start - 20), m.start))
         # '72% of the MR4 group and 36% of the MMR group': the response names a group
         or _GROUP_NOUN_AFTER.match(text, m.end)
         # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
