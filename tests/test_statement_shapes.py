@@ -781,3 +781,16 @@ def test_resistance_as_the_reason_of_a_discontinuation_is_no_outcome_of_its_own(
     got = {(f[0], f[1]) for f in figures(text)}
     assert ("NoResponse", 30) not in got
     assert {("DiscontinuationDueToToxicity", 14), ("TreatmentDiscontinuation", 30)} <= got
+
+
+def test_drugs_abbreviated_in_conference_style_and_a_prior_drug_names_no_arm():
+    text = (
+        "Pts (N=300) received IM (n=100), NIL (n=100) or DAS (n=100) first line. MMR at 12 mo: IM 40%, NIL "
+        "57%, DAS 53%. Pts switched to BOS after NIL failure (n=12) had MMR 25% at 12 mo."
+    )
+    x = extract("t", text)
+    arms = {c.treatments[0].term: k for k, c in enumerate(x.cohorts) if c.role == "arm" and c.treatments}
+    assert set(arms) == {"Imatinib", "Nilotinib", "Dasatinib"}
+    on_arm = {(o.cohort, o.percent) for o in x.outcomes}
+    assert {(arms["Imatinib"], 40.0), (arms["Nilotinib"], 57.0), (arms["Dasatinib"], 53.0)} <= on_arm
+    assert (None, 25.0) in on_arm

@@ -103,8 +103,20 @@ def _drug_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
         own = [t for t in a.terms if t not in other_terms]
         for m in doc.mentions:
             if m.term in own and m.start >= defined_end and not any(s <= m.start < e for s, e in windows):
+                # 'Pts switching to a 2GTKI after IM failure (n=41) had MMR 44%': what they had before
+                if _BEFORE_THE_STUDY.search(doc.text, max(0, m.start - 25), m.start) or _FAILED_AFTER.match(
+                    doc.text, m.end
+                ):
+                    continue
                 refs.append((m.start, m.end, k))
     return refs
+
+
+_BEFORE_THE_STUDY = re.compile(
+    r"\b(?:after|following|failure\s+of|resistant\s+to|intolerant\s+(?:to|of)|switch(?:ed|ing)?\s+from)\s+$",
+    I,
+)
+_FAILED_AFTER = re.compile(r"[-\s]+(?:failure|resistance|intolerance|resistant|intolerant|refractory)\b", I)
 
 
 def _combination_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
