@@ -794,3 +794,8 @@ def test_drugs_abbreviated_in_conference_style_and_a_prior_drug_names_no_arm():
     on_arm = {(o.cohort, o.percent) for o in x.outcomes}
     assert {(arms["Imatinib"], 40.0), (arms["Nilotinib"], 57.0), (arms["Dasatinib"], 53.0)} <= on_arm
     assert (None, 25.0) in on_arm
+
+
+def test_freedom_from_progression_to_named_phases_reads_its_figure():
+    text = "We treated 200 patients with CML-CP with nilotinib. Freedom from progression to AP/BP at 5 years was 96%."
+    assert ("ProgressionFreeSurvival", None, 96.0, None, 60.0) in figures(text)

@@ -101,6 +101,9 @@ _LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
 _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
+_TO_PHASES = re.compile(
+    r"\s*(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*", I
+)
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
@@ -259,7 +262,12 @@ class _Reading:
         mentions, text = self.mentions, self.text
         nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
         for other in self.doc.mentions_starting(group[-1].end + 1, nxt):
-            if other.kind in _COUNTED_KINDS and not defines_the_one_before(self.doc, other):
+            if (
+                other.kind in _COUNTED_KINDS
+                and not defines_the_one_before(self.doc, other)
+                # 'freedom from progression to AP/BP at 5 years was 96%': the phases name the outcome
+                and not (other.kind == "phase" and _TO_PHASES.fullmatch(text, group[-1].end, other.start))
+            ):
                 nxt = other.start
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
