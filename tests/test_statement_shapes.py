@@ -799,3 +799,11 @@ def test_drugs_abbreviated_in_conference_style_and_a_prior_drug_names_no_arm():
 def test_freedom_from_progression_to_named_phases_reads_its_figure():
     text = "We treated 200 patients with CML-CP with nilotinib. Freedom from progression to AP/BP at 5 years was 96%."
     assert ("ProgressionFreeSurvival", None, 96.0, None, 60.0) in figures(text)
+
+
+def test_daily_doses_written_q_d_and_o_d():
+    text = "Sixty patients with CML-CP received imatinib 600 mg q.d.; twenty received imatinib 400 mg o.d. earlier."
+    assert {(t.term, d.value, d.unit) for t in extract("t", text).treatments for d in t.doses} == {
+        ("Imatinib", 600.0, "mg/d"),
+        ("Imatinib", 400.0, "mg/d"),
+    }

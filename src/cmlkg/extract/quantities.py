@@ -137,7 +137,7 @@ def _million_units(value: float, u: str, tail: str) -> tuple[float, str]:
 
 _TWICE_DAILY_AFTER = re.compile(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a\s+day|per\s+day)\b", I)
 _DAILY_AFTER = re.compile(
-    r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b)", I
+    r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b|q\.d\.?|o\.d\.?)", I
 )
 _LISTED_DAILY_AFTER = re.compile(
     r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)",
