@@ -807,3 +807,17 @@ def test_daily_doses_written_q_d_and_o_d():
         ("Imatinib", 600.0, "mg/d"),
         ("Imatinib", 400.0, "mg/d"),
     }
+
+
+def test_a_count_compared_after_the_figure_of_a_subject():
+    text = (
+        "A total of 322 patients were randomized to interferon alfa (n = 218) or busulfan (n = 104). Of the 218 "
+        "interferon-treated patients, 48 (22%) achieved MCyR, compared with 3 of 104 (3%) busulfan-treated "
+        "patients."
+    )
+    x = extract("t", text)
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert {(o.count, o.denominator, sizes.get(o.cohort)) for o in x.outcomes} == {
+        (48, 218, 218),
+        (3, 104, 104),
+    }

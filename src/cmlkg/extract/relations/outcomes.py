@@ -52,6 +52,11 @@ _COMPARED_WITH = re.compile(
     rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
     I,
 )
+_COMPARED_COUNT = re.compile(
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<n>\d+)\s*(?:of|/)\s*(?P<den>\d+)"
+    r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?",
+    I,
+)
 _NO_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
 _THERE_WAS_NO = re.compile(r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+$", I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$)")
@@ -367,7 +372,12 @@ class _Reading:
                     r.Outcome(m.term, r.Span(counted.start(), _figure_end(counted)), n, pct, den, partner=out)
                 )
         results.append(out)
-        # "44% achieved MMR by 12 months, compared with 22% in the imatinib arm": the figure compared
+        self._compared_after(m, subj, out, ce)
+
+    def _compared_after(self, m: Mention, subj: Value, out: r.Outcome, ce: int) -> None:
+        """The figure compared with a subject's after its outcome: '44% achieved MMR ..., compared with 22%
+        in the imatinib arm', '55 (25%) achieved MCyR, compared with 2 of 104 (2%) ...'."""
+        text, results = self.text, self.results
         if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
             # its time point, unless it states one ('31% at 6 months, compared with 52% at 12 months')
             partner = None if _OWN_TIME.match(text, cm.end()) else out
@@ -376,6 +386,15 @@ class _Reading:
                     m.term, r.Span(cm.start("p"), cm.end()), None, float(cm.group("p")), partner=partner
                 )
             )
+        # '55 (25%) achieved MCyR, compared with 2 of 104 (2%) busulfan-treated patients': a count compared
+        elif subj.count is not None and (cc := _COMPARED_COUNT.match(text, m.end, ce)):
+            partner = None if _OWN_TIME.match(text, cc.end()) else out
+            pct = float(cc.group("p")) if cc.group("p") else None
+            n, den = int(cc.group("n")), int(cc.group("den"))
+            if n <= den:
+                results.append(
+                    r.Outcome(m.term, r.Span(cc.start("n"), cc.end()), n, pct, den, partner=partner)
+                )
 
     def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
         """The figures after the mentions of ``group``, dealt to them in turn."""
