@@ -821,3 +821,13 @@ def test_a_count_compared_after_the_figure_of_a_subject():
         (48, 218, 218),
         (3, 104, 104),
     }
+
+
+def test_event_counts_after_a_colon_and_not_the_first_of_a_compared_pair():
+    listed = "Sixty patients received dasatinib. Neutropenia: 12 (20%); anemia: 6 (10%)."
+    assert {(a.term, a.count) for a in extract("t", listed).adverse_events} == {
+        ("Neutropenia", 12),
+        ("Anemia", 6),
+    }
+    paired = "Sixty patients received dasatinib. Neutropenia: 12 (20%) vs 5 (8%)."
+    assert {(a.term, a.count) for a in extract("t", paired).adverse_events} == {("Neutropenia", None)}

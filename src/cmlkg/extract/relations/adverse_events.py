@@ -28,6 +28,11 @@ _AE_COUNT_AFTER = re.compile(
 )
 
 
+_COLON_COUNT = re.compile(
+    rf"\s*:\s*(?P<n>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)|{PATIENT_NOUN}\b)"
+    r"(?!\s*(?:vs\.?|versus|v\.|,\s*\d|and\s+\d|or\s+\d))",
+    I,
+)
 _GROUP_BEFORE = re.compile(r"\b(?:among|of|in|for)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?$", I)
 _OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]", I)
 
@@ -189,10 +194,11 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
         for o in doc.mentions_in(max(0, cs - 200), m.start)
     ):
         cm = None
-    # "mainly muscle cramps (n=9) and rash (n=6)": the event's own count, before any other
-    own = _OWN_COUNT.match(text, m.end)
+    # "mainly muscle cramps (n=9) and rash (n=6)": the event's own count, before any other;
+    # "Neutropenia: 12 (20%); anemia: 6 (10%)"
+    own = _OWN_COUNT.match(text, m.end) or _COLON_COUNT.match(text, m.end)
     if own:
-        return as_int(parse_number(own.group("n") or own.group("n2")))
+        return as_int(parse_number(own.group("n") or own.groupdict().get("n2") or ""))
     if cm:
         return as_int(parse_number(cm.group("n")))
     # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
