@@ -831,3 +831,11 @@ def test_event_counts_after_a_colon_and_not_the_first_of_a_compared_pair():
     }
     paired = "Sixty patients received dasatinib. Neutropenia: 12 (20%) vs 5 (8%)."
     assert {(a.term, a.count) for a in extract("t", paired).adverse_events} == {("Neutropenia", None)}
+
+
+def test_figures_of_another_study_in_a_clause_are_not_this_studys():
+    text = (
+        "We treated 120 patients with CML-CP with nilotinib. In a previous study, the MMR rate with imatinib "
+        "was 38%; in ours, MMR at 12 months was 57%. The CCyR rate in historical controls was 61%."
+    )
+    assert {(f[0], f[2]) for f in figures(text)} == {("MajorMolecularResponse", 57.0)}

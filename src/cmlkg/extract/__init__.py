@@ -26,6 +26,7 @@ from cmlkg.extract.relations import (
     find_treatments,
     found_population,
     other_disease_sentences,
+    other_study_clauses,
     stopping_population,
 )
 from cmlkg.extract.scope import scope
@@ -64,7 +65,8 @@ def extract(
     (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
     """
     doc = _document(normalised(text), vocab or load_vocabulary(), sections)
-    ours = lambda x: not doc.outside_study(x.span.start)  # noqa: E731
+    # (a figure read after its outcome is another study's if the figure is: 'MMR in historical controls: 28%')
+    ours = lambda x: not doc.outside_study(x.span.start) and not doc.outside_study(x.span.end - 1)  # noqa: E731
     cohorts = _cohorts(doc, ours)
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
@@ -144,7 +146,7 @@ def _document(text: str, vocab: Vocabulary, sections: list[tuple[str, int, int]]
     doc = Doc(text, vocab)
     sections = text_sections(text) if sections is None else sections
     doc.not_this_study = [(start, end) for cat, start, end in sections if cat == "BACKGROUND"]
-    doc.not_this_study += other_disease_sentences(doc)
+    doc.not_this_study += other_disease_sentences(doc) + other_study_clauses(doc)
     return doc
 
 

@@ -25,7 +25,13 @@ from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VE
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
 from cmlkg.extract.relations.outcomes import find_outcomes
 from cmlkg.extract.relations.populations import found_population, stopping_population
-from cmlkg.extract.relations.study import find_phases, find_reasons, find_risks, other_disease_sentences
+from cmlkg.extract.relations.study import (
+    find_phases,
+    find_reasons,
+    find_risks,
+    other_disease_sentences,
+    other_study_clauses,
+)
 from cmlkg.extract.relations.subjects import add_demographics, find_patients
 from cmlkg.extract.relations.treatments import find_treatments
 
@@ -47,6 +53,7 @@ __all__ = [
     "find_adverse_events",
     "find_phases",
     "other_disease_sentences",
+    "other_study_clauses",
     "find_reasons",
     "find_risks",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc
+from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PATIENT_NOUN
 from cmlkg.extract.relations.grammar import I
 from cmlkg.textutil import NUM, as_int, parse_number
@@ -60,6 +60,43 @@ def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
             and not any(m.kind == "phase" for m in named)
         ):
             out.append((s, e))
+    return out
+
+
+_OTHER_STUDY = re.compile(
+    r"\b(?:in|from|of|by|with|than)\s+(?:a|an|the|other|two|several|earlier)?\s*(?:previous|prior|earlier|historical|"
+    r"published|older|landmark|pivotal|other|external)\s+(?:[\w-]+\s+)?(?:stud(?:y|ies)|trials?|series|cohorts?|"
+    r"reports?|analys[ie]s|controls?|data|experience)\b"
+    r"|\bhistorical\s+(?:controls?|cohorts?|comparators?)\b",
+    I,
+)
+_OURS = re.compile(r"\b(?:our|ours|this\s+study|this\s+trial|the\s+present|the\s+current|we)\b", I)
+
+
+def other_study_clauses(doc: Doc) -> list[tuple[int, int]]:
+    """Clauses about another study ('In a previous study, the MMR rate with imatinib was 40%', 'the MMR rate
+    in historical controls was 28%'): from the mention of that study to the clause's end, or to where
+    the text turns to its own ('...; in ours, ...', 'our MMR rate')."""
+    out = []
+    for m in (
+        _OTHER_STUDY.finditer(doc.text)
+        if doc.has(
+            "previous",
+            "prior",
+            "earlier",
+            "historical",
+            "published",
+            "older",
+            "landmark",
+            "pivotal",
+            "other",
+            "external",
+        )
+        else ()
+    ):
+        _cs, ce = clause_bounds(doc.text, doc.sentence_of(m.start()), m.start())
+        own = _OURS.search(doc.text, m.end(), ce)
+        out.append((m.start(), own.start() if own else ce))
     return out
 
 
