@@ -839,3 +839,18 @@ def test_figures_of_another_study_in_a_clause_are_not_this_studys():
         "was 38%; in ours, MMR at 12 months was 57%. The CCyR rate in historical controls was 61%."
     )
     assert {(f[0], f[2]) for f in figures(text)} == {("MajorMolecularResponse", 57.0)}
+
+
+def test_events_per_arm_by_counts_respectively_by_label_first_lists_and_never_on_a_nil_arm():
+    counts = TWO_ARMS + "Pleural effusion occurred in 18 and 3 patients, respectively."
+    assert events_per_arm(counts) == {("PleuralEffusion", None, 151), ("PleuralEffusion", None, 149)}
+    listed_after = TWO_ARMS + (
+        "Diarrhea occurred in 120 (79%) and 20 (13%) patients in the bosutinib and imatinib arms, respectively."
+    )
+    assert events_per_arm(listed_after) == {("Diarrhea", None, 151), ("Diarrhea", None, 149)}
+    label_first = TWO_ARMS + "Rash: bosutinib 20%, imatinib 0%."
+    assert events_per_arm(label_first) == {("Rash", None, 151)}
+    nil_after = (
+        TWO_ARMS + "Rash developed in 30 patients treated with bosutinib and in 0 treated with imatinib."
+    )
+    assert events_per_arm(nil_after) == {("Rash", None, 151)}

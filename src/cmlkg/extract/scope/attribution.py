@@ -7,8 +7,8 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH
-from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
+from cmlkg.extract.scope.event_arms import adverse_per_arm
 from cmlkg.extract.scope.references import Refs
 
 I = re.I
@@ -111,7 +111,7 @@ def attribute(
         _pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
     for i, k in assigned.items():
         outcomes[i].cohort = arms[k].cohort
-    return reading.adverse_per_arm(adverse)
+    return adverse_per_arm(doc, arms, refs, reading.defined_end, adverse)
 
 
 class _Attribution:
@@ -353,57 +353,6 @@ class _Attribution:
             if arm is not None:
                 assigned[i] = arm
 
-    def adverse_per_arm(self, adverse: list[r.AdverseEvent]) -> list[r.AdverseEvent]:
-        """The adverse events, one per arm a figure is reported for: 'GVHD was 0.33 for the 12.0 Gy group
-        and 0.44 for ...'."""
-        doc, arms = self.doc, self.arms
-        out: list[r.AdverseEvent] = []
-        by_term: dict[str, list] = {}
-        for m in doc.mentions:
-            if m.start >= self.defined_end:
-                by_term.setdefault(m.term, []).append(m)
-        for a in adverse:
-            ks: list[int] = []
-            for m in by_term.get(a.term, ()):
-                # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
-                # each (a pair of figures, none of them nil, whatever names the arms after)
-                pair = _PAIR_AFTER.match(self.text, m.end)
-                if (
-                    len(arms) == 2
-                    and pair
-                    and not re.search(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", pair.group())
-                    and not self._coordinated_event(m)
-                ):
-                    ks = [0, 1]
-                    continue
-                self._arms_after(m, ks)
-            if not ks:
-                out.append(a)
-            for k in ks:
-                out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
-        return out
-
-    def _coordinated_event(self, m) -> bool:
-        """'neutropenia and thrombocytopenia occurred in 58% and 44%': events whose figures are one each,
-        not one per arm."""
-        before = self.doc.mentions_in(max(self.doc.sentence_of(m.start)[0], m.start - 40), m.start)
-        return any(
-            o.kind == "adverse_event" and COORDINATED.fullmatch(self.text[o.end : m.start]) for o in before
-        )
-
-    def _arms_after(self, m, ks: list[int]) -> None:
-        """Add to ``ks`` the arms named after an event mention, each after a figure of its own."""
-        text = self.text
-        sent = self.doc.sentence_of(m.start)
-        pos = m.end
-        for s, e, k in self.refs.between(pos, sent[1]):
-            if pos <= s < sent[1]:
-                if not re.search(r"\d", text[pos:s]) or ";" in text[pos:s]:
-                    break
-                if k not in ks:
-                    ks.append(k)
-                pos = e
-
 
 def _pairs_in_the_texts_order(
     doc: Doc, outcomes: list[r.Outcome], groups: list[list[int]], assigned: dict[int, int], refs: Refs
@@ -430,16 +379,3 @@ def _pairs_in_the_texts_order(
         ):
             continue  # '... 58% and 64% in low- and high-risk patients': other groups
         assigned[g[0]], assigned[g[1]] = 0, 1
-
-
-_PAIR_AFTER = re.compile(
-    r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
-    # 'rash was reported in 10% versus 3% of patients'
-    # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%', 'diarrhea 36.7% vs 15.7%'
-    r"|\s*(?:\([^()]*\)\s*)?:?\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
-    # '... and grade 3/4 thrombocytopenia in 20% vs 9%': the verb elided
-    r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed))?"
-    r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"
-    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)",
-    re.I,
-)

@@ -1,0 +1,102 @@
+"""The arms an adverse event is reported for (part of :mod:`cmlkg.extract.scope`): a pair of figures in a
+two-arm study, or the arms named after the event's figures."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.relations.grammar import COORDINATED
+from cmlkg.extract.scope.arms import Arm
+from cmlkg.extract.scope.references import Refs
+
+_PAIR_AFTER = re.compile(
+    r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
+    # 'rash was reported in 10% versus 3% of patients'
+    # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%', 'diarrhea 36.7% vs 15.7%'
+    r"|\s*(?:\([^()]*\)\s*)?:?\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
+    # '... and grade 3/4 thrombocytopenia in 20% vs 9%': the verb elided
+    r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|more\s+frequent)|occurred|developed))?"
+    r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"
+    r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)"
+    # 'pleural effusion occurred in 28 and 2 patients, respectively': counts, one per arm
+    r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
+    r"\s+in\s+\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?\s*(?:and|vs\.?|versus)\s*\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
+    r"\s*(?:patients|pts|subjects)?,?\s+respectively",
+    re.I,
+)
+# 'in the dasatinib and imatinib arms, respectively': the arms listed together, in the figures' order
+_LISTED_ARMS_AFTER = re.compile(r"\s*(?:,|and|or|,\s*and)\s*", re.I)
+_RESPECTIVELY = re.compile(r"[^.;]{0,20}?\brespectively\b", re.I)
+_HEADED = re.compile(r"\s*(?:events?|toxicit(?:y|ies)|rates?)?\s*(?:\([^()]*\))?\s*:\s*", re.I)
+_NIL = re.compile(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", re.I)
+
+
+def adverse_per_arm(
+    doc: Doc, arms: list[Arm], refs: Refs, defined_end: int, adverse: list[r.AdverseEvent]
+) -> list[r.AdverseEvent]:
+    """The adverse events, one per arm a figure is reported for: 'GVHD was 0.33 for the 12.0 Gy group
+    and 0.44 for ...'."""
+    out: list[r.AdverseEvent] = []
+    by_term: dict[str, list] = {}
+    for m in doc.mentions:
+        if m.start >= defined_end:
+            by_term.setdefault(m.term, []).append(m)
+    for a in adverse:
+        ks: list[int] = []
+        for m in by_term.get(a.term, ()):
+            # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
+            # each (a pair of figures, none of them nil, whatever names the arms after)
+            pair = _PAIR_AFTER.match(doc.text, m.end)
+            if len(arms) == 2 and pair and not _NIL.search(pair.group()) and not _coordinated_event(doc, m):
+                ks = [0, 1]
+                continue
+            _arms_after(doc, refs, m, ks)
+        if not ks:
+            out.append(a)
+        for k in ks:
+            out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
+    return out
+
+
+def _coordinated_event(doc: Doc, m: Mention) -> bool:
+    """'neutropenia and thrombocytopenia occurred in 58% and 44%': events whose figures are one each,
+    not one per arm."""
+    before = doc.mentions_in(max(doc.sentence_of(m.start)[0], m.start - 40), m.start)
+    return any(o.kind == "adverse_event" and COORDINATED.fullmatch(doc.text[o.end : m.start]) for o in before)
+
+
+def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
+    """Add to ``ks`` the arms named after an event mention: each after a figure of its own ('in 21% of
+    A-treated and 20% of B-treated patients'), each before its figure ('Fluid retention: A 19%, B 42%'),
+    or listed together after the figures ('in 28 (11%) and 2 (1%) patients in the A and B arms,
+    respectively')."""
+    text = doc.text
+    sent = doc.sentence_of(m.start)
+    named = [(s, e, k) for s, e, k in refs.between(m.end, sent[1]) if m.end <= s < sent[1]]
+    found: list[int] = []
+    pos = m.end
+    label_first = False  # 'Fluid retention: A 19%, B 42%': each arm before its figure
+    for n, (s, e, k) in enumerate(named):
+        gap = text[pos:s]
+        figure_follows = re.match(r"\s*\d", text[e : e + 3])
+        if ";" in gap or not (
+            re.search(r"\d", gap) or (n == 0 and figure_follows and _HEADED.fullmatch(gap))
+        ):
+            # arms listed together after the figures: 'in the dasatinib and imatinib arms, respectively'
+            if n > 0 and _LISTED_ARMS_AFTER.fullmatch(gap) and _RESPECTIVELY.match(text, e):
+                found.append(k)
+                pos = e
+                continue
+            break
+        label_first = label_first or (n == 0 and not re.search(r"\d", gap))
+        # (not an arm whose figure is nil: 'Pleural effusion: A 10%, B 0%', '... and in 0 treated with B')
+        after = re.findall(r"^\s*(\d+(?:\.\d+)?)", text[e : e + 12])
+        figure = after if label_first else re.findall(r"\d+(?:\.\d+)?", gap)[-1:]
+        if not (figure and float(figure[0]) == 0):
+            found.append(k)
+        pos = e
+    for k in found:
+        if k not in ks:
+            ks.append(k)
