@@ -854,3 +854,12 @@ def test_events_per_arm_by_counts_respectively_by_label_first_lists_and_never_on
         TWO_ARMS + "Rash developed in 30 patients treated with bosutinib and in 0 treated with imatinib."
     )
     assert events_per_arm(nil_after) == {("Rash", None, 151)}
+
+
+def test_a_series_per_arm_each_closed_by_its_arm():
+    text = EQUAL_ARMS + (
+        "By 12 and 36 months, MR4 rates were 26% and 50% for nilotinib and 10% and 26% for imatinib, respectively."
+    )
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("MR4", 26.0, 12.0), ("MR4", 50.0, 36.0)}
+    assert got["Imatinib 400"] == {("MR4", 10.0, 12.0), ("MR4", 26.0, 36.0)}

@@ -72,11 +72,15 @@ def scope(
         ]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
-    for group in series_groups(doc, outcomes):  # one arm's series: the arm one figure names holds for all
+    for group in series_groups(doc, outcomes):  # one arm's series: the arm it names holds for all
+        closing = _closing_arm(doc, refs, group[-1].span.end)
         named = {o.cohort for o in group if o.cohort is not None}
-        if len(named) == 1:
+        arm = (
+            arms[closing].cohort if closing is not None else (next(iter(named)) if len(named) == 1 else None)
+        )
+        if arm is not None or closing is not None:
             for o in group:
-                o.cohort = next(iter(named))
+                o.cohort = arm
     added = per_arm_lists(doc, arms, outcomes, refs)
     added += gapped_figures(
         doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)}
@@ -85,6 +89,16 @@ def scope(
     assign_time_points(doc, [o for o in added if o.time_months is None])
     outcomes.extend(added)
     return cohorts, adverse
+
+
+_FOR_THE_ARM = re.compile(r"\s*(?:,\s*)?(?:for|with|in)\s+(?:the\s+)?$", re.I)
+
+
+def _closing_arm(doc: Doc, refs, end: int) -> int | None:
+    """The arm named right after a series' last figure ('... 44% and 62% for nilotinib'), by index."""
+    for s, _e, k in refs.between(end, end + 30):
+        return k if _FOR_THE_ARM.fullmatch(doc.text, end, s) else None
+    return None
 
 
 _DESIGN_WORDS = re.compile(

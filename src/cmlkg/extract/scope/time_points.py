@@ -114,7 +114,10 @@ def _series_per_group(text: str, phrase: list[r.Outcome], n: int) -> bool:
     return all(bool(_COMPARING.search(g)) == ((k + 1) % n == 0) for k, g in enumerate(gaps))
 
 
-_COMPARING = re.compile(rf"\b{VERSUS}", I)
+# (the groups compared: 'versus', or each closed by its arm: '44% and 62% for A and 22% and 38% for B')
+_COMPARING = re.compile(
+    rf"\b{VERSUS}|\b(?:for|with|in)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s*,?\s*(?:and|vs\.?|versus)\b", I
+)
 
 
 def series_groups(doc: Doc, outcomes: list[r.Outcome]) -> list[list[r.Outcome]]:
