@@ -863,3 +863,16 @@ def test_a_series_per_arm_each_closed_by_its_arm():
     got = per_arm(text)
     assert got["Nilotinib 600"] == {("MR4", 26.0, 12.0), ("MR4", 50.0, 36.0)}
     assert got["Imatinib 400"] == {("MR4", 10.0, 12.0), ("MR4", 26.0, 36.0)}
+
+
+def test_pairs_compared_each_with_its_time_point_after_it():
+    text = EQUAL_ARMS + "CCyR was 80% vs 65% at 12 months and 87% vs 77% at 24 months."
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {
+        ("CompleteCytogeneticResponse", 80.0, 12.0),
+        ("CompleteCytogeneticResponse", 87.0, 24.0),
+    }
+    assert got["Imatinib 400"] == {
+        ("CompleteCytogeneticResponse", 65.0, 12.0),
+        ("CompleteCytogeneticResponse", 77.0, 24.0),
+    }

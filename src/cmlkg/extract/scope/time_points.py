@@ -146,6 +146,12 @@ def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
         if all(_PAIRED.fullmatch(g) for g in gaps):
             for x in phrase[:-1]:
                 x.time_months = final.time_months
+    elif final.time_months is not None and any(x.time_months is not None for x in phrase[:-1]):
+        # 'MMR was 44% vs 22% at 12 months and 62% vs 38% at 24 months': pair by pair, right to left
+        for k in range(len(phrase) - 2, -1, -1):
+            a, b = phrase[k], phrase[k + 1]
+            if a.time_months is None and b.time_months is not None and _PAIRED.fullmatch(gaps[k]):
+                a.time_months = b.time_months
     elif first.time_months is not None and all(x.time_months is None for x in phrase[1:]):
         if all(_PAIRED_AFTER_TIME.fullmatch(g) for g in gaps):
             for x in phrase[1:]:
