@@ -876,3 +876,10 @@ def test_pairs_compared_each_with_its_time_point_after_it():
         ("CompleteCytogeneticResponse", 65.0, 12.0),
         ("CompleteCytogeneticResponse", 77.0, 24.0),
     }
+
+
+def test_a_clause_of_a_time_point_and_figures_only_is_of_the_outcome_before():
+    text = EQUAL_ARMS + "MR4.5 at 24 months (nilotinib vs imatinib): 25% vs 9%; at 48 months: 40% vs 23%."
+    got = per_arm(text)
+    assert got["Nilotinib 600"] == {("MR4_5", 25.0, 24.0), ("MR4_5", 40.0, 48.0)}
+    assert got["Imatinib 400"] == {("MR4_5", 9.0, 24.0), ("MR4_5", 23.0, 48.0)}

@@ -8,6 +8,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
+from cmlkg.extract.quantities import values_after
 
 
 def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
@@ -64,6 +65,34 @@ def none_of_denominators(doc: Doc, results: list[r.Outcome]) -> None:
             hits = list(_NONE_OF_N.finditer(doc.text, s, e))
             if len(hits) == 1:
                 o.denominator = int(hits[0].group("n"))
+
+
+# '; at 24 months: 62% vs 38%': a clause of a time point and figures, its outcome the clause's before
+_TIME_CLAUSE = re.compile(
+    r";\s*(?:and\s+)?(?:at|by|after)\s+(?:month|week|year)?\s*\d+\s*(?:months?|mo|weeks?|years?)?\s*[:,]\s*"
+    r"(?=\d+(?:\.\d+)?\s*%)",
+    re.I,
+)
+
+
+def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
+    """ "MMR at 12 months (A vs B): 44% vs 22%; at 24 months: 62% vs 38%": the figures of a clause that
+    states a time point and figures only are of the outcome the clause before read figures for."""
+    if ";" not in doc.text:
+        return []
+    out = []
+    for m in _TIME_CLAUSE.finditer(doc.text):
+        s, e = doc.sentence_of(m.start())
+        before = [o for o in results if s <= o.span.start < m.start() and o.span.end <= m.start()]
+        terms = {o.term for o in before}
+        if len(terms) != 1 or any(x.kind == "outcome" for x in doc.mentions_in(m.end(), e)):
+            continue
+        stop = doc.text.find(";", m.end(), e)
+        for v in values_after(doc, m.end(), stop if stop >= 0 else e, False):
+            out.append(
+                r.Outcome(next(iter(terms)), r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator)
+            )
+    return out
 
 
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:

@@ -29,7 +29,12 @@ from cmlkg.extract.relations.outcome_phrases import (
     response_phrases,
     test_results_phrases,
 )
-from cmlkg.extract.relations.outcome_sets import mark_aggregates, name_progressions, none_of_denominators
+from cmlkg.extract.relations.outcome_sets import (
+    elided_outcome_clauses,
+    mark_aggregates,
+    name_progressions,
+    none_of_denominators,
+)
 from cmlkg.textutil import NUM, as_int, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
@@ -119,6 +124,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     reading = _Reading(doc, _outcome_mentions(doc, start_at))
     results = reading.read()
     results.extend(distributed_parts(doc, reading.mentions, results))
+    results.extend(elided_outcome_clauses(doc, results))
     mark_aggregates(doc, results)
     name_progressions(doc, results)
     none_of_denominators(doc, results)
