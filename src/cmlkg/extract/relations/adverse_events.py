@@ -7,7 +7,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
-from cmlkg.extract.relations.grammar import COORDINATED, I
+from cmlkg.extract.relations.grammar import CAUSE, COORDINATED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ adverse events
@@ -75,7 +75,7 @@ _GROUP_AFTER = re.compile(
 # thrombocytopenia 30%': the figures of the event before
 _OWN_FIGURES = re.compile(r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%)")
 _PREVENTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:prophylaxis|prevention)\b", I)
-_CAUSED_BY = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|for)\b", I)
+_CAUSED_BY = re.compile(rf"\b(?:{CAUSE}|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 

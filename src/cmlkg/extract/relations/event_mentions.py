@@ -10,7 +10,7 @@ from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.relations.figures import (
     _NO_RESPONSE,
 )
-from cmlkg.extract.relations.grammar import PROGRESSION_VERB, I
+from cmlkg.extract.relations.grammar import CAUSE, PROGRESSION_VERB, I
 
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
@@ -29,12 +29,12 @@ _DISCONTINUED = re.compile(
 _REASON_AFTER = re.compile(
     # 'discontinued A (7.7%) than B (26.3%) due to adverse events': the figures compared between
     # ('was discontinued in 18 patients (43%), mostly for depression or fatigue')
-    r"\s*(?:(?:\([^()]*\)|\w+),?\s*){0,7}?(?:due\s+to|because\s+of|owing\s+to|for)\s+(?P<why>[^.;()]{0,60})",
+    rf"\s*(?:(?:\([^()]*\)|\w+),?\s*){{0,7}}?(?:{CAUSE}|for)\s+(?P<why>[^.;()]{{0,60}})",
     I,
 )
 
 
-_CAUSE_NEXT = re.compile(r"\s*(?:due\s+to|because\s+of|owing\s+to)\s", I)
+_CAUSE_NEXT = re.compile(rf"\s*{CAUSE}\s", I)
 # "hepatotoxicity", "(TR)AEs"
 _TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))", re.I)
 
@@ -105,7 +105,7 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
 
 
 _OTHER_REASON = re.compile(
-    r"(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?,?\s+and\s+(?P<cause>(?:because\s+of|due\s+to|owing\s+to|for))\s+(?P<why>[\w\s-]{1,40}?)(?=\s+in\s+\d)",
+    rf"(?:[^.;]|(?<=\d)\.(?=\d)){{0,60}}?,?\s+and\s+(?P<cause>{CAUSE}|for)\s+(?P<why>[\w\s-]{{1,40}}?)(?=\s+in\s+\d)",
     I,
 )
 

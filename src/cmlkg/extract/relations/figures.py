@@ -8,7 +8,7 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
 from cmlkg.extract.relations.cohorts import _COHORT_RE
-from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, I
+from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, TIME_VALUE, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ outcomes
@@ -144,7 +144,7 @@ _GAPPED_PERCENT = re.compile(
     re.I,
 )
 _GAPPED_END = re.compile(
-    r"\s*(?:[.,;)]|$|and\s+\d+(?:\.\d+)?\s*%|(?:at|by|after|within)\s+(?:\d|one|two|three|five|ten|week|month|year))",
+    rf"\s*(?:[.,;)]|$|and\s+\d+(?:\.\d+)?\s*%|(?:at|by|after|within)\s+{TIME_VALUE})",
     re.I,
 )
 _PROGRESSION_WORD = re.compile(r"(?:evolved|progressed|transformed|evolution|progression)\b", re.I)

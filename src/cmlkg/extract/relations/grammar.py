@@ -46,3 +46,9 @@ PROGRESSION_VERB = re.compile(
 COORDINATED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*")
 # the words of a comparison: "31% with A, compared with 65% with B", "46% vs 40%"
 VERSUS = r"(?:compared\s+(?:with|to)|versus|vs\.?|v\.?)"
+# the words that give a reason: "stopped because of toxicity", "discontinued due to resistance"
+CAUSE = r"(?:due\s+to|because\s+of|owing\s+to)"
+# a time point written after a figure or a rate: "at 12 months", "by week 48", "after 2 years"
+TIME_PHRASE = r"(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+"
+# how a time point's value begins, after its preposition: "12", "two", "week 48", "M12", "wk 24"
+TIME_VALUE = rf"(?:{NUM}|week|month|year|M\d|wk)"

@@ -9,7 +9,7 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import CAUSE, I
 from cmlkg.textutil import NUM
 
 _TRIED = re.compile(
@@ -41,7 +41,7 @@ _FOR_GROUP_WITH = re.compile(
     r"(?:with|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
     I,
 )
-_REASON_BEFORE = re.compile(r"\b(?:for|because\s+of|due\s+to|owing\s+to)\s+(?:\w+\s+)?$", I)
+_REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:\w+\s+)?$", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(

@@ -19,7 +19,7 @@ from cmlkg.extract.relations.figures import (
     _case_report,
     _outcome_subject,
 )
-from cmlkg.extract.relations.grammar import COUNTED, VERSUS, I
+from cmlkg.extract.relations.grammar import COUNTED, TIME_PHRASE, TIME_VALUE, VERSUS, I
 from cmlkg.extract.relations.outcome_guards import defines_the_one_before, names_a_group
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
@@ -72,14 +72,12 @@ _OBSERVED_AFTER = re.compile(
     I,
 )
 # ('a higher MMR rate at 12 months (45%) than imatinib (30%)': a time point between)
-_RATE_IN_PARENS = re.compile(
-    r"\s*(?:rates?\s*)?(?:(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I
-)
+_RATE_IN_PARENS = re.compile(rf"\s*(?:rates?\s*)?(?:{TIME_PHRASE}\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I)
 _THAN = re.compile(r"\bthan\b", I)
 _SINGULAR_VERB = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|is|has\s+been)\b", I)
 _COMPARED_FIRST = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*{VERSUS}\s+", I)
 _OWN_TIME = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?(?:\d|one|two|three|five|week|month|year|M\d|wk)",
+    rf"\s*(?:\([^()]*\)\s*)?(?:at|by|after|within|in)\s+(?:the\s+)?{TIME_VALUE}",
     I,
 )
 _FIGURE_FOR = re.compile(

@@ -10,7 +10,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.extract.relations.cohorts import _COHORT_RE, MAX_PATIENTS
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import CAUSE, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
@@ -49,9 +49,7 @@ _STOPPED = re.compile(
 )
 
 
-_CAUSE_AFTER = re.compile(
-    r"[^.;]{0,40}?\b(?:because|due\s+to|owing\s+to|for\s+(?:toxicity|intolerance|adverse))", I
-)
+_CAUSE_AFTER = re.compile(rf"[^.;]{{0,40}}?\b(?:because|{CAUSE}|for\s+(?:toxicity|intolerance|adverse))", I)
 
 
 def stopping_population(doc: Doc) -> r.Cohort | None:

@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PCT
-from cmlkg.extract.relations.grammar import VERSUS
+from cmlkg.extract.relations.grammar import TIME_PHRASE, VERSUS
 from cmlkg.extract.times import TimePoint, time_points
 from cmlkg.textutil import NUM
 
@@ -70,7 +70,7 @@ _BARE_PERCENT = re.compile(rf"\s*\d+(?:\.\d+)?{PCT}\s*", I)
 # '31% with the combination, compared with 65% with nilotinib alone': the same outcome compared
 _COMPARED_GAP = re.compile(
     # ('an MMR rate of 45% at 12 months vs 30% for imatinib': the first figure's time point between)
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+\s*)?"
+    rf"\s*(?:\([^()]*\)\s*)?(?:{TIME_PHRASE}\s*)?"
     r"(?:(?:with|in|for|among)\s+(?:the\s+)?(?:\d+-\w+\s+)?[^,;()\d]{1,50}?)?\s*,?\s*"
     rf"{VERSUS}\s+(?:(?:with|in|for)\s+[^,;()\d]{{1,40}}?\s+)?",
     I,
@@ -102,7 +102,7 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
 
 
 _PAIRED = re.compile(rf"\s*{VERSUS}\s*", I)
-_PAIRED_AFTER_TIME = re.compile(rf"\s*(?:(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+\s*)?,?\s*{VERSUS}\s*", I)
+_PAIRED_AFTER_TIME = re.compile(rf"\s*(?:{TIME_PHRASE}\s*)?,?\s*{VERSUS}\s*", I)
 
 
 def _series_per_group(text: str, phrase: list[r.Outcome], n: int) -> bool:
