@@ -325,11 +325,13 @@ class SpanSet:
         return k >= 0 and self.reach[k] > a
 
 
-_FRONTED_WITHOUT = re.compile(
-    r"\s*(?:among|in|for)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+)?(?:patients|pts|those|subjects|cases)\s+"
-    r"(?:without|not|lacking)\b[^,;:()]*,",
-    I,
+# the group a sentence opens with: 'Among patients without a baseline CCyR, ...', 'Of 48 evaluable pts at
+# M12, ...' (what follows the patient noun is each reader's)
+FRONTED_GROUP = (
+    r"\s*(?:among|in|for|of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:patients|pts|those|subjects|cases)\s+"
 )
+_FRONTED_WITHOUT = re.compile(FRONTED_GROUP + r"(?:without|not|lacking)\b[^,;:()]*,", I)
 
 
 class Doc:

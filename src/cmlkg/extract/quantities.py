@@ -268,15 +268,14 @@ _SUBJECT_OF_NEXT = re.compile(
     r"|\s+(?:of\s+(?:the\s+)?(?:patients|pts|subjects)\s+)?(?:achieving|attaining|reaching|obtaining|having)\b",
     I,
 )
-# a parenthesis that holds a statistic of the figure before it, not a figure: '(95% CI, 67-78)', '(P = .01)'
-STATISTIC_PAREN = re.compile(
-    r"\(\s*(?:9[059]\s*%\s*(?:CI\b|confidence)|CI\b|HR\b|OR\b|RR\b|[Pp]\s*[=<>]|range\b|IQR\b|SD\b)[^()]*\)",
-    re.I,
+# a parenthesis that holds a statistic of the figure before it, not a figure: '(95% CI, 67-78)', '(P = .01)',
+# '(range, 80-90)', '(HR 1.06; ...)'
+_STATISTIC_OPENS = (
+    r"\(\s*(?:9[059]\s*%\s*(?:CI\b|confidence)|CI\b|HR\b|OR\b|RR\b|[Pp]\s*[=<>]|range\b|IQR\b|hazard|odds|SD\b"
+    r"|[<>≤≥])"
 )
-_SKIP_PAREN = re.compile(
-    r"^\(\s*(?:95\s*%|CI\b|HR\b|OR\b|RR\b|P\s*[=<>]|p\s*[=<>]|range|IQR|hazard|odds|SD\b|[<>≤≥])|\brange\b|\bIQR\b",
-    I,
-)
+STATISTIC_PAREN = re.compile(_STATISTIC_OPENS + r"[^()]*\)", I)
+_SKIP_PAREN = re.compile(rf"^{_STATISTIC_OPENS}|\brange\b|\bIQR\b", I)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention
 from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
 from cmlkg.extract.relations.grammar import CAUSE, I
@@ -23,24 +23,15 @@ _EVALUABLE_FOR = re.compile(
 )
 _CONDITION_BEFORE = re.compile(r"\b(?:after|following|despite)\s+(?:an?\s+|the\s+|prior\s+|previous\s+)?$", I)
 # 'Among patients without a baseline CCyR, MMR was ...': the group a fronted phrase names, not a figure
-_FRONTED_GROUP = re.compile(
-    r"\s*(?:among|in|for|of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+)?(?:patients|pts|those|subjects|cases)\s+"
-    r"(?:with|without|who|not|lacking|in)\b[^,;:()]*$",
-    I,
-)
+_FRONTED_GROUP = re.compile(FRONTED_GROUP + r"(?:with|without|who|not|lacking|in)\b[^,;:()]*$", I)
 _FRONTED_GROUP_ENDS = re.compile(r"[^,;:()]{0,40},")
-# '73% of those with MCyR by 12 months kept it': the response defines the group whose figure follows
-_OF_GROUP_WITH = re.compile(
-    r"\bof\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\s+"
-    r"(?:with|in|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
-    I,
-)
-# 'survival was 76% for patients with a major cytogenetic response': a figure stated for the responders
-_FOR_GROUP_WITH = re.compile(
-    r"\b(?:for|among|in)\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\s+"
-    r"(?:with|who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
-    I,
-)
+# the responders as a group: '73% of those with MCyR by 12 months kept it' (the figure is of what
+# follows), 'survival was 76% for patients with a major cytogenetic response' (a figure stated for them)
+_RESPONDERS = r"\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\s+"
+_REACHED = r"who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in)"
+_THE_RESPONSE = r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$"
+_OF_GROUP_WITH = re.compile(rf"\bof{_RESPONDERS}(?:with|in|{_REACHED}){_THE_RESPONSE}", I)
+_FOR_GROUP_WITH = re.compile(rf"\b(?:for|among|in){_RESPONDERS}(?:with|{_REACHED}){_THE_RESPONSE}", I)
 _REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:\w+\s+)?$", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)

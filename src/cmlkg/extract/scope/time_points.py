@@ -6,7 +6,7 @@ import bisect
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.mentions import FRONTED_GROUP, Doc, clause_bounds
 from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.grammar import TIME_PHRASE, VERSUS
 from cmlkg.extract.times import TimePoint, time_points
@@ -235,11 +235,7 @@ _FRONTED_HEADING = re.compile(
 )
 
 
-_FRONTED_GROUP = re.compile(
-    r"\s*(?:of|among|in)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+){0,3}?(?:patients|pts|subjects|cases)\s+"
-    r"(?:[\w-]+\s+){0,3}?",
-    I,
-)
+_FRONTED_GROUP = re.compile(FRONTED_GROUP + r"(?:[\w-]+\s+){0,3}?", I)
 
 
 class _TimeReading:
