@@ -64,7 +64,7 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
             out.append(Mention("DiscontinuationDueToToxicity", "outcome", m.start(), m.end()))
             continue
         if m.group("noun"):
-            drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+            drug = _drug_after(drugs, m.end())
             end = drug.end if drug is not None else m.end()
             if (drug is None and doc.text[m.end() : m.end() + 1].isalpha()) or not _CAUSE_NEXT.match(
                 doc.text, end
@@ -73,35 +73,38 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         if m.group("verb"):
             if not m.group("obj"):
                 # the object is a drug named right after the verb
-                drug = next((d for s, d in drugs.items() if m.end() <= s <= m.end() + 5), None)
+                drug = _drug_after(drugs, m.end())
                 # or no object, its cause right after: "Eleven patients (13%) discontinued because of AEs"
                 if drug is None and not _CAUSE_NEXT.match(doc.text, m.end()):
                     continue
                 end = drug.end if drug is not None else m.end()
         reason = _REASON_AFTER.match(doc.text, end)
-        # for toxicity only when that is the whole stated reason ("due to intolerance and lack of response"
-        # is not)
-        # ('because of cardiovascular events', 'due to pleural effusion': an adverse event named is toxicity)
-        toxic = (
-            reason
-            and (
-                _TOXIC.search(reason.group("why"))
-                or any(
-                    x.kind == "adverse_event" for x in doc.mentions_in(reason.start("why"), reason.end("why"))
-                )
-            )
-            and not _NOT_TOXIC.search(reason.group("why"))
+        term = (
+            _for_reason(doc, reason.start("why"), reason.end("why")) if reason else "TreatmentDiscontinuation"
         )
-        term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
         start = m.start("verb") if m.group("verb") else m.start()
         out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
         # '... because of intolerance in 23 patients (8.3%) and because of resistance in 51 (18.5%)'
         if reason and (other := _OTHER_REASON.match(doc.text, reason.end())) is not None:
-            why = other.group("why")
-            toxic = bool(_TOXIC.search(why)) and not _NOT_TOXIC.search(why)
-            term = "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
+            term = _for_reason(doc, other.start("why"), other.end("why"))
             out.append(Mention(term, "outcome", other.start("cause"), other.end("why")))
     return out
+
+
+def _drug_after(drugs: dict[int, Mention], pos: int) -> Mention | None:
+    """The drug named right after ``pos`` (its object: 'discontinued imatinib', 'discontinuation of X')."""
+    return next((d for s, d in drugs.items() if pos <= s <= pos + 5), None)
+
+
+def _for_reason(doc: Doc, start: int, end: int) -> str:
+    """The discontinuation a stated reason makes: for toxicity when that is the whole reason ('due to
+    adverse events', 'because of pleural effusion': an adverse event named is toxicity; not 'due to
+    intolerance and lack of response')."""
+    why = doc.text[start:end]
+    toxic = (
+        _TOXIC.search(why) or any(x.kind == "adverse_event" for x in doc.mentions_in(start, end))
+    ) and not _NOT_TOXIC.search(why)
+    return "DiscontinuationDueToToxicity" if toxic else "TreatmentDiscontinuation"
 
 
 _OTHER_REASON = re.compile(

@@ -63,10 +63,21 @@ def other_disease_sentences(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+_OTHER_WORDS = (
+    "previous",
+    "prior",
+    "earlier",
+    "historical",
+    "published",
+    "older",
+    "landmark",
+    "pivotal",
+    "other",
+    "external",
+)
 _OTHER_STUDY = re.compile(
-    r"\b(?:in|from|of|by|with|than)\s+(?:a|an|the|other|two|several|earlier)?\s*(?:previous|prior|earlier|historical|"
-    r"published|older|landmark|pivotal|other|external)\s+(?:[\w-]+\s+)?(?:stud(?:y|ies)|trials?|series|cohorts?|"
-    r"reports?|analys[ie]s|controls?|data|experience)\b"
+    rf"\b(?:in|from|of|by|with|than)\s+(?:a|an|the|other|two|several|earlier)?\s*(?:{'|'.join(_OTHER_WORDS)})\s+"
+    r"(?:[\w-]+\s+)?(?:stud(?:y|ies)|trials?|series|cohorts?|reports?|analys[ie]s|controls?|data|experience)\b"
     r"|\bhistorical\s+(?:controls?|cohorts?|comparators?)\b",
     I,
 )
@@ -78,22 +89,7 @@ def other_study_clauses(doc: Doc) -> list[tuple[int, int]]:
     in historical controls was 28%'): from the mention of that study to the clause's end, or to where
     the text turns to its own ('...; in ours, ...', 'our MMR rate')."""
     out = []
-    for m in (
-        _OTHER_STUDY.finditer(doc.text)
-        if doc.has(
-            "previous",
-            "prior",
-            "earlier",
-            "historical",
-            "published",
-            "older",
-            "landmark",
-            "pivotal",
-            "other",
-            "external",
-        )
-        else ()
-    ):
+    for m in _OTHER_STUDY.finditer(doc.text) if doc.has(*_OTHER_WORDS) else ():
         _cs, ce = clause_bounds(doc.text, doc.sentence_of(m.start()), m.start())
         own = _OURS.search(doc.text, m.end(), ce)
         out.append((m.start(), own.start() if own else ce))

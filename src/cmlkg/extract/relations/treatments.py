@@ -76,7 +76,6 @@ _COORDINATED_DRUG = re.compile(
 )
 
 
-_GRAFTS = ("HematopoieticStemCellTransplantation",)
 _FROM_A_DONOR = re.compile(
     r"\s+(?:\w+\s+){0,2}?from\s+(?:an?\s+|their\s+)?"
     r"(?:HLA[- ]?(?:identical|matched|compatible)\s+|matched\s+|related\s+|unrelated\s+|family\s+)*"
@@ -94,7 +93,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     named = {m.term for m in doc.mentions if m.kind in ("drug", "procedure")}
     specific = {a for t in named for a in term_of(doc.vocab, t).ancestors}
     for m in doc.mentions:
-        if m.kind == "procedure" and _FROM_A_DONOR.match(doc.text, m.end) and m.term in _GRAFTS:
+        if m.term == "HematopoieticStemCellTransplantation" and _FROM_A_DONOR.match(doc.text, m.end):
             # 'marrow grafts from HLA-identical siblings': an allogeneic transplant
             m = Mention("AllogeneicTransplant", m.kind, m.start, m.end)
         if m.kind not in ("drug", "procedure") or not _a_treatment(doc, m, specific):
@@ -140,37 +139,30 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
     s, _ = doc.sentence_of(m.start)
     before = text[max(s, m.start - 60) : m.start]
     cue = _PRIOR_BEFORE.search(before) or _PRIOR_LIST_BEFORE.search(before)
-    # "after BMT" dates an event, it does not make the transplant a prior therapy
-    if cue and m.kind == "procedure" and _AFTER_CUE.match(cue.group(0)):
-        cue = None
-    # "partial remission in three after prednisone/vindesine therapy": the treatment that gave a response
-    if (
-        cue
-        and _AFTER_CUE.match(cue.group(0))
-        and any(
-            o.kind == "outcome" and s <= o.start and o.end <= m.start - len(cue.group(0))
-            for o in doc.mentions
-        )
-        and not _FAILURE.search(before)
-    ):
-        cue = None
-    # "improved after dasatinib was stopped": the study's drug, stopped
-    if cue and _AFTER_CUE.match(cue.group(0)) and _STOPPED_AFTER.match(text, m.end):
-        cue = None
-    # "transplantation after fludarabine, busulfan and ATG conditioning", "grafts after cyclophosphamide
-    # (120 mg/kg)": the study's conditioning agents (dosed per kilogram or in Gy, not per day)
-    if (
-        cue
-        and _AFTER_CUE.match(cue.group(0))
-        and (
-            _CONDITIONING_AFTER.match(text, m.end)
-            or (_CONDITIONING_DOSE.match(text, m.end) and _transplant_before(doc, s, m.start))
-        )
-    ):
+    if cue and _AFTER_CUE.match(cue.group(0)) and _after_names_no_prior(doc, m, s, len(cue.group(0)), before):
         cue = None
     if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):
         return True
     return prev is not None and prev[1] and bool(_COORDINATED_DRUG.fullmatch(text[prev[0].end : m.start]))
+
+
+def _after_names_no_prior(doc: Doc, m: Mention, s: int, cue_length: int, before: str) -> bool:
+    """'after X' that does not make X a prior therapy: a procedure dated by it ('after BMT'), the treatment
+    that gave a response named before ('partial remission in three after prednisone/vindesine therapy'),
+    the study's drug stopped ('improved after dasatinib was stopped'), the study's conditioning agents
+    ('transplantation after fludarabine, busulfan and ATG conditioning', 'grafts after cyclophosphamide
+    (120 mg/kg)': dosed per kilogram or in Gy, not per day)."""
+    text = doc.text
+    return bool(
+        m.kind == "procedure"
+        or (
+            any(o.kind == "outcome" and o.end <= m.start - cue_length for o in doc.mentions_in(s, m.start))
+            and not _FAILURE.search(before)
+        )
+        or _STOPPED_AFTER.match(text, m.end)
+        or _CONDITIONING_AFTER.match(text, m.end)
+        or (_CONDITIONING_DOSE.match(text, m.end) and _transplant_before(doc, s, m.start))
+    )
 
 
 def _add_doses(doc: Doc, out: dict[tuple[str, str], r.Treatment]) -> None:

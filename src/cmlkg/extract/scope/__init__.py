@@ -75,10 +75,8 @@ def scope(
     for group in series_groups(doc, outcomes):  # one arm's series: the arm it names holds for all
         closing = _closing_arm(doc, refs, group[-1].span.end)
         named = {o.cohort for o in group if o.cohort is not None}
-        arm = (
-            arms[closing].cohort if closing is not None else (next(iter(named)) if len(named) == 1 else None)
-        )
-        if arm is not None or closing is not None:
+        arm = arms[closing].cohort if closing is not None else (named.pop() if len(named) == 1 else None)
+        if arm is not None:
             for o in group:
                 o.cohort = arm
     added = per_arm_lists(doc, arms, outcomes, refs)
@@ -96,9 +94,8 @@ _FOR_THE_ARM = re.compile(r"\s*(?:,\s*)?(?:for|with|in)\s+(?:the\s+)?$", re.I)
 
 def _closing_arm(doc: Doc, refs, end: int) -> int | None:
     """The arm named right after a series' last figure ('... 44% and 62% for nilotinib'), by index."""
-    for s, _e, k in refs.between(end, end + 30):
-        return k if _FOR_THE_ARM.fullmatch(doc.text, end, s) else None
-    return None
+    first = next(iter(refs.between(end, end + 30)), None)
+    return first[2] if first is not None and _FOR_THE_ARM.fullmatch(doc.text, end, first[0]) else None
 
 
 _DESIGN_WORDS = re.compile(

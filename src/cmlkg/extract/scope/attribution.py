@@ -6,7 +6,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH, figure_start
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.event_arms import adverse_per_arm
 from cmlkg.extract.scope.references import Refs
@@ -26,22 +26,7 @@ _COMPARE = re.compile(
 
 def _value_start(text: str, o: r.Outcome) -> int:
     """Where the figure of an outcome read after its mention starts ('... 46%' -> the 4)."""
-    m = _VALUE_AT_END.search(text, o.span.start, o.span.end)
-    return m.start() if m else o.span.end
-
-
-_VALUE_AT_END = re.compile(
-    # not the digits of a name ('MR4.5', 'molecular response 4.5')
-    r"(?:(?<![A-Za-z\d./])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
-    # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+[\w-]+"
-    r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
-    # '... in 2 patients (0.7%), 3 patients (1.1%) and ...': a count with its noun and its percent
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
-    # '90/200 (45.0%) vs 118/200 (59.0%)': n/N with its percent
-    rf"|(?<![\w./])\d+\s*/\s*\d+(?:\s+{PATIENT_NOUN})?\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)\s*$",
-    I,
-)
+    return figure_start(text, o.span.start, o.span.end)
 
 
 def _listed_start(text: str, o: r.Outcome) -> int:

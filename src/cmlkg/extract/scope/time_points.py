@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, clause_bounds
-from cmlkg.extract.quantities import PCT
+from cmlkg.extract.quantities import PCT, figure_start
 from cmlkg.extract.relations.grammar import TIME_PHRASE, VERSUS
 from cmlkg.extract.times import TimePoint, time_points
 from cmlkg.textutil import NUM
@@ -105,12 +105,19 @@ _PAIRED = re.compile(rf"\s*{VERSUS}\s*", I)
 _PAIRED_AFTER_TIME = re.compile(rf"\s*(?:{TIME_PHRASE}\s*)?,?\s*{VERSUS}\s*", I)
 
 
+def _gaps(text: str, phrase: list[r.Outcome]) -> list[str]:
+    """The text between each figure of a phrase and the next figure."""
+    return [
+        text[a.span.end : figure_start(text, b.span.start, b.span.end)] for a, b in zip(phrase, phrase[1:])
+    ]
+
+
 def _series_per_group(text: str, phrase: list[r.Outcome], n: int) -> bool:
     """Whether a phrase's figures are groups of ``n`` (one per time point), the groups compared ('versus',
     'compared with') and the figures of a group not."""
     if n < 2 or len(phrase) <= n or len(phrase) % n:
         return False
-    gaps = [text[a.span.end : _value_at(text, b)] for a, b in zip(phrase, phrase[1:], strict=False)]
+    gaps = _gaps(text, phrase)
     return all(bool(_COMPARING.search(g)) == ((k + 1) % n == 0) for k, g in enumerate(gaps))
 
 
@@ -140,7 +147,7 @@ def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
     figure's when it follows the pair, the first's when it stands between."""
     if len(phrase) < 2:
         return
-    gaps = [text[a.span.end : _value_at(text, b)] for a, b in zip(phrase, phrase[1:], strict=False)]
+    gaps = _gaps(text, phrase)
     first, final = phrase[0], phrase[-1]
     if final.time_months is not None and all(x.time_months is None for x in phrase[:-1]):
         if all(_PAIRED.fullmatch(g) for g in gaps):
@@ -156,12 +163,6 @@ def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
         if all(_PAIRED_AFTER_TIME.fullmatch(g) for g in gaps):
             for x in phrase[1:]:
                 x.time_months = first.time_months
-
-
-def _value_at(text: str, o: r.Outcome) -> int:
-    """Where the figure at the end of an outcome's phrase starts ('MMR (72% vs 57%' -> the 5)."""
-    m = re.search(r"\d+(?:\.\d+)?\s*%$", text[o.span.start : o.span.end])
-    return o.span.start + m.start() if m else o.span.end
 
 
 # 'P% X, Q% Y and R% Z': the items of a list of figures that share one verb
