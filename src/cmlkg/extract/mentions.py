@@ -261,15 +261,19 @@ def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Ment
     for m in found:
         if " " not in text[m.start : m.end]:
             continue
-        prev = _ELLIPTIC.search(text, max(0, m.start - 40), m.start)
-        if prev is None or taken.overlaps(prev.start(1), prev.end(1)):
-            continue
         words = [w for w, _s, _e in _tokens(text[m.start : m.end])]
         if len(words) < 2:
             continue
-        local = lex.lookup([prev.group(1), *words[1:]])
-        if local is not None and local != m.term and term(vocab, local).kind == m.kind:
+        # a chain of them: 'event-free, progression-free and overall survival'
+        end = m.start
+        while (prev := _ELLIPTIC.search(text, max(0, end - 40), end)) and not taken.overlaps(
+            prev.start(1), prev.end(1)
+        ):
+            local = lex.lookup([w for w, _s, _e in _tokens(prev.group(1))] + words[1:])
+            if local is None or local == m.term or term(vocab, local).kind != m.kind:
+                break
             out.append(Mention(local, m.kind, prev.start(1), prev.end(1)))
+            end = prev.start(1)
     return out
 
 

@@ -129,9 +129,32 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
     if not any(c[0] == "enrolled" for c in cands):  # (a whole split into groups, when nothing is enrolled)
         cands += [w for sent in doc.sents for w in _split_whole(doc, sent, cands)]
     # a number no study of patients reaches is not a count of them ('99999999999999999999 patients')
-    cands = [c for c in cands if c[1] <= MAX_PATIENTS]
+    cands = [c for c in cands if c[1] <= MAX_PATIENTS and not _later_event_group(doc, c, cands)]
     cands = [c for c in cands if c[0] != "screened"] or cands
     return _cohorts(doc, cands) if cands else []
+
+
+# 'Overall, 24 patients underwent HSCT', after the population and its results: patients counted for what
+# they went on to have, not a group of the design
+_WENT_ON_TO = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:subsequently|later|eventually|then|also|ultimately)\s+)?"
+    r"(?:underwent|proceeded\s+to|went\s+on\s+to|were\s+(?:subsequently\s+|later\s+)?transplanted)\b",
+    I,
+)
+
+
+def _later_event_group(doc: Doc, c: _Candidate, cands: list[_Candidate]) -> bool:
+    hint, n, span, _desc = c
+    if hint != "enrolled" or not _WENT_ON_TO.match(doc.text, span.end):
+        return False
+    s = doc.sentence_of(span.start)[0]
+    return any(
+        o[0] == "enrolled"
+        and o[1] > n
+        and o[2].end <= s
+        and any(m.kind == "outcome" for m in doc.mentions_in(o[2].end, s))
+        for o in cands
+    )
 
 
 def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:

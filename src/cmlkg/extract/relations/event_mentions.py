@@ -12,6 +12,10 @@ from cmlkg.extract.relations.figures import (
 )
 from cmlkg.extract.relations.grammar import CAUSE, PROGRESSION_VERB, I
 
+# the term of figures that are of an outcome the ontology does not name: read (so that no other outcome
+# takes them), never kept
+UNNAMED = "UnnamedOutcome"
+
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
     r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
@@ -79,15 +83,55 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
                     continue
                 end = drug.end if drug is not None else m.end()
         reason = _REASON_AFTER.match(doc.text, end)
+        parts = _reasons_with_figures(doc, reason.start("why")) if reason else []
         term = (
-            _for_reason(doc, reason.start("why"), reason.end("why")) if reason else "TreatmentDiscontinuation"
+            _for_reason(doc, reason.start("why"), reason.end("why"))
+            if reason and not parts
+            else "TreatmentDiscontinuation"
         )
         start = m.start("verb") if m.group("verb") else m.start()
         out.append(Mention(term, "outcome", start, end if m.group("verb") else m.end()))
+        if parts:
+            out.extend(parts)
+            continue
         # '... because of intolerance in 23 patients (8.3%) and because of resistance in 51 (18.5%)'
         if reason and (other := _OTHER_REASON.match(doc.text, reason.end())) is not None:
             term = _for_reason(doc, other.start("why"), other.end("why"))
             out.append(Mention(term, "outcome", other.start("cause"), other.end("why")))
+    return out
+
+
+# 'mainly due to lack of efficacy (31.2% vs 39.5%) and adverse events (7.6% vs 26.3%)': each reason
+# with figures of its own
+_REASON_FIGURES = re.compile(
+    r"(?P<why>[^.;:()\d]{1,60}?)\s*\(\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*"
+    r"(?:(?:,|;|vs\.?|versus|and)\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*)*\)",
+    I,
+)
+_REASONS_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s+(?:(?:" + CAUSE + r"|for)\s+)?", I)
+
+
+def _reasons_with_figures(doc: Doc, start: int) -> list[Mention]:
+    """The reasons of a discontinuation that each state their own figures, from ``start`` on: one
+    mention each, for toxicity where the reason says so, else an unnamed outcome (the figures are of a
+    discontinuation the ontology does not name, and no other outcome's); none if the first reason has no
+    figures of its own."""
+    out: list[Mention] = []
+    pos = start
+    while (m := _REASON_FIGURES.match(doc.text, pos)) is not None:
+        term = _for_reason(doc, m.start("why"), m.end("why"))
+        out.append(
+            Mention(
+                term if term != "TreatmentDiscontinuation" else UNNAMED,
+                "outcome",
+                m.start("why"),
+                m.end("why"),
+            )
+        )
+        join = _REASONS_JOIN.match(doc.text, m.end())
+        if join is None:
+            break
+        pos = join.end()
     return out
 
 

@@ -8,6 +8,11 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
 from cmlkg.extract.relations.cohorts import _COHORT_RE
+from cmlkg.extract.relations.coordinated_subjects import (
+    GROUP_OPENS,
+    in_treatment_group,
+    names_a_treatment_group,
+)
 from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, TIME_VALUE, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -126,8 +131,10 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
         if sm:
             return _event_subject(text, m, clause_start, sm)
-        if _PERCENT_SUBJECT.search(pre.rstrip()):
-            return _subject_before(doc, m, clause_start, clause_start + len(pre.rstrip()))
+        subj_end = clause_start + len(pre.rstrip())
+        # '... and one in the flumatinib group died': a count in a treatment group, without its noun
+        if _PERCENT_SUBJECT.search(pre.rstrip()) or in_treatment_group(doc, clause_start, subj_end):
+            return _subject_before(doc, m, clause_start, subj_end)
     gapped = _GAPPED_PERCENT.search(pre)
     if gapped and _GAPPED_END.match(text, m.end):
         # "30% attained MCyR and 22% CCyR", "60% achieved MCyR, 54% CCyR and 40% MMR": the verb of the
@@ -298,7 +305,14 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         return Value(group, None, group, start_abs, m.end) if group else None
     if sm.group("none") or _NO_BEFORE.search(subject_text):
         if _NO.search(subject_text[-60:]) and not sm.group("n"):
-            return Value(count=0, start=m.start, end=m.end)
+            # 'none in the flumatinib group died': the group named is part of the figure's phrase
+            start = m.start
+            if in_treatment_group(doc, clause_start, subj_end):
+                start = max(
+                    (x.start() for x in _NO.finditer(text, max(clause_start, subj_end - 60), subj_end)),
+                    default=start,
+                )
+            return Value(count=0, start=start, end=m.end)
         if sm.group("none") and sm.group("n"):  # "None of the 35 patients had ...": 0 of 35, never 35
             return Value(0, None, as_int(parse_number(sm.group("n"))), m.start, m.end)
     n = sm.group("n")
@@ -337,9 +351,16 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
             break
         pos = grp[0]
     # '18 of 34 (53%) on 800 mg achieved': the group's treatment, between the figure and its verb
-    return _ADVERBS_AT_END.sub(" ", _TREATMENT_AT_END.sub(" ", text[clause_start:pos]))
+    subject = _ADVERBS_AT_END.sub(" ", _TREATMENT_AT_END.sub(" ", text[clause_start:pos]))
+    # '4 patients in the imatinib arm had progressed', 'two on arm B died': the treatment group counted in
+    tail = len(subject.rstrip())
+    for group in reversed(list(GROUP_OPENS.finditer(subject, max(0, tail - 50)))):
+        if names_a_treatment_group(doc, clause_start + group.end(), clause_start + tail):
+            return subject[: group.start()] + " "
+    return subject
 
 
+# the treatment group a count is of, between the count and its verb
 def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> re.Match | None:
     """A subject that is a percent alone ('73% of patients achieved'), unless it is another outcome's."""
     text = doc.text

@@ -8,7 +8,9 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps, with_abbreviations
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
+from cmlkg.extract.relations.coordinated_subjects import coordinated_subjects
 from cmlkg.extract.relations.event_mentions import (
+    UNNAMED,
     discontinuation_mentions,
     no_response_mentions,
     progression_mentions,
@@ -20,11 +22,14 @@ from cmlkg.extract.relations.figures import (
     _outcome_subject,
 )
 from cmlkg.extract.relations.grammar import COUNTED, TIME_PHRASE, TIME_VALUE, VERSUS, I
-from cmlkg.extract.relations.outcome_guards import defines_the_one_before, names_a_group
+from cmlkg.extract.relations.outcome_guards import (
+    defines_the_one_before,
+    names_a_group,
+    shares_with_an_unknown,
+)
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
     kinds_of,
-    pct_length,
     qualified,
     response_phrases,
     test_results_phrases,
@@ -35,7 +40,7 @@ from cmlkg.extract.relations.outcome_sets import (
     name_progressions,
     none_of_denominators,
 )
-from cmlkg.textutil import NUM, as_int, parse_number
+from cmlkg.textutil import parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -43,16 +48,6 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
-# "25% and 31% of patients in A and B had attained X", "11.3% vs 3.9% achieved MMR": the figure before
-_LISTED_PCT = re.compile(
-    rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
-)
-_COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
-_COORDINATED_COUNT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s*(?:of|/)\s*(?P<den>\d+)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
-    r"(?:\s+(?:on|with|receiving|in\s+the)\s+[^,;:()%]{1,30}?)?\s*,?\s+and\s+$",
-    I,
-)
 _COMPARED_WITH = re.compile(
     rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
     I,
@@ -129,7 +124,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results.extend(test_results_phrases(doc, start_at))
     results.extend(response_phrases(doc, start_at))
     # a percent past 100 ('150% progressed') is no share of patients: the figure is not kept at all
-    return [o for o in results if (o.percent or 0) <= 100]
+    return [o for o in results if (o.percent or 0) <= 100 and o.term != UNNAMED]
 
 
 def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
@@ -140,6 +135,10 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
         + discontinuation_mentions(doc)
         + no_response_mentions(doc)
     )
+    # a reason named with its own figures is read as that reason, not as the outcome its words name
+    # ('discontinued ... due to toxicity (8%) or progression (4%)': not a figure of progression)
+    reasons = SpanSet([(m.start, m.end) for m in mentions if m.term == UNNAMED])
+    mentions = [m for m in mentions if m.term == UNNAMED or not reasons.overlaps(m.start, m.end)]
     kept = with_abbreviations(doc, resolve_overlaps(mentions))
     # 'relapse-free survival (loss of MMR) was 61%': an outcome that defines the one before it is not read
     return [qualified(doc, m) for m in kept if m.start >= start_at and not defines_the_one_before(doc, m)]
@@ -242,7 +241,11 @@ class _Reading:
         return after_group
 
     def _not_an_outcome(self, m: Mention) -> bool:
-        return m.start in self.subject_parens or names_a_group(self.doc, m)
+        return (
+            m.start in self.subject_parens
+            or names_a_group(self.doc, m)
+            or shares_with_an_unknown(self.doc, m)
+        )
 
     def _clause(self, m: Mention, sent: tuple[int, int]) -> tuple[int, int]:
         cs, ce = clause_bounds(self.text, sent, m.start)
@@ -332,7 +335,7 @@ class _Reading:
         return m
 
     def _with_subject(self, m: Mention, subj: Value, negated: bool, cs: int, ce: int) -> None:
-        text, results = self.text, self.results
+        results = self.results
         m = self._retermed(m, subj)
         out = r.Outcome(
             m.term,
@@ -342,39 +345,7 @@ class _Reading:
             subj.denominator,
             negated=negated or subj.count == 0,
         )
-        first = None
-        if subj.count is None:
-            # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
-            # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
-            first = _COORDINATED_PCT.search(
-                text, max(cs, subj.start - 120), subj.start
-            ) or _LISTED_PCT.search(text, max(cs, subj.start - 40), subj.start)
-        # '73% of patients achieved MCyR and 46% of patients achieved MMR': a figure with an outcome of its
-        # own between is not this one's
-        if first is not None and any(
-            x.kind == "outcome" for x in self.doc.mentions_in(first.start(), subj.start)
-        ):
-            first = None
-        if first is not None and subj.percent is not None:
-            end = first.end("p") + pct_length(text, first.end("p"))
-            results.append(
-                r.Outcome(m.term, r.Span(first.start(), end), None, float(first.group("p")), partner=out)
-            )
-        # '21 of 50 patients (42%) on 600 mg and 18 of 34 (53%) on 800 mg achieved CCyR': counts coordinated
-        counted = (
-            _COORDINATED_COUNT.search(text, max(cs, subj.start - 120), subj.start)
-            if subj.denominator
-            else None
-        )
-        if counted and not any(
-            x.kind == "outcome" for x in self.doc.mentions_in(counted.start(), subj.start)
-        ):
-            n, den = as_int(parse_number(counted.group("n"))), int(counted.group("den"))
-            pct = float(counted.group("p")) if counted.group("p") else None
-            if n is not None and n <= den:
-                results.append(
-                    r.Outcome(m.term, r.Span(counted.start(), _figure_end(counted)), n, pct, den, partner=out)
-                )
+        results.extend(coordinated_subjects(self.doc, m, subj, out, cs))
         results.append(out)
         self._compared_after(m, subj, out, ce)
 
@@ -440,8 +411,3 @@ class _Reading:
             # a case report: "she achieved MMR at 6 months and MR4.5 at 18 months"
             for g in group:
                 self.results.append(r.Outcome(g.term, r.Span(g.start, g.end), 1))
-
-
-def _figure_end(m: re.Match) -> int:
-    """Where a coordinated figure ends, before the 'and' that joins it to the next."""
-    return m.start() + len(re.sub(r"\s*,?\s+and\s+$", "", m.group(0)))

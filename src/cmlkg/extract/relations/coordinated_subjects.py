@@ -1,0 +1,121 @@
+"""Subjects coordinated before one verb, each a figure of the outcome after it: '69% of X-treated and 60%
+of Y-treated patients had reached CCyR', '21 of 50 patients (42%) on 600 mg and 18 of 34 (53%) on 800 mg
+achieved CCyR', '4 patients on imatinib and 1 on flumatinib had progressed'; and the treatment group a
+count names between itself and its verb."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value
+from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.outcome_phrases import pct_length
+from cmlkg.textutil import NUM, as_int, parse_number
+
+# "25% and 31% of patients in A and B had attained X", "11.3% vs 3.9% achieved MMR": the figure before
+_LISTED_PCT = re.compile(
+    rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
+)
+_COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
+_COORDINATED_COUNT = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s*(?:of|/)\s*(?P<den>\d+)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
+    r"(?:\s+(?:on|with|receiving|in\s+the)\s+[^,;:()%]{1,30}?)?\s*,?\s+and\s+$",
+    I,
+)
+
+
+def coordinated_subjects(doc: Doc, m: Mention, subj: Value, out: r.Outcome, cs: int) -> list[r.Outcome]:
+    """The figures coordinated before ``subj``, the subject of ``out`` (outcome mention ``m``; clause
+    from ``cs``), each with ``out`` as its partner."""
+    text = doc.text
+    found: list[r.Outcome] = []
+    first = None
+    if subj.count is None:
+        # "69% of X-treated patients and 60% of Y-treated patients had reached CCyR": coordinated subjects
+        # "25% and 31% of patients in A and B had attained X, respectively": the figure listed before it
+        first = _COORDINATED_PCT.search(text, max(cs, subj.start - 120), subj.start) or _LISTED_PCT.search(
+            text, max(cs, subj.start - 40), subj.start
+        )
+    # '73% of patients achieved MCyR and 46% of patients achieved MMR': a figure with an outcome of its
+    # own between is not this one's
+    if first is not None and any(x.kind == "outcome" for x in doc.mentions_in(first.start(), subj.start)):
+        first = None
+    if first is not None and subj.percent is not None:
+        end = first.end("p") + pct_length(text, first.end("p"))
+        found.append(
+            r.Outcome(m.term, r.Span(first.start(), end), None, float(first.group("p")), partner=out)
+        )
+    # '21 of 50 patients (42%) on 600 mg and 18 of 34 (53%) on 800 mg achieved CCyR': counts coordinated
+    counted = (
+        _COORDINATED_COUNT.search(text, max(cs, subj.start - 120), subj.start) if subj.denominator else None
+    )
+    if counted and not any(x.kind == "outcome" for x in doc.mentions_in(counted.start(), subj.start)):
+        n, den = as_int(parse_number(counted.group("n"))), int(counted.group("den"))
+        pct = float(counted.group("p")) if counted.group("p") else None
+        if n is not None and n <= den:
+            found.append(
+                r.Outcome(m.term, r.Span(counted.start(), _figure_end(counted)), n, pct, den, partner=out)
+            )
+    elif subj.count is not None and (other := coordinated_group_count(doc, subj, cs)) is not None:
+        found.append(
+            r.Outcome(m.term, r.Span(other.start, other.end), other.count, other.percent, partner=out)
+        )
+    return found
+
+
+def _figure_end(m: re.Match) -> int:
+    """Where a coordinated figure ends, before the 'and' that joins it to the next."""
+    return m.start() + len(re.sub(r"\s*,?\s+and\s+$", "", m.group(0)))
+
+
+def in_treatment_group(doc: Doc, clause_start: int, end: int) -> bool:
+    """Whether the subject ending at ``end`` ends with the treatment group its count is in."""
+    return any(
+        names_a_treatment_group(doc, g.end(), end)
+        for g in GROUP_OPENS.finditer(doc.text, max(clause_start, end - 50), end)
+    )
+
+
+def coordinated_group_count(doc: Doc, subj: Value, clause_start: int) -> Value | None:
+    """ "4 patients on imatinib and 1 on flumatinib progressed", "two in arm A and none in arm B died": the
+    count of another treatment group coordinated before a subject that names its own."""
+    text = doc.text
+    own = GROUP_OPENS.search(text, subj.start, subj.end)
+    if own is None:
+        return None
+    lo = max(clause_start, subj.start - 90)
+    cm = _COUNT_IN_GROUP.search(text, lo, subj.start)
+    if cm is None or not names_a_treatment_group(doc, cm.end("open"), cm.end("g")):
+        return None
+    n = 0 if cm.group("n").lower() in ("no", "none") else as_int(parse_number(cm.group("n")))
+    pct = float(cm.group("p")) if cm.group("p") else None
+    return Value(n, pct, None, cm.start(), cm.end("g")) if n is not None else None
+
+
+_COUNT_IN_GROUP = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM}|no|none)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
+    r"(?P<open>\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?)(?P<g>[^,;:()%]{1,40}?)\s*,?\s+and\s+$",
+    I,
+)
+GROUP_OPENS = re.compile(r"(?<=\w|\))\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?", I)
+_GROUP_WORDS = re.compile(r"\b(?:arms?|groups?|cohorts?|and|or|plus|alone|the|therapy|treatment)\b|[-/+]", I)
+_ARM_LABEL = re.compile(
+    r"(?:arm|group|cohort)\s+(?:[A-D]|[1-4]|I{1,3}|IV)"
+    r"|\d+(?:\.\d+)?\s*-?\s*mg(?:\s*/\s*d(?:ay)?|\s+daily)?(?:\s+(?:arm|group|cohort|dose))?",
+    I,
+)
+
+
+def names_a_treatment_group(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words at start..end name a group by its treatment: a drug ('imatinib', 'the imatinib
+    arm'), a dose ('the 400-mg arm') or an arm's label ('arm B'); not 'the high-risk group'."""
+    words = doc.text[start:end]
+    if _ARM_LABEL.fullmatch(words.strip()):
+        return True
+    drugs = [x for x in doc.mentions_in(start, end) if x.kind in ("drug", "procedure")]
+    for x in drugs:
+        words = words[: x.start - start] + " " * (x.end - x.start) + words[x.end - start :]
+    rest = _GROUP_WORDS.sub(" ", words)
+    return bool(drugs) and not rest.strip()
