@@ -115,3 +115,64 @@ def test_a_count_in_a_group_that_is_no_treatment_is_not_read_as_the_groups_arm()
     )
     got = per_arm(text)
     assert not any(c in (4, 2) for v in got.values() for _t, c, _p in v)
+
+
+def doses(text: str) -> dict[str, set[tuple]]:
+    x = extract("t", text)
+    return {t.term: {(d.value, d.unit) for d in t.doses} for t in x.treatments}
+
+
+def test_amounts_listed_before_one_schedule_share_it():
+    assert doses(
+        "Patients were randomly assigned 1:1:1 to bosutinib 300 mg, 400 mg or 500 mg once daily."
+    ) == {"Bosutinib": {(300.0, "mg/d"), (400.0, "mg/d"), (500.0, "mg/d")}}
+    assert doses("Eligible patients received dasatinib 50 or 100 mg daily.") == {
+        "Dasatinib": {(50.0, "mg/d"), (100.0, "mg/d")}
+    }
+    # 'twice daily' after the last of two amounts is not shared: it would double the other
+    assert (140.0, "mg/d") in doses("Dasatinib 70 mg versus 70 mg twice daily in CML.")["Dasatinib"]
+    assert (70.0, "mg/d") not in doses("Dasatinib 70 mg versus 70 mg twice daily in CML.")["Dasatinib"]
+
+
+DOSE_ARMS = (
+    "Methods: Patients with chronic phase CML were randomized 1:1:1 to bosutinib 300 mg, 400 mg or 500 mg "
+    "once daily. Results: In all, 210 patients were randomized (300 mg, n = 70; 400 mg, n = 71; 500 mg, "
+    "n = 69). "
+)
+
+
+def test_arms_named_by_their_dose_alone_take_the_study_drug_and_its_schedule():
+    x = extract("t", DOSE_ARMS + "CCyR rates at 12 months were 61%, 70% and 74%.")
+    arms = [
+        (c.size, [(t.term, [(d.value, d.unit) for d in t.doses]) for t in c.treatments])
+        for c in x.cohorts
+        if c.role == "arm"
+    ]
+    assert arms == [
+        (70, [("Bosutinib", [(300.0, "mg/d")])]),
+        (71, [("Bosutinib", [(400.0, "mg/d")])]),
+        (69, [("Bosutinib", [(500.0, "mg/d")])]),
+    ]
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert {(sizes.get(o.cohort), o.percent) for o in x.outcomes} == {(70, 61.0), (71, 70.0), (69, 74.0)}
+
+
+def test_an_event_counted_for_each_of_three_arms_respectively_is_in_each():
+    x = extract(
+        "t",
+        DOSE_ARMS + "Pleural effusion occurred in 4 (5.7%), 7 (9.9%) and 11 (15.9%) patients, respectively.",
+    )
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert sorted(sizes[a.cohort] for a in x.adverse_events if a.term == "PleuralEffusion") == [69, 70, 71]
+    # one of them nil: unsure which arms had it, so on none
+    x = extract("t", DOSE_ARMS + "Pleural effusion occurred in 4%, 0% and 11% of patients, respectively.")
+    assert [a.cohort for a in x.adverse_events if a.term == "PleuralEffusion"] == [None]
+
+
+def test_an_event_named_in_the_background_is_still_the_studys_when_its_results_report_it():
+    text = (
+        "Background: Pleural effusion is a known toxicity of dasatinib. Methods: We treated 90 patients with "
+        "chronic phase CML with dasatinib 100 mg daily. Results: CCyR was reached by 80%. Pleural effusion "
+        "developed in several patients and resolved with diuretics."
+    )
+    assert [(a.term, a.count) for a in extract("t", text).adverse_events] == [("PleuralEffusion", None)]

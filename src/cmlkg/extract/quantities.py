@@ -139,10 +139,13 @@ _TWICE_DAILY_AFTER = re.compile(r"^\s*-?\s*(?:twice|two\s+times)[-\s]+(?:daily|a
 _DAILY_AFTER = re.compile(
     r"^(?:\s*\([^()]*\))?\s*-?\s*(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b|od\b|q\.d\.?|o\.d\.?)", I
 )
-_LISTED_DAILY_AFTER = re.compile(
-    r"^(?:\s*(?:\([^()]*\)\s*)?(?:or|and|versus|vs\.?|v)\s+\d+\s*mg\s*(?:\([^()]*\))?)+\s*(?:daily|/d\b|per\s+day)",
-    I,
+# "400 or 800 mg daily", "45 mg (n = 94), 30 mg (n = 95) or 15 mg (n = 94) once daily": a list of amounts
+# that shares the schedule after its last (not 'twice daily': '50 mg versus 70 mg twice daily' doubles one)
+_LISTED_AMOUNTS = (
+    r"^(?:\s*(?:\([^()]*\)\s*)?(?:,\s*(?:or\s+|and\s+)?|(?:or|and|versus|vs\.?|v)\s+)\s*\d+(?:\.\d+)?\s*mg"
+    r"\s*(?:\([^()]*\))?)+\s*"
 )
+_LISTED_DAILY_AFTER = re.compile(_LISTED_AMOUNTS + r"(?:(?:once[-\s]+)?daily|/d\b|per\s+day|a\s+day|qd\b)", I)
 _DAILY_BEFORE = re.compile(r"\bdaily\b[^.;:()]{0,50}$", I)
 
 
@@ -178,6 +181,19 @@ _DOSE_LIST = re.compile(
 )
 
 
+# "imatinib 400 or 600 mg daily": amounts listed right after the drug share the dose's unit
+_AMOUNTS_LISTED = re.compile(r"(?<![\w.])(?P<nums>(?:\d+(?:\.\d+)?\s*(?:,|or|and|,\s*or)\s*)+)$", I)
+
+
+def _after_a_drug(doc: Doc, listed: re.Match | None) -> re.Match | None:
+    """``listed``, if a drug is named right before it."""
+    if listed is None:
+        return None
+    end = len(doc.text[: listed.start()].rstrip())
+    named = doc.mentions_in(max(0, end - 40), end, "drug")
+    return listed if any(m.end == end for m in named) else None
+
+
 # superscript digits read as digits ('3 MU/m²/d', '5 x 10⁶ U'): one character for one, so offsets hold
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
@@ -194,10 +210,12 @@ def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
         if re.search(r"[<>≤≥]\s*$", text[max(s, dm.start() - 3) : dm.start()]):
             continue
         raw = [dm.group("v")] + ([dm.group("v2")] if dm.group("v2") else [])
-        listed = _DOSE_LIST.search(text, max(s, dm.start() - 40), dm.start())
+        listed = _DOSE_LIST.search(text, max(s, dm.start() - 40), dm.start()) or _after_a_drug(
+            doc, _AMOUNTS_LISTED.search(text, max(s, dm.start() - 40), dm.start())
+        )
         if listed:
             raw = re.findall(r"\d+(?:\.\d+)?", listed.group("nums")) + raw
-        tail = text[dm.end() : min(e, dm.end() + 60)]
+        tail = text[dm.end() : min(e, dm.end() + 90)]
         head = text[max(s, dm.start() - 40) : dm.start()]
         values = []
         for number in raw:

@@ -85,7 +85,8 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
     seen: dict[tuple[str, int | None], int] = {}  # (term, grade) -> its index in out
     prev_ae: tuple[Mention, re.Match | None] | None = None
     for m in doc.mentions:
-        if m.kind != "adverse_event" or doc.negated(m) or _heads_events(doc, m):
+        # (not an event of the background: the study's own mention of it, later, is the one kept)
+        if m.kind != "adverse_event" or doc.outside_study(m.start) or doc.negated(m) or _heads_events(doc, m):
             continue
         if _PREVENTED.match(doc.text, m.end):  # 'graft-versus-host disease prophylaxis': what was prevented
             continue

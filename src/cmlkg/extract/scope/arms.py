@@ -136,7 +136,10 @@ def _arm_window(doc: Doc, c: r.Cohort, others: list[r.Cohort]) -> tuple[int, int
         start = max(
             [outer[0] + 1, *(p + 1 for p in (doc.text.rfind(";", outer[0], c.span.start),) if p >= 0)]
         )
-        if any(x.kind == "drug" for x in doc.mentions_in(start, c.span.start)):
+        # ('(45 mg, n = 94; 30 mg, n = 95)': a dose alone names the arm too)
+        if any(x.kind == "drug" for x in doc.mentions_in(start, c.span.start)) or stated_doses(
+            doc, start, c.span.start
+        ):
             return start, c.span.start
     nxt = next((p for p in same if p > c.span.start), e)
     return c.span.end, min(nxt, c.span.end + 200)
@@ -172,7 +175,7 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
             and len(candidates) > 2
         ):
             continue
-        arm = _arm(doc, k, c, start, end, given, radiation)
+        arm = _arm(doc, k, c, start, end, given, radiation, treatments)
         if arm.terms or arm.doses:
             arms.append(arm)
     # two or more groups that differ by what they received (a population that is one of them is an arm)
@@ -190,7 +193,16 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     return arms
 
 
-def _arm(doc: Doc, k: int, c: r.Cohort, start: int, end: int, given: set[str], radiation: str | None) -> Arm:
+def _arm(
+    doc: Doc,
+    k: int,
+    c: r.Cohort,
+    start: int,
+    end: int,
+    given: set[str],
+    radiation: str | None,
+    treatments: list[r.Treatment],
+) -> Arm:
     """The arm of cohort ``k`` defined in text[start:end]: its drugs, label, doses and radiation totals."""
     text = doc.text
     terms = []
@@ -218,15 +230,37 @@ def _arm(doc: Doc, k: int, c: r.Cohort, start: int, end: int, given: set[str], r
                 if m.kind == "drug" and m.term in given
             ]
             term = near[-1].term if near else None
+        values = dose.values
+        if term is None and not dose.radiation:
+            term, values = _dose_of_one_drug(dose.values, treatments)
         if term is None:
             continue
-        for value, unit in dose.values:
+        for value, unit in values:
             arm.doses.append((term, value, unit, r.Span(dose.start, dose.end)))
         if term not in arm.terms:
             arm.terms.append(term)
     if radiation is not None:
         _radiation_totals(doc, arm, radiation)
     return arm
+
+
+def _dose_of_one_drug(
+    values: list[tuple[float, str]], treatments: list[r.Treatment]
+) -> tuple[str | None, list[tuple[float, str]]]:
+    """'283 patients were randomized (45 mg, n = 94; 30 mg, n = 95; ...)': an amount named without its drug
+    is the dose of the one study drug stated at that amount ('ponatinib 45 mg, 30 mg or 15 mg once
+    daily'), on that drug's schedule; None when no drug or several are."""
+    found = {
+        (t.term, d.value, d.unit)
+        for t in treatments
+        if t.role == "intervention"
+        for d in t.doses
+        for value, unit in values
+        if d.value == value and (d.unit == unit or d.unit == unit + "/d")
+    }
+    if len({term for term, _v, _u in found}) != 1:
+        return None, values
+    return next(iter(found))[0], sorted((v, u) for _t, v, u in found)
 
 
 def _radiation_totals(doc: Doc, arm: Arm, radiation: str) -> None:

@@ -26,6 +26,14 @@ _PAIR_AFTER = re.compile(
     r"\s*(?:patients|pts|subjects)?,?\s+respectively",
     re.I,
 )
+# 'AOEs occurred in 9 (9.6%), 5 (5.3%) and 3 (3.2%) patients, respectively': one figure per arm, in order
+_FIGURE = r"\d+(?:\.\d+)?\s*(?:%|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
+_LIST_RESPECTIVELY = re.compile(
+    r"(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
+    rf"\s+in\s+(?P<figs>{_FIGURE}(?:\s*,\s*{_FIGURE})*\s*,?\s*and\s*{_FIGURE})"
+    r"\s*(?:(?:of\s+)?(?:the\s+)?(?:patients|pts|subjects))?,?\s+respectively",
+    re.I,
+)
 # 'in the dasatinib and imatinib arms, respectively': the arms listed together, in the figures' order
 _LISTED_ARMS_AFTER = re.compile(r"\s*(?:,|and|or|,\s*and)\s*", re.I)
 _RESPECTIVELY = re.compile(r"[^.;]{0,20}?\brespectively\b", re.I)
@@ -51,6 +59,16 @@ def adverse_per_arm(
             pair = _PAIR_AFTER.match(doc.text, m.end)
             if len(arms) == 2 and pair and not _NIL.search(pair.group()) and not _coordinated_event(doc, m):
                 ks = [0, 1]
+                continue
+            listed = _LIST_RESPECTIVELY.match(doc.text, m.end)
+            if (
+                listed
+                and len(re.findall(r"(?:^|,|and)\s*\d", listed.group("figs"))) == len(arms)
+                and not _NIL.search(listed.group("figs"))
+                and not re.search(r"(?:^|,|and)\s*0(?![\d.])", listed.group("figs"))
+                and not _coordinated_event(doc, m)
+            ):
+                ks = list(range(len(arms)))
                 continue
             _arms_after(doc, refs, m, ks)
         if not ks:
