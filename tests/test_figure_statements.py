@@ -176,3 +176,58 @@ def test_an_event_named_in_the_background_is_still_the_studys_when_its_results_r
         "developed in several patients and resolved with diuretics."
     )
     assert [(a.term, a.count) for a in extract("t", text).adverse_events] == [("PleuralEffusion", None)]
+
+
+def cohorts_of(text: str) -> list[tuple]:
+    return [(c.role, c.size) for c in extract("t", text).cohorts]
+
+
+def test_a_count_under_a_patients_heading_is_the_population_and_groups_by_prior_therapies_are_no_arms():
+    text = (
+        "Nilotinib 300 mg BID in CP-CML pts after prior TKIs: interim analysis. Patients: 212 enrolled "
+        "(resistant 80, intolerant 132); median age 61 yrs; number of prior TKIs 1 (n=70), 2 (n=101), "
+        "3 or more (n=41). Efficacy: at M12, MMR 48%."
+    )
+    assert cohorts_of(text) == [("population", 212), ("subgroup", 70), ("subgroup", 101), ("subgroup", 41)]
+
+
+def test_discontinuations_for_a_reason_counted_without_naming_the_drug():
+    text = ONE_ARM + "Dose reductions in 40 pts (28.6%); discontinuations due to AEs in 17 pts (12.1%)."
+    assert ("DiscontinuationDueToToxicity", 17, 12.1, None, None) in figures(text)
+
+
+def test_the_patients_a_treatment_was_stopped_in_are_a_stopping_studys_population():
+    text = (
+        "Patients with chronic phase CML who had sustained MR4 (BCR-ABL1 <=0.01%) for 2 years on nilotinib "
+        "were eligible. Nilotinib was stopped in 74 patients. Molecular relapse-free survival at 12 months "
+        "was 56%."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 74)]
+    # the design, not a figure
+    assert not any(o.term == "TreatmentDiscontinuation" for o in x.outcomes)
+
+
+def test_what_happened_on_a_prior_therapy_is_the_patients_history_not_a_figure():
+    text = (
+        "Nine patients with myeloid blast crisis were treated with decitabine and ponatinib 30 mg daily. "
+        "Seven had progressed on nilotinib and two on dasatinib. Four patients (44%) achieved a complete "
+        "hematologic response; three progressed on study."
+    )
+    got = figures(text)
+    assert ("CompleteHematologicResponse", 4, 44.0, None, None) in got
+    assert not any(c in (7, 2) for _t, c, _p, _d, _m in got)
+
+
+def test_an_allocation_to_a_shared_drug_plus_either_another_or_none():
+    text = (
+        "We randomly assigned 540 patients with chronic phase CML to peginterferon alfa-2a (90 ug weekly) "
+        "plus either imatinib (400 mg daily; 271 patients) or no imatinib (269 patients). The 2-year "
+        "survival rate was 93 percent in the combination group and 88 percent in the peginterferon-alone "
+        "group."
+    )
+    x = extract("t", text)
+    arms = {c.size: sorted(t.term for t in c.treatments) for c in x.cohorts if c.role == "arm"}
+    assert arms == {271: ["Imatinib", "PeginterferonAlfa"], 269: ["PeginterferonAlfa"]}
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert {(sizes.get(o.cohort), o.percent) for o in x.outcomes} == {(271, 93.0), (269, 88.0)}

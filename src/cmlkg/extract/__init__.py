@@ -72,9 +72,7 @@ def extract(
     patients = find_patients(doc)
     phases = find_phases(doc)
     treatments = find_treatments(doc)
-    start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
-    start_at = doc.sentence_of(start_at)[0] if cohorts else 0
-    outcomes = [o for o in find_outcomes(doc, start_at) if ours(o) and not _designed_stop(o, cohorts)]
+    outcomes = _study_outcomes(doc, cohorts, treatments, ours)
     adverse = [a for a in find_adverse_events(doc) if ours(a)]
     risks = find_risks(doc)
     reasons = find_reasons(doc)
@@ -108,6 +106,23 @@ def extract(
     )
 
 
+def _study_outcomes(
+    doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment], ours
+) -> list[r.Outcome]:
+    """The figures this study found: from the sentence that names the population on (the start when none
+    is named), not another study's, not the design or the patients' history."""
+    start_at = min((c.span.start for c in cohorts if c.role == "population"), default=0)
+    start_at = doc.sentence_of(start_at)[0] if cohorts else 0
+    return [
+        o for o in find_outcomes(doc, start_at) if ours(o) and not _not_a_result(doc, o, cohorts, treatments)
+    ]
+
+
+def _not_a_result(doc: Doc, o: r.Outcome, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> bool:
+    """The design or the history of the patients, not a figure the study found."""
+    return _designed_stop(o, cohorts) or _on_prior_therapy(doc, o, treatments)
+
+
 def _designed_stop(o: r.Outcome, cohorts: list[r.Cohort]) -> bool:
     """The study's design, not a figure: the whole population stopping treatment in a discontinuation
     study ("A total of 246 patients in MR4 stopped imatinib", "imatinib was discontinued in all 40
@@ -119,6 +134,23 @@ def _designed_stop(o: r.Outcome, cohorts: list[r.Cohort]) -> bool:
         and (o.term == "TreatmentDiscontinuation" or c.span.start == o.span.start)
         for c in cohorts
     )
+
+
+# 'Six patients had progressed on imatinib': what happened on the therapy before the study's
+_ON_THERAPY_AFTER = re.compile(
+    r"\s+(?:on|under|while\s+(?:on|receiving)|during|despite)\s+(?:(?:treatment|therapy)\s+with\s+|prior\s+)?",
+    re.I,
+)
+
+
+def _on_prior_therapy(doc: Doc, o: r.Outcome, treatments: list[r.Treatment]) -> bool:
+    """A figure of what happened on a prior therapy only, not on the study's: the history of the patients."""
+    on = _ON_THERAPY_AFTER.match(doc.text, o.span.end)
+    if on is None:
+        return False
+    drug = next((m for m in doc.mentions_starting(on.end(), on.end() + 1) if m.kind == "drug"), None)
+    roles = {t.role for t in treatments if drug is not None and t.term == drug.term}
+    return roles == {"prior"}
 
 
 def _is_cml_treatment(text: str, condition: str | None, has_intervention: bool, found: bool) -> bool:

@@ -24,9 +24,17 @@ _LISTED_ENROL = re.compile(
 _PRIOR_GROUPS = re.compile(
     r"\b(?:previously\s+treated\s+with|pre-?treated\s+with|after\s+(?:the\s+)?failure\s+of|"
     r"(?:resistant|intolerant|refractory)\s+(?:or\s+intolerant\s+)?to|prior\s+(?:therapy|treatment)\s+with|"
-    r"who\s+had\s+(?:failed|received|been\s+treated\s+with))\b",
+    r"who\s+had\s+(?:failed|received|been\s+treated\s+with)|"
+    # 'prior TKIs 1 (n=46), 2 (n=86), >=3 (n=31)': groups by how many therapies they had before
+    r"(?:prior|previous)\s+(?:TKIs?|tyrosine\s+kinase\s+inhibitors?|therap(?:y|ies)|treatments?|lines?|regimens?)"
+    r"(?!\s+(?:with|of)\b))\b",
     I,
 )
+# 'Pts: 163 enrolled (resistant 47, intolerant 116); median age ...': the count after a heading of patients
+_HEADED_ENROL = re.compile(
+    rf"\b(?:patients|pts|subjects)\s*:\s*(?P<n>{NUM})\s+(?P<verb>enrolled|included|treated)\b", I
+)
+_CLOSES_A_SCHEDULE = re.compile(r"\((?P<inside>[^()]*)[;,]\s*$")
 _NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1,3}|IV)?\s*,?\s*$", I)
 MAX_PATIENTS = 1_000_000  # more than any registry of CML patients holds
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
@@ -254,12 +262,17 @@ def _role_hint(
         hint = "enrolled"
     if hint is None and paren_after.strip() and re.search(r"\b(?:female|male|women|men)\b", paren_after, I):
         hint = "enrolled"
-    # "(51 patients)" right after a dose or a drug: an arm
-    if hint is None and text[max(s, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
-        if _DOSE_PAREN.search(text[max(s, m.start() - 40) : m.start()]) or any(
-            mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
-            for mm in doc.mentions_in(s, m.start())
-        ):
+    # "(51 patients)" right after a dose or a drug: an arm; "(20 mg/m2 daily for 10 days; 360 patients)":
+    # the count that closes the parenthesis of its arm's schedule
+    if hint is None and text[m.end() : m.end() + 1] == ")":
+        opening = _CLOSES_A_SCHEDULE.search(text, max(s, m.start() - 80), m.start())
+        if text[max(s, m.start() - 1) : m.start()] == "(":
+            if _DOSE_PAREN.search(text[max(s, m.start() - 40) : m.start()]) or any(
+                mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
+                for mm in doc.mentions_in(s, m.start())
+            ):
+                hint = "arm"
+        elif opening is not None and stated_doses(doc, opening.start(), m.start()):
             hint = "arm"
     return hint
 
@@ -353,7 +366,8 @@ def _bare_enrolments(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
     text = doc.text
     s, e = sent
     found = []
-    for m in _BARE_ENROL.finditer(text, s, e):
+    headed = [m for m in _HEADED_ENROL.finditer(text, s, e)]
+    for m in [*_BARE_ENROL.finditer(text, s, e), *headed]:
         n = as_int(parse_number(m.group("n")))
         # "DR 100 was assigned", "grade 3 was assigned": a score or level named before it, not patients
         if n and not _NAMED_SCORE.search(text[max(s, m.start() - 12) : m.start()]):

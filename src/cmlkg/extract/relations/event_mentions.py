@@ -25,7 +25,9 @@ _DISCONTINUED = re.compile(
     r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects)\s+(?:led|leading)\s+to\s+"
     r"(?:treatment\s+|drug\s+|permanent\s+)?(?:discontinuation|withdrawal|cessation))\b"
     # 'Discontinuation of peginterferon due to toxicity occurred in 61': the noun, with its reason
-    r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z])))",
+    r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z]))"
+    # 'discontinuations due to AEs in 24 pts (14.7%)': the noun and its reason, the drug unnamed
+    rf"|(?P<bare>(?:treatment\s+|drug\s+)?discontinuations?)(?=\s+{CAUSE}\s))",
     I,
 )
 

@@ -49,23 +49,43 @@ _STOPPED = re.compile(
 )
 
 
+# "Dasatinib was discontinued in 63 patients": the same, passive
+_STOPPED_IN = re.compile(
+    r"\b(?:was|were)\s+(?:discontinued|stopped|ceased|withdrawn)\s+in\s+(?:a\s+total\s+of\s+|all\s+)?"
+    rf"(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b",
+    I,
+)
+# a figure before (not a level: 'DMR (BCR-ABL1 <=0.0069%IS)')
+_FIGURE_BEFORE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%|\(\s*\d")
+_LEVEL_BEFORE = re.compile(r"(?:[<>≤≥=]|<=|>=)\s*$")
+
+
+def _figure_before(text: str, end: int) -> bool:
+    return any(not _LEVEL_BEFORE.search(text, 0, f.start()) for f in _FIGURE_BEFORE.finditer(text, 0, end))
+
+
 _CAUSE_AFTER = re.compile(rf"[^.;]{{0,40}}?\b(?:because|{CAUSE}|for\s+(?:toxicity|intolerance|adverse))", I)
 
 
 def stopping_population(doc: Doc) -> r.Cohort | None:
     """The population of a study of stopping treatment that states no enrolment: the patients who
     stopped, named before any figure (used when no other population is found)."""
-    m = _STOPPED.search(doc.text)
+    hits = [x for x in (_STOPPED.search(doc.text), _STOPPED_IN.search(doc.text)) if x is not None]
+    m = min(hits, key=lambda x: x.start()) if hits else None
     if m is None or doc.outside_study(m.start()):
         return None
     obj = doc.text[m.end() : m.end() + 1]
-    if obj.isalpha() and not any(x.kind == "drug" for x in doc.mentions_starting(m.end(), m.end() + 1)):
+    if (
+        m.re is _STOPPED
+        and obj.isalpha()
+        and not any(x.kind == "drug" for x in doc.mentions_starting(m.end(), m.end() + 1))
+    ):
         return None
     # ('12 patients discontinued imatinib because of toxicity' counts an outcome, not a stopping study)
     if _CAUSE_AFTER.match(doc.text, m.end()):
         return None
     n = as_int(parse_number(m.group("n")))
-    if not n or n < 2 or n > MAX_PATIENTS or re.search(r"\d\s*%|\(\s*\d", doc.text[: m.start()]):
+    if not n or n < 2 or n > MAX_PATIENTS or _figure_before(doc.text, m.start()):
         return None
     named = _COHORT_RE.match(doc.text, m.start())
     return r.Cohort(

@@ -85,7 +85,9 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         parts = _options(doc, m.end(), stop, given)
         if len(parts) < 2:
             continue
-        options = _joined_unsized([_option(doc, s, ps, pe, given) for ps, pe in parts])
+        options = _with_shared_head(
+            doc, s, _joined_unsized([_option(doc, s, ps, pe, given) for ps, pe in parts]), given
+        )
         if any(not o[2] for o in options):
             continue
         signature = {(tuple(sorted(o[2])), tuple(sorted((d[1], d[2]) for d in o[3]))) for o in options}
@@ -100,7 +102,28 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
     return []
 
 
-_OPTION_SIZE = re.compile(r"[(\[,;]\s*n\s*=\s*(\d+)|\(\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", re.I)
+# '(n = 196)', '(51 patients)', '(20 mg/m2 daily for 10 days; 360 patients)'
+_OPTION_SIZE = re.compile(r"[(\[,;]\s*n\s*=\s*(\d+)|[(;,]\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", re.I)
+_NOT_GIVEN = re.compile(r"\b(?:no|without)\s+$", re.I)
+_EITHER = re.compile(r"\beither\b", re.I)
+
+
+def _with_shared_head(doc: Doc, s: int, options: list[_Option], given: set[str]) -> list[_Option]:
+    """'to interferon alfa plus either cytarabine (...) or no cytarabine (...)': what the first option
+    names before 'either' is given in every option."""
+    ps, pe = options[0][0], options[0][1]
+    either = next(
+        (m for m in _EITHER.finditer(doc.text, ps, pe) if not any(a < m.start() < b for a, b in doc.parens)),
+        None,
+    )
+    if either is None or len(options) < 2:
+        return options
+    head = _option(doc, s, ps, either.start(), given)
+    return [options[0]] + [
+        (o[0], o[1], list(dict.fromkeys([*head[2], *o[2]])), [*head[3], *o[3]], o[4]) for o in options[1:]
+    ]
+
+
 _Option = tuple[int, int, list[str], list[tuple[str, float, str, r.Span]], int | None]
 
 
@@ -108,6 +131,9 @@ def _option(doc: Doc, s: int, ps: int, pe: int, given: set[str]) -> _Option:
     """An option of an allocation: (start, end, its drugs, its doses, its size '(n = a)')."""
     terms: list[str] = []
     for mm in doc.mentions_in(ps, pe):
+        # ('or no cytarabine (361 patients)': an option without it)
+        if _NOT_GIVEN.search(doc.text, max(ps, mm.start - 10), mm.start):
+            continue
         if mm.kind in ("drug", "procedure") and mm.term in given and mm.term not in terms:
             terms.append(mm.term)
     doses = []

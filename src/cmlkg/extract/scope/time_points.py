@@ -321,7 +321,10 @@ class _TimeReading:
             for p in points
             if o.span.start <= p.start
             and p.end <= o.span.end
-            and not any(o.span.start <= s <= p.start and p.end <= e <= o.span.end for s, e in sent_parens)
+            and not any(
+                o.span.start <= s <= p.start and p.end <= e <= o.span.end and not self._defines(o, s, e)
+                for s, e in sent_parens
+            )
         ]
         # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months',
         # '61% (95% CI 57-64%) at 6 months and 50% at 24 months'
@@ -333,7 +336,13 @@ class _TimeReading:
         ]
         return own, [p for p in inside if p.start < low]
 
+    def _defines(self, o: r.Outcome, s: int, e: int) -> bool:
+        """Whether the parenthesis s..e right after a figure's outcome defines it by a level and a time:
+        'Early molecular response (BCR-ABL1 <=10% at 3 months) was achieved in 82%'."""
+        return not re.search(r"\d", self.text[o.span.start : s]) and bool(_LEVEL.search(self.text, s, e))
 
+
+_LEVEL = re.compile(r"(?:[<>≤≥]|<=|>=)\s*\d")
 _HEADER_TAIL = re.compile(r"\s*,[^.;:%\d()]{0,60}?(?:\(\s*%\s*\)[^.;:%\d()]{0,60}?)?:")
 
 
