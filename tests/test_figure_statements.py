@@ -231,3 +231,30 @@ def test_an_allocation_to_a_shared_drug_plus_either_another_or_none():
     assert arms == {271: ["Imatinib", "PeginterferonAlfa"], 269: ["PeginterferonAlfa"]}
     sizes = {k: c.size for k, c in enumerate(x.cohorts)}
     assert {(sizes.get(o.cohort), o.percent) for o in x.outcomes} == {(271, 93.0), (269, 88.0)}
+
+
+def test_reasons_for_stopping_each_counted_after_the_whole():
+    text = ONE_ARM + "Nilotinib was stopped in 9 patients, because of toxicity in 6 and relapse in 3."
+    got = figures(text)
+    assert ("TreatmentDiscontinuation", 9, None, None, None) in got
+    assert ("DiscontinuationDueToToxicity", 6, None, None, None) in got
+    # the part stopped for relapse is no figure of relapse, nor a second discontinuation rate
+    assert not any(c == 3 for _t, c, _p, _d, _m in got)
+
+
+def test_british_spellings_name_the_same_terms():
+    text = (
+        "We treated 60 patients with chronic phase CML with hydroxyurea. Complete haematological remission "
+        "was achieved in 70% of patients. Anaemia developed in 12 patients and oedema in 4."
+    )
+    x = extract("t", text)
+    assert [(o.term, o.percent) for o in x.outcomes] == [("CompleteHematologicResponse", 70.0)]
+    assert {(a.term, a.count) for a in x.adverse_events} == {("Anemia", 12), ("Edema", 4)}
+
+
+def test_an_event_before_a_colon_and_a_negated_one_is_no_heading():
+    text = ONE_ARM + (
+        "Toxicity was mild: one patient interrupted treatment because of thrombocytopenia: no "
+        "non-hematologic toxicity was recorded."
+    )
+    assert [a.term for a in extract("t", text).adverse_events] == ["Thrombocytopenia"]

@@ -57,6 +57,18 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return kept
 
 
+def us_spelling(word: str) -> str:
+    """A lower-case word in American spelling, for matching terms whatever the text's: 'haematological'
+    and 'hematologic', 'leukaemia', 'anaemia', 'oedema', 'paediatric'."""
+    if "ae" in word:
+        word = word.replace("haem", "hem").replace("aem", "em").replace("paed", "ped")
+    if word.startswith("oe"):
+        word = "e" + word[2:]
+    if word.endswith("ological"):
+        word = word[:-2]
+    return word
+
+
 class _Lexicon:
     """Surface forms of the ontology's terms as token tuples: exact case for abbreviations, else lowered."""
 
@@ -70,7 +82,7 @@ class _Lexicon:
             if is_abbreviation(surface):
                 self.exact.setdefault(key, local)
             else:
-                self.lower.setdefault(tuple(t.lower() for t in key), local)
+                self.lower.setdefault(tuple(us_spelling(t.lower()) for t in key), local)
         self.longest = max(len(k) for k in [*self.exact, *self.lower])
         # first words of every surface, to skip most positions with one set lookup
         self.first_exact = {k[0] for k in self.exact}
@@ -93,13 +105,15 @@ class _Lexicon:
 
     def lookup(self, words: list[str]) -> str | None:
         key = tuple(words)
-        hit = self.exact.get(key) or self.lower.get(tuple(w.lower() for w in key))
+        hit = self.exact.get(key) or self.lower.get(tuple(us_spelling(w.lower()) for w in key))
         if hit is None:
             last = words[-1]
             for suffix, repl in (("s", ""), ("es", ""), ("ies", "y")):
                 if last.endswith(suffix) and len(last) > len(suffix) + 1:
                     stem = [*words[:-1], last[: -len(suffix)] + repl]
-                    hit = self.exact.get(tuple(stem)) or self.lower.get(tuple(w.lower() for w in stem))
+                    hit = self.exact.get(tuple(stem)) or self.lower.get(
+                        tuple(us_spelling(w.lower()) for w in stem)
+                    )
                     if hit:
                         break
         return hit
@@ -158,7 +172,7 @@ def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, i
     """The ontology's terms in the text, longest match first; only positions whose word can start a
     surface are tried."""
     words = [t for t, _s, _e in toks]
-    lowered = [w.lower() for w in words]
+    lowered = [us_spelling(w.lower()) for w in words]
     found: list[Mention] = []
     first_exact, first_lower = lex.first_exact, lex.first_lower
     candidates = [i for i, (w, lw) in enumerate(zip(words, lowered)) if w in first_exact or lw in first_lower]

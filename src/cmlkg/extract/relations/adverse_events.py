@@ -129,8 +129,9 @@ def _comorbidity(doc: Doc, m: Mention) -> bool:
 
 def _heads_events(doc: Doc, m: Mention) -> bool:
     """'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over events."""
+    # (not '... due to transient thrombocytopenia: no extra-hematological toxicity has been recorded')
     return bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30])) and any(
-        o.kind == "adverse_event" and o.start > m.end
+        o.kind == "adverse_event" and o.start > m.end and not doc.negated(o)
         for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
     )
 

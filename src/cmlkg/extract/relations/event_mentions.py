@@ -10,7 +10,8 @@ from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.relations.figures import (
     _NO_RESPONSE,
 )
-from cmlkg.extract.relations.grammar import CAUSE, PROGRESSION_VERB, I
+from cmlkg.extract.relations.grammar import CAUSE, COUNTED, PROGRESSION_VERB, I
+from cmlkg.textutil import NUM
 
 # the term of figures that are of an outcome the ontology does not name: read (so that no other outcome
 # takes them), never kept
@@ -85,7 +86,7 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
                     continue
                 end = drug.end if drug is not None else m.end()
         reason = _REASON_AFTER.match(doc.text, end)
-        parts = _reasons_with_figures(doc, reason.start("why")) if reason else []
+        parts = _reasons_with_figures(doc, m.start(), reason.start("why")) if reason else []
         term = (
             _for_reason(doc, reason.start("why"), reason.end("why"))
             if reason and not parts
@@ -105,28 +106,38 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
 
 # 'mainly due to lack of efficacy (31.2% vs 39.5%) and adverse events (7.6% vs 26.3%)': each reason
 # with figures of its own
+# ('because of toxicity in 4 and progression in 1': each with its count)
 _REASON_FIGURES = re.compile(
-    r"(?P<why>[^.;:()\d]{1,60}?)\s*\(\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*"
-    r"(?:(?:,|;|vs\.?|versus|and)\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*)*\)",
+    r"(?P<why>[^.;:()\d]{1,60}?)(?:\s*\(\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*"
+    r"(?:(?:,|;|vs\.?|versus|and)\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?\s*)*\)"
+    rf"|\s+in\s+(?:{NUM})(?:\s+(?:patients|pts|cases|subjects))?(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?(?!\w|\.\d))",
     I,
 )
+# a figure of the discontinuation itself, before its reasons: '... discontinued in 5 patients, because of'
+_TOTAL_BEFORE = re.compile(rf"\d\s*%|{COUNTED}|\bin\s+(?:{NUM})\b", I)
+_CAUSE_BEFORE = re.compile(rf"(?:{CAUSE}|\bfor)\s+$", I)
 _REASONS_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s+(?:(?:" + CAUSE + r"|for)\s+)?", I)
 
 
-def _reasons_with_figures(doc: Doc, start: int) -> list[Mention]:
-    """The reasons of a discontinuation that each state their own figures, from ``start`` on: one
-    mention each, for toxicity where the reason says so, else an unnamed outcome (the figures are of a
-    discontinuation the ontology does not name, and no other outcome's); none if the first reason has no
-    figures of its own."""
+def _reasons_with_figures(doc: Doc, verb: int, start: int) -> list[Mention]:
+    """The reasons of a discontinuation (its verb at ``verb``) that each state their own figures, from
+    ``start`` on: one mention each, for toxicity where the reason says so; else, when the figures of the
+    whole are stated before, an unnamed outcome (a part of the discontinuation the ontology does not
+    name, and no other outcome's), and a discontinuation when they are not; none if the first reason
+    has no figures of its own."""
     out: list[Mention] = []
+    clause = max(doc.sentence_of(verb)[0], verb - 80)
+    other = UNNAMED if _TOTAL_BEFORE.search(doc.text, clause, start) else "TreatmentDiscontinuation"
     pos = start
     while (m := _REASON_FIGURES.match(doc.text, pos)) is not None:
         term = _for_reason(doc, m.start("why"), m.end("why"))
+        # (from the words of the cause before it, if any: the reason, not the outcome its words name)
+        cause = _CAUSE_BEFORE.search(doc.text, max(0, m.start("why") - 15), m.start("why"))
         out.append(
             Mention(
-                term if term != "TreatmentDiscontinuation" else UNNAMED,
+                term if term != "TreatmentDiscontinuation" else other,
                 "outcome",
-                m.start("why"),
+                cause.start() if cause else m.start("why"),
                 m.end("why"),
             )
         )
