@@ -258,3 +258,21 @@ def test_an_event_before_a_colon_and_a_negated_one_is_no_heading():
         "non-hematologic toxicity was recorded."
     )
     assert [a.term for a in extract("t", text).adverse_events] == ["Thrombocytopenia"]
+
+
+def test_a_time_point_in_the_parenthesis_that_defines_an_outcome_is_its_figures():
+    text = ONE_ARM + "Early molecular response (BCR-ABL1 <=10% at 3 months) was achieved in 88% of patients."
+    assert figures(text) == {("EarlyMolecularResponse", None, 88.0, None, 3.0)}
+
+
+def test_counts_of_other_treatment_groups_compared_after_an_outcome_go_to_their_arms():
+    text = (
+        "Overall, 300 patients were randomized to bosutinib 400 mg daily (n = 100), bosutinib 500 mg daily "
+        "(n = 100) or imatinib 400 mg daily (n = 100). No patient on bosutinib 400 mg died, compared with 2 "
+        "on bosutinib 500 mg and 3 on imatinib."
+    )
+    x = extract("t", text)
+    doses = {k: c.treatments[0].doses[0].value for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    drugs = {k: c.treatments[0].term for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    got = {(drugs[o.cohort], doses[o.cohort], o.count) for o in x.outcomes if o.term == "Death"}
+    assert got == {("Bosutinib", 400.0, 0), ("Bosutinib", 500.0, 2), ("Imatinib", 400.0, 3)}

@@ -14,10 +14,12 @@ _SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z])|$")
 
 
 def normalised(text: str) -> str:
-    """``text`` with decimal commas in percents as points ('77,6%' -> '77.6%') and, after an 'n (%)'
-    header, counts with a bare percent written with its sign ('102 (52.6)' -> '102(52.6%)'); the same
-    length, so that spans do not move."""
+    """``text`` with decimal commas in percents as points ('77,6%' -> '77.6%'), '<=' and '>=' as their
+    signs and, after an 'n (%)' header, counts with a bare percent written with its sign ('102 (52.6)'
+    -> '102(52.6%)'); the same length, so that spans do not move."""
     out = _DECIMAL_COMMA.sub(".", text) if "," in text else text
+    if "=" in out:  # 'BCR-ABL1 <=10%': a level, written as the sign ('≤ 10%')
+        out = out.replace("<=", "≤ ").replace(">=", "≥ ")
     if "%" in out and _N_PCT_HEADER.search(out):
         for header in list(_N_PCT_HEADER.finditer(out)):
             end = _SENTENCE_END.search(out, header.end())

@@ -100,7 +100,12 @@ _COUNT_IN_GROUP = re.compile(
     I,
 )
 GROUP_OPENS = re.compile(r"(?<=\w|\))\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?", I)
-_GROUP_WORDS = re.compile(r"\b(?:arms?|groups?|cohorts?|and|or|plus|alone|the|therapy|treatment)\b|[-/+]", I)
+_GROUP_WORDS = re.compile(
+    r"\b(?:arms?|groups?|cohorts?|and|or|plus|alone|the|therapy|treatment)\b|[-/+]"
+    # ('radotinib 300 mg', 'imatinib 400 mg daily'): the drug's dose names the group too
+    r"|\b\d+(?:\.\d+)?\s*-?\s*mg\b(?:\s*/\s*d(?:ay)?|\s+(?:once\s+|twice\s+)?daily)?",
+    I,
+)
 _ARM_LABEL = re.compile(
     r"(?:arm|group|cohort)\s+(?:[A-D]|[1-4]|I{1,3}|IV)"
     r"|\d+(?:\.\d+)?\s*-?\s*mg(?:\s*/\s*d(?:ay)?|\s+daily)?(?:\s+(?:arm|group|cohort|dose))?",
@@ -119,3 +124,33 @@ def names_a_treatment_group(doc: Doc, start: int, end: int) -> bool:
         words = words[: x.start - start] + " " * (x.end - x.start) + words[x.end - start :]
     rest = _GROUP_WORDS.sub(" ", words)
     return bool(drugs) and not rest.strip()
+
+
+_COMPARED_OPENS = re.compile(r"\s*,?\s*(?:compared\s+(?:with|to)|versus|vs\.?)\s+", I)
+_GROUP_COUNT = re.compile(
+    rf"(?P<n>{NUM}|none|no\s+(?:patients?|pts))(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
+    r"(?P<open>\s+(?:on|in|receiving|treated\s+with|given)\s+(?:the\s+)?)(?P<g>[^,;.()]{1,40}?)"
+    r"(?=\s*(?:,|;|\.|\band\b|$))",
+    I,
+)
+_ITEMS_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", I)
+
+
+def compared_group_counts(doc: Doc, pos: int, end: int) -> list[Value]:
+    """ "No patient on A progressed, compared with 1 on B and 2 on C": the counts of other treatment
+    groups compared after an outcome, from ``pos`` (its end) to ``end`` (its clause's)."""
+    text = doc.text
+    opens = _COMPARED_OPENS.match(text, pos, end)
+    found: list[Value] = []
+    at = opens.end() if opens else -1
+    while at >= 0 and (gm := _GROUP_COUNT.match(text, at, end)) is not None:
+        if not names_a_treatment_group(doc, gm.end("open"), gm.end("g")):
+            break
+        word = gm.group("n").lower()
+        n = 0 if word.startswith(("no", "none")) else as_int(parse_number(gm.group("n")))
+        if n is None:
+            break
+        found.append(Value(n, float(gm.group("p")) if gm.group("p") else None, None, gm.start(), gm.end("g")))
+        join = _ITEMS_JOIN.match(text, gm.end(), end)
+        at = join.end() if join else -1
+    return found

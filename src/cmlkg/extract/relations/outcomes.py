@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps, with_abbreviations
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
-from cmlkg.extract.relations.coordinated_subjects import coordinated_subjects
+from cmlkg.extract.relations.coordinated_subjects import compared_group_counts, coordinated_subjects
 from cmlkg.extract.relations.event_mentions import (
     UNNAMED,
     discontinuation_mentions,
@@ -370,6 +370,10 @@ class _Reading:
                 results.append(
                     r.Outcome(m.term, r.Span(cc.start("n"), cc.end()), n, pct, den, partner=partner)
                 )
+        elif subj.count is not None:
+            # 'No patient on A progressed, compared with 1 on B and 2 on C'
+            for v in compared_group_counts(self.doc, m.end, ce):
+                results.append(r.Outcome(m.term, r.Span(v.start, v.end), v.count, v.percent, partner=out))
 
     def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
         """The figures after the mentions of ``group``, dealt to them in turn."""

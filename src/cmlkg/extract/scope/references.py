@@ -69,6 +69,12 @@ def _dose_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
             {(d[1], d[2]) for d in a.doses if (d[1], d[2]) not in other_doses}
             | {(t, "Gy") for t in a.totals if t not in other_totals}
         )
+    # (with its drug named: 'bosutinib 400 mg' is one arm when imatinib 400 mg is another)
+    drug_keys = [
+        {(d[0], d[1], d[2]) for d in a.doses}
+        - {(d[0], d[1], d[2]) for j, b in enumerate(arms) if j != k for d in b.doses}
+        for k, a in enumerate(arms)
+    ]
     drugs_of = [{d[0] for d in a.doses} | set(a.terms) for a in arms]
     arm_drugs = set().union(*drugs_of) if drugs_of else set()
     refs = []
@@ -86,6 +92,8 @@ def _dose_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
         ]
         candidates = [k for k in range(len(arms)) if not before or before[-1] in drugs_of[k]]
         named = [k for k in candidates if said & keys[k]]
+        if not named and before:
+            named = [k for k in candidates if {(before[-1], v, u) for v, u in said} & drug_keys[k]]
         if not named and bare:
             twice = {(2 * v, u + "/d") for v, u in dose.values if not u.endswith("/d")}
             named = [k for k in candidates if twice & keys[k]]
