@@ -276,3 +276,52 @@ def test_counts_of_other_treatment_groups_compared_after_an_outcome_go_to_their_
     drugs = {k: c.treatments[0].term for k, c in enumerate(x.cohorts) if c.role == "arm"}
     got = {(drugs[o.cohort], doses[o.cohort], o.count) for o in x.outcomes if o.term == "Death"}
     assert got == {("Bosutinib", 400.0, 0), ("Bosutinib", 500.0, 2), ("Imatinib", 400.0, 3)}
+
+
+def test_a_schedule_before_a_list_of_amounts_holds_for_each():
+    got = doses(
+        "Olverembatinib was given orally once daily at doses of 10, 20, 30 and 40 mg in a 3+3 design."
+    )
+    assert got == {"Olverembatinib": {(10.0, "mg/d"), (20.0, "mg/d"), (30.0, "mg/d"), (40.0, "mg/d")}}
+
+
+def test_laboratory_events_named_by_the_enzyme():
+    text = ONE_ARM + "Adverse events included ALT increased (n = 21, 15%) and lipase increase (n = 9, 6%)."
+    assert {(a.term, a.count) for a in extract("t", text).adverse_events} == {
+        ("TransaminaseIncreased", 21),
+        ("LipaseIncreased", 9),
+    }
+
+
+def test_two_groups_compared_by_a_trait_are_subgroups_of_an_unsized_population():
+    text = (
+        "We compared 120 patients with e13a2 transcripts with 95 patients with e14a2 transcripts, all treated "
+        "with imatinib 400 mg daily. MMR rates at 12 months were 38% and 51%."
+    )
+    assert cohorts_of(text) == [("population", None), ("subgroup", 120), ("subgroup", 95)]
+
+
+def test_two_groups_compared_by_their_treatment_are_arms():
+    text = (
+        "We compared 90 patients treated with frontline nilotinib and 150 patients treated with frontline "
+        "imatinib. MMR at 12 months was 61% with nilotinib and 40% with imatinib."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size, [t.term for t in c.treatments]) for c in x.cohorts] == [
+        ("population", None, []),
+        ("arm", 90, ["Nilotinib"]),
+        ("arm", 150, ["Imatinib"]),
+    ]
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert {(sizes.get(o.cohort), o.percent) for o in x.outcomes} == {(90, 61.0), (150, 40.0)}
+
+
+def test_an_elided_pair_after_a_semicolon_keeps_the_arms_and_the_time_of_the_pair_before():
+    text = TWO_ARMS + (
+        "At 24 months after randomization, MMR was reached in 47% in the bosutinib arm and 37% in the "
+        "imatinib arm; MR4 in 21% and 12%."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib"] == {("MajorMolecularResponse", None, 47.0), ("MR4", None, 21.0)}
+    assert got["Imatinib"] == {("MajorMolecularResponse", None, 37.0), ("MR4", None, 12.0)}
+    assert {o.time_months for o in extract("t", text).outcomes} == {24.0}

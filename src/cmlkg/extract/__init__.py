@@ -15,6 +15,7 @@ from cmlkg.extract.mentions import Doc, Mention, find_mentions
 from cmlkg.extract.normalise import normalised
 from cmlkg.extract.relations import (
     add_demographics,
+    compared_groups,
     dedupe_outcomes,
     find_adverse_events,
     find_cohorts,
@@ -204,7 +205,7 @@ def _external_terms(
 def _cohorts(doc: Doc, ours) -> list[r.Cohort]:
     """The cohorts of this study; a series 'found' before any larger count of enrolled patients ("Six
     patients were found to carry ...") is the population."""
-    cohorts = [c for c in find_cohorts(doc) if ours(c)]
+    cohorts = compared_groups(doc, [c for c in find_cohorts(doc) if ours(c)])
     if not cohorts and (stopped := stopping_population(doc)) is not None:
         return [stopped]
     found = found_population(doc)

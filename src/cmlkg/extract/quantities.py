@@ -216,7 +216,9 @@ def stated_doses(doc: Doc, start: int, end: int) -> list[StatedDose]:
         if listed:
             raw = re.findall(r"\d+(?:\.\d+)?", listed.group("nums")) + raw
         tail = text[dm.end() : min(e, dm.end() + 90)]
-        head = text[max(s, dm.start() - 40) : dm.start()]
+        # (before the list, if the amount ends one: 'once daily at doses of 12, 24, 48 and 96 mg')
+        first = listed.start() if listed else dm.start()
+        head = text[max(s, first - 40) : first]
         values = []
         for number in raw:
             v = parse_number(number)

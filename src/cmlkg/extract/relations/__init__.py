@@ -24,7 +24,7 @@ from cmlkg.extract.relations.figures import fronted_group
 from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
 from cmlkg.extract.relations.outcomes import find_outcomes
-from cmlkg.extract.relations.populations import found_population, stopping_population
+from cmlkg.extract.relations.populations import compared_groups, found_population, stopping_population
 from cmlkg.extract.relations.study import (
     find_phases,
     find_reasons,
@@ -43,6 +43,7 @@ __all__ = [
     "PROGRESSION_VERB",
     "fronted_group",
     "find_cohorts",
+    "compared_groups",
     "found_population",
     "stopping_population",
     "add_demographics",

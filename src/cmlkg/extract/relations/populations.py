@@ -91,3 +91,43 @@ def stopping_population(doc: Doc) -> r.Cohort | None:
     return r.Cohort(
         "population", n, r.Span(m.start("n"), m.end("n")), description=named.group(0) if named else ""
     )
+
+
+# "We compared 98 patients aged >=65 years with 412 patients younger than 65": two groups, of a trait or of
+# a treatment ('113 patients treated with dasatinib and 113 matched patients treated with nilotinib')
+_COMPARED_GROUPS = re.compile(
+    rf"\bcompared\s+(?:the\s+)?(?P<a>(?P<na>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b)[^;.]{{0,100}}?"
+    rf"\b(?:with|to|and|versus|vs\.?)\s+(?:the\s+|those\s+)?(?P<b>(?P<nb>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b)"
+    r"(?P<rest>[^;.,()]{0,100})",
+    I,
+)
+
+
+def compared_groups(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
+    """The cohorts of a study that compares two groups it names ('We retrospectively compared 98 patients
+    aged >=65 years with 412 younger patients'): each a subgroup, or an arm where its phrase names a drug,
+    of a population whose size the text does not state (unless it states their sum). ``cohorts`` as they
+    are otherwise."""
+    m = _COMPARED_GROUPS.search(doc.text)
+    if m is None or doc.outside_study(m.start()):
+        return cohorts
+    a, b = as_int(parse_number(m.group("na"))), as_int(parse_number(m.group("nb")))
+    if not a or not b or any(c.role == "population" and c.size == a + b for c in cohorts):
+        return cohorts
+    phrases = [(a, m.start("a"), m.end("a"), m.start("b")), (b, m.start("b"), m.end("b"), m.end("rest"))]
+    groups = [
+        r.Cohort(
+            "arm" if doc.mentions_in(end, stop, "drug") else "subgroup",
+            n,
+            r.Span(start, end),
+            description=doc.text[start:stop].strip(),
+        )
+        for n, start, end, stop in phrases
+    ]
+    if len({g.role for g in groups}) > 1:
+        return cohorts  # a group of a drug and a group of a trait: unsure
+    rest = [c for c in cohorts if c.role != "population" and c.size not in (a, b)]
+    population = r.Cohort(
+        "population", None, r.Span(m.start("a"), m.end("b")), description="the groups compared"
+    )
+    return [population, *groups, *rest]

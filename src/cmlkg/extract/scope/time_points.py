@@ -236,6 +236,9 @@ _FRONTED_HEADING = re.compile(
 )
 
 
+_FRONTED_POINT_ENDS = re.compile(
+    r"\s*(?:(?:after|from|since|post)\s+(?:the\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,2}?\s*)?,", I
+)
 _FRONTED_GROUP = re.compile(FRONTED_GROUP + r"(?:[\w-]+\s+){0,3}?", I)
 
 
@@ -296,7 +299,8 @@ class _TimeReading:
                 # 'Of 48 evaluable pts at M12, 41 (85%) were in CCyR and 27 (56%) in MMR'
                 or _FRONTED_GROUP.fullmatch(text[sent[0] : p.start])
             )
-            and re.match(r"\s*,", text[p.end : p.end + 2])
+            # ('At 12 months after randomization, ...': the point's anchor between)
+            and _FRONTED_POINT_ENDS.match(text, p.end, min(len(text), p.end + 45))
         ]
         # a time point that heads a parenthesis or a colon list holds for what it heads:
         # 'Responses after 3 years (CCyR: ...; MR4.5: ...)', 'Responses at month 96: MCgR: ...; MR4.5: ...'
