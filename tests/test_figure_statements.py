@@ -325,3 +325,41 @@ def test_an_elided_pair_after_a_semicolon_keeps_the_arms_and_the_time_of_the_pai
     assert got["Bosutinib"] == {("MajorMolecularResponse", None, 47.0), ("MR4", None, 21.0)}
     assert got["Imatinib"] == {("MajorMolecularResponse", None, 37.0), ("MR4", None, 12.0)}
     assert {o.time_months for o in extract("t", text).outcomes} == {24.0}
+
+
+def test_groups_by_drug_listed_after_a_colon_are_arms_and_a_count_of_responders_is_none():
+    text = (
+        "We reviewed 250 patients with chronic phase CML treated between 1990 and 2000: 120 received "
+        "busulfan, 80 hydroxyurea and 50 interferon alfa. Complete hematologic response rates were 60%, 75% "
+        "and 80%, respectively; cytogenetic responses occurred only with interferon (11 patients)."
+    )
+    x = extract("t", text)
+    arms = {c.size: [t.term for t in c.treatments] for c in x.cohorts if c.role == "arm"}
+    assert arms == {120: ["Busulfan"], 80: ["Hydroxyurea"], 50: ["InterferonAlfa"]}
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    chr_ = {(sizes.get(o.cohort), o.percent) for o in x.outcomes if o.term == "CompleteHematologicResponse"}
+    assert chr_ == {(120, 60.0), (80, 75.0), (50, 80.0)}
+
+
+def test_a_drug_joined_by_plus_to_a_prior_one_is_prior_too():
+    roles = {
+        (t.term, t.role)
+        for t in extract(
+            "t",
+            "Adults with chronic phase CML previously treated with imatinib plus nilotinib (n = 60) received "
+            "ponatinib 30 mg daily.",
+        ).treatments
+    }
+    assert roles == {("Imatinib", "prior"), ("Nilotinib", "prior"), ("Ponatinib", "intervention")}
+
+
+def test_an_event_more_frequent_with_one_arm_by_a_pair_of_figures_is_in_both():
+    text = TWO_ARMS + "Grade 3/4 thrombocytopenia was more frequent with bosutinib (14% vs 6%)."
+    sizes = {k: c.size for k, c in enumerate(extract("t", text).cohorts)}
+    got = {(a.grade, sizes.get(a.cohort)) for a in extract("t", text).adverse_events}
+    assert got == {(3, 151), (3, 149), (4, 151), (4, 149)}
+
+
+def test_the_same_outcome_at_a_later_time_with_its_verb_elided():
+    text = ONE_ARM + "At 6 months, 52 patients (37%) were in MR4, and at 12 months 70 (50%)."
+    assert figures(text) == {("MR4", 52, 37.0, None, 6.0), ("MR4", 70, 50.0, None, 12.0)}

@@ -266,7 +266,11 @@ def _role_hint(
     # the count that closes the parenthesis of its arm's schedule
     if hint is None and text[m.end() : m.end() + 1] == ")":
         opening = _CLOSES_A_SCHEDULE.search(text, max(s, m.start() - 80), m.start())
-        if text[max(s, m.start() - 1) : m.start()] == "(":
+        # ('complete cytogenetic responses were seen only with interferon (9 patients)': those counted
+        # for an outcome, in a sentence that allocates no one)
+        if in_outcome_sentence and not _RANDOMISED.search(text, s, e):
+            pass
+        elif text[max(s, m.start() - 1) : m.start()] == "(":
             if _DOSE_PAREN.search(text[max(s, m.start() - 40) : m.start()]) or any(
                 mm.kind in ("drug", "procedure") and mm.end >= m.start() - 25
                 for mm in doc.mentions_in(s, m.start())
@@ -397,6 +401,10 @@ _FRONTED_WHOLE = re.compile(
     rf"\s*(?:Of|Among)\s+(?:the\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,4}}{PATIENT_NOUN}\b[^,;:()]{{0,100}},\s*",
     I,
 )
+# "We reviewed 312 patients ... treated between 1995 and 2005: 148 received HU, 96 IFN and 68 busulfan"
+_COLON_WHOLE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,4}}{PATIENT_NOUN}\b[^;:()]{{0,100}}:\s*", I
+)
 _DRUG_GROUP = re.compile(
     rf"(?P<n>{NUM})\s+(?:{PATIENT_NOUN}\s+)?(?P<verb>(?:(?:were|was)\s+)?(?:received|receiving|treated\s+with|given|"
     r"started|took|had|with|on)\s+)?(?:(?:first|second|third)-line\s+)?",
@@ -406,11 +414,12 @@ _GROUP_SEP = re.compile(r"[^,;.()]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)")
 
 
 def _fronted_drug_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
-    """ "Of 512 patients, 215 received dasatinib and 180 received nilotinib": the whole, and one arm per
-    drug (at least two, different, together no more than the whole)."""
+    """ "Of 512 patients, 215 received dasatinib and 180 received nilotinib", "312 patients ...: 148
+    received X, 96 Y and 68 Z": the whole, and one arm per drug (at least two, different, together no
+    more than the whole)."""
     text = doc.text
     s, e = sent
-    whole = _FRONTED_WHOLE.match(text, s, e)
+    whole = _FRONTED_WHOLE.match(text, s, e) or _COLON_WHOLE.search(text, s, e)
     if whole is None:
         return []
     groups: list[tuple[int, str, r.Span, int]] = []  # size, drug, the size's span, where the drug ends

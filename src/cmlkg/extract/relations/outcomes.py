@@ -40,7 +40,7 @@ from cmlkg.extract.relations.outcome_sets import (
     name_progressions,
     none_of_denominators,
 )
-from cmlkg.textutil import parse_number
+from cmlkg.textutil import NUM, as_int, parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -50,6 +50,12 @@ _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b
 
 _COMPARED_WITH = re.compile(
     rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
+    I,
+)
+_LATER_FIGURE = re.compile(
+    rf"\s*(?:or\s+(?:better|deeper)\s*)?,?\s+and\s+(?P<at>(?:at|by|after)\s+{TIME_VALUE}[^,;.()%]{{0,20}}?),?\s+"
+    rf"(?:(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)|(?P<p2>\d+(?:\.\d+)?)\s*%)"
+    r"\s*(?=[.;]|$)",
     I,
 )
 _COMPARED_COUNT = re.compile(
@@ -374,6 +380,18 @@ class _Reading:
             # 'No patient on A progressed, compared with 1 on B and 2 on C'
             for v in compared_group_counts(self.doc, m.end, ce):
                 results.append(r.Outcome(m.term, r.Span(v.start, v.end), v.count, v.percent, partner=out))
+        self._later_figure(m, subj, ce)
+
+    def _later_figure(self, m: Mention, subj: Value, ce: int) -> None:
+        """'73 patients (57.9%) remained in MMR at 48 weeks, and at 96 weeks 67 (53.2%)': the same outcome
+        at another time, its verb elided (a figure of the same kind as the subject's)."""
+        later = _LATER_FIGURE.match(self.text, m.end, ce)
+        if later is None:
+            return
+        count = as_int(parse_number(later.group("n"))) if later.group("n") else None
+        if (subj.count is None) == (count is None):
+            pct = float(later.group("p") or later.group("p2"))
+            self.results.append(r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct))
 
     def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
         """The figures after the mentions of ``group``, dealt to them in turn."""

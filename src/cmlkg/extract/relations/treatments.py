@@ -71,7 +71,7 @@ _CONDITIONING_AFTER = re.compile(
 _FAILURE = re.compile(r"\b(?:failure|resistan|intoleran|relapse|progression)", I)
 # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
 _COORDINATED_DRUG = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
+    r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|plus|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
     r"(?:followed\s+by|then|and\s+then|and\s+subsequently))\s*"
 )
 
