@@ -363,3 +363,41 @@ def test_an_event_more_frequent_with_one_arm_by_a_pair_of_figures_is_in_both():
 def test_the_same_outcome_at_a_later_time_with_its_verb_elided():
     text = ONE_ARM + "At 6 months, 52 patients (37%) were in MR4, and at 12 months 70 (50%)."
     assert figures(text) == {("MR4", 52, 37.0, None, 6.0), ("MR4", 70, 50.0, None, 12.0)}
+
+
+def test_arms_sized_in_a_parenthesis_by_their_drugs_and_a_pair_of_the_patients_themselves():
+    text = (
+        "Patients with newly diagnosed CP-CML were randomized 1:1 to nilotinib 300 mg BID or imatinib 400 mg "
+        "QD. Overall, 280 pts were randomized (nilotinib 141; imatinib 139). By 12 mo, MMR was reached by "
+        "55.3% vs 28.1% of pts (P < 0.001)."
+    )
+    got = per_arm(text)
+    assert {c.size for c in extract("t", text).cohorts if c.role == "arm"} == {141, 139}
+    assert got["Nilotinib"] == {("MajorMolecularResponse", None, 55.3)}
+    assert got["Imatinib"] == {("MajorMolecularResponse", None, 28.1)}
+
+
+def test_figures_stated_for_the_patients_of_one_phase_are_no_figures_of_the_whole():
+    text = (
+        "We treated 150 patients (CP, n = 100; AP, n = 30; BP, n = 20) with dasatinib. The rates of MCyR and "
+        "CCyR were 70% and 60% in CP patients, and 40% and 30% in AP patients. Three-year survival was 90% "
+        "for CP, 60% for AP and 20% for BP. Overall, 55 patients (37%) achieved MMR."
+    )
+    assert figures(text) == {("MajorMolecularResponse", 55, 37.0, None, None)}
+
+
+def test_the_share_of_responders_who_kept_a_response_is_no_figure_of_it():
+    text = ONE_ARM + (
+        "Major cytogenetic response was attained by 45%. At 24 months, 80% of responders had maintained "
+        "their cytogenetic response."
+    )
+    assert figures(text) == {("MajorCytogeneticResponse", None, 45.0, None, None)}
+
+
+def test_women_diagnosed_with_cml_are_the_population_and_no_count_of_men_is_made_up():
+    x = extract(
+        "t",
+        "We describe 6 women diagnosed with CML during pregnancy. Imatinib was started after delivery; five "
+        "achieved MMR.",
+    )
+    assert [(c.role, c.size, c.female, c.male) for c in x.cohorts] == [("population", 6, 6, None)]

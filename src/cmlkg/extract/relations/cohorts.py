@@ -62,7 +62,9 @@ _PARTICIPATED = re.compile(
 # (the words may hold '/' and ':': 'Three patients ... (sex/age: F/61, M/60, M/69) received')
 _ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=/:]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
 _WITH_THE_DISEASE = re.compile(
-    r"\s+with\s+(?:\w+\s+)?(?:CML|chronic\s+myeloid|chronic\s+myelogenous|Ph\+)", I
+    r"\s+(?:with|(?:(?:who\s+were\s+)?(?:newly\s+)?diagnosed\s+with))\s+(?:\w+\s+)?"
+    r"(?:CML|chronic\s+myeloid|chronic\s+myelogenous|Ph\+)",
+    I,
 )
 _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 

@@ -10,7 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import TIME_VALUE, I
 from cmlkg.extract.relations.outcome_phrases import pct_length
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -154,3 +154,24 @@ def compared_group_counts(doc: Doc, pos: int, end: int) -> list[Value]:
         join = _ITEMS_JOIN.match(text, gm.end(), end)
         at = join.end() if join else -1
     return found
+
+
+_LATER_FIGURE = re.compile(
+    rf"\s*(?:or\s+(?:better|deeper)\s*)?,?\s+and\s+(?P<at>(?:at|by|after)\s+{TIME_VALUE}[^,;.()%]{{0,20}}?),?\s+"
+    rf"(?:(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)|(?P<p2>\d+(?:\.\d+)?)\s*%)"
+    r"\s*(?=[.;]|$)",
+    I,
+)
+
+
+def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None:
+    """'73 patients (57.9%) remained in MMR at 48 weeks, and at 96 weeks 67 (53.2%)': the same outcome at
+    another time, its verb elided (a figure of the same kind as the subject's), before ``ce``."""
+    later = _LATER_FIGURE.match(doc.text, m.end, ce)
+    if later is None:
+        return None
+    count = as_int(parse_number(later.group("n"))) if later.group("n") else None
+    if (subj.count is None) != (count is None):
+        return None
+    pct = float(later.group("p") or later.group("p2"))
+    return r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention
-from cmlkg.extract.quantities import PCT
+from cmlkg.extract.quantities import PCT, Value
 from cmlkg.extract.relations.figures import _EVENT_VERB
 from cmlkg.extract.relations.grammar import CAUSE, I
 from cmlkg.textutil import NUM
@@ -32,6 +32,11 @@ _REACHED = r"who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in)"
 _THE_RESPONSE = r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$"
 _OF_GROUP_WITH = re.compile(rf"\bof{_RESPONDERS}(?:with|in|{_REACHED}){_THE_RESPONSE}", I)
 _FOR_GROUP_WITH = re.compile(rf"\b(?:for|among|in){_RESPONDERS}(?:with|{_REACHED}){_THE_RESPONSE}", I)
+_OF_RESPONDERS_KEPT = re.compile(
+    r"\bof\s+(?:the\s+|these\s+)?(?:responders|responding\s+patients|those\s+who\s+responded)\b[^.;:]{0,30}?"
+    r"\b(?:maintained|kept|retained|sustained|preserved|lost)\s+(?:their|the|this|a|an)\s+(?:[\w-]+\s+)?$",
+    I,
+)
 _REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:\w+\s+)?$", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
@@ -102,6 +107,8 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and not _SHARE_OF.search(text, max(0, group.start() - 30), group.start())
         )
         or _FOR_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
+        # '66% of responders had maintained their hematologic response': the durability among responders
+        or _OF_RESPONDERS_KEPT.search(text, max(0, m.start - 80), m.start)
         or (
             _FRONTED_GROUP.match(text, doc.sentence_of(m.start)[0], m.start)
             and _FRONTED_GROUP_ENDS.match(text, m.end)
@@ -118,3 +125,27 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
         )
     )
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+_FOR_PHASE = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:for|in|among)\s+(?:(?:patients|pts)\s+(?:in|with)\s+)?(?:the\s+)?"
+    r"(?:(?:first|second|third|later|subsequent|de\s+novo|late|early)\s+(?:or\s+later\s+)?)?"
+    r"(?=CP|AP|BP|BC|chronic|accelerated|blast)",
+    I,
+)
+
+
+def without_phase_groups(doc: Doc, vals: list[Value], sent: tuple[int, int]) -> list[Value]:
+    """The figures not stated for the patients of one phase where the sentence names several ('58% and
+    41% in CP patients, and 33% and 20% in AP patients': a list before its phase is that phase's)."""
+    if len({x.term for x in doc.mentions_in(sent[0], sent[1], "phase")}) < 2:
+        return vals
+    drop: set[int] = set()
+    for k, v in enumerate(vals):
+        if _FOR_PHASE.match(doc.text, v.end, sent[1]):
+            j = k
+            while j >= 0 and (j == k or _LIST_JOIN.fullmatch(doc.text, vals[j].end, vals[j + 1].start)):
+                drop.add(j)
+                j -= 1
+    return [v for k, v in enumerate(vals) if k not in drop]

@@ -8,7 +8,11 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps, with_abbreviations
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
-from cmlkg.extract.relations.coordinated_subjects import compared_group_counts, coordinated_subjects
+from cmlkg.extract.relations.coordinated_subjects import (
+    compared_group_counts,
+    coordinated_subjects,
+    later_figure,
+)
 from cmlkg.extract.relations.event_mentions import (
     UNNAMED,
     discontinuation_mentions,
@@ -26,6 +30,7 @@ from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     names_a_group,
     shares_with_an_unknown,
+    without_phase_groups,
 )
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
@@ -40,7 +45,7 @@ from cmlkg.extract.relations.outcome_sets import (
     name_progressions,
     none_of_denominators,
 )
-from cmlkg.textutil import NUM, as_int, parse_number
+from cmlkg.textutil import parse_number
 
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
@@ -50,12 +55,6 @@ _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b
 
 _COMPARED_WITH = re.compile(
     rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
-    I,
-)
-_LATER_FIGURE = re.compile(
-    rf"\s*(?:or\s+(?:better|deeper)\s*)?,?\s+and\s+(?P<at>(?:at|by|after)\s+{TIME_VALUE}[^,;.()%]{{0,20}}?),?\s+"
-    rf"(?:(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)|(?P<p2>\d+(?:\.\d+)?)\s*%)"
-    r"\s*(?=[.;]|$)",
     I,
 )
 _COMPARED_COUNT = re.compile(
@@ -380,18 +379,8 @@ class _Reading:
             # 'No patient on A progressed, compared with 1 on B and 2 on C'
             for v in compared_group_counts(self.doc, m.end, ce):
                 results.append(r.Outcome(m.term, r.Span(v.start, v.end), v.count, v.percent, partner=out))
-        self._later_figure(m, subj, ce)
-
-    def _later_figure(self, m: Mention, subj: Value, ce: int) -> None:
-        """'73 patients (57.9%) remained in MMR at 48 weeks, and at 96 weeks 67 (53.2%)': the same outcome
-        at another time, its verb elided (a figure of the same kind as the subject's)."""
-        later = _LATER_FIGURE.match(self.text, m.end, ce)
-        if later is None:
-            return
-        count = as_int(parse_number(later.group("n"))) if later.group("n") else None
-        if (subj.count is None) == (count is None):
-            pct = float(later.group("p") or later.group("p2"))
-            self.results.append(r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct))
+        if (later := later_figure(self.doc, m, subj, ce)) is not None:
+            results.append(later)
 
     def _figures_after(self, group: list[Mention], sent: tuple[int, int], cs: int, nxt: int) -> None:
         """The figures after the mentions of ``group``, dealt to them in turn."""
@@ -405,6 +394,8 @@ class _Reading:
         # 'Cytogenetic responses were complete (0% Ph+) in 14, partial in 17 ...': figures of the kinds
         if kinds_of(last.term):
             vals = [v for v in vals if not _KIND_BEFORE.search(text, last.end, v.start)]
+        # '78% for first CP, 60% for later CP, 50% for AP and 20% for BP': figures of the phases' groups
+        vals = without_phase_groups(self.doc, vals, sent)
         if any(last.end <= c < nxt for c in self.claimed):
             vals = [v for v in vals if v.start < min(c for c in self.claimed if c >= last.end)]
         # a figure must come soon after the mention, not at the far end of the clause; nor the second of a

@@ -88,9 +88,10 @@ def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
     _add_sexes(doc, owner)
     for c in cohorts:
         if c.size is not None:
-            if c.female is not None and c.male is None and c.female <= c.size:
+            # (the other sex by subtraction; none when all are of one: '4 women' states no count of men)
+            if c.female is not None and c.male is None and c.female < c.size:
                 c.male = c.size - c.female
-            elif c.male is not None and c.female is None and c.male <= c.size:
+            elif c.male is not None and c.female is None and c.male < c.size:
                 c.female = c.size - c.male
     _add_ages(doc, owner)
     if added:

@@ -98,6 +98,8 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
             sizes = _sizes_respectively(doc, stop, e, len(options)) or sizes
         if any(x is None for x in sizes):
             sizes = _sizes_named_later(doc, options, e, sizes)
+        if any(x is None for x in sizes):
+            sizes = _sizes_in_a_parenthesis(doc, options, e) or sizes
         return [_option_arm(doc, option, size) for option, size in zip(options, sizes, strict=True)]
     return []
 
@@ -206,6 +208,39 @@ def _sizes_named_later(
         if drug is not None and n and whole and drug.term not in found:
             found[drug.term] = n
     return [size if size is not None or k not in own else found.get(own[k]) for k, size in enumerate(sizes)]
+
+
+# one item of a parenthesis that sizes the options by their drugs: 'dasatinib 182', 'imatinib, n = 182'
+_DRUG_AND_SIZE = re.compile(
+    r"\s*(?P<drug>[A-Za-z][\w-]*)\s*(?:,?\s*n\s*=\s*|:\s*|\s+)(?P<n>\d+)\s*(?:patients|pts)?\s*(?:[;,]|$)"
+)
+
+
+def _sizes_in_a_parenthesis(doc: Doc, options: list[_Option], after: int) -> list[int | None] | None:
+    """'364 pts were randomized (dasatinib 182; imatinib 182)': each option's size after its one drug, in
+    the first parenthesis after the allocation that lists them (in this sentence or the next)."""
+    own = [o[2][0] if len(o[2]) == 1 else None for o in options]
+    if None in own or len(set(own)) < len(own):
+        return None
+    stop = doc.sentence_of(after)[1] if after < len(doc.text) else after
+    for ps, pe in doc.parens:
+        if not after <= ps < stop:
+            continue
+        found: dict[str, int] = {}
+        pos = ps + 1
+        while (im := _DRUG_AND_SIZE.match(doc.text, pos, pe - 1)) is not None and im.end() > pos:
+            named = [
+                x.term
+                for x in doc.mentions_starting(im.start("drug"), im.start("drug") + 1)
+                if x.kind == "drug"
+            ]
+            if not named:
+                break
+            found[named[0]] = int(im.group("n"))
+            pos = im.end()
+        if pos == pe - 1 and len(found) == len(options) and set(found) == set(own):
+            return [found[t] for t in own if t is not None]
+    return None
 
 
 def _option_arm(doc: Doc, option: _Option, size: int | None) -> r.Cohort:
