@@ -401,3 +401,56 @@ def test_women_diagnosed_with_cml_are_the_population_and_no_count_of_men_is_made
         "achieved MMR.",
     )
     assert [(c.role, c.size, c.female, c.male) for c in x.cohorts] == [("population", 6, 6, None)]
+
+
+THREE_ARMS = (
+    "Pts. (n = 600) were randomized to dasatinib 100 mg q.d. (n = 200), dasatinib 70 mg b.i.d. (n = 200) or "
+    "imatinib 400 mg q.d. (n = 200). "
+)
+
+
+def test_headed_lists_of_three_figures_one_per_arm():
+    text = (
+        THREE_ARMS
+        + "Transformation to AP/BP on treatment: 4 vs. 6 vs. 11 pts. Discontinuation due to AEs: 7% vs. 10% vs. 5%."
+    )
+    x = extract("t", text)
+    doses = {
+        k: sum(d.value for t in c.treatments for d in t.doses)
+        for k, c in enumerate(x.cohorts)
+        if c.role == "arm"
+    }
+    drugs = {k: c.treatments[0].term for k, c in enumerate(x.cohorts) if c.role == "arm"}
+    got = {(o.term, o.count, o.percent, drugs[o.cohort], doses[o.cohort]) for o in x.outcomes}
+    assert got == {
+        ("Progression", 4, None, "Dasatinib", 100.0),
+        ("Progression", 6, None, "Dasatinib", 140.0),
+        ("Progression", 11, None, "Imatinib", 400.0),
+        ("DiscontinuationDueToToxicity", None, 7.0, "Dasatinib", 100.0),
+        ("DiscontinuationDueToToxicity", None, 10.0, "Dasatinib", 140.0),
+        ("DiscontinuationDueToToxicity", None, 5.0, "Imatinib", 400.0),
+    }
+
+
+def test_progression_to_either_of_two_phases_is_progression():
+    text = ONE_ARM + "Progression to AP or BP occurred in 6 patients (4%)."
+    assert figures(text) == {("Progression", 6, 4.0, None, None)}
+
+
+def test_a_fronted_group_with_its_share_is_no_figure_of_its_response():
+    text = ONE_ARM + "Of the 98 patients (70%) with MMR, 85% maintained it at 5 years."
+    assert not any(p == 85.0 for _t, _c, p, _d, _m in figures(text))
+
+
+def test_rates_compared_for_an_arm_named_as_the_subject_but_not_for_a_trait():
+    text = (
+        "Patients in AP (n = 150) received nilotinib 400 mg/day (n = 70) or 800 mg/day (n = 80). Patients on "
+        "800 mg had higher rates of MCyR (30% vs 18%). Patients with a low Sokal score had higher rates of CCyR "
+        "(40% vs 22%)."
+    )
+    x = extract("t", text)
+    sizes = {k: c.size for k, c in enumerate(x.cohorts)}
+    assert {(o.term, sizes.get(o.cohort), o.percent) for o in x.outcomes} == {
+        ("MajorCytogeneticResponse", 80, 30.0),
+        ("MajorCytogeneticResponse", 70, 18.0),
+    }

@@ -347,7 +347,8 @@ class SpanSet:
 # M12, ...' (what follows the patient noun is each reader's)
 FRONTED_GROUP = (
     r"\s*(?:among|in|for|of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:patients|pts|those|subjects|cases)\s+"
+    # ('Of the 259 patients (57%) with CCyR, ...': the group's share between)
+    r"(?:patients|pts|those|subjects|cases)\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?"
 )
 _FRONTED_WITHOUT = re.compile(FRONTED_GROUP + r"(?:without|not|lacking)\b[^,;:()]*,", I)
 

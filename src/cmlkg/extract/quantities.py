@@ -277,8 +277,10 @@ _VALUE = re.compile(
     r"(?!\s*(?:,|and|or|vs\.?|versus)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b))"
     # "... in five.", "in 3 and", "in five after prednisone therapy" (not "in 3 months", "in 5 mg")
     rf"(?=\s*(?:[,;.)]|\band\b|\bor\b|\bvs\b|\bversus\b|$|(?:after|following|with|on|under|during)\s))"
-    # "in 2, 3 and 12 patients": a bare count inside a list of counts that its patient noun closes
-    rf"|,\s*(?P<count8>\d+)(?=(?:\s*,\s*\d+){{0,8}}\s*,?\s*(?:and|or)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})",
+    # "in 2, 3 and 12 patients", "in 2 vs 3 vs 12 patients", "Progression: 2 vs. 3 vs. 12 pts": a bare count
+    # inside a list of counts that its patient noun closes
+    rf"|(?:,|:|\bvs\.?|\bversus)\s*(?P<count8>\d+)(?=(?:\s*(?:,|vs\.?|versus)\s*\d+){{0,8}}\s*,?\s*"
+    rf"(?:and|or|vs\.?|versus)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})",
     I,
 )
 _SUBJECT_OF_NEXT = re.compile(

@@ -20,8 +20,16 @@ def pct_length(text: str, at: int) -> int:
     return len(sign.group()) if sign else 0
 
 
+_OR_ANOTHER_PHASE = re.compile(
+    r"\s*(?:/|\bor\b|\band\b|,)\s*(?:to\s+)?(?:AP|BP|BC|accelerated|blast\w*)(?:\s+(?:phase|crisis))?\b", re.I
+)
+
+
 def qualified(doc: Doc, m: Mention) -> Mention:
-    """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response."""
+    """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response; 'progression to AP/BP':
+    progression (to either phase)."""
+    if m.term.startswith("ProgressionTo") and (more := _OR_ANOTHER_PHASE.match(doc.text, m.end)) is not None:
+        return Mention("Progression", "outcome", m.start, more.end())
     if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(
         r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I
     ):

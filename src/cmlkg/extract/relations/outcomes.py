@@ -12,6 +12,7 @@ from cmlkg.extract.relations.coordinated_subjects import (
     compared_group_counts,
     coordinated_subjects,
     later_figure,
+    names_a_treatment_group,
 )
 from cmlkg.extract.relations.event_mentions import (
     UNNAMED,
@@ -85,7 +86,10 @@ _FIGURE_FOR = re.compile(
 )
 # "MMR: 30/60 (50%)": a mention that heads a colon reads its figures after it
 _HEADS_A_COLON = re.compile(
-    # 'MMR at 12 months:', 'MMR (BCR-ABL1 <= 0.1%) at 12 months:', 'CCyR 12 mo:', '... ≤0.1% (MMR) at M12:'
+    # 'MMR at 12 months:', 'MMR (BCR-ABL1 <= 0.1%) at 12 months:', 'CCyR 12 mo:', '... ≤0.1% (MMR) at M12:',
+    # 'Progression to AP/BC on treatment:'
+    r"(?:\s*/\s*(?:AP|BP|BC)\b|\s+or\s+(?:AP|BP|BC|blast\s+(?:phase|crisis))\b)?"
+    r"(?:\s+(?:on|during|under)\s+(?:treatment|therapy|study))?"
     r"\s*\)?\s*(?:rates?\s+)?(?:\([^()]*\)\s*)?"
     r"(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*"
     r"|\d{1,3}\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*)?"
@@ -94,9 +98,15 @@ _HEADS_A_COLON = re.compile(
 )
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", I)
-_GOVERNED = re.compile(r"\b(?:in|of|by|for|among|and)\s*$", I)
+_GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
 _COMPARATIVE = re.compile(
     r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", I
+)
+_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]", I)
+_ARM_SUBJECT = re.compile(
+    r"\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)\s+"
+    r"(?:had|showed|achieved|attained|experienced)\b",
+    I,
 )
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
 _NONE_OF = re.compile(
@@ -110,7 +120,9 @@ _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
 _TO_PHASES = re.compile(
-    r"\s*(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*", I
+    # ('Progression to AP/BC': the second phase of the outcome that names the first)
+    r"\s*(?:(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*|(?:/|or)\s*)",
+    I,
 )
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
@@ -225,8 +237,12 @@ class _Reading:
         # "a 12% increase in MMR" is no rate; "had a higher MMR rate (46%) than B (28%)" states two
         # (with a drug named after 'than': "... than those treated second-line (42%)" compares other groups)
         than = _THAN.search(text, m.end, nxt) if _RATE_IN_PARENS.match(text, m.end) else None
-        rates_compared = than is not None and any(
-            x.kind == "drug" for x in self.doc.mentions_in(than.end(), min(nxt, than.end() + 60))
+        rates_compared = (
+            than is not None
+            and any(x.kind == "drug" for x in self.doc.mentions_in(than.end(), min(nxt, than.end() + 60)))
+            # 'Patients on 600 mg had higher rates of MCyR (28% vs 16%)': the two arms' rates, compared (not
+            # 'Patients with levels above X had higher rates of CCyR (89% vs 72%)': groups of a trait)
+            or (bool(_PAIR_AFTER.match(text, group[-1].end)) and self._arm_is_the_subject(cs, m.start))
         )
         if (
             _COMPARATIVE.search(text[cs : m.start])
@@ -244,6 +260,11 @@ class _Reading:
             return i + 1
         self._figures_after(group, sent, cs, nxt)
         return after_group
+
+    def _arm_is_the_subject(self, cs: int, end: int) -> bool:
+        """Whether the clause's subject before ``end`` is a treatment group ('Patients on 600 mg had')."""
+        sm = _ARM_SUBJECT.search(self.text, cs, end)
+        return sm is not None and names_a_treatment_group(self.doc, sm.start("g"), sm.end("g"))
 
     def _not_an_outcome(self, m: Mention) -> bool:
         return (
