@@ -377,15 +377,6 @@ def test_arms_sized_in_a_parenthesis_by_their_drugs_and_a_pair_of_the_patients_t
     assert got["Imatinib"] == {("MajorMolecularResponse", None, 28.1)}
 
 
-def test_figures_stated_for_the_patients_of_one_phase_are_no_figures_of_the_whole():
-    text = (
-        "We treated 150 patients (CP, n = 100; AP, n = 30; BP, n = 20) with dasatinib. The rates of MCyR and "
-        "CCyR were 70% and 60% in CP patients, and 40% and 30% in AP patients. Three-year survival was 90% "
-        "for CP, 60% for AP and 20% for BP. Overall, 55 patients (37%) achieved MMR."
-    )
-    assert figures(text) == {("MajorMolecularResponse", 55, 37.0, None, None)}
-
-
 def test_the_share_of_responders_who_kept_a_response_is_no_figure_of_it():
     text = ONE_ARM + (
         "Major cytogenetic response was attained by 45%. At 24 months, 80% of responders had maintained "
@@ -453,4 +444,32 @@ def test_rates_compared_for_an_arm_named_as_the_subject_but_not_for_a_trait():
     assert {(o.term, sizes.get(o.cohort), o.percent) for o in x.outcomes} == {
         ("MajorCytogeneticResponse", 80, 30.0),
         ("MajorCytogeneticResponse", 70, 18.0),
+    }
+
+
+def test_registry_groups_by_drug_with_their_shares_and_a_second_reason_for_switching():
+    text = (
+        "Of 900 patients, 700 (78%) received imatinib first line, 150 (17%) dasatinib and 50 (5%) nilotinib. "
+        "By 12 months, 75% of imatinib-treated patients were in CCyR. Overall, 30% switched TKI, mainly because "
+        "of intolerance (55% of switches) or resistance (40%)."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [
+        ("population", 900),
+        ("arm", 700),
+        ("arm", 150),
+        ("arm", 50),
+    ]
+    assert not any(o.term == "NoResponse" for o in x.outcomes)
+
+
+def test_a_time_point_fronted_with_the_dose_it_was_measured_on():
+    text = (
+        "Forty patients on imatinib 400 mg daily had the dose increased to 600 mg daily (n = 24) or 800 mg daily "
+        "(n = 16). After 12 months at the higher dose, 15 of 24 (63%) and 11 of 16 (69%) had achieved a CCyR, "
+        "respectively."
+    )
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", 15, 63.0, 24, 12.0),
+        ("CompleteCytogeneticResponse", 11, 69.0, 16, 12.0),
     }

@@ -408,7 +408,8 @@ _COLON_WHOLE = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,4}}{PATIENT_NOUN}\b[^;:()]{{0,100}}:\s*", I
 )
 _DRUG_GROUP = re.compile(
-    rf"(?P<n>{NUM})\s+(?:{PATIENT_NOUN}\s+)?(?P<verb>(?:(?:were|was)\s+)?(?:received|receiving|treated\s+with|given|"
+    # ('1,264 (81%) received imatinib first line, 197 (13%) dasatinib': each with its share)
+    rf"(?P<n>{NUM})\s+(?:{PATIENT_NOUN}\s+)?(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<verb>(?:(?:were|was)\s+)?(?:received|receiving|treated\s+with|given|"
     r"started|took|had|with|on)\s+)?(?:(?:first|second|third)-line\s+)?",
     I,
 )

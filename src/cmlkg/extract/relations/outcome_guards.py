@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention
-from cmlkg.extract.quantities import PCT, Value
+from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
 from cmlkg.extract.relations.grammar import CAUSE, I
 from cmlkg.textutil import NUM
@@ -37,7 +37,8 @@ _OF_RESPONDERS_KEPT = re.compile(
     r"\b(?:maintained|kept|retained|sustained|preserved|lost)\s+(?:their|the|this|a|an)\s+(?:[\w-]+\s+)?$",
     I,
 )
-_REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:\w+\s+)?$", I)
+# ('mainly because of intolerance (52% of switches) or resistance (39%)': the second of two reasons too)
+_REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:[^.;:]{{0,40}}?\s(?:or|and)\s+)?(?:\w+\s+)?$", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
@@ -114,7 +115,7 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and _FRONTED_GROUP_ENDS.match(text, m.end)
         )
         # 'switched for resistance', 'stopped because of resistance': the reason of what they did
-        or (m.term == "NoResponse" and _REASON_BEFORE.search(text, max(0, m.start - 20), m.start))
+        or (m.term == "NoResponse" and _REASON_BEFORE.search(text, max(0, m.start - 70), m.start))
         # '72% of the MR4 group and 36% of the MMR group': the response names a group
         or _GROUP_NOUN_AFTER.match(text, m.end)
         # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
@@ -125,27 +126,3 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
         )
     )
-
-
-_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
-_FOR_PHASE = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:for|in|among)\s+(?:(?:patients|pts)\s+(?:in|with)\s+)?(?:the\s+)?"
-    r"(?:(?:first|second|third|later|subsequent|de\s+novo|late|early)\s+(?:or\s+later\s+)?)?"
-    r"(?=CP|AP|BP|BC|chronic|accelerated|blast)",
-    I,
-)
-
-
-def without_phase_groups(doc: Doc, vals: list[Value], sent: tuple[int, int]) -> list[Value]:
-    """The figures not stated for the patients of one phase where the sentence names several ('58% and
-    41% in CP patients, and 33% and 20% in AP patients': a list before its phase is that phase's)."""
-    if len({x.term for x in doc.mentions_in(sent[0], sent[1], "phase")}) < 2:
-        return vals
-    drop: set[int] = set()
-    for k, v in enumerate(vals):
-        if _FOR_PHASE.match(doc.text, v.end, sent[1]):
-            j = k
-            while j >= 0 and (j == k or _LIST_JOIN.fullmatch(doc.text, vals[j].end, vals[j + 1].start)):
-                drop.add(j)
-                j -= 1
-    return [v for k, v in enumerate(vals) if k not in drop]

@@ -31,7 +31,6 @@ from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     names_a_group,
     shares_with_an_unknown,
-    without_phase_groups,
 )
 from cmlkg.extract.relations.outcome_phrases import (
     distributed_parts,
@@ -100,7 +99,10 @@ _HEADS_A_COLON = re.compile(
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", I)
 _GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
 _COMPARATIVE = re.compile(
-    r"\b(?:difference|differences|increase|reduction|improvement|higher|lower|odds|hazard)\b[^.;]*$", I
+    # (not 'at the higher dose': a dose, not a rate)
+    r"\b(?:difference|differences|increase|reduction|improvement|(?:higher|lower)(?![\s-]+dos)|odds|hazard)\b"
+    r"[^.;]*$",
+    I,
 )
 _PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]", I)
 _ARM_SUBJECT = re.compile(
@@ -415,8 +417,6 @@ class _Reading:
         # 'Cytogenetic responses were complete (0% Ph+) in 14, partial in 17 ...': figures of the kinds
         if kinds_of(last.term):
             vals = [v for v in vals if not _KIND_BEFORE.search(text, last.end, v.start)]
-        # '78% for first CP, 60% for later CP, 50% for AP and 20% for BP': figures of the phases' groups
-        vals = without_phase_groups(self.doc, vals, sent)
         if any(last.end <= c < nxt for c in self.claimed):
             vals = [v for v in vals if v.start < min(c for c in self.claimed if c >= last.end)]
         # a figure must come soon after the mention, not at the far end of the clause; nor the second of a

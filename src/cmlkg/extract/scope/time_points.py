@@ -237,7 +237,9 @@ _FRONTED_HEADING = re.compile(
 
 
 _FRONTED_POINT_ENDS = re.compile(
-    r"\s*(?:(?:after|from|since|post)\s+(?:the\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,2}?\s*)?,", I
+    # ('At 12 months after randomization,', 'After 12 months at the higher dose,': words, no figure, between)
+    r"\s*(?:(?:after|from|since|post|on|at|of|in)\s+(?:the\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,2}?\s*)?,",
+    I,
 )
 _FRONTED_GROUP = re.compile(FRONTED_GROUP + r"(?:[\w-]+\s+){0,3}?", I)
 
