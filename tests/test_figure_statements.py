@@ -473,3 +473,18 @@ def test_a_time_point_fronted_with_the_dose_it_was_measured_on():
         ("CompleteCytogeneticResponse", 15, 63.0, 24, 12.0),
         ("CompleteCytogeneticResponse", 11, 69.0, 16, 12.0),
     }
+
+
+def test_an_event_counted_with_its_share_before_it_and_the_nearest_count_only():
+    text = (
+        "Among 310 patients treated with dasatinib for CML, 8 (2.6%) developed pulmonary arterial hypertension. "
+        "Eleven patients (3.5%) developed pleural effusion. Twenty patients (6.5%) reported new side effects, "
+        "mostly fatigue and nausea."
+    )
+    got = {(a.term, a.count) for a in extract("t", text).adverse_events}
+    assert got == {
+        ("PulmonaryArterialHypertension", 8),
+        ("PleuralEffusion", 11),
+        ("Fatigue", None),
+        ("Nausea", None),
+    }

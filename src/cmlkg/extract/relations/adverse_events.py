@@ -11,7 +11,25 @@ from cmlkg.extract.relations.grammar import CAUSE, COORDINATED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ adverse events
-_AE_COUNT_BEFORE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b[^.;]*$", I)
+_AE_COUNT_BEFORE = re.compile(
+    # ('Nine patients (2.0%) developed X': a decimal point is no sentence's end; '9 (2.0%) developed X': the
+    # count with its share, the noun left out)
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:(?:{ADJ}{{0,2}}){PATIENT_NOUN}\b|(?=\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+"
+    r"(?:also\s+)?(?:developed|had|experienced|presented\s+with)\b))(?:[^.;]|(?<=\d)\.(?=\d))*$",
+    I,
+)
+
+
+_GENERIC_EVENTS = re.compile(
+    r"\b(?:side\s+effects?|adverse\s+(?:events?|reactions?)|AEs?|toxicit(?:y|ies)|events)\b[^.;]*?"
+    r"\b(?:mostly|mainly|chiefly|predominantly|including|especially|primarily)\b",
+    I,
+)
+
+
+def _count_starts(seg: str) -> list[int]:
+    """Where each number of ``seg`` starts."""
+    return [c.start() for c in re.finditer(rf"(?<![\w.]){NUM}\s", seg, I)]
 
 
 _AE_COUNT_AFTER = re.compile(
@@ -174,7 +192,12 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     after it ('occurred in 6 patients')."""
     text = doc.text
     cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
-    cm = _AE_COUNT_BEFORE.search(text[cs : m.start])
+    # (the nearest count: 'Among 452 patients treated with dasatinib, 9 (2.0%) developed X')
+    seg = text[cs : m.start]
+    cm = next((c for k in reversed(_count_starts(seg)) if (c := _AE_COUNT_BEFORE.match(seg, k))), None)
+    # 'Thirty patients reported side effects, mostly fatigue and cramps': the count is of the side effects
+    if cm and _GENERIC_EVENTS.search(seg, cm.end("n")):
+        cm = None
     # "Among 210 patients treated with dasatinib, pleural effusion ...": the group the events are counted in
     if cm and _GROUP_BEFORE.search(text[cs : cs + cm.start()]):
         cm = None
