@@ -488,3 +488,17 @@ def test_an_event_counted_with_its_share_before_it_and_the_nearest_count_only():
         ("Fatigue", None),
         ("Nausea", None),
     }
+
+
+def test_the_corresponding_rates_are_the_outcomes_just_stated_with_their_time():
+    text = (
+        "We treated 160 patients with chronic phase CML with bosutinib 500 mg daily. In newly diagnosed "
+        "patients (n = 60), CCyR and MMR rates by 3 years were 80% and 64%. In previously treated patients "
+        "(n = 100), the corresponding rates were 48% and 35%."
+    )
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 80.0, None, 36.0),
+        ("MajorMolecularResponse", None, 64.0, None, 36.0),
+        ("CompleteCytogeneticResponse", None, 48.0, None, 36.0),
+        ("MajorMolecularResponse", None, 35.0, None, 36.0),
+    }

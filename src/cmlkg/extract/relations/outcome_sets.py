@@ -114,3 +114,37 @@ def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
     for o in out:
         o.aggregate_of = [remap[p] for p in o.aggregate_of if p in remap]
     return out
+
+
+# 'In previously treated patients, the corresponding rates were 52% and 42%': the outcomes just stated
+_CORRESPONDING = re.compile(
+    r"\b(?:the\s+)?(?:corresponding|equivalent)\s+(?:rates?|figures|values|proportions|percentages)"
+    r"(?:\s+(?:were|was|are|of))?\s*:?\s*"
+    r"(?P<list>\d+(?:\.\d+)?\s*%(?:\s*(?:,|,?\s*and|vs\.?)\s*\d+(?:\.\d+)?\s*%)*)",
+    re.I,
+)
+
+
+def corresponding_rates(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
+    """'the cumulative CCyR and MMR rates by 5 years were 85% and 69%. In previously treated patients, the
+    corresponding rates were 52% and 42%': one figure for each of the outcomes the figures before were
+    stated for (as many, each its own, in the sentence before or earlier in its own), with their time."""
+    out: list[r.Outcome] = []
+    if "correspond" not in doc.text and "equivalent" not in doc.text:
+        return out
+    for m in _CORRESPONDING.finditer(doc.text):
+        figures = re.findall(r"\d+(?:\.\d+)?(?=\s*%)", m.group("list"))
+        s = doc.sentence_of(m.start())[0]
+        since = doc.sentence_of(s - 1)[0] if s > 0 else 0
+        before = sorted(
+            (o for o in results if since <= o.span.start and o.span.end <= m.start()),
+            key=lambda o: o.span.end,
+        )
+        named = before[-len(figures) :]
+        if len(named) != len(figures) or len({o.term for o in named}) != len(figures):
+            continue
+        out += [
+            r.Outcome(o.term, r.Span(m.start(), m.end()), None, float(f), partner=o)
+            for o, f in zip(named, figures, strict=True)
+        ]
+    return out

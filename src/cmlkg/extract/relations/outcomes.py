@@ -40,6 +40,7 @@ from cmlkg.extract.relations.outcome_phrases import (
     test_results_phrases,
 )
 from cmlkg.extract.relations.outcome_sets import (
+    corresponding_rates,
     elided_outcome_clauses,
     mark_aggregates,
     name_progressions,
@@ -137,6 +138,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results = reading.read()
     results.extend(distributed_parts(doc, reading.mentions, results))
     results.extend(elided_outcome_clauses(doc, results))
+    results.extend(corresponding_rates(doc, results))
     mark_aggregates(doc, results)
     name_progressions(doc, results)
     none_of_denominators(doc, results)
