@@ -104,3 +104,11 @@ def server(dev_build):
 
 
 os.environ.setdefault("PYTHONUNBUFFERED", "1")
+
+
+def figures(text: str) -> set[tuple]:
+    """Every outcome figure extracted from ``text``: (term, count, percent, denominator, months)."""
+    from cmlkg.extract import extract
+
+    x = extract("t", text)
+    return {(o.term, o.count, o.percent, o.denominator, o.time_months) for o in x.outcomes}

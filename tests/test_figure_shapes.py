@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from cmlkg.extract import extract
 
-
-def figures(text: str) -> set[tuple]:
-    x = extract("t", text)
-    return {(o.term, o.count, o.percent, o.denominator, o.time_months) for o in x.outcomes}
+from conftest import figures
 
 
 def per_arm(text: str) -> dict[str, set[tuple]]:

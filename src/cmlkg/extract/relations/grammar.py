@@ -52,3 +52,5 @@ CAUSE = r"(?:due\s+to|because\s+of|owing\s+to)"
 TIME_PHRASE = r"(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+"
 # how a time point's value begins, after its preposition: "12", "two", "week 48", "M12", "wk 24"
 TIME_VALUE = rf"(?:{NUM}|week|month|year|M\d|wk)"
+# the sign of a level ('BCR-ABL1 ≤0.1%': a level, not a figure; '<=' and '>=' are read as these signs)
+LEVEL_SIGN = r"[<>≤≥]"

@@ -10,7 +10,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
 from cmlkg.extract.relations.cohorts import _COHORT_RE, MAX_PATIENTS
-from cmlkg.extract.relations.grammar import CAUSE, I
+from cmlkg.extract.relations.grammar import CAUSE, LEVEL_SIGN, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # "Six CML patients were found to carry the fusion": a series whose patients were found, not enrolled
@@ -57,7 +57,7 @@ _STOPPED_IN = re.compile(
 )
 # a figure before (not a level: 'DMR (BCR-ABL1 <=0.0069%IS)')
 _FIGURE_BEFORE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%|\(\s*\d")
-_LEVEL_BEFORE = re.compile(r"(?:[<>≤≥=]|<=|>=)\s*$")
+_LEVEL_BEFORE = re.compile(rf"(?:{LEVEL_SIGN}|=)\s*$")
 
 
 def _figure_before(text: str, end: int) -> bool:
