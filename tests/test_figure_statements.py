@@ -499,3 +499,23 @@ def test_the_corresponding_rates_are_the_outcomes_just_stated_with_their_time():
         ("CompleteCytogeneticResponse", None, 48.0, None, 36.0),
         ("MajorMolecularResponse", None, 35.0, None, 36.0),
     }
+
+
+def test_blocks_of_the_same_outcomes_each_closed_by_its_arm():
+    text = TWO_ARMS + (
+        "The 4-year EFS and OS were 91% and 96% for bosutinib and 88% and 95% for imatinib. Rates of CCyR and "
+        "MMR were 77% and 60% with bosutinib and 66% and 47% with imatinib."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib"] == {
+        ("EventFreeSurvival", None, 91.0),
+        ("OverallSurvival", None, 96.0),
+        ("CompleteCytogeneticResponse", None, 77.0),
+        ("MajorMolecularResponse", None, 60.0),
+    }
+    assert got["Imatinib"] == {
+        ("EventFreeSurvival", None, 88.0),
+        ("OverallSurvival", None, 95.0),
+        ("CompleteCytogeneticResponse", None, 66.0),
+        ("MajorMolecularResponse", None, 47.0),
+    }

@@ -26,7 +26,7 @@ from cmlkg.extract.scope.arms import (
 )
 from cmlkg.extract.scope.attribution import attribute
 from cmlkg.extract.scope.drug_arms import drug_arms
-from cmlkg.extract.scope.lists import gapped_figures, per_arm_lists
+from cmlkg.extract.scope.lists import blocks_per_arm, gapped_figures, per_arm_lists
 from cmlkg.extract.scope.references import arm_references, option_label
 from cmlkg.extract.scope.time_points import assign_time_points, series_groups
 
@@ -72,6 +72,7 @@ def scope(
         ]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
+    blocks_per_arm(doc, outcomes, refs, [a.cohort for a in arms])
     for group in series_groups(doc, outcomes):  # one arm's series: the arm it names holds for all
         closing = _closing_arm(doc, refs, group[-1].span.end)
         named = {o.cohort for o in group if o.cohort is not None}

@@ -292,3 +292,38 @@ def _counts_versus(doc: Doc, refs: Refs, start: int, end: int, months: list) -> 
     return [
         (k, [(int(c.group()), None, None, base + c.start(), base + c.end())]) for k, c in zip(order, counts)
     ]
+
+
+# 'for dasatinib', 'with the imatinib arm': the arm a block of figures closes with
+_BLOCK_ARM = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:for|with|in|on)\s+(?:the\s+)?$", re.I)
+
+
+def blocks_per_arm(doc: Doc, outcomes: list[r.Outcome], refs: Refs, arm_cohort: list[int]) -> None:
+    """'The 3-year PFS and OS were 95% and 97% for A and 93% and 96% for B': a sentence's figures that
+    cycle through the same outcomes in blocks, each block closed by the arm it is for, are that arm's
+    (in place; only when every block names one arm, and different arms)."""
+    by_sentence: dict[int, list[r.Outcome]] = {}
+    for o in outcomes:
+        by_sentence.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
+    for figs in by_sentence.values():
+        figs.sort(key=lambda o: o.span.end)
+        terms = [o.term for o in figs]
+        k = next((n for n in range(2, len(figs) // 2 + 1) if terms[n] == terms[0]), 0)
+        if k < 2 or len(figs) % k or any(terms[i] != terms[i % k] for i in range(len(figs))):
+            continue
+        if len(set(terms[:k])) != k:
+            continue
+        blocks = [figs[i : i + k] for i in range(0, len(figs), k)]
+        named = [_closing_ref(doc, refs, block[-1].span.end) for block in blocks]
+        if None in named or len(set(named)) != len(named):
+            continue
+        for block, arm in zip(blocks, named, strict=True):
+            for o in block:
+                o.cohort = arm_cohort[arm]  # type: ignore[index]
+
+
+def _closing_ref(doc: Doc, refs: Refs, end: int) -> int | None:
+    """The arm named right after a figure that ends at ``end`` ('... 97% for dasatinib')."""
+    for s, _e, k in refs.between(end, end + 40):
+        return k if s >= end and _BLOCK_ARM.fullmatch(doc.text, end, s) else None
+    return None
