@@ -519,3 +519,31 @@ def test_blocks_of_the_same_outcomes_each_closed_by_its_arm():
         ("CompleteCytogeneticResponse", None, 66.0),
         ("MajorMolecularResponse", None, 47.0),
     }
+
+
+def test_a_figure_compared_with_another_studys_is_not_ours():
+    text = (
+        ONE_ARM + "MR4.5 at 24 months was reached by 33%, compared with 19% in a historical imatinib cohort."
+    )
+    assert figures(text) == {("MR4_5", None, 33.0, None, 24.0)}
+
+
+def test_discontinuations_counted_by_their_reasons_after_the_whole():
+    text = ONE_ARM + (
+        "Overall, 14 patients (18%) discontinued nilotinib, 8 for adverse events and 6 for resistance. "
+        "Nilotinib was stopped in 5 further patients: 3 because of hepatotoxicity and 2 because of pregnancy."
+    )
+    got = figures(text)
+    assert ("DiscontinuationDueToToxicity", 8, None, None, None) in got
+    assert ("DiscontinuationDueToToxicity", 3, None, None, None) in got
+    assert not any(c in (6, 2) for _t, c, _p, _d, _m in got)
+
+
+def test_counts_out_of_the_responders_before_them():
+    text = ONE_ARM + (
+        "Of 80 patients, 66 (83%) achieved CCyR, of whom 50 achieved MMR. Sixty patients achieved MMR, "
+        "including 31 (39%) who achieved MR4.5."
+    )
+    got = figures(text)
+    assert ("MajorMolecularResponse", 50, None, 66, None) in got
+    assert ("MR4_5", 31, 39.0, None, None) in got

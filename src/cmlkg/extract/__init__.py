@@ -66,8 +66,9 @@ def extract(
     (12, ['Imatinib'], [('CompleteCytogeneticResponse', 10)])
     """
     doc = _document(normalised(text), vocab or load_vocabulary(), sections)
-    # (a figure read after its outcome is another study's if the figure is: 'MMR in historical controls: 28%')
-    ours = lambda x: not doc.outside_study(x.span.start) and not doc.outside_study(x.span.end - 1)  # noqa: E731
+    # (a figure read after its outcome is another study's if the figure is: 'MMR in historical controls: 28%',
+    # or if another study is named right after it: '..., compared with 44% in a historical imatinib cohort')
+    ours = lambda x: not any(doc.outside_study(p) for p in _ends_of(doc.text, x.span))  # noqa: E731
     cohorts = _cohorts(doc, ours)
     add_demographics(doc, cohorts)
     patients = find_patients(doc)
@@ -117,6 +118,14 @@ def _study_outcomes(
     return [
         o for o in find_outcomes(doc, start_at) if ours(o) and not _not_a_result(doc, o, cohorts, treatments)
     ]
+
+
+def _ends_of(text: str, span: r.Span) -> tuple[int, int, int]:
+    """A span's first and last characters, and the first one after it that is not a space."""
+    after = span.end
+    while after < len(text) - 1 and text[after].isspace():
+        after += 1
+    return span.start, span.end - 1, after
 
 
 def _not_a_result(doc: Doc, o: r.Outcome, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from cmlkg.extract.relations.adverse_events import find_adverse_events
 from cmlkg.extract.relations.cohorts import find_cohorts
-from cmlkg.extract.relations.figures import fronted_group
+from cmlkg.extract.relations.denominators import fronted_group
 from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
 from cmlkg.extract.relations.outcomes import find_outcomes

@@ -175,3 +175,21 @@ def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None
         return None
     pct = float(later.group("p") or later.group("p2"))
     return r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct)
+
+
+_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]", I)
+_ARM_SUBJECT = re.compile(
+    r"\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)\s+"
+    r"(?:had|showed|achieved|attained|experienced)\b",
+    I,
+)
+
+
+def rates_of_an_arm(doc: Doc, cs: int, start: int, end: int) -> bool:
+    """'Patients on 600 mg had higher rates of MCyR (28% vs 16%)': a pair of rates right after an outcome
+    that ends at ``end``, whose clause (from ``cs`` to ``start``) has a treatment group for subject
+    (not 'Patients with levels above X had higher rates of CCyR (89% vs 72%)': groups of a trait)."""
+    if not _PAIR_AFTER.match(doc.text, end):
+        return False
+    sm = _ARM_SUBJECT.search(doc.text, cs, start)
+    return sm is not None and names_a_treatment_group(doc, sm.start("g"), sm.end("g"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.relations.figures import (
     _NO_RESPONSE,
 )
 from cmlkg.extract.relations.grammar import CAUSE, COUNTED, PROGRESSION_VERB, I
-from cmlkg.textutil import NUM
+from cmlkg.textutil import NUM, as_int, parse_number
 
 # the term of figures that are of an outcome the ontology does not name: read (so that no other outcome
 # takes them), never kept
@@ -150,6 +151,40 @@ def _reasons_with_figures(doc: Doc, verb: int, start: int) -> list[Mention]:
         if join is None:
             break
         pos = join.end()
+    return out
+
+
+# 'Overall, 9 patients (11%) discontinued nilotinib, 5 for adverse events and 4 for disease progression',
+# 'Seventeen patients discontinued dasatinib: 9 due to adverse events, 5 due to progression and 3 ...'
+_REASON_ITEM = rf"(?:{NUM})\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s+[^,;:.()]{{1,40}}?"
+_COUNTS_BY_REASON = re.compile(
+    rf"(?:\s*\([^()]*\))?(?:\s+in\s+(?:{NUM})\s+(?:[a-z-]+\s+)?(?:patients|pts)(?:\s*\([^()]*\))?)?\s*[,:]\s*(?P<items>{_REASON_ITEM}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_REASON_ITEM})+)\s*(?=[.;]|$)",
+    I,
+)
+_ITEM = re.compile(
+    rf"(?P<n>{NUM})\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s+(?P<why>[^,;:.()]{{1,40}}?)(?=\s*(?:,|\band\b|$))",
+    I,
+)
+
+
+def discontinuations_by_reason(doc: Doc) -> list[r.Outcome]:
+    """The counts of a discontinuation listed by their reasons after it: those for toxicity, each a
+    figure of discontinuation due to toxicity (the others are parts the ontology does not name)."""
+    out: list[r.Outcome] = []
+    if not doc.has("discontinu", "stopped"):
+        return out
+    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
+    for m in _DISCONTINUED.finditer(doc.text):
+        if not (m.group("verb") or m.group("subj")):
+            continue
+        drug = _drug_after(drugs, m.end()) if m.group("verb") else None
+        listed = _COUNTS_BY_REASON.match(doc.text, drug.end if drug is not None else m.end())
+        if listed is None:
+            continue
+        for item in _ITEM.finditer(doc.text, listed.start("items"), listed.end("items")):
+            if _for_reason(doc, item.start("why"), item.end("why")) == "DiscontinuationDueToToxicity":
+                n = as_int(parse_number(item.group("n")))
+                out.append(r.Outcome("DiscontinuationDueToToxicity", r.Span(item.start(), item.end()), n))
     return out
 
 

@@ -13,6 +13,7 @@ from cmlkg.extract.relations.coordinated_subjects import (
     in_treatment_group,
     names_a_treatment_group,
 )
+from cmlkg.extract.relations.denominators import group_denominator, last_group, subject_denominator
 from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, TIME_VALUE, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -239,7 +240,7 @@ def _event_subject(text: str, m: Mention, clause_start: int, sm: re.Match) -> Va
     return Value(
         as_int(parse_number(sm.group("n"))),
         float(pct) if pct else None,
-        _group_denominator(text, clause_start + sm.start()),
+        group_denominator(text, clause_start + sm.start()),
         clause_start + sm.start(),
         end,
     )
@@ -253,6 +254,11 @@ def _verb_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
         verb = PROGRESSION_VERB.search(pre) and _INTO_BEFORE.search(pre)
     if not verb:
         return None
+    # "70 achieved CCyR, including 52 (65%) who achieved MMR": the count the relative clause is of
+    included = _INCLUDING_WHO.search(pre[: verb.start() + 1])
+    if included is not None:
+        n, pct = as_int(parse_number(included.group("n"))), included.group("p")
+        return Value(n, float(pct) if pct else None, None, clause_start + included.start("n"), m.end)
     # "91% of pts who achieved MCyR were estimated to remain in MCyR": the outcome defines the group,
     # the figure belongs to what follows
     if _RELATIVE_BEFORE.search(pre[: verb.start() + 1]):
@@ -260,6 +266,11 @@ def _verb_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     return _subject_before(doc, m, clause_start, clause_start + verb.start())
 
 
+_INCLUDING_WHO = re.compile(
+    rf"\bincluding\s+(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
+    r"(?:who|that)\s+(?:had\s+|also\s+)?\s?$",
+    I,
+)
 _PERCENT_SUBJECT = re.compile(
     rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
     r"(?:of\s+(?:(?!percent\b|per\s+cent\b)[^,;:()%]){0,100}?)?\s*$",
@@ -277,11 +288,6 @@ _TREATMENT_AT_END = re.compile(
 _COPULA_GAP = re.compile(r"\b(?:was|were|is|of|rates?)\b|:", I)
 _NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
 _NO = re.compile(r"\b(?:no|none)\b", I)
-_OF_WHOM = re.compile(
-    rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
-    r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
-    I,
-)
 
 
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
@@ -293,7 +299,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     if pct_only is not None:
         start_abs = clause_start + pct_only.start()
         return Value(
-            None, parse_number(pct_only.group("pct")), _group_denominator(text, start_abs), start_abs, m.end
+            None, parse_number(pct_only.group("pct")), group_denominator(text, start_abs), start_abs, m.end
         )
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
@@ -301,7 +307,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     start_abs = clause_start + len(subject_text) - len(subject_text[-120:]) + sm.start()
     if sm.group("all") and sm.group("of_them") and not sm.group("n"):
         # "We describe two patients ... All of them achieved MMR": every one of the group last named
-        group = _last_group(doc, start_abs)
+        group = last_group(doc, start_abs)
         return Value(group, None, group, start_abs, m.end) if group else None
     if sm.group("none") or _NO_BEFORE.search(subject_text):
         if _NO.search(subject_text[-60:]) and not sm.group("n"):
@@ -321,7 +327,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     count = as_int(parse_number(n))
     if count is None:
         return None
-    den = _subject_denominator(doc, sm, start_abs, count)
+    den = subject_denominator(doc, sm, start_abs, count)
     pct_text = sm.group("pct") or sm.group("pct0")
     if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
         pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + PCT + r"\s*\)", text[m.end : m.end + 20], I)
@@ -379,61 +385,3 @@ def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) ->
     if re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
         return None
     return pct_only
-
-
-def _subject_denominator(doc: Doc, sm: re.Match, start_abs: int, count: int) -> int | None:
-    """What a counted subject is out of: its own "of N", the group it names, the group last named
-    ("Two of them"), or the group before "of whom"."""
-    text = doc.text
-    den_text = sm.group("den") or sm.group("den0")
-    den = as_int(parse_number(den_text)) if den_text else None
-    if den is None:
-        den = _group_denominator(text, start_abs)
-    if den is None and sm.group("of_them"):
-        # "We describe three cases ... . Two of them achieved MMR": out of the group last named
-        den = _last_group(doc, start_abs)
-        if den is not None and den < count:
-            den = None
-    if den is None:
-        # "Forty patients (67%) achieved CCyR, of whom 30 also achieved MMR": out of the group before
-        whom = _OF_WHOM.search(text[doc.sentence_of(start_abs)[0] : start_abs])
-        den = as_int(parse_number(whom.group("n"))) if whom else None
-    return den
-
-
-_OF_GROUP = re.compile(
-    rf"\b(?:of|among|in)\s+(?:the\s+|these\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}(?:\s+[\w'+\-]+){{0,5}}?\s*,\s*$",
-    I,
-)
-
-
-# the group a sentence opens with: "Of eight patients in blast crisis (BC) with normal expression, ..."
-_FRONTED_GROUP = re.compile(
-    rf"\s*(?:Of|Among|In)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
-    r"[^,;.:]{0,90},",
-    I,
-)
-
-
-def _last_group(doc: Doc, pos: int) -> int | None:
-    """The size of the group of patients last named before ``pos``, in its sentence or the one before."""
-    start = doc.sentence_of(pos)[0]
-    s0 = doc.sentence_of(start - 1)[0] if start > 0 else 0
-    named = list(re.finditer(COUNTED + r"\b", doc.text[s0:pos], I))
-    return as_int(parse_number(named[-1].group("n"))) if named else None
-
-
-def fronted_group(text: str, sent_start: int, pos: int) -> int | None:
-    """The size of the group the sentence starting at ``sent_start`` opens with, if it does before ``pos``."""
-    m = _FRONTED_GROUP.match(text, sent_start, pos)
-    return as_int(parse_number(m.group("n"))) if m else None
-
-
-def _group_denominator(text: str, subject_start: int) -> int | None:
-    """'Of the 60 evaluable patients, 45 ...': the group a count is out of, right before the subject
-    or fronted at the start of its sentence ('Among 267 patients with CP, 56% had MCyR, 46% had CCyR')."""
-    m = _OF_GROUP.search(text[max(0, subject_start - 100) : subject_start])
-    if m is not None:
-        return as_int(parse_number(m.group("n")))
-    sent_start = max(text.rfind(". ", 0, subject_start), text.rfind("\n", 0, subject_start)) + 1
-    return fronted_group(text, sent_start, subject_start)

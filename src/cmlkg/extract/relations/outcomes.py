@@ -12,11 +12,12 @@ from cmlkg.extract.relations.coordinated_subjects import (
     compared_group_counts,
     coordinated_subjects,
     later_figure,
-    names_a_treatment_group,
+    rates_of_an_arm,
 )
 from cmlkg.extract.relations.event_mentions import (
     UNNAMED,
     discontinuation_mentions,
+    discontinuations_by_reason,
     no_response_mentions,
     progression_mentions,
 )
@@ -105,12 +106,6 @@ _COMPARATIVE = re.compile(
     r"[^.;]*$",
     I,
 )
-_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]", I)
-_ARM_SUBJECT = re.compile(
-    r"\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)\s+"
-    r"(?:had|showed|achieved|attained|experienced)\b",
-    I,
-)
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
 _NONE_OF = re.compile(
     r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|pts?|subjects?|cases?|children|one)\b", I
@@ -139,6 +134,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results.extend(distributed_parts(doc, reading.mentions, results))
     results.extend(elided_outcome_clauses(doc, results))
     results.extend(corresponding_rates(doc, results))
+    results.extend(o for o in discontinuations_by_reason(doc) if o.span.start >= start_at)
     mark_aggregates(doc, results)
     name_progressions(doc, results)
     none_of_denominators(doc, results)
@@ -246,7 +242,7 @@ class _Reading:
             and any(x.kind == "drug" for x in self.doc.mentions_in(than.end(), min(nxt, than.end() + 60)))
             # 'Patients on 600 mg had higher rates of MCyR (28% vs 16%)': the two arms' rates, compared (not
             # 'Patients with levels above X had higher rates of CCyR (89% vs 72%)': groups of a trait)
-            or (bool(_PAIR_AFTER.match(text, group[-1].end)) and self._arm_is_the_subject(cs, m.start))
+            or rates_of_an_arm(self.doc, cs, m.start, group[-1].end)
         )
         if (
             _COMPARATIVE.search(text[cs : m.start])
@@ -264,11 +260,6 @@ class _Reading:
             return i + 1
         self._figures_after(group, sent, cs, nxt)
         return after_group
-
-    def _arm_is_the_subject(self, cs: int, end: int) -> bool:
-        """Whether the clause's subject before ``end`` is a treatment group ('Patients on 600 mg had')."""
-        sm = _ARM_SUBJECT.search(self.text, cs, end)
-        return sm is not None and names_a_treatment_group(self.doc, sm.start("g"), sm.end("g"))
 
     def _not_an_outcome(self, m: Mention) -> bool:
         return (

@@ -326,6 +326,9 @@ _EVALUABLE_GROUP = re.compile(
 )
 
 
+_OF_WHOM_BEFORE = re.compile(r"\b(?:of|among)\s+(?:whom|them|these|those)\b[^.;]*$", re.I)
+
+
 def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outcome]) -> None:
     """'Of eight patients ..., partial remission was achieved in three and minor response in five': the
     group a sentence opens with is the denominator of its counts. 'Among evaluable patients, 40 (80%)
@@ -334,6 +337,9 @@ def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outc
         if o.denominator is not None or o.count is None:
             continue
         s, _e = doc.sentence_of(o.span.start)
+        # ('Of 80 patients, 70 achieved CCyR, of whom 52 achieved MMR': 52 is out of the 70, not the 80)
+        if _OF_WHOM_BEFORE.search(doc.text, s, o.span.start):
+            continue
         n = fronted_group(doc.text, s, o.span.start)
         if n and o.count <= n and (o.percent is None or abs(100 * o.count / n - o.percent) <= 1.0):
             o.denominator = int(n)
