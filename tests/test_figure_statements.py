@@ -547,3 +547,30 @@ def test_counts_out_of_the_responders_before_them():
     got = figures(text)
     assert ("MajorMolecularResponse", 50, None, 66, None) in got
     assert ("MR4_5", 31, 39.0, None, None) in got
+
+
+def test_a_response_named_in_a_parenthesis_after_response_rates():
+    text = TWO_ARMS + "Response rates (CCyR) at 12 months: 79% (bosutinib) and 68% (imatinib)."
+    got = per_arm(text)
+    assert got["Bosutinib"] == {("CompleteCytogeneticResponse", None, 79.0)}
+    assert got["Imatinib"] == {("CompleteCytogeneticResponse", None, 68.0)}
+
+
+def test_rates_compared_between_two_drugs_by_a_pair_after_than():
+    text = TWO_ARMS + (
+        "Bosutinib resulted in higher rates of MMR than imatinib (47% vs 37%). Patients with a high Sokal "
+        "score had lower rates of MMR than low-risk patients (30% vs 60%)."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib"] == {("MajorMolecularResponse", None, 47.0)}
+    assert got["Imatinib"] == {("MajorMolecularResponse", None, 37.0)}
+    assert got[""] == set()
+
+
+def test_a_count_of_another_studys_patients_in_the_background_is_not_the_population():
+    text = (
+        "Background: In an earlier phase III study of 300 patients, the CCyR rate with imatinib was 65%. "
+        "Methods: A total of 300 patients with chronic phase CML were randomly assigned to bosutinib 400 mg daily "
+        "(n = 150) or imatinib 400 mg daily (n = 150)."
+    )
+    assert cohorts_of(text)[0] == ("population", 300)

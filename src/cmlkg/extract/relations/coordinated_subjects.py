@@ -185,11 +185,23 @@ _ARM_SUBJECT = re.compile(
 )
 
 
+_THAN_DRUG_PAIR = re.compile(
+    r"\s+than\s+(?:with\s+|in\s+|on\s+)?(?:the\s+)?(?P<g>[\w-]+)(?:\s+(?:arm|group))?"
+    r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]",
+    I,
+)
+
+
 def rates_of_an_arm(doc: Doc, cs: int, start: int, end: int) -> bool:
     """'Patients on 600 mg had higher rates of MCyR (28% vs 16%)': a pair of rates right after an outcome
     that ends at ``end``, whose clause (from ``cs`` to ``start``) has a treatment group for subject
     (not 'Patients with levels above X had higher rates of CCyR (89% vs 72%)': groups of a trait)."""
-    if not _PAIR_AFTER.match(doc.text, end):
+    if _PAIR_AFTER.match(doc.text, end):
+        sm = _ARM_SUBJECT.search(doc.text, cs, start)
+        return sm is not None and names_a_treatment_group(doc, sm.start("g"), sm.end("g"))
+    # 'Dasatinib resulted in higher rates of MMR than imatinib (46% vs 28%)': a drug against a drug
+    than = _THAN_DRUG_PAIR.match(doc.text, end)
+    if than is None:
         return False
-    sm = _ARM_SUBJECT.search(doc.text, cs, start)
-    return sm is not None and names_a_treatment_group(doc, sm.start("g"), sm.end("g"))
+    first = doc.mentions_in(cs, min(start, cs + 40), "drug")
+    return bool(first) and bool(doc.mentions_in(than.start("g"), than.end("g"), "drug"))

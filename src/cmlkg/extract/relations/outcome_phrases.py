@@ -20,6 +20,7 @@ def pct_length(text: str, at: int) -> int:
     return len(sign.group()) if sign else 0
 
 
+_NAMED_IN_PARENS = re.compile(r"\s*(?:rates?\s*)?\(\s*", re.I)
 _OR_ANOTHER_PHASE = re.compile(
     r"\s*(?:/|\bor\b|\band\b|,)\s*(?:to\s+)?(?:AP|BP|BC|accelerated|blast\w*)(?:\s+(?:phase|crisis))?\b", re.I
 )
@@ -27,9 +28,14 @@ _OR_ANOTHER_PHASE = re.compile(
 
 def qualified(doc: Doc, m: Mention) -> Mention:
     """'partial CR (Ph+ < 33%)', 'partial CCyR': a partial cytogenetic response; 'progression to AP/BP':
-    progression (to either phase)."""
+    progression (to either phase); 'response rates (CCyR)': the response named."""
     if m.term.startswith("ProgressionTo") and (more := _OR_ANOTHER_PHASE.match(doc.text, m.end)) is not None:
         return Mention("Progression", "outcome", m.start, more.end())
+    # 'Response rates (CCyR) at 12 months: ...': the response the parenthesis names
+    if m.term == "OverallResponse" and (opens := _NAMED_IN_PARENS.match(doc.text, m.end)) is not None:
+        named = [x for x in doc.mentions_starting(opens.end(), opens.end() + 1) if x.kind == "outcome"]
+        if named and re.match(r"\s*\)", doc.text[named[0].end : named[0].end + 3]):
+            return Mention(named[0].term, "outcome", m.start, m.end)
     if m.term in ("CompleteRemission", "CompleteCytogeneticResponse") and re.search(
         r"\bpartial\s+$", doc.text[max(0, m.start - 10) : m.start], I
     ):
