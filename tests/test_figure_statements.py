@@ -574,3 +574,24 @@ def test_a_count_of_another_studys_patients_in_the_background_is_not_the_populat
         "(n = 150) or imatinib 400 mg daily (n = 150)."
     )
     assert cohorts_of(text)[0] == ("population", 300)
+
+
+def test_a_grade_and_those_above_it_are_each_a_grade_and_the_count_is_of_none():
+    text = ONE_ARM + (
+        "Grade >=3 neutropenia occurred in 12 patients (15%). Grade 3 or higher thrombocytopenia was seen in 9 "
+        "patients, and grade 3+ rash in 2."
+    )
+    got = {(a.term, a.grade, a.count) for a in extract("t", text).adverse_events}
+    assert got == {
+        ("Neutropenia", 3, None),
+        ("Neutropenia", 4, None),
+        ("Thrombocytopenia", 3, None),
+        ("Thrombocytopenia", 4, None),
+        ("Rash", 3, None),
+        ("Rash", 4, None),
+    }
+
+
+def test_secondary_resistance_is_a_response_lost():
+    text = ONE_ARM + "Primary resistance was seen in 5 patients and secondary resistance in 8."
+    assert figures(text) == {("NoResponse", 5, None, None, None), ("LossOfResponse", 8, None, None, None)}

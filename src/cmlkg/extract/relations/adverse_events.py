@@ -63,7 +63,9 @@ _HEADS_EVENTS = re.compile(
     I,
 )
 _GRADES = (
-    r"\bgrades?\s*(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])"
+    # ('grade >=3', 'grade 3 or higher', 'grade 3+': that grade and those above it, to 4)
+    r"\bgrades?\s*(?P<ge>[≥>]\s*=?\s*)?(?P<a>IV|V|I{1,3}|[1-5])(?![A-Za-z\d])"
+    r"(?P<up>\+|\s+or\s+(?:higher|greater|more|above|worse)\b|\s+and\s+(?:above|higher)\b)?"
     r"(?:\s*(?:-|–|to|/|or|and|,)\s*(?P<b>IV|V|I{1,3}|[1-5])(?![A-Za-z\d]))?"
 )
 _GRADE_BEFORE = re.compile(_GRADES + r"\s*(?:\w+\s+){0,2}$", I)
@@ -180,8 +182,10 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
 
 
 def _grades(g: re.Match) -> list[int | None]:
-    """'grade 3-4' -> [3, 4], 'grade III' -> [3]."""
+    """'grade 3-4' -> [3, 4], 'grade III' -> [3], 'grade >=3' -> [3, 4]."""
     a = int(g.group("a")) if g.group("a").isdigit() else _ROMAN[g.group("a").upper()]
+    if g.groupdict().get("ge") or g.groupdict().get("up"):
+        return list(range(a, 5)) if a < 4 else [a]
     b_text = g.group("b")
     b = (int(b_text) if b_text.isdigit() else _ROMAN[b_text.upper()]) if b_text else a
     return list(range(min(a, b), max(a, b) + 1)) if abs(b - a) <= 4 else [a, b]

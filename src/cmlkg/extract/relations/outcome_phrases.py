@@ -20,6 +20,7 @@ def pct_length(text: str, at: int) -> int:
     return len(sign.group()) if sign else 0
 
 
+_ACQUIRED_BEFORE = re.compile(r"\b(?:acquired|secondary)\s+$", re.I)
 _NAMED_IN_PARENS = re.compile(r"\s*(?:rates?\s*)?\(\s*", re.I)
 _OR_ANOTHER_PHASE = re.compile(
     r"\s*(?:/|\bor\b|\band\b|,)\s*(?:to\s+)?(?:AP|BP|BC|accelerated|blast\w*)(?:\s+(?:phase|crisis))?\b", re.I
@@ -31,6 +32,13 @@ def qualified(doc: Doc, m: Mention) -> Mention:
     progression (to either phase); 'response rates (CCyR)': the response named."""
     if m.term.startswith("ProgressionTo") and (more := _OR_ANOTHER_PHASE.match(doc.text, m.end)) is not None:
         return Mention("Progression", "outcome", m.start, more.end())
+    # 'secondary resistance', 'acquired resistance': a response lost, not none reached
+    if (
+        m.term == "NoResponse"
+        and "LossOfResponse" in doc.vocab.terms
+        and _ACQUIRED_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
+    ):
+        return Mention("LossOfResponse", "outcome", m.start, m.end)
     # 'Response rates (CCyR) at 12 months: ...': the response the parenthesis names
     if m.term == "OverallResponse" and (opens := _NAMED_IN_PARENS.match(doc.text, m.end)) is not None:
         named = [x for x in doc.mentions_starting(opens.end(), opens.end() + 1) if x.kind == "outcome"]
