@@ -595,3 +595,20 @@ def test_a_grade_and_those_above_it_are_each_a_grade_and_the_count_is_of_none():
 def test_secondary_resistance_is_a_response_lost():
     text = ONE_ARM + "Primary resistance was seen in 5 patients and secondary resistance in 8."
     assert figures(text) == {("NoResponse", 5, None, None, None), ("LossOfResponse", 8, None, None, None)}
+
+
+def test_the_outcomes_that_define_another_are_not_its_figure():
+    text = ONE_ARM + (
+        "Event-free survival, defined as freedom from loss of response, progression or death, was 84% at 5 "
+        "years. Failure-free survival (defined as loss of CCyR, progression or death) was 79% at 5 years."
+    )
+    assert figures(text) == {("EventFreeSurvival", None, 84.0, None, 60.0)}
+
+
+def test_the_first_of_a_list_of_time_points_is_no_probability():
+    text = ONE_ARM + "MR4.5 rates at 1, 2 and 3 years were 12%, 27% and 40%."
+    assert figures(text) == {
+        ("MR4_5", None, 12.0, None, 12.0),
+        ("MR4_5", None, 27.0, None, 24.0),
+        ("MR4_5", None, 40.0, None, 36.0),
+    }

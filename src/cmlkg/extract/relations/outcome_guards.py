@@ -126,3 +126,14 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and _BASELINE_TRAIT.match(text[m.end : m.end + 40])
         )
     )
+
+
+# 'Event-free survival, defined as freedom from loss of response, progression or death, was 81%': the
+# events that define an outcome, named before its verb
+_DEFINED_AS = re.compile(r"\b(?:defined|measured|calculated)\s+as\b(?:(?!\b(?:was|were|is|are)\b)[^.;])*$", I)
+
+
+def in_a_definition(doc: Doc, m: Mention) -> bool:
+    """Whether outcome mention ``m`` is part of another outcome's definition ('defined as ...')."""
+    s, _e = doc.sentence_of(m.start)
+    return bool(_DEFINED_AS.search(doc.text, max(s, m.start - 120), m.start))

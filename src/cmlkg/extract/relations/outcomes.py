@@ -30,6 +30,7 @@ from cmlkg.extract.relations.figures import (
 from cmlkg.extract.relations.grammar import COUNTED, TIME_PHRASE, TIME_VALUE, VERSUS, I
 from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
+    in_a_definition,
     names_a_group,
     shares_with_an_unknown,
 )
@@ -158,7 +159,12 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
     mentions = [m for m in mentions if m.term == UNNAMED or not reasons.overlaps(m.start, m.end)]
     kept = with_abbreviations(doc, resolve_overlaps(mentions))
     # 'relapse-free survival (loss of MMR) was 61%': an outcome that defines the one before it is not read
-    return [qualified(doc, m) for m in kept if m.start >= start_at and not defines_the_one_before(doc, m)]
+    # ('EFS, defined as loss of response, progression or death, was 81%': the definition's outcomes neither)
+    return [
+        qualified(doc, m)
+        for m in kept
+        if m.start >= start_at and not defines_the_one_before(doc, m) and not in_a_definition(doc, m)
+    ]
 
 
 class _Reading:
@@ -298,6 +304,7 @@ class _Reading:
             if (
                 other.kind in _COUNTED_KINDS
                 and not defines_the_one_before(self.doc, other)
+                and not in_a_definition(self.doc, other)
                 # 'freedom from progression to AP/BP at 5 years was 96%': the phases name the outcome
                 and not (other.kind == "phase" and _TO_PHASES.fullmatch(text, group[-1].end, other.start))
             ):
