@@ -612,3 +612,13 @@ def test_the_first_of_a_list_of_time_points_is_no_probability():
         ("MR4_5", None, 27.0, None, 24.0),
         ("MR4_5", None, 40.0, None, 36.0),
     }
+
+
+def test_a_bare_one_or_zero_is_never_a_probability():
+    text = ONE_ARM + (
+        "The rates of MMR in year 1 and year 2 were 41% and 57%. MR4 rates by Sokal score (1 vs 2 vs 3) were "
+        "50%, 35% and 20%. The probability of CCyR was 0.85 (range 0 to 1)."
+    )
+    got = figures(text)
+    assert not any(p in (100.0, 0.0) for _t, _c, p, _d, _m in got)
+    assert ("CompleteCytogeneticResponse", None, 85.0, None, None) in got

@@ -265,9 +265,9 @@ _VALUE = re.compile(
     rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     # 'MMR: n=12 (34%)': a count written as n with its percent (a group's size '(n = 49)' has none)
     rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)"
-    rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+|0|1)(?![\d%]|\.\d)"
-    # (not the first of a list of time points: 'at 1, 2 and 3 years')
-    r"(?!\s*(?:,|and|or)\s*\d+(?:\s*(?:,|and|or|,\s*and)\s*\d+)*\s*(?:days?|weeks?|months?|mo\b|years?|yrs?\b)))"
+    # a probability is written with its decimals ('0.55', '.8', '1.00'): a bare 0 or 1 is a number of
+    # something else ('in year 1', 'at month 1', 'Sokal score 1', 'at 1, 2 and 3 years')
+    rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+)(?![\d%]|\.\d))"
     # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': the patient noun shared)
     rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
     rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN}))"
