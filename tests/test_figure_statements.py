@@ -622,3 +622,8 @@ def test_a_bare_one_or_zero_is_never_a_probability():
     got = figures(text)
     assert not any(p in (100.0, 0.0) for _t, _c, p, _d, _m in got)
     assert ("CompleteCytogeneticResponse", None, 85.0, None, None) in got
+
+
+def test_the_patients_whose_outcome_a_study_analysed_are_its_population():
+    text = "We retrospectively analyzed the outcome of 1,035 CML patients treated with imatinib. MMR was achieved by 71%."
+    assert cohorts_of(text) == [("population", 1035)]
