@@ -627,3 +627,45 @@ def test_a_bare_one_or_zero_is_never_a_probability():
 def test_the_patients_whose_outcome_a_study_analysed_are_its_population():
     text = "We retrospectively analyzed the outcome of 1,035 CML patients treated with imatinib. MMR was achieved by 71%."
     assert cohorts_of(text) == [("population", 1035)]
+
+
+def test_figures_of_the_patients_of_a_phase_named_between_the_outcomes_and_their_verb():
+    text = (
+        "The clinical data of 150 cases of CML treated with imatinib were retrospectively analyzed. The rates of "
+        "CHR, CCyR and MMR in CP cases were 96.0%, 81.5% and 66.0%, respectively."
+    )
+    assert figures(text) == {
+        ("CompleteHematologicResponse", None, 96.0, None, None),
+        ("CompleteCytogeneticResponse", None, 81.5, None, None),
+        ("MajorMolecularResponse", None, 66.0, None, None),
+    }
+
+
+def test_a_flattened_table_of_counts():
+    text = (
+        "Nilotinib 300 mg BID in newly diagnosed CML-CP (ASH abstract). Results: N=96. Best response, n (%): "
+        "CCyR 80 (83); MMR 70 (73). Progression to AP/BP, n (%): 3 (3)."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 96)]
+    assert {(o.term, o.count, o.percent) for o in x.outcomes} == {
+        ("CompleteCytogeneticResponse", 80, 83.0),
+        ("MajorMolecularResponse", 70, 73.0),
+        ("Progression", 3, 3.0),
+    }
+
+
+def test_an_arm_that_experienced_an_event_is_no_prior_therapy_and_sizes_in_a_parenthesis_name_no_contrast():
+    text = TWO_ARMS + (
+        "In the modified intention-to-treat population (bosutinib n = 140, imatinib n = 139), MMR at 12 months "
+        "was higher with bosutinib (47% vs 37%). Four patients on bosutinib and 6 on imatinib experienced "
+        "disease progression."
+    )
+    x = extract("t", text)
+    assert {(t.term, t.role) for t in x.treatments} == {
+        ("Bosutinib", "intervention"),
+        ("Imatinib", "intervention"),
+    }
+    got = per_arm(text)
+    assert ("MajorMolecularResponse", None, 47.0) in got["Bosutinib"]
+    assert ("MajorMolecularResponse", None, 37.0) in got["Imatinib"]

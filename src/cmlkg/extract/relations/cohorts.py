@@ -35,6 +35,8 @@ _PRIOR_GROUPS = re.compile(
 _HEADED_ENROL = re.compile(
     rf"\b(?:patients|pts|subjects)\s*:\s*(?P<n>{NUM})\s+(?P<verb>enrolled|included|treated)\b", I
 )
+# 'Results: N=120. Median age ...': the number of patients as a table states it
+_TABLE_N = re.compile(r"(?:(?<=^)|(?<=[.:;]\s)|(?<=[.:;]))\s*N\s*=\s*(?P<n>\d+)\s*(?=[.;,]|$)")
 _CLOSES_A_SCHEDULE = re.compile(r"\((?P<inside>[^()]*)[;,]\s*$")
 _NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1,3}|IV)?\s*,?\s*$", I)
 MAX_PATIENTS = 1_000_000  # more than any registry of CML patients holds
@@ -387,6 +389,8 @@ def _bare_enrolments(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
         if n and not _NAMED_SCORE.search(text[max(s, m.start() - 12) : m.start()]):
             role = "enrolled" if m.group("verb").lower() in ("enrolled", "included", "treated") else "arm"
             found.append((role, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]))
+    for m in _TABLE_N.finditer(text, s, e):
+        found.append(("enrolled", int(m.group("n")), r.Span(m.start("n"), m.end("n")), m.group(0).strip()))
     return found
 
 

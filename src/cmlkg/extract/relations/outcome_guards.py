@@ -137,3 +137,23 @@ def in_a_definition(doc: Doc, m: Mention) -> bool:
     """Whether outcome mention ``m`` is part of another outcome's definition ('defined as ...')."""
     s, _e = doc.sentence_of(m.start)
     return bool(_DEFINED_AS.search(doc.text, max(s, m.start - 120), m.start))
+
+
+_IN_PHASE_BEFORE = re.compile(
+    r"\s+(?:rates?\s+)?(?:in|among|for)\s+(?:the\s+)?(?:patients\s+(?:in|with)\s+)?", I
+)
+_PHASE_GROUP_VERB = re.compile(r"\s*(?:patients|pts|cases|group)?\s*(?:were|was|:)", I)
+_TO_PHASES = re.compile(
+    # ('Progression to AP/BC': the second phase of the outcome that names the first)
+    r"\s*(?:(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*|(?:/|or)\s*)",
+    I,
+)
+
+
+def phase_of_the_outcome(text: str, end: int, phase: Mention) -> bool:
+    """Whether a phase mention after an outcome (or its list) ending at ``end`` is part of its phrase: the
+    phases it names ('freedom from progression to AP/BP at 5 years was 96%') or whose patients the figures
+    are of ('The rates of CHR, CCyR and MMR in CP cases were ...')."""
+    return bool(_TO_PHASES.fullmatch(text, end, phase.start)) or bool(
+        _IN_PHASE_BEFORE.fullmatch(text, end, phase.start) and _PHASE_GROUP_VERB.match(text, phase.end)
+    )

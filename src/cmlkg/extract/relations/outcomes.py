@@ -32,6 +32,7 @@ from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     in_a_definition,
     names_a_group,
+    phase_of_the_outcome,
     shares_with_an_unknown,
 )
 from cmlkg.extract.relations.outcome_phrases import (
@@ -92,6 +93,8 @@ _HEADS_A_COLON = re.compile(
     # 'Progression to AP/BC on treatment:'
     r"(?:\s*/\s*(?:AP|BP|BC)\b|\s+or\s+(?:AP|BP|BC|blast\s+(?:phase|crisis))\b)?"
     r"(?:\s+(?:on|during|under)\s+(?:treatment|therapy|study))?"
+    # ('Progression to AP/BP, n (%): 2 (2)', 'Deaths, n: 3': a table's row flattened)
+    r"(?:\s*,\s*n\s*(?:\(\s*%\s*\))?(?=\s*:))?"
     r"\s*\)?\s*(?:rates?\s+)?(?:\([^()]*\)\s*)?"
     r"(?:(?:at|by|after)\s+(?:[\w-]+(?:,\s*|\s+(?:and|or)\s+|\s+)?){1,6}?\s*"
     r"|\d{1,3}\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*)?"
@@ -118,11 +121,6 @@ _LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
 _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
-_TO_PHASES = re.compile(
-    # ('Progression to AP/BC': the second phase of the outcome that names the first)
-    r"\s*(?:(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*|(?:/|or)\s*)",
-    I,
-)
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
@@ -305,8 +303,7 @@ class _Reading:
                 other.kind in _COUNTED_KINDS
                 and not defines_the_one_before(self.doc, other)
                 and not in_a_definition(self.doc, other)
-                # 'freedom from progression to AP/BP at 5 years was 96%': the phases name the outcome
-                and not (other.kind == "phase" and _TO_PHASES.fullmatch(text, group[-1].end, other.start))
+                and not (other.kind == "phase" and phase_of_the_outcome(text, group[-1].end, other))
             ):
                 nxt = other.start
                 break

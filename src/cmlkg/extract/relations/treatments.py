@@ -37,7 +37,9 @@ _PRIOR_LIST_BEFORE = re.compile(
     I,
 )
 _PRIOR_AFTER = re.compile(
-    r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated|experienced)|"
+    r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated)|"
+    # ('imatinib-experienced patients'; not '6 on imatinib experienced disease progression')
+    r"-experienced|\s+experienced\s+(?:patients|pts|subjects|cases)\b|"
     # ("ponatinib after failure of two TKIs" is ponatinib given after the failure: not prior therapy)
     r"\s+with\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
     r"(?:\s+(?:therapy|treatment))?\s+(?:before|previously|beforehand)\b(?!\s+(?:transplant|BMT|SCT|HSCT|allo)))",

@@ -67,6 +67,7 @@ _THE_ARMS = re.compile(
     I,
 )
 _TREATMENT_WORDS = {"treatment", "study", "randomized", "randomised", "dose", "drug", "therapy", "trial"}
+_SIZES = re.compile(r"\bn\s*=\s*\d", I)
 _OTHER_GROUPS = re.compile(
     r"\b(?:in|for|among|with|of)\s+(?!(?:the\s+)?(?:two|three|four|both|respective)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:arms|groups|cohorts)\b)"
@@ -261,7 +262,13 @@ class _Attribution:
         # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and
         # 28%')
         since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
-        before = {k for _s, _e, k in refs.between(since, first.span.start)}
+        # (not the arms sized in a parenthesis: 'In the mITT population (A n = 246, B n = 241), MMR was ...')
+        sizing = [
+            (a, b) for a, b in self.doc.parens if since <= a < first.span.start and _SIZES.search(text, a, b)
+        ]
+        before = {
+            k for s, _e, k in refs.between(since, first.span.start) if not any(a < s < b for a, b in sizing)
+        }
         if before:
             if versus and len(before) == 1 and len(self.arms) == 2 and len(g) == 2:
                 named_first = before.pop()
