@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return kept
 
 
+@functools.lru_cache(maxsize=65536)
 def us_spelling(word: str) -> str:
     """A lower-case word in American spelling, for matching terms whatever the text's: 'haematological'
     and 'hematologic', 'leukaemia', 'anaemia', 'oedema', 'paediatric'."""

@@ -197,6 +197,7 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     text = doc.text
     cs, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
     # (the nearest count: 'Among 452 patients treated with dasatinib, 9 (2.0%) developed X')
+    cs = max(cs, m.start - 200)  # (a count states its event within a few words: the reading stays linear)
     seg = text[cs : m.start]
     cm = next((c for k in reversed(_count_starts(seg)) if (c := _AE_COUNT_BEFORE.match(seg, k))), None)
     # 'Thirty patients reported side effects, mostly fatigue and cramps': the count is of the side effects

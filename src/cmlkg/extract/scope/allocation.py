@@ -223,9 +223,7 @@ def _sizes_in_a_parenthesis(doc: Doc, options: list[_Option], after: int) -> lis
     if None in own or len(set(own)) < len(own):
         return None
     stop = doc.sentence_of(after)[1] if after < len(doc.text) else after
-    for ps, pe in doc.parens:
-        if not after <= ps < stop:
-            continue
+    for ps, pe in doc.parens_within(after, stop):
         found: dict[str, int] = {}
         pos = ps + 1
         while (im := _DRUG_AND_SIZE.match(doc.text, pos, pe - 1)) is not None and im.end() > pos:

@@ -338,7 +338,7 @@ def assign_denominators(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.Outc
             continue
         s, _e = doc.sentence_of(o.span.start)
         # ('Of 80 patients, 70 achieved CCyR, of whom 52 achieved MMR': 52 is out of the 70, not the 80)
-        if _OF_WHOM_BEFORE.search(doc.text, s, o.span.start):
+        if _OF_WHOM_BEFORE.search(doc.text, max(s, o.span.start - 150), o.span.start):
             continue
         n = fronted_group(doc.text, s, o.span.start)
         if n and o.count <= n and (o.percent is None or abs(100 * o.count / n - o.percent) <= 1.0):

@@ -264,7 +264,7 @@ class _Attribution:
         since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
         # (not the arms sized in a parenthesis: 'In the mITT population (A n = 246, B n = 241), MMR was ...')
         sizing = [
-            (a, b) for a, b in self.doc.parens if since <= a < first.span.start and _SIZES.search(text, a, b)
+            (a, b) for a, b in self.doc.parens_within(since, first.span.start) if _SIZES.search(text, a, b)
         ]
         before = {
             k for s, _e, k in refs.between(since, first.span.start) if not any(a < s < b for a, b in sizing)
