@@ -669,3 +669,17 @@ def test_an_arm_that_experienced_an_event_is_no_prior_therapy_and_sizes_in_a_par
     got = per_arm(text)
     assert ("MajorMolecularResponse", None, 47.0) in got["Bosutinib"]
     assert ("MajorMolecularResponse", None, 37.0) in got["Imatinib"]
+
+
+def test_a_pair_in_a_parenthesis_after_both_arms_and_an_event_of_a_group_fronted_by_its_arm():
+    text = TWO_ARMS + (
+        "Overall survival at 4 years was similar in both arms (92% and 91%). Among 151 bosutinib-treated "
+        "patients, 12 (8%) developed pleural effusion. Among patients with T315I treated with imatinib, 2 "
+        "developed edema."
+    )
+    got = per_arm(text)
+    assert ("OverallSurvival", None, 92.0) in got["Bosutinib"]
+    assert ("OverallSurvival", None, 91.0) in got["Imatinib"]
+    sizes = {k: c.size for k, c in enumerate(extract("t", text).cohorts)}
+    events = {(a.term, sizes.get(a.cohort)) for a in extract("t", text).adverse_events}
+    assert events == {("PleuralEffusion", 151), ("Edema", None)}

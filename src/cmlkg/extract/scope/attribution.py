@@ -67,6 +67,10 @@ _THE_ARMS = re.compile(
     I,
 )
 _TREATMENT_WORDS = {"treatment", "study", "randomized", "randomised", "dose", "drug", "therapy", "trial"}
+_BOTH_ARMS_BEFORE = re.compile(
+    r"\b(?:in|for|between|across)\s+(?:both|the\s+two)\s+(?:treatment\s+|study\s+)?(?:arms|groups|cohorts)\s*\(\s*$",
+    I,
+)
 _SIZES = re.compile(r"\bn\s*=\s*\d", I)
 _OTHER_GROUPS = re.compile(
     r"\b(?:in|for|among|with|of)\s+(?!(?:the\s+)?(?:two|three|four|both|respective)\s+(?:[\w-]+\s+){0,2}?"
@@ -223,6 +227,16 @@ class _Attribution:
             for w in re.finditer(r"[\w-]+", m.group("words"))
         )
 
+    def _in_the_arms_order(self, first: r.Outcome, last: r.Outcome, sent: tuple[int, int]) -> bool:
+        """Whether a group's figures are said to be in the arms' order: 'respectively', 'in the two TKI
+        groups' after them, 'similar in both arms (90% and 89%)' before them."""
+        text, v0 = self.text, _value_start(self.text, first)
+        return (
+            self.respectively(last.span.end, sent[1])
+            or self._the_arms(last.span.end, sent[1])
+            or bool(_BOTH_ARMS_BEFORE.search(text, max(sent[0], v0 - 40), v0))
+        )
+
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -232,7 +246,7 @@ class _Attribution:
         # 'MMR rates were 46% and 28% (P < 0.0001)': a P value right after a pair compares the two arms
         versus = bool(_VERSUS.search(gap_text)) or (len(g) == 2 and bool(_P_AFTER.match(text, last.span.end)))
         # "43% and 58% in the two TKI groups": the arms, in their order, as 'respectively' says
-        respectively = self.respectively(last.span.end, sent[1]) or self._the_arms(last.span.end, sent[1])
+        respectively = self._in_the_arms_order(first, last, sent)
         # '17% of A-treated and 11% of B-treated patients': each figure names its own arm
         own = [self.own_ref(i, sent[1]) for i in g]
         if all(k is not None for k in own) and len(set(own)) == len(g):

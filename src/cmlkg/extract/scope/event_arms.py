@@ -73,6 +73,8 @@ def adverse_per_arm(
                 ks = list(range(len(arms)))
                 continue
             _arms_after(doc, refs, m, ks)
+            if not ks and (k := _fronted_arm(doc, refs, m)) is not None:
+                ks.append(k)
         if not ks:
             out.append(a)
         for k in ks:
@@ -120,3 +122,27 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
     for k in found:
         if k not in ks:
             ks.append(k)
+
+
+# 'Among 50 dasatinib-treated patients, 10 (20%) developed pleural effusion': a group fronted by its arm
+_FRONTED_ARM = re.compile(
+    r"\s*(?:Among|In|Of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?P<g>[^,;:()]{3,60}?)\s*,", re.I
+)
+_ARM_GROUP_WORDS = re.compile(
+    r"\b(?:patients|pts|subjects|treated|receiving|given|with|on|the|arm|group|cohort)\b|[-\s]", re.I
+)
+
+
+def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
+    """The one arm a sentence is fronted by, when the fronted group is named by its treatment only."""
+    s, _e = doc.sentence_of(m.start)
+    fm = _FRONTED_ARM.match(doc.text, s, m.start)
+    if fm is None:
+        return None
+    named = {(a, b, k) for a, b, k in refs.between(fm.start("g"), fm.end("g"))}
+    if len({k for _a, _b, k in named}) != 1:
+        return None
+    rest = doc.text[fm.start("g") : fm.end("g")]
+    for a, b, _k in sorted(named, reverse=True):
+        rest = rest[: a - fm.start("g")] + rest[b - fm.start("g") :]
+    return next(iter(named))[2] if not _ARM_GROUP_WORDS.sub("", rest) else None
