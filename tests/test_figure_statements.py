@@ -683,3 +683,11 @@ def test_a_pair_in_a_parenthesis_after_both_arms_and_an_event_of_a_group_fronted
     sizes = {k: c.size for k, c in enumerate(extract("t", text).cohorts)}
     events = {(a.term, sizes.get(a.cohort)) for a in extract("t", text).adverse_events}
     assert events == {("PleuralEffusion", 151), ("Edema", None)}
+
+
+def test_groups_by_line_of_therapy_are_subgroups_even_after_a_dose():
+    text = (
+        "In 268 patients aged 65 years or older, bosutinib was started at 500 mg/day (first line, n = 58; "
+        "second or later line, n = 210). Cumulative MMR was 58.6% in first-line and 36.2% in later-line patients."
+    )
+    assert cohorts_of(text) == [("population", 268), ("subgroup", 58), ("subgroup", 210)]

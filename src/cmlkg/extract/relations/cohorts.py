@@ -111,7 +111,8 @@ _RANDOMISED = re.compile(r"\brandomi[sz]", I)
 _ALLOCATED = re.compile(r"\b(?:randomi[sz]|assigned|allocated)", I)
 _GIVEN = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", I)
 _TRAIT_BEFORE = re.compile(
-    r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|"
+    # ('(first line, n = 58; second or later line, n = 210)': the line of therapy, a trait)
+    r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|lines?,?|"
     r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
     r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
     I,
