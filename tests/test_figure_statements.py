@@ -691,3 +691,12 @@ def test_groups_by_line_of_therapy_are_subgroups_even_after_a_dose():
         "second or later line, n = 210). Cumulative MMR was 58.6% in first-line and 36.2% in later-line patients."
     )
     assert cohorts_of(text) == [("population", 268), ("subgroup", 58), ("subgroup", 210)]
+
+
+def test_a_relative_described_with_age_is_a_patient():
+    x = extract(
+        "t",
+        "We describe two siblings, a 38-year-old woman and her 41-year-old brother, with CML in chronic phase "
+        "treated with nilotinib; both achieved MMR.",
+    )
+    assert sorted((p.age, p.sex) for p in x.patients) == [(38.0, "female"), (41.0, "male")]

@@ -63,9 +63,13 @@ _AGE_RANGE_FIRST = re.compile(
 )
 _PATIENT = re.compile(
     rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?"
-    r"(?P<sex>female|male|woman|man|girl|boy|lady|gentleman)\b",
+    # ('her 50-year-old brother': a relative of a patient described is a patient too)
+    r"(?P<sex>female|male|woman|man|girl|boy|lady|gentleman|brother|sister|son|daughter|mother|father)\b",
     I,
 )
+
+
+_FEMALE_WORDS = ("female", "woman", "girl", "lady", "sister", "daughter", "mother")
 
 
 def add_demographics(doc: Doc, cohorts: list[r.Cohort]) -> None:
@@ -191,7 +195,7 @@ def find_patients(doc: Doc) -> list[r.Patient]:
         age = parse_number(m.group("age"))
         if age is None or age > 120:
             continue
-        sex = "female" if m.group("sex").lower() in ("female", "woman", "girl", "lady") else "male"
+        sex = "female" if m.group("sex").lower() in _FEMALE_WORDS else "male"
         out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
     for m in _SEX_AGE_LIST.finditer(doc.text) if doc.has("sex", "gender") else ():
         for item in re.finditer(
