@@ -700,3 +700,15 @@ def test_a_relative_described_with_age_is_a_patient():
         "treated with nilotinib; both achieved MMR.",
     )
     assert sorted((p.age, p.sex) for p in x.patients) == [(38.0, "female"), (41.0, "male")]
+
+
+def test_events_counted_after_their_names_in_a_list_and_an_ontology_outside_term():
+    text = ONE_ARM + (
+        "Serious adverse events occurred in 18 patients (23%), most commonly pneumonia (n = 4). Cardiovascular "
+        "events (ischemic heart disease, n = 5; peripheral arterial occlusive disease, n = 3) occurred in 8 "
+        "patients."
+    )
+    got = {(a.term, a.count) for a in extract("t", text).adverse_events}
+    assert ("IschemicHeartDisease", 5) in got and ("PeripheralArterialOcclusiveDisease", 3) in got
+    assert ("CardiovascularEvent", 8) in got
+    assert any(t.startswith("hp:") and c == 4 for t, c in got)  # pneumonia, from the packaged phenotypes

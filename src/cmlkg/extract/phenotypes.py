@@ -177,6 +177,9 @@ def phenotype_mentions(
                 i += 1
                 continue
             (hp, name), j = hit
+            # (not the punctuation after the name: 'pneumonia (n = 4)' ends at 'pneumonia')
+            while j - 1 > i and not words[j - 1].isalnum():
+                j -= 1
             start, end = tokens[i][1], tokens[j - 1][2]
             local = names.get(name.lower()) or names.get(text[start:end].lower())
             if local is None:

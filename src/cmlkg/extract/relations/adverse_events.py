@@ -52,7 +52,12 @@ _COLON_COUNT = re.compile(
     I,
 )
 _GROUP_BEFORE = re.compile(r"\b(?:among|of|in|for)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?$", I)
-_OWN_COUNT = re.compile(rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]", I)
+_OWN_COUNT = re.compile(
+    rf"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)|(?P<n2>\d+)\s+{PATIENT_NOUN})\s*[,;)]"
+    # '(ischemic heart disease, n = 5; peripheral arterial occlusive disease, n = 3; ...)'
+    r"|\s*,\s*n\s*=\s*(?P<n3>\d+)\s*(?=[,;)])",
+    I,
+)
 
 
 # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
@@ -228,7 +233,8 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     # "Neutropenia: 12 (20%); anemia: 6 (10%)"
     own = _OWN_COUNT.match(text, m.end) or _COLON_COUNT.match(text, m.end)
     if own:
-        return as_int(parse_number(own.group("n") or own.groupdict().get("n2") or ""))
+        groups = own.groupdict()
+        return as_int(parse_number(groups.get("n") or groups.get("n2") or groups.get("n3") or ""))
     if cm:
         return as_int(parse_number(cm.group("n")))
     # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
