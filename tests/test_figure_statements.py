@@ -712,3 +712,13 @@ def test_events_counted_after_their_names_in_a_list_and_an_ontology_outside_term
     assert ("IschemicHeartDisease", 5) in got and ("PeripheralArterialOcclusiveDisease", 3) in got
     assert ("CardiovascularEvent", 8) in got
     assert any(t.startswith("hp:") and c == 4 for t, c in got)  # pneumonia, from the packaged phenotypes
+
+
+def test_molecular_response_levels_in_any_notation():
+    text = (
+        ONE_ARM + "MR^4.5 was reached by 31% by 5 years. Rates of MR4 and MR4,5 were 40% and 28%. MR⁴·⁵: 25%."
+    )
+    got = figures(text)
+    assert ("MR4_5", None, 31.0, None, 60.0) in got
+    assert ("MR4", None, 40.0, None, None) in got and ("MR4_5", None, 28.0, None, None) in got
+    assert not any(t in ("MolecularResponse",) for t, *_ in got)

@@ -10,6 +10,8 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\s*%)")
 # 'Responses, n (%): MMR, 102 (52.6) vs 77 (39.6)': a count with its percent, the unit in the header
 _N_PCT_HEADER = re.compile(r"\bn\s*\(\s*%\s*\)", re.I)
 _COUNT_PCT = re.compile(r"(?<=\d) \((\d{1,3}(?:\.\d+)?)\)")
+_MR_LEVEL = re.compile(r"\bMR\^?[0-9⁰-⁹]+(?:[,·.][0-9⁰-⁹])?(?![\d,])")
+_MR_CHARS = str.maketrans({"^": " ", ",": ".", "·": ".", **{c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}})
 _SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z])|$")
 
 
@@ -18,6 +20,8 @@ def normalised(text: str) -> str:
     signs and, after an 'n (%)' header, counts with a bare percent written with its sign ('102 (52.6)'
     -> '102(52.6%)'); the same length, so that spans do not move."""
     out = _DECIMAL_COMMA.sub(".", text) if "," in text else text
+    if "MR" in out:  # 'MR^4.5', 'MR4,5', 'MR⁴·⁵': the molecular response levels as 'MR 4.5', 'MR4.5'
+        out = _MR_LEVEL.sub(lambda m: m.group(0).translate(_MR_CHARS), out)
     if "=" in out:  # 'BCR-ABL1 <=10%': a level, written as the sign ('≤ 10%')
         out = out.replace("<=", "≤ ").replace(">=", "≥ ")
     if "%" in out and _N_PCT_HEADER.search(out):
