@@ -722,3 +722,20 @@ def test_molecular_response_levels_in_any_notation():
     assert ("MR4_5", None, 31.0, None, 60.0) in got
     assert ("MR4", None, 40.0, None, None) in got and ("MR4_5", None, 28.0, None, None) in got
     assert not any(t in ("MolecularResponse",) for t, *_ in got)
+
+
+def test_a_time_point_closing_a_gapped_pair_is_both_figures():
+    text = (
+        ONE_ARM
+        + "MMR was achieved by 62% and MR4 by 41% at 24 months. CCyR at 6 months was 70% and MMR 55% at 12 months."
+    )
+    got = figures(text)
+    assert ("MajorMolecularResponse", None, 62.0, None, 24.0) in got and (
+        "MR4",
+        None,
+        41.0,
+        None,
+        24.0,
+    ) in got
+    # (a figure with its own time point keeps it)
+    assert ("CompleteCytogeneticResponse", None, 70.0, None, 6.0) in got

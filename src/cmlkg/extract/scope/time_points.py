@@ -87,10 +87,21 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     for o in ordered:
         own = text[o.span.start : o.span.end]
         figure_first = re.match(rf"\s*(?:{NUM})\b", own, re.I)
-        if o.time_months is not None or (figure_first and not _BARE_PERCENT.fullmatch(own)):
-            continue
         at = bisect.bisect_right(ends, (o.span.start, len(ordered))) - 1
         prev = ordered[ends[at][1]] if at >= 0 else None
+        # 'MMR was achieved by 60% and MR4 by 40% at 12 months': a time point closing the pair is both's
+        if (
+            prev is not None
+            and prev.time_months is None
+            and o.time_months is not None
+            and not figure_first
+            and _CLOSING_TIME.match(text, o.span.end)
+            and doc.sentence_of(prev.span.start) == doc.sentence_of(o.span.start)
+            and _GAPPED.fullmatch(text[prev.span.end : o.span.start])
+        ):
+            prev.time_months = o.time_months
+        if o.time_months is not None or (figure_first and not _BARE_PERCENT.fullmatch(own)):
+            continue
         if prev is None or prev.time_months is None:
             continue
         gap = text[prev.span.end : o.span.start]
@@ -101,6 +112,9 @@ def _gapped_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
             o.time_months = prev.time_months
 
 
+_CLOSING_TIME = re.compile(
+    rf"\s*(?:of\s+(?:the\s+|all\s+)?(?:patients|pts)\s*)?{TIME_PHRASE}\s*(?=[.;]|$)", I
+)
 _PAIRED = re.compile(rf"\s*{VERSUS}\s*", I)
 _PAIRED_AFTER_TIME = re.compile(rf"\s*(?:{TIME_PHRASE}\s*)?,?\s*{VERSUS}\s*", I)
 
