@@ -79,8 +79,7 @@ def test_patients_who_went_on_to_a_transplant_are_no_cohort_of_the_design():
         "The CCyR rate at 12 months was 78%. Nineteen patients subsequently underwent allogeneic stem cell "
         "transplantation, and 2 died of transplant-related causes."
     )
-    x = extract("t", text)
-    assert [(c.role, c.size) for c in x.cohorts] == [("population", 132)]
+    assert cohorts_of(text) == [("population", 132)]
 
 
 def test_a_transplant_study_population_that_underwent_the_transplant_is_still_the_population():
@@ -88,8 +87,7 @@ def test_a_transplant_study_population_that_underwent_the_transplant_is_still_th
         "Forty-one patients with CML in chronic phase underwent allogeneic marrow transplantation from HLA-"
         "identical siblings. Leukemia-free survival at 5 years was 62%."
     )
-    x = extract("t", text)
-    assert [(c.role, c.size) for c in x.cohorts] == [("population", 41)]
+    assert cohorts_of(text) == [("population", 41)]
 
 
 def test_counts_in_treatment_groups_before_an_event_verb_go_to_their_arms():
@@ -199,10 +197,9 @@ def test_the_patients_a_treatment_was_stopped_in_are_a_stopping_studys_populatio
         "were eligible. Nilotinib was stopped in 74 patients. Molecular relapse-free survival at 12 months "
         "was 56%."
     )
-    x = extract("t", text)
-    assert [(c.role, c.size) for c in x.cohorts] == [("population", 74)]
+    assert cohorts_of(text) == [("population", 74)]
     # the design, not a figure
-    assert not any(o.term == "TreatmentDiscontinuation" for o in x.outcomes)
+    assert not any(o.term == "TreatmentDiscontinuation" for o in extract("t", text).outcomes)
 
 
 def test_what_happened_on_a_prior_therapy_is_the_patients_history_not_a_figure():
@@ -450,14 +447,13 @@ def test_registry_groups_by_drug_with_their_shares_and_a_second_reason_for_switc
         "By 12 months, 75% of imatinib-treated patients were in CCyR. Overall, 30% switched TKI, mainly because "
         "of intolerance (55% of switches) or resistance (40%)."
     )
-    x = extract("t", text)
-    assert [(c.role, c.size) for c in x.cohorts] == [
+    assert cohorts_of(text) == [
         ("population", 900),
         ("arm", 700),
         ("arm", 150),
         ("arm", 50),
     ]
-    assert not any(o.term == "NoResponse" for o in x.outcomes)
+    assert not any(o.term == "NoResponse" for o in extract("t", text).outcomes)
 
 
 def test_a_time_point_fronted_with_the_dose_it_was_measured_on():
@@ -646,9 +642,8 @@ def test_a_flattened_table_of_counts():
         "Nilotinib 300 mg BID in newly diagnosed CML-CP (ASH abstract). Results: N=96. Best response, n (%): "
         "CCyR 80 (83); MMR 70 (73). Progression to AP/BP, n (%): 3 (3)."
     )
-    x = extract("t", text)
-    assert [(c.role, c.size) for c in x.cohorts] == [("population", 96)]
-    assert {(o.term, o.count, o.percent) for o in x.outcomes} == {
+    assert cohorts_of(text) == [("population", 96)]
+    assert {(o.term, o.count, o.percent) for o in extract("t", text).outcomes} == {
         ("CompleteCytogeneticResponse", 80, 83.0),
         ("MajorMolecularResponse", 70, 73.0),
         ("Progression", 3, 3.0),
