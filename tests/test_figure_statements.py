@@ -734,3 +734,18 @@ def test_a_time_point_closing_a_gapped_pair_is_both_figures():
     ) in got
     # (a figure with its own time point keeps it)
     assert ("CompleteCytogeneticResponse", None, 70.0, None, 6.0) in got
+
+
+def test_lists_of_time_points_written_with_the_unit_first():
+    text = ONE_ARM + (
+        "MMR rates at M3, M6 and M12 were 12%, 36% and 60%, respectively. CCyR rates at months 6 and 12 were "
+        "52% and 71%. At M18, 50 pts (63%) were in MR4."
+    )
+    assert figures(text) == {
+        ("MajorMolecularResponse", None, 12.0, None, 3.0),
+        ("MajorMolecularResponse", None, 36.0, None, 6.0),
+        ("MajorMolecularResponse", None, 60.0, None, 12.0),
+        ("CompleteCytogeneticResponse", None, 52.0, None, 6.0),
+        ("CompleteCytogeneticResponse", None, 71.0, None, 12.0),
+        ("MR4", 50, 63.0, None, 18.0),
+    }

@@ -28,7 +28,11 @@ _TIME = re.compile(
     # a bare time heading a colon: 'CCyR 12 mo: 78% vs 65%'
     r"|(?<=[A-Za-z)]\s)(?P<bare>\d{1,3})\s*(?P<bare_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b(?=\s*:)"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
-    r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?P<unit_first>months?|weeks?|wks?|days?|(?-i:M))\s*(?P<num_u>\d{1,3})\b(?![.,]\d)",
+    # ('at M3, M6 and M12', 'at months 3, 6 and 12': a list of them)
+    r"|\b(?:at|after|by)\s+(?P<mlist>(?-i:M)\d{1,3}(?:\s*(?:,|and|or|,\s*and|/)\s*(?-i:M)\d{1,3})+)\b"
+    r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?:(?P<unit_first>months?|weeks?|wks?|days?)\s*"
+    r"(?P<num_u>\d{1,3}(?:(?:\s*,\s*\d{1,3})*\s*,?\s*(?:and|or)\s*\d{1,3})?)|(?-i:M)\s*(?P<num_m>\d{1,3}))"
+    r"\b(?![.,]\d)",
     I,
 )
 
@@ -85,6 +89,13 @@ _WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
 _OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)
 
 
+def _unit_first(m: re.Match) -> tuple[list[str], str]:
+    """The numbers and unit of 'at M3, M6 and M12', 'at months 6 and 12', 'by week 48'."""
+    if m.group("mlist") or m.group("num_m"):
+        return re.findall(r"\d+", m.group("mlist") or m.group("num_m")), "month"
+    return re.findall(r"\d+", m.group("num_u")), m.group("unit_first")
+
+
 def _read_time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
@@ -93,9 +104,8 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         if doc.has("day", "week", "wk", "month", "year", "mo", "mth", "yr") or re.search(r"\bM\d", text)
         else ()
     ):
-        if m.group("num_u"):
-            nums, unit = [m.group("num_u")], m.group("unit_first")
-            unit = "month" if unit == "M" else unit
+        if m.group("mlist") or m.group("num_u") or m.group("num_m"):
+            nums, unit = _unit_first(m)
         elif m.group("bare"):
             nums, unit = [m.group("bare")], m.group("bare_unit")
         elif m.group("later"):
