@@ -749,3 +749,16 @@ def test_lists_of_time_points_written_with_the_unit_first():
         ("CompleteCytogeneticResponse", None, 71.0, None, 12.0),
         ("MR4", 50, 63.0, None, 18.0),
     }
+
+
+def test_time_points_listed_with_a_shared_hyphenated_unit_or_the_unit_repeated():
+    text = ONE_ARM + (
+        "The 12-, 24- and 36-month MMR rates were 48%, 63% and 70%. MR4.5 at week 48 and week 96 was 21% and 33%."
+    )
+    assert figures(text) == {
+        ("MajorMolecularResponse", None, 48.0, None, 12.0),
+        ("MajorMolecularResponse", None, 63.0, None, 24.0),
+        ("MajorMolecularResponse", None, 70.0, None, 36.0),
+        ("MR4_5", None, 21.0, None, 11.04),
+        ("MR4_5", None, 33.0, None, 22.08),
+    }

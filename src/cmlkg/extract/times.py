@@ -28,6 +28,12 @@ _TIME = re.compile(
     # a bare time heading a colon: 'CCyR 12 mo: 78% vs 65%'
     r"|(?<=[A-Za-z)]\s)(?P<bare>\d{1,3})\s*(?P<bare_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b(?=\s*:)"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
+    # ('The 12-, 24- and 36-month rates', 'Three- and 5-year OS': a list sharing its unit after a hyphen)
+    rf"|(?<![\w.\-])(?P<adjlist>{NUM}-(?:\s*,\s*{NUM}-)*\s*,?\s*(?:and|or)\s+{NUM})"
+    r"[- ](?P<adjlist_unit>day|week|month|year)(?!s)\b"
+    # ('at week 48 and week 96': the unit repeated for each)
+    r"|\b(?:at|after|by)\s+(?P<ulist>(?P<uu>week|month|day)s?\s*\d{1,3}"
+    r"(?:\s*(?:,|and|or|,\s*and)\s*(?P=uu)s?\s*\d{1,3})+)\b"
     # ('at M3, M6 and M12', 'at months 3, 6 and 12': a list of them)
     r"|\b(?:at|after|by)\s+(?P<mlist>(?-i:M)\d{1,3}(?:\s*(?:,|and|or|,\s*and|/)\s*(?-i:M)\d{1,3})+)\b"
     r"|\b(?P<prep_u>at|after|by|on|in)\s+(?:the\s+)?(?:(?P<unit_first>months?|weeks?|wks?|days?)\s*"
@@ -89,11 +95,18 @@ _WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
 _OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)
 
 
-def _unit_first(m: re.Match) -> tuple[list[str], str]:
-    """The numbers and unit of 'at M3, M6 and M12', 'at months 6 and 12', 'by week 48'."""
+def _unit_first(m: re.Match) -> tuple[list[str], str] | None:
+    """The numbers and unit of 'at M3, M6 and M12', 'at months 6 and 12', 'by week 48', 'at week 48 and
+    week 96' and the hyphenated 'The 12-, 24- and 36-month ...'; None for the other forms."""
     if m.group("mlist") or m.group("num_m"):
         return re.findall(r"\d+", m.group("mlist") or m.group("num_m")), "month"
-    return re.findall(r"\d+", m.group("num_u")), m.group("unit_first")
+    if m.group("ulist"):
+        return re.findall(r"\d+", m.group("ulist")), m.group("uu")
+    if m.group("adjlist"):
+        return re.findall(NUM, m.group("adjlist"), I), m.group("adjlist_unit")
+    if m.group("num_u"):
+        return re.findall(r"\d+", m.group("num_u")), m.group("unit_first")
+    return None
 
 
 def _read_time_points(doc: Doc) -> list[TimePoint]:
@@ -104,8 +117,8 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         if doc.has("day", "week", "wk", "month", "year", "mo", "mth", "yr") or re.search(r"\bM\d", text)
         else ()
     ):
-        if m.group("mlist") or m.group("num_u") or m.group("num_m"):
-            nums, unit = _unit_first(m)
+        if (listed := _unit_first(m)) is not None:
+            nums, unit = listed
         elif m.group("bare"):
             nums, unit = [m.group("bare")], m.group("bare_unit")
         elif m.group("later"):
