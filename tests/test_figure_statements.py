@@ -762,3 +762,21 @@ def test_time_points_listed_with_a_shared_hyphenated_unit_or_the_unit_repeated()
         ("MR4_5", None, 21.0, None, 11.04),
         ("MR4_5", None, 33.0, None, 22.08),
     }
+
+
+def test_figures_under_an_arm_heading_and_a_pair_whose_first_arm_is_the_subject():
+    text = TWO_ARMS + (
+        "Bosutinib: CCyR 77%, MMR 47%; imatinib: CCyR 66%, MMR 37%. Patients receiving bosutinib had a 5-year "
+        "PFS of 90% compared with 88% for imatinib."
+    )
+    got = per_arm(text)
+    assert got["Bosutinib"] == {
+        ("CompleteCytogeneticResponse", None, 77.0),
+        ("MajorMolecularResponse", None, 47.0),
+        ("ProgressionFreeSurvival", None, 90.0),
+    }
+    assert got["Imatinib"] == {
+        ("CompleteCytogeneticResponse", None, 66.0),
+        ("MajorMolecularResponse", None, 37.0),
+        ("ProgressionFreeSurvival", None, 88.0),
+    }

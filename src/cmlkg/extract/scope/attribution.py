@@ -237,6 +237,26 @@ class _Attribution:
             or bool(_BOTH_ARMS_BEFORE.search(text, max(sent[0], v0 - 40), v0))
         )
 
+    def _subject_and_other(
+        self, first: r.Outcome, own: list[int | None], sent: tuple[int, int]
+    ) -> list[int] | None:
+        """A pair of two arms whose second names its arm, whose first's is the one named before it."""
+        if len(own) != 2 or len(self.arms) != 2 or own[0] is not None or own[1] is None:
+            return None
+        cs = clause_bounds(self.text, sent, first.span.start)[0]
+        before = {k for _s, e, k in self.refs.between(cs, first.span.start) if e <= first.span.start}
+        return [1 - own[1], own[1]] if before == {1 - own[1]} else None
+
+    def _heading_arm(self, sent: tuple[int, int], o: r.Outcome) -> int | None:
+        """'Dasatinib: CCyR 83%, MMR 46%; imatinib: CCyR 72%, MMR 28%': the arm that heads the part of the
+        sentence (from its start or a ';') the figure is in, before a colon, the only arm named there."""
+        text = self.text
+        start = max(sent[0], text.rfind(";", sent[0], o.span.start) + 1)
+        named = [(s, e, k) for s, e, k in self.refs.between(start, o.span.end) if e <= o.span.end]
+        if len(named) != 1 or text[start : named[0][0]].strip() or not re.match(r"\s*:", text[named[0][1] :]):
+            return None
+        return named[0][2]
+
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -251,6 +271,9 @@ class _Attribution:
         own = [self.own_ref(i, sent[1]) for i in g]
         if all(k is not None for k in own) and len(set(own)) == len(g):
             return own  # type: ignore[return-value]
+        # 'Patients receiving A had a PFS of 85% compared with 86% for B': the other arm, named as the subject
+        if (other := self._subject_and_other(first, own, sent)) is not None:
+            return other
         # three or more figures for as many arms read in the arms' order even bare ("progression occurred
         # in 2, 3 and 12 patients"); a bare pair may be anything two
         if not (versus or respectively or len(g) >= 3):
@@ -357,6 +380,8 @@ class _Attribution:
                 arm = self.ref_before(
                     cs, v, v if v < o.span.end else o.span.start
                 )  # where this figure's number is
+            if arm is None:
+                arm = self._heading_arm(sent, o)
             if arm is not None:
                 assigned[i] = arm
 
