@@ -780,3 +780,9 @@ def test_figures_under_an_arm_heading_and_a_pair_whose_first_arm_is_the_subject(
         ("MajorMolecularResponse", None, 37.0),
         ("ProgressionFreeSurvival", None, 88.0),
     }
+
+
+def test_a_response_that_was_lost_is_a_loss_of_response():
+    text = ONE_ARM + "MMR was lost in 4 patients (5%), 3 of whom regained it after dose escalation."
+    assert ("LossOfResponse", 4, 5.0, None, None) in figures(text)
+    assert not any(t == "MajorMolecularResponse" and c == 4 for t, c, *_ in figures(text))

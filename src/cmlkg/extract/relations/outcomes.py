@@ -121,6 +121,7 @@ _LOSS = re.compile(r"\b(?:lost|loss\s+of|losing|lose)\b", I)
 _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated|rates?\b|cumulative", I)
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
+_LOST_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?lost\b", I)
 _COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
@@ -429,7 +430,8 @@ class _Reading:
             group = [last]
         for k, v in enumerate(vals):
             target = group[k % len(group)]
-            term = target.term
+            # 'MMR was lost in 3 patients': the response lost
+            term = "LossOfResponse" if _LOST_AFTER.match(text, target.end) else target.term
             # 'a major cytogenetic response, and approximately 20% a complete one': the kind named after
             if (one := _KIND_ONE.match(text, v.end)) is not None:
                 term = (kinds_of(term) or {}).get(one.group("mod").lower(), "")
