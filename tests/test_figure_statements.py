@@ -786,3 +786,13 @@ def test_a_response_that_was_lost_is_a_loss_of_response():
     text = ONE_ARM + "MMR was lost in 4 patients (5%), 3 of whom regained it after dose escalation."
     assert ("LossOfResponse", 4, 5.0, None, None) in figures(text)
     assert not any(t == "MajorMolecularResponse" and c == 4 for t, c, *_ in figures(text))
+
+
+def test_an_event_counted_after_a_fronted_group_and_listed_arms_closed_by_their_noun():
+    text = TWO_ARMS + (
+        "Among bosutinib-treated patients, 21 developed diarrhea. Rates of rash were 11% and 17% in the bosutinib "
+        "and imatinib arms."
+    )
+    sizes = {k: c.size for k, c in enumerate(extract("t", text).cohorts)}
+    got = {(a.term, a.count, sizes.get(a.cohort)) for a in extract("t", text).adverse_events}
+    assert got == {("Diarrhea", 21, 151), ("Rash", None, 151), ("Rash", None, 149)}

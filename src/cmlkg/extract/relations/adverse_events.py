@@ -20,6 +20,11 @@ _AE_COUNT_BEFORE = re.compile(
 )
 
 
+# ('Among dasatinib-treated patients, 24 developed pleural effusion': the count after the fronted group)
+_AE_BARE_COUNT = re.compile(
+    rf"(?<=,\s)(?P<n>{NUM})\s+(?:also\s+)?(?:developed|experienced|presented\s+with)\b(?:[^.;]|(?<=\d)\.(?=\d))*$",
+    I,
+)
 _GENERIC_EVENTS = re.compile(
     r"\b(?:side\s+effects?|adverse\s+(?:events?|reactions?)|AEs?|toxicit(?:y|ies)|events)\b[^.;]*?"
     r"\b(?:mostly|mainly|chiefly|predominantly|including|especially|primarily)\b",
@@ -204,7 +209,14 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     # (the nearest count: 'Among 452 patients treated with dasatinib, 9 (2.0%) developed X')
     cs = max(cs, m.start - 200)  # (a count states its event within a few words: the reading stays linear)
     seg = text[cs : m.start]
-    cm = next((c for k in reversed(_count_starts(seg)) if (c := _AE_COUNT_BEFORE.match(seg, k))), None)
+    cm = next(
+        (
+            c
+            for k in reversed(_count_starts(seg))
+            if (c := _AE_COUNT_BEFORE.match(seg, k) or _AE_BARE_COUNT.match(seg, k))
+        ),
+        None,
+    )
     # 'Thirty patients reported side effects, mostly fatigue and cramps': the count is of the side effects
     if cm and _GENERIC_EVENTS.search(seg, cm.end("n")):
         cm = None

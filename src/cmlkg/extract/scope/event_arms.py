@@ -30,6 +30,7 @@ _PAIR_AFTER = re.compile(
 )
 # 'AOEs occurred in 9 (9.6%), 5 (5.3%) and 3 (3.2%) patients, respectively': one figure per arm, in order
 _FIGURE = r"\d+(?:\.\d+)?\s*(?:%|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
+_ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", re.I)
 _LIST_RESPECTIVELY = re.compile(
     r"(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
     rf"\s+in\s+(?P<figs>{_FIGURE}(?:\s*,\s*{_FIGURE})*\s*,?\s*and\s*{_FIGURE})"
@@ -107,7 +108,12 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
             re.search(r"\d", gap) or (n == 0 and figure_follows and _HEADED.fullmatch(gap))
         ):
             # arms listed together after the figures: 'in the dasatinib and imatinib arms, respectively'
-            if n > 0 and _LISTED_ARMS_AFTER.fullmatch(gap) and _RESPECTIVELY.match(text, e):
+            # (or 'in the dasatinib and imatinib arms': the arms' noun closing the list)
+            if (
+                n > 0
+                and _LISTED_ARMS_AFTER.fullmatch(gap)
+                and (_RESPECTIVELY.match(text, e) or _ARMS_NOUN.match(text, e))
+            ):
                 found.append(k)
                 pos = e
                 continue
