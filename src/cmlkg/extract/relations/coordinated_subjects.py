@@ -10,7 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value
-from cmlkg.extract.relations.grammar import TIME_VALUE, I
+from cmlkg.extract.relations.grammar import PAIR_IN_PARENS, TIME_VALUE, I
 from cmlkg.extract.relations.outcome_phrases import pct_length
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -102,6 +102,8 @@ _COUNT_IN_GROUP = re.compile(
 GROUP_OPENS = re.compile(r"(?<=\w|\))\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?", I)
 _GROUP_WORDS = re.compile(
     r"\b(?:arms?|groups?|cohorts?|and|or|plus|alone|the|therapy|treatment)\b|[-/+]"
+    # ('dasatinib-treated patients', 'patients treated with imatinib'): the patients of the group
+    r"|\b(?:patients|pts|subjects|treated|receiving|given|with|on)\b"
     # ('radotinib 300 mg', 'imatinib 400 mg daily'): the drug's dose names the group too
     r"|\b\d+(?:\.\d+)?\s*-?\s*mg\b(?:\s*/\s*d(?:ay)?|\s+(?:once\s+|twice\s+)?daily)?",
     I,
@@ -177,7 +179,7 @@ def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None
     return r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct)
 
 
-_PAIR_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]", I)
+_PAIR_AFTER = re.compile(r"\s*" + PAIR_IN_PARENS, I)
 _ARM_SUBJECT = re.compile(
     r"\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)\s+"
     r"(?:had|showed|achieved|attained|experienced)\b",
@@ -186,8 +188,7 @@ _ARM_SUBJECT = re.compile(
 
 
 _THAN_DRUG_PAIR = re.compile(
-    r"\s+than\s+(?:with\s+|in\s+|on\s+)?(?:the\s+)?(?P<g>[\w-]+)(?:\s+(?:arm|group))?"
-    r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]",
+    r"\s+than\s+(?:with\s+|in\s+|on\s+)?(?:the\s+)?(?P<g>[\w-]+)(?:\s+(?:arm|group))?\s*" + PAIR_IN_PARENS,
     I,
 )
 

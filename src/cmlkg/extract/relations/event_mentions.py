@@ -53,6 +53,19 @@ _NOT_TOXIC = re.compile(
 )
 
 
+def _stops(doc: Doc) -> tuple[list[re.Match], dict[int, Mention]]:
+    """The phrases of stopping a treatment in ``doc`` and its drug mentions by start: read once per
+    document (the mentions of stopping and the counts by reason after them both read them)."""
+    cached = getattr(doc, "_stops", None)
+    if cached is None:
+        cached = (
+            list(_DISCONTINUED.finditer(doc.text)),
+            {m.start: m for m in doc.mentions if m.kind == "drug"},
+        )
+        setattr(doc, "_stops", cached)  # noqa: B010 (a memo on the document, not a field of it)
+    return cached
+
+
 def discontinuation_mentions(doc: Doc) -> list[Mention]:
     """'30% of patients discontinued imatinib', 'treatment was discontinued in 6 patients': stopping the
     treatment, for toxicity where the text says so ('... due to adverse events')."""
@@ -61,8 +74,8 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         "discontinu", "stopped", "ceased", "interrupt"
     ):
         return out
-    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
-    for m in _DISCONTINUED.finditer(doc.text):
+    stops, drugs = _stops(doc)
+    for m in stops:
         end = m.end()
         # 'Nilotinib was stopped for intolerance in 4': a drug as the subject, or treatment itself
         if m.group("subj") and not re.fullmatch(r"treatment|therapy|the\s+drug", m.group("subj"), I):
@@ -156,13 +169,12 @@ def _reasons_with_figures(doc: Doc, verb: int, start: int) -> list[Mention]:
 
 # 'Overall, 9 patients (11%) discontinued nilotinib, 5 for adverse events and 4 for disease progression',
 # 'Seventeen patients discontinued dasatinib: 9 due to adverse events, 5 due to progression and 3 ...'
-_REASON_ITEM = rf"(?:{NUM})\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s+[^,;:.()]{{1,40}}?"
+_ITEM_PATTERN = rf"(?P<n>{NUM})\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s+(?P<why>[^,;:.()]{{1,40}}?)"
+_ITEM = re.compile(_ITEM_PATTERN + r"(?=\s*(?:,|\band\b|$))", I)
+_REASON_ITEM = re.sub(r"\(\?P<\w+>", "(?:", _ITEM_PATTERN)  # (the same, its groups unnamed, to repeat)
 _COUNTS_BY_REASON = re.compile(
-    rf"(?:\s*\([^()]*\))?(?:\s+in\s+(?:{NUM})\s+(?:[a-z-]+\s+)?(?:patients|pts)(?:\s*\([^()]*\))?)?\s*[,:]\s*(?P<items>{_REASON_ITEM}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_REASON_ITEM})+)\s*(?=[.;]|$)",
-    I,
-)
-_ITEM = re.compile(
-    rf"(?P<n>{NUM})\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s+(?P<why>[^,;:.()]{{1,40}}?)(?=\s*(?:,|\band\b|$))",
+    rf"(?:\s*\([^()]*\))?(?:\s+in\s+(?:{NUM})\s+(?:[a-z-]+\s+)?(?:patients|pts)(?:\s*\([^()]*\))?)?\s*[,:]\s*"
+    rf"(?P<items>{_REASON_ITEM}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_REASON_ITEM})+)\s*(?=[.;]|$)",
     I,
 )
 
@@ -173,8 +185,8 @@ def discontinuations_by_reason(doc: Doc) -> list[r.Outcome]:
     out: list[r.Outcome] = []
     if not doc.has("discontinu", "stopped"):
         return out
-    drugs = {m.start: m for m in doc.mentions if m.kind == "drug"}
-    for m in _DISCONTINUED.finditer(doc.text):
+    stops, drugs = _stops(doc)
+    for m in stops:
         if not (m.group("verb") or m.group("subj")):
             continue
         drug = _drug_after(drugs, m.end()) if m.group("verb") else None

@@ -54,3 +54,6 @@ TIME_PHRASE = r"(?:at|by|after)\s+(?:\w+\s+)?\d+\s*\w+"
 TIME_VALUE = rf"(?:{NUM}|week|month|year|M\d|wk)"
 # the sign of a level ('BCR-ABL1 ≤0.1%': a level, not a figure; '<=' and '>=' are read as these signs)
 LEVEL_SIGN = r"[<>≤≥]"
+LEVEL = rf"{LEVEL_SIGN}\s*\d+(?:\.\d+)?\s*%?"
+# two rates compared in a parenthesis: '(28% vs 16%)', '(47.2% vs 36.9%; P = .02)'
+PAIR_IN_PARENS = r"\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]"

@@ -9,7 +9,7 @@ import re
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention
 from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
-from cmlkg.extract.relations.grammar import CAUSE, LEVEL_SIGN, I
+from cmlkg.extract.relations.grammar import CAUSE, LEVEL, I
 from cmlkg.textutil import NUM
 
 _TRIED = re.compile(
@@ -58,7 +58,7 @@ _BASELINE_TRAIT = re.compile(
 
 # 'Molecular relapse-free survival (loss of MMR) was 61%': a parenthesis that defines the outcome before it
 _DEFINITION_OPENS = re.compile(r"\([^()]{0,40}$")
-_THRESHOLD = re.compile(rf"{LEVEL_SIGN}\s*\d+(?:\.\d+)?\s*%?")  # 'BCR-ABL1 ≤0.1%': a level, not a figure
+_THRESHOLD = re.compile(LEVEL)  # 'BCR-ABL1 ≤0.1%': a level, not a figure
 _FIGURE_IN = re.compile(r"(?<![\w.])\d")  # a number of its own (not the 1 of BCR-ABL1, the 4.5 of MR4.5)
 
 

@@ -61,16 +61,15 @@ _LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
 _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
-_THE_ARMS = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?,?\s*(?:in|for|among|with)\s+(?:the\s+)?(?:two|three|four|both|respective)\s+"
-    r"(?P<words>(?:[\w-]+\s+){0,2}?)(?:arms|groups|cohorts)\b",
-    I,
+# "in the two TKI groups", "in both treatment arms": the arms themselves
+_ARMS_NAMED = (
+    r"(?:in|for|among|with|between|across)\s+(?:the\s+)?(?:two|three|four|both|respective)\s+"
+    r"(?P<words>(?:[\w-]+\s+){0,2}?)(?:arms|groups|cohorts)\b"
 )
+_THE_ARMS = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*" + _ARMS_NAMED, I)
+# ('similar in both arms (90% and 89%)': before the figures' parenthesis)
+_THE_ARMS_BEFORE = re.compile(r"\b" + _ARMS_NAMED + r"\s*\(\s*$", I)
 _TREATMENT_WORDS = {"treatment", "study", "randomized", "randomised", "dose", "drug", "therapy", "trial"}
-_BOTH_ARMS_BEFORE = re.compile(
-    r"\b(?:in|for|between|across)\s+(?:both|the\s+two)\s+(?:treatment\s+|study\s+)?(?:arms|groups|cohorts)\s*\(\s*$",
-    I,
-)
 _SIZES = re.compile(r"\bn\s*=\s*\d", I)
 _OTHER_GROUPS = re.compile(
     r"\b(?:in|for|among|with|of)\s+(?!(?:the\s+)?(?:two|three|four|both|respective)\s+(?:[\w-]+\s+){0,2}?"
@@ -210,10 +209,9 @@ class _Attribution:
             groups.append([i])
         return groups
 
-    def _the_arms(self, pos: int, end: int) -> bool:
-        """ "in the two TKI groups", "in both treatment arms": the arms themselves (the words between are
-        treatments or words of the design, not 'the two age groups')."""
-        m = _THE_ARMS.match(self.text, pos, end)
+    def _the_arms(self, m: re.Match | None) -> bool:
+        """ "in the two TKI groups", "in both treatment arms" (a match of ``_ARMS_NAMED``): the arms
+        themselves (the words between are treatments or words of the design, not 'the two age groups')."""
         if m is None:
             return False
         drugs = [
@@ -233,8 +231,8 @@ class _Attribution:
         text, v0 = self.text, _value_start(self.text, first)
         return (
             self.respectively(last.span.end, sent[1])
-            or self._the_arms(last.span.end, sent[1])
-            or bool(_BOTH_ARMS_BEFORE.search(text, max(sent[0], v0 - 40), v0))
+            or self._the_arms(_THE_ARMS.match(text, last.span.end, sent[1]))
+            or self._the_arms(_THE_ARMS_BEFORE.search(text, max(sent[0], v0 - 40), v0))
         )
 
     def _subject_and_other(

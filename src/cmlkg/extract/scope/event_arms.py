@@ -7,6 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.relations.coordinated_subjects import names_a_treatment_group
 from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
@@ -134,9 +135,6 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
 _FRONTED_ARM = re.compile(
     r"\s*(?:Among|In|Of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?P<g>[^,;:()]{3,60}?)\s*,", re.I
 )
-_ARM_GROUP_WORDS = re.compile(
-    r"\b(?:patients|pts|subjects|treated|receiving|given|with|on|the|arm|group|cohort)\b|[-\s]", re.I
-)
 
 
 def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
@@ -145,10 +143,7 @@ def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
     fm = _FRONTED_ARM.match(doc.text, s, m.start)
     if fm is None:
         return None
-    named = {(a, b, k) for a, b, k in refs.between(fm.start("g"), fm.end("g"))}
-    if len({k for _a, _b, k in named}) != 1:
+    named = {k for _a, _b, k in refs.between(fm.start("g"), fm.end("g"))}
+    if len(named) != 1 or not names_a_treatment_group(doc, fm.start("g"), fm.end("g")):
         return None
-    rest = doc.text[fm.start("g") : fm.end("g")]
-    for a, b, _k in sorted(named, reverse=True):
-        rest = rest[: a - fm.start("g")] + rest[b - fm.start("g") :]
-    return next(iter(named))[2] if not _ARM_GROUP_WORDS.sub("", rest) else None
+    return named.pop()

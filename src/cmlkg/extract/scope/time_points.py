@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, clause_bounds
 from cmlkg.extract.quantities import PCT, figure_start
-from cmlkg.extract.relations.grammar import LEVEL_SIGN, TIME_PHRASE, VERSUS
+from cmlkg.extract.relations.grammar import LEVEL, TIME_PHRASE, VERSUS
 from cmlkg.extract.times import TimePoint, time_points
 from cmlkg.textutil import NUM
 
@@ -362,7 +362,7 @@ class _TimeReading:
         return not re.search(r"\d", self.text[o.span.start : s]) and bool(_LEVEL.search(self.text, s, e))
 
 
-_LEVEL = re.compile(rf"{LEVEL_SIGN}\s*\d")
+_LEVEL = re.compile(LEVEL)
 _HEADER_TAIL = re.compile(r"\s*,[^.;:%\d()]{0,60}?(?:\(\s*%\s*\)[^.;:%\d()]{0,60}?)?:")
 
 
