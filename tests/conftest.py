@@ -112,3 +112,10 @@ def figures(text: str) -> set[tuple]:
 
     x = extract("t", text)
     return {(o.term, o.count, o.percent, o.denominator, o.time_months) for o in x.outcomes}
+
+
+def cohorts_of(text: str) -> list[tuple]:
+    """Every cohort extracted from ``text``, in order: (role, size)."""
+    from cmlkg.extract import extract
+
+    return [(c.role, c.size) for c in extract("t", text).cohorts]

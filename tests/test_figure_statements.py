@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cmlkg.extract import extract
 
-from conftest import figures
+from conftest import cohorts_of, figures
 
 
 def per_arm(text: str) -> dict[str, set[tuple]]:
@@ -171,10 +171,6 @@ def test_an_event_named_in_the_background_is_still_the_studys_when_its_results_r
         "developed in several patients and resolved with diuretics."
     )
     assert [(a.term, a.count) for a in extract("t", text).adverse_events] == [("PleuralEffusion", None)]
-
-
-def cohorts_of(text: str) -> list[tuple]:
-    return [(c.role, c.size) for c in extract("t", text).cohorts]
 
 
 def test_a_count_under_a_patients_heading_is_the_population_and_groups_by_prior_therapies_are_no_arms():

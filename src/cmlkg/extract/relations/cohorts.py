@@ -182,19 +182,37 @@ def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:
     """The population (the largest group enrolled, else the largest) and one cohort per other size."""
     enrolled = [c for c in cands if c[0] == "enrolled"] or cands
     main = max(enrolled, key=lambda c: (c[1], -c[2].start))
-    cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
-    seen = {main[1]}
+    if _parts_of_an_unsized_whole(doc, main, cands):
+        # "Patients in CP (n = 41) or AP (n = 23) received ...": the whole is not stated, each is a subgroup
+        cohorts = [r.Cohort("population", None, main[2], description="the groups sized")]
+        seen: set[int] = set()
+    else:
+        cohorts = [r.Cohort("population", main[1], main[2], description=main[3])]
+        seen = {main[1]}
     for hint, n, span, desc in sorted(cands, key=lambda c: c[2].start):
         # two arms of one size ('50 mg (n = 150) or 100 mg (n = 150)') are two cohorts
         twin = hint == "arm" and any(
             c.role == "arm" and c.size == n and doc.sentence_of(c.span.start) == doc.sentence_of(span.start)
             for c in cohorts[1:]
         )
-        if (n in seen and not twin) or any(c.span.start == span.start for c in cohorts):
+        if (n in seen and not twin) or any(c.span.start == span.start and c.size for c in cohorts):
             continue
         seen.add(n)
         cohorts.append(r.Cohort("subgroup" if hint == "subgroup" else "arm", n, span, description=desc))
     return cohorts
+
+
+def _parts_of_an_unsized_whole(doc: Doc, main: _Candidate, cands: list[_Candidate]) -> bool:
+    """The largest group is a subgroup sized beside others in its sentence (not their sum), and nothing is
+    enrolled."""
+    if main[0] != "subgroup" or any(c[0] == "enrolled" for c in cands):
+        return False
+    sent = doc.sentence_of(main[2].start)
+    others = [
+        c[1] for c in cands if c is not main and c[0] == "subgroup" and doc.sentence_of(c[2].start) == sent
+    ]
+    # ('previously treated (N = 288; resistant, n = 195; intolerant, n = 93)': the largest is their whole)
+    return bool(others) and sum(others) != main[1]
 
 
 def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidate | None:

@@ -135,6 +135,13 @@ _GROUP_COUNT = re.compile(
     r"(?=\s*(?:,|;|\.|\band\b|$))",
     I,
 )
+# '..., whereas 2 did in the imatinib group': a count of another treatment group, its verb a pro-verb
+_DID_IN_GROUP = re.compile(
+    rf"[^,;.()%\d]{{0,30}}?,?\s+(?:whereas|while|but)\s+(?P<n>{NUM}|none)(?:\s+{PATIENT_NOUN})?"
+    r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?\s+did(?:\s+so)?\s+(?:on|in|with)\s+(?:the\s+)?"
+    r"(?P<g>[^,;.()]{1,40}?)(?=\s*(?:[,;.]|$))",
+    I,
+)
 _ITEMS_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", I)
 
 
@@ -142,6 +149,13 @@ def compared_group_counts(doc: Doc, pos: int, end: int) -> list[Value]:
     """ "No patient on A progressed, compared with 1 on B and 2 on C": the counts of other treatment
     groups compared after an outcome, from ``pos`` (its end) to ``end`` (its clause's)."""
     text = doc.text
+    if did := _DID_IN_GROUP.match(text, pos, end):
+        n = 0 if did.group("n").lower() == "none" else as_int(parse_number(did.group("n")))
+        if n is None or not names_a_treatment_group(doc, did.start("g"), did.end("g")):
+            return []
+        return [
+            Value(n, float(did.group("p")) if did.group("p") else None, None, did.start("n"), did.end("g"))
+        ]
     opens = _COMPARED_OPENS.match(text, pos, end)
     found: list[Value] = []
     at = opens.end() if opens else -1
@@ -159,16 +173,18 @@ def compared_group_counts(doc: Doc, pos: int, end: int) -> list[Value]:
 
 
 _LATER_FIGURE = re.compile(
-    rf"\s*(?:or\s+(?:better|deeper)\s*)?,?\s+and\s+(?P<at>(?:at|by|after)\s+{TIME_VALUE}[^,;.()%]{{0,20}}?),?\s+"
+    r"[^,;.()%\d]{0,40}?(?:\s*\b(?:at|by|after)\s+\d+\s*(?:weeks?|months?|years?))?"
+    rf",?\s+and\s+(?P<at>(?:at|by|after)\s+{TIME_VALUE}[^,;.()%]{{0,20}}?),?\s+"
     rf"(?:(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)|(?P<p2>\d+(?:\.\d+)?)\s*%)"
-    r"\s*(?=[.;]|$)",
+    r"(?:\s+(?:still\s+)?did(?:\s+so)?)?\s*(?=[.;]|$)",
     I,
 )
 
 
 def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None:
-    """'73 patients (57.9%) remained in MMR at 48 weeks, and at 96 weeks 67 (53.2%)': the same outcome at
-    another time, its verb elided (a figure of the same kind as the subject's), before ``ce``."""
+    """'73 patients (57.9%) remained in MMR at 48 weeks, and at 96 weeks 67 (53.2%)', '... remained in MMR
+    without treatment, and at 96 weeks, 67 (53.2%) did': the same outcome at another time, its verb elided
+    or a pro-verb (a figure of the same kind as the subject's), before ``ce``."""
     later = _LATER_FIGURE.match(doc.text, m.end, ce)
     if later is None:
         return None

@@ -24,7 +24,7 @@ from cmlkg.textutil import NUM, as_int, parse_number
 _SUBJECT = re.compile(
     rf"(?<![\w])(?:(?P<all_but>\ball\s+but\s+)|(?P<all>\ball\s+(?:the\s+)?)|(?P<none>\b(?:no|none\s+of\s+the)\s+))?"
     rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
-    rf"(?:\s*(?:/|\bout\s+of\b|\bover\b|\bof\b)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
+    rf"(?:\s*(?:/|(?:\bout\s+of|\bover|\bof)\b(?:\s+(?:the|these|those|all))?)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
     rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
     rf"|(?P<of_them>of\s+(?:them|these|those|whom)))?"

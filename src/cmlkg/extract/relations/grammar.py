@@ -32,8 +32,8 @@ ENROL_BEFORE = re.compile(
 OUTCOME_VERB = (
     # "achieved or maintained", "attained and retained": one verb of two
     r"(?:(?:achieved|attained|obtained|reached|gained)\s+(?:or|and|and/or)\s+(?:maintained|retained|sustained|kept)|"
-    r"(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|were\s+in|are\s+in|"
-    r"was\s+in|remain(?:ed|s)?\s+in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
+    r"(?:are|were|is|was|remain(?:ed|s)?)\s+alive\s+(?:and\s+)?in|achieved|attained|obtained|reached|got|gained|regained|re-?achieved|recovered|had|has|have|showed|shown|developed|experienced|"
+    r"(?:were|are|was|is|remain(?:ed|s)?)\s+(?:still\s+|again\s+|also\s+)?in|maintained|lost|were|was|are|is|became|died|relapsed|progressed|evolved|"
     r"transformed|responded|achieving|having|with|in)"
 )
 PROGRESSION_VERB = re.compile(
