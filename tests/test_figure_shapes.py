@@ -62,3 +62,22 @@ def test_a_pro_verb_repeats_the_outcome_for_another_time_or_another_arm():
         ("LossOfResponse", 9, 153),
         ("LossOfResponse", 17, 154),
     }
+
+
+def test_a_bare_degree_of_response_named_as_part_of_a_response_takes_its_kind():
+    text = ONE_ARM + (
+        "A major cytogenetic response was attained by 52 patients (37%), including complete responses in 30 "
+        "(21%). Hematologic responses were seen in 90, of which 71 complete responses. After dose "
+        "escalation, 12 more patients had complete responses."
+    )
+    got = figures(text)
+    assert ("CompleteCytogeneticResponse", 30, 21.0, None, None) in got
+    assert ("CompleteHematologicResponse", 71, None, None, None) in got
+    # a bare degree on its own stays what the ontology calls it
+    assert ("CompleteRemission", 12, None, None, None) in got
+    assert not any(t == "CompleteRemission" and c in (30, 71) for t, c, *_ in got)
+
+
+def test_none_of_each_event_listed_after_there_were():
+    text = ONE_ARM + "There were no disease progressions and no treatment-related deaths."
+    assert figures(text) == {("Progression", 0, None, None, None), ("Death", 0, None, None, None)}

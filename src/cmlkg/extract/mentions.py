@@ -14,6 +14,7 @@ from cmlkg.extract.drugs import drug_mentions
 from cmlkg.extract.external import term
 from cmlkg.extract.phase_words import elliptic_phases
 from cmlkg.extract.phenotypes import phenotype_mentions
+from cmlkg.extract.response_kinds import responses_of_a_kind
 from cmlkg.textutil import clause_bounds, fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
@@ -163,7 +164,7 @@ def find_mentions(
             for m in re.finditer(rf"(?<![\w\-/]){re.escape(abbr)}s?(?![\w])", text):
                 kept.append(Mention(local, term(vocab, local).kind, m.start(), m.end()))
         found = resolve_overlaps(kept)
-    return found
+    return responses_of_a_kind(text, found, vocab.terms)
 
 
 _FREE_AFTER = re.compile(r"[-\u2010\u2011](?:free|specific)\b", re.I)

@@ -67,8 +67,17 @@ _COMPARED_COUNT = re.compile(
     I,
 )
 _NO_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
-_THERE_WAS_NO = re.compile(r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+$", I)
-_CLAUSE_ENDS = re.compile(r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$)")
+# 'There were no progressions', 'there were no disease progressions and no CML-related deaths'
+_THERE_WAS_NO = re.compile(
+    r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+(?:[^.;,]{1,60}?\s+and\s+no\s+)?"
+    r"(?:[\w-]+-related\s+|further\s+|new\s+|additional\s+)?$",
+    I,
+)
+_CLAUSE_ENDS = re.compile(
+    r"(?:\s+(?:to|into)\s+(?:AP|BP|BC|advanced|accelerated|blast)\b[^.;,\d]{0,25}?)?"
+    r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$|\s+and\s+no\s)",
+    I,
+)
 _OBSERVED_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:observed|seen|noted|reported|documented|"
     r"recorded)\b(?:\s+(?:in\s+any\s+(?:patient|case)|during\s+[^.;]{1,60}|so\s+far|to\s+date))?\s*(?=[.;]|$)"
