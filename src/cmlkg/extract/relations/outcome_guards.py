@@ -157,3 +157,38 @@ def phase_of_the_outcome(text: str, end: int, phase: Mention) -> bool:
     return bool(_TO_PHASES.fullmatch(text, end, phase.start)) or bool(
         _IN_PHASE_BEFORE.fullmatch(text, end, phase.start) and _PHASE_GROUP_VERB.match(text, phase.end)
     )
+
+
+_NONE_OF = re.compile(
+    r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|pts?|subjects?|cases?|children|one)\b", I
+)
+_NO_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
+# 'There were no progressions', 'there were no disease progressions and no CML-related deaths'
+_THERE_WAS_NO = re.compile(
+    r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+(?:[^.;,]{1,60}?\s+and\s+no\s+)?"
+    r"(?:[\w-]+-related\s+|further\s+|new\s+|additional\s+)?$",
+    I,
+)
+_CLAUSE_ENDS = re.compile(
+    r"(?:\s+(?:to|into)\s+(?:AP|BP|BC|advanced|accelerated|blast)\b[^.;,\d]{0,25}?)?"
+    r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$|\s+and\s+no\s)",
+    I,
+)
+_OBSERVED_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:observed|seen|noted|reported|documented|"
+    r"recorded)\b(?:\s+(?:in\s+any\s+(?:patient|case)|during\s+[^.;]{1,60}|so\s+far|to\s+date))?\s*(?=[.;]|$)"
+    r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
+    I,
+)
+
+
+def none_stated(text: str, cs: int, start: int, end: int) -> bool:
+    """Whether the negated outcome at start..end (its clause from ``cs``) says none of the patients had it:
+    'none of the patients progressed', 'No progression to blast phase was observed', 'There were no
+    disease progressions and no treatment-related deaths'."""
+    before = text[cs:start]
+    return bool(
+        _NONE_OF.search(before)
+        or (_NO_OPENS_CLAUSE.search(before) and _OBSERVED_AFTER.match(text, end))
+        or (_THERE_WAS_NO.search(before) and _CLAUSE_ENDS.match(text, end))
+    )

@@ -32,6 +32,7 @@ from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     in_a_definition,
     names_a_group,
+    none_stated,
     phase_of_the_outcome,
     shares_with_an_unknown,
 )
@@ -64,24 +65,6 @@ _COMPARED_WITH = re.compile(
 _COMPARED_COUNT = re.compile(
     r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<n>\d+)\s*(?:of|/)\s*(?P<den>\d+)"
     r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?",
-    I,
-)
-_NO_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]\s*|\band\s+)\s*no\s+$", I)
-# 'There were no progressions', 'there were no disease progressions and no CML-related deaths'
-_THERE_WAS_NO = re.compile(
-    r"\bthere\s+(?:was|were|has\s+been|have\s+been)\s+no\s+(?:[^.;,]{1,60}?\s+and\s+no\s+)?"
-    r"(?:[\w-]+-related\s+|further\s+|new\s+|additional\s+)?$",
-    I,
-)
-_CLAUSE_ENDS = re.compile(
-    r"(?:\s+(?:to|into)\s+(?:AP|BP|BC|advanced|accelerated|blast)\b[^.;,\d]{0,25}?)?"
-    r"\s*(?:\([^()]*\)\s*)?(?=[.;]|$|\s+and\s+no\s)",
-    I,
-)
-_OBSERVED_AFTER = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:observed|seen|noted|reported|documented|"
-    r"recorded)\b(?:\s+(?:in\s+any\s+(?:patient|case)|during\s+[^.;]{1,60}|so\s+far|to\s+date))?\s*(?=[.;]|$)"
-    r"|\s*(?:\([^()]*\)\s*)?(?:occurred|was\s+recorded)\s*(?=[.;]|$)",
     I,
 )
 # ('a higher MMR rate at 12 months (45%) than imatinib (30%)': a time point between)
@@ -120,9 +103,6 @@ _COMPARATIVE = re.compile(
     I,
 )
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
-_NONE_OF = re.compile(
-    r"\b(?:no|none)\s+(?:of\s+the\s+)?(?:\w+\s+){0,2}?(?:patients?|pts?|subjects?|cases?|children|one)\b", I
-)
 _PROCEDURE_RELATED = re.compile(
     r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", I
 )
@@ -343,15 +323,7 @@ class _Reading:
             subj is None
             and len(group) == 1
             and self.doc.negated(m)
-            and (
-                _NONE_OF.search(self.text[cs : m.start])
-                # 'No progression to blast phase was observed': none of the patients
-                or (
-                    _NO_OPENS_CLAUSE.search(self.text[cs : m.start])
-                    and _OBSERVED_AFTER.match(self.text, m.end)
-                )
-                or (_THERE_WAS_NO.search(self.text[cs : m.start]) and _CLAUSE_ENDS.match(self.text, m.end))
-            )
+            and (none_stated(self.text, cs, m.start, m.end))
         ):
             return Value(count=0, start=m.start, end=m.end), True
         return subj, False
