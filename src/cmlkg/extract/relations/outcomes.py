@@ -323,7 +323,7 @@ class _Reading:
             subj is None
             and len(group) == 1
             and self.doc.negated(m)
-            and (none_stated(self.text, cs, m.start, m.end))
+            and none_stated(self.text, cs, m.start, m.end)
         ):
             return Value(count=0, start=m.start, end=m.end), True
         return subj, False
