@@ -81,3 +81,33 @@ def test_a_bare_degree_of_response_named_as_part_of_a_response_takes_its_kind():
 def test_none_of_each_event_listed_after_there_were():
     text = ONE_ARM + "There were no disease progressions and no treatment-related deaths."
     assert figures(text) == {("Progression", 0, None, None, None), ("Death", 0, None, None, None)}
+
+
+def test_the_arm_of_a_drug_alone_when_other_arms_add_drugs_to_it():
+    text = (
+        "Patients were randomized to nilotinib 300 mg (n = 101), nilotinib 400 mg (n = 99), nilotinib 300 mg "
+        "plus interferon (n = 100) or nilotinib 300 mg plus cytarabine (n = 98). CCyR by 12 months was more "
+        "frequent in the interferon arm (81%) than in the nilotinib 300 mg arm (70%)."
+    )
+    from cmlkg.extract import extract
+
+    x = extract("t", text)
+    got = {(o.percent, tuple(t.term for t in x.cohorts[o.cohort].treatments)) for o in x.outcomes}
+    assert got == {(81.0, ("Nilotinib", "InterferonAlfa")), (70.0, ("Nilotinib",))}
+    assert {x.cohorts[o.cohort].size for o in x.outcomes if o.percent == 70.0} == {101}
+
+
+def test_arms_of_one_size_by_dose_alone_with_no_whole_stated():
+    text = (
+        "Patients resistant to two TKIs were randomized to ponatinib 45 mg (n = 60), 30 mg (n = 60) or 15 mg "
+        "(n = 60) daily, with a reduction to 15 mg on response."
+    )
+    from cmlkg.extract import extract
+
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", None)] + [("arm", 60)] * 3
+    assert [[d.value for t in c.treatments for d in t.doses] for c in x.cohorts[1:]] == [
+        [45.0],
+        [30.0],
+        [15.0],
+    ]

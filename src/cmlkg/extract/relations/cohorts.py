@@ -183,7 +183,8 @@ def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:
     enrolled = [c for c in cands if c[0] == "enrolled"] or cands
     main = max(enrolled, key=lambda c: (c[1], -c[2].start))
     if _parts_of_an_unsized_whole(doc, main, cands):
-        # "Patients in CP (n = 41) or AP (n = 23) received ...": the whole is not stated, each is a subgroup
+        # "Patients in CP (n = 41) or AP (n = 23) received ...", "ponatinib 45 mg (n = 94), 30 mg (n = 94)
+        # or 15 mg (n = 94)": the whole is not stated, each is a subgroup (an arm)
         cohorts = [r.Cohort("population", None, main[2], description="the groups sized")]
         seen: set[int] = set()
     else:
@@ -203,13 +204,13 @@ def _cohorts(doc: Doc, cands: list[_Candidate]) -> list[r.Cohort]:
 
 
 def _parts_of_an_unsized_whole(doc: Doc, main: _Candidate, cands: list[_Candidate]) -> bool:
-    """The largest group is a subgroup sized beside others in its sentence (not their sum), and nothing is
-    enrolled."""
-    if main[0] != "subgroup" or any(c[0] == "enrolled" for c in cands):
+    """The largest group is a subgroup (or an arm) sized beside others of its kind in its sentence (not
+    their sum), and nothing is enrolled."""
+    if main[0] not in ("subgroup", "arm") or any(c[0] == "enrolled" for c in cands):
         return False
     sent = doc.sentence_of(main[2].start)
     others = [
-        c[1] for c in cands if c is not main and c[0] == "subgroup" and doc.sentence_of(c[2].start) == sent
+        c[1] for c in cands if c is not main and c[0] == main[0] and doc.sentence_of(c[2].start) == sent
     ]
     # ('previously treated (N = 288; resistant, n = 195; intolerant, n = 93)': the largest is their whole)
     return bool(others) and sum(others) != main[1]

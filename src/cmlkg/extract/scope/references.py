@@ -45,7 +45,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     (start, end, index of the arm in ``arms``)."""
     defined_end = max(a.end for a in arms)
     refs = _dose_refs(doc, arms, defined_end) + _drug_refs(doc, arms, defined_end)
-    refs += _combination_refs(doc, arms, defined_end)
+    refs += _combination_refs(doc, arms, defined_end) + _sole_drug_refs(doc, arms, defined_end)
     refs = _outermost(refs)
     refs += _dose_level_refs(doc, arms, defined_end)
     refs += _label_refs(doc, arms, defined_end)
@@ -142,6 +142,31 @@ def _combination_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]
         for j, b in enumerate(arms):
             if j != k and a.terms and set(a.terms) < set(b.terms):
                 refs += _subset_refs(doc, a, k, b, j, defined_end)
+    return refs
+
+
+# '... than in the imatinib 400 mg arm (38%)': a drug, its amount perhaps, and the arm's noun
+_SOLE_ARM_AFTER = re.compile(
+    r"(?:\s+(?P<v>\d+(?:\.\d+)?)\s*-?\s*mg(?:/d(?:ay)?)?)?\s+(?:arm|group|cohort)\b", I
+)
+
+
+def _sole_drug_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """'the imatinib 400 mg arm' when other arms add drugs to imatinib 400 mg: the one arm that gets the
+    drug named alone (at the amount named, if one is)."""
+    refs = []
+    for m in doc.mentions:
+        after = (
+            _SOLE_ARM_AFTER.match(doc.text, m.end) if m.start >= defined_end and m.kind == "drug" else None
+        )
+        if after is None:
+            continue
+        alone = [k for k, a in enumerate(arms) if a.terms == [m.term]]
+        if after.group("v"):
+            v = float(after.group("v"))
+            alone = [k for k in alone if any(d[1] == v and d[2] in ("mg", "mg/d") for d in arms[k].doses)]
+        if len(alone) == 1:
+            refs.append((m.start, after.end(), alone[0]))
     return refs
 
 
