@@ -111,3 +111,29 @@ def test_arms_of_one_size_by_dose_alone_with_no_whole_stated():
         [30.0],
         [15.0],
     ]
+
+
+def test_a_reason_that_led_to_stopping_is_no_figure_of_its_own():
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or imatinib 400 mg daily (n = 118). "
+        "Lack of efficacy led to treatment discontinuation in 10.8% vs 21.2%."
+    )
+    assert figures(text) == set()
+
+
+def test_conditions_given_with_a_hazard_ratio_are_covariates_not_adverse_events():
+    from cmlkg.extract import extract
+
+    text = ONE_ARM + (
+        "Arterial occlusive events occurred in 12 patients. In a Cox model, hypertension (HR 2.9) and "
+        "hyperglycemia (odds ratio 1.8) were associated with these events."
+    )
+    assert {(a.term, a.count) for a in extract("t", text).adverse_events} == {("ArterialOcclusiveEvent", 12)}
+
+
+def test_out_of_a_fronted_group_registered_is_the_population():
+    text = (
+        "Out of 305 patients registered in the national database, 281 were evaluable. MMR at 12 months "
+        "was achieved in 120 of 260 (46.2%)."
+    )
+    assert cohorts_of(text) == [("population", 305)]

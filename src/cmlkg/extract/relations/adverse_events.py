@@ -146,7 +146,12 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
 _COMORBIDITY_BEFORE = re.compile(
     r"\b(?:history\s+of|risk\s+factors?|comorbidit\w*|pre-?existing|underlying)\b[^.;:]{0,60}$", I
 )
-_BASELINE_AFTER = re.compile(r"\s+(?:at\s+baseline|before\s+(?:treatment|therapy|the\s+study|enrol\w*))\b", I)
+_BASELINE_AFTER = re.compile(
+    r"\s+(?:at\s+baseline|before\s+(?:treatment|therapy|the\s+study|enrol\w*))\b"
+    # 'diabetes (HR 3.1) and hypertension (HR 2.4) were associated with AOE': a covariate with its ratio
+    r"|\s*\(\s*(?:a?HR|a?OR|RR|sHR|SHR|hazard\s+ratio|odds\s+ratio)\b",
+    I,
+)
 
 
 def _comorbidity(doc: Doc, m: Mention) -> bool:

@@ -88,7 +88,7 @@ _OBSERVED_IN = re.compile(
 )
 # after a section heading: 'RESULTS Of ...', 'Results: Among ...'
 _FRONTED = re.compile(
-    r"\s*(?:[A-Z]{3,}:?\s+|[A-Z][a-z]{2,}(?:\s+[a-z]+){0,2}:\s+)?(?:Of|Among)\s+(?:the\s+|all\s+)?"
+    r"\s*(?:[A-Z]{3,}:?\s+|[A-Z][a-z]{2,}(?:\s+[a-z]+){0,2}:\s+)?(?:Of|Among|Out\s+of)\s+(?:the\s+|all\s+)?"
 )
 _PART_BEFORE = re.compile(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", I)
 _PART_OF = re.compile(r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", I)

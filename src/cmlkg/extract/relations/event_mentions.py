@@ -26,6 +26,10 @@ _DISCONTINUED = re.compile(
     # 'Adverse events led to discontinuation in 4.5%': toxicity as the subject
     r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects)\s+(?:led|leading)\s+to\s+"
     r"(?:treatment\s+|drug\s+|permanent\s+)?(?:discontinuation|withdrawal|cessation))\b"
+    # 'Lack of efficacy led to discontinuation in 10.8%': stopping for a reason the ontology has no term of
+    r"|(?P<led_other>(?:lack\s+of\s+(?:efficacy|response)|(?:treatment\s+)?failure|resistance|(?:disease\s+)?"
+    r"progression|relapse|loss\s+of\s+(?:response|MMR|CCyR))\s+(?:led|leading)\s+to\s+"
+    r"(?:treatment\s+|drug\s+|permanent\s+)?(?:discontinuation|withdrawal|cessation))\b"
     # 'Discontinuation of peginterferon due to toxicity occurred in 61': the noun, with its reason
     r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z]))"
     # 'discontinuations due to AEs in 24 pts (14.7%)': the noun and its reason, the drug unnamed
@@ -81,8 +85,9 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
         if m.group("subj") and not re.fullmatch(r"treatment|therapy|the\s+drug", m.group("subj"), I):
             if m.start() not in drugs:
                 continue
-        if m.group("led"):
-            out.append(Mention("DiscontinuationDueToToxicity", "outcome", m.start(), m.end()))
+        if m.group("led") or m.group("led_other"):
+            term = "DiscontinuationDueToToxicity" if m.group("led") else UNNAMED
+            out.append(Mention(term, "outcome", m.start(), m.end()))
             continue
         if m.group("noun"):
             drug = _drug_after(drugs, m.end())
