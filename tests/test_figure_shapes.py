@@ -137,3 +137,44 @@ def test_out_of_a_fronted_group_registered_is_the_population():
         "was achieved in 120 of 260 (46.2%)."
     )
     assert cohorts_of(text) == [("population", 305)]
+
+
+def test_a_count_of_patients_with_a_trait_is_the_figure_of_what_they_reached():
+    text = ONE_ARM + (
+        "Seven out of 9 patients with T315I achieved MCyR. Five of 8 patients harbouring the F317L mutation "
+        "(62.5%) reached MMR."
+    )
+    assert figures(text) == {
+        ("MajorCytogeneticResponse", 7, None, 9, None),
+        ("MajorMolecularResponse", 5, 62.5, 8, None),
+    }
+
+
+def test_patients_counted_by_a_response_for_what_happened_next_are_no_figure_of_it():
+    text = (
+        ONE_ARM
+        + "Six patients with MMR at 24 months later lost it. Of the 70 responders, 40 in CCyR stopped therapy."
+    )
+    assert not any(t in ("MajorMolecularResponse", "CompleteCytogeneticResponse") for t, *_ in figures(text))
+
+
+def test_a_bare_degree_listed_after_a_degree_of_one_kind_is_of_that_kind():
+    text = ONE_ARM + "Complete cytogenetic response was seen in 70 (50%), partial response in 21 (15%)."
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", 70, 50.0, None, None),
+        ("PartialCytogeneticResponse", 21, 15.0, None, None),
+    }
+
+
+def test_responses_named_by_their_transcript_level_and_the_level_is_never_a_figure():
+    text = ONE_ARM + (
+        "At 3 months, 120 patients (86%) had BCR-ABL1 transcripts ≤10%. By 24 months, 61% had BCR::ABL1IS "
+        "<0.1% and 35% had BCR-ABL1 (IS) ≤0.01%."
+    )
+    assert figures(text) == {
+        ("EarlyMolecularResponse", 120, 86.0, None, 3.0),
+        ("MajorMolecularResponse", None, 61.0, None, 24.0),
+        ("MR4", None, 35.0, None, 24.0),
+    }
+    # a level of 10% at another time names no response
+    assert figures(ONE_ARM + "At 12 months, 30 patients (21%) had BCR-ABL1 ≤10%.") == set()

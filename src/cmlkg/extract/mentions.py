@@ -14,7 +14,7 @@ from cmlkg.extract.drugs import drug_mentions
 from cmlkg.extract.external import term
 from cmlkg.extract.phase_words import elliptic_phases
 from cmlkg.extract.phenotypes import phenotype_mentions
-from cmlkg.extract.response_kinds import responses_of_a_kind
+from cmlkg.extract.response_kinds import level_responses, responses_of_a_kind
 from cmlkg.textutil import clause_bounds, fold, paren_spans, sentence_spans
 from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
@@ -153,6 +153,7 @@ def find_mentions(
         found
         + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
         + _head_ellipsis(text, lex, vocab, found)
+        + [Mention(t, "outcome", s, e) for t, s, e in level_responses(text, vocab.terms)]
     )
     if local_abbrevs or blocked:
         kept = [

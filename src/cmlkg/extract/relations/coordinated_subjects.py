@@ -16,9 +16,12 @@ from cmlkg.textutil import NUM, as_int, parse_number
 
 # "25% and 31% of patients in A and B had attained X", "11.3% vs 3.9% achieved MMR": the figure before
 _LISTED_PCT = re.compile(
-    rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
+    rf"(?<![\w.<>≤≥=])(?<![<>≤≥=]\s)(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$",
+    I,
 )
-_COORDINATED_PCT = re.compile(rf"(?<![\w.])(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
+_COORDINATED_PCT = re.compile(
+    rf"(?<![\w.<>≤≥=])(?<![<>≤≥=]\s)(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I
+)
 _COORDINATED_COUNT = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s*(?:of|/)\s*(?P<den>\d+)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
     r"(?:\s+(?:on|with|receiving|in\s+the)\s+[^,;:()%]{1,30}?)?\s*,?\s+and\s+$",

@@ -28,6 +28,8 @@ _SUBJECT = re.compile(
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
     rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
     rf"|(?P<of_them>of\s+(?:them|these|those|whom)))?"
+    # ('Eleven out of 15 patients with T315I': a trait of the patients counted)
+    r"(?:\s+(?:with|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?)?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?\s*$",
     I,
 )

@@ -31,6 +31,16 @@ _RESPONDERS = r"\s+(?:the\s+|all\s+)?(?:those|patients|pts|subjects|responders)\
 _REACHED = r"who\s+(?:had\s+)?(?:achieved|attained|reached|had|were\s+in)"
 _THE_RESPONSE = r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$"
 _OF_GROUP_WITH = re.compile(rf"\bof{_RESPONDERS}(?:with|in|{_REACHED}){_THE_RESPONSE}", I)
+# 'Nine patients with CCyR at 12 months lost it later': the response names the patients counted for an
+# event after it
+_COUNTED_WITH = re.compile(
+    rf"(?<![\w.]){NUM}(?:\s+(?:patients|pts|subjects|cases))?\s+(?:with|in){_THE_RESPONSE}", I
+)
+_EVENT_OF_THE_GROUP = re.compile(
+    r"[^,;.()]{0,40}?\b(?:lost|relapsed|kept|maintained|retained|sustained|discontinued|stopped|progressed|"
+    r"died|switched|underwent)\b",
+    I,
+)
 _FOR_GROUP_WITH = re.compile(rf"\b(?:for|among|in){_RESPONDERS}(?:with|{_REACHED}){_THE_RESPONSE}", I)
 _OF_RESPONDERS_KEPT = re.compile(
     r"\bof\s+(?:the\s+|these\s+)?(?:responders|responding\s+patients|those\s+who\s+responded)\b[^.;:]{0,30}?"
@@ -108,6 +118,10 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
             and not _SHARE_OF.search(text, max(0, group.start() - 30), group.start())
         )
         or _FOR_GROUP_WITH.search(text, max(0, m.start - 60), m.start)
+        or (
+            _COUNTED_WITH.search(text, max(0, m.start - 50), m.start)
+            and _EVENT_OF_THE_GROUP.match(text, m.end)
+        )
         # '66% of responders had maintained their hematologic response': the durability among responders
         or _OF_RESPONDERS_KEPT.search(text, max(0, m.start - 80), m.start)
         or (
