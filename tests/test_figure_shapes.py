@@ -178,3 +178,24 @@ def test_responses_named_by_their_transcript_level_and_the_level_is_never_a_figu
     }
     # a level of 10% at another time names no response
     assert figures(ONE_ARM + "At 12 months, 30 patients (21%) had BCR-ABL1 ≤10%.") == set()
+
+
+def test_an_arm_that_opens_another_events_clause_is_not_the_first_events_arm():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or imatinib 400 mg daily (n = 118). "
+        "Pleural effusion occurred in 22 dasatinib-treated patients (18%), and 9 imatinib-treated patients "
+        "experienced muscle cramps."
+    )
+    x = extract("t", text)
+    arms = {a.cohort and x.cohorts[a.cohort].size for a in x.adverse_events if a.term == "PleuralEffusion"}
+    assert arms == {120}
+
+
+def test_a_count_before_the_verb_belongs_to_the_first_reason_when_the_next_has_its_own():
+    text = (
+        ONE_ARM
+        + "Nine patients (6%) stopped nilotinib because of toxicity, and 3 because of disease progression."
+    )
+    assert figures(text) == {("DiscontinuationDueToToxicity", 9, 6.0, None, None)}

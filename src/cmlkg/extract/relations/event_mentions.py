@@ -41,7 +41,9 @@ _DISCONTINUED = re.compile(
 _REASON_AFTER = re.compile(
     # 'discontinued A (7.7%) than B (26.3%) due to adverse events': the figures compared between
     # ('was discontinued in 18 patients (43%), mostly for depression or fatigue')
-    rf"\s*(?:(?:\([^()]*\)|\w+),?\s*){{0,7}}?(?:{CAUSE}|for)\s+(?P<why>[^.;()]{{0,60}})",
+    rf"\s*(?:(?:\([^()]*\)|\w+),?\s*){{0,7}}?(?:{CAUSE}|for)\s+"
+    # (up to another count's reason: '... owing to toxicity, and 2 because of resistance')
+    rf"(?P<why>(?:(?!,?\s*(?:and\s+)?{NUM}\s+(?:(?:patients|pts)\s+)?(?:{CAUSE}|for)\s)[^.;()]){{0,60}})",
     I,
 )
 

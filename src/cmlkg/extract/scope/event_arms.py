@@ -104,6 +104,10 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
     label_first = False  # 'Fluid retention: A 19%, B 42%': each arm before its figure
     for n, (s, e, k) in enumerate(named):
         gap = text[pos:s]
+        # ('..., and 4 imatinib-treated patients developed rash': the arm of another event's clause)
+        if n > 0 and (verb := _OWN_EVENT_VERB.match(text, e, sent[1])) is not None:
+            if any(x.kind == "adverse_event" for x in doc.mentions_in(verb.end(), verb.end() + 40)):
+                break
         figure_follows = re.match(r"\s*\d", text[e : e + 3])
         if ";" in gap or not (
             re.search(r"\d", gap) or (n == 0 and figure_follows and _HEADED.fullmatch(gap))
@@ -131,6 +135,9 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
             ks.append(k)
 
 
+_OWN_EVENT_VERB = re.compile(
+    r"[\w\s-]{0,30}?\b(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)\s+", re.I
+)
 # 'Among 50 dasatinib-treated patients, 10 (20%) developed pleural effusion': a group fronted by its arm
 _FRONTED_ARM = re.compile(
     r"\s*(?:Among|In|Of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?P<g>[^,;:()]{3,60}?)\s*,", re.I
