@@ -199,3 +199,17 @@ def test_a_count_before_the_verb_belongs_to_the_first_reason_when_the_next_has_i
         + "Nine patients (6%) stopped nilotinib because of toxicity, and 3 because of disease progression."
     )
     assert figures(text) == {("DiscontinuationDueToToxicity", 9, 6.0, None, None)}
+
+
+def test_figures_stated_for_each_phase_are_each_read():
+    text = ONE_ARM + (
+        "The 2-year OS was 94% in CP and 61% in AP. Complete hematologic response rates in chronic, "
+        "accelerated and blast phase were 96%, 72% and 28%, respectively."
+    )
+    assert figures(text) == {
+        ("OverallSurvival", None, 94.0, None, 24.0),
+        ("OverallSurvival", None, 61.0, None, 24.0),
+        ("CompleteHematologicResponse", None, 96.0, None, None),
+        ("CompleteHematologicResponse", None, 72.0, None, None),
+        ("CompleteHematologicResponse", None, 28.0, None, None),
+    }

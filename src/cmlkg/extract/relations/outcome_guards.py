@@ -153,23 +153,40 @@ def in_a_definition(doc: Doc, m: Mention) -> bool:
     return bool(_DEFINED_AS.search(doc.text, max(s, m.start - 120), m.start))
 
 
+# ('CHR rates in CP, AP and BP were 90%, 70% and 30%': the phases listed, each a figure's)
+_PHASE_WORD = r"(?:CP|AP|BP|BC|chronic|accelerated|blast(?:ic)?|lymphoid|myeloid|phases?|crisis)"
 _IN_PHASE_BEFORE = re.compile(
-    r"\s+(?:rates?\s+)?(?:in|among|for)\s+(?:the\s+)?(?:patients\s+(?:in|with)\s+)?", I
+    r"\s+(?:rates?\s+)?(?:in|among|for)\s+(?:the\s+)?(?:patients\s+(?:in|with)\s+)?"
+    rf"(?:{_PHASE_WORD}(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+))*",
+    I,
 )
-_PHASE_GROUP_VERB = re.compile(r"\s*(?:patients|pts|cases|group)?\s*(?:were|was|:)", I)
+_PHASE_GROUP_VERB = re.compile(
+    rf"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+){_PHASE_WORD})*"
+    r"\s*(?:patients|pts|cases|groups?)?\s*(?:were|was|:)",
+    I,
+)
 _TO_PHASES = re.compile(
     # ('Progression to AP/BC': the second phase of the outcome that names the first)
     r"\s*(?:(?:to|into)\s+(?:(?:AP|CP|BP|BC|accelerated|blast\w*|chronic)\s*(?:/|or|and|,)\s*)*|(?:/|or)\s*)",
     I,
 )
 
+_FIGURE_OF_PHASE = re.compile(
+    r"\d\s*%\s*(?:\([^()]*\)\s*)?(?:in|for|of|among)\s+(?:the\s+|patients\s+in\s+)?$", I
+)
+
 
 def phase_of_the_outcome(text: str, end: int, phase: Mention) -> bool:
     """Whether a phase mention after an outcome (or its list) ending at ``end`` is part of its phrase: the
     phases it names ('freedom from progression to AP/BP at 5 years was 96%') or whose patients the figures
-    are of ('The rates of CHR, CCyR and MMR in CP cases were ...')."""
-    return bool(_TO_PHASES.fullmatch(text, end, phase.start)) or bool(
-        _IN_PHASE_BEFORE.fullmatch(text, end, phase.start) and _PHASE_GROUP_VERB.match(text, phase.end)
+    are of ('The rates of CHR, CCyR and MMR in CP cases were ...', 'was 64% in AP and 32% in BP')."""
+    return (
+        bool(_TO_PHASES.fullmatch(text, end, phase.start))
+        or bool(
+            _IN_PHASE_BEFORE.fullmatch(text, end, phase.start) and _PHASE_GROUP_VERB.match(text, phase.end)
+        )
+        # 'was 64% in AP and 32% in BP', 'by 60% of CP, 40% of AP ...': the phase each figure is of
+        or bool(_FIGURE_OF_PHASE.search(text, max(end, phase.start - 40), phase.start))
     )
 
 
