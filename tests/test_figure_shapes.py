@@ -213,3 +213,26 @@ def test_figures_stated_for_each_phase_are_each_read():
         ("CompleteHematologicResponse", None, 72.0, None, None),
         ("CompleteHematologicResponse", None, 28.0, None, None),
     }
+
+
+def test_counts_of_each_phases_patients_coordinated_after_the_verb():
+    text = ONE_ARM + "MCyR was attained by 21 of 40 AP patients (52%) and 6 of 31 BP patients (19%)."
+    assert figures(text) == {
+        ("MajorCytogeneticResponse", 21, 52.0, 40, None),
+        ("MajorCytogeneticResponse", 6, 19.0, 31, None),
+    }
+
+
+def test_an_event_counted_in_a_group_named_by_its_arm():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or imatinib 400 mg daily (n = 118). "
+        "Six imatinib-treated patients developed pancreatitis, and 3 patients on dasatinib had pleural "
+        "effusion."
+    )
+    x = extract("t", text)
+    assert {(a.term, a.count, x.cohorts[a.cohort].size) for a in x.adverse_events} == {
+        ("Pancreatitis", 6, 118),
+        ("PleuralEffusion", 3, 120),
+    }

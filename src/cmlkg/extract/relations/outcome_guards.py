@@ -171,6 +171,8 @@ _TO_PHASES = re.compile(
     I,
 )
 
+_COUNT_OF_PHASE = re.compile(r"(?<![\w.])\d+\s+(?:of\s+\d+\s+)?$")
+_PATIENTS = re.compile(r"[-\s]+(?:patients|pts|cases)\b", I)
 _FIGURE_OF_PHASE = re.compile(
     r"\d\s*%\s*(?:\([^()]*\)\s*)?(?:in|for|of|among)\s+(?:the\s+|patients\s+in\s+)?$", I
 )
@@ -187,6 +189,11 @@ def phase_of_the_outcome(text: str, end: int, phase: Mention) -> bool:
         )
         # 'was 64% in AP and 32% in BP', 'by 60% of CP, 40% of AP ...': the phase each figure is of
         or bool(_FIGURE_OF_PHASE.search(text, max(end, phase.start - 40), phase.start))
+        # 'reached by 17 AP patients (35%) and 5 BP patients (13%)': the phase of the patients counted
+        or bool(
+            _COUNT_OF_PHASE.search(text, max(end, phase.start - 20), phase.start)
+            and _PATIENTS.match(text, phase.end)
+        )
     )
 
 

@@ -11,6 +11,7 @@ from cmlkg.extract.relations.coordinated_subjects import names_a_treatment_group
 from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
+from cmlkg.textutil import NUM
 
 _PAIR_AFTER = re.compile(
     # ('neutropenia was more frequent with 800 mg (19% vs 12%)': the comparison between)
@@ -105,7 +106,7 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
     for n, (s, e, k) in enumerate(named):
         gap = text[pos:s]
         # ('..., and 4 imatinib-treated patients developed rash': the arm of another event's clause)
-        if n > 0 and (verb := _OWN_EVENT_VERB.match(text, e, sent[1])) is not None:
+        if (verb := _OWN_EVENT_VERB.match(text, e, sent[1])) is not None:
             if any(x.kind == "adverse_event" for x in doc.mentions_in(verb.end(), verb.end() + 40)):
                 break
         figure_follows = re.match(r"\s*\d", text[e : e + 3])
@@ -144,10 +145,21 @@ _FRONTED_ARM = re.compile(
 )
 
 
+# '4 imatinib-treated patients developed pancreatitis': the count's group, named by its arm
+_COUNTED_ARM = re.compile(
+    rf"(?<![\w.]){NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?P<g>[^,;:()\d]{{3,50}}?)\s+"
+    r"(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)\s+(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+
+
 def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
-    """The one arm a sentence is fronted by, when the fronted group is named by its treatment only."""
+    """The one arm a sentence is fronted by, or the event's counted subject is, when that group is named
+    by its treatment only."""
     s, _e = doc.sentence_of(m.start)
-    fm = _FRONTED_ARM.match(doc.text, s, m.start)
+    fm = _FRONTED_ARM.match(doc.text, s, m.start) or _COUNTED_ARM.search(
+        doc.text, max(s, m.start - 90), m.start
+    )
     if fm is None:
         return None
     named = {k for _a, _b, k in refs.between(fm.start("g"), fm.end("g"))}
