@@ -236,3 +236,21 @@ def test_an_event_counted_in_a_group_named_by_its_arm():
         ("Pancreatitis", 6, 118),
         ("PleuralEffusion", 3, 120),
     }
+
+
+def test_a_size_with_a_thousands_separator_and_its_noun_in_the_parenthesis():
+    text = "We pooled 11 trials (n = 2,416 patients) of frontline dasatinib. The pooled MMR rate was 61%."
+    assert cohorts_of(text) == [("population", 2416)]
+
+
+def test_an_arm_named_after_a_figure_of_none_is_that_figures_not_the_count_before():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or standard care (n = 118). Three "
+        "deaths occurred in the standard-care arm and none with dasatinib."
+    )
+    x = extract("t", text)
+    assert [
+        (o.term, o.count) for o in x.outcomes if o.cohort is not None and x.cohorts[o.cohort].size == 120
+    ] == []

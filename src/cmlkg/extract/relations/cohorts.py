@@ -14,7 +14,10 @@ from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ cohorts and demographics
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
-_N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[)\],;]")
+_N_EQUALS = re.compile(
+    r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]\d))\s*"
+    r"(?:(?:patients|pts|subjects|cases)\s*)?[)\],;]"
+)
 # "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
 _LISTED_ENROL = re.compile(
     rf"(?:,\s*of\s+whom|,|\band)\s+(?P<n>{NUM})\s+(?:(?:with|in|had|having)\s+[^,;.]{{0,80}}?\s)?"

@@ -40,7 +40,12 @@ def _listed_start(text: str, o: r.Outcome) -> int:
     return counted.start() if counted else v
 
 
-_BREAKS_A_REF = re.compile(r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b", I)
+_BREAKS_A_REF = re.compile(
+    r"[;]|\b(?:whereas|while|but|compared|versus|vs|v|than|favou?r|favou?ring)\b"
+    # ('Two deaths occurred in the control arm and none with A': the arm of a figure of none between)
+    r"|\b(?:none|no\s+(?:one|patients?|cases?|deaths?|events?))\b",
+    I,
+)
 _PLUS_MINUS = re.compile(r"(?:\+/-|±|\+/−)\s*\d+(?:\.\d+)?\s*%?")  # '55% +/- 11%': the same figure
 _FIGURE = re.compile(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", I)
 _FOR_A_GROUP = re.compile(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", I)
