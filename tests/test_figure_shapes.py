@@ -254,3 +254,25 @@ def test_an_arm_named_after_a_figure_of_none_is_that_figures_not_the_count_befor
     assert [
         (o.term, o.count) for o in x.outcomes if o.cohort is not None and x.cohorts[o.cohort].size == 120
     ] == []
+
+
+def test_a_share_of_patients_counted_for_an_event_after_a_total_is_no_arm():
+    text = ONE_ARM + "A total of 21 patients (15%) progressed, and a total of 9 (6.4%) died."
+    assert cohorts_of(text) == [("population", 140)]
+    assert ("Progression", 21, 15.0, None, None) in figures(text)
+
+
+def test_outcomes_joined_by_a_slash_with_their_figures_joined_the_same_way():
+    text = ONE_ARM + "CCyR/MMR rates at 24 months were 88%/67%."
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 88.0, None, 24.0),
+        ("MajorMolecularResponse", None, 67.0, None, 24.0),
+    }
+
+
+def test_a_clause_of_a_later_time_and_a_count_only_repeats_the_outcome_before():
+    text = ONE_ARM + "At 6 months, 70 patients (50%) were in CCyR; at 12 months, 98 (70%)."
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", 70, 50.0, None, 6.0),
+        ("CompleteCytogeneticResponse", 98, 70.0, None, 12.0),
+    }

@@ -185,13 +185,17 @@ def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, i
         if i < consumed:
             continue
         start = toks[i][1]
-        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
-        if _joined_before(text, start):
-            continue
         hit = lex.longest_match(words, lowered, i)
         if hit is None:
             continue
         local, length = hit
+        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
+        # (but 'CCyR/MMR rates were 80%/55%': two outcomes named together)
+        slashed = (
+            text[start - 1] == "/" and found and found[-1].end == start - 1 and found[-1].kind == "outcome"
+        )
+        if _joined_before(text, start) and not (slashed and vocab.terms[local].kind == "outcome"):
+            continue
         end = toks[i + length - 1][2]
         if end < len(text) and (text[end].isalnum() or text[end] == "_"):
             continue

@@ -98,6 +98,12 @@ _PART_OF = re.compile(r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast
 _HAD_RECEIVED = re.compile(
     r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))", I
 )
+# (the verb right after the count: 'three patients who developed PAH' may be a case series' patients)
+_HAPPENED_TO_THEM = re.compile(
+    r"\s*(?:[\w-]+ly\s+)?(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|transformed|"
+    r"evolved)\b",
+    I,
+)
 _HAPPENED = re.compile(
     # (not a response that qualified the group: '126 patients who had achieved MR4.5 ... entered'; but
     # '9 patients who progressed were treated' is a group made by what happened)
@@ -253,6 +259,9 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     # "Thirty-six patients (10%) underwent transplantation": a share of the patients, counted for
     # what they did, not a group of the design
     if _SHARE.fullmatch(paren_after) and not (enrol_before or fronted):
+        return None
+    # 'A total of 17 patients (12%) progressed': counted for what happened to them, however introduced
+    if not fronted and _HAPPENED_TO_THEM.match(text, after_start):
         return None
     em = _ENROLLED_AFTER.match(after)
     # "Three patients progressed to blast crisis and two underwent SCT": patients counted for what

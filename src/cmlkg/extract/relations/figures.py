@@ -26,7 +26,7 @@ _SUBJECT = re.compile(
     rf"(?:(?P<n>{NUM})(?:\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})?"
     rf"(?:\s*(?:/|(?:\bout\s+of|\bover|\bof)\b(?:\s+(?:the|these|those|all))?)\s*(?P<den0>{NUM})(?![\w.])(?:\s+(?:evaluable|assessable|eligible|evaluated|treated))?)?)?"
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
-    rf"(?:of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
+    rf"(?:(?<!\btotal\s)of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
     rf"|(?P<of_them>of\s+(?:them|these|those|whom)))?"
     # ('Eleven out of 15 patients with T315I': a trait of the patients counted)
     r"(?:\s+(?:with|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?)?"

@@ -70,7 +70,7 @@ def none_of_denominators(doc: Doc, results: list[r.Outcome]) -> None:
 # '; at 24 months: 62% vs 38%': a clause of a time point and figures, its outcome the clause's before
 _TIME_CLAUSE = re.compile(
     r";\s*(?:and\s+)?(?:at|by|after)\s+(?:month|week|year)?\s*\d+\s*(?:months?|mo|weeks?|years?)?\s*[:,]\s*"
-    r"(?=\d+(?:\.\d+)?\s*%)",
+    r"(?=\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\))",
     re.I,
 )
 

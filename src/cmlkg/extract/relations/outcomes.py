@@ -94,7 +94,7 @@ _HEADS_A_COLON = re.compile(
     I,
 )
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
-_COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and)\s*(?:the\s+)?", I)
+_COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and|/)\s*(?:the\s+)?", I)
 _GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
 _COMPARATIVE = re.compile(
     # (not 'at the higher dose': a dose, not a rate)
