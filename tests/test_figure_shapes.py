@@ -276,3 +276,16 @@ def test_a_clause_of_a_later_time_and_a_count_only_repeats_the_outcome_before():
         ("CompleteCytogeneticResponse", 70, 50.0, None, 6.0),
         ("CompleteCytogeneticResponse", 98, 70.0, None, 12.0),
     }
+
+
+def test_outcomes_listed_before_a_time_and_a_colon_then_their_figures():
+    text = ONE_ARM + "CCyR and MMR by 18 months: 84% and 61%."
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 84.0, None, 18.0),
+        ("MajorMolecularResponse", None, 61.0, None, 18.0),
+    }
+
+
+def test_a_rate_that_rose_from_one_time_to_another_gives_both_figures_with_their_times():
+    text = ONE_ARM + "The cumulative MR4 rate rose from 22% at 12 months to 48% at 36 months."
+    assert figures(text) == {("MR4", None, 22.0, None, 12.0), ("MR4", None, 48.0, None, 36.0)}

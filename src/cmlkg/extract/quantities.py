@@ -317,6 +317,9 @@ _NOT_A_FIGURE_BEFORE = re.compile(
     r"(?:\b[Pp]\s*[=<>]|[<>≤≥]|\bn\s*=|\bgrade|\bgrades|[-–]|\bto|\bCI[,:]?|\b(?:HR|OR|RR)[,:]?"
     r"|\b(?:[Gg]roup|[Aa]rm|[Cc]ohort|[Cc]ase|[Pp]atient|[Ss]tage|[Ll]evel|[Ss]tep))\s*$"
 )
+_FROM_FIGURE_AT_TIME = re.compile(
+    r"\bfrom\s+\d+(?:\.\d+)?\s*%\s+(?:at|by|after)\s+(?:month\s+|week\s+)?\d+\s*[a-z]*\s+to\s+$", I
+)
 _QUALIFIER_BEFORE = re.compile(r"\b(?:complete|partial|minor|minimal|major|deep)\s+(?:in\s+)?$", I)
 # "(difference 12.2%; 95% CI, ...)": a difference between figures is not a figure
 _DIFFERENCE_BEFORE = re.compile(
@@ -362,7 +365,8 @@ def _not_a_figure(text: str, m: re.Match, start: int) -> bool:
     before = text[max(start, m.start() - 12) : m.start()]
     timepoint = _AT_BEFORE.search(before) and UNIT_AFTER.match(text[m.end() : m.end() + 12])
     if (timepoint or _NOT_A_FIGURE_BEFORE.search(before)) and not m.group("count5"):
-        return True
+        # ('rose from 30% at 6 months to 64% at 24 months': the figure at a later time, not a bound)
+        return not _FROM_FIGURE_AT_TIME.search(text, max(start, m.start() - 50), m.start())
     if _QUALIFIER_BEFORE.search(text[max(start, m.start() - 14) : m.start()]):
         return True
     return bool(_DIFFERENCE_BEFORE.search(text[max(start, m.start() - 30) : m.start()]))

@@ -143,8 +143,9 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
             after = text[m.end() : m.end() + 20]
             if m.group("prep").lower() == "to" or _NOT_A_POINT.search(before):
                 continue
+            # (a range of times, '3 to 6 months'; not 'from 45% at 12 months to 62% at 24 months')
             if re.match(r"\s*(?:-|–|to)\s*\d", text[m.end("nums") : m.end("nums") + 5]) or re.match(
-                r"\s*(?:-|–|to)\s*\d", after
+                r"\s*(?:-|–|to)\s*\d+(?:\.\d+)?(?![\d.]|\s*%)", after
             ):
                 continue
             if re.search(r"median\s+(?:follow[- ]?up|time|duration)[^.;]{0,25}$", before, I):

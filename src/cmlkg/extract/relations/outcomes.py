@@ -264,9 +264,15 @@ class _Reading:
 
     def _clause(self, m: Mention, sent: tuple[int, int]) -> tuple[int, int]:
         cs, ce = clause_bounds(self.text, sent, m.start)
-        ahead = self.text[m.end : m.end + 60]
+        # (from the last of the outcomes listed with it: 'MMR and MR4 at 24 months: 66% and 41%')
+        end = m.end
+        for other in self.doc.mentions_starting(m.end, min(sent[1], m.end + 80)):
+            if other.kind != "outcome" or not _COORDINATION.fullmatch(self.text, end, other.start):
+                break
+            end = other.end
+        ahead = self.text[end : end + 60]
         if ":" in ahead and _HEADS_A_COLON.match(ahead):
-            ce = clause_bounds(self.text, sent, self.text.index(":", m.end) + 1)[1]
+            ce = clause_bounds(self.text, sent, self.text.index(":", end) + 1)[1]
         return cs, ce
 
     def _coordinated(self, i: int, ce: int) -> tuple[list[Mention], int]:
