@@ -189,8 +189,7 @@ def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, i
         if hit is None:
             continue
         local, length = hit
-        # not inside a hyphenated or slashed word: 'extra-hematological toxicity', 'post-dasatinib', 'AP/BP'
-        # (but 'CCyR/MMR rates were 80%/55%': two outcomes named together)
+        # not inside a hyphenated or slashed word ('post-dasatinib', 'AP/BP'), but 'CCyR/MMR': two outcomes
         slashed = (
             text[start - 1] == "/" and found and found[-1].end == start - 1 and found[-1].kind == "outcome"
         )
