@@ -289,3 +289,12 @@ def test_outcomes_listed_before_a_time_and_a_colon_then_their_figures():
 def test_a_rate_that_rose_from_one_time_to_another_gives_both_figures_with_their_times():
     text = ONE_ARM + "The cumulative MR4 rate rose from 22% at 12 months to 48% at 36 months."
     assert figures(text) == {("MR4", None, 22.0, None, 12.0), ("MR4", None, 48.0, None, 36.0)}
+
+
+def test_patients_counted_for_a_later_switch_are_no_group_and_side_effects_that_stopped_a_drug():
+    text = ONE_ARM + (
+        "By 5 years, 19 patients had switched to dasatinib. Side effects led to nilotinib discontinuation in "
+        "11%."
+    )
+    assert cohorts_of(text) == [("population", 140)]
+    assert figures(text) == {("DiscontinuationDueToToxicity", None, 11.0, None, None)}

@@ -100,8 +100,8 @@ _HAD_RECEIVED = re.compile(
 )
 # (the verb right after the count: 'three patients who developed PAH' may be a case series' patients)
 _HAPPENED_TO_THEM = re.compile(
-    r"\s*(?:[\w-]+ly\s+)?(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|transformed|"
-    r"evolved)\b",
+    r"\s*(?:[\w-]+ly\s+)?(?:had\s+)?(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|"
+    r"transformed|evolved|switched)\b",
     I,
 )
 _HAPPENED = re.compile(

@@ -25,7 +25,7 @@ _DISCONTINUED = re.compile(
     r"(?:permanently\s+)?(?:discontinued|stopped)\b"
     # 'Adverse events led to discontinuation in 4.5%': toxicity as the subject
     r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects)\s+(?:led|leading)\s+to\s+"
-    r"(?:treatment\s+|drug\s+|permanent\s+)?(?:discontinuation|withdrawal|cessation))\b"
+    r"(?:treatment\s+|drug\s+|permanent\s+|[A-Za-z][\w-]*\s+)?(?:discontinuation|withdrawal|cessation))\b"
     # 'Lack of efficacy led to discontinuation in 10.8%': stopping for a reason the ontology has no term of
     r"|(?P<led_other>(?:lack\s+of\s+(?:efficacy|response)|(?:treatment\s+)?failure|resistance|(?:disease\s+)?"
     r"progression|relapse|loss\s+of\s+(?:response|MMR|CCyR))\s+(?:led|leading)\s+to\s+"
