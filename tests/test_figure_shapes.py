@@ -298,3 +298,19 @@ def test_patients_counted_for_a_later_switch_are_no_group_and_side_effects_that_
     )
     assert cohorts_of(text) == [("population", 140)]
     assert figures(text) == {("DiscontinuationDueToToxicity", None, 11.0, None, None)}
+
+
+def test_figures_of_the_literature_or_an_earlier_report_of_ours_are_not_this_studys():
+    text = ONE_ARM + (
+        "MMR rates reported in the literature range from 45% to 70%. In our earlier report, the CCyR rate was "
+        "62%. In this study, MMR was achieved by 88 patients (63%)."
+    )
+    assert figures(text) == {("MajorMolecularResponse", 88, 63.0, None, None)}
+
+
+def test_a_failure_to_reach_a_response_or_its_definition_is_no_figure_of_it():
+    text = ONE_ARM + (
+        "Failure to achieve CCyR at 12 months occurred in 9% of patients. MR4 was defined as BCR-ABL1 of "
+        "0.01% or lower."
+    )
+    assert figures(text) == set()

@@ -49,6 +49,12 @@ _OF_RESPONDERS_KEPT = re.compile(
 )
 # ('mainly because of intolerance (52% of switches) or resistance (39%)': the second of two reasons too)
 _REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:[^.;:]{{0,40}}?\s(?:or|and)\s+)?(?:\w+\s+)?$", I)
+_FAILED_TO = re.compile(
+    r"\b(?:fail(?:ed|ure|ing|s)?\s+to\s+(?:achieve|attain|reach|obtain)|not\s+(?:achieving|attaining|reaching)|"
+    r"lack\s+of|absence\s+of)\s+(?:an?\s+|the\s+|a\s+stable\s+)?$",
+    I,
+)
+_DEFINED_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|are)\s+defined\s+(?:as|by)\b", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
@@ -134,6 +140,9 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
         or _GROUP_NOUN_AFTER.match(text, m.end)
         # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
         or _TRIED.match(text, m.end)
+        # 'Failure to achieve CHR at 3 months occurred in 5%', 'MMR was defined as ...': not its figure
+        or _FAILED_TO.search(text, max(0, m.start - 30), m.start)
+        or _DEFINED_AFTER.match(text, m.end)
         or (
             m.term == "NoResponse"
             and not _EVENT_VERB.match(text, m.start, m.end)
