@@ -314,3 +314,36 @@ def test_a_failure_to_reach_a_response_or_its_definition_is_no_figure_of_it():
         "0.01% or lower."
     )
     assert figures(text) == set()
+
+
+def test_a_whole_sized_before_its_phase_groups_and_its_verb():
+    text = (
+        "In this phase 2 trial, 214 patients with accelerated (n = 120) or myeloid (n = 60) or lymphoid "
+        "(n = 34) blast phase CML (and 18 with Ph+ ALL) were randomized to nilotinib 400 mg twice daily or "
+        "600 mg once daily."
+    )
+    # (and the two arms the allocation names, unsized)
+    assert cohorts_of(text) == [
+        ("population", 214),
+        ("subgroup", 120),
+        ("subgroup", 60),
+        ("subgroup", 34),
+        ("arm", None),
+        ("arm", None),
+    ]
+
+
+def test_a_prior_resistance_or_intolerance_with_its_count_and_share_is_a_trait():
+    text = "Patients: 120 enrolled; prior dasatinib resistant 84 (70%), intolerant 36 (30%). MMR 40%."
+    assert figures(text) == {("MajorMolecularResponse", None, 40.0, None, None)}
+
+
+def test_a_sentences_one_list_of_times_dealt_to_its_figures_respectively():
+    text = (
+        ONE_ARM + "The 3-, 12- and 24-month rates of EMR, CCyR and MMR were 90%, 78% and 61%, respectively."
+    )
+    assert figures(text) == {
+        ("EarlyMolecularResponse", None, 90.0, None, 3.0),
+        ("CompleteCytogeneticResponse", None, 78.0, None, 12.0),
+        ("MajorMolecularResponse", None, 61.0, None, 24.0),
+    }

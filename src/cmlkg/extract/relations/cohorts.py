@@ -119,10 +119,17 @@ _WERE_SCREENED = re.compile(r"\b(?:were|was|had\s+been)\s+screened\b", I)
 _RANDOMISED = re.compile(r"\brandomi[sz]", I)
 _ALLOCATED = re.compile(r"\b(?:randomi[sz]|assigned|allocated)", I)
 _GIVEN = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", I)
+_PARTS_THEN_ENROLLED = re.compile(
+    rf"\s*with\s+(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?\(\s*n\s*=\s*\d+\s*\)(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?"
+    r"\b(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|enrolled|included|treated|assigned)\b",
+    I,
+)
 _TRAIT_BEFORE = re.compile(
     # ('(first line, n = 58; second or later line, n = 210)': the line of therapy, a trait)
     r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|lines?,?|"
     r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
+    # ('with accelerated (n = 159) or myeloid (n = 74) or lymphoid (n = 33) blast phase')
+    r"\b(?:chronic|accelerated|blastic|myeloid|lymphoid)|"
     r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
     I,
 )
@@ -256,6 +263,9 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
         return None
     after = _NEXT_COHORT.split(text[after_start : min(e, after_start + 160)], maxsplit=1)[0]
     paren_after = text[m.end() : after_start]
+    # '317 patients with accelerated (n = 159) or myeloid (n = 74) ... blast phase were randomized': the
+    # whole, its parts sized before its verb
+    enrol_before = enrol_before or bool(_PARTS_THEN_ENROLLED.match(text, after_start, e))
     # "Thirty-six patients (10%) underwent transplantation": a share of the patients, counted for
     # what they did, not a group of the design
     if _SHARE.fullmatch(paren_after) and not (enrol_before or fronted):

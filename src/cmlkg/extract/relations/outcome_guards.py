@@ -67,7 +67,9 @@ _GROUP_VERB_AFTER = re.compile(
 _BASELINE_TRAIT = re.compile(
     rf"^\s*(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?)?intoleran"
     # 'MCyR was 54% (resistant 59%, intolerant 42%)': the group's figure between the two labels
-    rf"|[:,]?\s*\d+(?:\.\d+)?{PCT}\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|\s+versus\s+)intoleran)",
+    # ('prior imatinib resistant 112 (69%), intolerant 51 (31%)': a count of the group and its share)
+    rf"|[:,]?\s*(?:\d+(?:\.\d+)?{PCT}|{NUM}\s*\(\s*\d+(?:\.\d+)?{PCT}\s*\))\s*"
+    r"(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|\s+versus\s+)intoleran)",
     I,
 )
 

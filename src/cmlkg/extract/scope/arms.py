@@ -60,7 +60,13 @@ def arm_continuations(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
             for g in _ARM_GAPPED.finditer(text, c.span.end, e)
             if any(x.kind == "drug" for x in doc.mentions_starting(g.end(), g.end() + 1))
         ]
-        for m in [*_ARM_CONTINUED.finditer(text, c.span.end, e), *gapped]:
+        continued = [
+            m
+            for m in _ARM_CONTINUED.finditer(text, c.span.end, e)
+            # ('(and 51 with Ph+ ALL)': with a disease, not a treatment)
+            if not m.group(0).endswith("with") or doc.mentions_in(m.end(), m.end() + 30, "drug")
+        ]
+        for m in [*continued, *gapped]:
             n = parse_number(m.group("n"))
             if n is None or n != int(n) or any(x.span.start == m.start("n") for x in cohorts):
                 continue

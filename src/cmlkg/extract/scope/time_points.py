@@ -60,6 +60,28 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
             o.time_months = o.partner.time_months
     _gapped_time_points(doc, outcomes)
     _list_time_points(doc, outcomes, points)
+    _points_respectively(doc, outcomes, points)
+
+
+def _points_respectively(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
+    """'the 3-, 6- and 12-month rates of EMR, CCyR and MMR were 92.1%, 81.7% and 55.6%, respectively': the
+    one list of time points of a sentence, dealt in order to as many figures after it (none with its own)."""
+    if "respectively" not in doc.text:
+        return
+    for p in points:
+        s, e = doc.sentence_of(p.start)
+        if len(p.months) < 2 or "respectively" not in doc.text[p.end : e]:
+            continue
+        if any(q is not p and s <= q.start < e for q in points):
+            continue
+        mine = sorted((o for o in outcomes if s <= o.span.start < e), key=lambda o: o.span.start)
+        if (
+            len(mine) == len(p.months)
+            and len({o.term for o in mine}) == len(mine)
+            and all(o.time_months is None and o.span.end >= p.end for o in mine)
+        ):
+            for o, months in zip(mine, p.months, strict=True):
+                o.time_months = months
 
 
 _GAPPED = re.compile(
