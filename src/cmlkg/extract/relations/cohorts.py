@@ -10,28 +10,16 @@ from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, skip_parens, stated_doses
 from cmlkg.extract.relations.drug_groups import fronted_drug_groups
 from cmlkg.extract.relations.grammar import COUNTED, ENROL_BEFORE, ENROL_VERB, I
+from cmlkg.extract.relations.sized_groups import RANDOMISED, sized_groups
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ cohorts and demographics
 _COHORT_RE = re.compile(rf"(?<![\w.])(?P<n>{NUM})\s+(?P<adj>{ADJ}{{0,4}}){PATIENT_NOUN}\b", I)
-_N_EQUALS = re.compile(
-    r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]\d))\s*"
-    r"(?:(?:patients|pts|subjects|cases)\s*)?[)\],;]"
-)
 # "178 pts were screened, 170 enrolled and 169 treated": the later steps of a list, their verb without 'were'
 _LISTED_ENROL = re.compile(
     rf"(?:,\s*of\s+whom|,|\band)\s+(?P<n>{NUM})\s+(?:(?:with|in|had|having)\s+[^,;.]{{0,80}}?\s)?"
     r"(?:were\s+)?(?P<verb>enrolled|included|randomi[sz]ed|treated|registered|allocated|eligible)\b"
     r"(?!\s+(?:with|by|in|for)\s+\d)",
-    I,
-)
-_PRIOR_GROUPS = re.compile(
-    r"\b(?:previously\s+treated\s+with|pre-?treated\s+with|after\s+(?:the\s+)?failure\s+of|"
-    r"(?:resistant|intolerant|refractory)\s+(?:or\s+intolerant\s+)?to|prior\s+(?:therapy|treatment)\s+with|"
-    r"who\s+had\s+(?:failed|received|been\s+treated\s+with)|"
-    # 'prior TKIs 1 (n=46), 2 (n=86), >=3 (n=31)': groups by how many therapies they had before
-    r"(?:prior|previous)\s+(?:TKIs?|tyrosine\s+kinase\s+inhibitors?|therap(?:y|ies)|treatments?|lines?|regimens?)"
-    r"(?!\s+(?:with|of)\b))\b",
     I,
 )
 # 'Pts: 163 enrolled (resistant 47, intolerant 116); median age ...': the count after a heading of patients
@@ -41,7 +29,6 @@ _HEADED_ENROL = re.compile(
 # 'Results: N=120. Median age ...': the number of patients as a table states it
 _TABLE_N = re.compile(r"(?:(?<=^)|(?<=[.:;]\s)|(?<=[.:;]))\s*N\s*=\s*(?P<n>\d+)\s*(?=[.;,]|$)")
 _CLOSES_A_SCHEDULE = re.compile(r"\((?P<inside>[^()]*)[;,]\s*$")
-_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?)\s*(?:[A-Z]|\d{1,2}|I{1,3}|IV)?\s*,?\s*$", I)
 MAX_PATIENTS = 1_000_000  # more than any registry of CML patients holds
 _SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*")
 _BARE_ENROL = re.compile(
@@ -116,28 +103,11 @@ _IN_BEFORE = re.compile(r"\b(?:in|among)\s*$", I)
 _IN_AND_BEFORE = re.compile(r"\b(?:in|and|among)\s*$", I)
 _DOSE_PAREN = re.compile(r"(?:/d|daily|/day|mg|Gy|U)\s*\($")
 _WERE_SCREENED = re.compile(r"\b(?:were|was|had\s+been)\s+screened\b", I)
-_RANDOMISED = re.compile(r"\brandomi[sz]", I)
-_ALLOCATED = re.compile(r"\b(?:randomi[sz]|assigned|allocated)", I)
-_GIVEN = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated|received|treated|given)\b", I)
 _PARTS_THEN_ENROLLED = re.compile(
     rf"\s*with\s+(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?\(\s*n\s*=\s*\d+\s*\)(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?"
     r"\b(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|enrolled|included|treated|assigned)\b",
     I,
 )
-_TRAIT_BEFORE = re.compile(
-    # ('(first line, n = 58; second or later line, n = 210)': the line of therapy, a trait)
-    r"(?:resistan(?:t|ce)|intoleran(?:t|ce)|refractory|failure|risk|aged?|years|lines?,?|"
-    r"male|female|men|women|positive|negative|mutations?|phase|crisis|"
-    # ('with accelerated (n = 159) or myeloid (n = 74) or lymphoid (n = 33) blast phase')
-    r"\b(?:chronic|accelerated|blastic|myeloid|lymphoid)|"
-    r"\b(?:CP|AP|BP|BC|CML-CP|CML-AP|CML-BP)|[+-])\s*$",
-    I,
-)
-# 'imatinib-resistant patients (n = 40)': the trait before the patient noun
-_TRAIT_NOUN_BEFORE = re.compile(
-    r"(?:resistant|intolerant|refractory)\s+(?:patients|pts|subjects|cases)\s*$", I
-)
-_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\b", I)
 _NAMED_SCORE = re.compile(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$")
 
 _Candidate = tuple[str, int, r.Span, str]  # (role hint, size, span, description)
@@ -151,7 +121,7 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         for m in _COHORT_RE.finditer(doc.text, s, e):
             if found := _counted_patients(doc, sent, m):
                 cands.append(found)
-        cands.extend(_sized_groups(doc, sent))
+        cands.extend(sized_groups(doc, sent))
         if listed := _listed_after_screening(doc, sent, cands):
             cands.append(listed)
         cands.extend(_bare_enrolments(doc, sent))
@@ -322,7 +292,7 @@ def _role_hint(
         opening = _CLOSES_A_SCHEDULE.search(text, max(s, m.start() - 80), m.start())
         # ('complete cytogenetic responses were seen only with interferon (9 patients)': those counted
         # for an outcome, in a sentence that allocates no one)
-        if in_outcome_sentence and not _RANDOMISED.search(text, s, e):
+        if in_outcome_sentence and not RANDOMISED.search(text, s, e):
             pass
         elif text[max(s, m.start() - 1) : m.start()] == "(":
             if _DOSE_PAREN.search(text[max(s, m.start() - 40) : m.start()]) or any(
@@ -333,76 +303,6 @@ def _role_hint(
         elif opening is not None and stated_doses(doc, opening.start(), m.start()):
             hint = "arm"
     return hint
-
-
-def _sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
-    """ "(n = 38)": the groups sized by n, each an arm or a subgroup."""
-    text = doc.text
-    s, e = sent
-    found = []
-    for m in _N_EQUALS.finditer(text, s, e):
-        n = as_int(parse_number(m.group("n")))
-        if not n:
-            continue
-        prev = text[max(s, m.start() - 30) : m.start()]
-        if re.search(r"%\s*$", prev):
-            continue  # "53% (n = 16)": how many had it, not a group
-        # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
-        if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not _GIVEN.search(text[s:e]):
-            continue
-        description = text[max(s, m.start() - 30) : m.end()].strip()
-        found.append(
-            (_sized_group_role(doc, sent, m.start()), n, r.Span(m.start() + 1, m.end() - 1), description)
-        )
-    return found
-
-
-_SIZED_SUBJECT = re.compile(
-    rf"\s*(?:[A-Z][a-z]+(?:\s+[a-z]+)?\s*:\s*)?(?:All\s+|Adult\s+|Adults?\s+)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
-    r"[^;:()]*(?:\([^()]*\)[^;:()]*)?",
-    I,
-)
-
-
-def _sized_group_role(doc: Doc, sent: tuple[int, int], at: int) -> str:
-    """A group sized by "(n = N)" at ``at``: a subgroup by a baseline trait or prior therapy, an arm by
-    a treatment, a dose or randomisation named before it, else a subgroup."""
-    text = doc.text
-    s, e = sent
-    prev = text[max(s, at - 30) : at]
-    # "Patients with CML in chronic phase (CML-CP) (n = 39) received ponatinib", "Patients ... pretreated with
-    # dasatinib (n = 150) received nilotinib": the sentence's subject, sized alone, then its enrolment verb:
-    # the study population
-    close = doc.paren_end.get(at)
-    if (
-        close is not None
-        and _SIZED_SUBJECT.fullmatch(text, s, at)
-        and not _TRAIT_NOUN_BEFORE.search(prev)
-        and len(_N_EQUALS.findall(text, s, e)) == 1  # (not one of several groups sized)
-        and re.match(rf"\s*{ENROL_VERB}", text[close : close + 60], I)
-    ):
-        return "enrolled"
-    # "previously treated with imatinib followed by dasatinib (n = 38), nilotinib (n = 50)": groups by
-    # what they had before, not arms of the study
-    if _PRIOR_GROUPS.search(text, s, at) and not _RANDOMISED.search(text[s:e]):
-        return "subgroup"
-    # a baseline trait before the size: "imatinib resistance (n=79) or intolerance (n=33)", "low risk
-    # (n = 50)"
-    if (
-        _TRAIT_BEFORE.search(prev)
-        or _TRAIT_NOUN_BEFORE.search(prev)
-        or _EVALUABLE.search(text[max(s, at - 60) : at])
-    ):
-        return "subgroup"
-    if (
-        _NAMES_AN_ARM.search(prev)
-        or _ALLOCATED.search(text[s:e])
-        or any(x.kind in ("drug", "procedure") and x.end >= at - 40 for x in doc.mentions_in(s, at))
-        or stated_doses(doc, max(s, at - 40), at)
-    ):
-        return "arm"
-    # "... with myeloid (n = 30) or lymphoid (n = 12) blast phase": no treatment, no arm
-    return "subgroup"
 
 
 def _listed_after_screening(doc: Doc, sent: tuple[int, int], cands: list[_Candidate]) -> _Candidate | None:
