@@ -347,3 +347,24 @@ def test_a_sentences_one_list_of_times_dealt_to_its_figures_respectively():
         ("CompleteCytogeneticResponse", None, 78.0, None, 12.0),
         ("MajorMolecularResponse", None, 61.0, None, 24.0),
     }
+
+
+def test_a_survival_named_first_shares_the_head_of_the_hyphenated_one_after_it():
+    text = ONE_ARM + "Eight-year overall and event-free survival were 93% and 81%."
+    assert figures(text) == {
+        ("OverallSurvival", None, 93.0, None, 96.0),
+        ("EventFreeSurvival", None, 81.0, None, 96.0),
+    }
+
+
+def test_items_counted_after_mainly_are_no_groups_and_events_reported_by_patients():
+    from cmlkg.extract import extract
+
+    text = ONE_ARM + (
+        "Twelve patients stopped nilotinib for adverse events, mainly vascular events (n = 7). Withdrawal "
+        "symptoms were reported by 31 patients; rash was reported by 6 months in most."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 140)]
+    assert {(a.term, a.count) for a in x.adverse_events} >= {("TKIWithdrawalSyndrome", 31)}
+    assert ("Rash", 6) not in {(a.term, a.count) for a in x.adverse_events}

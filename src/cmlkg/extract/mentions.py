@@ -5,7 +5,6 @@ adverse events, diseases), with abbreviations the text defines, and the document
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -290,32 +289,13 @@ def _head_ellipsis(text: str, lex: _Lexicon, vocab: Vocabulary, found: list[Ment
         while (prev := _ELLIPTIC.search(text, max(0, end - 40), end)) and not taken.overlaps(
             prev.start(1), prev.end(1)
         ):
-            local = lex.lookup([w for w, _s, _e in _tokens(prev.group(1))] + words[1:])
+            # the head shared: the words after the first, or the last ('overall and event-free survival')
+            first = [w for w, _s, _e in _tokens(prev.group(1))]
+            local = lex.lookup(first + words[1:]) or lex.lookup(first + words[-1:])
             if local is None or local == m.term or term(vocab, local).kind != m.kind:
                 break
             out.append(Mention(local, m.kind, prev.start(1), prev.end(1)))
             end = prev.start(1)
-    return out
-
-
-def with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
-    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
-    response (DMR): 42%')."""
-    text, out = doc.text, list[Mention]()
-    for m in mentions:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.term == m.term
-            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
-            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
-        ):
-            close = doc.paren_end.get(text.index("(", prev.end))
-            if close is not None and not text[m.end : close].strip(" )"):
-                out[-1] = dataclasses.replace(prev, end=close)
-                continue
-        out.append(m)
     return out
 
 

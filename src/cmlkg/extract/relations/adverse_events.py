@@ -42,8 +42,9 @@ _AE_COUNT_AFTER = re.compile(
     rf"(?:(?:of\s+)?(?:any|all)\s+grades?\s+)?"  # 'pleural effusion of any grade developed in 34'
     rf"(?:(?:was|were|has\s+been|have\s+been|had)\s+)?(?:\w+ly\s+)?"
     rf"(?:(?:occurred|observed|seen|reported|noted|developed|documented|recorded|found|experienced|diagnosed|"
-    rf"detected|identified|encountered)\s+)?in\s+(?P<n>{NUM})\b"
+    rf"detected|identified|encountered)\s+)?(?:in|(?<=reported\s)by|(?<=experienced\s)by)\s+(?P<n>{NUM})\b"
     rf"(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"  # a percent is never a count: 'in 14.3% of patients'
+    r"(?![\s-]*(?:months?|weeks?|years?|days?|mo|wk|yr)s?\b)"  # nor a time: 'reported by 12 months'
     # nor is the first of a list the event's count: 'in 5, 5 and 3 patients, respectively'
     # (also 'in 5 (5.3%), 5 (5.3%) and 3 (3.2%) patients')
     rf"(?!\s*(?:\([^()]*\)\s*)?(?:,|and|vs\.?|versus)\s*{NUM}\b)",

@@ -4,10 +4,11 @@ duplicates dropped (part of :mod:`cmlkg.extract.relations`)."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc
+from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import values_after
 
 
@@ -147,4 +148,25 @@ def corresponding_rates(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
             r.Outcome(o.term, r.Span(m.start(), m.end()), None, float(f), partner=o)
             for o, f in zip(named, figures, strict=True)
         ]
+    return out
+
+
+def with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each with the abbreviation that follows it in parentheses ('complete cytogenetic
+    response (CCyR) and MMR were 60% and 40%': one outcome named twice, then another; 'deep molecular
+    response (DMR): 42%')."""
+    text, out = doc.text, list[Mention]()
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.term == m.term
+            and re.fullmatch(r"\s*\(\s*", text[prev.end : m.start])
+            and re.fullmatch(r"[A-Za-z][\w.-]*", text[m.start : m.end])  # not 'C/MMR': two outcomes
+        ):
+            close = doc.paren_end.get(text.index("(", prev.end))
+            if close is not None and not text[m.end : close].strip(" )"):
+                out[-1] = dataclasses.replace(prev, end=close)
+                continue
+        out.append(m)
     return out

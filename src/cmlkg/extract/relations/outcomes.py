@@ -6,7 +6,7 @@ import bisect
 import re
 
 from cmlkg import records as r
-from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps, with_abbreviations
+from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.coordinated_subjects import (
     compared_group_counts,
@@ -49,6 +49,7 @@ from cmlkg.extract.relations.outcome_sets import (
     mark_aggregates,
     name_progressions,
     none_of_denominators,
+    with_abbreviations,
 )
 from cmlkg.textutil import parse_number
 

@@ -18,6 +18,9 @@ _N_EQUALS = re.compile(
     r"(?:(?:patients|pts|subjects|cases)\s*)?[)\],;]"
 )
 
+_ITEMS_LEAD = re.compile(
+    r"\b(?:mainly|mostly|chiefly|predominantly|notably|particularly|primarily)\b[^;:()]{0,60}$", I
+)
 _PRIOR_GROUPS = re.compile(
     r"\b(?:previously\s+treated\s+with|pre-?treated\s+with|after\s+(?:the\s+)?failure\s+of|"
     r"(?:resistant|intolerant|refractory)\s+(?:or\s+intolerant\s+)?to|prior\s+(?:therapy|treatment)\s+with|"
@@ -66,6 +69,9 @@ def sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
         prev = text[max(s, m.start() - 30) : m.start()]
         if re.search(r"%\s*$", prev):
             continue  # "53% (n = 16)": how many had it, not a group
+        # '... for adverse events, mainly atherothrombotic events (n = 8)': items counted, not groups
+        if _ITEMS_LEAD.search(text, max(s, m.start() - 70), m.start()):
+            continue
         # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
         if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not _GIVEN.search(text[s:e]):
             continue
