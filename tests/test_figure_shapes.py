@@ -368,3 +368,27 @@ def test_items_counted_after_mainly_are_no_groups_and_events_reported_by_patient
     assert [(c.role, c.size) for c in x.cohorts] == [("population", 140)]
     assert {(a.term, a.count) for a in x.adverse_events} >= {("TKIWithdrawalSyndrome", 31)}
     assert ("Rash", 6) not in {(a.term, a.count) for a in x.adverse_events}
+
+
+def test_a_percent_with_its_n_over_n_and_arms_listed_after_the_figures():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 150) or imatinib 400 mg daily (n = 150). The "
+        "CCyR rate was 77% (n/N = 116/150) with dasatinib and 66% (99/150) with imatinib. MMR rates were 46% "
+        "and 28% in the dasatinib and imatinib arms. Progression occurred in 4 patients on dasatinib (2.7%) vs "
+        "9 on imatinib (6.0%)."
+    )
+    x = extract("t", text)
+    got = {
+        (o.term, o.count, o.percent, o.denominator, x.cohorts[o.cohort].treatments[0].term)
+        for o in x.outcomes
+    }
+    assert got == {
+        ("CompleteCytogeneticResponse", 116, 77.0, 150, "Dasatinib"),
+        ("CompleteCytogeneticResponse", 99, 66.0, 150, "Imatinib"),
+        ("MajorMolecularResponse", None, 46.0, None, "Dasatinib"),
+        ("MajorMolecularResponse", None, 28.0, None, "Imatinib"),
+        ("Progression", 4, 2.7, None, "Dasatinib"),
+        ("Progression", 9, 6.0, None, "Imatinib"),
+    }

@@ -262,7 +262,7 @@ _VALUE = re.compile(
     rf"|(?<![\w.])(?P<count3>{NUM})\s*(?:{PATIENT_NOUN}\s*)?\(\s*(?P<pct3>\d+(?:\.\d+)?){PCT}\s*\)"
     # "54.9% (118/215)", "54.9% of patients (118 of 215)": the patients behind the percent
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
-    rf"(?:(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
+    rf"(?:(?:n\s*/\s*N\s*=\s*)?(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     # 'MMR: n=12 (34%)': a count written as n with its percent (a group's size '(n = 49)' has none)
     rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)"
     # a probability is written with its decimals ('0.55', '.8', '1.00'): a bare 0 or 1 is a number of
@@ -270,9 +270,10 @@ _VALUE = re.compile(
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+)(?![\d%]|\.\d))"
     # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': the patient noun shared)
     rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
-    rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN}))"
+    # ('8 patients on dasatinib (3.1%) vs 13 on imatinib (5.0%)': the noun elided before the group)
+    rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})|(?<=\s)(?=(?:on|receiving)\s+[\w-]+\s*\())"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
-    rf"(?:(?:\s+{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
+    rf"(?:(?:\s*{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
     # "PCyR in 6 and minor CyR in 3": a bare count closing its phrase
     rf"|(?:in|by)\s+(?P<count6>(?!1[89]\d\d\b|20\d\d\b){NUM})(?![.,]\d)(?!\s*(?:%|percent\b|per\s+cent\b))"
     # not the first of a list of time points: 'by 24 and 60 months'

@@ -61,6 +61,11 @@ _CLAIMED_NAME = re.compile(
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
+_LISTED_ARMS_OPEN = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?", I
+)
+_ARMS_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", I)
+_ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", I)
 # a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
 _LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
@@ -260,6 +265,18 @@ class _Attribution:
             return None
         return named[0][2]
 
+    def _arms_closed(self, pos: int, end: int) -> bool:
+        """'46% and 28% in the dasatinib and imatinib arms': the arms listed right after the figures, in
+        their order, closed by the arms' noun."""
+        named = [(s, e) for s, e, _k in self.refs.between(pos, end) if pos <= s < end]
+        text = self.text
+        if len(named) < 2 or not _LISTED_ARMS_OPEN.fullmatch(text, pos, named[0][0]):
+            return False
+        gaps_join = all(
+            _ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
+        )
+        return gaps_join and bool(_ARMS_NOUN.match(text, named[-1][1]))
+
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -279,7 +296,9 @@ class _Attribution:
             return other
         # three or more figures for as many arms read in the arms' order even bare ("progression occurred
         # in 2, 3 and 12 patients"); a bare pair may be anything two
-        if not (versus or respectively or len(g) >= 3):
+        # ('46% and 28% in the dasatinib and imatinib arms': as many arms listed right after, with their noun)
+        closed = self._arms_closed(last.span.end, sent[1])
+        if not (versus or respectively or closed or len(g) >= 3):
             return None
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
         named: list[int] = []
@@ -288,7 +307,7 @@ class _Attribution:
                 named.append(k)
         # '84% versus 75% for A and B': the arms named right after a comparison, in order
         in_order = versus and _ARMS_FOLLOW.match(text[last.span.end : sent[1]])
-        if (respectively or in_order) and len(named) == len(g):
+        if (respectively or in_order or closed) and len(named) == len(g):
             return named
         if listed := self._named_before(first, sent, len(g)) or self._heading_order(first, sent, len(g)):
             return listed
