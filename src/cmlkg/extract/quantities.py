@@ -268,9 +268,8 @@ _VALUE = re.compile(
     # a probability is written with its decimals ('0.55', '.8', '1.00'): a bare 0 or 1 is a number of
     # something else ('in year 1', 'at month 1', 'Sokal score 1', 'at 1, 2 and 3 years')
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+)(?![\d%]|\.\d))"
-    # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': the patient noun shared)
+    # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': shared; 'vs 13 on B (5%)': elided)
     rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
-    # ('8 patients on dasatinib (3.1%) vs 13 on imatinib (5.0%)': the noun elided before the group)
     rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})|(?<=\s)(?=(?:on|receiving)\s+[\w-]+\s*\())"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
     rf"(?:(?:\s*{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"

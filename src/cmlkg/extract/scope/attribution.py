@@ -294,10 +294,8 @@ class _Attribution:
         # 'Patients receiving A had a PFS of 85% compared with 86% for B': the other arm, named as the subject
         if (other := self._subject_and_other(first, own, sent)) is not None:
             return other
-        # three or more figures for as many arms read in the arms' order even bare ("progression occurred
-        # in 2, 3 and 12 patients"); a bare pair may be anything two
-        # ('46% and 28% in the dasatinib and imatinib arms': as many arms listed right after, with their noun)
-        closed = self._arms_closed(last.span.end, sent[1])
+        # three or more figures for as many arms read in their order even bare ('in 2, 3 and 12 patients')
+        closed = self._arms_closed(last.span.end, sent[1])  # '46% and 28% in the A and B arms'
         if not (versus or respectively or closed or len(g) >= 3):
             return None
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named
