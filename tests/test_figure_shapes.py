@@ -392,3 +392,18 @@ def test_a_percent_with_its_n_over_n_and_arms_listed_after_the_figures():
         ("Progression", 4, 2.7, None, "Dasatinib"),
         ("Progression", 9, 6.0, None, "Imatinib"),
     }
+
+
+def test_a_count_broken_down_by_arm_in_a_parenthesis_that_adds_up():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to nilotinib 300 mg twice daily (n = 282) or imatinib 400 mg daily "
+        "(n = 283). Overall, 17 patients progressed to AP/BP (nilotinib 5, imatinib 12). Eleven patients "
+        "died (nilotinib 4, imatinib 6)."
+    )
+    x = extract("t", text)
+    got = {(o.term, o.count, x.cohorts[o.cohort].size if o.cohort is not None else None) for o in x.outcomes}
+    assert {("Progression", 5, 282), ("Progression", 12, 283), ("Progression", 17, None)} <= got
+    # (parts that do not add up to the whole are not read as its parts)
+    assert not any(t == "Death" and n in (4, 6) for t, n, _s in got)

@@ -26,7 +26,7 @@ from cmlkg.extract.scope.arms import (
 )
 from cmlkg.extract.scope.attribution import attribute
 from cmlkg.extract.scope.drug_arms import drug_arms
-from cmlkg.extract.scope.lists import blocks_per_arm, gapped_figures, per_arm_lists
+from cmlkg.extract.scope.lists import blocks_per_arm, counts_per_arm, gapped_figures, per_arm_lists
 from cmlkg.extract.scope.references import arm_references, option_label
 from cmlkg.extract.scope.time_points import assign_time_points, series_groups
 
@@ -80,7 +80,7 @@ def scope(
         if arm is not None:
             for o in group:
                 o.cohort = arm
-    added = per_arm_lists(doc, arms, outcomes, refs)
+    added = per_arm_lists(doc, arms, outcomes, refs) + counts_per_arm(doc, arms, outcomes, refs)
     added += gapped_figures(
         doc, arms, outcomes + added, refs, {k: cohorts[a.cohort].size for k, a in enumerate(arms)}
     )

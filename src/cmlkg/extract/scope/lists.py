@@ -327,3 +327,37 @@ def _closing_ref(doc: Doc, refs: Refs, end: int) -> int | None:
     for s, _e, k in refs.between(end, end + 40):
         return k if s >= end and _BLOCK_ARM.fullmatch(doc.text, end, s) else None
     return None
+
+
+# 'Overall, 14 deaths occurred (dasatinib 5, imatinib 9)': a count, then its part in each arm
+_PART_ITEM = re.compile(
+    r"\s*:?\s*(?P<n>\d+)(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?\s*(?P<sep>[,;]\s*(?:and\s+)?|\s+and\s+|\))"
+)
+
+
+def counts_per_arm(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: Refs) -> list[r.Outcome]:
+    """The counts of each arm in a parenthesis after a figure's count, naming every arm once and adding
+    up to it: one figure per arm."""
+    text, out = doc.text, []
+    arm_cohorts = {a.cohort for a in arms}
+    for o in outcomes:
+        if o.count is None or o.cohort in arm_cohorts or len(arms) < 2:
+            continue
+        opens = re.match(r"\s*(?:patients\s*)?(?:[\w-]+\s+){0,2}?\(", text[o.span.end : o.span.end + 40])
+        if opens is None:
+            continue
+        pos, parts = o.span.end + opens.end(), []
+        for s, e, k in refs.between(pos, pos + 120):
+            item = _PART_ITEM.match(text, e)
+            if s != pos or item is None:
+                break
+            parts.append((k, int(item.group("n"))))
+            pos = item.end()
+            if item.group("sep") == ")":
+                break
+        if len({k for k, _n in parts}) == len(parts) == len(arms) and sum(n for _k, n in parts) == o.count:
+            for k, n in parts:
+                out.append(
+                    r.Outcome(o.term, o.span, n, time_months=o.time_months, cohort=arms[k].cohort, partner=o)
+                )
+    return out
