@@ -247,8 +247,8 @@ def test_an_arm_named_after_a_figure_of_none_is_that_figures_not_the_count_befor
     from cmlkg.extract import extract
 
     text = (
-        "Patients were randomised to dasatinib 100 mg daily (n = 120) or standard care (n = 118). Three "
-        "deaths occurred in the standard-care arm and none with dasatinib."
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or imatinib 400 mg daily (n = 118). Three "
+        "deaths occurred in the comparator arm and none with dasatinib."
     )
     x = extract("t", text)
     assert [
