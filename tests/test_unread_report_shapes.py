@@ -407,3 +407,16 @@ def test_a_count_broken_down_by_arm_in_a_parenthesis_that_adds_up():
     assert {("Progression", 5, 282), ("Progression", 12, 283), ("Progression", 17, None)} <= got
     # (parts that do not add up to the whole are not read as its parts)
     assert not any(t == "Death" and n in (4, 6) for t, n, _s in got)
+
+
+def test_a_share_in_words_stated_in_figures_is_the_figure():
+    text = ONE_ARM + (
+        "Two-thirds of patients (66%) achieved CCyR by 12 months. Most patients (n = 98; 70%) reached MMR. "
+        "Nearly half (48%) attained MR4."
+    )
+    assert cohorts_of(text) == [("population", 140)]
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 66.0, None, 12.0),
+        ("MajorMolecularResponse", 98, 70.0, None, None),
+        ("MR4", None, 48.0, None, None),
+    }

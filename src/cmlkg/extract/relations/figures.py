@@ -292,6 +292,16 @@ _NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
 _NO = re.compile(r"\b(?:no|none)\b", I)
 
 
+_SHARE_IN_WORDS = re.compile(
+    r"(?:^|\b)(?:(?:nearly|almost|about|approximately|over|more\s+than|less\s+than|just\s+over)\s+)?"
+    r"(?:one[- ]third|two[- ]thirds|one[- ]quarter|a\s+quarter|three[- ]quarters|(?:one[- ])?half|"
+    r"the\s+majority|most|a\s+minority)"
+    r"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|children))?"
+    r"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*[;,]\s*)?(?P<p>\d+(?:\.\d+)?)\s*%\s*\)\s*$",
+    I,
+)
+
+
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
     """The figure that is the subject ending at ``subj_end``: a percent ('73% of patients'), a count
     with its denominator and percent ('30 of 40 (75%)'), none ('none of the 35 patients')."""
@@ -303,6 +313,11 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         return Value(
             None, parse_number(pct_only.group("pct")), group_denominator(text, start_abs), start_abs, m.end
         )
+    # 'One-third of patients (33%)', 'Most patients (n = 101; 72%)': a share in words, stated in figures
+    if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
+        count = int(qm.group("n")) if qm.group("n") else None
+        start_abs = clause_start + qm.start()
+        return Value(count, float(qm.group("p")), group_denominator(text, start_abs), start_abs, m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
@@ -355,7 +370,9 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
             q -= 1
         closing = doc.parens_ending(q)
         grp = closing[0] if closing else None
-        if grp is None or re.fullmatch(r"\(\s*\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I):
+        if grp is None or re.fullmatch(
+            r"\(\s*(?:n\s*=\s*\d+\s*[;,]\s*)?\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I
+        ):
             break
         pos = grp[0]
     # '18 of 34 (53%) on 800 mg achieved': the group's treatment, between the figure and its verb

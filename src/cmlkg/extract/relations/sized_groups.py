@@ -67,8 +67,8 @@ def sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
         if not n:
             continue
         prev = text[max(s, m.start() - 30) : m.start()]
-        if re.search(r"%\s*$", prev):
-            continue  # "53% (n = 16)": how many had it, not a group
+        if re.search(r"%\s*$", prev) or re.match(r"\s*\d+(?:\.\d+)?\s*%\s*\)", text[m.end() : m.end() + 12]):
+            continue  # "53% (n = 16)", "Most patients (n = 61; 76%)": how many had it, not a group
         # '... for adverse events, mainly atherothrombotic events (n = 8)': items counted, not groups
         if _ITEMS_LEAD.search(text, max(s, m.start() - 70), m.start()):
             continue
