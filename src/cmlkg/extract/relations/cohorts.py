@@ -85,17 +85,17 @@ _PART_OF = re.compile(r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast
 _HAD_RECEIVED = re.compile(
     r"\s*had\s+(?:also\s+|previously\s+|already\s+|all\s+)?(?:received|been\s+(?:treated|exposed))", I
 )
-# (the verb right after the count: 'three patients who developed PAH' may be a case series' patients)
-_HAPPENED_TO_THEM = re.compile(
-    r"\s*(?:[\w-]+ly\s+)?(?:had\s+)?(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|"
-    r"transformed|evolved|switched)\b",
-    I,
+# what happened to patients counted: never a group of the design, counted for it
+_HAPPENED_VERB = (
+    r"(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|transformed|evolved)"
 )
+# (the verb right after the count: 'three patients who developed PAH' may be a case series' patients)
+_HAPPENED_TO_THEM = re.compile(rf"\s*(?:[\w-]+ly\s+)?(?:had\s+)?(?:{_HAPPENED_VERB}|switched)\b", I)
 _HAPPENED = re.compile(
     # (not a response that qualified the group: '126 patients who had achieved MR4.5 ... entered'; but
     # '9 patients who progressed were treated' is a group made by what happened)
-    r"\s*(?!(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|maintained)\b)(?:[\w-]+\s+){0,2}?(?:progressed|relapsed|died|achieved|attained|responded|lost|"
-    r"developed|transformed|evolved)\b",
+    r"\s*(?!(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|maintained)\b)(?:[\w-]+\s+){0,2}?"
+    rf"{_HAPPENED_VERB}\b",
     I,
 )
 _AUXILIARY = re.compile(r"\b(?:were|was|been|whose|have|had|are)\b", I)

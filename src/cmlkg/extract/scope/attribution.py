@@ -8,7 +8,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH, figure_start
 from cmlkg.extract.scope.arms import Arm
-from cmlkg.extract.scope.event_arms import adverse_per_arm
+from cmlkg.extract.scope.event_arms import ARMS_NOUN, LISTED_ARMS_JOIN, adverse_per_arm
 from cmlkg.extract.scope.references import Refs
 
 I = re.I
@@ -64,8 +64,7 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 _LISTED_ARMS_OPEN = re.compile(
     r"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?", I
 )
-_ARMS_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", I)
-_ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", I)
+
 # a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
 _LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
@@ -273,9 +272,9 @@ class _Attribution:
         if len(named) < 2 or not _LISTED_ARMS_OPEN.fullmatch(text, pos, named[0][0]):
             return False
         gaps_join = all(
-            _ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
+            LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
         )
-        return gaps_join and bool(_ARMS_NOUN.match(text, named[-1][1]))
+        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]))
 
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""

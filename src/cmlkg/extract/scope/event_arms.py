@@ -32,7 +32,7 @@ _PAIR_AFTER = re.compile(
 )
 # 'AOEs occurred in 9 (9.6%), 5 (5.3%) and 3 (3.2%) patients, respectively': one figure per arm, in order
 _FIGURE = r"\d+(?:\.\d+)?\s*(?:%|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
-_ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", re.I)
+ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", re.I)
 _LIST_RESPECTIVELY = re.compile(
     r"(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
     rf"\s+in\s+(?P<figs>{_FIGURE}(?:\s*,\s*{_FIGURE})*\s*,?\s*and\s*{_FIGURE})"
@@ -40,7 +40,7 @@ _LIST_RESPECTIVELY = re.compile(
     re.I,
 )
 # 'in the dasatinib and imatinib arms, respectively': the arms listed together, in the figures' order
-_LISTED_ARMS_AFTER = re.compile(r"\s*(?:,|and|or|,\s*and)\s*", re.I)
+LISTED_ARMS_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
 _RESPECTIVELY = re.compile(r"[^.;]{0,20}?\brespectively\b", re.I)
 _HEADED = re.compile(r"\s*(?:events?|toxicit(?:y|ies)|rates?)?\s*(?:\([^()]*\))?\s*:\s*", re.I)
 _NIL = re.compile(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", re.I)
@@ -117,8 +117,8 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
             # (or 'in the dasatinib and imatinib arms': the arms' noun closing the list)
             if (
                 n > 0
-                and _LISTED_ARMS_AFTER.fullmatch(gap)
-                and (_RESPECTIVELY.match(text, e) or _ARMS_NOUN.match(text, e))
+                and LISTED_ARMS_JOIN.fullmatch(gap)
+                and (_RESPECTIVELY.match(text, e) or ARMS_NOUN.match(text, e))
             ):
                 found.append(k)
                 pos = e
