@@ -420,3 +420,11 @@ def test_a_share_in_words_stated_in_figures_is_the_figure():
         ("MajorMolecularResponse", 98, 70.0, None, None),
         ("MR4", None, 48.0, None, None),
     }
+
+
+def test_a_survival_the_ontology_does_not_name_is_no_overall_survival_nor_ends_up_in_its_figures():
+    text = ONE_ARM + (
+        "Five-year overall survival was 88%, whereas CML-specific survival was 97% (95% vs 98%). Relative "
+        "survival at 5 years was 99%."
+    )
+    assert figures(text) == {("OverallSurvival", None, 88.0, None, 60.0)}

@@ -168,6 +168,7 @@ def find_mentions(
 
 
 _FREE_AFTER = re.compile(r"[-\u2010\u2011](?:free|specific)\b", re.I)
+_OTHER_SURVIVAL = re.compile(r"\b(?:relative|net|conditional|expected|excess)\s+$", re.I)
 _FREE_BEFORE = re.compile(r"\w[-\u2010\u2011](?:free|specific)\s+$", re.I)
 
 
@@ -200,6 +201,9 @@ def _lexicon_mentions(text: str, vocab: Vocabulary, lex, toks: list[tuple[str, i
         # "molecular relapse-free survival", "treatment-free survival", "CML-specific survival": a term
         # that a '-free' or '-specific' joins to, or that follows one, names another, narrower concept
         if _FREE_AFTER.match(text, end) or _FREE_BEFORE.search(text, max(0, start - 30), start):
+            continue
+        # 'relative survival', 'net survival': another measure than the survival a bare 'survival' names
+        if text[start:end].lower() == "survival" and _OTHER_SURVIVAL.search(text, max(0, start - 15), start):
             continue
         found.append(Mention(local, vocab.terms[local].kind, start, end))
         consumed = i + length

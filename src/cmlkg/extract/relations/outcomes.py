@@ -97,6 +97,7 @@ _HEADS_A_COLON = re.compile(
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and|/)\s*(?:the\s+)?", I)
 _GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
+_OTHER_ENDPOINT = re.compile(r"\b(?:survival|mortality)\b", I)
 _COMPARATIVE = re.compile(
     # (not 'at the higher dose': a dose, not a rate)
     r"\b(?:difference|differences|increase|reduction|improvement|(?:higher|lower)(?![\s-]+dos)|odds|hazard)\b"
@@ -303,6 +304,14 @@ class _Reading:
                 and not (other.kind == "phase" and phase_of_the_outcome(text, group[-1].end, other))
             ):
                 nxt = other.start
+                break
+        # ('OS was 90%, and relative survival 98%': a survival the ontology does not name ends the figures)
+        for other in _OTHER_ENDPOINT.finditer(text, group[-1].end, nxt):
+            if not any(
+                x.start <= other.start() < x.end
+                for x in self.doc.mentions_in(other.start() - 40, other.end())
+            ):
+                nxt = other.start()
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
         if new_subject and not _GOVERNED.search(text[max(0, new_subject.start() - 8) : new_subject.start()]):
