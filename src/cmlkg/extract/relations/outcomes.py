@@ -306,12 +306,11 @@ class _Reading:
                 nxt = other.start
                 break
         # ('OS was 90%, and relative survival 98%': a survival the ontology does not name ends the figures)
-        for other in _OTHER_ENDPOINT.finditer(text, group[-1].end, nxt):
+        for word in _OTHER_ENDPOINT.finditer(text, group[-1].end, nxt):
             if not any(
-                x.start <= other.start() < x.end
-                for x in self.doc.mentions_in(other.start() - 40, other.end())
+                x.start <= word.start() < x.end for x in self.doc.mentions_in(word.start() - 40, word.end())
             ):
-                nxt = other.start()
+                nxt = word.start()
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
         if new_subject and not _GOVERNED.search(text[max(0, new_subject.start() - 8) : new_subject.start()]):
