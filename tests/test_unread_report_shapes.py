@@ -428,3 +428,15 @@ def test_a_survival_the_ontology_does_not_name_is_no_overall_survival_nor_ends_u
         "survival at 5 years was 99%."
     )
     assert figures(text) == {("OverallSurvival", None, 88.0, None, 60.0)}
+
+
+def test_patients_resistant_to_two_or_more_tkis_received_a_new_drug():
+    from cmlkg.extract import extract
+
+    text = (
+        "Forty-two patients with CML resistant or intolerant to ≥2 TKIs received the study drug at 40 to 160 "
+        "mg daily. Twelve patients resistant to at least 3 TKIs were also treated."
+    )
+    x = extract("t", text)
+    assert x.cohorts[0].role == "population" and x.cohorts[0].size == 42
+    assert {(t.term, t.role) for t in x.treatments} == {("TyrosineKinaseInhibitor", "prior")}

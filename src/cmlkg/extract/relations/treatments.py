@@ -27,7 +27,8 @@ _PRIOR_BEFORE = re.compile(
     # 'resistant (n=110) or intolerant (n=27) to imatinib': a group's size between the cue and the drug
     # ('previously exposed to imatinib', 'prior exposure to dasatinib')
     r"(?:\([^()]*\)\s*)?(?:(?:to|with|on|of|the|prior|previous|first-line|frontline|front-line|exposed|exposure|"
-    r"initial|standard|dose|doses|\w+-dose)\s+){0,3}$",
+    # ('resistant or intolerant to ≥2 TKIs', '... to two TKIs', '... to at least 3 TKIs')
+    r"initial|standard|dose|doses|\w+-dose|(?:≥|>=?|at\s+least)\s*\d+|\d+|two|three|four|multiple|several)\s+){0,3}$",
     I,
 )
 # 'at least 2 prior TKIs (imatinib, dasatinib, nilotinib or bosutinib)': the drugs listed for them
