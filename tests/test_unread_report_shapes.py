@@ -440,3 +440,16 @@ def test_patients_resistant_to_two_or_more_tkis_received_a_new_drug():
     x = extract("t", text)
     assert x.cohorts[0].role == "population" and x.cohorts[0].size == 42
     assert {(t.term, t.role) for t in x.treatments} == {("TyrosineKinaseInhibitor", "prior")}
+
+
+def test_a_semicolon_inside_the_arms_sizing_parenthesis_does_not_name_one_arm_first():
+    text = (
+        "Patients were randomised to nilotinib 300 mg twice daily or imatinib 400 mg daily. In the "
+        "intention-to-treat population (nilotinib n = 102; imatinib n = 104), the MMR rate at 12 months was "
+        "55% versus 29% (P < .001)."
+    )
+    from cmlkg.extract import extract
+
+    x = extract("t", text)
+    got = {(o.percent, x.cohorts[o.cohort].treatments[0].term) for o in x.outcomes if o.cohort is not None}
+    assert got == {(55.0, "Nilotinib"), (29.0, "Imatinib")}

@@ -317,7 +317,13 @@ class _Attribution:
         # arms first; anything else named before the figures leaves them unpaired
         # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and
         # 28%')
-        since = max(sent[0], text.rfind(";", sent[0], first.span.start) + 1)
+        # (not a ';' inside a parenthesis: '(dasatinib n = 102; imatinib n = 104), the MMR rate was ...')
+        semi = text.rfind(";", sent[0], first.span.start)
+        while semi >= 0 and any(
+            a < semi < b for a, b in self.doc.parens_within(max(0, semi - 200), semi + 200)
+        ):
+            semi = text.rfind(";", sent[0], semi)
+        since = max(sent[0], semi + 1)
         # (not the arms sized in a parenthesis: 'In the mITT population (A n = 246, B n = 241), MMR was ...')
         sizing = [
             (a, b) for a, b in self.doc.parens_within(since, first.span.start) if _SIZES.search(text, a, b)
