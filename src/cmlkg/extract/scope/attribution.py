@@ -276,6 +276,27 @@ class _Attribution:
         )
         return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]))
 
+    def _arms_before(self, first: r.Outcome, sent: tuple[int, int]) -> set[int]:
+        """The arms named in the clause before a group's first figure (a clause of its own after ';' starts
+        afresh: '... 83% with A and 72% with B; MMR rates were 46% and 28%'), not in a ';' inside a
+        parenthesis, nor the arms sized in a parenthesis ('In the mITT population (A n = 246; B n = 241),
+        MMR was ...')."""
+        text = self.text
+        semi = text.rfind(";", sent[0], first.span.start)
+        while semi >= 0 and any(
+            a < semi < b for a, b in self.doc.parens_within(max(0, semi - 200), semi + 200)
+        ):
+            semi = text.rfind(";", sent[0], semi)
+        since = max(sent[0], semi + 1)
+        sizing = [
+            (a, b) for a, b in self.doc.parens_within(since, first.span.start) if _SIZES.search(text, a, b)
+        ]
+        return {
+            k
+            for s, _e, k in self.refs.between(since, first.span.start)
+            if not any(a < s < b for a, b in sizing)
+        }
+
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -315,22 +336,7 @@ class _Attribution:
             return None
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
-        # (a clause of its own after ';' starts afresh: '... 83% with A and 72% with B; MMR rates were 46% and
-        # 28%')
-        # (not a ';' inside a parenthesis: '(dasatinib n = 102; imatinib n = 104), the MMR rate was ...')
-        semi = text.rfind(";", sent[0], first.span.start)
-        while semi >= 0 and any(
-            a < semi < b for a, b in self.doc.parens_within(max(0, semi - 200), semi + 200)
-        ):
-            semi = text.rfind(";", sent[0], semi)
-        since = max(sent[0], semi + 1)
-        # (not the arms sized in a parenthesis: 'In the mITT population (A n = 246, B n = 241), MMR was ...')
-        sizing = [
-            (a, b) for a, b in self.doc.parens_within(since, first.span.start) if _SIZES.search(text, a, b)
-        ]
-        before = {
-            k for s, _e, k in refs.between(since, first.span.start) if not any(a < s < b for a, b in sizing)
-        }
+        before = self._arms_before(first, sent)
         if before:
             if versus and len(before) == 1 and len(self.arms) == 2 and len(g) == 2:
                 named_first = before.pop()
