@@ -453,3 +453,16 @@ def test_a_semicolon_inside_the_arms_sizing_parenthesis_does_not_name_one_arm_fi
     x = extract("t", text)
     got = {(o.percent, x.cohorts[o.cohort].treatments[0].term) for o in x.outcomes if o.cohort is not None}
     assert got == {(55.0, "Nilotinib"), (29.0, "Imatinib")}
+
+
+def test_with_no_group_stated_otherwise_the_patients_a_sentence_is_fronted_by():
+    text = (
+        "Age and imatinib outcome in a national registry\n\nOf 612 patients, 150 (25%) were aged 65 years or "
+        "older. MMR at 24 months was 61% in older and 66% in younger patients."
+    )
+    assert cohorts_of(text) == [("population", 612)]
+    # (a population read otherwise is kept: 'stopped treatment' sizes the study, not 'Of the 86 ...')
+    stopped = (
+        "Two hundred patients in MR4.5 stopped nilotinib. Of the 80 patients who lost MMR, 78 regained it."
+    )
+    assert cohorts_of(stopped)[0] == ("population", 200)

@@ -26,6 +26,7 @@ from cmlkg.extract.relations import (
     find_risks,
     find_treatments,
     found_population,
+    fronted_population,
     other_disease_sentences,
     other_study_clauses,
     stopping_population,
@@ -225,4 +226,6 @@ def _cohorts(doc: Doc, ours) -> list[r.Cohort]:
         elif pops and found.span.start < pops[0].span.start and (found.size or 0) > (pops[0].size or 0):
             pops[0].role = "subgroup"
             cohorts.insert(0, found)
+    if not cohorts and (fronted := fronted_population(doc)) is not None and ours(fronted):
+        cohorts = [fronted]
     return cohorts

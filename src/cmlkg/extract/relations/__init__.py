@@ -24,7 +24,12 @@ from cmlkg.extract.relations.denominators import fronted_group
 from cmlkg.extract.relations.grammar import ENROL_BEFORE, ENROL_VERB, OUTCOME_VERB, PROGRESSION_VERB, I
 from cmlkg.extract.relations.outcome_sets import dedupe_outcomes
 from cmlkg.extract.relations.outcomes import find_outcomes
-from cmlkg.extract.relations.populations import compared_groups, found_population, stopping_population
+from cmlkg.extract.relations.populations import (
+    compared_groups,
+    found_population,
+    fronted_population,
+    stopping_population,
+)
 from cmlkg.extract.relations.study import (
     find_phases,
     find_reasons,
@@ -45,6 +50,7 @@ __all__ = [
     "find_cohorts",
     "compared_groups",
     "found_population",
+    "fronted_population",
     "stopping_population",
     "add_demographics",
     "find_patients",

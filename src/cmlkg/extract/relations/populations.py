@@ -131,3 +131,20 @@ def compared_groups(doc: Doc, cohorts: list[r.Cohort]) -> list[r.Cohort]:
         "population", None, r.Span(m.start("a"), m.end("b")), description="the groups compared"
     )
     return [population, *groups, *rest]
+
+
+# 'Of 856 patients, 214 (25%) were aged >=65 years': the patients a sentence is fronted by
+_FRONTED_WHOLE = re.compile(
+    rf"(?:^|(?<=[.:]\s)|(?<=\n))(?:Of|Among)\s+(?:the\s+|all\s+)?(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b"
+    r"(?=[^.;]{0,80},)",
+    I,
+)
+
+
+def fronted_population(doc: Doc) -> r.Cohort | None:
+    """With no group stated otherwise, the patients the first sentence fronted by a count is of."""
+    for m in _FRONTED_WHOLE.finditer(doc.text):
+        n = as_int(parse_number(m.group("n")))
+        if n and n <= MAX_PATIENTS and not doc.outside_study(m.start()):
+            return r.Cohort("population", n, r.Span(m.start("n"), m.end()), description=m.group(0))
+    return None
