@@ -466,3 +466,8 @@ def test_with_no_group_stated_otherwise_the_patients_a_sentence_is_fronted_by():
         "Two hundred patients in MR4.5 stopped nilotinib. Of the 80 patients who lost MMR, 78 regained it."
     )
     assert cohorts_of(stopped)[0] == ("population", 200)
+
+
+def test_a_score_applied_to_patients_sizes_the_population():
+    text = "We applied the ELTS score to 1,480 patients treated with frontline imatinib. High risk: 12%."
+    assert cohorts_of(text) == [("population", 1480)]
