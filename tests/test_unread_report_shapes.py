@@ -471,3 +471,15 @@ def test_with_no_group_stated_otherwise_the_patients_a_sentence_is_fronted_by():
 def test_a_score_applied_to_patients_sizes_the_population():
     text = "We applied the ELTS score to 1,480 patients treated with frontline imatinib. High risk: 12%."
     assert cohorts_of(text) == [("population", 1480)]
+
+
+def test_a_clause_of_another_arm_and_its_count_only_repeats_the_outcome_before():
+    from cmlkg.extract import extract
+
+    text = (
+        "Patients were randomised to dasatinib 100 mg daily (n = 120) or imatinib 400 mg daily (n = 118). In "
+        "the dasatinib arm, 4 patients progressed; in the imatinib arm, 11."
+    )
+    x = extract("t", text)
+    got = {(o.term, o.count, x.cohorts[o.cohort].size) for o in x.outcomes if o.cohort is not None}
+    assert got == {("Progression", 4, 120), ("Progression", 11, 118)}

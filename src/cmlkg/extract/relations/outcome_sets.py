@@ -9,7 +9,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
-from cmlkg.extract.quantities import values_after
+from cmlkg.extract.quantities import Value, values_after
 
 
 def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
@@ -76,24 +76,40 @@ _TIME_CLAUSE = re.compile(
 )
 
 
+# '; in the imatinib arm, 9': a clause of another arm and its figure, its outcome the clause's before
+_ARM_CLAUSE = re.compile(
+    r";\s*(?:and\s+)?(?:in|with|on)\s+(?:the\s+)?[^,;.()%\d]{1,30}?\s+(?:arm|group|cohort)\s*,\s*"
+    r"(?=\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?\s*[.;]|\d+\s*$)",
+    re.I,
+)
+
+
 def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
     """ "MMR at 12 months (A vs B): 44% vs 22%; at 24 months: 62% vs 38%": the figures of a clause that
     states a time point and figures only are of the outcome the clause before read figures for."""
     if ";" not in doc.text:
         return []
     out = []
-    for m in _TIME_CLAUSE.finditer(doc.text):
+    for m in [*_TIME_CLAUSE.finditer(doc.text), *_ARM_CLAUSE.finditer(doc.text)]:
         s, e = doc.sentence_of(m.start())
         before = [o for o in results if s <= o.span.start < m.start() and o.span.end <= m.start()]
         terms = {o.term for o in before}
         if len(terms) != 1 or any(x.kind == "outcome" for x in doc.mentions_in(m.end(), e)):
             continue
         stop = doc.text.find(";", m.end(), e)
-        for v in values_after(doc, m.end(), stop if stop >= 0 else e, False):
+        values = values_after(doc, m.end(), stop if stop >= 0 else e, False)
+        # ('; in the imatinib arm, 9.': a bare count, the figure before one too)
+        bare = _BARE_COUNT.match(doc.text, m.end(), e) if not values else None
+        if bare and all(o.count is not None for o in before):
+            values = [Value(int(bare.group("n")), None, None, bare.start(), bare.end("n"))]
+        for v in values:
             out.append(
                 r.Outcome(next(iter(terms)), r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator)
             )
     return out
+
+
+_BARE_COUNT = re.compile(r"(?P<n>\d+)\s*(?:patients\s*)?(?=[.;]|$)", re.I)
 
 
 def dedupe_outcomes(results: list[r.Outcome]) -> list[r.Outcome]:
