@@ -483,3 +483,15 @@ def test_a_clause_of_another_arm_and_its_count_only_repeats_the_outcome_before()
     x = extract("t", text)
     got = {(o.term, o.count, x.cohorts[o.cohort].size) for o in x.outcomes if o.cohort is not None}
     assert got == {("Progression", 4, 120), ("Progression", 11, 118)}
+
+
+def test_a_figure_reported_elsewhere_or_a_remission_period_is_not_this_studys_figure():
+    text = ONE_ARM + (
+        "The MMR rate at 12 months was 57%, similar to the 44% reported with imatinib in IRIS, and CCyR was "
+        "reached by 80%, compared with 65% expected from historical data. MR4 was lost by 6 of 50 patients "
+        "(12%) in TFR."
+    )
+    got = figures(text)
+    assert ("MajorMolecularResponse", None, 57.0, None, 12.0) in got
+    assert not any(p in (44.0, 65.0) for _t, _c, p, _d, _m in got)
+    assert not any(t == "TreatmentFreeRemission" for t, *_ in got)

@@ -1,6 +1,5 @@
-"""Stage 2, quantities: counts, `n/N`, `n of N`, percentages, probabilities, doses with units and
-time points, each with its span; P values, confidence intervals, hazard ratios, ranges and follow-up
-times are never counts."""
+"""Stage 2, quantities: counts, `n/N`, `n of N`, percentages, probabilities, doses and times with their spans;
+P values, confidence intervals, hazard ratios, ranges and follow-up times are never counts."""
 
 from __future__ import annotations
 
@@ -311,6 +310,8 @@ class Value:
     end: int = 0
 
 
+# ('..., similar to the 48% reported with imatinib in IRIS', '22% expected from historical data': another's)
+OTHERS_FIGURE = re.compile(r"\s*(?:reported|published|expected|described)\s+(?:in|with|by|from|for)\b", I)
 _AT_BEFORE = re.compile(r"(?:\bat|\bafter|\bwithin|\bby|\bday)\s*$")
 # not a figure: a P value, a bound, a grade, or the number of a group, arm, cohort or case ('in group 1')
 _NOT_A_FIGURE_BEFORE = re.compile(
@@ -349,7 +350,7 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
             pos += 1
             continue
         pos = m.end()
-        if _not_a_figure(text, m, start):
+        if _not_a_figure(text, m, start) or OTHERS_FIGURE.match(text, m.end()):
             continue
         if _ends_the_figures(doc, m):
             break
@@ -360,8 +361,7 @@ def values_after(doc: Doc, start: int, end: int, probability: bool) -> list[Valu
 
 
 def _not_a_figure(text: str, m: re.Match, start: int) -> bool:
-    """A time point, a P value, a bound, a grade, a group's number, a qualified response or a
-    difference: numbers that are not a figure of patients."""
+    """A time point, P value, bound, grade, group's number, qualified response or difference: no figure."""
     before = text[max(start, m.start() - 12) : m.start()]
     timepoint = _AT_BEFORE.search(before) and UNIT_AFTER.match(text[m.end() : m.end() + 12])
     if (timepoint or _NOT_A_FIGURE_BEFORE.search(before)) and not m.group("count5"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention
+from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
 from cmlkg.extract.relations.grammar import CAUSE, LEVEL, I
@@ -49,6 +49,11 @@ _OF_RESPONDERS_KEPT = re.compile(
 )
 # ('mainly because of intolerance (52% of switches) or resistance (39%)': the second of two reasons too)
 _REASON_BEFORE = re.compile(rf"\b(?:for|{CAUSE})\s+(?:[^.;:]{{0,40}}?\s(?:or|and)\s+)?(?:\w+\s+)?$", I)
+_IN_THE_PERIOD = re.compile(
+    r"(?P<verb>\b(?:were|was|are|is|remained|remain|remains|stayed|still)\s+)?\b(?:in|during|while\s+in)\s+"
+    r"(?:the\s+)?$",
+    I,
+)
 _FAILED_TO = re.compile(
     r"\b(?:fail(?:ed|ure|ing|s)?\s+to\s+(?:achieve|attain|reach|obtain)|not\s+(?:achieving|attaining|reaching)|"
     r"lack\s+of|absence\s+of)\s+(?:an?\s+|the\s+|a\s+stable\s+)?$",
@@ -142,6 +147,16 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
         or _GROUP_NOUN_AFTER.match(text, m.end)
         # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
         or _TRIED.match(text, m.end)
+        # 'MMR was lost by 5 of 60 patients (8%) in TFR': the period the figure of another outcome is in
+        or (
+            m.term == "TreatmentFreeRemission"
+            and (period := _IN_THE_PERIOD.search(text, max(0, m.start - 30), m.start)) is not None
+            and not period.group("verb")
+            and any(
+                o.kind == "outcome" and o.term != m.term
+                for o in doc.mentions_in(clause_bounds(text, doc.sentence_of(m.start), m.start)[0], m.start)
+            )
+        )
         # 'Failure to achieve CHR at 3 months occurred in 5%', 'MMR was defined as ...': not its figure
         or _FAILED_TO.search(text, max(0, m.start - 30), m.start)
         or _DEFINED_AFTER.match(text, m.end)

@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps
-from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value, values_after
+from cmlkg.extract.quantities import OTHERS_FIGURE, PATIENT_NOUN, PCT, Value, values_after
 from cmlkg.extract.relations.coordinated_subjects import (
     compared_group_counts,
     coordinated_subjects,
@@ -375,7 +375,12 @@ class _Reading:
         """The figure compared with a subject's after its outcome: '44% achieved MMR ..., compared with 22%
         in the imatinib arm', '55 (25%) achieved MCyR, compared with 2 of 104 (2%) ...'."""
         text, results = self.text, self.results
-        if subj.percent is not None and subj.count is None and (cm := _COMPARED_WITH.match(text, m.end, ce)):
+        if (
+            subj.percent is not None
+            and subj.count is None
+            and (cm := _COMPARED_WITH.match(text, m.end, ce))
+            and not OTHERS_FIGURE.match(text, cm.end())
+        ):
             # its time point, unless it states one ('31% at 6 months, compared with 52% at 12 months')
             partner = None if _OWN_TIME.match(text, cm.end()) else out
             results.append(
