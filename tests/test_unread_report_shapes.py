@@ -495,3 +495,13 @@ def test_a_figure_reported_elsewhere_or_a_remission_period_is_not_this_studys_fi
     assert ("MajorMolecularResponse", None, 57.0, None, 12.0) in got
     assert not any(p in (44.0, 65.0) for _t, _c, p, _d, _m in got)
     assert not any(t == "TreatmentFreeRemission" for t, *_ in got)
+
+
+def test_a_grade_between_the_negation_and_the_event_keeps_it_negated():
+    from cmlkg.extract import extract
+
+    text = ONE_ARM + (
+        "No grade 3 or 4 pleural effusion was observed. No grade 4 non-hematologic toxicities were seen, and "
+        "6 patients had grade 2 rash."
+    )
+    assert {(a.term, a.grade, a.count) for a in extract("t", text).adverse_events} == {("Rash", 2, 6)}

@@ -19,6 +19,7 @@ from cmlkg.vocabulary import Vocabulary, is_abbreviation
 
 I = re.IGNORECASE
 
+_GRADE_NUMBER = re.compile(r"\bgrades?\s*[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?", I)
 NEGATION_BEFORE = re.compile(
     # ('non-'/'extra-' negate only the word they are joined to: 'non-hematologic AEs included diarrhea')
     r"(?:\bno\b|\bnone\b|\bneither\b|\bnor\b|\bwithout\b|\bnot\b|\bnever\b|\babsence\s+of\b|\bfree\s+of\b)"
@@ -430,5 +431,5 @@ class Doc:
         # a contrast breaks it ('No CCyR was seen at first, but ...')
         if re.search(r"\b(?:but|however|whereas|although|while)\b", before[neg.start() :], I):
             return False
-        # a number between the negation and the mention ("none ... 3 patients") breaks it
-        return not re.search(r"\d", before[neg.start() :])
+        # a number between the negation and the mention ("none ... 3 patients") breaks it (not a grade's)
+        return not re.search(r"\d", _GRADE_NUMBER.sub(" ", before[neg.start() :]))
