@@ -153,7 +153,7 @@ def find_mentions(
         found
         + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
         + _head_ellipsis(text, lex, vocab, found)
-        + [Mention(t, "outcome", s, e) for t, s, e in level_responses(text, vocab.terms)]
+        + [Mention(t, "outcome", s, e) for t, s, e in level_responses(text, vocab)]
     )
     if local_abbrevs or blocked:
         kept = [

@@ -63,21 +63,37 @@ _LEVEL_NAMED = re.compile(
     r"(?:\s+(?:of|at))?\s*(?:≤|<|<=|=<)\s*(?P<v>\d+(?:\.\d+)?)\s*%",
     re.I,
 )
-_BY_LEVEL = {0.1: "MajorMolecularResponse", 0.01: "MR4", 0.0032: "MR4_5", 0.001: "MR5"}
 _AT_THREE_MONTHS = re.compile(r"\b(?:3|three)[- ]?months?\b|\bmonth\s*3\b|\bM3\b|\b3-mo\b", re.I)
+_LEVELS: dict[int, tuple[Any, dict[float, str]]] = {}
 
 
-def level_responses(text: str, terms: Any) -> list[tuple[str, int, int]]:
-    """The responses named by a BCR::ABL1 level: (term, start, end); ≤10% only at 3 months (an early
-    molecular response)."""
+def _levels(vocab: Any) -> dict[float, str]:
+    """The responses the ontology names by a level ('BCR-ABL1 ≤0.1%' of major molecular response), by level;
+    read once per vocabulary."""
+    cached = _LEVELS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        levels = {
+            float(m.group("v")): t.local
+            for t in vocab.terms.values()
+            for label in t.synonyms
+            if (m := _LEVEL_NAMED.fullmatch(label)) is not None
+        }
+        cached = _LEVELS[id(vocab)] = (vocab, levels)
+    return cached[1]
+
+
+def level_responses(text: str, vocab: Any) -> list[tuple[str, int, int]]:
+    """The responses named by a BCR::ABL1 level, in any of the ways it is written: (term, start, end); a
+    level of 10% only at 3 months (the early molecular response's definition)."""
     out: list[tuple[str, int, int]] = []
     if "ABL" not in text:
         return out
+    levels = _levels(vocab)
     for m in _LEVEL_NAMED.finditer(text):
         v = float(m.group("v"))
-        local = _BY_LEVEL.get(v)
+        local = levels.get(v)
         if v == 10 and _AT_THREE_MONTHS.search(text, max(0, m.start() - 80), m.end() + 40):
             local = "EarlyMolecularResponse"
-        if local is not None and local in terms:
+        if local is not None and local in vocab.terms:
             out.append((local, m.start(), m.end()))
     return out
