@@ -10,18 +10,17 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value
-from cmlkg.extract.relations.grammar import PAIR_IN_PARENS, TIME_VALUE, I
+from cmlkg.extract.relations.grammar import LEVEL_SIGN, PAIR_IN_PARENS, TIME_VALUE, I
 from cmlkg.extract.relations.outcome_phrases import pct_length
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # "25% and 31% of patients in A and B had attained X", "11.3% vs 3.9% achieved MMR": the figure before
+# (a figure, not a level: 'had BCR-ABL1 ≤0.1% and 40% had ...')
+_FIGURE_NOT_LEVEL = rf"(?<![\w.=])(?<!{LEVEL_SIGN})(?<!{LEVEL_SIGN}\s)(?<!=\s)(?P<p>\d+(?:\.\d+)?){PCT}"
 _LISTED_PCT = re.compile(
-    rf"(?<![\w.<>≤≥=])(?<![<>≤≥=]\s)(?P<p>\d+(?:\.\d+)?){PCT}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$",
-    I,
+    rf"{_FIGURE_NOT_LEVEL}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?:vs\.?|versus|v\.?)\s+)$", I
 )
-_COORDINATED_PCT = re.compile(
-    rf"(?<![\w.<>≤≥=])(?<![<>≤≥=]\s)(?P<p>\d+(?:\.\d+)?){PCT}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I
-)
+_COORDINATED_PCT = re.compile(rf"{_FIGURE_NOT_LEVEL}\s+of\s+[^,;:()%]{{0,60}}?\s+and\s+$", I)
 _COORDINATED_COUNT = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s*(?:of|/)\s*(?P<den>\d+)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
     r"(?:\s+(?:on|with|receiving|in\s+the)\s+[^,;:()%]{1,30}?)?\s*,?\s+and\s+$",

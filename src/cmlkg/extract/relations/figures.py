@@ -296,7 +296,7 @@ _SHARE_IN_WORDS = re.compile(
     r"(?:^|\b)(?:(?:nearly|almost|about|approximately|over|more\s+than|less\s+than|just\s+over)\s+)?"
     r"(?:one[- ]third|two[- ]thirds|one[- ]quarter|a\s+quarter|three[- ]quarters|(?:one[- ])?half|"
     r"the\s+majority|most|a\s+minority)"
-    r"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?(?:patients|pts|subjects|children))?"
+    rf"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN})?"
     r"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*[;,]\s*)?(?P<p>\d+(?:\.\d+)?)\s*%\s*\)\s*$",
     I,
 )

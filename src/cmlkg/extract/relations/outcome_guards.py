@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, Mention, clause_bounds
-from cmlkg.extract.quantities import PCT
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT
 from cmlkg.extract.relations.figures import _EVENT_VERB
 from cmlkg.extract.relations.grammar import CAUSE, LEVEL, I
 from cmlkg.textutil import NUM
@@ -33,14 +33,10 @@ _THE_RESPONSE = r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$"
 _OF_GROUP_WITH = re.compile(rf"\bof{_RESPONDERS}(?:with|in|{_REACHED}){_THE_RESPONSE}", I)
 # 'Nine patients with CCyR at 12 months lost it later': the response names the patients counted for an
 # event after it
-_COUNTED_WITH = re.compile(
-    rf"(?<![\w.]){NUM}(?:\s+(?:patients|pts|subjects|cases))?\s+(?:with|in){_THE_RESPONSE}", I
-)
-_EVENT_OF_THE_GROUP = re.compile(
-    r"[^,;.()]{0,40}?\b(?:lost|relapsed|kept|maintained|retained|sustained|discontinued|stopped|progressed|"
-    r"died|switched|underwent)\b",
-    I,
-)
+_COUNTED_WITH = re.compile(rf"(?<![\w.]){NUM}(?:\s+{PATIENT_NOUN})?\s+(?:with|in){_THE_RESPONSE}", I)
+# what patients named by a response then did (kept it, lost it, stopped, ...)
+_LATER = r"kept|maintained|retained|sustained|lost|relapsed|progressed|died|discontinued|stopped"
+_EVENT_OF_THE_GROUP = re.compile(rf"[^,;.()]{{0,40}}?\b(?:{_LATER}|switched|underwent)\b", I)
 _FOR_GROUP_WITH = re.compile(rf"\b(?:for|among|in){_RESPONDERS}(?:with|{_REACHED}){_THE_RESPONSE}", I)
 _OF_RESPONDERS_KEPT = re.compile(
     r"\bof\s+(?:the\s+|these\s+)?(?:responders|responding\s+patients|those\s+who\s+responded)\b[^.;:]{0,30}?"
@@ -63,8 +59,7 @@ _DEFINED_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|are)\s+defined
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
 _SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
-    r"[^,;.]{0,40}?\b(?:kept|maintained|remained|retained|sustained|lost|relapsed|achieved|attained|reached|"
-    r"progressed|died|discontinued|stopped|were|was)\b",
+    rf"[^,;.]{{0,40}}?\b(?:{_LATER}|remained|achieved|attained|reached|were|was)\b",
     I,
 )
 # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
