@@ -104,8 +104,8 @@ _IN_AND_BEFORE = re.compile(r"\b(?:in|and|among)\s*$", I)
 _DOSE_PAREN = re.compile(r"(?:/d|daily|/day|mg|Gy|U)\s*\($")
 _WERE_SCREENED = re.compile(r"\b(?:were|was|had\s+been)\s+screened\b", I)
 _PARTS_THEN_ENROLLED = re.compile(
-    rf"\s*with\s+(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?\(\s*n\s*=\s*\d+\s*\)(?:(?!{NUM}\s+(?:patients|pts))[^.;])*?"
-    r"\b(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|enrolled|included|treated|assigned)\b",
+    rf"\s*with\s+(?:(?!{NUM}\s+{PATIENT_NOUN})[^.;])*?\(\s*n\s*=\s*\d+\s*\)"
+    rf"(?:(?!{NUM}\s+{PATIENT_NOUN})[^.;])*?\b(?:were|was)\s+{ENROL_VERB}",
     I,
 )
 _NAMED_SCORE = re.compile(r"(?:\b[A-Z]{1,6}|\b(?:grade|score|level|stage|class|category|dose|arm|group))\s*$")
