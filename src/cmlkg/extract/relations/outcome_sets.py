@@ -68,18 +68,18 @@ def none_of_denominators(doc: Doc, results: list[r.Outcome]) -> None:
                 o.denominator = int(hits[0].group("n"))
 
 
+# a clause's figure ahead: a percent, or a count with its percent
+_FIGURE_AHEAD = r"\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)"
 # '; at 24 months: 62% vs 38%': a clause of a time point and figures, its outcome the clause's before
 _TIME_CLAUSE = re.compile(
     r";\s*(?:and\s+)?(?:at|by|after)\s+(?:month|week|year)?\s*\d+\s*(?:months?|mo|weeks?|years?)?\s*[:,]\s*"
-    r"(?=\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\))",
+    rf"(?={_FIGURE_AHEAD})",
     re.I,
 )
-
-
-# '; in the imatinib arm, 9': a clause of another arm and its figure, its outcome the clause's before
+# '; in the imatinib arm, 9': a clause of another arm and its figure (or a bare count closing it)
 _ARM_CLAUSE = re.compile(
     r";\s*(?:and\s+)?(?:in|with|on)\s+(?:the\s+)?[^,;.()%\d]{1,30}?\s+(?:arm|group|cohort)\s*,\s*"
-    r"(?=\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?\s*[.;]|\d+\s*$)",
+    rf"(?={_FIGURE_AHEAD}|\d+\s*(?:patients\s*)?(?:[.;]|$))",
     re.I,
 )
 

@@ -136,9 +136,9 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
             ks.append(k)
 
 
-_OWN_EVENT_VERB = re.compile(
-    r"[\w\s-]{0,30}?\b(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)\s+", re.I
-)
+# the verbs of patients who had an event: '9 patients experienced ...', 'patients on B developed ...'
+_HAD_AN_EVENT = r"(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)"
+_OWN_EVENT_VERB = re.compile(rf"[\w\s-]{{0,30}}?\b{_HAD_AN_EVENT}\s+", re.I)
 # 'Among 50 dasatinib-treated patients, 10 (20%) developed pleural effusion': a group fronted by its arm
 _FRONTED_ARM = re.compile(
     r"\s*(?:Among|In|Of)\s+(?:the\s+|all\s+)?(?:\d+\s+)?(?P<g>[^,;:()]{3,60}?)\s*,", re.I
@@ -148,7 +148,7 @@ _FRONTED_ARM = re.compile(
 # '4 imatinib-treated patients developed pancreatitis': the count's group, named by its arm
 _COUNTED_ARM = re.compile(
     rf"(?<![\w.]){NUM}\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?P<g>[^,;:()\d]{{3,50}}?)\s+"
-    r"(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)\s+(?:[\w-]+\s+){0,3}$",
+    rf"{_HAD_AN_EVENT}\s+(?:[\w-]+\s+){{0,3}}$",
     re.I,
 )
 
