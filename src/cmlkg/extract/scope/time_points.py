@@ -68,13 +68,18 @@ def _points_respectively(doc: Doc, outcomes: list[r.Outcome], points: list[TimeP
     one list of time points of a sentence, dealt in order to as many figures after it (none with its own)."""
     if "respectively" not in doc.text:
         return
-    for p in points:
-        s, e = doc.sentence_of(p.start)
-        if len(p.months) < 2 or "respectively" not in doc.text[p.end : e]:
+    # (by sentence, once: the points and the figures of each)
+    points_of: dict[int, list[TimePoint]] = {}
+    for q in points:
+        points_of.setdefault(doc.sentence_of(q.start)[0], []).append(q)
+    figures_of: dict[int, list[r.Outcome]] = {}
+    for o in sorted(outcomes, key=lambda o: o.span.start):
+        figures_of.setdefault(doc.sentence_of(o.span.start)[0], []).append(o)
+    for s, mine_points in points_of.items():
+        p, e = mine_points[0], doc.sentence_of(s)[1]
+        if len(mine_points) > 1 or len(p.months) < 2 or "respectively" not in doc.text[p.end : e]:
             continue
-        if any(q is not p and s <= q.start < e for q in points):
-            continue
-        mine = sorted((o for o in outcomes if s <= o.span.start < e), key=lambda o: o.span.start)
+        mine = figures_of.get(s, [])
         if (
             len(mine) == len(p.months)
             and len({o.term for o in mine}) == len(mine)
