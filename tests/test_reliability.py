@@ -23,7 +23,12 @@ EXPORTS = ("cmlkg.ttl", "cmlkg.trig", "cmlkg.rdf", "void.ttl", "report.json")
 
 
 def digest(build: Path) -> dict[str, str]:
-    return {n: hashlib.sha256((build / n).read_bytes()).hexdigest() for n in EXPORTS}
+    """The exports and the answer files (and the queries they answer) of a build."""
+    files = [
+        *EXPORTS,
+        *(str(p.relative_to(build / "current")) for p in (build / "current" / "answers").iterdir()),
+    ]
+    return {n: hashlib.sha256((build / "current" / n).read_bytes()).hexdigest() for n in sorted(files)}
 
 
 @pytest.fixture()

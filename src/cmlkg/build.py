@@ -15,7 +15,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from cmlkg import __version__
-from cmlkg.build_workers import BackgroundReader, StoreLoader, build_one, built_abstracts
+from cmlkg.answers import ANSWERS_DIR, check_same_queries, headers
+from cmlkg.build_workers import BATCH, BackgroundReader, StoreLoader, build_batch, built_abstracts
 from cmlkg.corpus import Corpus, input_paths, read_inputs
 from cmlkg.errors import BuildWriteError, CmlkgError, InputError
 from cmlkg.export import (
@@ -157,7 +158,7 @@ def _in_identifier_order(entries: list[dict], scratch: Path, tmp: Path) -> list[
     """The export files of ``scratch`` (fragments in input order) in ``tmp``, fragments by identifier."""
     order = sorted(range(len(entries)), key=lambda k: entries[k]["id"])
     if order == list(range(len(entries))):  # the usual case (a folder of .txt files): nothing to move
-        for name in [*BUILD_EXPORTS, INDEX_NAME]:
+        for name in [*BUILD_EXPORTS, INDEX_NAME, ANSWERS_DIR]:
             os.replace(scratch / name, tmp / name)
         scratch.rmdir()
         return entries
@@ -190,10 +191,14 @@ def add(
     abstracts = corpus.abstracts
     if not abstracts:
         raise InputError(", ".join(map(str, paths)) + ": no abstract to add (every record lacks an abstract)")
-    current = current_generation(build_dir)
+    current = _spliceable(build_dir)
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     old_index = read_index(current)
-    new = {a.identifier: build_one(a) for a in abstracts}
+    new = {
+        b.fragments.identifier: b
+        for k in range(0, len(abstracts), BATCH)
+        for b in build_batch(abstracts[k : k + BATCH])
+    }
     with generation(build_dir) as tmp:
         store = _store_without(current, tmp, new)
         store.bulk_load(
@@ -228,7 +233,7 @@ def add(
 def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
     """Remove abstracts from the current build, with the guarantees of :func:`add`: atomic (a new
     generation swapped in when complete), and byte-identical to a full rebuild without them."""
-    current = current_generation(build_dir)
+    current = _spliceable(build_dir)
     old_report = json.loads((current / "report.json").read_text(encoding="utf-8"))
     old_index = read_index(current)
     known = {e["id"] for e in old_index["abstracts"]}
@@ -263,6 +268,16 @@ def remove(identifiers: list[str], build_dir: Path) -> BuildReport:
         return _finish(build_dir, tmp, rows, writer.ontology, entries, old_report.get("skipped", []))
 
 
+def _spliceable(build_dir: Path) -> Path:
+    """The current generation, if this cmlkg can splice its files (its answers answer this cmlkg's
+    queries); else the error that asks for a full build."""
+    current = current_generation(build_dir)
+    problem = check_same_queries(current)
+    if problem:
+        raise CmlkgError(f"{problem} (a build of another cmlkg version); run `cmlkg build` once")
+    return current
+
+
 def _store_without(current: Path, tmp: Path, identifiers) -> ox.Store:
     """The current build's store checkpointed into ``tmp`` (hard links: quick), without the named
     graphs of ``identifiers``."""
@@ -284,9 +299,8 @@ def _ontology() -> ox.Dataset:
 
 @functools.lru_cache(maxsize=1)
 def _ontology_fragments() -> Fragments:
-    return make_fragments(
-        "", Graph.of(sorted(_ontology(), key=str))
-    )  # a Dataset's iteration order is not stable
+    # a Dataset's iteration order is not stable; the answer files' fragment of the ontology is their head
+    return make_fragments("", Graph.of(sorted(_ontology(), key=str)), headers())
 
 
 def _finish(

@@ -15,19 +15,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cmlkg.answers import answer_fragments
 from cmlkg.corpus import Abstract, InputStream
 from cmlkg.errors import CmlkgError, InputError
-from cmlkg.export import (
-    Fragments,
-    loadable,
-    make_fragments,
-)
+from cmlkg.export import Fragments, Graph, loadable, make_fragments
 from cmlkg.extract import extract
 from cmlkg.processes import child_of
 from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.vocabulary import load_vocabulary
 
 BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
+BATCH = 16  # abstracts extracted (and their answers computed) together
 
 
 @dataclass
@@ -38,16 +36,28 @@ class Built:
     fragments: Fragments
 
 
-def build_one(abstract: Abstract) -> Built:
-    """Extract one abstract and serialise its graph (runs in the worker processes of ``--jobs``)."""
+def build_batch(batch: list[Abstract]) -> list[Built]:
+    """Extract abstracts and serialise their graphs and their rows of the answer files (runs in the
+    worker processes of ``--jobs``; the answers are computed once per batch)."""
+    if not batch:
+        return []
+    extracted = [_extracted(a) for a in batch]
+    answers = answer_fragments([(a.identifier, graph.quads()) for a, (_row, graph) in zip(batch, extracted)])
+    return [
+        Built(row, make_fragments(a.identifier, graph, rows))
+        for a, (row, graph), rows in zip(batch, extracted, answers)
+    ]
+
+
+def _extracted(abstract: Abstract) -> tuple[dict, Graph]:
+    """One abstract's report row and graph."""
     vocab = load_vocabulary()
     sections = None
     if abstract.bib is not None and abstract.bib.sections:
         sections = [(s.category, s.start, s.end) for s in abstract.bib.sections]
     try:
         x = extract(abstract.identifier, abstract.text, vocab, sections)
-        graph = extraction_graph(abstract, x, vocab.labels)
-        return Built(_report_row(abstract, x), make_fragments(abstract.identifier, graph))
+        return _report_row(abstract, x), extraction_graph(abstract, x, vocab.labels)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, NameError, RecursionError) as exc:
         # a defect met on one record's content: one message naming the record, the last good build kept
         where = f"{abstract.path}" + (f" ({abstract.where})" if abstract.where else "")
@@ -216,8 +226,13 @@ def built_abstracts(abstracts: Iterator[Abstract], jobs: int):
     keeps streaming (``Executor.map`` would take all of it first).
     """
     if jobs <= 1:
+        batch: list[Abstract] = []
         for a in abstracts:
-            yield build_one(a)
+            batch.append(a)
+            if len(batch) == BATCH:
+                yield from build_batch(batch)
+                batch = []
+        yield from build_batch(batch)
         return
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -225,16 +240,16 @@ def built_abstracts(abstracts: Iterator[Abstract], jobs: int):
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=child_of, initargs=(os.getpid(),))
     try:
         pending: deque = deque()
-        batch: list[Abstract] = []
+        batch = []
         for a in abstracts:
             batch.append(a)
-            if len(batch) == 16:
-                pending.append(pool.submit(_build_batch, batch))
+            if len(batch) == BATCH:
+                pending.append(pool.submit(build_batch, batch))
                 batch = []
                 while len(pending) > 4 * jobs:
                     yield from pending.popleft().result()
         if batch:
-            pending.append(pool.submit(_build_batch, batch))
+            pending.append(pool.submit(build_batch, batch))
         while pending:
             yield from pending.popleft().result()
     except BaseException:
@@ -266,7 +281,3 @@ def _forget(manager: threading.Thread | None) -> None:
 
         with contextlib.suppress(AttributeError, TypeError):
             process._threads_wakeups.pop(manager, None)
-
-
-def _build_batch(batch: list[Abstract]) -> list[Built]:
-    return [build_one(a) for a in batch]

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from cmlkg.answers import ANSWERS_DIR, write_queries
 from cmlkg.errors import CmlkgError
 from cmlkg.namespaces import PREFIXES, RDF
 
@@ -126,13 +127,19 @@ class Fragments:
 _TYPE = ox.NamedNode(RDF + "type")
 
 
-def make_fragments(identifier: str, graph: Graph) -> Fragments:
+def make_fragments(identifier: str, graph: Graph, answers: dict[str, bytes]) -> Fragments:
+    """One abstract's (or the ontology's) fragments of every build file: its graph in each export
+    format, and ``answers``, its rows of the answer files (:mod:`cmlkg.answers`)."""
     quads, triples = graph.quads(), graph.triples()
     predicates = {p for group in graph.groups.values() for p, _o in group}
     return Fragments(
         identifier=identifier,
         data={
-            name: fragment(quads if FORMATS[fmt][2] else triples, fmt) for name, fmt in BUILD_EXPORTS.items()
+            **{
+                name: fragment(quads if FORMATS[fmt][2] else triples, fmt)
+                for name, fmt in BUILD_EXPORTS.items()
+            },
+            **answers,
         },
         quads=len(quads),
         subjects=len(graph.groups),
@@ -150,7 +157,8 @@ class ExportWriter:
 
     def __init__(self, folder: Path, ontology: Fragments):
         self.folder = folder
-        self.files = {name: (folder / name).open("wb") for name in BUILD_EXPORTS}
+        (folder / ANSWERS_DIR).mkdir(exist_ok=True)
+        self.files = {name: (folder / name).open("wb") for name in ontology.data}
         for name, fmt in BUILD_EXPORTS.items():
             self.files[name].write(_HEADER[fmt])
         self.entries: list[dict] = []
@@ -199,9 +207,10 @@ class ExportWriter:
             )
 
     def close(self) -> list[dict]:
-        for name, fmt in BUILD_EXPORTS.items():
-            self.files[name].write(_FOOTER[fmt])
-            self.files[name].close()
+        for name, fh in self.files.items():
+            fh.write(_FOOTER.get(BUILD_EXPORTS.get(name, ""), b""))
+            fh.close()
+        write_queries(self.folder)
         write_index(self.folder, self.ontology, self.entries)
         return self.entries
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
+from cmlkg.answers import answers_of, precomputed
 from cmlkg.namespaces import CML, OA, PREFIXES, RDFS
 from cmlkg.processes import ignore_interrupts
 from cmlkg.server.config import GRAPH_TYPES, SELECT_TYPES, QueryRefused
@@ -108,6 +110,7 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
     isolated = _isolate(limits)
     try:
         store = _open_store(store_dir, limits)
+        answers = answers_of(Path(store_dir).parent)
     except (OSError, SyntaxError) as exc:
         conn.send(("error", 500, f"cannot open the build: {exc}"))
         return
@@ -128,7 +131,7 @@ def _worker_main(conn, store_dir: str, limits: dict) -> None:
             conn.send(message)
 
         try:
-            reply = _run_job(store, limits, job, emit)
+            reply = _run_job(store, limits, job, emit, answers)
         except Exception as exc:  # noqa: BLE001 - the job's failure, reported with its status
             reply = _failure(exc, limits)
         if started and reply[0] == "error":
@@ -148,14 +151,23 @@ def _open_store(store_dir: str, limits: dict):
     return ox.Store.read_only(store_dir)
 
 
-def _run_job(store, limits: dict, job: Job, emit) -> tuple:
-    """The reply to one job: a query (streamed through ``emit``), a lookup, a graph's rows, the named
-    graphs, or a resource page's rows."""
+def _run_job(store, limits: dict, job: Job, emit, answers: dict[str, Path] | None = None) -> tuple:
+    """The reply to one job: a query (streamed through ``emit``; a shipped competency query from the
+    build's answer file, :mod:`cmlkg.answers`), a lookup, a graph's rows, the named graphs, or a
+    resource page's rows."""
     import pyoxigraph as ox
 
     if isinstance(job, QueryJob):
         return _answer_query(
-            store, limits, job.query, job.accept, job.default_graphs, job.named_graphs, job.base, emit=emit
+            store,
+            limits,
+            job.query,
+            job.accept,
+            job.default_graphs,
+            job.named_graphs,
+            job.base,
+            emit=emit,
+            answers=answers or {},
         )
     if isinstance(job, LookupJob):
         return _answer_lookup(store, limits, job.mode, job.iri, job.fmt)
@@ -217,9 +229,11 @@ def _answer_query(
     named_graphs: list[str],
     base: str | None = None,
     emit=None,
+    answers: dict[str, Path] | None = None,
 ):
     """Answer a query, streamed through ``emit``: ("head", kind, format), ("chunk", bytes)..., and the
-    returned ("end",). Anything refused before the head is a plain error with its HTTP status."""
+    returned ("end",). Anything refused before the head is a plain error with its HTTP status. A
+    shipped query over the whole build is read from the build's answer file (``answers``)."""
     import pyoxigraph as ox
 
     from cmlkg.query import RESULT_FORMATS
@@ -229,10 +243,12 @@ def _answer_query(
     fmt = negotiate(accept, kinds, "text/turtle" if info.is_graph else "application/sparql-results+json")
     if fmt is None:
         raise QueryRefused(406, f"cannot serve {accept!r} for this query; available: {', '.join(kinds)}")
-    query, kwargs = _dataset(query, info, default_graphs, named_graphs)
-    if base:
-        kwargs["base_iri"] = base  # relative IRIs resolve against the endpoint
-    results = store.query(query, **kwargs)
+    results: Any = None if default_graphs or named_graphs else precomputed(answers or {}, query)
+    if results is None:
+        query, kwargs = _dataset(query, info, default_graphs, named_graphs)
+        if base:
+            kwargs["base_iri"] = base  # relative IRIs resolve against the endpoint
+        results = store.query(query, **kwargs)
     max_rows = limits["max_rows"]
     if isinstance(results, ox.QueryTriples):
         triples = []
