@@ -37,7 +37,7 @@ from cmlkg.cli_options import BUILD_DIR, QUIET
 @click.option(
     "--max-rows",
     type=click.IntRange(1),
-    default=100_000,
+    default=1_000_000,  # the whole answer of a competency query at 50,000 abstracts (outcomes: 123,000 rows)
     show_default=True,
     help="Most result rows (or triples) a query may return; more is refused with HTTP 413.",
 )

@@ -37,7 +37,7 @@ CORS_PATHS = ("/sparql", "/downloads/", "/resource/", "/graph/", "/ontology", "/
 class ServerConfig:
     build_dir: Path
     timeout: float = 30.0
-    max_rows: int = 100_000
+    max_rows: int = 1_000_000
     max_bytes: int = 200_000_000  # of one serialised result
     header_timeout: float = 10.0  # to send a request's line and headers
     body_timeout: float = 30.0  # to send its body
