@@ -25,7 +25,7 @@ from cmlkg.rdf import bibliographic_links, extraction_graph
 from cmlkg.vocabulary import load_vocabulary
 
 BATCH_BYTES = 16 << 20  # TriG handed to Oxigraph's bulk loader at a time
-BATCH = 16  # abstracts extracted (and their answers computed) together
+BATCH = 32  # abstracts extracted (and their answers computed) together
 
 
 @dataclass
@@ -42,10 +42,11 @@ def build_batch(batch: list[Abstract]) -> list[Built]:
     if not batch:
         return []
     extracted = [_extracted(a) for a in batch]
-    answers = answer_fragments([(a.identifier, graph.quads()) for a, (_row, graph) in zip(batch, extracted)])
+    quads = [graph.quads() for _row, graph in extracted]
+    answers = answer_fragments([(a.identifier, q) for a, q in zip(batch, quads)])
     return [
-        Built(row, make_fragments(a.identifier, graph, rows))
-        for a, (row, graph), rows in zip(batch, extracted, answers)
+        Built(row, make_fragments(a.identifier, graph, rows, q))
+        for a, (row, graph), rows, q in zip(batch, extracted, answers, quads)
     ]
 
 

@@ -127,10 +127,13 @@ class Fragments:
 _TYPE = ox.NamedNode(RDF + "type")
 
 
-def make_fragments(identifier: str, graph: Graph, answers: dict[str, bytes]) -> Fragments:
+def make_fragments(
+    identifier: str, graph: Graph, answers: dict[str, bytes], quads: list[ox.Quad] | None = None
+) -> Fragments:
     """One abstract's (or the ontology's) fragments of every build file: its graph in each export
-    format, and ``answers``, its rows of the answer files (:mod:`cmlkg.answers`)."""
-    quads, triples = graph.quads(), graph.triples()
+    format, and ``answers``, its rows of the answer files (:mod:`cmlkg.answers`). ``quads``: the
+    graph's quads when the caller has made them already."""
+    quads, triples = quads or graph.quads(), graph.triples()
     predicates = {p for group in graph.groups.values() for p, _o in group}
     return Fragments(
         identifier=identifier,
