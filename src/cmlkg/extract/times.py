@@ -17,8 +17,8 @@ _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 
 
 _TIME = re.compile(
     rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
-    r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b)"
-    rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr)(?![\w-]))"
+    r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b|y\b(?![-.]?\w|\s+(?:of\s+age|old)))"
+    rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr|y)(?![\w-]))"
     r"(?:[- ]old)?\b"
     # 'by the end of the first year'
     r"|\b(?:by|at)\s+the\s+end\s+of\s+(?:the\s+)?(?P<ord>first|second|third|fourth|fifth)\s+(?P<ord_unit>year|month)\b"
@@ -58,7 +58,9 @@ class TimePoint:
     months: list[float]
 
 
-_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|(?-i:M\d{1,3}))\b", I)
+_UNIT_WORD = re.compile(
+    r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|(?-i:M\d{1,3}))\b|(?<=\d[\s-])y\b", I
+)
 
 
 def _time_matches(text: str) -> list[re.Match]:
@@ -114,7 +116,7 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
     out = []
     for m in (
         _time_matches(text)
-        if doc.has("day", "week", "wk", "month", "year", "mo", "mth", "yr") or re.search(r"\bM\d", text)
+        if doc.has("day", "week", "wk", "month", "year", "mo", "mth", "yr", "y") or re.search(r"\bM\d", text)
         else ()
     ):
         if (listed := _unit_first(m)) is not None:
@@ -157,7 +159,7 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         if within and _OF_DIAGNOSIS.match(text, m.end()):
             continue
         u = unit.lower().rstrip("s")
-        u = {"mo": "month", "mth": "month", "yr": "year", "wk": "week"}.get(u, u)
+        u = {"mo": "month", "mth": "month", "yr": "year", "y": "year", "wk": "week"}.get(u, u)
         values = [parse_number(n) for n in nums]
         if any(v is None for v in values):
             continue

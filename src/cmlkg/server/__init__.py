@@ -24,7 +24,7 @@ from cmlkg.server.config import (
 from cmlkg.server.http import run_server
 from cmlkg.server.negotiation import negotiate
 from cmlkg.server.pool import QueryPool, StreamAborted
-from cmlkg.server.worker import exact_rows, result_rows
+from cmlkg.server.rows import exact_rows, result_rows
 
 __all__ = [
     "GRAPH_TYPES",

@@ -14,6 +14,7 @@ from cmlkg.processes import ignore_interrupts
 from cmlkg.server.config import GRAPH_TYPES, SELECT_TYPES, QueryRefused
 from cmlkg.server.jobs import GraphRowsJob, GraphsJob, Job, LookupJob, QueryJob
 from cmlkg.server.negotiation import negotiate
+from cmlkg.server.rows import exact_rows, result_rows
 
 
 class _TooLarge(Exception):
@@ -86,12 +87,17 @@ def _isolate(limits: dict) -> bool:
     import ctypes
     import resource
 
+    libc = ctypes.CDLL(None, use_errno=True)
     if limits["max_memory"]:
+        # the ceiling counts address space, and glibc reserves 64 MB of it for each thread's own malloc
+        # arena (RocksDB's threads, the server's): two arenas at most, so that opening the store never
+        # meets a low ceiling (1 GB: 'the query worker exited while opening the build', 1 run in ~20)
+        with contextlib.suppress(AttributeError):
+            libc.mallopt(-8, 2)  # M_ARENA_MAX
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limits["max_memory"], limits["max_memory"]))
     if limits["allowed_services"]:
         return False
-    libc = ctypes.CDLL(None, use_errno=True)
     clone_newnet, clone_newuser = 0x40000000, 0x10000000
     # as root, or as a user in a user namespace
     return any(libc.unshare(flags) == 0 for flags in (clone_newnet, clone_newnet | clone_newuser))
@@ -410,32 +416,6 @@ def _values(store, node, predicate: str, iri: bool = False) -> list[str]:
 def _first_value(store, node, predicate: str) -> str | None:
     values = _values(store, node, predicate)
     return values[0] if values else None
-
-
-def result_rows(data: bytes, fmt: str) -> int:
-    """The number of solutions in a serialised SELECT result.
-
-    Exact for TSV (one line per solution; newlines in literals are escaped) and XML (``<result>``
-    cannot occur inside escaped text). For JSON and CSV a byte count gives an upper bound (``},{``
-    between solutions, or a newline per row, may also occur inside a literal); only when that bound is
-    above the limit is the result parsed to count exactly.
-    """
-    if fmt == "xml":
-        return data.count(b"<result>")
-    if fmt == "json":
-        return 0 if b'"bindings":[]' in data else data.count(b"},{") + 1
-    return max(0, data.count(b"\n") - 1)  # TSV, and CSV's upper bound
-
-
-def exact_rows(data: bytes, fmt: str) -> int:
-    if fmt == "json":
-        return len(json.loads(data)["results"]["bindings"])
-    if fmt == "csv":
-        import csv
-        import io
-
-        return max(0, sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1)
-    return result_rows(data, fmt)
 
 
 def _worker_death(code: int | None, max_memory: int) -> tuple:

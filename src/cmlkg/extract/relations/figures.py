@@ -14,7 +14,15 @@ from cmlkg.extract.relations.coordinated_subjects import (
     names_a_treatment_group,
 )
 from cmlkg.extract.relations.denominators import group_denominator, last_group, subject_denominator
-from cmlkg.extract.relations.grammar import COUNTED, OUTCOME_VERB, PROGRESSION_VERB, TIME_VALUE, I
+from cmlkg.extract.relations.grammar import (
+    COUNTED,
+    OUTCOME_VERB,
+    PROGRESSION_VERB,
+    SHARE_ENDS,
+    SHARE_LEAD,
+    TIME_VALUE,
+    I,
+)
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ outcomes
@@ -293,11 +301,8 @@ _NO = re.compile(r"\b(?:no|none)\b", I)
 
 
 _SHARE_IN_WORDS = re.compile(
-    r"(?:^|\b)(?:(?:nearly|almost|about|approximately|over|more\s+than|less\s+than|just\s+over)\s+)?"
-    r"(?:one[- ]third|two[- ]thirds|one[- ]quarter|a\s+quarter|three[- ]quarters|(?:one[- ])?half|"
-    r"the\s+majority|most|a\s+minority)"
-    rf"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN})?"
-    r"\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*[;,]\s*)?(?P<p>\d+(?:\.\d+)?)\s*%\s*\)\s*$",
+    rf"(?:^|\b){SHARE_LEAD}\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*(?:[;,]\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*)?"
+    r"|(?P<p_only>\d+(?:\.\d+)?)\s*%\s*)\)\s*$",
     I,
 )
 
@@ -313,11 +318,13 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         return Value(
             None, parse_number(pct_only.group("pct")), group_denominator(text, start_abs), start_abs, m.end
         )
-    # 'One-third of patients (33%)', 'Most patients (n = 101; 72%)': a share in words, stated in figures
+    # 'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
+    # share in words, stated in figures (the words give no percent of their own)
     if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
         count = int(qm.group("n")) if qm.group("n") else None
+        pct = qm.group("p") or qm.group("p_only")
         start_abs = clause_start + qm.start()
-        return Value(count, float(qm.group("p")), group_denominator(text, start_abs), start_abs, m.end)
+        return Value(count, float(pct) if pct else None, group_denominator(text, start_abs), start_abs, m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
@@ -372,6 +379,11 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
         grp = closing[0] if closing else None
         if grp is None or re.fullmatch(
             r"\(\s*(?:n\s*=\s*\d+\s*[;,]\s*)?\d+(?:\.\d+)?" + PCT + r"\s*\)", text[grp[0] : grp[1]], I
+        ):
+            break
+        # 'Half of the patients (n = 30) achieved': the count of the share, not a parenthesis about it
+        if re.fullmatch(r"\(\s*n\s*=\s*\d+\s*\)", text[grp[0] : grp[1]], I) and SHARE_ENDS.search(
+            text, max(clause_start, grp[0] - 70), grp[0]
         ):
             break
         pos = grp[0]

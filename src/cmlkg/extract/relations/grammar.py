@@ -57,3 +57,13 @@ LEVEL_SIGN = r"[<>≤≥]"
 LEVEL = rf"{LEVEL_SIGN}\s*\d+(?:\.\d+)?\s*%?"
 # two rates compared in a parenthesis: '(28% vs 16%)', '(47.2% vs 36.9%; P = .02)'
 PAIR_IN_PARENS = r"\(\s*\d+(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d+(?:\.\d+)?\s*%\s*[;,)]"
+
+# a share of the patients in words, before its figures in parentheses: 'Most patients (n = 50)',
+# 'One-third of the patients (33%)', 'Half of the patients (n = 30)' (how many had it, never a group)
+SHARE_LEAD = (
+    r"(?:(?:nearly|almost|about|approximately|over|more\s+than|less\s+than|just\s+over)\s+)?"
+    r"(?:one[- ]third|two[- ]thirds|one[- ]quarter|a\s+quarter|three[- ]quarters|(?:one[- ])?half|"
+    r"the\s+majority|most|a\s+minority)"
+    rf"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN})?"
+)
+SHARE_ENDS = re.compile(rf"\b{SHARE_LEAD}\s*$", I)

@@ -8,7 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, stated_doses
-from cmlkg.extract.relations.grammar import ENROL_VERB, I
+from cmlkg.extract.relations.grammar import ENROL_VERB, SHARE_ENDS, I
 from cmlkg.textutil import as_int, parse_number
 
 _Candidate = tuple[str, int, r.Span, str]  # (role hint, size, span, description), as cohorts reads them
@@ -69,6 +69,8 @@ def sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
         prev = text[max(s, m.start() - 30) : m.start()]
         if re.search(r"%\s*$", prev) or re.match(r"\s*\d+(?:\.\d+)?\s*%\s*\)", text[m.end() : m.end() + 12]):
             continue  # "53% (n = 16)", "Most patients (n = 61; 76%)": how many had it, not a group
+        if SHARE_ENDS.search(text, max(s, m.start() - 70), m.start()):
+            continue  # "Half of the patients (n = 30) achieved MMR": how many had it, not a group
         # '... for adverse events, mainly atherothrombotic events (n = 8)': items counted, not groups
         if _ITEMS_LEAD.search(text, max(s, m.start() - 70), m.start()):
             continue
