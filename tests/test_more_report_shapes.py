@@ -3,6 +3,8 @@ the styles of unread reports, each tested here in phrasings of our own."""
 
 from __future__ import annotations
 
+from cmlkg.extract import extract
+
 from conftest import cohorts_of, figures
 
 ONE_ARM = "We treated 64 adults with chronic phase CML with nilotinib 300 mg twice daily. "
@@ -33,3 +35,48 @@ def test_a_share_in_words_with_its_count_is_a_count_never_a_subgroup():
     assert cohorts_of(text) == [("population", 64)]
     # a share with its count that is no figure of an outcome is no group either
     assert cohorts_of(ONE_ARM + "Most patients (n = 40) were male.") == [("population", 64)]
+
+
+TWO_ARMS = (
+    "Patients were randomized to nilotinib 300 mg twice daily (n = 70) or imatinib 400 mg daily (n = 70). "
+)
+
+
+def test_discontinuation_rates_are_read_with_their_arms_and_for_toxicity_where_said():
+    assert figures(ONE_ARM + "The discontinuation rate was 19%.") == {
+        ("TreatmentDiscontinuation", None, 19.0, None, None)
+    }
+    found = figures(
+        TWO_ARMS
+        + "Discontinuation rates were 21% (nilotinib) and 14% (imatinib). Rates of discontinuation for "
+        "toxicity were 9% and 6% in the nilotinib and imatinib arms, respectively."
+    )
+    assert found == {
+        ("TreatmentDiscontinuation", None, 21.0, None, None),
+        ("TreatmentDiscontinuation", None, 14.0, None, None),
+        ("DiscontinuationDueToToxicity", None, 9.0, None, None),
+        ("DiscontinuationDueToToxicity", None, 6.0, None, None),
+    }
+    x = extract("t", TWO_ARMS + "Discontinuation rates were 21% (nilotinib) and 14% (imatinib).")
+    arms = {o.percent: x.cohorts[o.cohort].treatments[0].term for o in x.outcomes}
+    assert arms == {21.0: "Nilotinib", 14.0: "Imatinib"}
+
+
+def test_a_response_named_by_its_kind_in_parentheses_is_that_kind_and_the_kind_keeps_its_name():
+    text = ONE_ARM + (
+        "Molecular response (MR4) was achieved in 26 patients (41%). Deep molecular response (MR4.5) was "
+        "achieved in 13 patients (20%). MR4 at 24 months was 38%."
+    )
+    assert figures(text) == {
+        ("MR4", 26, 41.0, None, None),
+        ("MR4_5", 13, 20.0, None, None),
+        ("MR4", None, 38.0, None, 24.0),
+    }
+
+
+def test_a_response_followed_by_loss_is_the_loss_of_it_not_the_response():
+    text = ONE_ARM + "MMR loss occurred in 11 patients (17%). CCyR losses were seen in 4 patients."
+    assert figures(text) == {
+        ("LossOfResponse", 11, 17.0, None, None),
+        ("LossOfResponse", 4, None, None, None),
+    }

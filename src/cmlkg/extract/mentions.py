@@ -148,7 +148,7 @@ def find_mentions(
     found = resolve_overlaps(_lexicon_mentions(text, vocab, lex, toks))
     found = resolve_overlaps(found + _packaged_mentions(text, vocab, toks, found, sentences))
     # abbreviations defined in the text: "complete cytogenetic response (CCyR)"
-    local_abbrevs, blocked = _abbreviations(text, found)
+    local_abbrevs, blocked = _abbreviations(text, found, vocab)
     found = resolve_overlaps(
         found
         + _phase_ellipsis(text, fold(text) if folded is None else folded, vocab, found)
@@ -245,12 +245,15 @@ def _packaged_mentions(
     return added
 
 
-def _abbreviations(text: str, found: list[Mention]) -> tuple[dict[str, str], set[str]]:
+def _abbreviations(text: str, found: list[Mention], vocab: Vocabulary) -> tuple[dict[str, str], set[str]]:
     """Abbreviations defined in the text ("complete cytogenetic response (CCyR)") -> the term they
-    stand for; and those defined for something that is no term (never read as one)."""
+    stand for; and those defined for something that is no term (never read as one). A kind of the term
+    named in the parentheses ('molecular response (MR4)') is no definition: the term meant is that kind
+    (the head mention in ``found`` takes it)."""
     local_abbrevs: dict[str, str] = {}
     blocked: set[str] = set()
     ends = {m.end: m for m in found}
+    spans = {(m.start, m.end): m for m in found}
     for m in re.finditer(r"\(([A-Za-z][\w.+\-/]{0,9})\)", text):
         abbr = m.group(1)
         if sum(c.isupper() for c in abbr) < 2 and not re.match(r"^[a-z][A-Z]{2,}", abbr):
@@ -259,6 +262,11 @@ def _abbreviations(text: str, found: list[Mention]) -> tuple[dict[str, str], set
         while k > 0 and text[k - 1].isspace():
             k -= 1
         head = ends.get(k)
+        named = spans.get((m.start(1), m.end(1)))
+        if head is not None and named is not None and named.term != head.term:
+            if vocab.terms[named.term].is_a(head.term):
+                found[found.index(head)] = Mention(named.term, head.kind, head.start, head.end)
+            continue
         if head is not None:
             local_abbrevs[abbr] = head.term
         elif re.search(r"[A-Za-z]{3,}$", text[max(0, k - 20) : k]):

@@ -33,7 +33,9 @@ _DISCONTINUED = re.compile(
     # 'Discontinuation of peginterferon due to toxicity occurred in 61': the noun, with its reason
     r"|(?P<noun>discontinuation|cessation|withdrawal)\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|drug|(?=[A-Za-z]))"
     # 'discontinuations due to AEs in 24 pts (14.7%)': the noun and its reason, the drug unnamed
-    rf"|(?P<bare>(?:treatment\s+|drug\s+)?discontinuations?)(?=\s+{CAUSE}\s))",
+    # ('Discontinuation rates for toxicity were 10% and 8%', 'Rates of discontinuation due to AEs')
+    r"|(?P<bare>(?:treatment\s+|drug\s+)?discontinuations?(?:\s+rates?)?|rates?\s+of\s+(?:treatment\s+)?discontinuation)"
+    rf"(?=\s+{CAUSE}\s|\s+for\s+(?:toxicit|adverse|AEs?\b|intoleran|side\s+effects)))",
     I,
 )
 

@@ -20,6 +20,7 @@ def pct_length(text: str, at: int) -> int:
     return len(sign.group()) if sign else 0
 
 
+_LOSS_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?loss(?:es)?\b", re.I)
 _ACQUIRED_BEFORE = re.compile(r"\b(?:acquired|secondary)\s+$", re.I)
 _NAMED_IN_PARENS = re.compile(r"\s*(?:rates?\s*)?\(\s*", re.I)
 _OR_ANOTHER_PHASE = re.compile(
@@ -37,6 +38,13 @@ def qualified(doc: Doc, m: Mention) -> Mention:
         m.term == "NoResponse"
         and "LossOfResponse" in doc.vocab.terms
         and _ACQUIRED_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
+    ):
+        return Mention("LossOfResponse", "outcome", m.start, m.end)
+    # 'MMR loss occurred in 24 patients', 'CCyR losses': the response lost, not reached
+    if (
+        _LOSS_AFTER.match(doc.text, m.end)
+        and "LossOfResponse" in doc.vocab.terms
+        and doc.vocab.terms[m.term].is_a("TreatmentResponse")
     ):
         return Mention("LossOfResponse", "outcome", m.start, m.end)
     # 'Response rates (CCyR) at 12 months: ...': the response the parenthesis names
