@@ -80,3 +80,31 @@ def test_a_response_followed_by_loss_is_the_loss_of_it_not_the_response():
         ("LossOfResponse", 11, 17.0, None, None),
         ("LossOfResponse", 4, None, None, None),
     }
+
+
+def _event_counts(text: str) -> set[tuple]:
+    x = extract("t", text)
+    return {
+        (a.term, a.grade, a.count, x.cohorts[a.cohort].treatments[0].term if a.cohort is not None else None)
+        for a in x.adverse_events
+    }
+
+
+def test_an_event_split_over_arms_takes_each_arm_s_own_count_never_the_first_on_both():
+    assert _event_counts(
+        TWO_ARMS + "Rash was reported in 12 patients (17%) on nilotinib and 3 (4%) on imatinib."
+    ) == {
+        ("Rash", None, 12, "Nilotinib"),
+        ("Rash", None, 3, "Imatinib"),
+    }
+    assert _event_counts(
+        TWO_ARMS
+        + "Grade 3 pancreatitis occurred in 4 (6%) and 1 (1%) patients in the nilotinib and imatinib arms."
+    ) == {("Pancreatitis", 3, 4, "Nilotinib"), ("Pancreatitis", 3, 1, "Imatinib")}
+    # counts that span grades are on none of them
+    assert _event_counts(TWO_ARMS + "Grade 3/4 rash occurred in 5 and 2 patients, respectively.") == {
+        ("Rash", 3, None, "Nilotinib"),
+        ("Rash", 3, None, "Imatinib"),
+        ("Rash", 4, None, "Nilotinib"),
+        ("Rash", 4, None, "Imatinib"),
+    }

@@ -58,31 +58,66 @@ def adverse_per_arm(
             by_term.setdefault(m.term, []).append(m)
     for a in adverse:
         ks: list[int] = []
+        givers: list[Mention] = []  # the mentions whose sentences gave the arms
         for m in by_term.get(a.term, ()):
-            # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
-            # each (a pair of figures, none of them nil, whatever names the arms after)
-            pair = _PAIR_AFTER.match(doc.text, m.end)
-            if len(arms) == 2 and pair and not _NIL.search(pair.group()) and not _coordinated_event(doc, m):
-                ks = [0, 1]
-                continue
-            listed = _LIST_RESPECTIVELY.match(doc.text, m.end)
-            if (
-                listed
-                and len(re.findall(r"(?:^|,|and)\s*\d", listed.group("figs"))) == len(arms)
-                and not _NIL.search(listed.group("figs"))
-                and not re.search(r"(?:^|,|and)\s*0(?![\d.])", listed.group("figs"))
-                and not _coordinated_event(doc, m)
-            ):
-                ks = list(range(len(arms)))
-                continue
-            _arms_after(doc, refs, m, ks)
-            if not ks and (k := _fronted_arm(doc, refs, m)) is not None:
-                ks.append(k)
+            found = _arms_of(doc, arms, refs, m, ks)
+            if found != ks:
+                givers.append(m)
+            ks = found
         if not ks:
             out.append(a)
-        for k in ks:
-            out.append(r.AdverseEvent(a.term, a.span, a.grade, a.count, cohort=arms[k].cohort))
+        # one count per arm: 'in 10 patients (20%) on A and 2 (4%) on B' (never the first arm's on both;
+        # none when the event is one mention of several grades: its counts span them)
+        graded_apart = sum(1 for b in adverse if b.term == a.term and b.span == a.span) > 1
+        counts = (
+            _counts_per_arm(doc, givers[0], len(ks))
+            if len(ks) > 1 and len(givers) == 1 and not graded_apart
+            else None
+        )
+        for j, k in enumerate(ks):
+            count = a.count if len(ks) == 1 else counts[j] if counts else None
+            out.append(r.AdverseEvent(a.term, a.span, a.grade, count, cohort=arms[k].cohort))
     return out
+
+
+def _arms_of(doc: Doc, arms: list[Arm], refs: Refs, m: Mention, ks: list[int]) -> list[int]:
+    """The arms an event is reported for, ``ks`` so far, with what its mention ``m`` adds."""
+    # 'more grade 3/4 neutropenia (42% vs 17%) and rash (10% vs 3%)' with two arms: the event in
+    # each (a pair of figures, none of them nil, whatever names the arms after)
+    pair = _PAIR_AFTER.match(doc.text, m.end)
+    if len(arms) == 2 and pair and not _NIL.search(pair.group()) and not _coordinated_event(doc, m):
+        return [0, 1]
+    listed = _LIST_RESPECTIVELY.match(doc.text, m.end)
+    if (
+        listed
+        and len(re.findall(r"(?:^|,|and)\s*\d", listed.group("figs"))) == len(arms)
+        and not _NIL.search(listed.group("figs"))
+        and not re.search(r"(?:^|,|and)\s*0(?![\d.])", listed.group("figs"))
+        and not _coordinated_event(doc, m)
+    ):
+        return list(range(len(arms)))
+    ks = list(ks)
+    _arms_after(doc, refs, m, ks)
+    if not ks and (k := _fronted_arm(doc, refs, m)) is not None:
+        ks.append(k)
+    return ks
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+_NOT_A_COUNT = re.compile(
+    r"\bgrades?\s*\S+|\d+(?:\.\d+)?\s*(?:%|percent\b|mg\b|g\b|(?:months?|weeks?|years?|days?)\b)", re.I
+)
+_COUNT = re.compile(r"(?<![\w.])\d+(?![\w.]|\.\d)")
+
+
+def _counts_per_arm(doc: Doc, m: Mention, n: int) -> list[int] | None:
+    """The counts of an event split over ``n`` arms, in order: the whole numbers of its sentence after it
+    (not in parentheses, not percents, grades, doses or times), when there are exactly ``n``."""
+    end = doc.sentence_of(m.start)[1]
+    rest = doc.text[m.end : end].split(";")[0]
+    rest = _NOT_A_COUNT.sub(" ", _PARENS.sub(" ", rest))
+    counts = [int(c.group()) for c in _COUNT.finditer(rest)]
+    return counts if len(counts) == n else None
 
 
 def _coordinated_event(doc: Doc, m: Mention) -> bool:
