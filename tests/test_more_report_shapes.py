@@ -108,3 +108,22 @@ def test_an_event_split_over_arms_takes_each_arm_s_own_count_never_the_first_on_
         ("Rash", 4, None, "Nilotinib"),
         ("Rash", 4, None, "Imatinib"),
     }
+
+
+THREE_COHORTS = (
+    "Patients were randomized to asciminib 80 mg (cohort A, n = 60), 40 mg twice daily (cohort B, n = 60) or "
+    "200 mg twice daily (cohort C, n = 60). "
+)
+
+
+def test_arms_listed_after_their_plural_noun_take_the_figures_in_order():
+    x = extract(
+        "t",
+        THREE_COHORTS + "MR4 at 24 months was reached by 31%, 27% and 35% of patients in cohorts A, B and C.",
+    )
+    assert [(o.percent, o.cohort) for o in x.outcomes] == [(31.0, 1), (27.0, 2), (35.0, 3)]
+    x = extract(
+        "t",
+        THREE_COHORTS + "Headache occurred in 9 (15%), 7 (12%) and 11 (18%) patients in cohorts A, B and C.",
+    )
+    assert [(a.count, a.cohort) for a in x.adverse_events] == [(9, 1), (7, 2), (11, 3)]

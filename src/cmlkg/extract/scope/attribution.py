@@ -62,7 +62,8 @@ _CLAIMED_NAME = re.compile(
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 _LISTED_ARMS_OPEN = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?", I
+    r"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>(?:arms|cohorts|groups)\s+)?",
+    I,
 )
 
 # a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
@@ -269,12 +270,12 @@ class _Attribution:
         their order, closed by the arms' noun."""
         named = [(s, e) for s, e, _k in self.refs.between(pos, end) if pos <= s < end]
         text = self.text
-        if len(named) < 2 or not _LISTED_ARMS_OPEN.fullmatch(text, pos, named[0][0]):
+        if len(named) < 2 or not (opened := _LISTED_ARMS_OPEN.fullmatch(text, pos, named[0][0])):
             return False
         gaps_join = all(
             LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
-        )
-        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]))
+        )  # (or opened by it: 'in cohorts A, B and C')
+        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]) or opened.group("noun"))
 
     def _arms_before(self, first: r.Outcome, sent: tuple[int, int]) -> set[int]:
         """The arms named in the clause before a group's first figure (a clause of its own after ';' starts

@@ -43,6 +43,8 @@ _LIST_RESPECTIVELY = re.compile(
 LISTED_ARMS_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
 _RESPECTIVELY = re.compile(r"[^.;]{0,20}?\brespectively\b", re.I)
 _HEADED = re.compile(r"\s*(?:events?|toxicit(?:y|ies)|rates?)?\s*(?:\([^()]*\))?\s*:\s*", re.I)
+_PLURAL_ARMS = re.compile(r"(?:arms|cohorts|groups)\s", re.I)
+_PLURAL_ARMS_BEFORE = re.compile(r"\b(?:arms|cohorts|groups)\s+$", re.I)
 _NIL = re.compile(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", re.I)
 
 
@@ -150,10 +152,16 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
         ):
             # arms listed together after the figures: 'in the dasatinib and imatinib arms, respectively'
             # (or 'in the dasatinib and imatinib arms': the arms' noun closing the list)
+            # ('in cohorts A, B and C': the arms' plural noun opening the list)
             if (
                 n > 0
                 and LISTED_ARMS_JOIN.fullmatch(gap)
-                and (_RESPECTIVELY.match(text, e) or ARMS_NOUN.match(text, e))
+                and (
+                    _RESPECTIVELY.match(text, e)
+                    or ARMS_NOUN.match(text, e)
+                    or _PLURAL_ARMS.match(text, named[0][0])
+                    or _PLURAL_ARMS_BEFORE.search(text, max(0, named[0][0] - 12), named[0][0])
+                )
             ):
                 found.append(k)
                 pos = e
