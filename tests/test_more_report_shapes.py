@@ -127,3 +127,16 @@ def test_arms_listed_after_their_plural_noun_take_the_figures_in_order():
         THREE_COHORTS + "Headache occurred in 9 (15%), 7 (12%) and 11 (18%) patients in cohorts A, B and C.",
     )
     assert [(a.count, a.cohort) for a in x.adverse_events] == [(9, 1), (7, 2), (11, 3)]
+
+
+def test_a_dose_reduction_before_a_figure_is_no_comparison_of_rates():
+    text = ONE_ARM + (
+        "Fourteen patients (22%) required dose reduction and 5 (8%) discontinued treatment owing to intolerance. "
+        "After dose reductions, 9 patients (14%) achieved MMR."
+    )
+    assert figures(text) == {
+        ("DiscontinuationDueToToxicity", 5, 8.0, None, None),
+        ("MajorMolecularResponse", 9, 14.0, None, None),
+    }
+    # a reduction of a rate still is one: 'a 12% reduction in the rate of MMR' states no rate
+    assert figures(ONE_ARM + "This was a 12% reduction in the rate of MMR.") == set()

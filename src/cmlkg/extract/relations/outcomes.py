@@ -99,8 +99,9 @@ _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and|/)\
 _GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
 _OTHER_ENDPOINT = re.compile(r"\b(?:survival|mortality)\b", I)
 _COMPARATIVE = re.compile(
-    # (not 'at the higher dose': a dose, not a rate)
-    r"\b(?:difference|differences|increase|reduction|improvement|(?:higher|lower)(?![\s-]+dos)|odds|hazard)\b"
+    # (not 'at the higher dose': a dose, not a rate; nor 'required dose reduction': a change of dose)
+    r"\b(?:difference|differences|(?<!dose\s)(?<!dose-)(?:increase|reduction)|improvement|(?:higher|lower)(?![\s-]+dos)|"
+    r"odds|hazard)\b"
     r"[^.;]*$",
     I,
 )
