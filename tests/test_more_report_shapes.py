@@ -140,3 +140,24 @@ def test_a_dose_reduction_before_a_figure_is_no_comparison_of_rates():
     }
     # a reduction of a rate still is one: 'a 12% reduction in the rate of MMR' states no rate
     assert figures(ONE_ARM + "This was a 12% reduction in the rate of MMR.") == set()
+
+
+def test_a_count_compared_after_a_counted_subject_is_the_other_arm_s():
+    text = TWO_ARMS + (
+        "In the nilotinib arm, 31 patients (44%) achieved MMR by 12 months versus 16 (23%) in the imatinib arm. "
+        "Twenty nilotinib-treated patients (29%) achieved MR4.5 versus 9 imatinib-treated patients (13%)."
+    )
+    x = extract("t", text)
+    assert {
+        (o.term, o.count, o.percent, o.time_months, x.cohorts[o.cohort].treatments[0].term)
+        for o in x.outcomes
+    } == {
+        ("MajorMolecularResponse", 31, 44.0, 12.0, "Nilotinib"),
+        ("MajorMolecularResponse", 16, 23.0, 12.0, "Imatinib"),
+        ("MR4_5", 20, 29.0, None, "Nilotinib"),
+        ("MR4_5", 9, 13.0, None, "Imatinib"),
+    }
+    # a time compared is no count: 'compared with 12 months (30%) in historical controls'
+    assert figures(
+        ONE_ARM + "Twenty patients (31%) achieved MMR compared with 12 months (30%) in controls."
+    ) == {("MajorMolecularResponse", 20, 31.0, None, None)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
+from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT
 from cmlkg.textutil import NUM
 
 I = re.IGNORECASE
@@ -67,3 +67,17 @@ SHARE_LEAD = (
     rf"(?:\s+(?:of\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN})?"
 )
 SHARE_ENDS = re.compile(rf"\b{SHARE_LEAD}\s*$", I)
+
+# a figure compared after an outcome: '44% achieved MMR, compared with 22% in the B arm'
+COMPARED_WITH = re.compile(
+    rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
+    I,
+)
+COMPARED_COUNT = re.compile(
+    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<n>\d+)\s*(?:(?:of|/)\s*(?P<den>\d+)"
+    r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
+    # ('versus 14 (28%) in the B arm', 'versus 14 B-treated patients (28%)': a count and its share)
+    r"|(?:(?!(?:months?|weeks?|years?|days?|mg)\b)[A-Za-z]+(?:-treated)?\s+)?(?:(?:patients|pts|subjects)\s*)?"
+    r"\(\s*(?P<p2>\d+(?:\.\d+)?)\s*%\s*\))",
+    I,
+)

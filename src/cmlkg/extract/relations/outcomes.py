@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, SpanSet, clause_bounds, resolve_overlaps
-from cmlkg.extract.quantities import OTHERS_FIGURE, PATIENT_NOUN, PCT, Value, values_after
+from cmlkg.extract.quantities import OTHERS_FIGURE, PATIENT_NOUN, Value, values_after
 from cmlkg.extract.relations.coordinated_subjects import (
     compared_group_counts,
     coordinated_subjects,
@@ -27,7 +27,15 @@ from cmlkg.extract.relations.figures import (
     _case_report,
     _outcome_subject,
 )
-from cmlkg.extract.relations.grammar import COUNTED, TIME_PHRASE, TIME_VALUE, VERSUS, I
+from cmlkg.extract.relations.grammar import (
+    COMPARED_COUNT,
+    COMPARED_WITH,
+    COUNTED,
+    TIME_PHRASE,
+    TIME_VALUE,
+    VERSUS,
+    I,
+)
 from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     in_a_definition,
@@ -59,15 +67,6 @@ _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
-_COMPARED_WITH = re.compile(
-    rf"[^;]{{0,40}}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<p>\d+(?:\.\d+)?){PCT}(?!\s*(?:CI|confidence))",
-    I,
-)
-_COMPARED_COUNT = re.compile(
-    r"[^;]{0,40}?\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?P<n>\d+)\s*(?:of|/)\s*(?P<den>\d+)"
-    r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?",
-    I,
-)
 # ('a higher MMR rate at 12 months (45%) than imatinib (30%)': a time point between)
 _RATE_IN_PARENS = re.compile(rf"\s*(?:rates?\s*)?(?:{TIME_PHRASE}\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I)
 _THAN = re.compile(r"\bthan\b", I)
@@ -379,7 +378,7 @@ class _Reading:
         if (
             subj.percent is not None
             and subj.count is None
-            and (cm := _COMPARED_WITH.match(text, m.end, ce))
+            and (cm := COMPARED_WITH.match(text, m.end, ce))
             and not OTHERS_FIGURE.match(text, cm.end())
         ):
             # its time point, unless it states one ('31% at 6 months, compared with 52% at 12 months')
@@ -390,11 +389,11 @@ class _Reading:
                 )
             )
         # '55 (25%) achieved MCyR, compared with 2 of 104 (2%) busulfan-treated patients': a count compared
-        elif subj.count is not None and (cc := _COMPARED_COUNT.match(text, m.end, ce)):
+        elif subj.count is not None and (cc := COMPARED_COUNT.match(text, m.end, ce)):
             partner = None if _OWN_TIME.match(text, cc.end()) else out
-            pct = float(cc.group("p")) if cc.group("p") else None
-            n, den = int(cc.group("n")), int(cc.group("den"))
-            if n <= den:
+            pct = float(cc.group("p") or cc.group("p2")) if cc.group("p") or cc.group("p2") else None
+            n, den = int(cc.group("n")), int(cc.group("den")) if cc.group("den") else None
+            if den is None or n <= den:
                 results.append(
                     r.Outcome(m.term, r.Span(cc.start("n"), cc.end()), n, pct, den, partner=partner)
                 )
