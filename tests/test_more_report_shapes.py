@@ -161,3 +161,16 @@ def test_a_count_compared_after_a_counted_subject_is_the_other_arm_s():
     assert figures(
         ONE_ARM + "Twenty patients (31%) achieved MMR compared with 12 months (30%) in controls."
     ) == {("MajorMolecularResponse", 20, 31.0, None, None)}
+
+
+def test_a_clause_of_a_time_point_and_figures_only_takes_the_outcomes_of_the_clause_before_in_order():
+    text = ONE_ARM + "At 6 months, rates of CCyR and MMR were 61% and 27%; at 12 months, 78% and 47%."
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 61.0, None, 6.0),
+        ("MajorMolecularResponse", None, 27.0, None, 6.0),
+        ("CompleteCytogeneticResponse", None, 78.0, None, 12.0),
+        ("MajorMolecularResponse", None, 47.0, None, 12.0),
+    }
+    # fewer figures than outcomes: whose they are is not said
+    text = ONE_ARM + "At 6 months, rates of CCyR and MMR were 61% and 27%; at 12 months, 78%."
+    assert len(figures(text)) == 2

@@ -92,9 +92,12 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
     out = []
     for m in [*_TIME_CLAUSE.finditer(doc.text), *_ARM_CLAUSE.finditer(doc.text)]:
         s, e = doc.sentence_of(m.start())
-        before = [o for o in results if s <= o.span.start < m.start() and o.span.end <= m.start()]
-        terms = {o.term for o in before}
-        if len(terms) != 1 or any(x.kind == "outcome" for x in doc.mentions_in(m.end(), e)):
+        before = sorted(
+            (o for o in results if s <= o.span.start < m.start() and o.span.end <= m.start()),
+            key=lambda o: o.span.start,
+        )
+        terms = list(dict.fromkeys(o.term for o in before))
+        if not terms or any(x.kind == "outcome" for x in doc.mentions_in(m.end(), e)):
             continue
         stop = doc.text.find(";", m.end(), e)
         values = values_after(doc, m.end(), stop if stop >= 0 else e, False)
@@ -102,10 +105,12 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
         bare = _BARE_COUNT.match(doc.text, m.end(), e) if not values else None
         if bare and all(o.count is not None for o in before):
             values = [Value(int(bare.group("n")), None, None, bare.start(), bare.end("n"))]
-        for v in values:
-            out.append(
-                r.Outcome(next(iter(terms)), r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator)
-            )
+        # ('rates of CCyR and MMR were 65% and 30%; at 12 months, 80% and 50%': one figure of each, in order)
+        if len(terms) > 1 and not len(terms) == len(before) == len(values):
+            continue
+        for k, v in enumerate(values):
+            term = terms[k] if len(terms) > 1 else terms[0]
+            out.append(r.Outcome(term, r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator))
     return out
 
 
