@@ -174,3 +174,8 @@ def test_a_clause_of_a_time_point_and_figures_only_takes_the_outcomes_of_the_cla
     # fewer figures than outcomes: whose they are is not said
     text = ONE_ARM + "At 6 months, rates of CCyR and MMR were 61% and 27%; at 12 months, 78%."
     assert len(figures(text)) == 2
+
+
+def test_patients_counted_with_their_share_for_what_was_done_are_no_arm():
+    text = ONE_ARM + "In 7 patients who were receiving nilotinib (11%), the drug was switched to dasatinib."
+    assert cohorts_of(text) == [("population", 64)]

@@ -100,6 +100,11 @@ _HAPPENED = re.compile(
 )
 _AUXILIARY = re.compile(r"\b(?:were|was|been|whose|have|had|are)\b", I)
 _IN_BEFORE = re.compile(r"\b(?:in|among)\s*$", I)
+_SHARE_OF_TREATED = re.compile(
+    r"\s+(?:who\s+(?:were|was|had\s+been)\s+)?(?:receiving|treated\s+with|on|taking)\s+[^,;.()]{1,40}?"
+    r"\(\s*\d+(?:\.\d+)?\s*%\s*\)",
+    I,
+)
 _IN_AND_BEFORE = re.compile(r"\b(?:in|and|among)\s*$", I)
 _DOSE_PAREN = re.compile(r"(?:/d|daily|/day|mg|Gy|U)\s*\($")
 _WERE_SCREENED = re.compile(r"\b(?:were|was|had\s+been)\s+screened\b", I)
@@ -249,9 +254,10 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     if em and _HAPPENED.match(after):
         return None
     in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
-    # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y":
-    # patients counted for an event, never a group of the design
-    if in_outcome_sentence and _IN_BEFORE.search(before):
+    # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y", "In 9
+    # patients who were receiving imatinib (3.5%), the drug was switched": patients counted for an event, or
+    # with their share for what was done, never a group of the design
+    if _IN_BEFORE.search(before) and (in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())):
         return None
     hint = "enrolled" if enrol_before or fronted else _role_hint(doc, sent, m, em, in_outcome_sentence)
     # "Among 200 patients screened, 150 were enrolled": the screened are not the population
