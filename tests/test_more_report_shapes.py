@@ -179,3 +179,22 @@ def test_a_clause_of_a_time_point_and_figures_only_takes_the_outcomes_of_the_cla
 def test_patients_counted_with_their_share_for_what_was_done_are_no_arm():
     text = ONE_ARM + "In 7 patients who were receiving nilotinib (11%), the drug was switched to dasatinib."
     assert cohorts_of(text) == [("population", 64)]
+
+
+def test_a_list_of_figures_named_term_first_shares_the_time_point_that_closes_it():
+    text = (
+        ONE_ARM + "MMR was achieved in 38 patients (59%), MR4 in 25 (39%) and MR4.5 in 16 (25%) by 36 months."
+    )
+    assert figures(text) == {
+        ("MajorMolecularResponse", 38, 59.0, None, 36.0),
+        ("MR4", 25, 39.0, None, 36.0),
+        ("MR4_5", 16, 25.0, None, 36.0),
+    }
+
+
+def test_that_of_another_outcome_is_the_same_measure_at_the_same_time_point():
+    text = ONE_ARM + "The estimated 3-year cumulative incidence of MMR was 69% and that of MR4.5 was 31%."
+    assert figures(text) == {
+        ("MajorMolecularResponse", None, 69.0, None, 36.0),
+        ("MR4_5", None, 31.0, None, 36.0),
+    }

@@ -61,6 +61,24 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     _gapped_time_points(doc, outcomes)
     _list_time_points(doc, outcomes, points)
     _points_respectively(doc, outcomes, points)
+    _that_of(doc, outcomes)
+
+
+_THAT_OF = re.compile(r"\b(?:that|those)\s+of\s+(?:the\s+)?$", I)
+
+
+def _that_of(doc: Doc, outcomes: list[r.Outcome]) -> None:
+    """ "The 3-year cumulative incidence of MMR was 66% and that of MR4.5 was 33%": the measure of the
+    figure before, in its sentence, and so its time point."""
+    ordered = sorted(outcomes, key=lambda o: o.span.start)
+    for prev, o in zip(ordered, ordered[1:], strict=False):
+        if (
+            o.time_months is None
+            and prev.time_months is not None
+            and doc.sentence_of(prev.span.start) == doc.sentence_of(o.span.start)
+            and _THAT_OF.search(doc.text, max(0, o.span.start - 15), o.span.start)
+        ):
+            o.time_months = prev.time_months
 
 
 def _points_respectively(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
@@ -212,7 +230,9 @@ _LIST_ITEM = re.compile(
     rf"(?:{NUM})(?:{PCT})?(?:\s*\([^()]*\))?\s+"
     # an item with its own subject or verb ('..., and 9 patients died') is a clause of its own
     r"(?![^,;%()]*\b(?:patients?|pts|subjects|died|relapsed|progressed|lost|were|was|had|achieved|attained|"
-    r"reached|developed|occurred)\b)[^,;%()]{1,60}",
+    r"reached|developed|occurred)\b)[^,;%()]{1,60}"
+    # ('MMR was achieved in 36 (60%), MR4 in 24 (40%) and MR4.5 in 15 (25%) by 36 months': the term first)
+    rf"|[A-Za-z][\w.-]{{0,30}}\s+in\s+(?:{NUM})(?:\s+(?:patients|pts))?(?:\s*\([^()]*\))?",
     I,
 )
 _TIME_CLOSES = re.compile(r"\s*(?=(?:by|at|after|within)\s)")
@@ -246,7 +266,7 @@ def _list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoin
             point is not None
             and len(point.months) == 1
             and last.time_months == point.months[0]
-            and all(o.time_months is None for o in chain[:-1])
+            and all(o.time_months in (None, last.time_months) for o in chain[:-1])
         ):
             for o in chain[:-1]:
                 o.time_months = last.time_months
