@@ -198,3 +198,12 @@ def test_that_of_another_outcome_is_the_same_measure_at_the_same_time_point():
         ("MajorMolecularResponse", None, 69.0, None, 36.0),
         ("MR4_5", None, 31.0, None, 36.0),
     }
+
+
+def test_doses_after_an_event_split_over_arms_are_no_counts():
+    text = (
+        "Patients were randomized to dasatinib 100 mg daily (n = 102) or 50 mg daily (n = 48). "
+        "Pleural effusion occurred in 21% of patients on 100 mg and 5% on 50 mg."
+    )
+    x = extract("t", text)
+    assert sorted((a.count, x.cohorts[a.cohort].size) for a in x.adverse_events) == [(None, 48), (None, 102)]

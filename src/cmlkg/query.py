@@ -166,13 +166,14 @@ def _child(conn, build_dir: str, query: str, fmt: str) -> None:
     """The query's process: open the build, run, format, and send the bytes in pieces."""
     from cmlkg.answers import answers_of, precomputed
     from cmlkg.errors import CmlkgError
-    from cmlkg.store import current_generation, open_store
+    from cmlkg.store import current_generation
 
     try:
+        generation = current_generation(Path(build_dir))
         # a shipped competency query: its answer as the build computed it (cmlkg.answers)
-        results = precomputed(answers_of(current_generation(Path(build_dir))), query)
+        results = precomputed(answers_of(generation), query)
         if results is None:
-            results = run_query(open_store(Path(build_dir)), query)
+            results = run_query(ox.Store.read_only(str(generation / "store")), query)
         data = (table(results) + "\n").encode() if fmt == "table" else format_results(results, fmt)
         for k in range(0, len(data), 1 << 16):
             conn.send(("data", data[k : k + (1 << 16)]))

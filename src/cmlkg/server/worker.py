@@ -157,7 +157,7 @@ def _open_store(store_dir: str, limits: dict):
     return ox.Store.read_only(store_dir)
 
 
-def _run_job(store, limits: dict, job: Job, emit, answers: dict[str, Path] | None = None) -> tuple:
+def _run_job(store, limits: dict, job: Job, emit, answers: dict[str, Path]) -> tuple:
     """The reply to one job: a query (streamed through ``emit``; a shipped competency query from the
     build's answer file, :mod:`cmlkg.answers`), a lookup, a graph's rows, the named graphs, or a
     resource page's rows."""
@@ -173,7 +173,7 @@ def _run_job(store, limits: dict, job: Job, emit, answers: dict[str, Path] | Non
             job.named_graphs,
             job.base,
             emit=emit,
-            answers=answers or {},
+            answers=answers,
         )
     if isinstance(job, LookupJob):
         return _answer_lookup(store, limits, job.mode, job.iri, job.fmt)

@@ -18,6 +18,9 @@ from cmlkg.textutil import NUM, as_int, parse_number
 # takes them), never kept
 UNNAMED = "UnnamedOutcome"
 
+# "hepatotoxicity", "(TR)AEs": the words of a reason that is toxicity
+_TOXIC_WORDS = r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))"
+
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
     r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
@@ -35,7 +38,7 @@ _DISCONTINUED = re.compile(
     # 'discontinuations due to AEs in 24 pts (14.7%)': the noun and its reason, the drug unnamed
     # ('Discontinuation rates for toxicity were 10% and 8%', 'Rates of discontinuation due to AEs')
     r"|(?P<bare>(?:treatment\s+|drug\s+)?discontinuations?(?:\s+rates?)?|rates?\s+of\s+(?:treatment\s+)?discontinuation)"
-    rf"(?=\s+{CAUSE}\s|\s+for\s+(?:toxicit|adverse|AEs?\b|intoleran|side\s+effects)))",
+    rf"(?=\s+{CAUSE}\s|\s+for\s+{_TOXIC_WORDS}))",
     I,
 )
 
@@ -51,8 +54,7 @@ _REASON_AFTER = re.compile(
 
 
 _CAUSE_NEXT = re.compile(rf"\s*{CAUSE}\s", I)
-# "hepatotoxicity", "(TR)AEs"
-_TOXIC = re.compile(r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))", re.I)
+_TOXIC = re.compile(_TOXIC_WORDS, re.I)
 
 
 _NOT_TOXIC = re.compile(

@@ -8,7 +8,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH, figure_start
 from cmlkg.extract.scope.arms import Arm
-from cmlkg.extract.scope.event_arms import ARMS_NOUN, LISTED_ARMS_JOIN, adverse_per_arm
+from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN, adverse_per_arm
 from cmlkg.extract.scope.references import Refs
 
 I = re.I
@@ -62,7 +62,7 @@ _CLAIMED_NAME = re.compile(
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 _LISTED_ARMS_OPEN = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>(?:arms|cohorts|groups)\s+)?",
+    rf"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>{ARMS_WORD}\s+)?",
     I,
 )
 

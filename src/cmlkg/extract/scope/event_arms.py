@@ -4,9 +4,11 @@ two-arm study, or the arms named after the event's figures."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import PCT, UNIT_AFTER
 from cmlkg.extract.relations.coordinated_subjects import names_a_treatment_group
 from cmlkg.extract.relations.grammar import COORDINATED
 from cmlkg.extract.scope.arms import Arm
@@ -32,7 +34,8 @@ _PAIR_AFTER = re.compile(
 )
 # 'AOEs occurred in 9 (9.6%), 5 (5.3%) and 3 (3.2%) patients, respectively': one figure per arm, in order
 _FIGURE = r"\d+(?:\.\d+)?\s*(?:%|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
-ARMS_NOUN = re.compile(r"\s*(?:arms|groups|cohorts)\b", re.I)
+ARMS_WORD = r"(?:arms|groups|cohorts)"  # the arms' plural noun: 'in the A and B arms', 'in cohorts A and B'
+ARMS_NOUN = re.compile(rf"\s*{ARMS_WORD}\b", re.I)
 _LIST_RESPECTIVELY = re.compile(
     r"(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
     rf"\s+in\s+(?P<figs>{_FIGURE}(?:\s*,\s*{_FIGURE})*\s*,?\s*and\s*{_FIGURE})"
@@ -43,8 +46,8 @@ _LIST_RESPECTIVELY = re.compile(
 LISTED_ARMS_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
 _RESPECTIVELY = re.compile(r"[^.;]{0,20}?\brespectively\b", re.I)
 _HEADED = re.compile(r"\s*(?:events?|toxicit(?:y|ies)|rates?)?\s*(?:\([^()]*\))?\s*:\s*", re.I)
-_PLURAL_ARMS = re.compile(r"(?:arms|cohorts|groups)\s", re.I)
-_PLURAL_ARMS_BEFORE = re.compile(r"\b(?:arms|cohorts|groups)\s+$", re.I)
+_PLURAL_ARMS = re.compile(rf"{ARMS_WORD}\s", re.I)
+_PLURAL_ARMS_BEFORE = re.compile(rf"\b{ARMS_WORD}\s+$", re.I)
 _NIL = re.compile(r"(?<![\d.])0(?:\.0+)?\s*(?:%|percent)", re.I)
 
 
@@ -58,6 +61,8 @@ def adverse_per_arm(
     for m in doc.mentions:
         if m.start >= defined_end:
             by_term.setdefault(m.term, []).append(m)
+    # (the events stated once for several grades: their counts span the grades)
+    mentions_of_grades = Counter((a.term, a.span) for a in adverse)
     for a in adverse:
         ks: list[int] = []
         givers: list[Mention] = []  # the mentions whose sentences gave the arms
@@ -70,10 +75,9 @@ def adverse_per_arm(
             out.append(a)
         # one count per arm: 'in 10 patients (20%) on A and 2 (4%) on B' (never the first arm's on both;
         # none when the event is one mention of several grades: its counts span them)
-        graded_apart = sum(1 for b in adverse if b.term == a.term and b.span == a.span) > 1
         counts = (
             _counts_per_arm(doc, givers[0], len(ks))
-            if len(ks) > 1 and len(givers) == 1 and not graded_apart
+            if len(ks) > 1 and len(givers) == 1 and mentions_of_grades[(a.term, a.span)] == 1
             else None
         )
         for j, k in enumerate(ks):
@@ -106,19 +110,21 @@ def _arms_of(doc: Doc, arms: list[Arm], refs: Refs, m: Mention, ks: list[int]) -
 
 
 _PARENS = re.compile(r"\([^()]*\)")
-_NOT_A_COUNT = re.compile(
-    r"\bgrades?\s*\S+|\d+(?:\.\d+)?\s*(?:%|percent\b|mg\b|g\b|(?:months?|weeks?|years?|days?)\b)", re.I
-)
+_PERCENT_AFTER = re.compile(rf"{PCT}", re.I)
+_GRADE = re.compile(r"\bgrades?\s*\S+", re.I)
 _COUNT = re.compile(r"(?<![\w.])\d+(?![\w.]|\.\d)")
 
 
 def _counts_per_arm(doc: Doc, m: Mention, n: int) -> list[int] | None:
     """The counts of an event split over ``n`` arms, in order: the whole numbers of its sentence after it
-    (not in parentheses, not percents, grades, doses or times), when there are exactly ``n``."""
+    (not in parentheses, not grades, percents or numbers of a unit), when there are exactly ``n``."""
     end = doc.sentence_of(m.start)[1]
-    rest = doc.text[m.end : end].split(";")[0]
-    rest = _NOT_A_COUNT.sub(" ", _PARENS.sub(" ", rest))
-    counts = [int(c.group()) for c in _COUNT.finditer(rest)]
+    rest = _GRADE.sub(" ", _PARENS.sub(" ", doc.text[m.end : end].split(";")[0]))
+    counts = [
+        int(c.group())
+        for c in _COUNT.finditer(rest)
+        if not (UNIT_AFTER.match(rest[c.end() :]) or _PERCENT_AFTER.match(rest, c.end()))
+    ]
     return counts if len(counts) == n else None
 
 
