@@ -42,9 +42,10 @@ def answered_queries() -> dict[str, str]:
     return found
 
 
-def answer_files() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def answer_files() -> tuple[str, ...]:
     """The build files of the answers (paths inside a generation)."""
-    return [f"{ANSWERS_DIR}/{name}.tsv" for name in answered_queries()]
+    return tuple(f"{ANSWERS_DIR}/{name}.tsv" for name in answered_queries())
 
 
 @functools.lru_cache(maxsize=1)
