@@ -268,7 +268,7 @@ _VALUE = re.compile(
     # something else ('in year 1', 'at month 1', 'Sokal score 1', 'at 1, 2 and 3 years')
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+)(?![\d%]|\.\d))"
     # ('in 142 busulfan-treated and 137 hydroxyurea-treated patients': shared; 'vs 13 on B (5%)': elided)
-    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
+    rf"|(?:in|by|for|and|vs\.?|versus)\s+(?P<all5>all\s+)?(?P<count5>{NUM})\s+(?:{ADJ}{{0,2}})"
     rf"(?:{PATIENT_NOUN}|(?=(?:and|or)\s+{NUM}\s+(?:{ADJ}){{0,2}}{PATIENT_NOUN})|(?<=\s)(?=(?:on|receiving)\s+[\w-]+\s*\())"
     # 'in 55 patients treated with interferon (25%)': the percent after the group's treatment
     rf"(?:(?:\s*{TREATED_WITH}\s+[\w-]+(?:\s+[\w-]+)?)?\s*\(\s*(?P<pct5>\d+(?:\.\d+)?){PCT}\s*\))?"
@@ -424,7 +424,8 @@ def _value(m: re.Match, after: str, probability: bool) -> Value | None:
     if g("count6") is not None:
         return Value(as_int(parse_number(g("count6"))), start=m.start(), end=m.end())
     if g("count5") is not None and not UNIT_AFTER.match(after):
-        return Value(as_int(parse_number(g("count5"))), pct("pct5"), start=m.start(), end=m.end())
+        n = as_int(parse_number(g("count5")))  # 'in all 30 patients': 30 of 30
+        return Value(n, pct("pct5"), n if g("all5") else None, start=m.start(), end=m.end())
     return None
 
 

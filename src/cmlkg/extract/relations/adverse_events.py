@@ -25,6 +25,14 @@ _AE_BARE_COUNT = re.compile(
     rf"(?<=,\s)(?P<n>{NUM})\s+(?:also\s+)?(?:developed|experienced|presented\s+with)\b(?:[^.;]|(?<=\d)\.(?=\d))*$",
     I,
 )
+# an event its clause says did not happen, the denial after it ('Pleural effusion was not seen'; not 'was not
+# seen with imatinib but occurred in 10% on dasatinib', an arm's figure follows)
+_DENIED_AFTER = re.compile(
+    r"(?:\s*\([^()]*\))?[^.;,()]{0,25}?\s(?:(?:was|were|has\s+been|have\s+been|is|are)\s+(?:not|never)|(?:has|have)\s+(?:not|never)\s+been)\s+"
+    r"(?:observed|seen|reported|noted|detected|documented|recorded|found|encountered)\b"
+    r"(?![^.;]*\b(?:but|whereas|while|however|except|than|compared)\b)(?![^.;]*\d)",
+    I,
+)
 _GENERIC_EVENTS = re.compile(
     r"\b(?:side\s+effects?|adverse\s+(?:events?|reactions?)|AEs?|toxicit(?:y|ies)|events)\b[^.;]*?"
     r"\b(?:mostly|mainly|chiefly|predominantly|including|especially|primarily)\b",
@@ -120,6 +128,8 @@ def find_adverse_events(doc: Doc) -> list[r.AdverseEvent]:
         if m.kind != "adverse_event" or doc.outside_study(m.start) or doc.negated(m) or _heads_events(doc, m):
             continue
         if _PREVENTED.match(doc.text, m.end):  # 'graft-versus-host disease prophylaxis': what was prevented
+            continue
+        if _DENIED_AFTER.match(doc.text, m.end):  # 'QTc prolongation > 500 ms was not observed'
             continue
         if _comorbidity(doc, m):  # 'a history of coronary artery disease', 'hypertension at baseline'
             continue

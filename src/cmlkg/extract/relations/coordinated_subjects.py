@@ -10,7 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PATIENT_NOUN, PCT, Value
-from cmlkg.extract.relations.grammar import LEVEL_SIGN, PAIR_IN_PARENS, TIME_VALUE, I
+from cmlkg.extract.relations.grammar import LEVEL_SIGN, PAIR_IN_PARENS, TIME_PHRASE, TIME_VALUE, I
 from cmlkg.extract.relations.outcome_phrases import pct_length
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -197,10 +197,16 @@ def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None
     return r.Outcome(m.term, r.Span(later.start("at"), later.end()), count, pct)
 
 
-_PAIR_AFTER = re.compile(r"\s*" + PAIR_IN_PARENS, I)
+# ('CCyR at 6 months (57% vs 46%)': the outcome's time point between)
+_PAIR_AFTER = re.compile(rf"(?:\s+{TIME_PHRASE})?\s*" + PAIR_IN_PARENS, I)
 _ARM_SUBJECT = re.compile(
-    r"\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)\s+"
-    r"(?:had|showed|achieved|attained|experienced)\b",
+    r"(?:\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)"
+    # 'Dasatinib-treated patients had', 'Dasatinib produced higher rates': the group or its drug, the clause's
+    # subject
+    r"|^\W*(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|(?=\s+(?:produced|yielded|induced|resulted\s+in|"
+    r"led\s+to|was\s+associated\s+with|gave|provided))))\s+"
+    r"(?:had|showed|achieved|attained|experienced|produced|yielded|induced|resulted\s+in|led\s+to|"
+    r"was\s+associated\s+with|gave|provided)\b",
     I,
 )
 
@@ -216,8 +222,9 @@ def rates_of_an_arm(doc: Doc, cs: int, start: int, end: int) -> bool:
     that ends at ``end``, whose clause (from ``cs`` to ``start``) has a treatment group for subject
     (not 'Patients with levels above X had higher rates of CCyR (89% vs 72%)': groups of a trait)."""
     if _PAIR_AFTER.match(doc.text, end):
-        sm = _ARM_SUBJECT.search(doc.text, cs, start)
-        return sm is not None and names_a_treatment_group(doc, sm.start("g"), sm.end("g"))
+        sm = _ARM_SUBJECT.search(doc.text[cs:start])  # (on the clause alone: its '^' is the clause's start)
+        g = "g" if sm is not None and sm.group("g") else "g2"
+        return sm is not None and names_a_treatment_group(doc, cs + sm.start(g), cs + sm.end(g))
     # 'Dasatinib resulted in higher rates of MMR than imatinib (46% vs 28%)': a drug against a drug
     than = _THAN_DRUG_PAIR.match(doc.text, end)
     if than is None:

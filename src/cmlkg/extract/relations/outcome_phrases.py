@@ -96,7 +96,13 @@ def response_phrases(doc: Doc, start_at: int) -> list[r.Outcome]:
     out = []
     for m in _ALL_BUT.finditer(text, start_at):
         n = as_int(parse_number(m.group("n")))
-        if n is not None and "NoResponse" in doc.vocab.terms:
+        # 'All but two patients achieved CHR': the two had no CHR, not no response of any kind
+        named = [
+            x
+            for x in doc.mentions_in(m.end(), min(len(text), m.end() + 40), "outcome")
+            if not re.search(r"[.;,:]", text[m.end() : x.start])
+        ]
+        if n is not None and "NoResponse" in doc.vocab.terms and not named:
             out.append(r.Outcome("NoResponse", r.Span(m.start(), m.end()), n))
     if "DurableRemission" in doc.vocab.terms:
         for m in _LASTING.finditer(text, start_at):

@@ -9,6 +9,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, clause_bounds
 from cmlkg.extract.quantities import PCT, figure_start
 from cmlkg.extract.relations.grammar import LEVEL, TIME_PHRASE, VERSUS
+from cmlkg.extract.scope.list_times import list_time_points, paired_list_time_points
 from cmlkg.extract.times import TimePoint, time_points
 from cmlkg.textutil import NUM
 
@@ -59,7 +60,8 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
         if o.partner is not None and o.partner.time_months is not None:
             o.time_months = o.partner.time_months
     _gapped_time_points(doc, outcomes)
-    _list_time_points(doc, outcomes, points)
+    list_time_points(doc, outcomes, points)
+    paired_list_time_points(doc, outcomes, points)
     _points_respectively(doc, outcomes, points)
     _that_of(doc, outcomes)
 
@@ -222,67 +224,6 @@ def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
         if all(_PAIRED_AFTER_TIME.fullmatch(g) for g in gaps):
             for x in phrase[1:]:
                 x.time_months = first.time_months
-
-
-# 'P% X, Q% Y and R% Z': the items of a list of figures that share one verb
-_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)")
-_LIST_ITEM = re.compile(
-    rf"(?:{NUM})(?:{PCT})?(?:\s*\([^()]*\))?\s+"
-    # an item with its own subject or verb ('..., and 9 patients died') is a clause of its own
-    r"(?![^,;%()]*\b(?:patients?|pts|subjects|died|relapsed|progressed|lost|were|was|had|achieved|attained|"
-    r"reached|developed|occurred)\b)[^,;%()]{1,60}"
-    # ('MMR was achieved in 36 (60%), MR4 in 24 (40%) and MR4.5 in 15 (25%) by 36 months': the term first)
-    rf"|[A-Za-z][\w.-]{{0,30}}\s+in\s+(?:{NUM})(?:\s+(?:patients|pts))?(?:\s*\([^()]*\))?",
-    I,
-)
-_TIME_CLOSES = re.compile(r"\s*(?=(?:by|at|after|within)\s)")
-
-
-def _list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
-    """ "78% attained CCyR, 61% MMR and 22% MR4.5 by 24 months": a time point that closes a list of
-    figures sharing one verb holds for every figure of the list (none of which states its own)."""
-    text = doc.text
-    ordered = sorted(outcomes, key=lambda o: o.span.start)
-    starts = {p.start: p for p in points}  # a point starts at its preposition ('by 24 months')
-    k = 0
-    while k < len(ordered):
-        chain = [ordered[k]]
-        while k + 1 < len(ordered):
-            nxt = ordered[k + 1]
-            if not (
-                _LIST_JOIN.fullmatch(text, chain[-1].span.end, nxt.span.start)
-                and _LIST_ITEM.fullmatch(text, nxt.span.start, nxt.span.end)
-            ):
-                break
-            chain.append(nxt)
-            k += 1
-        k += 1
-        if len(chain) < 2:
-            continue
-        first, last = chain[0], chain[-1]
-        closing = _TIME_CLOSES.match(text, last.span.end)
-        point = starts.get(closing.end()) if closing else None
-        if (
-            point is not None
-            and len(point.months) == 1
-            and last.time_months == point.months[0]
-            and all(o.time_months in (None, last.time_months) for o in chain[:-1])
-        ):
-            for o in chain[:-1]:
-                o.time_months = last.time_months
-        # 'After 12 months, 26 of 42 (62%) achieved MMR and 11 (26%) MR4.5': a time point before the list
-        elif (
-            first.time_months is not None
-            and all(o.time_months is None for o in chain[1:])
-            and point is None
-            and any(
-                p.end <= first.span.start and p.months == [first.time_months] and p.start >= sent_start
-                for p in points
-                for sent_start in (doc.sentence_of(first.span.start)[0],)
-            )
-        ):
-            for o in chain[1:]:
-                o.time_months = first.time_months
 
 
 _AFTER_FIGURE = re.compile(

@@ -1,0 +1,96 @@
+"""Issue 20, session 14: shapes of figure statements found missing or wrong in probe sentences written in
+the styles of unread reports, each tested here in phrasings of our own."""
+
+from __future__ import annotations
+
+from cmlkg.extract import extract
+
+from conftest import figures
+
+ONE_ARM = "We treated 48 adults with chronic phase CML with bosutinib 400 mg daily. "
+TWO_ARMS = "Patients were randomized to bosutinib 400 mg daily (n = 60) or imatinib 400 mg daily (n = 60). "
+
+
+def _by_arm(text: str) -> set[tuple]:
+    x = extract("t", text)
+    return {
+        (
+            o.term,
+            o.percent,
+            o.time_months,
+            x.cohorts[o.cohort].treatments[0].term if o.cohort is not None else None,
+        )
+        for o in x.outcomes
+    }
+
+
+def test_a_response_in_all_of_a_counted_group_is_that_count_out_of_itself():
+    assert figures(ONE_ARM + "A complete hematologic response was obtained in all 48 patients.") == {
+        ("CompleteHematologicResponse", 48, None, 48, None)
+    }
+    assert figures(ONE_ARM + "MMR was reached in all 9 evaluable patients (100%) by 18 months.") == {
+        ("MajorMolecularResponse", 9, 100.0, 9, 18.0)
+    }
+    # without 'all' the count says nothing of a denominator
+    assert figures(ONE_ARM + "MMR was reached in 9 evaluable patients.") == {
+        ("MajorMolecularResponse", 9, None, None, None)
+    }
+
+
+def test_all_but_n_is_no_response_only_when_no_particular_response_is_named():
+    assert figures(ONE_ARM + "All but four patients responded to therapy.") == {
+        ("NoResponse", 4, None, None, None)
+    }
+    # the four did not reach CCyR; they may well have responded otherwise
+    assert figures(ONE_ARM + "All but four patients achieved a CCyR.") == set()
+    assert figures(ONE_ARM + "All but 4 patients attained MMR by 12 months.") == set()
+
+
+def test_an_event_its_clause_says_did_not_happen_is_no_event():
+    for sentence in (
+        "QTc prolongation above 500 ms was not observed.",
+        "Pleural effusion was not seen in any patient.",
+        "Pancreatitis has never been reported with this schedule.",
+        "Grade 4 neutropenia was not documented.",
+    ):
+        assert extract("t", ONE_ARM + sentence).adverse_events == [], sentence
+    # an event denied on one arm and counted on the other is the other arm's event
+    x = extract(
+        "t", TWO_ARMS + "Diarrhea was not observed with imatinib but occurred in 12 patients on bosutinib."
+    )
+    assert [a.term for a in x.adverse_events] == ["Diarrhea"]
+    # an event denied in a later clause of its own stays denied, the first one counted
+    x = extract("t", ONE_ARM + "Rash occurred in 6 patients; nausea was not observed.")
+    assert [(a.term, a.count) for a in x.adverse_events] == [("Rash", 6)]
+
+
+def test_a_treatment_group_or_its_drug_as_subject_of_higher_rates_takes_the_pair_compared():
+    for subject in ("Bosutinib-treated patients had", "Bosutinib produced", "Patients on bosutinib had"):
+        assert _by_arm(TWO_ARMS + subject + " higher rates of MMR (47% vs 37%).") == {
+            ("MajorMolecularResponse", 47.0, None, "Bosutinib"),
+            ("MajorMolecularResponse", 37.0, None, "Imatinib"),
+        }, subject
+    # no group named: whose rates are higher is not said
+    assert _by_arm(TWO_ARMS + "Patients had higher rates of MMR (47% vs 37%).") == set()
+    # a group of a trait is no arm
+    assert _by_arm(TWO_ARMS + "Sokal low-risk patients had higher rates of MMR (47% vs 37%).") == set()
+
+
+def test_a_time_point_closing_a_list_of_outcomes_with_paired_figures_holds_for_every_pair():
+    found = _by_arm(
+        TWO_ARMS + "Bosutinib yielded higher rates of CCyR (77% vs 66%; P = .02) and MMR (47% vs 37%; "
+        "P = .01) by 12 months."
+    )
+    assert found == {
+        ("CompleteCytogeneticResponse", 77.0, 12.0, "Bosutinib"),
+        ("CompleteCytogeneticResponse", 66.0, 12.0, "Imatinib"),
+        ("MajorMolecularResponse", 47.0, 12.0, "Bosutinib"),
+        ("MajorMolecularResponse", 37.0, 12.0, "Imatinib"),
+    }
+    # an item with its own time point keeps it
+    found = _by_arm(
+        TWO_ARMS + "Bosutinib yielded higher rates of CCyR at 6 months (57% vs 46%) and MMR (47% vs 37%) by "
+        "12 months."
+    )
+    assert ("CompleteCytogeneticResponse", 57.0, 6.0, "Bosutinib") in found
+    assert ("MajorMolecularResponse", 37.0, 12.0, "Imatinib") in found
