@@ -94,3 +94,42 @@ def test_a_time_point_closing_a_list_of_outcomes_with_paired_figures_holds_for_e
     )
     assert ("CompleteCytogeneticResponse", 57.0, 6.0, "Bosutinib") in found
     assert ("MajorMolecularResponse", 37.0, 12.0, "Imatinib") in found
+
+
+LABELLED_ARMS = (
+    "Patients were randomized to imatinib 400 mg/day (arm A, n = 55) or imatinib 800 mg/day (arm B, n = 55). "
+)
+
+
+def _counts_by_cohort(text: str) -> set[tuple]:
+    x = extract("t", text)
+    return {
+        (o.term, o.count, x.cohorts[o.cohort].size if o.cohort is not None else None, o.cohort)
+        for o in x.outcomes
+    }
+
+
+def test_counts_after_a_colon_each_with_its_arm_in_parentheses_are_each_arm_s():
+    for sep in (" and ", ", "):
+        x = extract("t", LABELLED_ARMS + f"Progression to AP/BP: 4 pts (arm A){sep}1 pt (arm B).")
+        arms = {o.count: x.cohorts[o.cohort].description for o in x.outcomes}
+        assert {n: "arm A" in d for n, d in arms.items()} == {4: True, 1: False}, sep
+        assert "arm B" in arms[1]
+    x = extract(
+        "t", TWO_ARMS + "Transformation to blast phase: 4 patients (bosutinib) and 1 patient (imatinib)."
+    )
+    assert {(o.count, x.cohorts[o.cohort].treatments[0].term) for o in x.outcomes} == {
+        (4, "Bosutinib"),
+        (1, "Imatinib"),
+    }
+
+
+def test_a_time_point_fronted_without_its_comma_holds_across_the_sentence_s_clauses():
+    found = figures(ONE_ARM + "At 12 months the CCyR rate was 66%; the MMR rate was 41%.")
+    assert found == {
+        ("CompleteCytogeneticResponse", None, 66.0, None, 12.0),
+        ("MajorMolecularResponse", None, 41.0, None, 12.0),
+    }
+    # a later clause with its own time point keeps its own
+    found = figures(ONE_ARM + "At 12 months the CCyR rate was 66%; at 24 months the MMR rate was 58%.")
+    assert ("MajorMolecularResponse", None, 58.0, None, 24.0) in found

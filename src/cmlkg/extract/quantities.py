@@ -281,7 +281,9 @@ _VALUE = re.compile(
     # "in 2, 3 and 12 patients", "in 2 vs 3 vs 12 patients", "Progression: 2 vs. 3 vs. 12 pts": a bare count
     # inside a list of counts that its patient noun closes
     rf"|(?:,|:|\bvs\.?|\bversus)\s*(?P<count8>\d+)(?=(?:\s*(?:,|vs\.?|versus)\s*\d+){{0,8}}\s*,?\s*"
-    rf"(?:and|or|vs\.?|versus)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN})",
+    rf"(?:and|or|vs\.?|versus)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
+    # 'Progression: 3 pts (arm A) and 2 pts (arm B)': a count after a colon, its group in parentheses
+    rf"|\s+{PATIENT_NOUN}\s*\([^()%\d]*\)\s*(?:,|;|and\b|vs\b|versus\b|\.(?!\d)|$))",
     I,
 )
 _SUBJECT_OF_NEXT = re.compile(
@@ -427,25 +429,3 @@ def _value(m: re.Match, after: str, probability: bool) -> Value | None:
         n = as_int(parse_number(g("count5")))  # 'in all 30 patients': 30 of 30
         return Value(n, pct("pct5"), n if g("all5") else None, start=m.start(), end=m.end())
     return None
-
-
-_VALUE_AT_END = re.compile(
-    # not the digits of a name ('MR4.5', 'molecular response 4.5')
-    r"(?:(?<![A-Za-z\d./])(?<!response\s)(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?|\.\d+)\s*(?:\([^()]*\))?"
-    # '... in 2 patients treated with chemotherapy (2%)': the count that the percent follows
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+[\w-]+"
-    r"(?:\s+[\w-]+)?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
-    # '... in 2 patients (0.7%), 3 patients (1.1%) and ...': a count with its noun and its percent
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)"
-    # '90/200 (45.0%) vs 118/200 (59.0%)': n/N with its percent
-    rf"|(?<![\w./])\d+\s*/\s*\d+(?:\s+{PATIENT_NOUN})?\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)\s*$",
-    I,
-)
-
-
-def figure_start(text: str, start: int, end: int) -> int:
-    """Where the figure at the end of text[start:end] starts (a phrase read up to its figure: 'MMR at 12
-    months was 46%' -> the 4, '... in 2 patients (0.7%)' -> the 2, '90/200 (45.0%)' -> the 9); ``end``
-    when it ends in none."""
-    m = _VALUE_AT_END.search(text, start, end)
-    return m.start() if m else end

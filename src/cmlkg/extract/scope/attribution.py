@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.figure_starts import figure_start
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH, figure_start
+from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN, adverse_per_arm
 from cmlkg.extract.scope.references import Refs
+from cmlkg.extract.scope.text_order import pairs_in_the_texts_order
 
 I = re.I
 
@@ -51,12 +53,16 @@ _FIGURE = re.compile(r"\d\s*(?:%|percent\b)|\d+\s*/\s*\d", I)
 _FOR_A_GROUP = re.compile(r"\b(?:for|in|among|with|on|receiving|received|treated|given|of)\b", I)
 _OWN_GROUP = re.compile(r"\b\d+\s+(?:[\w]+-(?:treated|receiving)|treated\s+with\s+[\w-]+)\b", I)
 _COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
+# the gap between a count and the arm alone in a parenthesis after it: '3 pts (arm A)', '77% (dasatinib)'
+_OWN_PAREN_TEXT = r"\s*(?:(?:patients?|pts?\.?)\s*)?\(\s*(?:(?:arm|group|cohort)\s+)?"
 # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of chemotherapy-treated
 # ...') is that figure's arm, not this one's
 _CLAIMED_NAME = re.compile(
     r"\d\s*(?:%|percent)\s*(?:\([^()]*\)\s*)?(?:of|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
     # '55 patients treated with interferon (25%) and 2 patients treated with chemotherapy'
-    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+$",
+    rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+$"
+    # 'Progression: 3 pts (arm A), 2 pts (arm B)'
+    rf"|(?<![\w.])\d+{_OWN_PAREN_TEXT}$",
     I,
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
@@ -108,10 +114,15 @@ def attribute(
             assigned.update(zip(g, ks, strict=True))
     reading.assign_singles(cohorts, groups, assigned)
     if len(arms) == 2:
-        _pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
+        pairs_in_the_texts_order(doc, outcomes, groups, assigned, refs)
     for i, k in assigned.items():
         outcomes[i].cohort = arms[k].cohort
     return adverse_per_arm(doc, arms, refs, reading.defined_end, adverse)
+
+
+# the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
+_OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
+_COUNTS_OWN_PAREN = re.compile(r"(?<![\w.])\d+" + _OWN_PAREN_TEXT + "$", re.I)  # '3 pts (arm A), 2 ...
 
 
 class _Attribution:
@@ -141,7 +152,7 @@ class _Attribution:
                 if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)):
                     return None  # another figure stands between: the arm is that one's
                 # '77% (dasatinib) and 66% (imatinib)': the arm alone in a parenthesis after the figure
-                if re.fullmatch(r"\s*\(\s*", gap) and re.match(r"\s*\)", text[_e : _e + 3]):
+                if _OWN_PAREN.fullmatch(gap) and re.match(r"\s*\)", text[_e : _e + 3]):
                     return k
                 return k if _FOR_A_GROUP.search(gap) else None
         return None
@@ -172,6 +183,7 @@ class _Attribution:
             for s, e, k in self.refs.between(o.span.start, v)
             if e <= v
             and not re.search(r"\d", text[e:v])
+            and not _COUNTS_OWN_PAREN.search(text, max(o.span.start, s - 25), s)
             and not _PCT_OR_DECIMAL.search(text[o.span.start : s])
         }
         return found.pop() if len(found) == 1 else None
@@ -416,33 +428,3 @@ class _Attribution:
                 arm = self._heading_arm(sent, o)
             if arm is not None:
                 assigned[i] = arm
-
-
-def _pairs_in_the_texts_order(
-    doc: Doc, outcomes: list[r.Outcome], groups: list[list[int]], assigned: dict[int, int], refs: Refs
-) -> None:
-    """'MMR was 33% in the 400-mg arm and 41% in the 800-mg arm. CCyR rates were 58% and 64%.': with two
-    arms, a bare pair of one outcome (no arm, no other group named in its sentence) that follows a pair
-    the text tied to the arms first-then-second is read in that order, as a reader does."""
-    text = doc.text
-    tied = sorted((outcomes[i].span.start, k) for i, k in assigned.items())
-    for g in groups:
-        if len(g) != 2 or any(i in assigned for i in g):
-            continue
-        first, last = outcomes[g[0]], outcomes[g[1]]
-        sent = doc.sentence_of(first.span.start)
-        # (or a clause of its own after ';': '... 29% in arm A and 13% in arm B; MR4.5 in 11% and 3%')
-        semi = text.rfind(";", sent[0], first.span.start)
-        sent = (semi + 1, sent[1]) if semi >= 0 else sent
-        if doc.sentence_of(last.span.start)[1] != sent[1] or refs.between(sent[0], sent[1]):
-            continue
-        before = [k for start, k in tied if start < sent[0]]
-        if before[-2:] != [0, 1]:  # the last pair before it went first arm, then second
-            continue
-        if re.search(
-            r"\b(?:in|for|among|with|of|by)\s+(?!(?:the\s+|all\s+)?(?:patients|pts)\b)",
-            text[last.span.end : sent[1]],
-            I,
-        ):
-            continue  # '... 58% and 64% in low- and high-risk patients': other groups
-        assigned[g[0]], assigned[g[1]] = 0, 1

@@ -6,8 +6,9 @@ import bisect
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.figure_starts import figure_start
 from cmlkg.extract.mentions import FRONTED_GROUP, Doc, clause_bounds
-from cmlkg.extract.quantities import PCT, figure_start
+from cmlkg.extract.quantities import PCT
 from cmlkg.extract.relations.grammar import LEVEL, TIME_PHRASE, VERSUS
 from cmlkg.extract.scope.list_times import list_time_points, paired_list_time_points
 from cmlkg.extract.times import TimePoint, time_points
@@ -240,7 +241,9 @@ _FRONTED_HEADING = re.compile(
 
 _FRONTED_POINT_ENDS = re.compile(
     # ('At 12 months after randomization,', 'After 12 months at the higher dose,': words, no figure, between)
-    r"\s*(?:(?:after|from|since|post|on|at|of|in)\s+(?:the\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,2}?\s*)?,",
+    r"\s*(?:(?:after|from|since|post|on|at|of|in)\s+(?:the\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,2}?\s*)?,"
+    # ('at 12 months the CCyR rate was 66%; the MMR rate was 40%': no comma, the subject right after it)
+    r"|\s+(?=the\s)",
     I,
 )
 _FRONTED_GROUP = re.compile(FRONTED_GROUP + r"(?:[\w-]+\s+){0,3}?", I)
