@@ -133,3 +133,17 @@ def test_a_time_point_fronted_without_its_comma_holds_across_the_sentence_s_clau
     # a later clause with its own time point keeps its own
     found = figures(ONE_ARM + "At 12 months the CCyR rate was 66%; at 24 months the MMR rate was 58%.")
     assert ("MajorMolecularResponse", None, 58.0, None, 24.0) in found
+
+
+def test_events_listed_name_first_with_their_counts_after_take_their_own_never_the_one_before():
+    for listed in (
+        "Non-hematologic toxicities: rash 12 pts, headache 9 pts, myalgia 7 pts.",
+        "Non-hematologic toxicities: rash 12 patients (25%), headache 9 patients (19%) and myalgia 7 patients (15%).",
+        "Toxicities included rash in 12 pts, headache in 9 pts and myalgia in 7 pts.",
+    ):
+        x = extract("t", ONE_ARM + listed)
+        assert {(a.term, a.count) for a in x.adverse_events} == {
+            ("Rash", 12),
+            ("Headache", 9),
+            ("Myalgia", 7),
+        }, listed

@@ -61,7 +61,8 @@ _AE_COUNT_AFTER = re.compile(
 
 
 _COLON_COUNT = re.compile(
-    rf"\s*:\s*(?P<n>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)|{PATIENT_NOUN}\b)"
+    # ('Toxicities: rash 12 pts, headache 9 pts': the colon left out, the noun said)
+    rf"(?:\s*:\s*(?P<n>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)|{PATIENT_NOUN}\b)|\s+(?P<n4>\d+)\s+(?:pts|patients)\b)"
     r"(?!\s*(?:vs\.?|versus|v\.|,\s*\d|and\s+\d|or\s+\d))",
     I,
 )
@@ -251,7 +252,7 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
             cs + cm.end("n") <= o.start < m.start
             or (
                 o.end <= cs + cm.start()
-                and re.fullmatch(r"[^.;,]{0,40}?\bin\s+", text[o.end : cs + cm.start()])
+                and re.fullmatch(r"[^.;,]{0,40}?\bin\s+|\s*:?\s*", text[o.end : cs + cm.start()])
             )
         )
         for o in doc.mentions_in(max(0, cs - 200), m.start)
@@ -262,7 +263,7 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
     own = _OWN_COUNT.match(text, m.end) or _COLON_COUNT.match(text, m.end)
     if own:
         groups = own.groupdict()
-        return as_int(parse_number(groups.get("n") or groups.get("n2") or groups.get("n3") or ""))
+        return as_int(parse_number(next((v for v in groups.values() if v), "")))
     if cm:
         return as_int(parse_number(cm.group("n")))
     # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
