@@ -147,3 +147,21 @@ def test_events_listed_name_first_with_their_counts_after_take_their_own_never_t
             ("Headache", 9),
             ("Myalgia", 7),
         }, listed
+
+
+def test_reasons_counted_for_what_patients_did_are_no_subgroups():
+    for sentence in (
+        "Nine patients (19%) switched to nilotinib because of resistance (n = 7) or intolerance (n = 2).",
+        "Nine patients stopped bosutinib due to progression (n = 7) or toxicity (n = 2).",
+    ):
+        assert [(c.role, c.size) for c in extract("t", ONE_ARM + sentence).cohorts] == [("population", 48)]
+    # a baseline trait sized in the design stays a subgroup
+    sizes = [
+        c.size
+        for c in extract(
+            "t",
+            "We treated 48 patients with bosutinib after imatinib resistance "
+            "(n = 30) or intolerance (n = 18).",
+        ).cohorts
+    ]
+    assert sizes == [48, 30, 18]

@@ -19,7 +19,10 @@ _N_EQUALS = re.compile(
 )
 
 _ITEMS_LEAD = re.compile(
-    r"\b(?:mainly|mostly|chiefly|predominantly|notably|particularly|primarily)\b[^;:()]{0,60}$", I
+    r"\b(?:mainly|mostly|chiefly|predominantly|notably|particularly|primarily|"
+    # 'Eight patients switched because of resistance (n = 6) or intolerance (n = 2)': the reasons counted
+    r"because\s+of|due\s+to|owing\s+to)\b(?:[^;:()]|\([^()]*\)){0,60}$",
+    I,
 )
 _PRIOR_GROUPS = re.compile(
     r"\b(?:previously\s+treated\s+with|pre-?treated\s+with|after\s+(?:the\s+)?failure\s+of|"
