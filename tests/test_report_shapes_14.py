@@ -165,3 +165,41 @@ def test_reasons_counted_for_what_patients_did_are_no_subgroups():
         ).cohorts
     ]
     assert sizes == [48, 30, 18]
+
+
+def test_figures_followed_by_every_arm_by_name_closing_the_clause_are_in_that_order():
+    for tail in (
+        "with bosutinib and imatinib.",
+        "with bosutinib and imatinib (P = .02).",
+    ):
+        found = _by_arm(TWO_ARMS + "Rates of MMR were 47% (95% CI, 40-54) and 37% (95% CI, 30-44) " + tail)
+        assert found == {
+            ("MajorMolecularResponse", 47.0, None, "Bosutinib"),
+            ("MajorMolecularResponse", 37.0, None, "Imatinib"),
+        }, tail
+    # other groups, named by what they had before, are no arms
+    found = _by_arm(
+        TWO_ARMS + "Rates of MMR were 47% and 37% in patients pretreated with bosutinib and imatinib."
+    )
+    assert {arm for *_, arm in found} == {None}
+
+
+def test_another_arm_s_clause_of_figures_only_takes_the_time_points_of_the_figures_it_stands_for():
+    found = _by_arm(
+        TWO_ARMS + "In the bosutinib arm, the 5-year PFS and OS rates were 88% and 94%; in the imatinib arm, "
+        "87% and 92%."
+    )
+    assert found == {
+        ("ProgressionFreeSurvival", 88.0, 60.0, "Bosutinib"),
+        ("OverallSurvival", 94.0, 60.0, "Bosutinib"),
+        ("ProgressionFreeSurvival", 87.0, 60.0, "Imatinib"),
+        ("OverallSurvival", 92.0, 60.0, "Imatinib"),
+    }
+    # a clause with its own time point keeps it, and only it
+    found = _by_arm(
+        TWO_ARMS + "In the bosutinib arm, MMR at 12 months was 47%; in the imatinib arm, 31% at 18 months."
+    )
+    assert found == {
+        ("MajorMolecularResponse", 47.0, 12.0, "Bosutinib"),
+        ("MajorMolecularResponse", 31.0, 18.0, "Imatinib"),
+    }

@@ -108,10 +108,22 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
         # ('rates of CCyR and MMR were 65% and 30%; at 12 months, 80% and 50%': one figure of each, in order)
         if len(terms) > 1 and not len(terms) == len(before) == len(values):
             continue
+        # ('in arm A, the 5-year PFS and OS were 85% and 91%; in arm B, 86% and 90%': the other arm's figures
+        # at the time points of the figures they stand for, where the clause names none)
+        clause_end = stop if stop >= 0 else e
+        arm_clause = m.re is _ARM_CLAUSE and not _TIME_WORD.search(doc.text, m.end(), clause_end)
         for k, v in enumerate(values):
             term = terms[k] if len(terms) > 1 else terms[0]
-            out.append(r.Outcome(term, r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator))
+            stands_for = before[k] if arm_clause and len(before) == len(values) else None
+            out.append(
+                r.Outcome(
+                    term, r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator, partner=stands_for
+                )
+            )
     return out
+
+
+_TIME_WORD = re.compile(r"\b(?:months?|mo|weeks?|wk|years?|yrs?|y|M\d+)\b", re.I)
 
 
 _BARE_COUNT = re.compile(r"(?P<n>\d+)\s*(?:patients\s*)?(?=[.;]|$)", re.I)

@@ -67,6 +67,7 @@ _CLAIMED_NAME = re.compile(
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.;]|,\s*(?:and\s+)?(?:the|P|p)\b|\(\s*[Pp]\b|$)")
 _LISTED_ARMS_OPEN = re.compile(
     rf"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>{ARMS_WORD}\s+)?",
     I,
@@ -282,12 +283,17 @@ class _Attribution:
         their order, closed by the arms' noun."""
         named = [(s, e) for s, e, _k in self.refs.between(pos, end) if pos <= s < end]
         text = self.text
-        if len(named) < 2 or not (opened := _LISTED_ARMS_OPEN.fullmatch(text, pos, named[0][0])):
+        # ('46% (95% CI, 39-53) and 28% (95% CI, 22-35) with A and B': a statistic of the last figure between)
+        opening = STATISTIC_PAREN.sub("", text[pos : named[0][0]]) if named else ""
+        if len(named) < 2 or not (opened := _LISTED_ARMS_OPEN.fullmatch(opening)):
             return False
         gaps_join = all(
             LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
         )  # (or opened by it: 'in cohorts A, B and C')
-        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]) or opened.group("noun"))
+        # ('... with dasatinib and imatinib.': every arm, by name, closing the clause)
+        every_arm = len({k for _s, _e, k in self.refs.between(pos, end) if pos <= _s < end}) == len(self.arms)
+        closes = every_arm and len(named) == len(self.arms) and bool(_CLAUSE_ENDS.match(text, named[-1][1]))
+        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]) or opened.group("noun") or closes)
 
     def _arms_before(self, first: r.Outcome, sent: tuple[int, int]) -> set[int]:
         """The arms named in the clause before a group's first figure (a clause of its own after ';' starts

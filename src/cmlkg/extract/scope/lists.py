@@ -88,6 +88,8 @@ def _gapped_after(
         figs = _clause_figures(doc, o, cs, ce)
         if not figs:
             continue
+        # ('...; in the imatinib arm, 31% at 18 months': the clause's own time point, not the statement's)
+        own_time = any(cs <= p.start < ce for p in time_points(doc))
         if len(figs) > 1 and len(figs) != len(siblings):
             break
         for (count, den, pct, fs, fe), sib in zip(
@@ -100,7 +102,15 @@ def _gapped_after(
             ):
                 continue
             new.append(
-                r.Outcome(o.term, r.Span(fs, fe), count, pct, den, sib.time_months, cohort=arms[k].cohort)
+                r.Outcome(
+                    o.term,
+                    r.Span(fs, fe),
+                    count,
+                    pct,
+                    den,
+                    None if own_time else sib.time_months,
+                    cohort=arms[k].cohort,
+                )
             )
         home = k
     return new
