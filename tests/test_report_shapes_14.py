@@ -203,3 +203,16 @@ def test_another_arm_s_clause_of_figures_only_takes_the_time_points_of_the_figur
         ("MajorMolecularResponse", 47.0, 12.0, "Bosutinib"),
         ("MajorMolecularResponse", 31.0, 18.0, "Imatinib"),
     }
+
+
+def test_a_figure_after_a_colon_takes_the_time_point_right_after_it():
+    assert figures(ONE_ARM + "Cumulative incidence of MR4.5: 29% at 3 years, 44% at 5 years.") == {
+        ("MR4_5", None, 29.0, None, 36.0),
+        ("MR4_5", None, 44.0, None, 60.0),
+    }
+
+
+def test_a_rate_defined_in_parentheses_by_the_responses_it_sums_is_the_rate_of_the_one_defined():
+    assert figures(ONE_ARM + "The MCyR rate (CCyR + PCyR) was 81% at 6 months.") == {
+        ("MajorCytogeneticResponse", None, 81.0, None, 6.0)
+    }

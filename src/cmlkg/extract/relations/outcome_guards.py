@@ -91,7 +91,8 @@ def defines_the_one_before(doc: Doc, m: Mention) -> bool:
     if close is None or close < m.end or _FIGURE_IN.search(_THRESHOLD.sub(" ", text[paren:close])):
         return False
     return any(
-        o.kind == "outcome" and o.end <= paren and not text[o.end : paren].strip()
+        # ('The MCyR rate (CCyR + PCyR) was 80%': the rate of the one before)
+        o.kind == "outcome" and o.end <= paren and re.fullmatch(r"\s*(?:rates?\s*)?", text[o.end : paren], I)
         for o in doc.mentions_in(max(0, paren - 60), paren)
     )
 

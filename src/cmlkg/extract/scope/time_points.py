@@ -290,6 +290,8 @@ class _TimeReading:
             ]
         )
         before = [p for p in points if floor <= p.start and p.end <= o.span.start]
+        # ('MR4.5: 32% at 3 years': the clause the figure itself is in, after a colon)
+        ce = max(ce, clause_bounds(text, sent, max(o.span.start, o.span.end - 1))[1])
         after = [
             p
             for p in points
