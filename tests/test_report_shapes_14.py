@@ -216,3 +216,27 @@ def test_a_rate_defined_in_parentheses_by_the_responses_it_sums_is_the_rate_of_t
     assert figures(ONE_ARM + "The MCyR rate (CCyR + PCyR) was 81% at 6 months.") == {
         ("MajorCytogeneticResponse", None, 81.0, None, 6.0)
     }
+
+
+def test_a_trial_as_subject_of_its_allocation_verb_sizes_the_population():
+    text = (
+        "This phase 3 trial randomly assigned 487 patients with newly diagnosed CP-CML to bosutinib 400 mg "
+        "once daily (n = 244) or imatinib 400 mg once daily (n = 243)."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [
+        ("population", 487),
+        ("arm", 244),
+        ("arm", 243),
+    ]
+
+
+def test_a_size_stated_per_arm_sizes_every_arm():
+    for text in (
+        "Of 300 patients screened, 250 were randomized (125 per arm) to receive bosutinib or imatinib.",
+        "In all, 250 patients were randomized to bosutinib or imatinib, 125 in each arm.",
+    ):
+        assert [(c.role, c.size) for c in extract("t", text).cohorts] == [
+            ("population", 250),
+            ("arm", 125),
+            ("arm", 125),
+        ], text

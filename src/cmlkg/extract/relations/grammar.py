@@ -25,6 +25,8 @@ ENROL_BEFORE = re.compile(
     r"surveyed|interviewed|observed|"
     r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,3}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
     r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
+    # ('This phase 3 trial randomly assigned 519 patients to ...')
+    r"\b(?:assigned|allocated|randomi[sz]ed|recruited|accrued)\s+|"
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered|applied)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
     r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,

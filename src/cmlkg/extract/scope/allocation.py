@@ -100,12 +100,17 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
             sizes = _sizes_named_later(doc, options, e, sizes)
         if any(x is None for x in sizes):
             sizes = _sizes_in_a_parenthesis(doc, options, e) or sizes
+        if all(x is None for x in sizes) and (each := _PER_ARM.search(text, s, e)):
+            sizes = [int(each.group(1))] * len(options)  # '276 were randomized (138 per arm) to A or B'
         return [_option_arm(doc, option, size) for option, size in zip(options, sizes, strict=True)]
     return []
 
 
 # '(n = 196)', '(51 patients)', '(20 mg/m2 daily for 10 days; 360 patients)'
 _OPTION_SIZE = re.compile(r"[(\[,;]\s*n\s*=\s*(\d+)|[(;,]\s*(\d+)\s+(?:patients|pts|subjects)\s*\)", re.I)
+_PER_ARM = re.compile(
+    r"(?<![\w.])(\d+)\s+(?:patients\s+|pts\s+)?(?:per|in\s+each|each)\s+(?:arm|group)\b", re.I
+)
 _NOT_GIVEN = re.compile(r"\b(?:no|without)\s+$", re.I)
 _EITHER = re.compile(r"\beither\b", re.I)
 
