@@ -87,7 +87,9 @@ def figures(text: str) -> set[tuple]:
             {("MajorMolecularResponse", None, 50.0, None), ("MR4_5", None, 20.0, None)},
         ),
         # all but N; fronted denominators
-        ("All but 5 patients achieved a complete hematologic response.", {("NoResponse", 5, None, None)}),
+        # (the five had no CHR, not no response of any kind: no figure; 'All but 5 patients responded' is one)
+        ("All but 5 patients achieved a complete hematologic response.", set()),
+        ("All but 5 patients responded.", {("NoResponse", 5, None, None)}),
         ("Of the 50 evaluable patients, 40 achieved CCyR.", {("CompleteCytogeneticResponse", 40, None, 50)}),
         (
             "Among 50 evaluable patients, 40 (80%) achieved CCyR and 25 (50%) achieved MMR.",

@@ -240,3 +240,33 @@ def test_a_size_stated_per_arm_sizes_every_arm():
             ("arm", 125),
             ("arm", 125),
         ], text
+
+
+def _grades(text: str) -> set[tuple]:
+    return {(a.term, a.grade) for a in extract("t", ONE_ARM + text).adverse_events}
+
+
+def test_grades_are_shared_by_events_listed_with_the_verb_elided():
+    assert _grades(
+        "Grade 3/4 anemia occurred in 11.2% of patients, neutropenia in 6.1% and rash in 2.0%."
+    ) == {
+        ("Anemia", 3),
+        ("Anemia", 4),
+        ("Neutropenia", 3),
+        ("Neutropenia", 4),
+        ("Rash", 3),
+        ("Rash", 4),
+    }
+    # a new clause with its own verb has its own grades (none said)
+    assert ("Rash", None) in _grades(
+        "Grade 3/4 anemia occurred in 11.2% of patients, and rash was reported in 4%."
+    )
+
+
+def test_grades_after_a_heading_s_noun_hold_for_the_events_it_lists():
+    assert _grades("Hematologic toxicity grade ≥3: neutropenia 17%, thrombocytopenia 11%.") >= {
+        ("Neutropenia", 3),
+        ("Neutropenia", 4),
+        ("Thrombocytopenia", 3),
+        ("Thrombocytopenia", 4),
+    }

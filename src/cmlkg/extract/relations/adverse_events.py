@@ -95,8 +95,13 @@ _GRADE_AFTER = re.compile(
     I,
 )
 _NEW_CLAUSE = re.compile(
-    r"\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:diagnosed|suspected|confirmed|seen|noted)\b",
+    r"\s+(?:(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+    r"(?:diagnosed|suspected|confirmed|seen|noted|reported|observed|documented|recorded)|occurred|developed)\b",
     I,
+)
+# ('Hematologic toxicity grade >=3: neutropenia 18%, ...': the grades after the heading's noun)
+_GRADE_HEADING = re.compile(
+    r"\b(?:toxicit(?:y|ies)|adverse\s+events|AEs|events)\s+(?:of\s+)?" + _GRADES + r"\s*:[^.;:]*$", I
 )
 _GRADE_LEADS = re.compile(
     _GRADES + r"\s+"
@@ -113,7 +118,14 @@ _GROUP_AFTER = re.compile(
 )
 # 'grade 3/4 thrombocytopenia (67% CP, 51% AP), neutropenia (47%, 22%) ...', 'grade 3/4 neutropenia 31%,
 # thrombocytopenia 30%': the figures of the event before
-_OWN_FIGURES = re.compile(r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%)")
+_OWN_FIGURES = re.compile(
+    r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%"
+    # 'Grade 3 or 4 neutropenia occurred in 14% of patients, thrombocytopenia in 8%': the list's verb and
+    # the figure of the event before, the later events' verb elided
+    r"|\s*(?:(?:(?:was|were)\s+(?:observed|seen|reported|noted)|occurred|developed)\s+)?in\s+\d+(?:\.\d+)?\s*%"
+    r"(?:\s+of\s+(?:the\s+)?(?:patients|pts))?(?=\s*(?:,|and\b)))",
+    I,
+)
 _PREVENTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:prophylaxis|prevention)\b", I)
 _CAUSED_BY = re.compile(rf"\b(?:{CAUSE}|for)\b", I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -205,7 +217,7 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
     ):
         return prev_ae[1]
     cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
-    return _GRADE_LEADS.search(text[cs0 : m.start])
+    return _GRADE_LEADS.search(text[cs0 : m.start]) or _GRADE_HEADING.search(text, s, m.start)
 
 
 def _grades(g: re.Match) -> list[int | None]:
