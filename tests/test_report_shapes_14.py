@@ -270,3 +270,10 @@ def test_grades_after_a_heading_s_noun_hold_for_the_events_it_lists():
         ("Thrombocytopenia", 3),
         ("Thrombocytopenia", 4),
     }
+
+
+def test_a_figure_headed_by_a_label_we_do_not_know_is_not_the_figure_before_s_outcome():
+    assert figures(ONE_ARM + "The hematologic response rate was 63% (CHR 42%, PHR 21%).") == {
+        ("HematologicResponse", None, 63.0, None, None),
+        ("CompleteHematologicResponse", None, 42.0, None, None),
+    }

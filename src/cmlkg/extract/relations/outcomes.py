@@ -28,6 +28,7 @@ from cmlkg.extract.relations.figures import (
     _outcome_subject,
 )
 from cmlkg.extract.relations.grammar import (
+    COMPARATIVE,
     COMPARED_COUNT,
     COMPARED_WITH,
     COUNTED,
@@ -64,6 +65,7 @@ from cmlkg.textutil import parse_number
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
 
+_OTHER_LABEL = re.compile(r"[,;(]\s*([A-Z][A-Za-z]{1,7})\s*:?\s*(?=\d+(?:\.\d+)?\s*%)")
 _NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
 
 
@@ -97,13 +99,6 @@ _HEADS_A_COLON = re.compile(
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and|/)\s*(?:the\s+)?", I)
 _GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
 _OTHER_ENDPOINT = re.compile(r"\b(?:survival|mortality)\b", I)
-_COMPARATIVE = re.compile(
-    # (not 'at the higher dose': a dose, not a rate; nor 'required dose reduction': a change of dose)
-    r"\b(?:difference|differences|(?<!dose\s)(?<!dose-)(?:increase|reduction)|improvement|(?:higher|lower)(?![\s-]+dos)|"
-    r"odds|hazard)\b"
-    r"[^.;]*$",
-    I,
-)
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
 _PROCEDURE_RELATED = re.compile(
     r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", I
@@ -241,7 +236,7 @@ class _Reading:
             or rates_of_an_arm(self.doc, cs, m.start, group[-1].end)
         )
         if (
-            _COMPARATIVE.search(text[cs : m.start])
+            COMPARATIVE.search(text[cs : m.start])
             and not _NOT_SIGNIFICANT.search(text[cs:nxt])
             and not rates_compared
         ):
@@ -311,6 +306,11 @@ class _Reading:
                 x.start <= word.start() < x.end for x in self.doc.mentions_in(word.start() - 40, word.end())
             ):
                 nxt = word.start()
+                break
+        # ('The response rate was 60% (CHR 40%, PHR 20%)': a label we do not know heads the figure after it)
+        for label in _OTHER_LABEL.finditer(text, group[-1].end, nxt):
+            if not self.doc.mentions_in(label.start(1), label.end(1)):
+                nxt = label.start(1)
                 break
         new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
         if new_subject and not _GOVERNED.search(text[max(0, new_subject.start() - 8) : new_subject.start()]):
