@@ -277,3 +277,11 @@ def test_a_figure_headed_by_a_label_we_do_not_know_is_not_the_figure_before_s_ou
         ("HematologicResponse", None, 63.0, None, None),
         ("CompleteHematologicResponse", None, 42.0, None, None),
     }
+
+
+def test_results_in_n_patients_in_a_title_sizes_the_population():
+    text = (
+        "Allogeneic transplantation for CML in chronic phase: results in 131 patients conditioned with "
+        "busulfan and cyclophosphamide. The 5-year survival was 70%."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts][:1] == [("population", 131)]

@@ -28,7 +28,7 @@ ENROL_BEFORE = re.compile(
     # ('This phase 3 trial randomly assigned 519 patients to ...')
     r"\b(?:assigned|allocated|randomi[sz]ed|recruited|accrued)\s+|"
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered|applied)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
-    r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
+    r"\b(?:trial|study|review|survey|analysis|experience|results)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,
 )
 OUTCOME_VERB = (
