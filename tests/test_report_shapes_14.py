@@ -285,3 +285,15 @@ def test_results_in_n_patients_in_a_title_sizes_the_population():
         "busulfan and cyclophosphamide. The 5-year survival was 70%."
     )
     assert [(c.role, c.size) for c in extract("t", text).cohorts][:1] == [("population", 131)]
+
+
+def test_a_count_out_of_a_group_in_a_phase_is_the_count_of_the_outcome_after():
+    for subject in ("Seven of the 11 patients (64%) in AP", "Seven of 11 patients in accelerated phase"):
+        found = figures(ONE_ARM + subject + " achieved MaHR.")
+        assert {(t, n, den) for t, n, _p, den, _m in found} == {("MajorHematologicResponse", 7, 11)}, subject
+    # a group of the design in a phase, 'with' its trait, counts no outcome
+    text = (
+        "Eighty-four patients in chronic phase with a suboptimal response on imatinib had the dose increased. "
+        "After dose escalation, 36 of 84 (43%) attained CCyR."
+    )
+    assert {t for t, *_ in figures(text)} == {"CompleteCytogeneticResponse"}

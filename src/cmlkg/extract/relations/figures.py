@@ -36,8 +36,14 @@ _SUBJECT = re.compile(
     rf"\s*(?:\(\s*(?P<pct0>\d+(?:\.\d+)?){PCT}\s*\)\s*)?"
     rf"(?:(?<!\btotal\s)of\s+(?:(?:the|these|those)\s+)?(?:(?P<den>{NUM})\s+)?(?:\w+\s+)?{PATIENT_NOUN}|(?:{ADJ}{{0,3}}){PATIENT_NOUN}|(?:evaluable\s+)?{PATIENT_NOUN}"
     rf"|(?P<of_them>of\s+(?:them|these|those|whom)))?"
-    # ('Eleven out of 15 patients with T315I': a trait of the patients counted)
-    r"(?:\s+(?:with|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?)?"
+    # ('Eleven out of 15 patients with T315I': a trait of the patients counted; 'Six of the 9 patients (67%)
+    # in AP': their phase)
+    rf"(?:\s*\(\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)(?=\s+in\s))?"
+    r"(?:\s+(?:with|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?"
+    # (only of a group counted out of: 'Eighty-four patients in chronic phase with a suboptimal response' is
+    # the design's group, not a count of an outcome)
+    r"|(?(den0)\s+in\s+(?:the\s+)?(?:(?:chronic|accelerated|blast(?:ic)?|myeloid|lymphoid)\s+(?:phase|crisis)|"
+    r"CP|AP|BP|BC|CML-(?:CP|AP|BP))|(?!)))?"
     rf"\s*(?:\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?\s*$",
     I,
 )
@@ -352,7 +358,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     if count is None:
         return None
     den = subject_denominator(doc, sm, start_abs, count)
-    pct_text = sm.group("pct") or sm.group("pct0")
+    pct_text = sm.group("pct") or sm.group("pct0") or sm.group("pct1")
     if pct_text is None:  # '115 in CCyR (70.5%)': the percent after the mention
         pm = re.match(r"\s*\(\s*(\d+(?:\.\d+)?)" + PCT + r"\s*\)", text[m.end : m.end + 20], I)
         pct_text = pm.group(1) if pm else None
