@@ -297,3 +297,36 @@ def test_a_count_out_of_a_group_in_a_phase_is_the_count_of_the_outcome_after():
         "After dose escalation, 36 of 84 (43%) attained CCyR."
     )
     assert {t for t, *_ in figures(text)} == {"CompleteCytogeneticResponse"}
+
+
+THREE_ARMS = (
+    "Patients (n = 600) were randomized to nilotinib 300 mg twice daily (n = 200), nilotinib 400 mg twice daily "
+    "(n = 200) or imatinib 400 mg once daily (n = 200). "
+)
+
+
+def test_an_event_s_bare_list_of_as_many_figures_as_three_or_more_arms_is_one_per_arm_in_order():
+    x = extract(
+        "t", THREE_ARMS + "Rash occurred in 31%, 36% and 11% of patients; headache in 14%, 21% and 10%."
+    )
+    by_arm = {
+        (a.term, x.cohorts[a.cohort].size, x.cohorts.index(x.cohorts[a.cohort])) for a in x.adverse_events
+    }
+    assert by_arm == {(t, 200, k) for t in ("Rash", "Headache") for k in (1, 2, 3)}
+    x = extract(
+        "t", THREE_ARMS + "Arterial occlusive events occurred in 9 (4.5%), 6 (3.0%) and 2 (1.0%) patients."
+    )
+    assert sorted((a.cohort, a.count) for a in x.adverse_events) == [(1, 9), (2, 6), (3, 2)]
+    # as many figures as some of the arms only: no arm
+    x = extract("t", THREE_ARMS + "Rash occurred in 31% and 11% of patients.")
+    assert [a.cohort for a in x.adverse_events] == [None]
+
+
+def test_counts_listed_each_with_its_group_the_noun_left_out_are_each_group_s():
+    x = extract(
+        "t",
+        THREE_ARMS
+        + "Progression to AP/BC occurred in 2 patients on nilotinib 300 mg, 4 on nilotinib 400 mg and "
+        "11 on imatinib.",
+    )
+    assert sorted((o.cohort, o.count) for o in x.outcomes) == [(1, 2), (2, 4), (3, 11)]

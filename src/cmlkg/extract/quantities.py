@@ -283,7 +283,9 @@ _VALUE = re.compile(
     rf"|(?:,|:|\bvs\.?|\bversus)\s*(?P<count8>\d+)(?=(?:\s*(?:,|vs\.?|versus)\s*\d+){{0,8}}\s*,?\s*"
     rf"(?:and|or|vs\.?|versus)\s+\d+\s+(?:{ADJ}{{0,2}}){PATIENT_NOUN}"
     # 'Progression: 3 pts (arm A) and 2 pts (arm B)': a count after a colon, its group in parentheses
-    rf"|\s+{PATIENT_NOUN}\s*\([^()%\d]*\)\s*(?:,|;|and\b|vs\b|versus\b|\.(?!\d)|$))",
+    rf"|\s+{PATIENT_NOUN}\s*\([^()%\d]*\)\s*(?:,|;|and\b|vs\b|versus\b|\.(?!\d)|$)"
+    # '... in 2 patients on A 300 mg, 3 on A 400 mg and 12 on B': a count with its group, the noun left out
+    r"|\s+(?:on|receiving)\s+[^,;()]{1,40}?\s*(?:,|;|\band\b|\.(?!\d)|$))",
     I,
 )
 _SUBJECT_OF_NEXT = re.compile(

@@ -123,7 +123,13 @@ def attribute(
 
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
-_COUNTS_OWN_PAREN = re.compile(r"(?<![\w.])\d+" + _OWN_PAREN_TEXT + "$", re.I)  # '3 pts (arm A), 2 ...
+# a name that an earlier count of the phrase claims: '3 pts (arm A), 2 ...', '2 patients on A 300 mg, 4 ...'
+_COUNTS_OWN_GROUP = re.compile(
+    r"(?<![\w.])\d+(?:"
+    + _OWN_PAREN_TEXT
+    + r"|\s+(?:(?:patients?|pts?)\s+)?(?:on|receiving)\s+(?:[\w-]+\s+){0,2})$",
+    re.I,
+)
 
 
 class _Attribution:
@@ -184,7 +190,7 @@ class _Attribution:
             for s, e, k in self.refs.between(o.span.start, v)
             if e <= v
             and not re.search(r"\d", text[e:v])
-            and not _COUNTS_OWN_PAREN.search(text, max(o.span.start, s - 25), s)
+            and not _COUNTS_OWN_GROUP.search(text, max(o.span.start, s - 40), s)
             and not _PCT_OR_DECIMAL.search(text[o.span.start : s])
         }
         return found.pop() if len(found) == 1 else None
