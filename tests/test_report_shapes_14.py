@@ -330,3 +330,12 @@ def test_counts_listed_each_with_its_group_the_noun_left_out_are_each_group_s():
         "11 on imatinib.",
     )
     assert sorted((o.cohort, o.count) for o in x.outcomes) == [(1, 2), (2, 4), (3, 11)]
+
+
+def test_the_first_or_second_year_as_a_span_is_its_end_as_a_time_point():
+    assert figures(ONE_ARM + "During the first year, 25 patients (52%) achieved CCyR.") == {
+        ("CompleteCytogeneticResponse", 25, 52.0, None, 12.0)
+    }
+    assert figures(ONE_ARM + "Within the second year, 60% of patients had MMR.") == {
+        ("MajorMolecularResponse", None, 60.0, None, 24.0)
+    }

@@ -20,8 +20,9 @@ _TIME = re.compile(
     r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b|y\b(?![-.]?\w|\s+(?:of\s+age|old)))"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr|y)(?![\w-]))"
     r"(?:[- ]old)?\b"
-    # 'by the end of the first year'
-    r"|\b(?:by|at)\s+the\s+end\s+of\s+(?:the\s+)?(?P<ord>first|second|third|fourth|fifth)\s+(?P<ord_unit>year|month)\b"
+    # 'by the end of the first year', 'during the first year' (what happened by its end)
+    r"|\b(?:(?:by|at)\s+the\s+end\s+of\s+(?:the\s+)?|(?:during|within|in)\s+the\s+)"
+    r"(?P<ord>first|second|third|fourth|fifth)\s+(?P<ord_unit>year|month)\b"
     # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
     r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
