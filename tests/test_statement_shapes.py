@@ -416,7 +416,14 @@ def test_the_first_of_a_list_of_counts_with_percents_is_not_the_events_count():
         "Pleural effusion occurred in 4 (5%), 9 (11%) and 14 (18%) patients."
     )
     x = extract("t", text)
-    assert not any(a.count == 4 for a in x.adverse_events if a.term == "PleuralEffusion")
+    # (one count per arm, in order, as many as the arms: never the first one as the whole study's)
+    effusions = [a for a in x.adverse_events if a.term == "PleuralEffusion"]
+    assert all(a.cohort is not None for a in effusions)
+    assert sorted((x.cohorts[a.cohort].treatments[0].doses[0].value, a.count) for a in effusions) == [
+        (50.0, 4),
+        (70.0, 9),
+        (100.0, 14),
+    ]
 
 
 def test_the_patients_of_a_stopping_study_without_an_enrolment_verb():

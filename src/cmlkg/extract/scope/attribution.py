@@ -190,10 +190,15 @@ class _Attribution:
             for s, e, k in self.refs.between(o.span.start, v)
             if e <= v
             and not re.search(r"\d", text[e:v])
-            and not _COUNTS_OWN_GROUP.search(text, max(o.span.start, s - 40), s)
+            and not self._claimed_by_another_count(o, s)
             and not _PCT_OR_DECIMAL.search(text[o.span.start : s])
         }
         return found.pop() if len(found) == 1 else None
+
+    def _claimed_by_another_count(self, o: r.Outcome, s: int) -> bool:
+        """Whether the arm named at ``s`` is the group of a count before it that is not ``o``'s."""
+        claim = _COUNTS_OWN_GROUP.search(self.text, max(o.span.start, s - 40), s)
+        return claim is not None and int(re.match(r"\d+", claim.group()).group()) != o.count  # type: ignore[union-attr]
 
     def own_ref(self, i: int, sent_end: int) -> int | None:
         """The arm one figure of a comparison names for itself: in its phrase ('73% of patients receiving
