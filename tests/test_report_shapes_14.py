@@ -339,3 +339,14 @@ def test_the_first_or_second_year_as_a_span_is_its_end_as_a_time_point():
     assert figures(ONE_ARM + "Within the second year, 60% of patients had MMR.") == {
         ("MajorMolecularResponse", None, 60.0, None, 24.0)
     }
+
+
+def test_a_raised_laboratory_value_is_read_in_each_way_of_writing_it():
+    for sentence in (
+        "Increased ALT occurred in 9 patients.",
+        "ALT increase occurred in 9 patients.",
+        "Raised AST occurred in 9 patients.",
+        "AST elevations occurred in 9 patients.",
+    ):
+        x = extract("t", ONE_ARM + sentence)
+        assert [(a.term, a.count) for a in x.adverse_events] == [("TransaminaseIncreased", 9)], sentence

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +78,29 @@ class Vocabulary:
                 continue
             for s in {term.label, *term.synonyms}:
                 out.append((s, term.local))
-        out.sort(key=lambda x: (-len(x[0]), x[0], x[1]))
+        taken = {s.lower() for s, _local in out}
+        for s, local in list(out):  # 'ALT increased' also read as 'increased ALT', 'ALT elevations', ...
+            if self.terms[local].kind == "adverse_event":
+                out += [(v, local) for v in _raised_forms(s) if v.lower() not in taken]
+        out = sorted(set(out), key=lambda x: (-len(x[0]), x[0], x[1]))
         return out
+
+
+_RAISED_BEFORE = re.compile(r"(?i)^(?:elevated|increased|raised)\s+(?P<x>.+)$")
+_RAISED_AFTER = re.compile(r"(?i)^(?P<x>.+?)\s+(?:increased|elevations?|increases?)$")
+
+
+def _raised_forms(surface: str) -> set[str]:
+    """The ways of writing a raised laboratory value that one synonym stands for: 'elevated ALT' ->
+    'increased ALT', 'raised ALT', 'ALT increased', 'ALT increase', 'ALT elevation(s)'."""
+    m = _RAISED_BEFORE.match(surface) or _RAISED_AFTER.match(surface)
+    if m is None:
+        return set()
+    x = m.group("x")
+    return {
+        *(f"{w} {x}" for w in ("elevated", "increased", "raised")),
+        *(f"{x} {w}" for w in ("increased", "increase", "elevation", "elevations")),
+    } - {surface}
 
 
 def _local(iri: str) -> str | None:
