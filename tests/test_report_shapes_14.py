@@ -350,3 +350,20 @@ def test_a_raised_laboratory_value_is_read_in_each_way_of_writing_it():
     ):
         x = extract("t", ONE_ARM + sentence)
         assert [(a.term, a.count) for a in x.adverse_events] == [("TransaminaseIncreased", 9)], sentence
+
+
+def test_figures_before_their_outcome_whose_subject_names_the_arms_in_order_are_theirs():
+    for subject, order in (
+        ("of patients on bosutinib and imatinib", ("Bosutinib", "Imatinib")),
+        ("of patients in the imatinib and bosutinib arms", ("Imatinib", "Bosutinib")),
+    ):
+        found = _by_arm(TWO_ARMS + f"At 12 months, 74% and 63% {subject} had CCyR.")
+        assert found == {
+            ("CompleteCytogeneticResponse", 74.0, 12.0, order[0]),
+            ("CompleteCytogeneticResponse", 63.0, 12.0, order[1]),
+        }, subject
+    # groups of a trait named there are no arms
+    found = _by_arm(
+        TWO_ARMS + "At 12 months, 74% and 63% of patients with low and high Sokal scores had CCyR."
+    )
+    assert {arm for *_, arm in found} == {None}

@@ -7,9 +7,10 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.figure_starts import figure_start
 from cmlkg.extract.mentions import Doc, clause_bounds
-from cmlkg.extract.quantities import PATIENT_NOUN, PCT, STATISTIC_PAREN, TREATED_WITH
+from cmlkg.extract.quantities import PATIENT_NOUN, STATISTIC_PAREN, TREATED_WITH
 from cmlkg.extract.scope.arms import Arm
-from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN, adverse_per_arm
+from cmlkg.extract.scope.event_arms import adverse_per_arm
+from cmlkg.extract.scope.listed_arms import LEADING_FIGURE, arms_closed, arms_in_the_subject
 from cmlkg.extract.scope.references import Refs
 from cmlkg.extract.scope.text_order import pairs_in_the_texts_order
 
@@ -35,7 +36,7 @@ def _listed_start(text: str, o: r.Outcome) -> int:
     """Where a figure starts for reading a list of figures: as :func:`_value_start`, or, for a figure
     before its mention ('11.3% vs 3.9% achieved MMR'), where its phrase starts."""
     v = _value_start(text, o)
-    if v == o.span.end and _LEADING_FIGURE.match(text, o.span.start, o.span.end):
+    if v == o.span.end and LEADING_FIGURE.match(text, o.span.start, o.span.end):
         return o.span.start
     # '... developed in 58 and 72 patients, respectively': a count closed by its noun
     counted = _COUNT_AT_END.search(text, o.span.start, o.span.end) if v == o.span.end else None
@@ -67,14 +68,7 @@ _CLAIMED_NAME = re.compile(
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", I)
-_CLAUSE_ENDS = re.compile(r"\s*(?:[.;]|,\s*(?:and\s+)?(?:the|P|p)\b|\(\s*[Pp]\b|$)")
-_LISTED_ARMS_OPEN = re.compile(
-    rf"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>{ARMS_WORD}\s+)?",
-    I,
-)
 
-# a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
-_LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
 _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
@@ -204,7 +198,7 @@ class _Attribution:
         """The arm one figure of a comparison names for itself: in its phrase ('73% of patients receiving
         A achieved MCyR, compared with 46% with B'), or right after it."""
         o = self.outcomes[i]
-        lead = _LEADING_FIGURE.match(self.text, o.span.start, o.span.end)
+        lead = LEADING_FIGURE.match(self.text, o.span.start, o.span.end)
         if lead:
             found = {
                 k
@@ -289,23 +283,6 @@ class _Attribution:
             return None
         return named[0][2]
 
-    def _arms_closed(self, pos: int, end: int) -> bool:
-        """'46% and 28% in the dasatinib and imatinib arms': the arms listed right after the figures, in
-        their order, closed by the arms' noun."""
-        named = [(s, e) for s, e, _k in self.refs.between(pos, end) if pos <= s < end]
-        text = self.text
-        # ('46% (95% CI, 39-53) and 28% (95% CI, 22-35) with A and B': a statistic of the last figure between)
-        opening = STATISTIC_PAREN.sub("", text[pos : named[0][0]]) if named else ""
-        if len(named) < 2 or not (opened := _LISTED_ARMS_OPEN.fullmatch(opening)):
-            return False
-        gaps_join = all(
-            LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False)
-        )  # (or opened by it: 'in cohorts A, B and C')
-        # ('... with dasatinib and imatinib.': every arm, by name, closing the clause)
-        every_arm = len({k for _s, _e, k in self.refs.between(pos, end) if pos <= _s < end}) == len(self.arms)
-        closes = every_arm and len(named) == len(self.arms) and bool(_CLAUSE_ENDS.match(text, named[-1][1]))
-        return gaps_join and bool(ARMS_NOUN.match(text, named[-1][1]) or opened.group("noun") or closes)
-
     def _arms_before(self, first: r.Outcome, sent: tuple[int, int]) -> set[int]:
         """The arms named in the clause before a group's first figure (a clause of its own after ';' starts
         afresh: '... 83% with A and 72% with B; MMR rates were 46% and 28%'), not in a ';' inside a
@@ -341,11 +318,14 @@ class _Attribution:
         own = [self.own_ref(i, sent[1]) for i in g]
         if all(k is not None for k in own) and len(set(own)) == len(g):
             return own  # type: ignore[return-value]
+        # '77% and 66% of patients on A and B had CCyR': the arms named in order in the figures' subject
+        if (in_subject := arms_in_the_subject(text, refs, last)) is not None and len(in_subject) == len(g):
+            return in_subject
         # 'Patients receiving A had a PFS of 85% compared with 86% for B': the other arm, named as the subject
         if (other := self._subject_and_other(first, own, sent)) is not None:
             return other
         # three or more figures for as many arms read in their order even bare ('in 2, 3 and 12 patients')
-        closed = self._arms_closed(last.span.end, sent[1])  # '46% and 28% in the A and B arms'
+        closed = arms_closed(text, refs, len(self.arms), last.span.end, sent[1])  # '... in the A and B arms'
         if not (versus or respectively or closed or len(g) >= 3):
             return None
         # '44% and 22% in the nilotinib and imatinib arms, respectively': the arms in the order named

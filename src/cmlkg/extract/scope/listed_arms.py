@@ -1,0 +1,53 @@
+"""Arms listed by name in the order of the figures they are for (part of
+:mod:`cmlkg.extract.scope.attribution`)."""
+
+from __future__ import annotations
+
+import re
+
+from cmlkg import records as r
+from cmlkg.extract.quantities import PCT, STATISTIC_PAREN
+from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN
+from cmlkg.extract.scope.references import Refs
+
+I = re.I
+
+# a figure that opens its outcome's phrase: '73% of patients receiving A achieved MCyR'
+LEADING_FIGURE = re.compile(rf"\d+(?:\.\d+)?{PCT}(?:\s*\([^()]*\))?", I)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.;]|,\s*(?:and\s+)?(?:the|P|p)\b|\(\s*[Pp]\b|$)")
+_LISTED_ARMS_OPEN = re.compile(
+    rf"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>{ARMS_WORD}\s+)?",
+    I,
+)
+
+
+def _joined(text: str, named: list[tuple[int, int, int]]) -> bool:
+    return all(LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False))
+
+
+def arms_closed(text: str, refs: Refs, n_arms: int, pos: int, end: int) -> bool:
+    """'46% and 28% in the dasatinib and imatinib arms': the arms listed right after the figures (which
+    end at ``pos``), in their order, closed by the arms' noun (or opened by it: 'in cohorts A, B and C'),
+    or every arm by name closing the clause ('... with dasatinib and imatinib.')."""
+    named = [(s, e, k) for s, e, k in refs.between(pos, end) if pos <= s < end]
+    # ('46% (95% CI, 39-53) and 28% (95% CI, 22-35) with A and B': a statistic of the last figure between)
+    opening = STATISTIC_PAREN.sub("", text[pos : named[0][0]]) if named else ""
+    if len(named) < 2 or not (opened := _LISTED_ARMS_OPEN.fullmatch(opening)) or not _joined(text, named):
+        return False
+    every_arm = len({k for _s, _e, k in named}) == len(named) == n_arms
+    closes = every_arm and bool(_CLAUSE_ENDS.match(text, named[-1][1]))
+    return bool(ARMS_NOUN.match(text, named[-1][1]) or opened.group("noun") or closes)
+
+
+def arms_in_the_subject(text: str, refs: Refs, last: r.Outcome) -> list[int] | None:
+    """'77% and 66% of patients on dasatinib and imatinib had CCyR', '... of patients in the A and B arms
+    had ...': figures before their outcome, whose subject names the arms in their order."""
+    lead = LEADING_FIGURE.match(text, last.span.start, last.span.end)
+    if lead is None:
+        return None
+    named = [(s, e, k) for s, e, k in refs.between(lead.end(), last.span.end) if e <= last.span.end]
+    if len(named) < 2 or len({k for _s, _e, k in named}) != len(named):
+        return None
+    if not _LISTED_ARMS_OPEN.fullmatch(text, lead.end(), named[0][0]) or not _joined(text, named):
+        return None
+    return [k for _s, _e, k in named]
