@@ -367,3 +367,19 @@ def test_figures_before_their_outcome_whose_subject_names_the_arms_in_order_are_
         TWO_ARMS + "At 12 months, 74% and 63% of patients with low and high Sokal scores had CCyR."
     )
     assert {arm for *_, arm in found} == {None}
+
+
+def test_a_count_out_of_patients_without_the_response_at_baseline_is_the_response_s():
+    text = ONE_ARM + "By 12 months, 21 of 38 patients without CCyR at baseline (55%) achieved CCyR."
+    assert figures(text) == {("CompleteCytogeneticResponse", 21, 55.0, 38, 12.0)}
+
+
+def test_historical_data_and_a_results_heading_are_not_this_study_s_figures_or_groups():
+    text = (
+        "METHODS: Sixty patients with CP-CML and suboptimal response to imatinib were switched to nilotinib. "
+        "RESULTS: By 12 months, 21 of 38 patients without CCyR at baseline (55%) achieved CCyR. Historical data "
+        "showed MMR in 20% of patients continuing imatinib."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 60)]
+    assert [o.term for o in x.outcomes] == ["CompleteCytogeneticResponse"]

@@ -39,7 +39,8 @@ _SUBJECT = re.compile(
     # ('Eleven out of 15 patients with T315I': a trait of the patients counted; 'Six of the 9 patients (67%)
     # in AP': their phase)
     rf"(?:\s*\(\s*(?P<pct1>\d+(?:\.\d+)?){PCT}\s*\)(?=\s+in\s))?"
-    r"(?:\s+(?:with|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?"
+    r"(?:\s+(?:with|without|harbou?ring|carrying)\s+(?:the\s+|an?\s+)?[\w-]+(?:\s+mutations?)?"
+    r"(?:\s+at\s+(?:baseline|entry|study\s+entry|switch))?"
     # (only of a group counted out of: 'Eighty-four patients in chronic phase with a suboptimal response' is
     # the design's group, not a count of an outcome)
     r"|(?(den0)\s+in\s+(?:the\s+)?(?:(?:chronic|accelerated|blast(?:ic)?|myeloid|lymphoid)\s+(?:phase|crisis)|"

@@ -16,7 +16,7 @@ ENROL_VERB = (
     r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
     r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|started|"
     r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
-    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|"
+    r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|switched|"
     r"(?:replied|responded)\s+to\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey)|"
     r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
 )
@@ -28,7 +28,8 @@ ENROL_BEFORE = re.compile(
     # ('This phase 3 trial randomly assigned 519 patients to ...')
     r"\b(?:assigned|allocated|randomi[sz]ed|recruited|accrued)\s+|"
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered|applied)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
-    r"\b(?:trial|study|review|survey|analysis|experience|results)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
+    r"\bresults\s+(?:in|of|from)\s+(?:a\s+total\s+of\s+)?|"  # a title's 'results in 118 patients'
+    r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,
 )
 OUTCOME_VERB = (

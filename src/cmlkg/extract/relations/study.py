@@ -80,7 +80,7 @@ _OTHER_STUDY = re.compile(
     rf"\b(?:in|from|of|by|with|than)\s+(?:a|an|the|other|two|several|earlier|our|their)?\s*"
     rf"(?:{'|'.join(_OTHER_WORDS)})\s+"
     r"(?:[\w-]+\s+)?(?:stud(?:y|ies)|trials?|series|cohorts?|reports?|analys[ie]s|controls?|data|experience)\b"
-    r"|\bhistorical\s+(?:controls?|cohorts?|comparators?)\b"
+    r"|\bhistorical\s+(?:controls?|cohorts?|comparators?|data|series|studies|trials?|reports?|experience)\b"
     # 'CCyR rates reported in the literature range from 60% to 80%'
     r"|\b(?:in|from)\s+the\s+(?:published\s+)?literature\b",
     I,
