@@ -383,3 +383,8 @@ def test_historical_data_and_a_results_heading_are_not_this_study_s_figures_or_g
     x = extract("t", text)
     assert [(c.role, c.size) for c in x.cohorts] == [("population", 60)]
     assert [o.term for o in x.outcomes] == ["CompleteCytogeneticResponse"]
+
+
+def test_stopping_the_second_tki_is_a_discontinuation():
+    text = "We treated 120 patients with dasatinib. Thirty-one patients (26%) discontinued the second TKI."
+    assert figures(text) == {("TreatmentDiscontinuation", 31, 26.0, None, None)}

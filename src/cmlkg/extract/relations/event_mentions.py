@@ -23,7 +23,8 @@ _TOXIC_WORDS = r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?A
 
 _DISCONTINUED = re.compile(
     r"\b(?:(?P<verb>discontinued|stopped|ceased|interrupted\s+permanently|permanently\s+discontinued)\s+(?:the\s+|their\s+)?"
-    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication)?"
+    r"(?:study\s+)?(?P<obj>treatment|therapy|drug|medication|"
+    r"(?:(?:first|second|third|second-line|third-line|initial)\s+)?(?:TKI|tyrosine\s+kinase\s+inhibitor)\b)?"
     r"|(?P<subj>treatment|therapy|the\s+drug|[A-Za-z][\w-]+)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+"
     r"(?:permanently\s+)?(?:discontinued|stopped)\b"
     # 'Adverse events led to discontinuation in 4.5%': toxicity as the subject
