@@ -388,3 +388,12 @@ def test_historical_data_and_a_results_heading_are_not_this_study_s_figures_or_g
 def test_stopping_the_second_tki_is_a_discontinuation():
     text = "We treated 120 patients with dasatinib. Thirty-one patients (26%) discontinued the second TKI."
     assert figures(text) == {("TreatmentDiscontinuation", 31, 26.0, None, None)}
+
+
+def test_a_level_written_as_the_ratio_to_the_control_gene_names_its_response():
+    assert figures(ONE_ARM + "BCR-ABL/ABL ratio <0.1% was reached by 24 patients (50%).") == {
+        ("MajorMolecularResponse", 24, 50.0, None, None)
+    }
+    assert figures(ONE_ARM + "BCR-ABL1/ABL1 ≤10% at M3 was obtained in 40/46 evaluable pts (87%).") == {
+        ("EarlyMolecularResponse", 40, 87.0, 46, 3.0)
+    }

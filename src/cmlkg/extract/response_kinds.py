@@ -59,7 +59,8 @@ def responses_of_a_kind(text: str, found: list[Any], terms: Any) -> list[Any]:
 # 'BCR::ABL1IS ≤0.01%', 'BCR-ABL1 (IS) transcripts <0.1%', 'BCR-ABL1 ≤10% at 3 months': a response
 # named by the transcript level that defines it
 _LEVEL_NAMED = re.compile(
-    r"\bBCR[-:]{1,2}ABL1?(?:\s*\(\s*IS\s*\)|\s*IS\b|(?<=1)IS\b)?(?:\s+(?:transcripts?|levels?|ratio))?"
+    # ('BCR-ABL/ABL ratio <0.1%': the ratio to its control gene)
+    r"\bBCR[-:]{1,2}ABL1?(?:\s*/\s*ABL1?)?(?:\s*\(\s*IS\s*\)|\s*IS\b|(?<=1)IS\b)?(?:\s+(?:transcripts?|levels?|ratio))?"
     r"(?:\s+(?:of|at))?\s*(?:≤|<|<=|=<)\s*(?P<v>\d+(?:\.\d+)?)\s*%",
     re.I,
 )
