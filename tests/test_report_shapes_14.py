@@ -397,3 +397,13 @@ def test_a_level_written_as_the_ratio_to_the_control_gene_names_its_response():
     assert figures(ONE_ARM + "BCR-ABL1/ABL1 ≤10% at M3 was obtained in 40/46 evaluable pts (87%).") == {
         ("EarlyMolecularResponse", 40, 87.0, 46, 3.0)
     }
+
+
+def test_counts_listed_after_a_colon_are_out_of_the_group_the_colon_lists():
+    text = ONE_ARM + (
+        "Of 40 patients who lost MMR, 38 were retreated: 35 (92%) regained MMR and 30 (79%) regained MR4."
+    )
+    assert figures(text) == {
+        ("MajorMolecularResponse", 35, 92.0, 38, None),
+        ("MR4", 30, 79.0, 38, None),
+    }

@@ -17,6 +17,11 @@ _COUNT_BEFORE_WHOM = re.compile(
     r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
     I,
 )
+_GROUP_BEFORE_COLON = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM})\s+(?:(?:{ADJ}){{0,3}}{PATIENT_NOUN}\s+)?(?:were|was|had\s+been|have\s+been)\s+"
+    r"[a-z]+(?:\s+[a-z]+){0,3}\s*:\s*[^:;]*$",
+    I,
+)
 _OF_WHOM = re.compile(
     rf"(?<![\w.])(?P<n>{NUM})\s+(?:\([^()]*\)\s*)?(?:{ADJ}){{0,3}}{PATIENT_NOUN}\b[^;]*?,\s*"
     r"(?:of\s+whom|of\s+these|of\s+them|among\s+them|among\s+these)\s+$",
@@ -35,6 +40,10 @@ def subject_denominator(doc: Doc, sm: re.Match, start_abs: int, count: int) -> i
     whom = _COUNT_BEFORE_WHOM.search(before) if den is None else None
     if whom is not None:
         den = as_int(parse_number(whom.group("n")))
+    # ('Of 373 patients who lost MMR, 371 were retreated: 302 (81%) regained MR4': the group the colon lists)
+    colon = _GROUP_BEFORE_COLON.search(before) if den is None else None
+    if colon is not None and (n := as_int(parse_number(colon.group("n")))) is not None and n >= count:
+        den = n
     if den is None:
         den = group_denominator(text, start_abs)
     if den is None and sm.group("of_them"):
