@@ -407,3 +407,15 @@ def test_counts_listed_after_a_colon_are_out_of_the_group_the_colon_lists():
         ("MajorMolecularResponse", 35, 92.0, 38, None),
         ("MR4", 30, 79.0, 38, None),
     }
+
+
+def test_patients_later_moved_to_another_drug_for_what_happened_are_no_arm():
+    for verb in ("were switched to", "were treated with"):
+        text = (
+            f"We treated 120 patients with imatinib 400 mg daily. After 12 months, 12 patients {verb} nilotinib "
+            "because of intolerance."
+        )
+        assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 120)], verb
+    # a switching study's own patients are its population
+    text = "Sixty-two patients were switched to nilotinib because of resistance to imatinib. MMR was achieved by 20."
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 62)]

@@ -155,16 +155,26 @@ _WENT_ON_TO = re.compile(
 )
 
 
+# 'After 12 months, 12 patients were switched to nilotinib because of intolerance': a later change of
+# treatment for what happened, counted after the population
+_CHANGED_FOR = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:were|was|had\s+to\s+be)\s+(?:subsequently\s+|later\s+|then\s+)?"
+    r"(?:switched|changed|treated|given|transferred)\b[^.;]{0,60}?\b(?:because\s+of|due\s+to|owing\s+to)\s",
+    I,
+)
+
+
 def _later_event_group(doc: Doc, c: _Candidate, cands: list[_Candidate]) -> bool:
     hint, n, span, _desc = c
-    if hint != "enrolled" or not _WENT_ON_TO.match(doc.text, span.end):
+    changed = bool(_CHANGED_FOR.match(doc.text, span.end))
+    if hint != "enrolled" or not (changed or _WENT_ON_TO.match(doc.text, span.end)):
         return False
     s = doc.sentence_of(span.start)[0]
     return any(
         o[0] == "enrolled"
         and o[1] > n
         and o[2].end <= s
-        and any(m.kind == "outcome" for m in doc.mentions_in(o[2].end, s))
+        and (changed or any(m.kind == "outcome" for m in doc.mentions_in(o[2].end, s)))
         for o in cands
     )
 
