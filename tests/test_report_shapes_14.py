@@ -419,3 +419,10 @@ def test_patients_later_moved_to_another_drug_for_what_happened_are_no_arm():
     # a switching study's own patients are its population
     text = "Sixty-two patients were switched to nilotinib because of resistance to imatinib. MMR was achieved by 20."
     assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 62)]
+
+
+def test_drugs_named_as_what_the_prior_therapies_included_are_prior():
+    x = extract(
+        "t", "Twenty patients pretreated with two or more TKIs, including nilotinib, received asciminib."
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {("Nilotinib", "prior"), ("Asciminib", "intervention")}

@@ -37,6 +37,13 @@ _PRIOR_LIST_BEFORE = re.compile(
     r"\(\s*(?:[\w-]+\s*(?:,|or|and|,\s*or|,\s*and)\s*)*$",
     I,
 )
+# 'pretreated with two or more TKIs, including nilotinib': the drugs the prior ones included
+_PRIOR_INCLUDING = re.compile(
+    r"(?:pre-?treated|previously\s+treated|prior|previous|failure\s+of|failed|resistant|intolerant)\b[^.;]{0,40}?"
+    r"\b(?:TKIs?|tyrosine\s+kinase\s+inhibitors?|agents|therapies|drugs|lines)\s*,?\s*\(?\s*"
+    r"(?:including|such\s+as|e\.g\.,?|i\.e\.,?|namely)\s+(?:[\w-]+\s*(?:,|or|and|,\s*or|,\s*and)\s*)*$",
+    I,
+)
 _PRIOR_AFTER = re.compile(
     r"^(?:[-\s]+(?:resistant|resistance|intolerant|intolerance|refractory|failure|pretreated|pre-treated)|"
     # ('imatinib-experienced patients'; not '6 on imatinib experienced disease progression')
@@ -141,7 +148,7 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
     text = doc.text
     s, _ = doc.sentence_of(m.start)
     before = text[max(s, m.start - 60) : m.start]
-    cue = _PRIOR_BEFORE.search(before) or _PRIOR_LIST_BEFORE.search(before)
+    cue = _PRIOR_BEFORE.search(before) or _PRIOR_LIST_BEFORE.search(before) or _PRIOR_INCLUDING.search(before)
     if cue and _AFTER_CUE.match(cue.group(0)) and _after_names_no_prior(doc, m, s, len(cue.group(0)), before):
         cue = None
     if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):
