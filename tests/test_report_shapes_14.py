@@ -426,3 +426,36 @@ def test_drugs_named_as_what_the_prior_therapies_included_are_prior():
         "t", "Twenty patients pretreated with two or more TKIs, including nilotinib, received asciminib."
     )
     assert {(t.term, t.role) for t in x.treatments} == {("Nilotinib", "prior"), ("Asciminib", "intervention")}
+
+
+def test_an_abstract_translated_from_spanish_keeps_its_abbreviations_and_articles():
+    text = (
+        "Retrospective study of 48 patients with LMC in chronic phase treated with imatinib 400mg/day. Median of "
+        "age was 56 years (rank 22-84). The 89,6% of patients reached RCyC at 12 months and the 68,7% RMM at 18 "
+        "months."
+    )
+    x = extract("t", text)
+    assert x.condition == "ChronicMyeloidLeukemia"
+    assert (x.cohorts[0].age_value, x.cohorts[0].age_min, x.cohorts[0].age_max) == (56.0, 22.0, 84.0)
+    assert figures(text) == {
+        ("CompleteCytogeneticResponse", None, 89.6, None, 12.0),
+        ("MajorMolecularResponse", None, 68.7, None, 18.0),
+    }
+
+
+def test_figures_of_another_phase_are_read_in_their_own_clause_and_beside_their_counts():
+    assert figures(ONE_ARM + "In CP, CHR and CCyR rates were 91% and 48%; in AP, 44% and 21%.") == {
+        ("CompleteHematologicResponse", None, 91.0, None, None),
+        ("CompleteCytogeneticResponse", None, 48.0, None, None),
+        ("CompleteHematologicResponse", None, 44.0, None, None),
+        ("CompleteCytogeneticResponse", None, 21.0, None, None),
+    }
+    for listed in (
+        "in 33 of 40 (83%) CP patients and 9 of 20 (45%) AP patients",
+        "in 33/40 (83%) CP and 9/20 (45%) AP patients",
+    ):
+        found = figures(ONE_ARM + f"Hematologic responses were observed {listed}.")
+        assert found == {
+            ("HematologicResponse", 33, 83.0, 40, None),
+            ("HematologicResponse", 9, 45.0, 20, None),
+        }, listed

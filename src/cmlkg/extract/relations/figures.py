@@ -165,7 +165,7 @@ _GAPPED_PERCENT = re.compile(
     r"\d\s*%\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:attained|achieved|reached|obtained|had|were\s+in)\s+[^,;%]{1,40}?"
     # '60% achieved MCyR, 54% CCyR and 40% MMR': the items listed between
     r"(?:,\s*\d+(?:\.\d+)?\s*%\s+[^,;%]{1,40}?)*"
-    r"(?:\s+and|,\s*and|,)\s+(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:an?\s+)?$",
+    r"(?:\s+and|,\s*and|,)\s+(?:the\s+)?(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:an?\s+)?$",
     re.I,
 )
 _GAPPED_END = re.compile(

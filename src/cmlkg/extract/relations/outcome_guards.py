@@ -193,8 +193,9 @@ _TO_PHASES = re.compile(
     I,
 )
 
-_COUNT_OF_PHASE = re.compile(r"(?<![\w.])\d+\s+(?:of\s+\d+\s+)?$")
-_PATIENTS = re.compile(r"[-\s]+(?:patients|pts|cases)\b", I)
+# ('34 of 40 (85%) CP patients and 9 of 20 (45%) AP patients', '34/40 (85%) CP and 9/20 (45%) AP patients')
+_COUNT_OF_PHASE = re.compile(r"(?<![\w.])\d+\s*(?:(?:of|/)\s*\d+\s*)?(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?$")
+_PATIENTS = re.compile(r"[-\s]+(?:patients|pts|cases)\b|\s+and\s+\d", I)
 _FIGURE_OF_PHASE = re.compile(
     r"\d\s*%\s*(?:\([^()]*\)\s*)?(?:in|for|of|among)\s+(?:the\s+|patients\s+in\s+)?$", I
 )

@@ -78,7 +78,9 @@ _TIME_CLAUSE = re.compile(
 )
 # '; in the imatinib arm, 9': a clause of another arm and its figure (or a bare count closing it)
 _ARM_CLAUSE = re.compile(
-    r";\s*(?:and\s+)?(?:in|with|on)\s+(?:the\s+)?[^,;.()%\d]{1,30}?\s+(?:arm|group|cohort)\s*,\s*"
+    r";\s*(?:and\s+)?(?:in|with|on)\s+(?:the\s+)?(?:[^,;.()%\d]{1,30}?\s+(?:arm|group|cohort)"
+    # ('In CP, CHR and CCyR rates were 90% and 49%; in AP, 45% and 24%': the patients of another phase)
+    r"|(?:patients\s+in\s+)?(?:CP|AP|BP|BC|(?:chronic|accelerated|blast(?:ic)?)\s+(?:phase|crisis)))\s*,\s*"
     rf"(?={_FIGURE_AHEAD}|\d+\s*(?:patients\s*)?(?:[.;]|$))",
     re.I,
 )

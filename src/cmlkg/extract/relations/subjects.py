@@ -46,13 +46,13 @@ _SEX_RATIO = re.compile(
 # '29 M/23 F', '29M/23F': each count with its sex letter
 _SEX_PAIR = re.compile(r"(?<![\w.])(?P<x>\d+)\s*(?P<a>[MF])\s*[/,;]\s*(?P<y>\d+)\s*(?P<b>[MF])(?![\w])")
 _AGE_STAT = re.compile(
-    rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?age"
+    rf"\b(?P<stat>median|mean|average)\s+(?:\(?(?:±|\+/-|\+)?\s*(?:SD|s\.d\.|standard\s+deviation)\)?\s+)?(?:of\s+)?age"
     # ('mean age ± SD, 45 ± 12 years')
     rf"(?:\s*\(?(?:±|\+/-)\s*(?:SD|s\.d\.)\)?)?"
     rf"(?:\s+at\s+(?:diagnosis|entry|enrolment|enrollment|inclusion|study\s+entry|transplant(?:ation)?|start))?"
     rf"(?:\s*(?:was|of|:|,|=|is|were))?\s*(?P<v>{NUM})\s*(?:years|yrs|y|years\s+old)?"
     rf"(?:\s*(?:±|\+/-|\+|\(\s*SD\s*)\s*(?P<sd>\d+(?:\.\d+)?)\s*\)?(?:\s*(?:years|yrs|y))?)?"
-    rf"(?:\.?\s*[,;(\[]?\s*(?:range|range:|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
+    rf"(?:\.?\s*[,;(\[]?\s*(?:range|range:|rank|ranging\s+from|from)?\s*,?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?))?",
     I,
 )
 _AGE_RANGE_FIRST = re.compile(
