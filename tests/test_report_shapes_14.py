@@ -459,3 +459,11 @@ def test_figures_of_another_phase_are_read_in_their_own_clause_and_beside_their_
             ("HematologicResponse", 33, 83.0, 40, None),
             ("HematologicResponse", 9, 45.0, 20, None),
         }, listed
+
+
+def test_an_event_with_each_arm_s_figure_after_its_name_in_parentheses_is_each_arm_s():
+    x = extract("t", TWO_ARMS + "Grade 3/4 neutropenia (bosutinib 7% vs imatinib 12%) was uncommon.")
+    arms = {
+        (a.grade, x.cohorts[a.cohort].treatments[0].term) for a in x.adverse_events if a.cohort is not None
+    }
+    assert arms == {(g, d) for g in (3, 4) for d in ("Bosutinib", "Imatinib")}

@@ -19,6 +19,8 @@ _PAIR_AFTER = re.compile(
     # ('neutropenia was more frequent with 800 mg (19% vs 12%)': the comparison between)
     r"(?:\s+(?:was|were)\s+(?:\w+\s+)?(?:more|less)\s+(?:frequent|common)(?:ly\s+\w+)?\s+(?:with|in|on)\s+[^().;]{1,40}?)?"
     r"\s*\(\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*[,;)]"
+    # ('neutropenia (dasatinib 21% vs imatinib 20%)': each figure after its arm's name)
+    r"|\s*\(\s*[A-Za-z][\w-]*\s+\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*[A-Za-z][\w-]*\s+\d+(?:\.\d+)?\s*%?\s*[,;)]"
     # 'rash was reported in 10% versus 3% of patients'
     # 'grade 3/4 neutropenia: 30% vs 12%', 'neutropenia (grade 3/4): 30% vs 12%', 'diarrhea 36.7% vs 15.7%'
     r"|\s*(?:\([^()]*\)\s*)?:?\s*\d+(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|v\.?)\s*\d+(?:\.\d+)?\s*%?\s*(?:[,;.)]|$)"
