@@ -467,3 +467,21 @@ def test_an_event_with_each_arm_s_figure_after_its_name_in_parentheses_is_each_a
         (a.grade, x.cohorts[a.cohort].treatments[0].term) for a in x.adverse_events if a.cohort is not None
     }
     assert arms == {(g, d) for g in (3, 4) for d in ("Bosutinib", "Imatinib")}
+
+
+def test_a_kind_of_response_the_ontology_does_not_name_takes_its_own_figures():
+    text = ONE_ARM + (
+        "Complete hematologic remission was achieved in 30 patients (63%) and partial hematologic remission in "
+        "11 (23%)."
+    )
+    assert figures(text) == {("CompleteHematologicResponse", 30, 63.0, None, None)}
+
+
+def test_the_evaluable_patients_treated_are_the_population_where_no_other_is_enrolled():
+    text = (
+        "Between 1986 and 1990, 102 evaluable patients with CML in chronic phase were treated with interferon "
+        "alfa-2a. Complete hematologic remission was achieved in 61 patients (60%)."
+    )
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 102)]
+    text = "We enrolled 120 patients with CML in chronic phase; 102 evaluable patients were treated with imatinib."
+    assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 120)]

@@ -143,6 +143,13 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
         and not doc.outside_study(c[2].start)
     ]
     cands = [c for c in cands if c[0] != "screened"] or cands
+    # (the evaluable patients enrolled stand for the population only where no other group is enrolled)
+    evaluable_only = not any(c[0] == "enrolled" for c in cands)
+    cands = [
+        ("enrolled", *c[1:]) if evaluable_only and c[0] == "evaluable" else c
+        for c in cands
+        if c[0] != "evaluable" or evaluable_only
+    ]
     return _cohorts(doc, cands) if cands else []
 
 
@@ -225,8 +232,13 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     n = as_int(parse_number(m.group("n")))
     # "There were 77 men and 26 women": who the patients were, not a group (but "125 women with CML ...")
     sexes = _SEX_NOUN.search(m.group(0)) and not _WITH_THE_DISEASE.match(text, m.end())
-    if not n or re.search(r"\bevaluable\b", m.group("adj"), I) or sexes:
+    if not n or sexes:
         return None
+    if re.search(r"\bevaluable\b", m.group("adj"), I):
+        # '102 evaluable patients ... were treated with X': the population where no other is enrolled
+        after = text[skip_parens(doc, m.end(), e) : e]
+        enrolled = _ENROLLED_AFTER.match(after[:160])
+        return ("evaluable", n, r.Span(m.start(), m.end()), m.group(0)) if enrolled else None
     before = text[max(s, m.start() - 60) : m.start()]
     if _OBSERVED_IN.search(before):
         return None

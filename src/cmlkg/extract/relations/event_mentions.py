@@ -11,12 +11,11 @@ from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.relations.figures import (
     _NO_RESPONSE,
 )
-from cmlkg.extract.relations.grammar import CAUSE, COUNTED, PROGRESSION_VERB, I
+from cmlkg.extract.relations.grammar import CAUSE, COUNTED, PROGRESSION_VERB, UNNAMED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # the term of figures that are of an outcome the ontology does not name: read (so that no other outcome
 # takes them), never kept
-UNNAMED = "UnnamedOutcome"
 
 # "hepatotoxicity", "(TR)AEs": the words of a reason that is toxicity
 _TOXIC_WORDS = r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))"

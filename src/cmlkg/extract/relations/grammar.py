@@ -93,3 +93,7 @@ COMPARATIVE = re.compile(
     r"[^.;]*$",
     I,
 )
+
+# an outcome the ontology does not name ('partial hematologic remission in 24'): read, so that its figures
+# are no other outcome's, then left out
+UNNAMED = "UnnamedOutcome"

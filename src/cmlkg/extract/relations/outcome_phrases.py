@@ -10,7 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import UNNAMED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 
@@ -71,6 +71,9 @@ def qualified(doc: Doc, m: Mention) -> Mention:
     )
     if mod and table and table.get(mod.group(1).lower()) in doc.vocab.terms:
         return Mention(table[mod.group(1).lower()], "outcome", m.start - len(mod.group(0)), m.end)
+    # 'partial hematologic remission in 24 (24%)': a kind the ontology does not name, not the family's figure
+    if mod and table:
+        return Mention(UNNAMED, "outcome", m.start - len(mod.group(0)), m.end)
     return m
 
 

@@ -15,7 +15,6 @@ from cmlkg.extract.relations.coordinated_subjects import (
     rates_of_an_arm,
 )
 from cmlkg.extract.relations.event_mentions import (
-    UNNAMED,
     discontinuation_mentions,
     discontinuations_by_reason,
     no_response_mentions,
@@ -34,6 +33,7 @@ from cmlkg.extract.relations.grammar import (
     COUNTED,
     TIME_PHRASE,
     TIME_VALUE,
+    UNNAMED,
     VERSUS,
     I,
 )
