@@ -485,3 +485,24 @@ def test_the_evaluable_patients_treated_are_the_population_where_no_other_is_enr
     assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 102)]
     text = "We enrolled 120 patients with CML in chronic phase; 102 evaluable patients were treated with imatinib."
     assert [(c.role, c.size) for c in extract("t", text).cohorts] == [("population", 120)]
+
+
+def test_a_count_broken_down_by_arm_after_it_is_the_whole_s_and_each_arm_s_never_a_group():
+    for tail in (
+        ": 4 on bosutinib and 7 on imatinib.",
+        " (4 on bosutinib and 7 on imatinib).",
+        ", 4 on bosutinib and 7 on imatinib.",
+    ):
+        x = extract("t", TWO_ARMS + "Eleven patients died" + tail)
+        arms = {o.cohort: o.count for o in x.outcomes}
+        assert arms[None] == 11, tail
+        assert {x.cohorts[k].treatments[0].term: n for k, n in arms.items() if k is not None} == {
+            "Bosutinib": 4,
+            "Imatinib": 7,
+        }, tail
+        assert [c.size for c in x.cohorts if c.role != "arm"] in ([None], [120]), tail
+    # the figure's own denominator before its arm is no other figure
+    found = _by_arm(
+        TWO_ARMS + "Of the 60 pts on bosutinib, 77% achieved CCyR, vs 66% of the 60 pts on imatinib."
+    )
+    assert ("CompleteCytogeneticResponse", 66.0, None, "Imatinib") in found

@@ -117,6 +117,7 @@ def attribute(
 
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|all\s+)?$", re.I)
 # a name that an earlier count of the phrase claims: '3 pts (arm A), 2 ...', '2 patients on A 300 mg, 4 ...'
 _COUNTS_OWN_GROUP = re.compile(
     r"(?<![\w.])\d+(?:"
@@ -150,8 +151,13 @@ class _Attribution:
                 gap = STATISTIC_PAREN.sub(" ", text[pos:s])
                 if _BREAKS_A_REF.search(gap):
                     return None
-                if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)):
-                    return None  # another figure stands between: the arm is that one's
+                # another figure stands between: the arm is that one's ('102 died: 48 on A and 54 on B'; not
+                # the figure's own denominator: '66% of the 260 pts on imatinib')
+                claim = _COUNTS_OWN_GROUP.search(gap)
+                if _FIGURE.search(_PLUS_MINUS.sub(" ", gap)) or (
+                    claim and not _OF_BEFORE.search(gap, 0, claim.start())
+                ):
+                    return None
                 # '77% (dasatinib) and 66% (imatinib)': the arm alone in a parenthesis after the figure
                 if _OWN_PAREN.fullmatch(gap) and re.match(r"\s*\)", text[_e : _e + 3]):
                     return k

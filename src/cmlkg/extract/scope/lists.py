@@ -354,20 +354,54 @@ def counts_per_arm(doc: Doc, arms: list[Arm], outcomes: list[r.Outcome], refs: R
         if o.count is None or o.cohort in arm_cohorts or len(arms) < 2:
             continue
         opens = re.match(r"\s*(?:patients\s*)?(?:[\w-]+\s+){0,2}?\(", text[o.span.end : o.span.end + 40])
-        if opens is None:
-            continue
-        pos, parts = o.span.end + opens.end(), []
-        for s, e, k in refs.between(pos, pos + 120):
-            item = _PART_ITEM.match(text, e)
-            if s != pos or item is None:
-                break
-            parts.append((k, int(item.group("n"))))
-            pos = item.end()
-            if item.group("sep") == ")":
-                break
+        parts = _parts_named_first(text, refs, o.span.end + opens.end()) if opens else []
+        if len(parts) != len(arms):  # 'Ten patients died: 4 on dasatinib and 6 on imatinib'
+            parts = _parts_counted_first(text, refs, o.span.end)
         if len({k for k, _n in parts}) == len(parts) == len(arms) and sum(n for _k, n in parts) == o.count:
             for k, n in parts:
                 out.append(
                     r.Outcome(o.term, o.span, n, time_months=o.time_months, cohort=arms[k].cohort, partner=o)
                 )
     return out
+
+
+def _parts_named_first(text: str, refs: Refs, pos: int) -> list[tuple[int, int]]:
+    """'(dasatinib 5, imatinib 9)' from ``pos``: (arm, count) of each item, the arm first."""
+    parts = []
+    for s, e, k in refs.between(pos, pos + 120):
+        item = _PART_ITEM.match(text, e)
+        if s != pos or item is None:
+            break
+        parts.append((k, int(item.group("n"))))
+        pos = item.end()
+        if item.group("sep") == ")":
+            break
+    return parts
+
+
+# ': 4 on dasatinib and 6 on imatinib', '(4 in arm A, 6 in arm B)': each count, then its arm
+_COUNT_OPENS = re.compile(r"\s*(?:[:(]|,(?=\s*\d))\s*")
+_COUNT_ON = re.compile(
+    r"(?P<n>\d+)\s+(?:(?:patients?|pts)\s+)?(?:on|in|with|receiving)\s+(?:the\s+)?(?:arm\s+)?"
+)
+_ITEM_ENDS = re.compile(r"(?:\s+(?:arm|group)s?)?\s*(?P<sep>,\s*(?:and\s+)?|\s+and\s+|[).;]|$)")
+
+
+def _parts_counted_first(text: str, refs: Refs, end: int) -> list[tuple[int, int]]:
+    """The (arm, count) items listed right after a figure ending at ``end``, each count before its arm."""
+    opens = _COUNT_OPENS.match(text, end)
+    if opens is None:
+        return []
+    pos, parts = opens.end(), []
+    while (count := _COUNT_ON.match(text, pos)) is not None:
+        named = next(
+            ((s, e, k) for s, e, k in refs.between(count.end(), count.end() + 40) if s == count.end()), None
+        )
+        closes = _ITEM_ENDS.match(text, named[1]) if named else None
+        if named is None or closes is None:
+            return []
+        parts.append((named[2], int(count.group("n"))))
+        if closes.group("sep").strip() in (")", ".", ";", ""):
+            break
+        pos = closes.end()
+    return parts
