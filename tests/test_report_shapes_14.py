@@ -506,3 +506,11 @@ def test_a_count_broken_down_by_arm_after_it_is_the_whole_s_and_each_arm_s_never
         TWO_ARMS + "Of the 60 pts on bosutinib, 77% achieved CCyR, vs 66% of the 60 pts on imatinib."
     )
     assert ("CompleteCytogeneticResponse", 66.0, None, "Imatinib") in found
+
+
+def test_a_time_point_in_a_parenthesis_closing_a_list_of_figures_holds_for_each():
+    assert figures(ONE_ARM + "Molecular responses: MMR 64%, MR4 41%, MR4.5 27% (at 24 months).") == {
+        ("MajorMolecularResponse", None, 64.0, None, 24.0),
+        ("MR4", None, 41.0, None, 24.0),
+        ("MR4_5", None, 27.0, None, 24.0),
+    }

@@ -235,10 +235,7 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     if not n or sexes:
         return None
     if re.search(r"\bevaluable\b", m.group("adj"), I):
-        # '102 evaluable patients ... were treated with X': the population where no other is enrolled
-        after = text[skip_parens(doc, m.end(), e) : e]
-        enrolled = _ENROLLED_AFTER.match(after[:160])
-        return ("evaluable", n, r.Span(m.start(), m.end()), m.group(0)) if enrolled else None
+        return _evaluable_enrolled(doc, sent, m, n)
     before = text[max(s, m.start() - 60) : m.start()]
     if _OBSERVED_IN.search(before):
         return None
@@ -287,6 +284,13 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     if hint and (_SCREENED.match(text, after_start) or (em and _WERE_SCREENED.search(after[: em.end()]))):
         hint = "screened"
     return (hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]) if hint else None
+
+
+def _evaluable_enrolled(doc: Doc, sent: tuple[int, int], m: re.Match, n: int) -> _Candidate | None:
+    """'102 evaluable patients ... were treated with X': the population where no other is enrolled."""
+    after = doc.text[skip_parens(doc, m.end(), sent[1]) : sent[1]]
+    enrolled = _ENROLLED_AFTER.match(after[:160])
+    return ("evaluable", n, r.Span(m.start(), m.end()), m.group(0)) if enrolled else None
 
 
 def _role_hint(

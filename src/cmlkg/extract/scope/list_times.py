@@ -21,10 +21,12 @@ _LIST_ITEM = re.compile(
     r"(?![^,;%()]*\b(?:patients?|pts|subjects|died|relapsed|progressed|lost|were|was|had|achieved|attained|"
     r"reached|developed|occurred)\b)[^,;%()]{1,60}"
     # ('MMR was achieved in 36 (60%), MR4 in 24 (40%) and MR4.5 in 15 (25%) by 36 months': the term first)
-    rf"|[A-Za-z][\w.-]{{0,30}}\s+in\s+(?:{NUM})(?:\s+(?:patients|pts))?(?:\s*\([^()]*\))?",
+    rf"|[A-Za-z][\w.-]{{0,30}}\s+in\s+(?:{NUM})(?:\s+(?:patients|pts))?(?:\s*\([^()]*\))?"
+    # ('MMR 62%, MR4 40%, MR4.5 28% (at 24 months)': the term, then its percent)
+    rf"|[A-Za-z][\w.-]{{0,30}}\s*:?\s*\d+(?:\.\d+)?{PCT}",
     I,
 )
-_TIME_CLOSES = re.compile(r"\s*(?=(?:by|at|after|within)\s)")
+_TIME_CLOSES = re.compile(r"\s*(?:\(\s*)?(?=(?:by|at|after|within)\s)")
 
 
 def list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint]) -> None:
@@ -54,11 +56,13 @@ def list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint
         if (
             point is not None
             and len(point.months) == 1
-            and last.time_months == point.months[0]
-            and all(o.time_months in (None, last.time_months) for o in chain[:-1])
+            # (or in a parenthesis that closes the list: 'MMR 62%, MR4 40%, MR4.5 28% (at 24 months)')
+            and last.time_months
+            in (point.months[0], None if closing and "(" in closing.group() else point.months[0])
+            and all(o.time_months in (None, point.months[0]) for o in chain[:-1])
         ):
-            for o in chain[:-1]:
-                o.time_months = last.time_months
+            for o in chain:
+                o.time_months = point.months[0]
         # 'After 12 months, 26 of 42 (62%) achieved MMR and 11 (26%) MR4.5': a time point before the list
         elif (
             first.time_months is not None
