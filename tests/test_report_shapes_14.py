@@ -514,3 +514,10 @@ def test_a_time_point_in_a_parenthesis_closing_a_list_of_figures_holds_for_each(
         ("MR4", None, 41.0, None, 24.0),
         ("MR4_5", None, 27.0, None, 24.0),
     }
+
+
+def test_a_time_point_before_the_name_heading_a_colon_list_of_arms_holds_for_each():
+    assert _by_arm(TWO_ARMS + "5-year OS: bosutinib 94%, imatinib 92%.") == {
+        ("OverallSurvival", 94.0, 60.0, "Bosutinib"),
+        ("OverallSurvival", 92.0, 60.0, "Imatinib"),
+    }

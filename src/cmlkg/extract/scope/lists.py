@@ -204,6 +204,10 @@ def _list_opening(
     tp = points[at] if at < len(points) and not text[pos : points[at].start].strip() else None
     if tp is not None:
         months, pos = list(tp.months), tp.end
+    elif (before := bisect.bisect_left(point_starts, m.start) - 1) >= 0 and not text[
+        points[before].end : m.start
+    ].strip():
+        months = list(points[before].months)  # '5-year OS: A 91%, B 90%': the time point before the name
     colon = re.match(r"\s*(?::|(?:were|was)\b)\s*", text[pos:e])
     return (pos + colon.end(), months) if colon else None
 
