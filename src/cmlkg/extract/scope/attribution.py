@@ -56,6 +56,12 @@ _OWN_GROUP = re.compile(r"\b\d+\s+(?:[\w]+-(?:treated|receiving)|treated\s+with\
 _COMPARED = re.compile(r"\b(?:compared|versus|vs)\b", I)
 # the gap between a count and the arm alone in a parenthesis after it: '3 pts (arm A)', '77% (dasatinib)'
 _OWN_PAREN_TEXT = r"\s*(?:(?:patients?|pts?\.?)\s*)?\(\s*(?:(?:arm|group|cohort)\s+)?"
+# a count right before the name of its group: '3 pts (arm A), 2 ...', '2 patients on A 300 mg, 4 ...'
+_COUNT_OF_GROUP = (
+    r"(?<![\w.])(?P<n>\d+)(?:"
+    + _OWN_PAREN_TEXT
+    + r"|\s+(?:(?:patients?|pts?)\s+)?(?:on|receiving)\s+(?:[\w-]+\s+){0,2})$"
+)
 # a name claimed by an earlier figure ('19% of interferon-treated patients and in 1% of chemotherapy-treated
 # ...') is that figure's arm, not this one's
 _CLAIMED_NAME = re.compile(
@@ -63,7 +69,7 @@ _CLAIMED_NAME = re.compile(
     # '55 patients treated with interferon (25%) and 2 patients treated with chemotherapy'
     rf"|(?<![\w.])\d+\s+{PATIENT_NOUN}\s+{TREATED_WITH}\s+$"
     # 'Progression: 3 pts (arm A), 2 pts (arm B)'
-    rf"|(?<![\w.])\d+{_OWN_PAREN_TEXT}$",
+    rf"|{_COUNT_OF_GROUP}",
     I,
 )
 _PCT_OR_DECIMAL = re.compile(r"\d\s*(?:%|percent\b|per\s+cent\b)|(?<![\w.])\d*\.\d", I)
@@ -118,13 +124,7 @@ def attribute(
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|all\s+)?$", re.I)
-# a name that an earlier count of the phrase claims: '3 pts (arm A), 2 ...', '2 patients on A 300 mg, 4 ...'
-_COUNTS_OWN_GROUP = re.compile(
-    r"(?<![\w.])\d+(?:"
-    + _OWN_PAREN_TEXT
-    + r"|\s+(?:(?:patients?|pts?)\s+)?(?:on|receiving)\s+(?:[\w-]+\s+){0,2})$",
-    re.I,
-)
+_COUNTS_OWN_GROUP = re.compile(_COUNT_OF_GROUP, re.I)
 
 
 class _Attribution:
@@ -198,7 +198,7 @@ class _Attribution:
     def _claimed_by_another_count(self, o: r.Outcome, s: int) -> bool:
         """Whether the arm named at ``s`` is the group of a count before it that is not ``o``'s."""
         claim = _COUNTS_OWN_GROUP.search(self.text, max(o.span.start, s - 40), s)
-        return claim is not None and int(re.match(r"\d+", claim.group()).group()) != o.count  # type: ignore[union-attr]
+        return claim is not None and int(claim.group("n")) != o.count
 
     def own_ref(self, i: int, sent_end: int) -> int | None:
         """The arm one figure of a comparison names for itself: in its phrase ('73% of patients receiving
