@@ -53,12 +53,13 @@ def list_time_points(doc: Doc, outcomes: list[r.Outcome], points: list[TimePoint
         first, last = chain[0], chain[-1]
         closing = _TIME_CLOSES.match(text, last.span.end)
         point = starts.get(closing.end()) if closing else None
+        # (the last figure took it, or it is in a parenthesis that closes the list, which no figure takes:
+        # 'MMR 62%, MR4 40%, MR4.5 28% (at 24 months)')
+        in_parens = closing is not None and "(" in closing.group()
         if (
             point is not None
             and len(point.months) == 1
-            # (or in a parenthesis that closes the list: 'MMR 62%, MR4 40%, MR4.5 28% (at 24 months)')
-            and last.time_months
-            in (point.months[0], None if closing and "(" in closing.group() else point.months[0])
+            and (last.time_months == point.months[0] or (in_parens and last.time_months is None))
             and all(o.time_months in (None, point.months[0]) for o in chain[:-1])
         ):
             for o in chain:
