@@ -521,3 +521,18 @@ def test_a_time_point_before_the_name_heading_a_colon_list_of_arms_holds_for_eac
         ("OverallSurvival", 94.0, 60.0, "Bosutinib"),
         ("OverallSurvival", 92.0, 60.0, "Imatinib"),
     }
+
+
+def test_a_case_report_s_patient_is_counted_when_the_response_is_a_later_verb_of_the_clause():
+    text = (
+        "A 52-year-old man presented with CML in blast crisis. He received ponatinib 45 mg daily with "
+        "chemotherapy and achieved CHR after 1 month and CCyR after 3 months."
+    )
+    assert figures(text) == {
+        ("CompleteHematologicResponse", 1, None, None, 1.0),
+        ("CompleteCytogeneticResponse", 1, None, None, 3.0),
+    }
+    text = "A 61-year-old woman with CML-CP was treated with nilotinib and achieved MMR at 12 months."
+    assert figures(text) == {("MajorMolecularResponse", 1, None, None, 12.0)}
+    # a series counts its patients itself: no patient of one is counted as one
+    assert figures("We treated 40 patients with imatinib. He received nilotinib and achieved MMR.") == set()
