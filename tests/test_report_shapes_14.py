@@ -536,3 +536,14 @@ def test_a_case_report_s_patient_is_counted_when_the_response_is_a_later_verb_of
     assert figures(text) == {("MajorMolecularResponse", 1, None, None, 12.0)}
     # a series counts its patients itself: no patient of one is counted as one
     assert figures("We treated 40 patients with imatinib. He received nilotinib and achieved MMR.") == set()
+
+
+def test_a_discontinuation_for_toxicity_sized_after_its_reason_is_counted():
+    text = (
+        "We treated 120 patients with dasatinib. Thirty-one patients (26%) discontinued dasatinib because of "
+        "failure (n = 21) or toxicity (n = 10)."
+    )
+    assert figures(text) == {
+        ("TreatmentDiscontinuation", 31, 26.0, None, None),
+        ("DiscontinuationDueToToxicity", 10, None, None, None),
+    }

@@ -201,14 +201,35 @@ def discontinuations_by_reason(doc: Doc) -> list[r.Outcome]:
         if not (m.group("verb") or m.group("subj")):
             continue
         drug = _drug_after(drugs, m.end()) if m.group("verb") else None
-        listed = _COUNTS_BY_REASON.match(doc.text, drug.end if drug is not None else m.end())
-        if listed is None:
+        end = drug.end if drug is not None else m.end()
+        listed = _COUNTS_BY_REASON.match(doc.text, end)
+        # '... because of failure (n = 21) or toxicity (n = 10)': each reason sized after it
+        sized = _REASONS_SIZED.match(doc.text, end) if listed is None else None
+        if listed is None and sized is None:
             continue
-        for item in _ITEM.finditer(doc.text, listed.start("items"), listed.end("items")):
+        items = (
+            _ITEM.finditer(doc.text, listed.start("items"), listed.end("items"))
+            if listed is not None
+            else _SIZED_REASON.finditer(doc.text, sized.start("items"), sized.end("items"))  # type: ignore[union-attr]
+        )
+        for item in items:
             if _for_reason(doc, item.start("why"), item.end("why")) == "DiscontinuationDueToToxicity":
                 n = as_int(parse_number(item.group("n")))
-                out.append(r.Outcome("DiscontinuationDueToToxicity", r.Span(item.start(), item.end()), n))
+                span = r.Span(item.start("why") if sized is not None else item.start(), item.end())
+                out.append(r.Outcome("DiscontinuationDueToToxicity", span, n))
     return out
+
+
+_SIZED_REASON = re.compile(
+    rf"(?:\s*(?:,|\bor\b|\band\b)\s*)?(?:(?:{CAUSE}|for)\s+)?(?P<why>[^.;(),\s][^.;(),]{{0,39}}?)"
+    r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)",
+    I,
+)
+_REASONS_SIZED = re.compile(
+    rf"\s*(?:\([^()]*\)\s*)?(?:{CAUSE}|for)\s+(?P<items>[^.;(),]{{1,40}}?\s*\(\s*n\s*=\s*\d+\s*\)"
+    rf"(?:\s*(?:,|or|and|,\s*or|,\s*and)\s*(?:(?:{CAUSE}|for)\s+)?[^.;(),]{{1,40}}?\s*\(\s*n\s*=\s*\d+\s*\))+)",
+    I,
+)
 
 
 def _drug_after(drugs: dict[int, Mention], pos: int) -> Mention | None:
