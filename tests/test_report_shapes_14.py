@@ -547,3 +547,17 @@ def test_a_discontinuation_for_toxicity_sized_after_its_reason_is_counted():
         ("TreatmentDiscontinuation", 31, 26.0, None, None),
         ("DiscontinuationDueToToxicity", 10, None, None, None),
     }
+
+
+def test_an_event_counted_overall_then_per_arm_after_a_colon_gives_each_arm_its_part_and_no_groups():
+    text = (
+        "We retrospectively analyzed 254 patients treated with frontline imatinib (n = 158) or nilotinib "
+        "(n = 96). Arterial occlusive events occurred in 28 patients: 8 (5.1%) on imatinib and 20 (20.8%) on "
+        "nilotinib."
+    )
+    x = extract("t", text)
+    assert [(c.role, c.size) for c in x.cohorts] == [("population", 254), ("arm", 158), ("arm", 96)]
+    assert {(x.cohorts[a.cohort].treatments[0].term, a.count) for a in x.adverse_events} == {
+        ("Imatinib", 8),
+        ("Nilotinib", 20),
+    }

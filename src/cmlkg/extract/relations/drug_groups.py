@@ -36,10 +36,9 @@ def fronted_drug_groups(doc: Doc, sent: tuple[int, int]) -> list[tuple[str, int,
     text = doc.text
     s, e = sent
     whole = _FRONTED_WHOLE.match(text, s, e) or _COLON_WHOLE.search(text, s, e)
-    # ('102 patients have died: 48 on hydroxyurea and 54 on busulfan': those counted for what happened)
-    if whole is None or any(
-        x.kind in ("outcome", "adverse_event") for x in doc.mentions_in(whole.start(), whole.end())
-    ):
+    # ('102 patients have died: 48 on hydroxyurea and 54 on busulfan', 'AOEs occurred in 28 patients: 8 on
+    # imatinib and 20 on nilotinib': those counted for what happened)
+    if whole is None or any(x.kind in ("outcome", "adverse_event") for x in doc.mentions_in(s, whole.end())):
         return []
     groups: list[tuple[int, str, r.Span, int]] = []  # size, drug, the size's span, where the drug ends
     pos = whole.end()

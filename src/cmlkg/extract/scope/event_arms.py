@@ -131,6 +131,10 @@ def _counts_per_arm(doc: Doc, m: Mention, n: int) -> list[int] | None:
         for c in _COUNT.finditer(rest)
         if not (UNIT_AFTER.match(rest[c.end() :]) or _PERCENT_AFTER.match(rest, c.end()))
     ]
+    # ('AOEs occurred in 28 patients: 8 (5.1%) on imatinib and 20 (20.8%) on nilotinib': the whole, then its
+    # parts, one per arm)
+    if len(counts) == n + 1 and counts[0] == sum(counts[1:]):
+        return counts[1:]
     return counts if len(counts) == n else None
 
 
