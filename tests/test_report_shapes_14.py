@@ -561,3 +561,8 @@ def test_an_event_counted_overall_then_per_arm_after_a_colon_gives_each_arm_its_
         ("Imatinib", 8),
         ("Nilotinib", 20),
     }
+
+
+def test_an_age_range_stated_before_its_median():
+    c = extract("t", "Eighty patients (age range 18-79, median 52) received imatinib.").cohorts[0]
+    assert (c.age_statistic, c.age_value, c.age_min, c.age_max) == ("median", 52.0, 18.0, 79.0)

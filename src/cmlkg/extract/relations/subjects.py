@@ -57,7 +57,7 @@ _AGE_STAT = re.compile(
 )
 _AGE_RANGE_FIRST = re.compile(
     # ('aged 20-69 (median 45)', 'whose ages ranged from 18 to 82 years (median 55)')
-    r"\b(?:aged?|ages?\s+(?:ranged|ranging)\s+from)\s+(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*"
+    r"\b(?:aged?|ages?\s+(?:ranged|ranging)\s+from|age\s+range\s*[:,]?)\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*"
     r"(?:years|yrs|y)?\s*[(,;]\s*(?:with\s+a\s+)?(?P<stat>median|mean)\s*(?:age\s*)?,?\s*(?:of\s+)?(?P<v>\d+(?:\.\d+)?)",
     I,
 )
