@@ -566,3 +566,12 @@ def test_an_event_counted_overall_then_per_arm_after_a_colon_gives_each_arm_its_
 def test_an_age_range_stated_before_its_median():
     c = extract("t", "Eighty patients (age range 18-79, median 52) received imatinib.").cohorts[0]
     assert (c.age_statistic, c.age_value, c.age_min, c.age_max) == ("median", 52.0, 18.0, 79.0)
+
+
+def test_grades_heading_the_events_seen_with_a_treatment_hold_for_them():
+    assert _grades("The most frequent grade ≥3 AEs with bosutinib were diarrhea (8%) and rash (4%).") == {
+        ("Diarrhea", 3),
+        ("Diarrhea", 4),
+        ("Rash", 3),
+        ("Rash", 4),
+    }

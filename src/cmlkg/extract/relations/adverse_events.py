@@ -107,7 +107,9 @@ _GRADE_LEADS = re.compile(
     _GRADES + r"\s+"
     r"(?:[\w-]+\s+){0,2}?(?:adverse\s+events|AEs|toxicit(?:y|ies)|side\s+effects|events|abnormalities)\s*"
     # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
-    r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s)?"
+    r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s"
+    # ('The most frequent grade >=3 AEs with asciminib were ...': the treatment they were seen with)
+    r"|(?:with|on|in|for)\s+(?:the\s+)?[\w-]+(?:\s+(?:arm|group))?\s+)?"
     r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
     I,
 )
