@@ -575,3 +575,11 @@ def test_grades_heading_the_events_seen_with_a_treatment_hold_for_them():
         ("Rash", 3),
         ("Rash", 4),
     }
+
+
+def test_recurrence_free_survival_and_a_time_point_after_off_therapy():
+    assert figures(ONE_ARM + "Molecular recurrence-free survival at 24 months was 54% (95% CI, 45-63).") == {
+        ("RelapseFreeSurvival", None, 54.0, None, 24.0)
+    }
+    text = ONE_ARM + "Of 40 patients who stopped bosutinib, 22 remained in MMR without therapy at 24 months."
+    assert figures(text) == {("MajorMolecularResponse", 22, None, 40, 24.0)}
