@@ -583,3 +583,14 @@ def test_recurrence_free_survival_and_a_time_point_after_off_therapy():
     }
     text = ONE_ARM + "Of 40 patients who stopped bosutinib, 22 remained in MMR without therapy at 24 months."
     assert figures(text) == {("MajorMolecularResponse", 22, None, 40, 24.0)}
+
+
+def test_a_transformation_named_after_its_phases_is_a_progression():
+    assert figures(ONE_ARM + "AP/BP transformation occurred in 4 patients.") == {
+        ("Progression", 4, None, None, None)
+    }
+    x = extract("t", TWO_ARMS + "AP/BP transformation: bosutinib, 2 (3%); imatinib, 5 (8%).")
+    assert {(x.cohorts[o.cohort].treatments[0].term, o.count) for o in x.outcomes} == {
+        ("Bosutinib", 2),
+        ("Imatinib", 5),
+    }

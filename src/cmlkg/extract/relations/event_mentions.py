@@ -270,7 +270,9 @@ _PHASE_JOINED_BEFORE = re.compile(
 # 'AP/BC occurred', 'BC on treatment developed in 5': a phase reached, as an event
 _PHASE_EVENT_VERB = re.compile(
     r"(?:\s+(?:on|during|under|while\s+on)\s+(?:the\s+)?(?:treatment|therapy|study|follow-up|[\w-]+\s+therapy))?"
-    r"\s+(?:developed|occurred|supervened|ensued)\b",
+    r"\s+(?:developed|occurred|supervened|ensued)\b"
+    # ('AP/BP transformation occurred in 5', 'AP/BP transformation: A, 2 (4%); B, 5 (10%)': the event's noun)
+    r"|\s+(?:transformation|progression)\b",
     I,
 )
 _PROGRESSION_TO = {
@@ -291,9 +293,8 @@ def progression_mentions(doc: Doc) -> list[Mention]:
             # "Blast crisis developed in 126 patients"
             # (not the second of 'AP/BC occurred', 'AP or BP developed': progression to either)
             joined = _PHASE_JOINED_BEFORE.search(pre)
-            if m.term in ("AcceleratedPhase", "BlastPhase") and re.match(
-                _PHASE_EVENT_VERB, doc.text[m.end : m.end + 50]
-            ):
+            event = _PHASE_EVENT_VERB.match(doc.text[m.end : m.end + 50])
+            if m.term in ("AcceleratedPhase", "BlastPhase") and event is not None:
                 # 'AP/BC occurred', 'AP or BP developed': progression to either, no phase singled out
                 term = "Progression" if joined else _PROGRESSION_TO[m.term]
                 start = m.start - (len(pre) - joined.start()) if joined else m.start
@@ -305,7 +306,9 @@ def progression_mentions(doc: Doc) -> list[Mention]:
                 ]
                 if joined and named:
                     start = min(start, named[-1].start)
-                out.append(Mention(term, "outcome", start, m.end))
+                # ('AP/BP transformation: ...': the event's noun is part of its name)
+                noun = event.group().strip().lower() in ("transformation", "progression")
+                out.append(Mention(term, "outcome", start, m.end + event.end() if noun else m.end))
             continue
         target = _PROGRESSION_TO.get(m.term)
         if target is None:
