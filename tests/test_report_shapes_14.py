@@ -594,3 +594,15 @@ def test_a_transformation_named_after_its_phases_is_a_progression():
         ("Bosutinib", 2),
         ("Imatinib", 5),
     }
+
+
+def test_figures_of_a_subgroup_by_a_trait_within_each_arm_are_no_arm_s_figures():
+    found = _by_arm(
+        TWO_ARMS + "Among high-risk patients, MMR at 12 months was 40% with bosutinib and 22% with imatinib."
+    )
+    assert {arm for *_, arm in found} == {None}
+    # the arms themselves keep their figures
+    found = _by_arm(
+        TWO_ARMS + "Among all patients, MMR at 12 months was 47% with bosutinib and 37% with imatinib."
+    )
+    assert {arm for *_, arm in found} == {"Bosutinib", "Imatinib"}

@@ -72,6 +72,7 @@ def scope(
         ]
     refs = arm_references(doc, arms)
     adverse = attribute(doc, cohorts, arms, outcomes, adverse, refs)
+    _of_a_trait_group(doc, outcomes, refs, {a.cohort for a in arms})
     blocks_per_arm(doc, outcomes, refs, [a.cohort for a in arms])
     for group in series_groups(doc, outcomes):  # one arm's series: the arm it names holds for all
         closing = _closing_arm(doc, refs, group[-1].span.end)
@@ -118,3 +119,23 @@ def _groups_of_later_events(doc: Doc, cohorts: list[r.Cohort], outcomes: list[r.
         s, e = doc.sentence_of(c.span.start)
         if c.role == "arm" and s > first_sentence and not _DESIGN_WORDS.search(doc.text, s, e):
             c.role = "subgroup"
+
+
+# 'Among high-risk patients, MMR was 40% with A and 22% with B': a subgroup of each arm, by a trait
+_TRAIT_GROUP_OPENS = re.compile(
+    r"\s*(?:among|in|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:[\w-]*risk|elderly|older|younger|aged|male|female|men|women|children|adolescents)\b[^,;:]{0,40},",
+    re.I,
+)
+
+
+def _of_a_trait_group(doc: Doc, outcomes: list[r.Outcome], refs, arm_cohorts: set[int]) -> None:
+    """Figures of a subgroup by a trait that opens their sentence (naming no arm) are no arm's figures: the
+    arm named with them is the part of the subgroup on it, not the arm."""
+    for o in outcomes:
+        if o.cohort not in arm_cohorts:
+            continue
+        s = doc.sentence_of(o.span.start)[0]
+        opens = _TRAIT_GROUP_OPENS.match(doc.text, s)
+        if opens is not None and opens.end() <= o.span.start and not refs.between(s, opens.end()):
+            o.cohort = None
