@@ -606,3 +606,18 @@ def test_figures_of_a_subgroup_by_a_trait_within_each_arm_are_no_arm_s_figures()
         TWO_ARMS + "Among all patients, MMR at 12 months was 47% with bosutinib and 37% with imatinib."
     )
     assert {arm for *_, arm in found} == {"Bosutinib", "Imatinib"}
+
+
+def test_figures_of_a_trial_named_by_its_name_or_of_results_compared_to_are_not_this_study_s():
+    text = (
+        "Nilotinib in early chronic phase CML: a phase 2 study. We treated 60 patients with nilotinib. MMR at "
+        "12 months was 62%, compared with 40% in the IRIS trial. These results are similar to those of ENESTnd, "
+        "where MMR at 12 months was 44%."
+    )
+    assert figures(text) == {("MajorMolecularResponse", None, 62.0, None, 12.0)}
+    # the trial the title names is this one
+    text = (
+        "The ENESTxyz trial: nilotinib in early chronic phase CML. We treated 60 patients with nilotinib. In the "
+        "ENESTxyz trial, MMR at 12 months was 62%."
+    )
+    assert figures(text) == {("MajorMolecularResponse", None, 62.0, None, 12.0)}

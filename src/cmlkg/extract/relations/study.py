@@ -97,7 +97,25 @@ def other_study_clauses(doc: Doc) -> list[tuple[int, int]]:
         _cs, ce = clause_bounds(doc.text, doc.sentence_of(m.start()), m.start())
         own = _OURS.search(doc.text, m.end(), ce)
         out.append((m.start(), own.start() if own else ce))
+    # 'compared with 40% in the IRIS trial': a trial named by its name, not the one the title names
+    title = doc.text[: doc.sents[0][1]] if doc.sents else ""
+    for m in _NAMED_TRIAL.finditer(doc.text) if doc.has("trial", "study") else ():
+        if m.group("name") not in title:
+            out.append((m.start(), clause_bounds(doc.text, doc.sentence_of(m.start()), m.start())[1]))
+    # 'These results are similar to those of ENESTnd, where MMR at 12 months was 44%': the rest of it
+    for m in _SIMILAR_TO.finditer(doc.text) if doc.has("similar", "comparable", "consistent", "line") else ():
+        out.append((m.start(), doc.sentence_of(m.start())[1]))
     return out
+
+
+_NAMED_TRIAL = re.compile(
+    r"\b(?:in|from|of|by|with|than)\s+(?:the\s+)?(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*)\s+(?:trial|study)\b"
+)
+_SIMILAR_TO = re.compile(
+    r"\b(?:similar|comparable|consistent|in\s+line)\s+(?:to|with)\s+(?:those|that|the\s+results?|results?)\s+"
+    r"(?:of|in|from|reported)\b",
+    I,
+)
 
 
 # ------------------------------------------------------------------ reasons, notes, study
