@@ -621,3 +621,8 @@ def test_figures_of_a_trial_named_by_its_name_or_of_results_compared_to_are_not_
         "ENESTxyz trial, MMR at 12 months was 62%."
     )
     assert figures(text) == {("MajorMolecularResponse", None, 62.0, None, 12.0)}
+
+
+def test_an_event_s_count_behind_its_percent_is_its_count():
+    x = extract("t", ONE_ARM + "Pleural effusion occurred in 10% of patients (n = 5).")
+    assert [(a.term, a.count) for a in x.adverse_events] == [("PleuralEffusion", 5)]

@@ -113,6 +113,11 @@ _GRADE_LEADS = re.compile(
     r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
     I,
 )
+_PERCENT_THEN_N = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:was|were)\s+(?:\w+\s+)?(?:observed|seen|reported|noted)\s+|occurred\s+|developed\s+)?"
+    r"in\s+\d+(?:\.\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:patients|pts|cases)\s*)?\(\s*n\s*=\s*(?P<n>\d+)\s*\)",
+    I,
+)
 _GROUP_AFTER = re.compile(
     rf"\s+(?:(?:{ADJ}){{0,2}}{PATIENT_NOUN}\s+)?(?:who\s+(?:were|are|had\s+been)\s+)?"
     r"(?:receiving|on|treated\s+with|given|taking)\b",
@@ -280,6 +285,10 @@ def _event_count(doc: Doc, m: Mention) -> int | None:
         return as_int(parse_number(next((v for v in groups.values() if v), "")))
     if cm:
         return as_int(parse_number(cm.group("n")))
+    # 'pleural effusion in 3.2% (n = 4)': the count behind the percent
+    behind = _PERCENT_THEN_N.match(text, m.end)
+    if behind is not None:
+        return int(behind.group("n"))
     # "pleural effusion occurred in 6 patients (10%)", "neutropenia was seen in 12"
     am = _AE_COUNT_AFTER.match(text, m.end)
     # "in 9 patients who were receiving 100 mg (4.4%) and in 2 on 50 mg": the count of one group only
