@@ -626,3 +626,10 @@ def test_figures_of_a_trial_named_by_its_name_or_of_results_compared_to_are_not_
 def test_an_event_s_count_behind_its_percent_is_its_count():
     x = extract("t", ONE_ARM + "Pleural effusion occurred in 10% of patients (n = 5).")
     assert [(a.term, a.count) for a in x.adverse_events] == [("PleuralEffusion", 5)]
+
+
+def test_grades_are_shared_by_a_list_of_events_counted_with_their_percents():
+    text = "Grade 3-4 anemia was seen in 8 (6.7%), neutropenia in 6 (5%), and thrombocytopenia in 5 (4.2%) patients."
+    found = {(a.term, a.grade, a.count) for a in extract("t", ONE_ARM + text).adverse_events}
+    # (a count of two grades is on neither: a sum over grades would count it twice)
+    assert found == {(t, g, None) for t in ("Anemia", "Neutropenia", "Thrombocytopenia") for g in (3, 4)}

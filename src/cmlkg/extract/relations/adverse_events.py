@@ -129,7 +129,8 @@ _OWN_FIGURES = re.compile(
     r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%"
     # 'Grade 3 or 4 neutropenia occurred in 14% of patients, thrombocytopenia in 8%': the list's verb and
     # the figure of the event before, the later events' verb elided
-    r"|\s*(?:(?:(?:was|were)\s+(?:observed|seen|reported|noted)|occurred|developed)\s+)?in\s+\d+(?:\.\d+)?\s*%"
+    r"|\s*(?:(?:(?:was|were)\s+(?:observed|seen|reported|noted)|occurred|developed)\s+)?in\s+"
+    r"(?:\d+(?:\.\d+)?\s*%|\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))"  # ('... in 8 (6.7%), neutropenia in 6 (5%)')
     r"(?:\s+of\s+(?:the\s+)?(?:patients|pts))?(?=\s*(?:,|and\b)))",
     I,
 )
