@@ -633,3 +633,13 @@ def test_grades_are_shared_by_a_list_of_events_counted_with_their_percents():
     found = {(a.term, a.grade, a.count) for a in extract("t", ONE_ARM + text).adverse_events}
     # (a count of two grades is on neither: a sum over grades would count it twice)
     assert found == {(t, g, None) for t in ("Anemia", "Neutropenia", "Thrombocytopenia") for g in (3, 4)}
+
+
+def test_responses_the_patients_had_at_baseline_are_no_results():
+    assert (
+        figures(ONE_ARM + "A total of 30% of patients had a major molecular response at baseline.") == set()
+    )
+    assert figures(ONE_ARM + "At baseline, 16 patients (33%) were in CCyR.") == set()
+    assert figures(ONE_ARM + "At 12 months, 16 patients (33%) were in CCyR.") == {
+        ("CompleteCytogeneticResponse", 16, 33.0, None, 12.0)
+    }

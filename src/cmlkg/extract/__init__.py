@@ -131,7 +131,25 @@ def _ends_of(text: str, span: r.Span) -> tuple[int, int, int]:
 
 def _not_a_result(doc: Doc, o: r.Outcome, cohorts: list[r.Cohort], treatments: list[r.Treatment]) -> bool:
     """The design or the history of the patients, not a figure the study found."""
-    return _designed_stop(o, cohorts) or _on_prior_therapy(doc, o, treatments)
+    return _designed_stop(o, cohorts) or _on_prior_therapy(doc, o, treatments) or _at_baseline(doc, o)
+
+
+# 'A total of 30% of patients had an MMR at baseline', 'At baseline, 20 patients (33%) were in CCyR': where
+# the patients were when the study began, not what it found
+_AT_BASELINE_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:at|before)\s+(?:baseline|study\s+entry|entry|enrol?ment|inclusion|screening)\b",
+    re.I,
+)
+_AT_BASELINE_BEFORE = re.compile(
+    r"\s*(?:at|before)\s+(?:baseline|study\s+entry|entry|enrol?ment|inclusion),", re.I
+)
+
+
+def _at_baseline(doc: Doc, o: r.Outcome) -> bool:
+    return bool(
+        _AT_BASELINE_AFTER.match(doc.text, o.span.end)
+        or _AT_BASELINE_BEFORE.match(doc.text, doc.sentence_of(o.span.start)[0])
+    )
 
 
 def _designed_stop(o: r.Outcome, cohorts: list[r.Cohort]) -> bool:
