@@ -569,12 +569,16 @@ def test_an_age_range_stated_before_its_median():
 
 
 def test_grades_heading_the_events_seen_with_a_treatment_hold_for_them():
-    assert _grades("The most frequent grade ≥3 AEs with bosutinib were diarrhea (8%) and rash (4%).") == {
-        ("Diarrhea", 3),
-        ("Diarrhea", 4),
-        ("Rash", 3),
-        ("Rash", 4),
-    }
+    for heading in (
+        "The most frequent grade ≥3 AEs with bosutinib were",
+        "The most common grade 3/4 AEs of bosutinib were",
+    ):
+        assert _grades(f"{heading} diarrhea (8%) and rash (4%).") == {
+            ("Diarrhea", 3),
+            ("Diarrhea", 4),
+            ("Rash", 3),
+            ("Rash", 4),
+        }, heading
 
 
 def test_recurrence_free_survival_and_a_time_point_after_off_therapy():

@@ -109,7 +109,7 @@ _GRADE_LEADS = re.compile(
     # "Grade 3 and 4 adverse events reported in at least 5% of X-treated patients include ..."
     r"(?:(?:reported|observed|seen|occurring|that\s+occurred)\b[^.;:]{0,70}?\s"
     # ('The most frequent grade >=3 AEs with asciminib were ...': the treatment they were seen with)
-    r"|(?:with|on|in|for)\s+(?:the\s+)?[\w-]+(?:\s+(?:arm|group))?\s+)?"
+    r"|(?:with|on|in|for|of)\s+(?:the\s+)?[\w-]+(?:\s+(?:arm|group))?\s+)?"
     r"(?:include[sd]?|were|was|:|comprised|consisted\s+of|such\s+as|\()",
     I,
 )
