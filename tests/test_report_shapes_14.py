@@ -647,3 +647,11 @@ def test_responses_the_patients_had_at_baseline_are_no_results():
     assert figures(ONE_ARM + "At 12 months, 16 patients (33%) were in CCyR.") == {
         ("CompleteCytogeneticResponse", 16, 33.0, None, 12.0)
     }
+
+
+def test_a_one_word_term_in_the_plural_is_read():
+    assert figures(ONE_ARM + "There were 4 progressions and 2 deaths.") == {
+        ("Progression", 4, None, None, None),
+        ("Death", 2, None, None, None),
+    }
+    assert figures(ONE_ARM + "There were no progressions.") == {("Progression", 0, None, None, None)}

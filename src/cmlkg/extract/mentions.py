@@ -90,6 +90,8 @@ class _Lexicon:
         # first words of every surface, to skip most positions with one set lookup
         self.first_exact = {k[0] for k in self.exact}
         self.first_lower = {k[0] for k in self.lower}
+        # (a one-word surface in the plural: 'progressions', as ``lookup`` reads it)
+        self.first_lower |= {w + "s" for (w,) in (k for k in self.lower if len(k) == 1)}
         # proper prefixes of every surface: a match can only grow while the words so far are one
         self.prefix_exact = {k[:i] for k in self.exact for i in range(1, len(k))}
         self.prefix_lower = {k[:i] for k in self.lower for i in range(1, len(k))}
