@@ -655,3 +655,11 @@ def test_a_one_word_term_in_the_plural_is_read():
         ("Death", 2, None, None, None),
     }
     assert figures(ONE_ARM + "There were no progressions.") == {("Progression", 0, None, None, None)}
+
+
+def test_a_bare_count_compared_with_its_group_after_a_counted_subject_is_the_other_arm_s():
+    x = extract("t", TWO_ARMS + "There were 2 progressions with bosutinib versus 5 with imatinib.")
+    assert {(x.cohorts[o.cohort].treatments[0].term, o.count) for o in x.outcomes} == {
+        ("Bosutinib", 2),
+        ("Imatinib", 5),
+    }

@@ -81,7 +81,9 @@ COMPARED_COUNT = re.compile(
     r"(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
     # ('versus 14 (28%) in the B arm', 'versus 14 B-treated patients (28%)': a count and its share)
     r"|(?:(?!(?:months?|weeks?|years?|days?|mg)\b)[A-Za-z]+(?:-treated)?\s+)?(?:(?:patients|pts|subjects)\s*)?"
-    r"\(\s*(?P<p2>\d+(?:\.\d+)?)\s*%\s*\))",
+    r"\(\s*(?P<p2>\d+(?:\.\d+)?)\s*%\s*\)"
+    # ('2 progressions with dasatinib versus 5 with imatinib': a bare count, its group closing the clause)
+    r"|(?=\s+(?:on|with|in)\s+(?:the\s+)?[A-Za-z][\w-]*(?:\s+(?:arm|group))?\s*(?:[.;,)]|$)))",
     I,
 )
 
