@@ -93,6 +93,11 @@ def time_points(doc: Doc) -> list[TimePoint]:
     return list(cached)
 
 
+def points_between(doc: Doc, start: int, end: int) -> list[TimePoint]:
+    """The time points starting in text[start:end] ('...; in arm B, 31% at 18 months': a clause's own)."""
+    return [p for p in time_points(doc) if start <= p.start < end]
+
+
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 _WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
 _OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)

@@ -7,7 +7,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention, clause_bounds
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN
-from cmlkg.extract.relations.grammar import CAUSE, COORDINATED, I
+from cmlkg.extract.relations.grammar import CAUSE, COORDINATED, EVENT_REPORTED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ adverse events
@@ -114,7 +114,7 @@ _GRADE_LEADS = re.compile(
     I,
 )
 _PERCENT_THEN_N = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:was|were)\s+(?:\w+\s+)?(?:observed|seen|reported|noted)\s+|occurred\s+|developed\s+)?"
+    rf"\s*(?:\([^()]*\)\s*)?(?:{EVENT_REPORTED}\s+)?"
     r"in\s+\d+(?:\.\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:patients|pts|cases)\s*)?\(\s*n\s*=\s*(?P<n>\d+)\s*\)",
     I,
 )
@@ -129,7 +129,7 @@ _OWN_FIGURES = re.compile(
     r"^\s*(?:\([^()]*\d[^()]*\)|:?\s*\d+(?:\.\d+)?\s*%"
     # 'Grade 3 or 4 neutropenia occurred in 14% of patients, thrombocytopenia in 8%': the list's verb and
     # the figure of the event before, the later events' verb elided
-    r"|\s*(?:(?:(?:was|were)\s+(?:observed|seen|reported|noted)|occurred|developed)\s+)?in\s+"
+    rf"|\s*(?:{EVENT_REPORTED}\s+)?in\s+"
     r"(?:\d+(?:\.\d+)?\s*%|\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))"  # ('... in 8 (6.7%), neutropenia in 6 (5%)')
     r"(?:\s+of\s+(?:the\s+)?(?:patients|pts))?(?=\s*(?:,|and\b)))",
     I,

@@ -144,12 +144,10 @@ def find_cohorts(doc: Doc) -> list[r.Cohort]:
     ]
     cands = [c for c in cands if c[0] != "screened"] or cands
     # (the evaluable patients enrolled stand for the population only where no other group is enrolled)
-    evaluable_only = not any(c[0] == "enrolled" for c in cands)
-    cands = [
-        ("enrolled", *c[1:]) if evaluable_only and c[0] == "evaluable" else c
-        for c in cands
-        if c[0] != "evaluable" or evaluable_only
-    ]
+    if any(c[0] == "enrolled" for c in cands):
+        cands = [c for c in cands if c[0] != "evaluable"]
+    else:
+        cands = [("enrolled", *c[1:]) if c[0] == "evaluable" else c for c in cands]
     return _cohorts(doc, cands) if cands else []
 
 

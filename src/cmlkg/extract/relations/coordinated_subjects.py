@@ -199,14 +199,14 @@ def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None
 
 # ('CCyR at 6 months (57% vs 46%)': the outcome's time point between)
 _PAIR_AFTER = re.compile(rf"(?:\s+{TIME_PHRASE})?\s*" + PAIR_IN_PARENS, I)
+# what a drug as a subject does to a rate: 'Dasatinib produced higher rates of MMR'
+_PRODUCED = r"(?:produced|yielded|induced|resulted\s+in|led\s+to|was\s+associated\s+with|gave|provided)"
 _ARM_SUBJECT = re.compile(
     r"(?:\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)"
     # 'Dasatinib-treated patients had', 'Dasatinib produced higher rates': the group or its drug, the clause's
     # subject
-    r"|^\W*(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|(?=\s+(?:produced|yielded|induced|resulted\s+in|"
-    r"led\s+to|was\s+associated\s+with|gave|provided))))\s+"
-    r"(?:had|showed|achieved|attained|experienced|produced|yielded|induced|resulted\s+in|led\s+to|"
-    r"was\s+associated\s+with|gave|provided)\b",
+    rf"|^\W*(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|(?=\s+{_PRODUCED})))\s+"
+    rf"(?:had|showed|achieved|attained|experienced|{_PRODUCED})\b",
     I,
 )
 

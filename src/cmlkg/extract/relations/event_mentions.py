@@ -14,9 +14,6 @@ from cmlkg.extract.relations.figures import (
 from cmlkg.extract.relations.grammar import CAUSE, COUNTED, PROGRESSION_VERB, UNNAMED, I
 from cmlkg.textutil import NUM, as_int, parse_number
 
-# the term of figures that are of an outcome the ontology does not name: read (so that no other outcome
-# takes them), never kept
-
 # "hepatotoxicity", "(TR)AEs": the words of a reason that is toxicity
 _TOXIC_WORDS = r"(?:toxicit|\badverse|\bside\s+effects?|\bintoleran|(?-i:\bT?R?AEs?\b))"
 
@@ -202,32 +199,30 @@ def discontinuations_by_reason(doc: Doc) -> list[r.Outcome]:
             continue
         drug = _drug_after(drugs, m.end()) if m.group("verb") else None
         end = drug.end if drug is not None else m.end()
-        listed = _COUNTS_BY_REASON.match(doc.text, end)
-        # '... because of failure (n = 21) or toxicity (n = 10)': each reason sized after it
-        sized = _REASONS_SIZED.match(doc.text, end) if listed is None else None
-        if listed is None and sized is None:
+        # '5 for adverse events and 4 for progression', or each reason sized after it: '... because of failure
+        # (n = 21) or toxicity (n = 10)'
+        if (listed := _COUNTS_BY_REASON.match(doc.text, end)) is not None:
+            item_pattern, why_first = _ITEM, False
+        elif (listed := _REASONS_SIZED.match(doc.text, end)) is not None:
+            item_pattern, why_first = _SIZED_REASON, True
+        else:
             continue
-        items = (
-            _ITEM.finditer(doc.text, listed.start("items"), listed.end("items"))
-            if listed is not None
-            else _SIZED_REASON.finditer(doc.text, sized.start("items"), sized.end("items"))  # type: ignore[union-attr]
-        )
-        for item in items:
+        for item in item_pattern.finditer(doc.text, listed.start("items"), listed.end("items")):
             if _for_reason(doc, item.start("why"), item.end("why")) == "DiscontinuationDueToToxicity":
                 n = as_int(parse_number(item.group("n")))
-                span = r.Span(item.start("why") if sized is not None else item.start(), item.end())
+                span = r.Span(item.start("why") if why_first else item.start(), item.end())
                 out.append(r.Outcome("DiscontinuationDueToToxicity", span, n))
     return out
 
 
+_SIZED = r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)"  # 'toxicity (n = 10)': a reason's size after it
 _SIZED_REASON = re.compile(
-    rf"(?:\s*(?:,|\bor\b|\band\b)\s*)?(?:(?:{CAUSE}|for)\s+)?(?P<why>[^.;(),\s][^.;(),]{{0,39}}?)"
-    r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)",
-    I,
+    rf"(?:\s*(?:,|\bor\b|\band\b)\s*)?(?:(?:{CAUSE}|for)\s+)?(?P<why>[^.;(),\s][^.;(),]{{0,39}}?){_SIZED}", I
 )
+_SIZED_ITEM = r"[^.;(),]{1,40}?" + _SIZED.replace("(?P<n>", "(?:")
 _REASONS_SIZED = re.compile(
-    rf"\s*(?:\([^()]*\)\s*)?(?:{CAUSE}|for)\s+(?P<items>[^.;(),]{{1,40}}?\s*\(\s*n\s*=\s*\d+\s*\)"
-    rf"(?:\s*(?:,|or|and|,\s*or|,\s*and)\s*(?:(?:{CAUSE}|for)\s+)?[^.;(),]{{1,40}}?\s*\(\s*n\s*=\s*\d+\s*\))+)",
+    rf"\s*(?:\([^()]*\)\s*)?(?:{CAUSE}|for)\s+(?P<items>{_SIZED_ITEM}"
+    rf"(?:\s*(?:,|or|and|,\s*or|,\s*and)\s*(?:(?:{CAUSE}|for)\s+)?{_SIZED_ITEM})+)",
     I,
 )
 

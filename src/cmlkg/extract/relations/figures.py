@@ -112,14 +112,17 @@ _CASE_IDS = re.compile(
 
 # a case report's one patient: "he", "she", "the patient"
 _THE_PATIENT = r"\b(?:he|she|the\s+patient|this\s+patient|our\s+patient)\s+"
+# 'He received ponatinib ... and achieved CHR', 'A 45-year-old man ... was treated with imatinib and achieved
+# MMR': the one patient, the response the verb of a later part of the clause
+_ONE_PATIENT_LATER = (
+    r"(?:\b(?:he|she|the\s+patient)|\b(?:a|an)\s+\d{1,3}-year-old\s+(?:man|woman|male|female|boy|girl|patient))"
+    r"\s[^.;]{0,150}?\band\s+(?:then\s+|later\s+|subsequently\s+|eventually\s+)?"
+    r"(?:achieved|attained|obtained|reached|regained)"
+)
 _ONE_PATIENT = re.compile(
     r"(?<!of\s)(?<!in\s)" + _THE_PATIENT + r"(?:(?:\w+ly|then|later|subsequently|also|again|had|has)\s+)*"
     rf"(?:{OUTCOME_VERB})\s+(?:(?:a|an|the|sustained|durable|stable|complete|major|partial|\w+ly)\s+){{0,3}}$"
-    # 'He received ponatinib ... and achieved CHR', 'A 45-year-old man ... was treated with imatinib and
-    # achieved MMR': the one patient, the verb of a later part of the clause
-    r"|(?:\b(?:he|she|the\s+patient)|\b(?:a|an)\s+\d{1,3}-year-old\s+(?:man|woman|male|female|boy|girl|patient))"
-    r"\s[^.;]{0,150}?\band\s+(?:then\s+|later\s+|subsequently\s+|eventually\s+)?"
-    r"(?:achieved|attained|obtained|reached|regained)\s+(?:(?:a|an|the|sustained|durable|stable|complete|major)\s+){0,3}$",
+    rf"|{_ONE_PATIENT_LATER}\s+(?:(?:a|an|the|sustained|durable|stable|complete|major)\s+){{0,3}}$",
     I,
 )
 
@@ -127,10 +130,7 @@ _ONE_PATIENT = re.compile(
 _ONE_PATIENT_BEFORE = re.compile(
     _THE_PATIENT + r"(?:\w+\s+){0,2}?"
     r"(?:achieved|attained|obtained|reached|regained|developed|had|experienced|was\s+in|remained\s+in)\b"
-    # ('He received ponatinib ... and achieved CHR after 1 month and CCyR after 3 months')
-    r"|(?:\b(?:he|she|the\s+patient)|\b(?:a|an)\s+\d{1,3}-year-old\s+(?:man|woman|male|female|boy|girl|patient))"
-    r"\s[^.;]{0,150}?\band\s+(?:then\s+|later\s+|subsequently\s+|eventually\s+)?"
-    r"(?:achieved|attained|obtained|reached|regained)\b",
+    rf"|{_ONE_PATIENT_LATER}\b",
     re.I,
 )
 

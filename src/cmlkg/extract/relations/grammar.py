@@ -99,3 +99,6 @@ COMPARATIVE = re.compile(
 # an outcome the ontology does not name ('partial hematologic remission in 24'): read, so that its figures
 # are no other outcome's, then left out
 UNNAMED = "UnnamedOutcome"
+
+# how an event is said to have happened: 'was reported', 'were observed', 'occurred', 'developed'
+EVENT_REPORTED = r"(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed)"

@@ -10,6 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import Value, values_after
+from cmlkg.extract.times import points_between
 
 
 def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
@@ -113,7 +114,7 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
         # ('in arm A, the 5-year PFS and OS were 85% and 91%; in arm B, 86% and 90%': the other arm's figures
         # at the time points of the figures they stand for, where the clause names none)
         clause_end = stop if stop >= 0 else e
-        arm_clause = m.re is _ARM_CLAUSE and not _TIME_WORD.search(doc.text, m.end(), clause_end)
+        arm_clause = m.re is _ARM_CLAUSE and not points_between(doc, m.end(), clause_end)
         for k, v in enumerate(values):
             term = terms[k] if len(terms) > 1 else terms[0]
             stands_for = before[k] if arm_clause and len(before) == len(values) else None
@@ -123,9 +124,6 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
                 )
             )
     return out
-
-
-_TIME_WORD = re.compile(r"\b(?:months?|mo|weeks?|wk|years?|yrs?|y|M\d+)\b", re.I)
 
 
 _BARE_COUNT = re.compile(r"(?P<n>\d+)\s*(?:patients\s*)?(?=[.;]|$)", re.I)

@@ -148,11 +148,7 @@ def _is_prior(doc: Doc, m: Mention, prev: tuple[Mention, bool] | None) -> bool:
     text = doc.text
     s, _ = doc.sentence_of(m.start)
     before = text[max(s, m.start - 60) : m.start]
-    cue = (
-        _PRIOR_BEFORE.search(before)
-        or _PRIOR_LIST_BEFORE.search(before)
-        or (_PRIOR_INCLUDING.search(before) if "," in before or "(" in before or "includ" in before else None)
-    )
+    cue = _PRIOR_BEFORE.search(before) or _PRIOR_LIST_BEFORE.search(before) or _PRIOR_INCLUDING.search(before)
     if cue and _AFTER_CUE.match(cue.group(0)) and _after_names_no_prior(doc, m, s, len(cue.group(0)), before):
         cue = None
     if cue or _PRIOR_AFTER.match(text[m.end : m.end + 30]):

@@ -10,7 +10,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import PCT, UNIT_AFTER
 from cmlkg.extract.relations.coordinated_subjects import names_a_treatment_group
-from cmlkg.extract.relations.grammar import COORDINATED
+from cmlkg.extract.relations.grammar import COORDINATED, EVENT_REPORTED
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
 from cmlkg.textutil import NUM
@@ -29,7 +29,7 @@ _PAIR_AFTER = re.compile(
     r"\s+in\s+\d+(?:\.\d+)?\s*(?:%|percent\b)\s*"
     r"(?:vs\.?|versus|v\.?|and)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)"
     # 'pleural effusion occurred in 28 and 2 patients, respectively': counts, one per arm
-    r"|(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
+    rf"|(?:\s+{EVENT_REPORTED})?"
     r"\s+in\s+\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?\s*(?:and|vs\.?|versus)\s*\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
     r"\s*(?:patients|pts|subjects)?,?\s+respectively",
     re.I,
@@ -39,7 +39,7 @@ _FIGURE = r"\d+(?:\.\d+)?\s*(?:%|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
 ARMS_WORD = r"(?:arms|groups|cohorts)"  # the arms' plural noun: 'in the A and B arms', 'in cohorts A and B'
 ARMS_NOUN = re.compile(rf"\s*{ARMS_WORD}\b", re.I)
 _LIST_RESPECTIVELY = re.compile(
-    r"(?:\s+(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed))?"
+    rf"(?:\s+{EVENT_REPORTED})?"
     rf"\s+in\s+(?P<figs>{_FIGURE}(?:\s*,\s*{_FIGURE})*\s*,?\s*and\s*{_FIGURE})"
     r"\s*(?:(?:of\s+)?(?:the\s+)?(?:patients|pts|subjects))?"
     # (three or more figures for as many arms are read in their order even bare: 'Rash occurred in 31%, 36%

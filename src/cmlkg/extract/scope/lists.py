@@ -10,7 +10,7 @@ from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import FIGURE
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.references import Refs
-from cmlkg.extract.times import time_points
+from cmlkg.extract.times import points_between, time_points
 
 I = re.I
 
@@ -89,7 +89,7 @@ def _gapped_after(
         if not figs:
             continue
         # ('...; in the imatinib arm, 31% at 18 months': the clause's own time point, not the statement's)
-        own_time = any(cs <= p.start < ce for p in time_points(doc))
+        own_time = bool(points_between(doc, cs, ce))
         if len(figs) > 1 and len(figs) != len(siblings):
             break
         for (count, den, pct, fs, fe), sib in zip(
