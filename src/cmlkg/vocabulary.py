@@ -92,14 +92,15 @@ _RAISED_AFTER = re.compile(r"(?i)^(?P<x>.+?)\s+(?:increased|elevations?|increase
 
 def _raised_forms(surface: str) -> set[str]:
     """The ways of writing a raised laboratory value that one synonym stands for: 'elevated ALT' ->
-    'increased ALT', 'raised ALT', 'ALT increased', 'ALT increase', 'ALT elevation(s)'."""
+    'increased ALT', 'raised ALT', 'ALT increased', 'ALT increase', 'ALT elevation' (plurals are read by the
+    lexicon itself)."""
     m = _RAISED_BEFORE.match(surface) or _RAISED_AFTER.match(surface)
     if m is None:
         return set()
     x = m.group("x")
     return {
         *(f"{w} {x}" for w in ("elevated", "increased", "raised")),
-        *(f"{x} {w}" for w in ("increased", "increase", "elevation", "elevations")),
+        *(f"{x} {w}" for w in ("increased", "increase", "elevation")),
     } - {surface}
 
 

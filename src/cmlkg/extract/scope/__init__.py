@@ -27,7 +27,7 @@ from cmlkg.extract.scope.arms import (
 from cmlkg.extract.scope.attribution import attribute
 from cmlkg.extract.scope.drug_arms import drug_arms
 from cmlkg.extract.scope.lists import blocks_per_arm, counts_per_arm, gapped_figures, per_arm_lists
-from cmlkg.extract.scope.references import arm_references, option_label
+from cmlkg.extract.scope.references import Refs, arm_references, option_label
 from cmlkg.extract.scope.time_points import assign_time_points, series_groups
 
 
@@ -129,7 +129,7 @@ _TRAIT_GROUP_OPENS = re.compile(
 )
 
 
-def _of_a_trait_group(doc: Doc, outcomes: list[r.Outcome], refs, arm_cohorts: set[int]) -> None:
+def _of_a_trait_group(doc: Doc, outcomes: list[r.Outcome], refs: Refs, arm_cohorts: set[int]) -> None:
     """Figures of a subgroup by a trait that opens their sentence (naming no arm) are no arm's figures: the
     arm named with them is the part of the subgroup on it, not the arm."""
     for o in outcomes:
