@@ -130,7 +130,8 @@ _OWN_FIGURES = re.compile(
     # 'Grade 3 or 4 neutropenia occurred in 14% of patients, thrombocytopenia in 8%': the list's verb and
     # the figure of the event before, the later events' verb elided
     rf"|\s*(?:{EVENT_REPORTED}\s+)?in\s+"
-    r"(?:\d+(?:\.\d+)?\s*%|\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))"  # ('... in 8 (6.7%), neutropenia in 6 (5%)')
+    # ('... in 8 (6.7%), neutropenia in 6 (5%)', '... in 8 patients (11%) and neutropenia in 5 (7%)')
+    r"(?:\d+(?:\.\d+)?\s*%|\d+\s*(?:(?:patients|pts|cases)\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)|\d+\s+(?:patients|pts|cases))"
     r"(?:\s+of\s+(?:the\s+)?(?:patients|pts))?(?=\s*(?:,|and\b)))",
     I,
 )

@@ -55,7 +55,8 @@ _PARTICIPATED = re.compile(
 # (the words may hold '/' and ':': 'Three patients ... (sex/age: F/61, M/60, M/69) received')
 _ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=/:≥≤<>]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
 _WITH_THE_DISEASE = re.compile(
-    r"\s+(?:with|(?:(?:who\s+were\s+)?(?:newly\s+)?diagnosed\s+with))\s+(?:\w+\s+)?"
+    # ('125 women with CML', '50 women with chronic phase CML', '40 men with early CML-CP')
+    r"\s+(?:with|(?:(?:who\s+were\s+)?(?:newly\s+)?diagnosed\s+with))\s+(?:[\w-]+\s+){0,2}?"
     r"(?:CML|chronic\s+myeloid|chronic\s+myelogenous|Ph\+)",
     I,
 )
@@ -164,7 +165,7 @@ _WENT_ON_TO = re.compile(
 # treatment for what happened, counted after the population
 _CHANGED_FOR = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:were|was|had\s+to\s+be)\s+(?:subsequently\s+|later\s+|then\s+)?"
-    r"(?:switched|changed|treated|given|transferred)\b[^.;]{0,60}?\b(?:because\s+of|due\s+to|owing\s+to)\s",
+    r"(?:switched|changed|treated|given|transferred)\b[^.;]{0,60}?\b(?:because\s+of|due\s+to|owing\s+to|for\s+(?:\w+\s+){0,2}?(?:failure|intolerance|resistance|toxicity|progression|adverse))\b",
     I,
 )
 
@@ -271,10 +272,10 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     if em and _HAPPENED.match(after):
         return None
     in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
-    # "Progression occurred in 5 patients receiving X (1.9%) and in 9 patients who were receiving Y", "In 9
-    # patients who were receiving imatinib (3.5%), the drug was switched": patients counted for an event, or
-    # with their share for what was done, never a group of the design
-    if _IN_BEFORE.search(before) and (in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())):
+    # "Progression occurred in 5 patients receiving X (1.9%)", "In 9 patients who were receiving X (3.5%),
+    # the drug was switched": counted for an event or what was done (with their share), not the design's
+    counted_in = in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())
+    if not enrol_before and _IN_BEFORE.search(before) and counted_in:
         return None
     hint = "enrolled" if enrol_before or fronted else _role_hint(doc, sent, m, em, in_outcome_sentence)
     # "Among 200 patients screened, 150 were enrolled": the screened are not the population

@@ -24,7 +24,7 @@ _DISCONTINUED = re.compile(
     r"|(?P<subj>treatment|therapy|the\s+drug|[A-Za-z][\w-]+)\s+(?:was|were|had\s+to\s+be|has\s+been)\s+"
     r"(?:permanently\s+)?(?:discontinued|stopped)\b"
     # 'Adverse events led to discontinuation in 4.5%': toxicity as the subject
-    r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects)\s+(?:led|leading)\s+to\s+"
+    r"|(?P<led>(?:adverse\s+events?|AEs?|toxicit(?:y|ies)|side\s+effects|intolerance)\s+(?:led|leading)\s+to\s+"
     r"(?:treatment\s+|drug\s+|permanent\s+|[A-Za-z][\w-]*\s+)?(?:discontinuation|withdrawal|cessation))\b"
     # 'Lack of efficacy led to discontinuation in 10.8%': stopping for a reason the ontology has no term of
     r"|(?P<led_other>(?:lack\s+of\s+(?:efficacy|response)|(?:treatment\s+)?failure|resistance|(?:disease\s+)?"
@@ -78,7 +78,7 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
     treatment, for toxicity where the text says so ('... due to adverse events')."""
     out: list[Mention] = []
     if "TreatmentDiscontinuation" not in doc.vocab.terms or not doc.has(
-        "discontinu", "stopped", "ceased", "interrupt"
+        "discontinu", "stopped", "ceased", "interrupt", "cessation", "withdrawal"
     ):
         return out
     stops, drugs = _stops(doc)

@@ -23,6 +23,7 @@ from cmlkg.extract.relations.grammar import (
     TIME_VALUE,
     I,
 )
+from cmlkg.extract.relations.percent_subjects import PERCENT_SUBJECT, percent_subject
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ outcomes
@@ -160,7 +161,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
             return _event_subject(text, m, clause_start, sm)
         subj_end = clause_start + len(pre.rstrip())
         # '... and one in the flumatinib group died': a count in a treatment group, without its noun
-        if _PERCENT_SUBJECT.search(pre.rstrip()) or in_treatment_group(doc, clause_start, subj_end):
+        if PERCENT_SUBJECT.search(pre.rstrip()) or in_treatment_group(doc, clause_start, subj_end):
             return _subject_before(doc, m, clause_start, subj_end)
     gapped = _GAPPED_PERCENT.search(pre)
     if gapped and _GAPPED_END.match(text, m.end):
@@ -234,6 +235,17 @@ def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Matc
         return Value(0, None, as_int(parse_number(direct.group("n"))), clause_start + direct.start(), m.end)
     if _NOT_A_COUNT_BEFORE.search(pre[: direct.start()]) or UNIT_AFTER.match(pre[direct.end("n") :]):
         return None
+    # "In 54 pregnancies, the mother had been exposed to X": the events a clause opens with are its setting
+    if _SETTING_BEFORE.fullmatch(pre[: direct.start()]):
+        return None
+    # "Twelve relapses occurred in 10 patients", "15 thrombotic events in 12 pts (8%)": the events counted
+    # happened to the patients counted after them, who are the figure
+    patients = _EVENTS_IN_PATIENTS.match(text, m.end)
+    if patients:
+        pct = patients.group("pct")
+        n = as_int(parse_number(patients.group("n")))
+        den = as_int(parse_number(patients.group("den"))) if patients.group("den") else None
+        return Value(n, float(pct) if pct else None, den, m.start, patients.end())
     # "45 CCyR (75%)": the percent may follow the mention
     pct = direct.group("pct") or (
         pm.group(1) if (pm := _PCT_IN_PARENS.match(text[m.end : m.end + 12])) else None
@@ -245,6 +257,15 @@ def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Matc
         clause_start + direct.start(),
         clause_start + direct.end(),
     )
+
+
+_SETTING_BEFORE = re.compile(r"\s*(?:in|among|of)\s+(?:the\s+)?", I)
+_EVENTS_IN_PATIENTS = re.compile(
+    rf"\s+(?:(?:have\s+|had\s+)?(?:occurred|been\s+\w+ed)\s+|(?:were|was)\s+(?:observed|seen|reported|recorded|"
+    rf"documented|noted)\s+)?(?:in|among)\s+(?P<n>{NUM})(?:\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM}))?\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
+    rf"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?",
+    I,
+)
 
 
 def _event_subject(text: str, m: Mention, clause_start: int, sm: re.Match) -> Value:
@@ -297,11 +318,6 @@ _INCLUDING_WHO = re.compile(
     r"(?:who|that)\s+(?:had\s+|also\s+)?\s?$",
     I,
 )
-_PERCENT_SUBJECT = re.compile(
-    rf"(?<![\w.])(?P<pct>\d+(?:\.\d+)?\s*(?=%)|{NUM}(?=\s*(?:percent|per\s+cent)\b))\s*(?:%|percent|per\s+cent)\s*"
-    r"(?:of\s+(?:(?!percent\b|per\s+cent\b)[^,;:()%]){0,100}?)?\s*$",
-    I,
-)
 _ADVERBS_AT_END = re.compile(
     r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
     r"had\s+been|have\s+been|already))+\s*$",
@@ -311,7 +327,6 @@ _TREATMENT_AT_END = re.compile(
     r"(?<=\))\s+(?:on|with|receiving)\s+(?:[\w-]+\s+){0,2}?\d+(?:\.\d+)?\s*mg(?:\s*(?:/\s*d(?:ay)?|daily))?\s*$",
     re.I,
 )
-_COPULA_GAP = re.compile(r"\b(?:was|were|is|of|rates?)\b|:", I)
 _NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
 _NO = re.compile(r"\b(?:no|none)\b", I)
 
@@ -328,12 +343,8 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     with its denominator and percent ('30 of 40 (75%)'), none ('none of the 35 patients')."""
     text = doc.text
     subject_text = _subject_text(doc, clause_start, subj_end)
-    pct_only = _percent_only(doc, m, clause_start, subject_text)
-    if pct_only is not None:
-        start_abs = clause_start + pct_only.start()
-        return Value(
-            None, parse_number(pct_only.group("pct")), group_denominator(text, start_abs), start_abs, m.end
-        )
+    if (share := percent_subject(doc, m, clause_start, subject_text)) is not None:
+        return share
     # 'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
     # share in words, stated in figures (the words give no percent of their own)
     if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
@@ -411,24 +422,3 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
         if names_a_treatment_group(doc, clause_start + group.end(), clause_start + tail):
             return subject[: group.start()] + " "
     return subject
-
-
-# the treatment group a count is of, between the count and its verb
-def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> re.Match | None:
-    """A subject that is a percent alone ('73% of patients achieved'), unless it is another outcome's."""
-    text = doc.text
-    pct_only = _PERCENT_SUBJECT.search(subject_text)
-    if not pct_only:
-        return None
-    at = clause_start + pct_only.start()
-    # "The MCyR rate was 80% with a CCyR rate of 75%": a figure before another outcome is not this one's
-    in_clause = doc.mentions_in(clause_start, m.start)
-    if any(o.kind == "outcome" and at < o.start < m.start for o in in_clause):
-        return None
-    before = [o for o in in_clause if o.kind == "outcome" and o.end <= at]
-    gap = text[before[-1].end : at] if before else ""
-    if before and len(gap) < 40 and _COPULA_GAP.search(gap) and not re.search(r"\d", gap):
-        return None
-    if re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
-        return None
-    return pct_only

@@ -24,12 +24,13 @@ ENROL_BEFORE = re.compile(
     r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|assigned|allocated|"
     r"surveyed|interviewed|observed|"
     r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,3}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
-    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
+    r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+(?:(?:the\s+)?[\d,]+\s+[a-z-]+\s+(?:in|of|from)\s+)?|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"
     # ('This phase 3 trial randomly assigned 519 patients to ...')
     r"\b(?:assigned|allocated|randomi[sz]ed|recruited|accrued)\s+|"
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered|applied)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
     r"\bresults\s+(?:in|of|from)\s+(?:a\s+total\s+of\s+)?|"  # a title's 'results in 118 patients'
-    r"\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
+    # (not 'withdrawal from the study in 5 patients': leaving the study)
+    r"(?<!\bfrom\s)(?<!\bfrom\sthe\s)(?<!\bfrom\sthis\s)\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,
 )
 OUTCOME_VERB = (

@@ -11,6 +11,7 @@ from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import Value, values_after
 from cmlkg.extract.times import points_between
+from cmlkg.textutil import NUM, as_int, parse_number
 
 
 def mark_aggregates(doc: Doc, results: list[r.Outcome]) -> None:
@@ -123,6 +124,40 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
                     term, r.Span(m.start() + 1, v.end), v.count, v.percent, v.denominator, partner=stands_for
                 )
             )
+    return out
+
+
+# ' and 40% by 12 months': a figure and its own time point, the verb and the outcome of the clause elided
+_ELIDED_FIGURE = re.compile(
+    rf"\s*,?\s*and\s+(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<n>{NUM})(?:\s*\(\s*(?P<np>\d+(?:\.\d+)?)\s*%\s*\))?)\s+",
+    re.I,
+)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
+_FIGURE_FIRST = re.compile(rf"(?:{NUM})(?![\w-])", re.I)
+
+
+def elided_time_figures(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
+    """ "31% achieved MMR by 6 months and 40% by 12 months": after a figure that is its outcome's subject and
+    the time point right after the outcome, a figure with only a time point of its own is that outcome's
+    at that point (a percent after a percent, a count after a count)."""
+    text, out = doc.text, []
+    read = sorted((o.span.start, o.span.end) for o in results)
+    for o in results:
+        if not _FIGURE_FIRST.match(text, o.span.start):
+            continue  # the figure comes after the outcome: its own reading takes the figures after it
+        point = next(iter(points_between(doc, o.span.end, o.span.end + 4)), None)
+        m = _ELIDED_FIGURE.match(text, point.end) if point is not None else None
+        if m is None or not (then := points_between(doc, m.end(), m.end() + 1)):
+            continue
+        # (a percent after a figure with a percent, a count after a count)
+        if not _CLAUSE_ENDS.match(text, then[0].end) or (o.percent if m.group("p") else o.count) is None:
+            continue
+        at = m.start("p") if m.group("p") else m.start("n")
+        if any(a <= at < b for a, b in read):
+            continue
+        pct = m.group("p") or m.group("np")
+        count = as_int(parse_number(m.group("n"))) if m.group("n") else None
+        out.append(r.Outcome(o.term, r.Span(o.span.start, m.end() - 1), count, float(pct) if pct else None))
     return out
 
 

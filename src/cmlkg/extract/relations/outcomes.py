@@ -20,6 +20,7 @@ from cmlkg.extract.relations.event_mentions import (
     no_response_mentions,
     progression_mentions,
 )
+from cmlkg.extract.relations.figure_ends import figures_end
 from cmlkg.extract.relations.figures import (
     _EVENT_VERB,
     _ONE_PATIENT_BEFORE,
@@ -30,7 +31,6 @@ from cmlkg.extract.relations.grammar import (
     COMPARATIVE,
     COMPARED_COUNT,
     COMPARED_WITH,
-    COUNTED,
     TIME_PHRASE,
     TIME_VALUE,
     UNNAMED,
@@ -42,7 +42,6 @@ from cmlkg.extract.relations.outcome_guards import (
     in_a_definition,
     names_a_group,
     none_stated,
-    phase_of_the_outcome,
     shares_with_an_unknown,
 )
 from cmlkg.extract.relations.outcome_phrases import (
@@ -55,6 +54,7 @@ from cmlkg.extract.relations.outcome_phrases import (
 from cmlkg.extract.relations.outcome_sets import (
     corresponding_rates,
     elided_outcome_clauses,
+    elided_time_figures,
     mark_aggregates,
     name_progressions,
     none_of_denominators,
@@ -65,11 +65,6 @@ from cmlkg.textutil import parse_number
 _PATIENT_NOUN_END = re.compile(rf"{PATIENT_NOUN}\s*$", I)
 
 
-_OTHER_LABEL = re.compile(r"[,;(]\s*([A-Z][A-Za-z]{1,7})\s*:?\s*(?=\d+(?:\.\d+)?\s*%)")
-_NEW_SUBJECT = re.compile(rf"{COUNTED}\s+(?!with\b|treated\b|receiving\b|given\b|on\b|in\s+the\b)", I)
-
-
-# ('a higher MMR rate at 12 months (45%) than imatinib (30%)': a time point between)
 _RATE_IN_PARENS = re.compile(rf"\s*(?:rates?\s*)?(?:{TIME_PHRASE}\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)", I)
 _THAN = re.compile(r"\bthan\b", I)
 _SINGULAR_VERB = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|is|has\s+been)\b", I)
@@ -97,8 +92,6 @@ _HEADS_A_COLON = re.compile(
 )
 # coordinated outcomes: "survival and relapse-free survival at 4 years were ..."
 _COORDINATION = re.compile(r"\s*(?:\([A-Za-z]{2,6}\)\s*)?(?:,|and|or|,\s*and|/)\s*(?:the\s+)?", I)
-_GOVERNED = re.compile(r"(?:\b(?:in|of|by|for|among|and|vs\.?|versus)|:)\s*$", I)
-_OTHER_ENDPOINT = re.compile(r"\b(?:survival|mortality)\b", I)
 _NOT_SIGNIFICANT = re.compile(r"\bnot\s+statistically", I)
 _PROCEDURE_RELATED = re.compile(
     r"\s+(?:of|from|due\s+to)\s+(?:\w+\s+)?(?:transplant|treatment|procedure)[- ]related", I
@@ -108,7 +101,6 @@ _PROBABILITY = re.compile(r"probabilit|likelihood|proportion|actuarial|estimated
 _KIND_BEFORE = re.compile(r"\b(?:complete|partial|major|minor|minimal)\s*(?:\([^()]*\)\s*)?(?:in\s+)?$", I)
 _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+one\b", I)
 _LOST_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?lost\b", I)
-_COUNTED_KINDS = ("adverse_event", "phase", "outcome")
 
 
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
@@ -119,6 +111,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results = reading.read()
     results.extend(distributed_parts(doc, reading.mentions, results))
     results.extend(elided_outcome_clauses(doc, results))
+    results.extend(elided_time_figures(doc, results))
     results.extend(corresponding_rates(doc, results))
     results.extend(o for o in discontinuations_by_reason(doc) if o.span.start >= start_at)
     mark_aggregates(doc, results)
@@ -287,35 +280,10 @@ class _Reading:
         return group, j
 
     def _figures_end(self, group: list[Mention], j: int, ce: int) -> int:
-        """Where the figures of ``group`` end: at the next thing counted (another outcome, an adverse
-        event, a phase, a new subject) or the clause's end."""
-        mentions, text = self.mentions, self.text
+        """Where the figures of ``group`` end: at the next mention read or :func:`figures_end`."""
+        mentions = self.mentions
         nxt = mentions[j].start if j < len(mentions) and mentions[j].start < ce else ce
-        for other in self.doc.mentions_starting(group[-1].end + 1, nxt):
-            if (
-                other.kind in _COUNTED_KINDS
-                and not defines_the_one_before(self.doc, other)
-                and not in_a_definition(self.doc, other)
-                and not (other.kind == "phase" and phase_of_the_outcome(text, group[-1].end, other))
-            ):
-                nxt = other.start
-                break
-        # ('OS was 90%, and relative survival 98%': a survival the ontology does not name ends the figures)
-        for word in _OTHER_ENDPOINT.finditer(text, group[-1].end, nxt):
-            if not any(
-                x.start <= word.start() < x.end for x in self.doc.mentions_in(word.start() - 40, word.end())
-            ):
-                nxt = word.start()
-                break
-        # ('The response rate was 60% (CHR 40%, PHR 20%)': a label we do not know heads the figure after it)
-        for label in _OTHER_LABEL.finditer(text, group[-1].end, nxt):
-            if not self.doc.mentions_in(label.start(1), label.end(1)):
-                nxt = label.start(1)
-                break
-        new_subject = _NEW_SUBJECT.search(text, group[-1].end, nxt)
-        if new_subject and not _GOVERNED.search(text[max(0, new_subject.start() - 8) : new_subject.start()]):
-            nxt = new_subject.start()
-        return nxt
+        return figures_end(self.doc, group[-1], nxt)
 
     def _shared_subject(self, group: list[Mention], cs: int) -> bool:
         """ "Case 4 ... but relapsed and died": events that share their subject; whether they did."""

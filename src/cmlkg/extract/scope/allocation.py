@@ -8,6 +8,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import stated_doses
+from cmlkg.extract.scope.arms import ADDED_TO_THE_ONE_BEFORE
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # the allocation of a design sentence: "randomized (1:1) to (receive) X ... or Y ...", "assigned to either X
@@ -88,6 +89,7 @@ def design_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]
         options = _with_shared_head(
             doc, s, _joined_unsized([_option(doc, s, ps, pe, given) for ps, pe in parts]), given
         )
+        options = _added_to_the_one_before(doc, options)
         if any(not o[2] for o in options):
             continue
         signature = {(tuple(sorted(o[2])), tuple(sorted((d[1], d[2]) for d in o[3]))) for o in options}
@@ -132,6 +134,17 @@ def _with_shared_head(doc: Doc, s: int, options: list[_Option], given: set[str])
 
 
 _Option = tuple[int, int, list[str], list[tuple[str, float, str, r.Span]], int | None]
+
+
+def _added_to_the_one_before(doc: Doc, options: list[_Option]) -> list[_Option]:
+    """'to interferon alfa alone (n = 179) or combined with cytarabine (n = 181)': an option that opens by
+    adding to what it leaves unnamed gets the drugs of the option before it too."""
+    out = options[:1]
+    for o in options[1:]:
+        if o[2] and ADDED_TO_THE_ONE_BEFORE.match(doc.text, o[0], o[1]):
+            o = (o[0], o[1], list(dict.fromkeys([*out[-1][2], *o[2]])), o[3], o[4])
+        out.append(o)
+    return out
 
 
 def _option(doc: Doc, s: int, ps: int, pe: int, given: set[str]) -> _Option:

@@ -196,7 +196,18 @@ def find_arms(doc: Doc, cohorts: list[r.Cohort], treatments: list[r.Treatment]) 
     for prev, a in zip(arms, arms[1:]):
         if not a.terms:
             a.terms = list(prev.terms)
+        # 'X alone (n = 179) or combined with Y (n = 181)': what the arm before got, and more
+        elif ADDED_TO_THE_ONE_BEFORE.match(doc.text, a.start, a.end):
+            a.terms = [*(t for t in prev.terms if t not in a.terms), *a.terms]
     return arms
+
+
+# an arm that adds to what it leaves unnamed: '... or combined with cytarabine', 'or plus Y'
+ADDED_TO_THE_ONE_BEFORE = re.compile(
+    r"\s*(?:,\s*)?(?:or|and|versus|vs\.?|to)?\s*(?:combined\s+with|in\s+combination\s+with|plus|"
+    r"with\s+the\s+addition\s+of|together\s+with|\+)\s",
+    re.I,
+)
 
 
 def _arm(

@@ -275,8 +275,10 @@ _DOSE_LEVEL = re.compile(
 
 _COMBINATION_GROUP = re.compile(
     r"\b(?:the\s+)?combination(?:[- ](?:therapy|treatment|regimen))?\s+(?:group|arm|cohort)\b"
-    # 'in 24 patients with the combination': the arm, where no 'of' or 'with' follows
-    r"|(?<=\bwith\s)the\s+combination\b(?!\s+(?:of|with)\b)",
+    # 'in 24 patients with the combination', '79% for the combination', 'those receiving the combination':
+    # the arm, where no 'of' or 'with' follows
+    r"|(?:(?<=\bwith\s)|(?<=\bfor\s)|(?<=\bon\s)|(?<=\breceiving\s)|(?<=\bgiven\s)|(?<=\btaking\s))"
+    r"the\s+combination\b(?!\s+(?:of|with)\b)",
     I,
 )
 

@@ -347,7 +347,8 @@ class _TimeReading:
             p
             for p in inside
             if p.start >= low
-            and not any(re.fullmatch(r"\s*(?:\([^()]*\)\s*)?,?\s*", self.text[x : p.start]) for x in siblings)
+            # ('MMR was achieved by 31% of patients at 6 months and 40% at 12 months')
+            and not any(_AFTER_FIGURE.fullmatch(self.text[x : p.start]) for x in siblings)
         ]
         return own, [p for p in inside if p.start < low]
 

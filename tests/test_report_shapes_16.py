@@ -1,0 +1,145 @@
+"""Issue 20, session 16: shapes of figure statements found missing or wrong in abstracts written in the
+styles of unread reports (a pregnancy registry, a pre-imatinib combination trial, an expanded-access
+series, ...), each tested here in phrasings of our own."""
+
+from __future__ import annotations
+
+from cmlkg.extract import extract
+
+from conftest import cohorts_of, figures
+
+ONE_ARM = "We treated 48 adults with chronic phase CML with bosutinib 400 mg daily. "
+TWO_ARMS = "Patients were randomized to bosutinib 400 mg daily (n = 60) or imatinib 400 mg daily (n = 60). "
+COMBINED = (
+    "Patients in chronic phase were randomized to interferon alfa 5 MU/m2 daily alone (n = 100) or "
+    "combined with cytarabine 20 mg/m2/d (n = 102). "
+)
+
+
+def _by_arm(text: str) -> set[tuple]:
+    """(term, count, percent, months, the arm's drugs) of every outcome figure."""
+    x = extract("t", text)
+    return {
+        (
+            o.term,
+            o.count,
+            o.percent,
+            o.time_months,
+            tuple(sorted(t.term for t in x.cohorts[o.cohort].treatments)) if o.cohort is not None else None,
+        )
+        for o in x.outcomes
+    }
+
+
+def _events(text: str) -> set[tuple]:
+    return {(a.term, a.grade, a.count) for a in extract("t", text).adverse_events}
+
+
+def test_patients_counted_after_events_counted_are_the_figure():
+    assert figures(ONE_ARM + "Eleven relapses occurred in 9 patients.") == {("Relapse", 9, None, None, None)}
+    assert figures(ONE_ARM + "Seven relapses were seen among 6 of 40 patients.") == {
+        ("Relapse", 6, None, 40, None)
+    }
+    # events counted alone are still their count
+    assert figures(ONE_ARM + "There were 3 relapses.") == {("Relapse", 3, None, None, None)}
+
+
+def test_events_a_clause_opens_with_are_its_setting_not_a_figure():
+    assert figures(ONE_ARM + "In 14 relapses, a kinase domain mutation was found.") == set()
+
+
+def test_the_population_is_the_patients_the_events_were_counted_in():
+    text = "We collected data on 61 pregnancies in 50 women with chronic phase CML treated with imatinib. "
+    assert cohorts_of(text + "Of the 40 women with MMR at conception, 12 lost MMR.")[0] == ("population", 50)
+
+
+def test_a_part_counted_with_its_relative_clause_is_no_figure_of_the_outcome_before():
+    text = ONE_ARM + (
+        "Nine patients lost MMR during pregnancy, and 5 of 7 patients who had no MMR showed rising transcripts."
+    )
+    assert figures(text) == {("LossOfResponse", 9, None, None, None)}
+
+
+def test_patients_moved_to_another_drug_for_failure_are_no_cohort():
+    text = ONE_ARM + "Twenty-one patients were switched to ponatinib for failure or intolerance."
+    assert cohorts_of(text) == [("population", 48)]
+    text = ONE_ARM + "Nine patients were later changed to nilotinib for resistance."
+    assert cohorts_of(text) == [("population", 48)]
+
+
+def test_leaving_the_study_is_no_study_of_the_patients_counted():
+    text = (
+        "Imatinib was given in chronic phase CML. Intolerance led to withdrawal from the study in 6 patients."
+    )
+    assert not any(size == 6 for _role, size in cohorts_of(text))
+    assert figures(text) == {("DiscontinuationDueToToxicity", 6, None, None, None)}
+
+
+def test_the_combination_named_after_a_preposition_is_the_combined_arm():
+    got = _by_arm(
+        COMBINED
+        + "A major cytogenetic response was seen in 22% of patients in the interferon alone arm and in "
+        "38% of those receiving the combination. Survival at 3 years was 80% for the combination and 71% "
+        "for interferon alone."
+    )
+    assert got == {
+        ("MajorCytogeneticResponse", None, 22.0, None, ("InterferonAlfa",)),
+        ("MajorCytogeneticResponse", None, 38.0, None, ("Cytarabine", "InterferonAlfa")),
+        ("OverallSurvival", None, 80.0, 36.0, ("Cytarabine", "InterferonAlfa")),
+        ("OverallSurvival", None, 71.0, 36.0, ("InterferonAlfa",)),
+    }
+
+
+def test_side_effects_leading_to_cessation_of_therapy_are_discontinuation_for_toxicity():
+    assert figures(ONE_ARM + "Side effects led to cessation of therapy in 7 patients (15%).") == {
+        ("DiscontinuationDueToToxicity", 7, 15.0, None, None)
+    }
+    assert figures(ONE_ARM + "Adverse events led to withdrawal in 4 patients.") == {
+        ("DiscontinuationDueToToxicity", 4, None, None, None)
+    }
+
+
+def test_a_grade_range_is_shared_by_the_event_whose_verb_is_elided_after_patients_counted():
+    got = _events(ONE_ARM + "Grade 3-4 anemia occurred in 6 patients (12%) and thrombocytopenia in 4 (8%).")
+    # a count over two grades is on neither: never a count of thrombocytopenia of any grade
+    assert got == {
+        ("Anemia", 3, None),
+        ("Anemia", 4, None),
+        ("Thrombocytopenia", 3, None),
+        ("Thrombocytopenia", 4, None),
+    }
+    got = _events(ONE_ARM + "Grade 3 anemia occurred in 6 patients and thrombocytopenia in 4 patients.")
+    assert got == {("Anemia", 3, 6), ("Thrombocytopenia", 3, 4)}
+
+
+def test_a_percent_subject_with_its_count_and_denominator_in_parentheses():
+    assert figures(ONE_ARM + "Overall, 45% (18/40) achieved MMR by 12 months.") == {
+        ("MajorMolecularResponse", 18, 45.0, 40, 12.0)
+    }
+    assert figures(ONE_ARM + "A total of 62.5% (25 of 40) patients attained CCyR.") == {
+        ("CompleteCytogeneticResponse", 25, 62.5, 40, None)
+    }
+    # a count that does not agree with the percent is not taken
+    assert figures(ONE_ARM + "Overall, 45% (9/40) achieved MMR.") == {
+        ("MajorMolecularResponse", None, 45.0, None, None)
+    }
+
+
+def test_a_figure_with_only_its_own_time_point_after_an_outcome_and_its_time_point():
+    assert figures(ONE_ARM + "Overall, 28% reached MMR by 6 months and 47% by 18 months.") == {
+        ("MajorMolecularResponse", None, 28.0, None, 6.0),
+        ("MajorMolecularResponse", None, 47.0, None, 18.0),
+    }
+    assert figures(ONE_ARM + "Ten patients reached MR4.5 at 12 months, and 17 at 24 months.") == {
+        ("MR4_5", 10, None, None, 12.0),
+        ("MR4_5", 17, None, None, 24.0),
+    }
+    # each figure keeps the time point after it, past the patients' noun
+    assert figures(ONE_ARM + "CCyR was attained by 52% of patients at 6 months and 75% at 12 months.") == {
+        ("CompleteCytogeneticResponse", None, 52.0, None, 6.0),
+        ("CompleteCytogeneticResponse", None, 75.0, None, 12.0),
+    }
+    # a figure followed by a verb of its own is another clause's subject
+    assert figures(ONE_ARM + "Overall, 28% reached MMR by 6 months and 47% by 18 months were alive.") == {
+        ("MajorMolecularResponse", None, 28.0, None, 6.0)
+    }
