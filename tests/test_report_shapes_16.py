@@ -143,3 +143,90 @@ def test_a_figure_with_only_its_own_time_point_after_an_outcome_and_its_time_poi
     assert figures(ONE_ARM + "Overall, 28% reached MMR by 6 months and 47% by 18 months were alive.") == {
         ("MajorMolecularResponse", None, 28.0, None, 6.0)
     }
+
+
+def test_response_named_for_assessment_is_no_figure_and_sizes_the_evaluable():
+    x = extract("t", ONE_ARM + "Molecular response could be assessed in 40 patients.")
+    assert x.outcomes == []
+    assert x.cohorts[0].evaluable == 40
+    assert figures(ONE_ARM + "MMR assessment was available in 41 patients.") == set()
+    x = extract("t", ONE_ARM + "Response assessment was available for 44 patients.")
+    assert x.cohorts[0].evaluable == 44
+
+
+def test_two_figures_of_resistant_and_intolerant_patients_are_no_resistance_figures():
+    for sentence in (
+        "CCyR was achieved in 38% of resistant and 71% of intolerant patients.",
+        "MMR was achieved by 21% of resistant patients and 55% of intolerant patients.",
+    ):
+        assert not any(t == "NoResponse" for t, *_ in figures(ONE_ARM + sentence)), sentence
+
+
+def test_the_last_count_of_a_list_is_not_the_figure_of_them_all():
+    assert figures(TWO_ARMS + "There were 14 and 9 deaths.") == set()
+    assert figures(TWO_ARMS + "In all, 6 and 3 patients progressed.") == set()
+    # a count of its own before its outcome still is
+    assert figures(TWO_ARMS + "There were 14 deaths and 9 relapses.") == {
+        ("Death", 14, None, None, None),
+        ("Relapse", 9, None, None, None),
+    }
+
+
+def test_a_reason_names_a_drug_only_in_its_own_phrase():
+    x = extract(
+        "t",
+        "Patients intolerant of two or more TKIs, or with T315I, were randomized to ponatinib 45 mg (n = 40) "
+        "or 15 mg (n = 40).",
+    )
+    assert not any(r.therapy == "Ponatinib" for r in x.reasons)
+    x = extract(
+        "t", "We treated 21 patients resistant (n=13) or intolerant (n=8) to imatinib with nilotinib."
+    )
+    assert {(r.kind, r.therapy, r.count) for r in x.reasons} == {
+        ("resistance", "Imatinib", 13),
+        ("intolerance", "Imatinib", 8),
+    }
+
+
+def test_patients_whose_dose_was_raised_are_the_population_and_each_arm_gets_the_new_dose():
+    x = extract(
+        "t",
+        "Sixty patients in chronic phase with a suboptimal response on imatinib 400 mg daily had their dose "
+        "increased to 600 mg (n = 35) or 800 mg (n = 25) daily.",
+    )
+    assert (x.cohorts[0].role, x.cohorts[0].size) == ("population", 60)
+    arms = {c.size: [(t.term, [d.value for d in t.doses]) for t in c.treatments] for c in x.cohorts[1:]}
+    assert arms == {35: [("Imatinib", [600.0])], 25: [("Imatinib", [800.0])]}
+
+
+def test_a_class_of_events_named_by_its_events_is_a_heading():
+    x = extract(
+        "t",
+        ONE_ARM + "Grade 3/4 hematologic adverse events were neutropenia (40%) and thrombocytopenia (30%).",
+    )
+    assert {a.term for a in x.adverse_events} == {"Neutropenia", "Thrombocytopenia"}
+
+
+def test_figures_for_groups_of_each_phase_with_words_between():
+    got = figures(
+        "We analyzed 300 adults who underwent allogeneic transplantation for CML. The 5-year overall "
+        "survival was 68% for first CP, 49% for later CP/AP and 21% for BC."
+    )
+    assert got == {
+        ("OverallSurvival", None, 68.0, None, 60.0),
+        ("OverallSurvival", None, 49.0, None, 60.0),
+        ("OverallSurvival", None, 21.0, None, 60.0),
+    }
+
+
+def test_an_arm_named_in_a_parenthesis_by_its_drug_and_its_amount():
+    text = (
+        "Patients were randomized to nilotinib 300 mg twice daily (n = 100), nilotinib 400 mg twice daily "
+        "(n = 100) or imatinib 400 mg daily (n = 100). "
+    )
+    for said in ("(nilotinib 300), {b}% (nilotinib 400)", "(nilotinib 300 mg), {b}% (nilotinib 400 mg)"):
+        sentence = "By 3 years, MMR rates were 71% " + said.format(b=66) + " and 52% (imatinib)."
+        got = {(o.percent, o.cohort) for o in extract("t", text + sentence).outcomes}
+        x = extract("t", text + sentence)
+        doses = {k: x.cohorts[k].treatments[0].doses[0].value for k in range(1, 4)}
+        assert {(p, doses[k]) for p, k in got} == {(71.0, 600.0), (66.0, 800.0), (52.0, 400.0)}, said

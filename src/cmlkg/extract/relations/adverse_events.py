@@ -198,10 +198,20 @@ def _comorbidity(doc: Doc, m: Mention) -> bool:
 def _heads_events(doc: Doc, m: Mention) -> bool:
     """'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over events."""
     # (not '... due to transient thrombocytopenia: no extra-hematological toxicity has been recorded')
-    return bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30])) and any(
-        o.kind == "adverse_event" and o.start > m.end and not doc.negated(o)
+    later = [
+        o
         for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
+        if o.kind == "adverse_event" and o.start > m.end and not doc.negated(o)
+    ]
+    # 'Grade 3/4 hematologic adverse events were thrombocytopenia (76%), ...': the events it is, named
+    copula = _IS_NAMED.match(doc.text, m.end)
+    return bool(later) and (
+        bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30]))
+        or (copula is not None and later[0].start == copula.end())
     )
+
+
+_IS_NAMED = re.compile(r"\s*(?:were|was|are|is)\s+(?:(?:mainly|mostly|chiefly|predominantly)\s+)?", I)
 
 
 def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] | None) -> re.Match | None:

@@ -150,6 +150,10 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     if named is not None:
         return named
     direct = _COUNT_BEFORE.search(pre)
+    # 'There were 21, 11 and 23 deaths', '4 and 9 patients progressed': the last count of a list is not
+    # the figure of them all
+    if direct and _COUNTS_LISTED_BEFORE.search(pre, 0, direct.start()):
+        return None
     if direct and (counted := _count_right_before(doc, m, clause_start, direct)) is not None:
         return counted
     if PROGRESSION_VERB.match(text, m.start) or _PROGRESSION_WORD.match(text[m.start :]):
@@ -157,6 +161,8 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
         return _subject_before(doc, m, clause_start, subj_end)
     if _EVENT_VERB.match(text, m.start, m.end):
         sm = _PATIENTS_BEFORE_VERB.search(pre) or _N_OF_THEM_BEFORE_VERB.search(pre)
+        if sm and _COUNTS_LISTED_BEFORE.search(pre, 0, sm.start()):
+            return None
         if sm:
             return _event_subject(text, m, clause_start, sm)
         subj_end = clause_start + len(pre.rstrip())
@@ -171,6 +177,7 @@ def _outcome_subject(doc: Doc, m: Mention, clause_start: int, case_report: bool)
     return _verb_subject(doc, m, clause_start)
 
 
+_COUNTS_LISTED_BEFORE = re.compile(rf"(?<![\w.])(?:{NUM}\s*,\s*)*{NUM}\s*,?\s*(?:and|or)\s*$", I)
 _GAPPED_PERCENT = re.compile(
     r"\d\s*%\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:attained|achieved|reached|obtained|had|were\s+in)\s+[^,;%]{1,40}?"
     # '60% achieved MCyR, 54% CCyR and 40% MMR': the items listed between
@@ -373,7 +380,8 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         if sm.group("none") and sm.group("n"):  # "None of the 35 patients had ...": 0 of 35, never 35
             return Value(0, None, as_int(parse_number(sm.group("n"))), m.start, m.end)
     n = sm.group("n")
-    if not n or re.search(r"[\d.]\s*$", subject_text[: len(subject_text) - len(sm.group(0))]):
+    before = subject_text[: len(subject_text) - len(sm.group(0))]
+    if not n or re.search(r"[\d.]\s*$", before) or _COUNTS_LISTED_BEFORE.search(before):
         return None
     count = as_int(parse_number(n))
     if count is None:

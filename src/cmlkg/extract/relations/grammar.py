@@ -17,6 +17,8 @@ ENROL_VERB = (
     r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|started|"
     r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
     r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|switched|"
+    # ('84 patients with a suboptimal response had their dose increased to 600 mg (n = 51) or 800 mg')
+    r"had\s+(?:their\s+)?(?:[\w-]+\s+)?doses?\s+(?:increased|escalated|raised)|"
     r"(?:replied|responded)\s+to\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey)|"
     r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
 )

@@ -17,6 +17,12 @@ _TRIED = re.compile(
     r"(?:attempted|tried|planned|offered|considered|proposed|discussed|intended|scheduled|pursued)\b",
     I,
 )
+_ASSESSED_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:(?:assessment|evaluation|monitoring|testing|data|status)\b|"
+    r"(?:(?:could|can)\s+be|was|were|has\s+been|have\s+been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:assessed|evaluated|evaluable|assessable|measured|monitored|tested|analy[sz]ed|determined|available)\b)",
+    I,
+)
 # "patients evaluable for molecular response (n = 95)": who could be assessed, not who responded
 _EVALUABLE_FOR = re.compile(
     r"\b(?:evaluable|assessable|eligible|evaluated|assessed|tested|monitored)\s+for\s+(?:the\s+|a\s+)?$", I
@@ -65,7 +71,9 @@ _GROUP_VERB_AFTER = re.compile(
 # baseline traits, not outcomes: "resistant to imatinib", "resistant (n=13) or intolerant"
 # "71 (60%) were resistant and 47 (40%) intolerant to imatinib": the coordinated intolerance says it too
 _BASELINE_TRAIT = re.compile(
-    rf"^\s*(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?)?intoleran"
+    # ('62% of resistant and 80% of intolerant patients': the groups of two figures)
+    rf"^\s*(?:(?:patients|pts|cases)\b\s*)?(?:\([^()]*\)\s*)?(?:to\b|/|,?\s*(?:or|and)\s+"
+    rf"(?:(?:{NUM})\s*(?:\([^()]*\)\s*)?(?:were\s+|was\s+)?|\d+(?:\.\d+)?\s*%\s+(?:of|in|among)\s+(?:the\s+)?)?intoleran"
     # 'MCyR was 54% (resistant 59%, intolerant 42%)': the group's figure between the two labels
     # ('prior imatinib resistant 112 (69%), intolerant 51 (31%)': a count of the group and its share)
     rf"|[:,]?\s*(?:\d+(?:\.\d+)?{PCT}|{NUM}\s*\(\s*\d+(?:\.\d+)?{PCT}\s*\))\s*"
@@ -143,6 +151,8 @@ def names_a_group(doc: Doc, m: Mention) -> bool:
         or _GROUP_NOUN_AFTER.match(text, m.end)
         # "Treatment-free remission was attempted in 30 patients": who tried, not who reached it
         or _TRIED.match(text, m.end)
+        # 'Cytogenetic response could be assessed in 150 patients', 'MMR assessment was available in 80'
+        or _ASSESSED_AFTER.match(text, m.end)
         # 'MMR was lost by 5 of 60 patients (8%) in TFR': the period the figure of another outcome is in
         or (
             m.term == "TreatmentFreeRemission"
@@ -197,7 +207,9 @@ _TO_PHASES = re.compile(
 _COUNT_OF_PHASE = re.compile(r"(?<![\w.])\d+\s*(?:(?:of|/)\s*\d+\s*)?(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?$")
 _PATIENTS = re.compile(r"[-\s]+(?:patients|pts|cases)\b|\s+and\s+\d", I)
 _FIGURE_OF_PHASE = re.compile(
-    r"\d\s*%\s*(?:\([^()]*\)\s*)?(?:in|for|of|among)\s+(?:the\s+|patients\s+in\s+)?$", I
+    # ('71% for first CP', '71% for patients transplanted in first CP')
+    r"\d\s*%\s*(?:\([^()]*\)\s*)?(?:in|for|of|among)\s+(?:(?![\d])[\w-]+(?:\s+|\s*/\s*)){0,4}?$",
+    I,
 )
 
 

@@ -125,6 +125,9 @@ _REASON = re.compile(
 )
 
 
+_ANOTHER_CLAUSE = re.compile(r";|\b(?:were|was|randomi[sz]ed|assigned|allocated|received|switched)\b", I)
+
+
 def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
     text = doc.text
     out = []
@@ -137,6 +140,8 @@ def find_reasons(doc: Doc) -> list[r.TreatmentReason]:
                 if d.kind == "drug"
                 and m.end() <= d.start < window_end
                 and re.search(r"\bto\s+(?:\w+\s+){0,2}$", text[m.end() : d.start], I)
+                # (not 'intolerant of 2 TKIs, or with T315I, were randomized to ponatinib': the study's drug)
+                and not _ANOTHER_CLAUSE.search(text, m.end(), d.start)
             ),
             None,
         )

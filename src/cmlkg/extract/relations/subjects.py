@@ -28,7 +28,8 @@ _EVALUABLE = [
         rf"\b(?:evaluable|assessable)\s+(?:for\s+(?:\w+\s+){{0,2}})?in\s+(?P<n>{NUM})\s+{PATIENT_NOUN}", I
     ),
     re.compile(
-        rf"\b(?:response|responses|efficacy)\s+(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in\s+(?P<n>{NUM})\b",
+        rf"\b(?:response|responses|efficacy)\s+(?:(?:assessment|evaluation)\s+was\s+(?:available|possible|performed)\s+(?:for|in)"
+        rf"|(?:was|were|could\s+be)\s+(?:evaluated|assessed|evaluable)\s+in)\s+(?P<n>{NUM})\b",
         I,
     ),
 ]
@@ -114,7 +115,11 @@ _AGE_BEFORE = re.compile(r"(?:year[- ]old|aged?)\s*$", I)
 def _add_evaluable(doc: Doc, pop: r.Cohort) -> None:
     """'36 were evaluable', 'evaluable (n = 36)': the population's evaluable count, the first stated."""
     text = doc.text
-    for pat in _EVALUABLE if doc.has("evaluable", "assessable", "assessed", "evaluated") else ():
+    for pat in (
+        _EVALUABLE
+        if doc.has("evaluable", "assessable", "assessed", "evaluated", "assessment", "evaluation")
+        else ()
+    ):
         for m in pat.finditer(text):
             if _NOT_EVALUABLE.search(text[m.start() : m.end() + 3]) or _NOT_BEFORE.search(
                 text[max(0, m.start() - 8) : m.start()]

@@ -112,6 +112,13 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
         prev = (m, prior)
         roles.setdefault(m.term, set()).add("prior" if prior else "intervention")
         first.setdefault(m.term, m)
+    # 'a suboptimal response on imatinib 400 mg had their dose increased to 600 mg': the drug whose dose the
+    # study raised is its treatment too
+    for raised in _DOSE_RAISED.finditer(doc.text) if doc.has("increased", "escalated", "raised") else ():
+        s = doc.sentence_of(raised.start())[0]
+        drugs = [x for x in doc.mentions_in(s, raised.start()) if x.kind == "drug" and x.term in roles]
+        if drugs:
+            roles[drugs[-1].term].add("intervention")
     out: dict[tuple[str, str], r.Treatment] = {}
     for term, rs in roles.items():
         m = first[term]
@@ -119,6 +126,9 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
             out[(term, role)] = r.Treatment(term, role, r.Span(m.start, m.end))
     _add_doses(doc, out)
     return sorted(out.values(), key=lambda t: (t.span.start, t.role))
+
+
+_DOSE_RAISED = re.compile(r"\bdoses?\s+(?:was\s+|were\s+)?(?:increased|escalated|raised)\s+to\s+\d", re.I)
 
 
 def _a_treatment(doc: Doc, m: Mention, specific: set[str]) -> bool:

@@ -210,6 +210,11 @@ ADDED_TO_THE_ONE_BEFORE = re.compile(
 )
 
 
+_CHANGED_TO = re.compile(
+    r"\b(?:increased|escalated|raised|reduced|decreased|switched|changed)\s+(?:\w+\s+)?to\s", re.I
+)
+
+
 def _arm(
     doc: Doc,
     k: int,
@@ -222,6 +227,10 @@ def _arm(
 ) -> Arm:
     """The arm of cohort ``k`` defined in text[start:end]: its drugs, label, doses and radiation totals."""
     text = doc.text
+    # 'on imatinib 400 mg/day had their dose increased to 600 mg (n = 51)': the arm got what follows
+    changed = list(_CHANGED_TO.finditer(text, start, end))
+    if changed:
+        start = changed[-1].end()
     terms = []
     for m in doc.mentions_in(start, end):
         if m.kind in ("drug", "procedure") and m.term in given and m.term not in terms:

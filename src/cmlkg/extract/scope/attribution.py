@@ -123,6 +123,7 @@ def attribute(
 
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
+_DRUG_OPENS = re.compile(r"\s*\(\s*([A-Za-z][\w-]+)\s+")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|all\s+)?$", re.I)
 _COUNTS_OWN_GROUP = re.compile(_COUNT_OF_GROUP, re.I)
 
@@ -159,10 +160,20 @@ class _Attribution:
                 ):
                     return None
                 # '77% (dasatinib) and 66% (imatinib)': the arm alone in a parenthesis after the figure
-                if _OWN_PAREN.fullmatch(gap) and re.match(r"\s*\)", text[_e : _e + 3]):
+                # ('77% (nilotinib 300 mg), 70% (nilotinib 400 mg)': the dose naming the arm, after its drug)
+                if (_OWN_PAREN.fullmatch(gap) or self._drug_named(pos, s, gap)) and re.match(
+                    r"\s*\)", text[_e : _e + 3]
+                ):
                     return k
                 return k if _FOR_A_GROUP.search(gap) else None
         return None
+
+    def _drug_named(self, pos: int, s: int, gap: str) -> bool:
+        """Whether the gap before a reference at ``s`` opens a parenthesis with a drug's name."""
+        drug = _DRUG_OPENS.fullmatch(gap)
+        return drug is not None and any(
+            x.kind == "drug" for x in self.doc.mentions_in(pos + drug.start(1), pos + drug.end(1))
+        )
 
     def ref_before(self, start: int, pos: int, own: int) -> int | None:
         """The last arm named between ``start`` and a figure at ``pos``, unless an earlier figure

@@ -46,6 +46,7 @@ def arm_references(doc: Doc, arms: list[Arm]) -> Refs:
     defined_end = max(a.end for a in arms)
     refs = _dose_refs(doc, arms, defined_end) + _drug_refs(doc, arms, defined_end)
     refs += _combination_refs(doc, arms, defined_end) + _sole_drug_refs(doc, arms, defined_end)
+    refs += _bare_amount_refs(doc, arms, defined_end)
     refs = _outermost(refs)
     refs += _dose_level_refs(doc, arms, defined_end)
     refs += _label_refs(doc, arms, defined_end)
@@ -167,6 +168,29 @@ def _sole_drug_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
             alone = [k for k in alone if any(d[1] == v and d[2] in ("mg", "mg/d") for d in arms[k].doses)]
         if len(alone) == 1:
             refs.append((m.start, after.end(), alone[0]))
+    return refs
+
+
+# 'nilotinib 300)', 'the nilotinib 400 arm': a drug and an amount without its unit
+_BARE_AMOUNT = re.compile(r"\s+(?P<v>\d+(?:\.\d+)?)(?=\s*[),;]|\s+(?:arm|group|cohort)\b)", I)
+
+
+def _bare_amount_refs(doc: Doc, arms: list[Arm], defined_end: int) -> list[_Ref]:
+    """'77% (nilotinib 300), 77% (nilotinib 400)': a drug and a bare amount name the one arm that gets
+    that amount of it, per day or per dose twice a day."""
+    refs = []
+    for m in doc.mentions:
+        bare = _BARE_AMOUNT.match(doc.text, m.end) if m.start >= defined_end and m.kind == "drug" else None
+        if bare is None:
+            continue
+        v = float(bare.group("v"))
+        named = [
+            k
+            for k, a in enumerate(arms)
+            if any(d[0] == m.term and d[2] in ("mg", "mg/d") and d[1] in (v, 2 * v) for d in a.doses)
+        ]
+        if len(named) == 1:
+            refs.append((m.start, bare.end(), named[0]))
     return refs
 
 
