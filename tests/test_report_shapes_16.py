@@ -230,3 +230,44 @@ def test_an_arm_named_in_a_parenthesis_by_its_drug_and_its_amount():
         x = extract("t", text + sentence)
         doses = {k: x.cohorts[k].treatments[0].doses[0].value for k in range(1, 4)}
         assert {(p, doses[k]) for p, k in got} == {(71.0, 600.0), (66.0, 800.0), (52.0, 400.0)}, said
+
+
+def test_rates_a_drug_produced_at_two_time_points_compared_in_pairs():
+    got = _by_arm(
+        TWO_ARMS + "Bosutinib produced higher MMR rates at 6 months (31.5% vs 19.0%; P = .002) and 12 months "
+        "(50.2% vs 37.1%; P = .01)."
+    )
+    assert got == {
+        ("MajorMolecularResponse", None, 31.5, 6.0, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 19.0, 6.0, ("Imatinib",)),
+        ("MajorMolecularResponse", None, 50.2, 12.0, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 37.1, 12.0, ("Imatinib",)),
+    }
+    # the second time point shares the first's preposition: never the first's months
+    got = _by_arm(
+        TWO_ARMS + "MMR rates at 3 months (20% vs 9%) and 9 months (41% vs 30%) favoured bosutinib."
+    )
+    assert {(p, t) for _term, _n, p, t, _arm in got} == {(20.0, 3.0), (9.0, 3.0), (41.0, 9.0), (30.0, 9.0)}
+
+
+def test_a_better_figure_of_a_group_of_responders_is_no_result():
+    assert figures(ONE_ARM + "Patients achieving MMR at 12 months had a better EFS (91% vs 52%).") == set()
+    assert figures(ONE_ARM + "Patients with an early response had superior survival (95% vs 80%).") == set()
+    # a drug's rate compared with a better one is still its arm's
+    assert _by_arm(TWO_ARMS + "Bosutinib produced a superior MMR rate (44% vs 30%).") == {
+        ("MajorMolecularResponse", None, 44.0, None, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 30.0, None, ("Imatinib",)),
+    }
+
+
+def test_a_drug_the_cue_names_again_after_or_is_a_prior_therapy_too():
+    x = extract(
+        "t",
+        "Forty patients resistant or intolerant to imatinib (n = 30) or to imatinib and dasatinib (n = 10) "
+        "received bosutinib 500 mg daily.",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {
+        ("Imatinib", "prior"),
+        ("Dasatinib", "prior"),
+        ("Bosutinib", "intervention"),
+    }

@@ -26,6 +26,10 @@ _TIME = re.compile(
     # a number word joined to its unit ('Two-year overall survival'): the word is read by parse_number
     r"|(?<![\w.\-])(?P<adjw>[A-Za-z]{3,9})-(?P<adjw_unit>day|week|month|year)(?!s)(?:[- ]old)?\b"
     rf"|(?<![\w.\-–])(?P<later>{NUM})\s*(?P<later_unit>days?|weeks?|months?|years?)\s+(?:later|after|post|following)\b"
+    # a bare time after the figures of the one before, its preposition shared: 'at 6 months (34% vs 18%) and
+    # 12 months (53% vs 40%)'
+    r"|(?:(?<=\)\sand\s)|(?<=\),\sand\s))(?P<paired>\d{1,3})\s*"
+    r"(?P<paired_unit>months?|mos?|weeks?|wks?|years?|yrs?)\b(?=\s*\()"
     # a bare time heading a colon: 'CCyR 12 mo: 78% vs 65%'
     r"|(?<=[A-Za-z)]\s)(?P<bare>\d{1,3})\s*(?P<bare_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b(?=\s*:)"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
@@ -127,8 +131,11 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
     ):
         if (listed := _unit_first(m)) is not None:
             nums, unit = listed
-        elif m.group("bare"):
-            nums, unit = [m.group("bare")], m.group("bare_unit")
+        elif m.group("bare") or m.group("paired"):
+            nums, unit = (
+                [m.group("bare") or m.group("paired")],
+                m.group("bare_unit") or m.group("paired_unit"),
+            )
         elif m.group("later"):
             nums, unit = [m.group("later")], m.group("later_unit")
             before = text[max(0, m.start() - 40) : m.start()]

@@ -198,7 +198,8 @@ def later_figure(doc: Doc, m: Mention, subj: Value, ce: int) -> r.Outcome | None
 
 
 # ('CCyR at 6 months (57% vs 46%)': the outcome's time point between)
-_PAIR_AFTER = re.compile(rf"(?:\s+{TIME_PHRASE})?\s*" + PAIR_IN_PARENS, I)
+# ('higher MMR rates at 6 months (34% vs 18%; P < .001)': the rate's noun after the outcome)
+_PAIR_AFTER = re.compile(rf"(?:\s+rates?)?(?:\s+{TIME_PHRASE})?\s*" + PAIR_IN_PARENS, I)
 # what a drug as a subject does to a rate: 'Dasatinib produced higher rates of MMR'
 _PRODUCED = r"(?:produced|yielded|induced|resulted\s+in|led\s+to|was\s+associated\s+with|gave|provided)"
 _ARM_SUBJECT = re.compile(

@@ -93,7 +93,7 @@ COMPARED_COUNT = re.compile(
 # words of a comparison before an outcome: 'a higher rate of MMR', 'the difference in CCyR'
 COMPARATIVE = re.compile(
     # (not 'at the higher dose': a dose, not a rate; nor 'required dose reduction': a change of dose)
-    r"\b(?:difference|differences|(?<!dose\s)(?<!dose-)(?:increase|reduction)|improvement|(?:higher|lower)(?![\s-]+dos)|"
+    r"\b(?:difference|differences|(?<!dose\s)(?<!dose-)(?:increase|reduction)|improvement|(?:higher|lower)(?![\s-]+dos)|better|worse|superior|inferior|"
     r"odds|hazard)\b"
     r"[^.;]*$",
     I,

@@ -82,7 +82,9 @@ _FAILURE = re.compile(r"\b(?:failure|resistan|intoleran|relapse|progression)", I
 # 'imatinib followed by dasatinib (n = 38), nilotinib (n = 50) or both': a sequence too
 _COORDINATED_DRUG = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:,|or|and|plus|/|,\s*or|,\s*and|and/or|,\s*and/or|(?:,\s*)?"
-    r"(?:followed\s+by|then|and\s+then|and\s+subsequently))\s*"
+    r"(?:followed\s+by|then|and\s+then|and\s+subsequently)"
+    # ('resistant or intolerant to imatinib (n = 46) or to imatinib and another TKI': the preposition again)
+    r"|(?:,\s*)?(?:or|and)\s+(?:to|on|with))\s*"
 )
 
 
