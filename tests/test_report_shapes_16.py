@@ -271,3 +271,28 @@ def test_a_drug_the_cue_names_again_after_or_is_a_prior_therapy_too():
         ("Dasatinib", "prior"),
         ("Bosutinib", "intervention"),
     }
+
+
+def test_counts_named_by_the_arm_drug_as_the_patients_word():
+    got = _by_arm(TWO_ARMS + "Deaths occurred in 4 (7%) bosutinib and 6 (10%) imatinib patients.")
+    assert got == {("Death", 4, 7.0, None, ("Bosutinib",)), ("Death", 6, 10.0, None, ("Imatinib",))}
+
+
+def test_counts_with_their_share_after_their_treatment_group():
+    got = _by_arm(
+        TWO_ARMS + "Nine patients on bosutinib (15%) and 14 on imatinib (23%) discontinued treatment."
+    )
+    assert got == {
+        ("TreatmentDiscontinuation", 9, 15.0, None, ("Bosutinib",)),
+        ("TreatmentDiscontinuation", 14, 23.0, None, ("Imatinib",)),
+    }
+    got = _by_arm(TWO_ARMS + "Three patients on bosutinib (5%) and 7 on imatinib (12%) died.")
+    assert got == {("Death", 3, 5.0, None, ("Bosutinib",)), ("Death", 7, 12.0, None, ("Imatinib",))}
+
+
+def test_a_discontinuation_heading_with_its_reason_after_for():
+    got = _by_arm(TWO_ARMS + "Discontinuations for drug-related AEs: bosutinib 14%, imatinib 7%.")
+    assert got == {
+        ("DiscontinuationDueToToxicity", None, 14.0, None, ("Bosutinib",)),
+        ("DiscontinuationDueToToxicity", None, 7.0, None, ("Imatinib",)),
+    }

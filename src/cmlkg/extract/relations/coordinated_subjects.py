@@ -73,7 +73,10 @@ def _figure_end(m: re.Match) -> int:
 
 
 def in_treatment_group(doc: Doc, clause_start: int, end: int) -> bool:
-    """Whether the subject ending at ``end`` ends with the treatment group its count is in."""
+    """Whether the subject ending at ``end`` ends with the treatment group its count is in (and perhaps
+    the count's share: '18 on imatinib (36%)')."""
+    share = SHARE_AT_END.search(doc.text, clause_start, end)
+    end = share.start() if share else end
     return any(
         names_a_treatment_group(doc, g.end(), end)
         for g in GROUP_OPENS.finditer(doc.text, max(clause_start, end - 50), end)
@@ -92,15 +95,18 @@ def coordinated_group_count(doc: Doc, subj: Value, clause_start: int) -> Value |
     if cm is None or not names_a_treatment_group(doc, cm.end("open"), cm.end("g")):
         return None
     n = 0 if cm.group("n").lower() in ("no", "none") else as_int(parse_number(cm.group("n")))
-    pct = float(cm.group("p")) if cm.group("p") else None
+    pct = float(cm.group("p") or cm.group("p2")) if cm.group("p") or cm.group("p2") else None
     return Value(n, pct, None, cm.start(), cm.end("g")) if n is not None else None
 
 
 _COUNT_IN_GROUP = re.compile(
     rf"(?<![\w.])(?P<n>{NUM}|no|none)(?:\s+{PATIENT_NOUN})?(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?"
-    r"(?P<open>\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?)(?P<g>[^,;:()%]{1,40}?)\s*,?\s+and\s+$",
+    r"(?P<open>\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?)(?P<g>[^,;:()%]{1,40}?)"
+    # ('Twelve patients on A (24%) and 18 on B (36%) discontinued': the share after the group)
+    r"(?:\s*\(\s*(?P<p2>\d+(?:\.\d+)?)\s*%\s*\))?\s*,?\s+and\s+$",
     I,
 )
+SHARE_AT_END = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*$")
 GROUP_OPENS = re.compile(r"(?<=\w|\))\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?", I)
 _GROUP_WORDS = re.compile(
     r"\b(?:arms?|groups?|cohorts?|and|or|plus|alone|the|therapy|treatment)\b|[-/+]"

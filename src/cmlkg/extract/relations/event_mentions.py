@@ -35,7 +35,7 @@ _DISCONTINUED = re.compile(
     # 'discontinuations due to AEs in 24 pts (14.7%)': the noun and its reason, the drug unnamed
     # ('Discontinuation rates for toxicity were 10% and 8%', 'Rates of discontinuation due to AEs')
     r"|(?P<bare>(?:treatment\s+|drug\s+)?discontinuations?(?:\s+rates?)?|rates?\s+of\s+(?:treatment\s+)?discontinuation)"
-    rf"(?=\s+{CAUSE}\s|\s+for\s+{_TOXIC_WORDS}))",
+    rf"(?=\s+{CAUSE}\s|\s+for\s+(?:[\w-]+\s+){{0,2}}?{_TOXIC_WORDS}))",
     I,
 )
 
@@ -141,7 +141,7 @@ _REASON_FIGURES = re.compile(
 )
 # a figure of the discontinuation itself, before its reasons: '... discontinued in 5 patients, because of'
 _TOTAL_BEFORE = re.compile(rf"\d\s*%|{COUNTED}|\bin\s+(?:{NUM})\b", I)
-_REASON_HEADING = re.compile(rf"\s+{CAUSE}\s+(?P<why>[^:;,.()\d]{{1,40}}?)\s*:", I)
+_REASON_HEADING = re.compile(rf"\s+(?:{CAUSE}|for)\s+(?P<why>[^:;,.()\d]{{1,40}}?)\s*:", I)
 _CAUSE_BEFORE = re.compile(rf"(?:{CAUSE}|\bfor)\s+$", I)
 _REASONS_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s+(?:(?:" + CAUSE + r"|for)\s+)?", I)
 

@@ -10,6 +10,7 @@ from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, PCT, UNIT_AFTER, Value
 from cmlkg.extract.relations.cohorts import _COHORT_RE
 from cmlkg.extract.relations.coordinated_subjects import (
     GROUP_OPENS,
+    SHARE_AT_END,
     in_treatment_group,
     names_a_treatment_group,
 )
@@ -426,7 +427,10 @@ def _subject_text(doc: Doc, clause_start: int, subj_end: int) -> str:
     subject = _ADVERBS_AT_END.sub(" ", _TREATMENT_AT_END.sub(" ", text[clause_start:pos]))
     # '4 patients in the imatinib arm had progressed', 'two on arm B died': the treatment group counted in
     tail = len(subject.rstrip())
-    for group in reversed(list(GROUP_OPENS.finditer(subject, max(0, tail - 50)))):
-        if names_a_treatment_group(doc, clause_start + group.end(), clause_start + tail):
-            return subject[: group.start()] + " "
+    # ('18 on imatinib (36%) died': the share after the group is the count's)
+    share = SHARE_AT_END.search(subject, 0, tail)
+    end = share.start() if share else tail
+    for group in reversed(list(GROUP_OPENS.finditer(subject, max(0, end - 50)))):
+        if names_a_treatment_group(doc, clause_start + group.end(), clause_start + end):
+            return subject[: group.start()] + (share.group(0) if share else "") + " "
     return subject

@@ -123,6 +123,7 @@ def attribute(
 
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
+_ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:(?:patients|pts|subjects|cases)\b|(?:,|and|or)\s+\d)", re.I)
 _DRUG_OPENS = re.compile(r"\s*\(\s*([A-Za-z][\w-]+)\s+")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|all\s+)?$", re.I)
 _COUNTS_OWN_GROUP = re.compile(_COUNT_OF_GROUP, re.I)
@@ -164,6 +165,9 @@ class _Attribution:
                 if (_OWN_PAREN.fullmatch(gap) or self._drug_named(pos, s, gap)) and re.match(
                     r"\s*\)", text[_e : _e + 3]
                 ):
+                    return k
+                # ('in 3 (6%) dasatinib and 5 (10%) imatinib patients': the arm's drug as the patients' word)
+                if not gap.strip() and _ATTRIBUTIVE_AFTER.match(text, _e):
                     return k
                 return k if _FOR_A_GROUP.search(gap) else None
         return None
