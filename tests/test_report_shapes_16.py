@@ -296,3 +296,31 @@ def test_a_discontinuation_heading_with_its_reason_after_for():
         ("DiscontinuationDueToToxicity", None, 14.0, None, ("Bosutinib",)),
         ("DiscontinuationDueToToxicity", None, 7.0, None, ("Imatinib",)),
     }
+
+
+def _events_by_arm(text: str) -> set[tuple]:
+    x = extract("t", text)
+    return {
+        (a.term, x.cohorts[a.cohort].treatments[0].term if a.cohort is not None else None)
+        for a in x.adverse_events
+    }
+
+
+def test_a_heading_of_events_that_names_their_arm():
+    assert _events_by_arm(
+        TWO_ARMS + "The most common nonhematologic AEs with bosutinib were diarrhea (70%) and nausea (35%)."
+    ) == {("Diarrhea", "Bosutinib"), ("Nausea", "Bosutinib")}
+    assert _events_by_arm(
+        TWO_ARMS + "Adverse events in the imatinib arm included edema (30%) and rash (12%)."
+    ) == {
+        ("Edema", "Imatinib"),
+        ("Rash", "Imatinib"),
+    }
+
+
+def test_an_arm_that_heads_the_next_event_is_not_the_one_before():
+    got = _events_by_arm(
+        TWO_ARMS + "The most common AEs with bosutinib were diarrhea (70%), and with imatinib edema (30%)."
+    )
+    assert ("Diarrhea", "Imatinib") not in got
+    assert ("Diarrhea", "Bosutinib") in got

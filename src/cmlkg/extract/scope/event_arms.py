@@ -162,6 +162,12 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
         if (verb := _OWN_EVENT_VERB.match(text, e, sent[1])) is not None:
             if any(x.kind == "adverse_event" for x in doc.mentions_in(verb.end(), verb.end() + 40)):
                 break
+        # ('rash (17%), and with imatinib edema (30%)': the arm that heads the next event)
+        if any(
+            x.kind == "adverse_event" and not re.search(r"[\d,;()]", text[e : x.start])
+            for x in doc.mentions_in(e, e + 25)
+        ):
+            break
         figure_follows = re.match(r"\s*\d", text[e : e + 3])
         if ";" in gap or not (
             re.search(r"\d", gap) or (n == 0 and figure_follows and _HEADED.fullmatch(gap))
@@ -212,16 +218,30 @@ _COUNTED_ARM = re.compile(
 )
 
 
+# 'The most common AEs with dasatinib were ...', 'Adverse events in the imatinib arm included ...': a heading
+# of the events listed after it that names their arm
+_EVENTS_OF_ARM = re.compile(
+    r"\b(?:adverse\s+events|AEs|toxicities|side\s+effects|adverse\s+reactions)\s+(?:with|in|on|for|among)\s+"
+    r"(?P<g>[^,;:()\d]{3,40}?)\s+(?:were|was|included|includes|including|comprised)\b[^.;]*$",
+    re.I,
+)
+
+
 def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
     """The one arm a sentence is fronted by, or the event's counted subject is, when that group is named
     by its treatment only."""
     s, _e = doc.sentence_of(m.start)
-    fm = _FRONTED_ARM.match(doc.text, s, m.start) or _COUNTED_ARM.search(
-        doc.text, max(s, m.start - 90), m.start
+    fm = (
+        _FRONTED_ARM.match(doc.text, s, m.start)
+        or _COUNTED_ARM.search(doc.text, max(s, m.start - 90), m.start)
+        or _EVENTS_OF_ARM.search(doc.text, s, m.start)
     )
     if fm is None:
         return None
     named = {k for _a, _b, k in refs.between(fm.start("g"), fm.end("g"))}
     if len(named) != 1 or not names_a_treatment_group(doc, fm.start("g"), fm.end("g")):
+        return None
+    # ('AEs with A were rash (17%), and with B edema (30%)': another arm named between is the event's)
+    if any(k not in named for _a, _b, k in refs.between(fm.end("g"), m.start)):
         return None
     return named.pop()
