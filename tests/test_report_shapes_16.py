@@ -324,3 +324,41 @@ def test_an_arm_that_heads_the_next_event_is_not_the_one_before():
     )
     assert ("Diarrhea", "Imatinib") not in got
     assert ("Diarrhea", "Bosutinib") in got
+
+
+def test_patients_who_entered_or_went_into_an_advanced_phase_progressed():
+    assert figures(
+        ONE_ARM + "After a median follow-up of 28 months, 6 patients have entered blast crisis."
+    ) == {("ProgressionToBlastPhase", 6, None, None, None)}
+    assert figures(ONE_ARM + "Four patients went into accelerated phase.") == {
+        ("ProgressionToAcceleratedPhase", 4, None, None, None)
+    }
+    assert cohorts_of(ONE_ARM + "Six patients entered the blast phase.") == [("population", 48)]
+
+
+def test_acute_graft_versus_host_grades_are_not_chronic_ones():
+    got = _events(
+        "We studied 80 patients transplanted for CML in chronic phase. Grade II-IV acute GVHD occurred in "
+        "30% and chronic GVHD in 41%."
+    )
+    assert ("ChronicGraftVersusHostDisease", None, None) in got
+    assert not any(t == "ChronicGraftVersusHostDisease" and g is not None for t, g, _n in got)
+
+
+def test_figures_after_versus_are_the_outcomes_listed_before_in_order():
+    assert figures(
+        ONE_ARM + "CCyR was obtained in 82% and MMR in 64% of younger patients, versus 70% and 47% of older "
+        "patients."
+    ) == {
+        ("CompleteCytogeneticResponse", None, 82.0, None, None),
+        ("MajorMolecularResponse", None, 64.0, None, None),
+        ("CompleteCytogeneticResponse", None, 70.0, None, None),
+        ("MajorMolecularResponse", None, 47.0, None, None),
+    }
+    # figures compared in turn stay the outcome's own
+    assert figures(ONE_ARM + "CCyR was 80%, and MMR 46% vs 28% vs 20% in the three cohorts.") == {
+        ("CompleteCytogeneticResponse", None, 80.0, None, None),
+        ("MajorMolecularResponse", None, 46.0, None, None),
+        ("MajorMolecularResponse", None, 28.0, None, None),
+        ("MajorMolecularResponse", None, 20.0, None, None),
+    }

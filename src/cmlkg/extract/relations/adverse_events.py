@@ -233,10 +233,16 @@ def _grade_match(doc: Doc, m: Mention, prev_ae: tuple[Mention, re.Match | None] 
         and prev_ae[1].re is not _GRADE_AFTER  # its own grades, after it ('rash (grade 3 in 2%), headache')
         and COORDINATED.fullmatch(_OWN_FIGURES.sub("", text[prev_ae[0].end : m.start], count=1))
         and not _NEW_CLAUSE.match(text[m.end : m.end + 40])
+        # ('Grade II-IV acute GVHD occurred in 38% and chronic GVHD in 45%': chronic GVHD has no such grades)
+        and not (_ACUTE.match(text, prev_ae[0].start) and _CHRONIC.match(text, m.start))
     ):
         return prev_ae[1]
     cs0, _ = clause_bounds(text, doc.sentence_of(m.start), m.start)
     return _GRADE_LEADS.search(text[cs0 : m.start]) or _GRADE_HEADING.search(text, s, m.start)
+
+
+_ACUTE = re.compile(r"acute\b", I)
+_CHRONIC = re.compile(r"chronic\b|\bc(?=GVHD)", I)
 
 
 def _grades(g: re.Match) -> list[int | None]:

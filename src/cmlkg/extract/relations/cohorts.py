@@ -88,7 +88,8 @@ _HAD_RECEIVED = re.compile(
 )
 # what happened to patients counted: never a group of the design, counted for it
 _HAPPENED_VERB = (
-    r"(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|transformed|evolved)"
+    r"(?:progressed|relapsed|died|achieved|attained|responded|lost|developed|transformed|evolved|entered\s+(?:the\s+)?"
+    r"(?:blast|accelerated|BC|BP|AP))"
 )
 # (the verb right after the count: 'three patients who developed PAH' may be a case series' patients)
 _HAPPENED_TO_THEM = re.compile(rf"\s*(?:[\w-]+ly\s+)?(?:had\s+)?(?:{_HAPPENED_VERB}|switched)\b", I)

@@ -190,7 +190,9 @@ _GAPPED_END = re.compile(
     rf"\s*(?:[.,;)]|$|and\s+\d+(?:\.\d+)?\s*%|(?:at|by|after|within)\s+{TIME_VALUE})",
     re.I,
 )
-_PROGRESSION_WORD = re.compile(r"(?:evolved|progressed|transformed|evolution|progression)\b", re.I)
+_PROGRESSION_WORD = re.compile(
+    r"(?:evolved|progressed|transformed|evolution|progression|went|entered)\b", re.I
+)
 _NONE_OF_BEFORE = re.compile(r"\b(?:none|no\s+one|neither)\s+of\s+(?:the\s+|these\s+|those\s+)?$", re.I)
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:[<>≤≥=]|\bat|\bafter|\bgrade|\bwithin|-|\bcases?|\bpatients?|\bpts?\.?|\bno\.?|#)\s*$", re.I

@@ -44,7 +44,9 @@ OUTCOME_VERB = (
 )
 PROGRESSION_VERB = re.compile(
     r"(?:evolved|evolving|evolution|progressed|progressing|progression|transformed|transformation|transition|"
-    r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$",
+    r"went|going|moved)\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+(?:the\s+|an?\s+)?$"
+    # ('5 patients have entered blast crisis')
+    r"|\b(?:entered|entering)\s+(?:the\s+|an?\s+)?$",
     I,
 )
 

@@ -127,6 +127,34 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
     return out
 
 
+_VERSUS_BETWEEN = re.compile(r"\b(?:versus|vs\.?|v\.|compared\s+(?:with|to)|as\s+against)\s", re.I)
+
+
+def versus_lists(doc: Doc, results: list[r.Outcome]) -> None:
+    """ "CCyR was obtained in 85% and MMR in 71% of group A, versus 68% and 51% of group B": the figures
+    after 'versus' are the outcomes listed before it, in their order (not all the last one's)."""
+    by_phrase: dict[tuple[str, int], list[r.Outcome]] = {}
+    for o in results:
+        by_phrase.setdefault((o.term, o.span.start), []).append(o)
+    for (_term, start), phrase in by_phrase.items():
+        phrase.sort(key=lambda o: o.span.end)
+        extras = phrase[1:]
+        if len(extras) < 2 or not _VERSUS_BETWEEN.search(doc.text, phrase[0].span.end, extras[0].span.end):
+            continue
+        # (the figures after 'versus' listed with 'and', not compared in turn: 'MMR 46% vs 28% vs 20%')
+        if any(_VERSUS_BETWEEN.search(doc.text, a.span.end, b.span.end) for a, b in zip(extras, extras[1:])):
+            continue
+        s = doc.sentence_of(start)[0]
+        before = sorted(
+            (o for o in results if s <= o.span.start and o.span.end <= start), key=lambda o: o.span.end
+        )
+        chain = [*before[-(len(extras) - 1) :], phrase[0]]
+        terms = [o.term for o in chain]
+        if len(chain) == len(extras) and len(set(terms)) == len(terms):
+            for o, t in zip(extras, terms, strict=True):
+                o.term = t
+
+
 # ' and 40% by 12 months': a figure and its own time point, the verb and the outcome of the clause elided
 _ELIDED_FIGURE = re.compile(
     rf"\s*,?\s*and\s+(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<n>{NUM})(?:\s*\(\s*(?P<np>\d+(?:\.\d+)?)\s*%\s*\))?)\s+",

@@ -58,6 +58,7 @@ from cmlkg.extract.relations.outcome_sets import (
     mark_aggregates,
     name_progressions,
     none_of_denominators,
+    versus_lists,
     with_abbreviations,
 )
 from cmlkg.textutil import parse_number
@@ -112,6 +113,7 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     results.extend(distributed_parts(doc, reading.mentions, results))
     results.extend(elided_outcome_clauses(doc, results))
     results.extend(elided_time_figures(doc, results))
+    versus_lists(doc, results)
     results.extend(corresponding_rates(doc, results))
     results.extend(o for o in discontinuations_by_reason(doc) if o.span.start >= start_at)
     mark_aggregates(doc, results)
