@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -90,16 +91,23 @@ def _time_matches(text: str) -> list[re.Match]:
 def time_points(doc: Doc) -> list[TimePoint]:
     """'at 12 months', 'after 3 and 12 months', '4-year', 'at 1 year'; not follow-up times, durations,
     ranges ('3 to 6 months') or ages ('5-year-old'). Read once per document (several stages ask)."""
+    return list(_points(doc)[0])
+
+
+def _points(doc: Doc) -> tuple[list[TimePoint], list[int]]:
+    """The document's time points in text order, and their starts (read once, memoised on the document)."""
     cached = getattr(doc, "_time_points", None)
     if cached is None:
-        cached = _read_time_points(doc)
+        points = sorted(_read_time_points(doc), key=lambda p: p.start)
+        cached = (points, [p.start for p in points])
         setattr(doc, "_time_points", cached)  # noqa: B010 (a memo on the document, not a field of it)
-    return list(cached)
+    return cached
 
 
 def points_between(doc: Doc, start: int, end: int) -> list[TimePoint]:
     """The time points starting in text[start:end] ('...; in arm B, 31% at 18 months': a clause's own)."""
-    return [p for p in time_points(doc) if start <= p.start < end]
+    points, starts = _points(doc)
+    return points[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
