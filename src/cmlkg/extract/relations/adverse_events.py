@@ -198,17 +198,20 @@ def _comorbidity(doc: Doc, m: Mention) -> bool:
 def _heads_events(doc: Doc, m: Mention) -> bool:
     """'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over events."""
     # (not '... due to transient thrombocytopenia: no extra-hematological toxicity has been recorded')
-    later = [
-        o
-        for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
-        if o.kind == "adverse_event" and o.start > m.end and not doc.negated(o)
-    ]
+    heads = bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30]))
     # 'Grade 3/4 hematologic adverse events were thrombocytopenia (76%), ...': the events it is, named
-    copula = _IS_NAMED.match(doc.text, m.end)
-    return bool(later) and (
-        bool(_HEADS_EVENTS.match(doc.text[m.end : m.end + 30]))
-        or (copula is not None and later[0].start == copula.end())
+    copula = None if heads else _IS_NAMED.match(doc.text, m.end)
+    if not heads and copula is None:
+        return False
+    later = next(
+        (
+            o
+            for o in doc.mentions_in(m.end, doc.sentence_of(m.start)[1])
+            if o.kind == "adverse_event" and o.start > m.end and not doc.negated(o)
+        ),
+        None,
     )
+    return later is not None and (heads or (copula is not None and later.start == copula.end()))
 
 
 _IS_NAMED = re.compile(r"\s*(?:were|was|are|is)\s+(?:(?:mainly|mostly|chiefly|predominantly)\s+)?", I)

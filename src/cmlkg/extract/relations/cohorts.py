@@ -275,8 +275,8 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     in_outcome_sentence = any(o.kind in ("outcome", "adverse_event") for o in doc.mentions_in(s, m.start()))
     # "Progression occurred in 5 patients receiving X (1.9%)", "In 9 patients who were receiving X (3.5%),
     # the drug was switched": counted for an event or what was done (with their share), not the design's
-    counted_in = in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())
-    if not enrol_before and _IN_BEFORE.search(before) and counted_in:
+    counted_in = not enrol_before and _IN_BEFORE.search(before)
+    if counted_in and (in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())):
         return None
     hint = "enrolled" if enrol_before or fronted else _role_hint(doc, sent, m, em, in_outcome_sentence)
     # "Among 200 patients screened, 150 were enrolled": the screened are not the population

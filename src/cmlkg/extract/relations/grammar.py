@@ -32,7 +32,8 @@ ENROL_BEFORE = re.compile(
     r"\b(?:given|administered|assigned|allocated|randomi[sz]ed|offered|applied)\b[^.;]{0,50}\bto\s+(?:the\s+|all\s+)?|"
     r"\bresults\s+(?:in|of|from)\s+(?:a\s+total\s+of\s+)?|"  # a title's 'results in 118 patients'
     # (not 'withdrawal from the study in 5 patients': leaving the study)
-    r"(?<!\bfrom\s)(?<!\bfrom\sthe\s)(?<!\bfrom\sthis\s)\b(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
+    r"\b(?=trial|study|review|survey|analysis|experience)(?<!\bfrom\s)(?<!\bfrom\sthe\s)(?<!\bfrom\sthis\s)"
+    r"(?:trial|study|review|survey|analysis|experience)\b[^.;]{0,90}\b(?:in|of|on|involving|including|among)\s+(?:the\s+|a\s+total\s+of\s+)?)$",
     I,
 )
 OUTCOME_VERB = (

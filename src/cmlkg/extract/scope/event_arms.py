@@ -234,7 +234,7 @@ def _fronted_arm(doc: Doc, refs: Refs, m: Mention) -> int | None:
     fm = (
         _FRONTED_ARM.match(doc.text, s, m.start)
         or _COUNTED_ARM.search(doc.text, max(s, m.start - 90), m.start)
-        or _EVENTS_OF_ARM.search(doc.text, s, m.start)
+        or _EVENTS_OF_ARM.search(doc.text, max(s, m.start - 200), m.start)
     )
     if fm is None:
         return None
