@@ -362,3 +362,50 @@ def test_figures_after_versus_are_the_outcomes_listed_before_in_order():
         ("MajorMolecularResponse", None, 28.0, None, None),
         ("MajorMolecularResponse", None, 20.0, None, None),
     }
+
+
+def test_a_percent_that_bounds_a_measure_is_no_figure():
+    text = ONE_ARM + (
+        "The 5-year probability of MMR was 31% for patients with adherence of 85% or less and 92% for those "
+        "with adherence above 85%. No patient with adherence above 85% lost CCyR."
+    )
+    assert {p for _t, _n, p, _d, _m in figures(text)} == {31.0, 92.0}
+    assert figures(
+        ONE_ARM + "CCyR rates were 78% with adherence over 90% and 41% with adherence below 80%."
+    ) == {
+        ("CompleteCytogeneticResponse", None, 78.0, None, None),
+        ("CompleteCytogeneticResponse", None, 41.0, None, None),
+    }
+    # a share of the patients, approximately, still is
+    assert figures(ONE_ARM + "More than 90% of patients achieved CHR.") == {
+        ("CompleteHematologicResponse", None, 90.0, None, None)
+    }
+
+
+def test_a_table_row_after_an_n_comma_percent_header():
+    text = (
+        "Dasatinib was given to patients in accelerated phase. Responses (n, %) in 120 patients: CHR 50 (42), "
+        "MCyR 40 (33), CCyR 30 (25)."
+    )
+    assert figures(text) == {
+        ("CompleteHematologicResponse", 50, 42.0, None, None),
+        ("MajorCytogeneticResponse", 40, 33.0, None, None),
+        ("CompleteCytogeneticResponse", 30, 25.0, None, None),
+    }
+    assert cohorts_of(text) == [("population", 120)]
+
+
+def test_patients_screened_for_a_mutation_are_the_patients_studied():
+    text = "We screened 250 patients with imatinib failure for kinase domain mutations by direct sequencing."
+    assert cohorts_of(text) == [("population", 250)]
+    # screened for the study, they are not
+    text = "We screened 200 patients for eligibility, and 150 were enrolled and treated with nilotinib."
+    assert cohorts_of(text) == [("population", 150)]
+
+
+def test_kinds_counted_after_most_frequent_are_no_groups():
+    text = (
+        "Among 1,200 patients treated with imatinib on trials, 50 developed second cancers. The most frequent "
+        "were prostate cancer (n = 11), breast cancer (n = 8) and melanoma (n = 6)."
+    )
+    assert cohorts_of(text) == [("population", 1200)]

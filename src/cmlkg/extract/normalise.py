@@ -8,7 +8,8 @@ import re
 # '77,6%': a decimal comma in a percent
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\s*%)")
 # 'Responses, n (%): MMR, 102 (52.6) vs 77 (39.6)': a count with its percent, the unit in the header
-_N_PCT_HEADER = re.compile(r"\bn\s*\(\s*%\s*\)", re.I)
+# ('Responses (n, %): CHR 78 (45), ...', 'No. (%)': the same header written otherwise)
+_N_PCT_HEADER = re.compile(r"\b(?:n|no\.)\s*\(\s*%\s*\)|\(\s*(?:n|no\.)\s*[,;/]\s*%\s*\)", re.I)
 _COUNT_PCT = re.compile(r"(?<=\d) \((\d{1,3}(?:\.\d+)?)\)")
 _MR_LEVEL = re.compile(r"\bMR\^?[0-9⁰-⁹]+(?:[,·.][0-9⁰-⁹])?(?![\d,])")
 _MR_CHARS = str.maketrans({"^": " ", ",": ".", "·": ".", **{c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}})

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from cmlkg.extract.mentions import Doc
+from cmlkg.extract.thresholds import a_threshold
 from cmlkg.textutil import NUM, NUMBER_WORDS, as_int, parse_number, word_alternation
 
 I = re.IGNORECASE
@@ -372,6 +373,8 @@ def _not_a_figure(text: str, m: re.Match, start: int) -> bool:
         # ('rose from 30% at 6 months to 64% at 24 months': the figure at a later time, not a bound)
         return not _FROM_FIGURE_AT_TIME.search(text, max(start, m.start() - 50), m.start())
     if _QUALIFIER_BEFORE.search(text[max(start, m.start() - 14) : m.start()]):
+        return True
+    if m.group("pct4") is not None and a_threshold(text, max(start, m.start() - 20), m.start(), m.end()):
         return True
     return bool(_DIFFERENCE_BEFORE.search(text[max(start, m.start() - 30) : m.start()]))
 

@@ -64,7 +64,7 @@ _SEX_NOUN = re.compile(r"\b(?:men|women|males?|females?|boys|girls)\s*$", I)
 
 
 _FRONTED_ENROLLED = re.compile(
-    r"\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
+    r"(?=\s*(?:(?:[\w-]+\s+){0,2}?(?:patients|pts)\s*)?:)|\s*(?:[\w'+\-]+\s+){0,4}?(?:who\s+were\s+|were\s+)?(?:(?:randomly|consecutively)\s+)?"
     r"(?:enrolled|treated|included|randomi[sz]ed|entered|registered|accrued|studied|recruited)\b"
     # "Of 203 patients starting dasatinib, 87 (43%) reduced the dose": the group the study follows
     r"|\s*(?:who\s+(?:were\s+)?)?(?:starting|started|initiating|initiated|beginning|began)\s+(?:on\s+)?(?:[\w-]+\s+)?"
@@ -79,7 +79,9 @@ _OBSERVED_IN = re.compile(
 )
 # after a section heading: 'RESULTS Of ...', 'Results: Among ...'
 _FRONTED = re.compile(
-    r"\s*(?:[A-Z]{3,}:?\s+|[A-Z][a-z]{2,}(?:\s+[a-z]+){0,2}:\s+)?(?:Of|Among|Out\s+of)\s+(?:the\s+|all\s+)?"
+    r"\s*(?:[A-Z]{3,}:?\s+|[A-Z][a-z]{2,}(?:\s+[a-z]+){0,2}:\s+)?(?:Of|Among|Out\s+of"
+    # ('Responses (n, %) in 174 patients: MaHR 109 (63), ...': a heading of the patients the figures are of)
+    r"|(?:Responses?|Results|Outcomes?|Efficacy)\s+(?:\([^()]*\)\s*)?(?:in|among))\s+(?:the\s+|all\s+)?"
 )
 _PART_BEFORE = re.compile(rf"(?<![\w.])(?P<k>{NUM})\s+(?:out\s+)?of\s+(?:the\s+)?$", I)
 _PART_OF = re.compile(r"(?:\bof|%|\bto|\bthan|\bremaining|\bother|\bfirst|\blast|\bthese|-)\s*$", I)
@@ -279,11 +281,28 @@ def _counted_patients(doc: Doc, sent: tuple[int, int], m: re.Match) -> _Candidat
     if counted_in and (in_outcome_sentence or _SHARE_OF_TREATED.match(text, m.end())):
         return None
     hint = "enrolled" if enrol_before or fronted else _role_hint(doc, sent, m, em, in_outcome_sentence)
-    # "Among 200 patients screened, 150 were enrolled": the screened are not the population
-    # "315 pts with CML in AP were screened, of whom 243 were eligible": screened, with a qualifier
-    if hint and (_SCREENED.match(text, after_start) or (em and _WERE_SCREENED.search(after[: em.end()]))):
+    if hint and _screened(text, before, after, after_start, em):
         hint = "screened"
     return (hint, n, r.Span(m.start(), m.end()), text[m.start() : m.end()]) if hint else None
+
+
+def _screened(text: str, before: str, after: str, after_start: int, em: re.Match | None) -> bool:
+    """ "Among 200 patients screened, 150 were enrolled", "315 pts with CML in AP were screened, of whom 243
+    were eligible", "We screened 200 patients for eligibility": screened for the study, not its patients
+    (but 'We screened 297 patients with imatinib failure for mutations': the patients studied)."""
+    return bool(
+        _SCREENED.match(text, after_start)
+        or (em and _WERE_SCREENED.search(after[: em.end()]))
+        or (_WE_SCREENED.search(before) and _FOR_ENTRY.match(after))
+    )
+
+
+_WE_SCREENED = re.compile(r"\bwe\s+(?:\w+ly\s+)?screened\s+(?:\w+\s+){0,3}$", I)
+_FOR_ENTRY = re.compile(
+    r"[^.;]{0,60}?(?:\bfor\s+(?:eligibility|inclusion|entry|enrol?ment|the\s+(?:study|trial))"
+    r"|\b(?:of\s+whom|and)\s+\d+\s+(?:were\s+)?(?:enrolled|eligible|included|randomi[sz]ed))",
+    I,
+)
 
 
 def _evaluable_enrolled(doc: Doc, sent: tuple[int, int], m: re.Match, n: int) -> _Candidate | None:

@@ -24,6 +24,8 @@ ENROL_VERB = (
 )
 ENROL_BEFORE = re.compile(
     r"(?:\bwe\s+(?:have\s+)?(?:\w+ly\s+)?(?:treated|enrolled|studied|included|analy[sz]ed|reviewed|report(?:ed)?|describe|present|assigned|allocated|"
+    # ('We screened 297 patients with imatinib failure for kinase domain mutations': the patients tested)
+    r"screened|tested|genotyped|sequenced|"
     r"surveyed|interviewed|observed|"
     r"evaluated|identified|investigated|followed|randomi[sz]ed)\s+(?:\w+\s+){0,3}|\btotal\s+of\s+|\bin\s+total,?\s+|\bpatients:\s*|"
     r"\bfrom\s+|\bdata\s+(?:of|on|from)\s+(?:(?:the\s+)?[\d,]+\s+[a-z-]+\s+(?:in|of|from)\s+)?|\bseries\s+of\s+|\bcohort\s+of\s+|\bincluded\s+|\benrolled\s+|"

@@ -9,6 +9,7 @@ from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, Value
 from cmlkg.extract.relations.denominators import group_denominator
 from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.thresholds import a_threshold
 from cmlkg.textutil import NUM, parse_number
 
 # '31% (19/61) achieved MMR': the count and its denominator after the percent
@@ -57,5 +58,8 @@ def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) ->
     if before and len(gap) < 40 and _COPULA_GAP.search(gap) and not re.search(r"\d", gap):
         return None
     if re.search(r"[<>≤≥=]\s*$", subject_text[: pct_only.start()]):
+        return None
+    # 'No patient with adherence above 90% lost CCyR': a bound of a measure, no share of patients
+    if a_threshold(text, max(clause_start, at - 20), at, clause_start + pct_only.end("pct")):
         return None
     return pct_only

@@ -21,7 +21,9 @@ _N_EQUALS = re.compile(
 _ITEMS_LEAD = re.compile(
     r"\b(?:mainly|mostly|chiefly|predominantly|notably|particularly|primarily|"
     # 'Eight patients switched because of resistance (n = 6) or intolerance (n = 2)': the reasons counted
-    r"because\s+of|due\s+to|owing\s+to)\b(?:[^;:()]|\([^()]*\)){0,60}$",
+    r"because\s+of|due\s+to|owing\s+to|"
+    # ('The most frequent were prostate cancer (n = 13), breast cancer (n = 9)': the kinds counted)
+    r"most\s+(?:frequent|common|prevalent)(?:\s+\w+)?\s+(?:were|was|included|being))\b(?:[^;:()]|\([^()]*\)){0,110}$",
     I,
 )
 _PRIOR_GROUPS = re.compile(
@@ -75,7 +77,7 @@ def sized_groups(doc: Doc, sent: tuple[int, int]) -> list[_Candidate]:
         if SHARE_ENDS.search(text, max(s, m.start() - 70), m.start()):
             continue  # "Half of the patients (n = 30) achieved MMR": how many had it, not a group
         # '... for adverse events, mainly atherothrombotic events (n = 8)': items counted, not groups
-        if _ITEMS_LEAD.search(text, max(s, m.start() - 70), m.start()):
+        if _ITEMS_LEAD.search(text, max(s, m.start() - 120), m.start()):
             continue
         # "adverse events, mainly muscle cramps (n=9) and rash (n=6)": events counted, not groups
         if any(x.kind == "adverse_event" for x in doc.mentions_in(s, e)) and not _GIVEN.search(text[s:e]):
