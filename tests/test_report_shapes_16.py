@@ -409,3 +409,12 @@ def test_kinds_counted_after_most_frequent_are_no_groups():
         "were prostate cancer (n = 11), breast cancer (n = 8) and melanoma (n = 6)."
     )
     assert cohorts_of(text) == [("population", 1200)]
+
+
+def test_a_drug_given_to_cultured_cells_is_no_treatment_of_the_donors():
+    x = extract(
+        "t",
+        "CD34+ cells were isolated from 12 patients with CML in blast crisis and cultured with ponatinib "
+        "(1-100 nM) for 72 hours. Ponatinib reduced colony formation by 85% at 50 nM.",
+    )
+    assert not x.is_cml_treatment

@@ -87,6 +87,9 @@ def extract(
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
     found = bool(cohorts or outcomes or adverse or patients)
+    # ('CD34+ cells from 12 patients ... cultured with ponatinib': the drug given to cells, not to patients)
+    if found and not (outcomes or adverse or patients) and _IN_VITRO.search(text):
+        found, has_intervention = False, False
     is_cml_treatment = _is_cml_treatment(text, condition, has_intervention, found)
     title = text[doc.sents[0][0] : doc.sents[0][1]].strip() if doc.sents else ""
     return r.Extraction(
@@ -190,6 +193,10 @@ def _is_cml_treatment(text: str, condition: str | None, has_intervention: bool, 
     return found or bool(_CASE_REPORT.search(text))
 
 
+_IN_VITRO = re.compile(
+    r"\b(?:cultured|incubated)\s+(?:\w+\s+){0,2}?with\b|\bcell\s+lines?\b|\bxenograft|\bmurine\b|\bmice\b",
+    re.I,
+)
 _MODELLED = re.compile(
     r"\b(?:hypothetical\s+cohort|Markov\s+(?:model|cohort)|decision[- ]analytic(?:al)?\s+model"
     r"|microsimulation)",
