@@ -418,3 +418,29 @@ def test_a_drug_given_to_cultured_cells_is_no_treatment_of_the_donors():
         "(1-100 nM) for 72 hours. Ponatinib reduced colony formation by 85% at 50 nM.",
     )
     assert not x.is_cml_treatment
+
+
+def test_arms_fronted_with_respectively_before_the_figures():
+    got = _by_arm(
+        TWO_ARMS
+        + "For bosutinib and imatinib, respectively, the 5-year PFS was 88% and 84% and OS 93% and 91%."
+    )
+    assert got == {
+        ("ProgressionFreeSurvival", None, 88.0, 60.0, ("Bosutinib",)),
+        ("ProgressionFreeSurvival", None, 84.0, 60.0, ("Imatinib",)),
+        ("OverallSurvival", None, 93.0, 60.0, ("Bosutinib",)),
+        ("OverallSurvival", None, 91.0, 60.0, ("Imatinib",)),
+    }
+
+
+def test_an_arm_as_the_subject_of_higher_rates_after_a_fronted_time_point():
+    got = _by_arm(
+        TWO_ARMS
+        + "At 12 months, the bosutinib arm had higher rates of CCyR (79% vs 68%) and MMR (47% vs 37%)."
+    )
+    assert got == {
+        ("CompleteCytogeneticResponse", None, 79.0, 12.0, ("Bosutinib",)),
+        ("CompleteCytogeneticResponse", None, 68.0, 12.0, ("Imatinib",)),
+        ("MajorMolecularResponse", None, 47.0, 12.0, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 37.0, 12.0, ("Imatinib",)),
+    }

@@ -86,11 +86,8 @@ def extract(
     outcomes = dedupe_outcomes(outcomes)
     condition = condition_of(doc)
     has_intervention = any(t.role == "intervention" for t in treatments)
-    found = bool(cohorts or outcomes or adverse or patients)
-    # ('CD34+ cells from 12 patients ... cultured with ponatinib': the drug given to cells, not to patients)
-    if found and not (outcomes or adverse or patients) and _IN_VITRO.search(text):
-        found, has_intervention = False, False
-    is_cml_treatment = _is_cml_treatment(text, condition, has_intervention, found)
+    figures = bool(outcomes or adverse or patients)
+    is_cml_treatment = _is_cml_treatment(text, condition, has_intervention, figures, bool(cohorts))
     title = text[doc.sents[0][0] : doc.sents[0][1]].strip() if doc.sents else ""
     return r.Extraction(
         identifier=identifier,
@@ -185,12 +182,17 @@ def _on_prior_therapy(doc: Doc, o: r.Outcome, treatments: list[r.Treatment]) -> 
     return roles == {"prior"}
 
 
-def _is_cml_treatment(text: str, condition: str | None, has_intervention: bool, found: bool) -> bool:
+def _is_cml_treatment(
+    text: str, condition: str | None, has_intervention: bool, figures: bool, cohorts: bool
+) -> bool:
     """Whether an abstract reports CML treatment evidence: a CML study with an intervention and patients
-    or figures (or a case report); never a decision model's 'hypothetical cohort'."""
+    or figures (or a case report); never a decision model's 'hypothetical cohort', nor a drug given to
+    cells ('CD34+ cells from 12 patients ... cultured with ponatinib') with no figure of patients."""
     if condition != "ChronicMyeloidLeukemia" or not has_intervention or _MODELLED.search(text):
         return False
-    return found or bool(_CASE_REPORT.search(text))
+    if cohorts and not figures and _IN_VITRO.search(text):
+        return False
+    return figures or cohorts or bool(_CASE_REPORT.search(text))
 
 
 _IN_VITRO = re.compile(

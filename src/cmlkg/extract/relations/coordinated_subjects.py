@@ -212,7 +212,8 @@ _ARM_SUBJECT = re.compile(
     r"(?:\b(?:patients|pts|those)\s+(?:on|receiving|treated\s+with|given|in)\s+(?:the\s+)?(?P<g>[^,;()]{1,40}?)"
     # 'Dasatinib-treated patients had', 'Dasatinib produced higher rates': the group or its drug, the clause's
     # subject
-    rf"|^\W*(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|(?=\s+{_PRODUCED})))\s+"
+    # ('The dasatinib arm had higher rates of CCyR (77% vs 66%)': the arm itself)
+    rf"|^\W*(?:(?:at|by|after)\s+[^,;()]{{1,25}},\s*)?(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|\s+(?:arm|group|cohort)|(?=\s+{_PRODUCED})))\s+"
     rf"(?:had|showed|achieved|attained|experienced|{_PRODUCED})\b",
     I,
 )

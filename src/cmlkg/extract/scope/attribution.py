@@ -10,7 +10,14 @@ from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PATIENT_NOUN, STATISTIC_PAREN, TREATED_WITH
 from cmlkg.extract.scope.arms import Arm
 from cmlkg.extract.scope.event_arms import adverse_per_arm
-from cmlkg.extract.scope.listed_arms import LEADING_FIGURE, arms_closed, arms_in_the_subject
+from cmlkg.extract.scope.listed_arms import (
+    LEADING_FIGURE,
+    arms_closed,
+    arms_fronted_respectively,
+    arms_in_the_subject,
+    arms_named_before,
+    arms_of_the_heading,
+)
 from cmlkg.extract.scope.references import Refs
 from cmlkg.extract.scope.text_order import pairs_in_the_texts_order
 
@@ -77,7 +84,6 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", I)
 
 _VERSUS = re.compile(r"\b(?:v|vs\.?|versus|compared)\b", I)
 _ARMS_FOLLOW = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:for|in|with|among)\b", I)
-_LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
 # "in the two TKI groups", "in both treatment arms": the arms themselves
 _ARMS_NAMED = (
     r"(?:in|for|among|with|between|across)\s+(?:the\s+)?(?:two|three|four|both|respective)\s+"
@@ -342,6 +348,8 @@ class _Attribution:
         # '77% and 66% of patients on A and B had CCyR': the arms named in order in the figures' subject
         if (in_subject := arms_in_the_subject(text, refs, last)) is not None and len(in_subject) == len(g):
             return in_subject
+        if (fronted := arms_fronted_respectively(text, refs, first, sent, len(g))) is not None:
+            return fronted
         # 'Patients receiving A had a PFS of 85% compared with 86% for B': the other arm, named as the subject
         if (other := self._subject_and_other(first, own, sent)) is not None:
             return other
@@ -358,7 +366,9 @@ class _Attribution:
         in_order = versus and _ARMS_FOLLOW.match(text[last.span.end : sent[1]])
         if (respectively or in_order or closed) and len(named) == len(g):
             return named
-        if listed := self._named_before(first, sent, len(g)) or self._heading_order(first, sent, len(g)):
+        if listed := arms_named_before(self.doc, refs, first, sent, len(g)) or arms_of_the_heading(
+            text, refs, first, sent, len(g)
+        ):
             return listed
         if any(
             self.ref_after(outcomes[i].span.end, min(sent[1], outcomes[i].span.end + 100)) is not None
@@ -379,39 +389,6 @@ class _Attribution:
         if _OTHER_GROUPS.search(tail) and not refs.between(last.span.end, last.span.end + len(tail)):
             return None
         return list(range(len(g)))
-
-    def _heading_order(self, first: r.Outcome, sent: tuple[int, int], n: int) -> list[int] | None:
-        """'Responses at 24 months (imatinib vs nilotinib): MMR, 44% vs 67%; MR4, 21% vs 38%': the arms
-        in the order the heading of a colon list names them, for every item of the list."""
-        text, refs = self.text, self.refs
-        colon = text.rfind(":", sent[0], first.span.start)
-        if colon < 0:
-            return None
-        start = max(sent[0], colon - 120)
-        found = [(s, e, k) for s, e, k in refs.between(start, colon) if e <= colon]
-        order = [k for _s, _e, k in found]
-        if len(order) == n and len(set(order)) == n and _LISTED_ARMS.search(text[found[0][0] : colon]):
-            return order
-        return None
-
-    def _named_before(self, first: r.Outcome, sent: tuple[int, int], n: int) -> list[int] | None:
-        """ "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the
-        figures."""
-        text, refs = self.text, self.refs
-        cs = clause_bounds(text, sent, first.span.start)[0]
-        # the clause, or what precedes a heading's colon: '... at 12 months (A vs B): MMR, 52% vs 29%'
-        if text[cs - 2 : cs].strip() == ":" or text[cs - 1 : cs] == ":":
-            cs = max(sent[0], text.rfind(";", sent[0], cs) + 1)
-        v0 = _value_start(text, first)
-        start = max(cs, first.span.start - 80)
-        listed = [k for s, e, k in refs.between(start, v0) if e <= v0]
-        if (
-            len(listed) == n
-            and len(set(listed)) == n
-            and _LISTED_ARMS.search(text[refs.between(start, v0)[0][0] : v0])
-        ):
-            return listed
-        return None
 
     def assign_singles(
         self, cohorts: list[r.Cohort], groups: list[list[int]], assigned: dict[int, int]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from cmlkg import records as r
+from cmlkg.extract.figure_starts import figure_start
+from cmlkg.extract.mentions import Doc, clause_bounds
 from cmlkg.extract.quantities import PCT, STATISTIC_PAREN
 from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN
 from cmlkg.extract.scope.references import Refs
@@ -19,6 +21,11 @@ _LISTED_ARMS_OPEN = re.compile(
     rf"\s*(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:in|with|for|among|on)\s+(?:the\s+)?(?P<noun>{ARMS_WORD}\s+)?",
     I,
 )
+
+
+_LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
+# 'For dasatinib and imatinib, respectively, the 5-year PFS was 85% and 86%': the arms fronted in order
+_FRONTED_RESPECTIVELY = re.compile(r"\s*(?:For|In|With|Among|On)\s+[^.;:]{3,80}?,\s*respectively\s*,", I)
 
 
 def _joined(text: str, named: list[tuple[int, int, int]]) -> bool:
@@ -51,3 +58,54 @@ def arms_in_the_subject(text: str, refs: Refs, last: r.Outcome) -> list[int] | N
     if not _LISTED_ARMS_OPEN.fullmatch(text, lead.end(), named[0][0]) or not _joined(text, named):
         return None
     return [k for _s, _e, k in named]
+
+
+def arms_of_the_heading(
+    text: str, refs: Refs, first: r.Outcome, sent: tuple[int, int], n: int
+) -> list[int] | None:
+    """'Responses at 24 months (imatinib vs nilotinib): MMR, 44% vs 67%; MR4, 21% vs 38%': the arms
+    in the order the heading of a colon list names them, for every item of the list."""
+    colon = text.rfind(":", sent[0], first.span.start)
+    if colon < 0:
+        return None
+    start = max(sent[0], colon - 120)
+    found = [(s, e, k) for s, e, k in refs.between(start, colon) if e <= colon]
+    order = [k for _s, _e, k in found]
+    if len(order) == n and len(set(order)) == n and _LISTED_ARMS.search(text[found[0][0] : colon]):
+        return order
+    return None
+
+
+def arms_named_before(
+    doc: Doc, refs: Refs, first: r.Outcome, sent: tuple[int, int], n: int
+) -> list[int] | None:
+    """ "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the
+    figures."""
+    text = doc.text
+    cs = clause_bounds(text, sent, first.span.start)[0]
+    # the clause, or what precedes a heading's colon: '... at 12 months (A vs B): MMR, 52% vs 29%'
+    if text[cs - 2 : cs].strip() == ":" or text[cs - 1 : cs] == ":":
+        cs = max(sent[0], text.rfind(";", sent[0], cs) + 1)
+    v0 = figure_start(text, first.span.start, first.span.end)
+    start = max(cs, first.span.start - 80)
+    listed = [k for s, e, k in refs.between(start, v0) if e <= v0]
+    if (
+        len(listed) == n
+        and len(set(listed)) == n
+        and _LISTED_ARMS.search(text[refs.between(start, v0)[0][0] : v0])
+    ):
+        return listed
+    return None
+
+
+def arms_fronted_respectively(
+    text: str, refs: Refs, first: r.Outcome, sent: tuple[int, int], n: int
+) -> list[int] | None:
+    """ "For dasatinib and imatinib, respectively, the 5-year PFS was 85% and 86%": the arms fronted in order,
+    'respectively' said before the figures."""
+    v0 = figure_start(text, first.span.start, first.span.end)
+    fronted = _FRONTED_RESPECTIVELY.match(text, sent[0], v0)
+    if fronted is None:
+        return None
+    listed = [k for s, e, k in refs.between(sent[0], fronted.end()) if e <= fronted.end()]
+    return listed if len(listed) == n and len(set(listed)) == n else None
