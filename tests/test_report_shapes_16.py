@@ -444,3 +444,25 @@ def test_an_arm_as_the_subject_of_higher_rates_after_a_fronted_time_point():
         ("MajorMolecularResponse", None, 47.0, 12.0, ("Bosutinib",)),
         ("MajorMolecularResponse", None, 37.0, 12.0, ("Imatinib",)),
     }
+
+
+def test_conditioning_agents_joined_by_a_hyphen_are_the_study_treatment():
+    x = extract(
+        "t",
+        "A total of 75 patients with CML in first chronic phase underwent allogeneic HSCT after "
+        "busulfan-cyclophosphamide conditioning.",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {
+        ("AllogeneicTransplant", "intervention"),
+        ("Busulfan", "intervention"),
+        ("Cyclophosphamide", "intervention"),
+    }
+
+
+def test_within_a_time_is_a_time_point_unless_counted_from_another_event():
+    assert figures(ONE_ARM + "Overall, 80% achieved CCyR within 12 months.") == {
+        ("CompleteCytogeneticResponse", None, 80.0, None, 12.0)
+    }
+    assert figures(ONE_ARM + "Overall, 90% regained MMR within 4 months of resuming therapy.") == {
+        ("MajorMolecularResponse", None, 90.0, None, None)
+    }

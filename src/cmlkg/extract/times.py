@@ -17,7 +17,7 @@ _UNIT_MONTHS = {"day": 1 / 30.4375, "week": 12 / 52.1775, "month": 1.0, "year": 
 
 
 _TIME = re.compile(
-    rf"\b(?P<prep>at|after|by|to)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
+    rf"\b(?P<prep>at|after|by|to|within)\s+(?:(?:the\s+)?(?:end\s+of\s+)?)?(?P<nums>{NUM}(?:\s*(?:,|and|or|,\s*and)\s*{NUM})*)\s*"
     r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b|y\b(?![-.]?\w|\s+(?:of\s+age|old)))"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr|y)(?![\w-]))"
     r"(?:[- ]old)?\b"
@@ -112,6 +112,8 @@ def points_between(doc: Doc, start: int, end: int) -> list[TimePoint]:
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 _WITHIN_BEFORE = re.compile(r"\bwithin\s+$", I)
+# ('regained MMR within 4 months of resuming therapy': a time from another event, not the study's)
+_OF_AN_EVENT = re.compile(r"\s*(?:of|from|after|following)\s+(?!the\s+(?:start|beginning)\b|start)", I)
 _OF_DIAGNOSIS = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+|their\s+)?diagnosis\b", I)
 
 
@@ -177,7 +179,7 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         within = (m.groupdict().get("prep") or "").lower() == "within" or _WITHIN_BEFORE.search(
             text, max(0, m.start() - 8), m.start()
         )
-        if within and _OF_DIAGNOSIS.match(text, m.end()):
+        if within and (_OF_DIAGNOSIS.match(text, m.end()) or _OF_AN_EVENT.match(text, m.end())):
             continue
         u = unit.lower().rstrip("s")
         u = {"mo": "month", "mth": "month", "yr": "year", "y": "year", "wk": "week"}.get(u, u)

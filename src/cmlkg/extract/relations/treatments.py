@@ -74,7 +74,7 @@ _STOPPED_AFTER = re.compile(
     r"\s+(?:was|were|had\s+been)\s+(?:\w+ly\s+)?(?:stopped|discontinued|withdrawn|interrupted|ceased)\b", I
 )
 _CONDITIONING_AFTER = re.compile(
-    r"(?:\s*(?:,|and|or|plus|\+|/|,\s*and)\s*[\w-]+(?:\s+[\w-]+)?){0,4}?\s*(?:-based\s+)?"
+    r"(?:\s*(?:,|and|or|plus|\+|/|-(?!based)|,\s*and)\s*[\w-]+(?:\s+[\w-]+)?){0,4}?\s*(?:-based\s+)?"
     r"(?:conditioning|preparative|myeloablative|reduced[- ]intensity)\b",
     I,
 )
