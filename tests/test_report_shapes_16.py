@@ -466,3 +466,11 @@ def test_within_a_time_is_a_time_point_unless_counted_from_another_event():
     assert figures(ONE_ARM + "Overall, 90% regained MMR within 4 months of resuming therapy.") == {
         ("MajorMolecularResponse", None, 90.0, None, None)
     }
+
+
+def test_a_time_point_after_list_items_no_figure_read():
+    got = figures(
+        "Ponatinib was given to patients with CML or Ph+ ALL. Major cytogenetic responses occurred in 40% "
+        "of patients with CP-CML, 30% with AP-CML, and 20% with Ph+ ALL after 2 years."
+    )
+    assert ("MajorCytogeneticResponse", None, 30.0, None, 24.0) in got

@@ -236,6 +236,13 @@ _AFTER_FIGURE = re.compile(
     r"(?:,\s*)?(?:respectively\s*)?",
     re.I,
 )
+_UNREAD_ITEMS = re.compile(
+    # (the figure's own group first: '21% with BP-CML')
+    r"(?:\s+(?:with|in|of|among|for)\s+[^,;%()]{1,40}?)?"
+    # (and the figures of its list: '47% of patients with AP-CML, 21% with BP-CML, and 34% with Ph+ ALL')
+    r"(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+)\d+(?:\.\d+)?\s*%[^,;%()]{1,40}?)+\s*",
+    re.I,
+)
 _FRONTED_HEADING = re.compile(
     r"\s*(?:(?:[A-Z]{3,}(?:\s+[A-Z]{2,})*\s*:?|[A-Z][a-z]+(?:\s+[a-z]+){0,3}\s*:)\s*)?"
 )
@@ -298,7 +305,7 @@ class _TimeReading:
             p
             for p in points
             if o.span.end <= p.start < min(ce, o.span.end + 45)
-            and _AFTER_FIGURE.fullmatch(text[o.span.end : p.start])
+            and (_AFTER_FIGURE.fullmatch(text[o.span.end : p.start]) or self._unread_between(o, p.start))
         ]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
         fronted = [
@@ -318,6 +325,15 @@ class _TimeReading:
         heading = [p for p in points if p.end <= o.span.start and _heads(text, doc, p, sent, o.span.start)]
         point = own[-1:] or after[:1] or shared[-1:] or before[-1:] or fronted[:1] or heading[-1:]
         return point[0] if point else None
+
+    def _unread_between(self, o: r.Outcome, pos: int) -> bool:
+        """'47% ... with AP-CML, 21% with BP-CML, and 34% with Ph+ ALL after 1 year': only items of the list
+        that no figure read (another disease's) stand between the figure and the point at ``pos``."""
+        # (figures of its own list may stand between too: '47% of patients with AP-CML, 21% with BP-CML, ...')
+        return bool(_UNREAD_ITEMS.fullmatch(self.text, o.span.end, pos)) and not any(
+            o.span.end < x.span.end <= pos and x.span.start != o.span.start
+            for x in self.by_sentence[self.doc.sentence_of(o.span.start)[0]]
+        )
 
     def _inside(
         self, o: r.Outcome, points: list[TimePoint], sent: tuple[int, int]
