@@ -474,3 +474,18 @@ def test_a_time_point_after_list_items_no_figure_read():
         "of patients with CP-CML, 30% with AP-CML, and 20% with Ph+ ALL after 2 years."
     )
     assert ("MajorCytogeneticResponse", None, 30.0, None, 24.0) in got
+
+
+def test_with_or_without_negates_nothing_after_it():
+    x = extract("t", "Nilotinib with or without peginterferon was given to 60 patients with CML-CP.")
+    assert {p.term for p in x.phases} == {"ChronicPhase"}
+    assert {t.term for t in x.treatments} >= {"Nilotinib", "PeginterferonAlfa"}
+
+
+def test_no_difference_denies_the_difference_not_the_drug():
+    x = extract(
+        "t",
+        "A meta-analysis of 12 trials in 4,000 patients with CML treated with TKIs. The risk was higher with "
+        "ponatinib; no significant difference was found with bosutinib (OR, 2.1; 95% CI, 0.4-11).",
+    )
+    assert "Bosutinib" in {t.term for t in x.treatments}

@@ -427,10 +427,12 @@ class Doc:
         neg = NEGATION_BEFORE.search(before)
         if not neg:
             return False
-        # "no X" but not "no longer", "not only", "with or without"
+        # "no X" but not "no longer", "not only", "with or without" (which starts before the negation)
         if re.search(
-            r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not)\b",
-            before[neg.start() :],
+            r"\b(?:no\s+longer|not\s+only|not\s+statistically|with\s+or\s+without|or\s+not"
+            # ('No significant difference was found with bosutinib': what is denied is the difference)
+            r"|no\s+(?:\w+\s+)?(?:differences?|association|correlation|increase|decrease|effect|change|benefit|impact))\b",
+            before[max(0, neg.start() - 8) :],
             I,
         ):
             return False
