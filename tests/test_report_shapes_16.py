@@ -489,3 +489,14 @@ def test_no_difference_denies_the_difference_not_the_drug():
         "ponatinib; no significant difference was found with bosutinib (OR, 2.1; 95% CI, 0.4-11).",
     )
     assert "Bosutinib" in {t.term for t in x.treatments}
+
+
+def test_a_time_point_after_a_group_noun_is_a_time_point():
+    got = _by_arm(
+        TWO_ARMS + "The MMR rates of the bosutinib group and imatinib group at 12 months were 47% and 37%, "
+        "respectively."
+    )
+    assert got == {
+        ("MajorMolecularResponse", None, 47.0, 12.0, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 37.0, 12.0, ("Imatinib",)),
+    }

@@ -50,8 +50,9 @@ _TIME = re.compile(
 
 
 _NOT_A_POINT = re.compile(
-    r"(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|"
-    r"lasting|range|between|from|of|than|[<>≤≥]|-|–|to)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?"
+    # (words, not the ends of words: 'the imatinib group at 12 months' is a time point)
+    r"(?:\b(?:median|mean|follow[- ]?up|followed|observation|duration|period|within|over|for|during|up|"
+    r"lasting|range|between|from|of|than|to)|[<>≤≥]|-|–)\s*(?:of\s+|time\s+of\s+|was\s+|is\s+|at\s+)?(?:a\s+|the\s+)?"
     r"(?:median\s+of\s+)?$",
     I,
 )

@@ -213,7 +213,8 @@ _ARM_SUBJECT = re.compile(
     # 'Dasatinib-treated patients had', 'Dasatinib produced higher rates': the group or its drug, the clause's
     # subject
     # ('The dasatinib arm had higher rates of CCyR (77% vs 66%)': the arm itself)
-    rf"|^\W*(?:(?:at|by|after)\s+[^,;()]{{1,25}},\s*)?(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|\s+(?:arm|group|cohort)|(?=\s+{_PRODUCED})))\s+"
+    rf"|^\W*(?:(?:at|by|after)\s+[^,;()]{{1,25}},\s*|compared\s+(?:with|to)\s+[^,;()]{{1,40}},\s*)?"
+    rf"(?:the\s+)?(?P<g2>[\w-]+?)(?:-treated\s+(?:patients|pts)|\s+(?:arm|group|cohort)|(?=\s+{_PRODUCED})))\s+"
     rf"(?:had|showed|achieved|attained|experienced|{_PRODUCED})\b",
     I,
 )
