@@ -500,3 +500,19 @@ def test_a_time_point_after_a_group_noun_is_a_time_point():
         ("MajorMolecularResponse", None, 47.0, 12.0, ("Bosutinib",)),
         ("MajorMolecularResponse", None, 37.0, 12.0, ("Imatinib",)),
     }
+
+
+def test_a_fronted_comparator_names_the_second_figure():
+    got = _by_arm(
+        TWO_ARMS + "Compared with the imatinib group, the bosutinib group had a higher MMR rate at 12 months "
+        "(47% vs 37%, P < 0.05)."
+    )
+    assert got == {
+        ("MajorMolecularResponse", None, 47.0, 12.0, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 37.0, 12.0, ("Imatinib",)),
+    }
+    got = _by_arm(TWO_ARMS + "Compared with bosutinib, imatinib produced a lower MMR rate (37% vs 47%).")
+    assert got == {
+        ("MajorMolecularResponse", None, 37.0, None, ("Imatinib",)),
+        ("MajorMolecularResponse", None, 47.0, None, ("Bosutinib",)),
+    }
