@@ -17,6 +17,7 @@ from cmlkg.extract.scope.listed_arms import (
     arms_in_the_subject,
     arms_named_before,
     arms_of_the_heading,
+    comparator_fronted,
 )
 from cmlkg.extract.scope.references import Refs
 from cmlkg.extract.scope.text_order import pairs_in_the_texts_order
@@ -129,9 +130,6 @@ def attribute(
 
 # the gap between a figure and the arm alone in a parenthesis after it: '77% (dasatinib)', '3 pts (arm A)'
 _OWN_PAREN = re.compile(_OWN_PAREN_TEXT, re.I)
-_COMPARED_FRONTED = re.compile(
-    r"\s*(?:Compared\s+(?:with|to)|Relative\s+to|In\s+comparison\s+with|Versus)\s+[^,;()]{1,40},", re.I
-)
 _ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:(?:patients|pts|subjects|cases)\b|(?:,|and|or)\s+\d)", re.I)
 _DRUG_OPENS = re.compile(r"\s*\(\s*([A-Za-z][\w-]+)\s+")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|all\s+)?$", re.I)
@@ -334,14 +332,6 @@ class _Attribution:
             if not any(a < s < b for a, b in sizing)
         }
 
-    def _comparator_fronted(self, first: r.Outcome, sent: tuple[int, int]) -> int | None:
-        """'Compared with the B group, the A group had ...': the one arm a fronted comparison names."""
-        fronted = _COMPARED_FRONTED.match(self.text, sent[0], first.span.start)
-        if fronted is None or len(self.arms) != 2:
-            return None
-        named = {k for _s, e, k in self.refs.between(sent[0], fronted.end()) if e <= fronted.end()}
-        return named.pop() if len(named) == 1 else None
-
     def group_arms(self, g: list[int]) -> list[int] | None:
         """The arm of each figure of a group of as many figures as arms, or None when unsure."""
         text, outcomes, refs = self.text, self.outcomes, self.refs
@@ -386,6 +376,14 @@ class _Attribution:
             for i in g
         ):
             return None
+        return self._unnamed_order(g, first, last, sent, versus)
+
+    def _unnamed_order(
+        self, g: list[int], first: r.Outcome, last: r.Outcome, sent: tuple[int, int], versus: bool
+    ) -> list[int] | None:
+        """The arms of a group of figures no arm reference sits by: the arms' order, unless arms or other
+        groups named before or after them say otherwise."""
+        text, refs = self.text, self.refs
         # 'Response rates were higher at the 600-mg dose: MCyR 28% versus 16%': the contrast names one of two
         # arms first; anything else named before the figures leaves them unpaired
         before = self._arms_before(first, sent)
@@ -394,7 +392,7 @@ class _Attribution:
         if (
             versus
             and len(g) == len(before) == 2
-            and (comparator := self._comparator_fronted(first, sent)) is not None
+            and (comparator := comparator_fronted(text, refs, first, sent, len(self.arms))) is not None
         ):
             return [1 - comparator, comparator]
         if before:

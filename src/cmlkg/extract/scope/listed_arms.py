@@ -28,6 +28,11 @@ _LISTED_ARMS = re.compile(r"\b(?:v|vs\.?|versus|and|or|than)\b", I)
 _FRONTED_RESPECTIVELY = re.compile(r"\s*(?:For|In|With|Among|On)\s+[^.;:]{3,80}?,\s*respectively\s*,", I)
 
 
+_COMPARED_FRONTED = re.compile(
+    r"\s*(?:Compared\s+(?:with|to)|Relative\s+to|In\s+comparison\s+with|Versus)\s+[^,;()]{1,40},", I
+)
+
+
 def _joined(text: str, named: list[tuple[int, int, int]]) -> bool:
     return all(LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False))
 
@@ -109,3 +114,15 @@ def arms_fronted_respectively(
         return None
     listed = [k for s, e, k in refs.between(sent[0], fronted.end()) if e <= fronted.end()]
     return listed if len(listed) == n and len(set(listed)) == n else None
+
+
+def comparator_fronted(
+    text: str, refs: Refs, first: r.Outcome, sent: tuple[int, int], n_arms: int
+) -> int | None:
+    """'Compared with the B group, the A group had a higher MMR rate (46% vs 28%)': the one arm (of two) a
+    fronted comparison names; the subject's figure comes first."""
+    fronted = _COMPARED_FRONTED.match(text, sent[0], first.span.start)
+    if fronted is None or n_arms != 2:
+        return None
+    named = {k for _s, e, k in refs.between(sent[0], fronted.end()) if e <= fronted.end()}
+    return named.pop() if len(named) == 1 else None
