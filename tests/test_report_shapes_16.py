@@ -516,3 +516,12 @@ def test_a_fronted_comparator_names_the_second_figure():
         ("MajorMolecularResponse", None, 37.0, None, ("Imatinib",)),
         ("MajorMolecularResponse", None, 47.0, None, ("Bosutinib",)),
     }
+
+
+def test_ordinal_months_and_abbreviated_three_months():
+    assert figures(ONE_ARM + "At the 18th month, 30 patients (63%) were in MMR.") == {
+        ("MajorMolecularResponse", 30, 63.0, None, 18.0)
+    }
+    assert figures(ONE_ARM + "At 3 mo, 81% had BCR-ABL1 <= 10%.") == {
+        ("EarlyMolecularResponse", None, 81.0, None, 3.0)
+    }

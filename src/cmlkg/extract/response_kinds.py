@@ -64,7 +64,7 @@ _LEVEL_NAMED = re.compile(
     r"(?:\s+(?:of|at))?\s*(?:≤|<|<=|=<)\s*(?P<v>\d+(?:\.\d+)?)\s*%",
     re.I,
 )
-_AT_THREE_MONTHS = re.compile(r"\b(?:3|three)[- ]?months?\b|\bmonth\s*3\b|\bM3\b|\b3-mo\b", re.I)
+_AT_THREE_MONTHS = re.compile(r"\b(?:3|three)[- ]?(?:months?|mos?)\b|\bmonth\s*3\b|\bM3\b", re.I)
 _LEVELS: dict[int, tuple[Any, dict[float, str]]] = {}
 
 

@@ -21,6 +21,8 @@ _TIME = re.compile(
     r"(?P<unit>days?|weeks?|wks?\b|months?|mos?\b|mths?\b|years?|yrs?\b|y\b(?![-.]?\w|\s+(?:of\s+age|old)))"
     rf"|(?<![\w.])(?P<adj>{NUM})(?:(?:-|\s)(?P<adj_unit>day|week|month|year)(?!s)|-(?P<adj_unit2>mo|yr|y)(?![\w-]))"
     r"(?:[- ]old)?\b"
+    # ('at the 12th month', 'by the 24th month': the ordinal in figures)
+    r"|\b(?:at|by|after)\s+the\s+(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<nth_unit>month|week|year)\b"
     # 'by the end of the first year', 'during the first year' (what happened by its end)
     r"|\b(?:(?:by|at)\s+the\s+end\s+of\s+(?:the\s+)?|(?:during|within|in)\s+the\s+)"
     r"(?P<ord>first|second|third|fourth|fifth)\s+(?P<ord_unit>year|month)\b"
@@ -142,6 +144,8 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
     ):
         if (listed := _unit_first(m)) is not None:
             nums, unit = listed
+        elif m.group("nth"):
+            nums, unit = [m.group("nth")], m.group("nth_unit")
         elif m.group("bare") or m.group("paired"):
             nums, unit = (
                 [m.group("bare") or m.group("paired")],
