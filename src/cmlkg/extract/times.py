@@ -134,6 +134,15 @@ def _unit_first(m: re.Match) -> tuple[list[str], str] | None:
     return None
 
 
+def _one_number(m: re.Match) -> tuple[list[str], str] | None:
+    """The number and unit of the forms with one number and no preposition of their own to check: 'CCyR
+    12 mo:', '... and 12 months (...)', 'at the 12th month'."""
+    for name in ("bare", "paired", "nth"):
+        if m.group(name):
+            return [m.group(name)], m.group(name + "_unit")
+    return None
+
+
 def _read_time_points(doc: Doc) -> list[TimePoint]:
     text = doc.text
     out = []
@@ -144,13 +153,8 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
     ):
         if (listed := _unit_first(m)) is not None:
             nums, unit = listed
-        elif m.group("nth"):
-            nums, unit = [m.group("nth")], m.group("nth_unit")
-        elif m.group("bare") or m.group("paired"):
-            nums, unit = (
-                [m.group("bare") or m.group("paired")],
-                m.group("bare_unit") or m.group("paired_unit"),
-            )
+        elif (single := _one_number(m)) is not None:
+            nums, unit = single
         elif m.group("later"):
             nums, unit = [m.group("later")], m.group("later_unit")
             before = text[max(0, m.start() - 40) : m.start()]
