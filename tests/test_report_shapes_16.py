@@ -525,3 +525,13 @@ def test_ordinal_months_and_abbreviated_three_months():
     assert figures(ONE_ARM + "At 3 mo, 81% had BCR-ABL1 <= 10%.") == {
         ("EarlyMolecularResponse", None, 81.0, None, 3.0)
     }
+
+
+def test_an_event_heading_with_its_grades_before_the_colon():
+    got = _events(ONE_ARM + "Hematologic toxicity grade 3-4: neutropenia 18%, thrombocytopenia 12%.")
+    assert {t for t, _g, _n in got} == {"Neutropenia", "Thrombocytopenia"}
+
+
+def test_a_count_with_its_noun_left_out_after_and():
+    got = _events(ONE_ARM + "Three patients had grade 4 thrombocytopenia and one had grade 3 neutropenia.")
+    assert got == {("Thrombocytopenia", 4, 3), ("Neutropenia", 3, 1)}

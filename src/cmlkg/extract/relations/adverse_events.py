@@ -22,7 +22,9 @@ _AE_COUNT_BEFORE = re.compile(
 
 # ('Among dasatinib-treated patients, 24 developed pleural effusion': the count after the fronted group)
 _AE_BARE_COUNT = re.compile(
-    rf"(?<=,\s)(?P<n>{NUM})\s+(?:also\s+)?(?:developed|experienced|presented\s+with)\b(?:[^.;]|(?<=\d)\.(?=\d))*$",
+    # ('..., and one had grade 3 neutropenia': the patients of the clause before, the noun left out)
+    rf"(?:(?<=,\s)|(?<=\band\s))(?P<n>{NUM})\s+(?:also\s+)?(?:developed|experienced|presented\s+with|had)\b"
+    r"(?:[^.;]|(?<=\d)\.(?=\d))*$",
     I,
 )
 # an event its clause says did not happen, the denial after it ('Pleural effusion was not seen'; not 'was not
@@ -77,7 +79,9 @@ _OWN_COUNT = re.compile(
 
 # 'Hematologic toxicity consisted of grade 3 or 4 neutropenia ...': a heading over the events it lists
 _HEADS_EVENTS = re.compile(
-    r"\s*(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)"
+    # ('Hematologic toxicity grade 3-4: neutropenia 20%, ...': the grades the heading is of)
+    r"\s*(?:(?:of\s+)?grades?\s*(?:[≥>]=?\s*)?[1-5IV]+(?:\s*(?:-|–|/|to|or|and)\s*[1-5IV]+)?\s*)?"
+    r"(?:consisted\s+of|included|includes|comprised|was|were)?\s*(?::|consisted|included|includes|comprised)"
     # not 'Grade 3/4 neutropenia: 30% vs 12%; ...': the event's own figures after its colon
     r"(?!\s*\d)",
     I,
