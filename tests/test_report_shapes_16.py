@@ -535,3 +535,25 @@ def test_an_event_heading_with_its_grades_before_the_colon():
 def test_a_count_with_its_noun_left_out_after_and():
     got = _events(ONE_ARM + "Three patients had grade 4 thrombocytopenia and one had grade 3 neutropenia.")
     assert got == {("Thrombocytopenia", 4, 3), ("Neutropenia", 3, 1)}
+
+
+def test_a_predicate_that_names_the_higher_arm_of_each_pair():
+    got = _by_arm(
+        TWO_ARMS
+        + "The cumulative rates of MMR (90% vs 81%) and MR4.5 (70% vs 58%) were higher with bosutinib."
+    )
+    assert got == {
+        ("MajorMolecularResponse", None, 90.0, None, ("Bosutinib",)),
+        ("MajorMolecularResponse", None, 81.0, None, ("Imatinib",)),
+        ("MR4_5", None, 70.0, None, ("Bosutinib",)),
+        ("MR4_5", None, 58.0, None, ("Imatinib",)),
+    }
+
+
+def test_a_figure_included_in_the_one_before_has_its_time_point():
+    assert figures(
+        ONE_ARM + "The MCyR rate by 12 months was 60% (30/50), including CCyR in 44% (22/50)."
+    ) == {
+        ("MajorCytogeneticResponse", 30, 60.0, 50, 12.0),
+        ("CompleteCytogeneticResponse", 22, 44.0, 50, 12.0),
+    }

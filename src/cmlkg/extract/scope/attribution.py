@@ -18,6 +18,7 @@ from cmlkg.extract.scope.listed_arms import (
     arms_named_before,
     arms_of_the_heading,
     comparator_fronted,
+    higher_with,
 )
 from cmlkg.extract.scope.references import Refs
 from cmlkg.extract.scope.text_order import pairs_in_the_texts_order
@@ -346,6 +347,9 @@ class _Attribution:
         own = [self.own_ref(i, sent[1]) for i in g]
         if all(k is not None for k in own) and len(set(own)) == len(g):
             return own  # type: ignore[return-value]
+        pair = [outcomes[i].percent for i in g]
+        if (higher := higher_with(text, refs, pair, last, sent, len(self.arms))) is not None:
+            return higher
         # '77% and 66% of patients on A and B had CCyR': the arms named in order in the figures' subject
         if (in_subject := arms_in_the_subject(text, refs, last)) is not None and len(in_subject) == len(g):
             return in_subject

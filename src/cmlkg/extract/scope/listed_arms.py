@@ -33,6 +33,14 @@ _COMPARED_FRONTED = re.compile(
 )
 
 
+# 'MMR (92% vs 86%) and MR4.5 (75% vs 62%) were higher with A': a predicate that names the higher arm
+_HIGHER_WITH = re.compile(
+    r"[^.;]*?\b(?:were|was)\s+(?:significantly\s+)?(?:higher|greater|better|superior)\s+(?:with|for|in|on)\s+"
+    r"(?:the\s+)?",
+    I,
+)
+
+
 def _joined(text: str, named: list[tuple[int, int, int]]) -> bool:
     return all(LISTED_ARMS_JOIN.fullmatch(text, a[1], b[0]) for a, b in zip(named, named[1:], strict=False))
 
@@ -126,3 +134,20 @@ def comparator_fronted(
         return None
     named = {k for _s, e, k in refs.between(sent[0], fronted.end()) if e <= fronted.end()}
     return named.pop() if len(named) == 1 else None
+
+
+def higher_with(
+    text: str, refs: Refs, pair: list[float | None], last: r.Outcome, sent: tuple[int, int], n_arms: int
+) -> list[int] | None:
+    """'MMR (92% vs 86%) and MR4.5 (75% vs 62%) were higher with A': of a pair of percents of two arms, the
+    higher is the arm the predicate after them names."""
+    if len(pair) != 2 or n_arms != 2 or pair[0] is None or pair[1] is None or pair[0] == pair[1]:
+        return None
+    pred = _HIGHER_WITH.match(text, last.span.end, sent[1])
+    if pred is None or refs.between(last.span.end, pred.end()):
+        return None
+    named = [k for _s, _e, k in refs.between(pred.end(), pred.end() + 1)]
+    if not named:
+        return None
+    k = named[0]
+    return [k, 1 - k] if pair[0] > pair[1] else [1 - k, k]

@@ -65,6 +65,27 @@ def assign_time_points(doc: Doc, outcomes: list[r.Outcome]) -> None:
     paired_list_time_points(doc, outcomes, points)
     _points_respectively(doc, outcomes, points)
     _that_of(doc, outcomes)
+    _included(doc, outcomes)
+
+
+_INCLUDING = re.compile(r",?\s*including\s+(?:an?\s+)?$", I)
+_PAREN_ONLY = re.compile(r"\s*(?:\([^()]*\))?\s*")
+
+
+def _included(doc: Doc, outcomes: list[r.Outcome]) -> None:
+    """ "The MCyR rate by 12 months was 65% (50/77), including CCyR in 47% (36/77)": a figure included in
+    the one before has its time point."""
+    ordered = sorted(outcomes, key=lambda o: o.span.start)
+    for prev, o in zip(ordered, ordered[1:], strict=False):
+        inc = _INCLUDING.search(doc.text, max(prev.span.end, o.span.start - 20), o.span.start)
+        # (right after the figure before, or its parenthesis: '65% (50/77), including ...')
+        if (
+            o.time_months is None
+            and prev.time_months is not None
+            and inc is not None
+            and _PAREN_ONLY.fullmatch(doc.text, prev.span.end, inc.start())
+        ):
+            o.time_months = prev.time_months
 
 
 _THAT_OF = re.compile(r"\b(?:that|those)\s+of\s+(?:the\s+)?$", I)
