@@ -557,3 +557,11 @@ def test_a_figure_included_in_the_one_before_has_its_time_point():
         ("MajorCytogeneticResponse", 30, 60.0, 50, 12.0),
         ("CompleteCytogeneticResponse", 22, 44.0, 50, 12.0),
     }
+
+
+def test_both_patients_are_two_of_two():
+    text = "We describe two women with CML in chronic phase treated with nilotinib. "
+    assert figures(text + "Both patients achieved MMR within 6 months.") == {
+        ("MajorMolecularResponse", 2, None, 2, 6.0)
+    }
+    assert figures(text + "Both of them regained MR4.5.") == {("MR4_5", 2, None, 2, None)}

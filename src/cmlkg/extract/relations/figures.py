@@ -328,6 +328,7 @@ _INCLUDING_WHO = re.compile(
     r"(?:who|that)\s+(?:had\s+|also\s+)?\s?$",
     I,
 )
+_BOTH = re.compile(rf"\bboth(?:\s+of\s+(?:them|these|those)|\s+(?:the\s+|these\s+)?{PATIENT_NOUN})?\s*$", I)
 _ADVERBS_AT_END = re.compile(
     r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
     r"had\s+been|have\s+been|already))+\s*$",
@@ -362,6 +363,9 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
         pct = qm.group("p") or qm.group("p_only")
         start_abs = clause_start + qm.start()
         return Value(count, float(pct) if pct else None, group_denominator(text, start_abs), start_abs, m.end)
+    # 'Both patients achieved MMR': two of two
+    if (both := _BOTH.search(subject_text)) is not None:
+        return Value(2, None, 2, clause_start + both.start(), m.end)
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
