@@ -349,6 +349,21 @@ _SHARE_IN_WORDS = re.compile(
 )
 
 
+def _share_in_words(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> Value | None:
+    """'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
+    share in words, stated in figures (the words give no percent of their own); 'Both patients': two of
+    two."""
+    if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
+        count = int(qm.group("n")) if qm.group("n") else None
+        pct = qm.group("p") or qm.group("p_only")
+        start_abs = clause_start + qm.start()
+        den = group_denominator(doc.text, start_abs)
+        return Value(count, float(pct) if pct else None, den, start_abs, m.end)
+    if (both := _BOTH.search(subject_text)) is not None:
+        return Value(2, None, 2, clause_start + both.start(), m.end)
+    return None
+
+
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
     """The figure that is the subject ending at ``subj_end``: a percent ('73% of patients'), a count
     with its denominator and percent ('30 of 40 (75%)'), none ('none of the 35 patients')."""
@@ -356,16 +371,8 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     subject_text = _subject_text(doc, clause_start, subj_end)
     if (share := percent_subject(doc, m, clause_start, subject_text)) is not None:
         return share
-    # 'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
-    # share in words, stated in figures (the words give no percent of their own)
-    if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
-        count = int(qm.group("n")) if qm.group("n") else None
-        pct = qm.group("p") or qm.group("p_only")
-        start_abs = clause_start + qm.start()
-        return Value(count, float(pct) if pct else None, group_denominator(text, start_abs), start_abs, m.end)
-    # 'Both patients achieved MMR': two of two
-    if (both := _BOTH.search(subject_text)) is not None:
-        return Value(2, None, 2, clause_start + both.start(), m.end)
+    if (share := _share_in_words(doc, m, clause_start, subject_text)) is not None:
+        return share
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:
         return None
