@@ -565,3 +565,22 @@ def test_both_patients_are_two_of_two():
         ("MajorMolecularResponse", 2, None, 2, 6.0)
     }
     assert figures(text + "Both of them regained MR4.5.") == {("MR4_5", 2, None, 2, None)}
+
+
+def test_time_points_written_as_labels_before_their_figures():
+    assert figures(ONE_ARM + "CCyR: 3 mo 30/48 (63%), 6 mo 38/48 (79%), 12 mo 42/48 (88%).") == {
+        ("CompleteCytogeneticResponse", 30, 63.0, 48, 3.0),
+        ("CompleteCytogeneticResponse", 38, 79.0, 48, 6.0),
+        ("CompleteCytogeneticResponse", 42, 88.0, 48, 12.0),
+    }
+    assert figures(
+        ONE_ARM + "Cumulative incidence of MMR: 12 months, 41%; 24 months, 58%; 36 months, 66%."
+    ) == {
+        ("MajorMolecularResponse", None, 41.0, None, 12.0),
+        ("MajorMolecularResponse", None, 58.0, None, 24.0),
+        ("MajorMolecularResponse", None, 66.0, None, 36.0),
+    }
+    assert figures(ONE_ARM + "MMR (12 mo): 41%; MR4 (24 mo): 28%.") == {
+        ("MajorMolecularResponse", None, 41.0, None, 12.0),
+        ("MR4", None, 28.0, None, 24.0),
+    }

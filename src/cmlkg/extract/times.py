@@ -33,6 +33,10 @@ _TIME = re.compile(
     # 12 months (53% vs 40%)'
     r"|(?:(?<=\)\sand\s)|(?<=\),\sand\s))(?P<paired>\d{1,3})\s*"
     r"(?P<paired_unit>months?|mos?|weeks?|wks?|years?|yrs?)\b(?=\s*\()"
+    # a bare time heading its figure in a list: 'CCyR: 3 mo 40/60 (67%), 6 mo 50/60 (83%)', 'MMR: 12 months,
+    # 45%; 24 months, 62%'; or in a parenthesis after an outcome: 'MMR (12 mo): 45%'
+    r"|(?:(?<=[:;,]\s)|(?<=\(\s)|(?<=\())(?P<lead>\d{1,3})\s*(?P<lead_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b"
+    r"(?=\s*[:,]?\s*\d|\s*\))"
     # a bare time heading a colon: 'CCyR 12 mo: 78% vs 65%'
     r"|(?<=[A-Za-z)]\s)(?P<bare>\d{1,3})\s*(?P<bare_unit>mos?|months?|wks?|weeks?|yrs?|years?)\b(?=\s*:)"
     # the unit first: 'at month 12', 'by week 48', 'at M3', 'at wk 24', 'on day 90'
@@ -65,6 +69,9 @@ class TimePoint:
     start: int
     end: int
     months: list[float]
+    leads: bool = (
+        False  # written before its figure, as a label ('6 mo 50/60 (83%)'): never a figure's after it
+    )
 
 
 _UNIT_WORD = re.compile(
@@ -137,7 +144,7 @@ def _unit_first(m: re.Match) -> tuple[list[str], str] | None:
 def _one_number(m: re.Match) -> tuple[list[str], str] | None:
     """The number and unit of the forms with one number and no preposition of their own to check: 'CCyR
     12 mo:', '... and 12 months (...)', 'at the 12th month'."""
-    for name in ("bare", "paired", "nth"):
+    for name in ("bare", "paired", "nth", "lead"):
         if m.group(name):
             return [m.group(name)], m.group(name + "_unit")
     return None
@@ -196,5 +203,5 @@ def _read_time_points(doc: Doc) -> list[TimePoint]:
         if any(v is None for v in values):
             continue
         months = [round(v * _UNIT_MONTHS[u], 2) for v in values if v is not None]
-        out.append(TimePoint(m.start(), m.end(), months))
+        out.append(TimePoint(m.start(), m.end(), months, leads=bool(m.group("lead"))))
     return out

@@ -74,7 +74,9 @@ def none_of_denominators(doc: Doc, results: list[r.Outcome]) -> None:
 _FIGURE_AHEAD = r"\d+(?:\.\d+)?\s*%|\d+\s*(?:patients\s*)?\(\s*\d+(?:\.\d+)?\s*%\s*\)"
 # '; at 24 months: 62% vs 38%': a clause of a time point and figures, its outcome the clause's before
 _TIME_CLAUSE = re.compile(
-    r";\s*(?:and\s+)?(?:at|by|after)\s+(?:month|week|year)?\s*\d+\s*(?:months?|mo|weeks?|years?)?\s*[:,]\s*"
+    r";\s*(?:and\s+)?(?:(?:at|by|after)\s+(?:month|week|year)?\s*\d+\s*(?:months?|mo|weeks?|years?)?"
+    # ('MMR: 12 months, 45%; 24 months, 62%': the time as the item's label)
+    r"|\d+\s*(?:months?|mos?|weeks?|years?))\s*[:,]\s*"
     rf"(?={_FIGURE_AHEAD})",
     re.I,
 )

@@ -326,6 +326,7 @@ class _TimeReading:
             p
             for p in points
             if o.span.end <= p.start < min(ce, o.span.end + 45)
+            and not p.leads
             and (_AFTER_FIGURE.fullmatch(text[o.span.end : p.start]) or self._unread_between(o, p.start))
         ]
         # 'At 12 months, ...', also after a section heading ('RESULTS At 12 months, ...')
@@ -373,9 +374,12 @@ class _TimeReading:
             for p in points
             if o.span.start <= p.start
             and p.end <= o.span.end
-            and not any(
-                o.span.start <= s <= p.start and p.end <= e <= o.span.end and not self._defines(o, s, e)
-                for s, e in sent_parens
+            and (
+                p.leads  # ('MMR (12 mo): 45%': a label in its own parenthesis)
+                or not any(
+                    o.span.start <= s <= p.start and p.end <= e <= o.span.end and not self._defines(o, s, e)
+                    for s, e in sent_parens
+                )
             )
         ]
         # a point right after a sibling's figure is that figure's: '46% at 12 months and 88% at 24 months',
@@ -385,7 +389,7 @@ class _TimeReading:
             for p in inside
             if p.start >= low
             # ('MMR was achieved by 31% of patients at 6 months and 40% at 12 months')
-            and not any(_AFTER_FIGURE.fullmatch(self.text[x : p.start]) for x in siblings)
+            and (p.leads or not any(_AFTER_FIGURE.fullmatch(self.text[x : p.start]) for x in siblings))
         ]
         return own, [p for p in inside if p.start < low]
 
