@@ -584,3 +584,17 @@ def test_time_points_written_as_labels_before_their_figures():
         ("MajorMolecularResponse", None, 41.0, None, 12.0),
         ("MR4", None, 28.0, None, 24.0),
     }
+
+
+def test_shares_listed_before_the_outcomes_they_are_of():
+    assert figures(
+        ONE_ARM + "At 12 months, 42% and 75% of patients had achieved MMR and CCyR, respectively."
+    ) == {
+        ("MajorMolecularResponse", None, 42.0, None, 12.0),
+        ("CompleteCytogeneticResponse", None, 75.0, None, 12.0),
+    }
+    assert figures(ONE_ARM + "At 3, 6 and 12 months, 18%, 40% and 66% of patients had achieved MMR.") == {
+        ("MajorMolecularResponse", None, 18.0, None, 3.0),
+        ("MajorMolecularResponse", None, 40.0, None, 6.0),
+        ("MajorMolecularResponse", None, 66.0, None, 12.0),
+    }

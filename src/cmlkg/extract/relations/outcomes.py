@@ -37,6 +37,7 @@ from cmlkg.extract.relations.grammar import (
     VERSUS,
     I,
 )
+from cmlkg.extract.relations.listed_shares import listed_shares, without_their_other_readings
 from cmlkg.extract.relations.outcome_guards import (
     defines_the_one_before,
     in_a_definition,
@@ -109,7 +110,8 @@ def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     its subject ("47 of 49 (96%) regained MMR") or the figures after it ("MMR: 30/60 (50%)"), then the
     parts stated for several mentions, aggregates, and test results."""
     reading = _Reading(doc, _outcome_mentions(doc, start_at))
-    results = reading.read()
+    shares = listed_shares(doc, reading.mentions)
+    results = without_their_other_readings(reading.read(), shares, doc.text) + shares
     results.extend(distributed_parts(doc, reading.mentions, results))
     results.extend(elided_outcome_clauses(doc, results))
     results.extend(elided_time_figures(doc, results))
