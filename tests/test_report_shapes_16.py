@@ -598,3 +598,21 @@ def test_shares_listed_before_the_outcomes_they_are_of():
         ("MajorMolecularResponse", None, 40.0, None, 6.0),
         ("MajorMolecularResponse", None, 66.0, None, 12.0),
     }
+
+
+def test_counts_listed_before_the_outcomes_they_are_of():
+    assert figures(
+        ONE_ARM
+        + "A total of 44 (92%), 30 (63%) and 20 (42%) patients achieved CHR, CCyR and MMR, respectively."
+    ) == {
+        ("CompleteHematologicResponse", 44, 92.0, None, None),
+        ("CompleteCytogeneticResponse", 30, 63.0, None, None),
+        ("MajorMolecularResponse", 20, 42.0, None, None),
+    }
+
+
+def test_plural_proportions_of_patients_with_outcomes_name_their_figures():
+    assert figures(ONE_ARM + "The proportions of patients with CCyR and MMR were 61% and 39%.") == {
+        ("CompleteCytogeneticResponse", None, 61.0, None, None),
+        ("MajorMolecularResponse", None, 39.0, None, None),
+    }

@@ -8,15 +8,21 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.textutil import NUM, as_int, parse_number
 
 _PCT = r"\d+(?:\.\d+)?\s*%"
-# the shares, then the patients they are of, then the verb of reaching the outcomes
+# a count, with its share perhaps: '45 (90%)', 'Forty-five'
+_COUNT = rf"(?:{NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
+_VERB = r"(?:had\s+|have\s+)?(?:achieved|attained|reached|obtained|were\s+in|remained\s+in)\s+"
+# the shares (or the counts), then the patients they are of, then the verb of reaching the outcomes
 _SHARES_THEN_VERB = re.compile(
-    rf"(?<![\w.])(?P<figs>{_PCT}(?:\s*(?:,|,?\s*and)\s*{_PCT})+)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){{0,2}}?"
-    r"(?:patients|pts|subjects)\s+(?:had\s+|have\s+)?(?:achieved|attained|reached|obtained|were\s+in|remained\s+in)\s+",
+    rf"(?<![\w.])(?:(?P<figs>{_PCT}(?:\s*(?:,|,?\s*and)\s*{_PCT})+)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:patients|pts|subjects)\s+{_VERB}"
+    rf"|(?P<counts>{_COUNT}(?:\s*(?:,|,?\s*and)\s*{_COUNT})+)\s+(?:patients|pts|subjects)\s+{_VERB})",
     re.I,
 )
 _ONE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_ONE_COUNT = re.compile(rf"(?<![\w.])(?P<n>{NUM})(?!\s*%)(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?", re.I)
 _RESPECTIVELY = re.compile(r",?\s*respectively\b", re.I)
 
 
@@ -28,20 +34,32 @@ def listed_shares(doc: Doc, mentions: list[Mention]) -> list[r.Outcome]:
     if "%" not in text:
         return out
     for m in _SHARES_THEN_VERB.finditer(text):
-        s, e = doc.sentence_of(m.start())
-        figs = list(_ONE_PCT.finditer(text, m.start("figs"), m.end("figs")))
+        _s, e = doc.sentence_of(m.start())
+        values = _values(m)
         resp = _RESPECTIVELY.search(text, m.end(), e)
         stop = resp.start() if resp else e
         terms = [x for x in mentions if m.end() <= x.start < stop]
-        if resp and len(terms) == len(figs) and len({x.term for x in terms}) == len(terms):
-            pairs = list(zip(figs, terms, strict=True))
-        elif not resp and terms and all(x.term == terms[0].term for x in terms) and len(terms) == 1:
-            pairs = [(f, terms[0]) for f in figs]
+        if resp and len(terms) == len(values) and len({x.term for x in terms}) == len(terms):
+            pairs = list(zip(values, terms, strict=True))
+        elif not resp and len(terms) == 1 and m.group("figs"):
+            pairs = [(v, terms[0]) for v in values]
         else:
             continue
-        for f, x in pairs:
-            out.append(r.Outcome(x.term, r.Span(m.start("figs"), x.end), None, float(f.group(1))))
+        for (count, pct), x in pairs:
+            out.append(r.Outcome(x.term, r.Span(m.start(), x.end), count, pct))
     return out
+
+
+def _values(m: re.Match) -> list[tuple[int | None, float | None]]:
+    """The (count, percent) of each item listed."""
+    if m.group("figs"):
+        return [
+            (None, float(f.group(1))) for f in _ONE_PCT.finditer(m.string, m.start("figs"), m.end("figs"))
+        ]
+    return [
+        (as_int(parse_number(c.group("n"))), float(c.group("p")) if c.group("p") else None)
+        for c in _ONE_COUNT.finditer(m.string, m.start("counts"), m.end("counts"))
+    ]
 
 
 def without_their_other_readings(
@@ -51,5 +69,7 @@ def without_their_other_readings(
     the last outcome, or coordinated with it)."""
     if not shares:
         return results
-    starts = {(o.term, f.start()) for o in shares for f in _ONE_PCT.finditer(text, o.span.start, o.span.end)}
+    found = [(o, f) for o in shares for f in _ONE_PCT.finditer(text, o.span.start, o.span.end)]
+    found += [(o, c) for o in shares for c in _ONE_COUNT.finditer(text, o.span.start, o.span.end)]
+    starts = {(o.term, f.start()) for o, f in found}
     return [o for o in results if (o.term, o.span.start) not in starts]

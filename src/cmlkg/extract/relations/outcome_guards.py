@@ -63,7 +63,7 @@ _FAILED_TO = re.compile(
 )
 _DEFINED_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|are)\s+defined\s+(?:as|by)\b", I)
 _GROUP_NOUN_AFTER = re.compile(r"\s+(?:group|arm|cohort|subgroup|stratum)s?\b", I)
-_SHARE_OF = re.compile(r"\b(?:proportion|percentage|number|rates?|share|fraction)\s*$", I)
+_SHARE_OF = re.compile(r"\b(?:proportions?|percentages?|numbers?|rates?|shares?|fractions?)\s*$", I)
 _GROUP_VERB_AFTER = re.compile(
     rf"[^,;.]{{0,40}}?\b(?:{_LATER}|remained|achieved|attained|reached|were|was)\b",
     I,
