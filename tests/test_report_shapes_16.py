@@ -44,8 +44,10 @@ def test_patients_counted_after_events_counted_are_the_figure():
     assert figures(ONE_ARM + "There were 3 relapses.") == {("Relapse", 3, None, None, None)}
 
 
-def test_events_a_clause_opens_with_are_its_setting_not_a_figure():
-    assert figures(ONE_ARM + "In 14 relapses, a kinase domain mutation was found.") == set()
+def test_events_a_clause_opens_with_are_still_counted():
+    assert figures(ONE_ARM + "Of the 12 deaths, 8 were due to disease progression.") == {
+        ("Death", 12, None, None, None)
+    }
 
 
 def test_the_population_is_the_patients_the_events_were_counted_in():

@@ -245,9 +245,6 @@ def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Matc
         return Value(0, None, as_int(parse_number(direct.group("n"))), clause_start + direct.start(), m.end)
     if _NOT_A_COUNT_BEFORE.search(pre[: direct.start()]) or UNIT_AFTER.match(pre[direct.end("n") :]):
         return None
-    # "In 54 pregnancies, the mother had been exposed to X": the events a clause opens with are its setting
-    if _SETTING_BEFORE.fullmatch(pre[: direct.start()]):
-        return None
     # "Twelve relapses occurred in 10 patients", "15 thrombotic events in 12 pts (8%)": the events counted
     # happened to the patients counted after them, who are the figure
     patients = _EVENTS_IN_PATIENTS.match(text, m.end)
@@ -269,7 +266,6 @@ def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Matc
     )
 
 
-_SETTING_BEFORE = re.compile(r"\s*(?:in|among|of)\s+(?:the\s+)?", I)
 _EVENTS_IN_PATIENTS = re.compile(
     rf"\s+(?:(?:have\s+|had\s+)?(?:occurred|been\s+\w+ed)\s+|(?:were|was)\s+(?:observed|seen|reported|recorded|"
     rf"documented|noted)\s+)?(?:in|among)\s+(?P<n>{NUM})(?:\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM}))?\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
