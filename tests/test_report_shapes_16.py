@@ -618,3 +618,9 @@ def test_plural_proportions_of_patients_with_outcomes_name_their_figures():
         ("CompleteCytogeneticResponse", None, 61.0, None, None),
         ("MajorMolecularResponse", None, 39.0, None, None),
     }
+
+
+def test_an_approximate_share_is_still_a_figure():
+    assert figures(ONE_ARM + "CHR was achieved in more than 90% at 3 months.") == {
+        ("CompleteHematologicResponse", None, 90.0, None, 3.0)
+    }

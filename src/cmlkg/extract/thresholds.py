@@ -9,8 +9,12 @@ import re
 _THRESHOLD_BEFORE = re.compile(
     r"\b(?:above|below|exceeding|under|(?:less|lower|higher|greater)\s+than)\s*$", re.I
 )
-# ('adherence over 90%'; not 'over 90% of patients': a share, approximately)
-_BOUND_BEFORE = re.compile(r"\b(?:over|more\s+than|at\s+least)\s*$", re.I)
+# ('adherence over 90%'; not 'over 90% of patients' nor 'CHR in more than 90%': a share, approximately)
+_BOUND_BEFORE = re.compile(
+    r"\b(?:adherence|compliance|levels?|ratios?|transcripts?|expression|blasts?|dose\s+intensity)\s+"
+    r"(?:of\s+)?(?:over|more\s+than|at\s+least)\s*$",
+    re.I,
+)
 _OF_AFTER = re.compile(r"\s*(?:%|percent)?\s*of\b", re.I)
 _THRESHOLD_AFTER = re.compile(
     r"\s*(?:%|percent)?\s*or\s+(?:less|lower|more|higher|greater|above|below)\b", re.I
