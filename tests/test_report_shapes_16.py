@@ -624,3 +624,21 @@ def test_an_approximate_share_is_still_a_figure():
     assert figures(ONE_ARM + "CHR was achieved in more than 90% at 3 months.") == {
         ("CompleteHematologicResponse", None, 90.0, None, 3.0)
     }
+
+
+def test_a_part_counted_with_its_reason_after_the_whole():
+    got = figures(ONE_ARM + "Bosutinib was discontinued in 9 patients, in 5 because of adverse events.")
+    assert got == {
+        ("TreatmentDiscontinuation", 9, None, None, None),
+        ("DiscontinuationDueToToxicity", 5, None, None, None),
+    }
+    # a part not read leaves the whole without its reason, never the reason on the whole
+    got = figures(ONE_ARM + "Bosutinib was discontinued in 9 patients, 5 of them because of adverse events.")
+    assert got == {("TreatmentDiscontinuation", 9, None, None, None)}
+
+
+def test_a_level_in_the_subject_of_an_enrolment():
+    text = (
+        "Forty patients with a BCR-ABL1 ratio >0.1% after 18 months of imatinib were switched to nilotinib."
+    )
+    assert cohorts_of(text) == [("population", 40)]

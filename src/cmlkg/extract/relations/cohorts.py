@@ -53,7 +53,7 @@ _PARTICIPATED = re.compile(
 )
 # '(n = 72)' inside; 'MR4.5' a word too
 # (the words may hold '/' and ':': 'Three patients ... (sex/age: F/61, M/60, M/69) received')
-_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=/:≥≤<>]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
+_ENROLLED_AFTER = re.compile(rf"(?:(?:[\w'+\-,()=/:≥≤<>%]|(?<=\d)\.(?=\d))+\s+){{0,20}}?{ENROL_VERB}", I)
 _WITH_THE_DISEASE = re.compile(
     # ('125 women with CML', '50 women with chronic phase CML', '40 men with early CML-CP')
     r"\s+(?:with|(?:(?:who\s+were\s+)?(?:newly\s+)?diagnosed\s+with))\s+(?:[\w-]+\s+){0,2}?"
