@@ -642,3 +642,10 @@ def test_a_level_in_the_subject_of_an_enrolment():
         "Forty patients with a BCR-ABL1 ratio >0.1% after 18 months of imatinib were switched to nilotinib."
     )
     assert cohorts_of(text) == [("population", 40)]
+
+
+def test_patients_described_by_aged_and_y_o():
+    x = extract("t", "A woman aged 34 years with CML in chronic phase received nilotinib and achieved MMR.")
+    assert [(p.age, p.sex) for p in x.patients] == [(34.0, "female")]
+    x = extract("t", "Case: a 52 y/o male with CML in chronic phase on bosutinib developed pleural effusion.")
+    assert [(p.age, p.sex) for p in x.patients] == [(52.0, "male")]

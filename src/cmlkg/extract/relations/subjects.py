@@ -62,10 +62,14 @@ _AGE_RANGE_FIRST = re.compile(
     r"(?:years|yrs|y)?\s*[(,;]\s*(?:with\s+a\s+)?(?P<stat>median|mean)\s*(?:age\s*)?,?\s*(?:of\s+)?(?P<v>\d+(?:\.\d+)?)",
     I,
 )
+_SEX_WORD = r"(?:female|male|woman|man|girl|boy|lady|gentleman|brother|sister|son|daughter|mother|father)"
 _PATIENT = re.compile(
-    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})[- ](?:year|yr)s?[- ]old\s+(?:(?:\w+)\s+){{0,2}}?"
+    rf"(?<![\w.])(?P<age>\d{{1,3}}|{NUM})(?:[- ](?:year|yr)s?[- ]old|\s*(?:y/o|y\.o\.|yo)\b)"
+    r"\s+(?:(?:\w+)\s+){0,2}?"
     # ('her 50-year-old brother': a relative of a patient described is a patient too)
-    r"(?P<sex>female|male|woman|man|girl|boy|lady|gentleman|brother|sister|son|daughter|mother|father)\b",
+    rf"(?P<sex>{_SEX_WORD})\b"
+    # ('a woman aged 34 years', 'a man, aged 60,')
+    rf"|\b(?:an?|the)\s+(?:\w+\s+)?(?P<sex2>{_SEX_WORD}),?\s+aged\s+(?P<age2>\d{{1,3}})\b",
     I,
 )
 
@@ -196,11 +200,11 @@ _SEX_AGE_LIST = re.compile(
 
 def find_patients(doc: Doc) -> list[r.Patient]:
     out = []
-    for m in _PATIENT.finditer(doc.text) if doc.has("old") else ():
-        age = parse_number(m.group("age"))
+    for m in _PATIENT.finditer(doc.text) if doc.has("old", "aged", "y/o", "yo", "y.o") else ():
+        age = parse_number(m.group("age") or m.group("age2"))
         if age is None or age > 120:
             continue
-        sex = "female" if m.group("sex").lower() in _FEMALE_WORDS else "male"
+        sex = "female" if (m.group("sex") or m.group("sex2")).lower() in _FEMALE_WORDS else "male"
         out.append(r.Patient(age, sex, r.Span(m.start(), m.end())))
     for m in _SEX_AGE_LIST.finditer(doc.text) if doc.has("sex", "gender") else ():
         for item in re.finditer(
