@@ -649,3 +649,8 @@ def test_patients_described_by_aged_and_y_o():
     assert [(p.age, p.sex) for p in x.patients] == [(34.0, "female")]
     x = extract("t", "Case: a 52 y/o male with CML in chronic phase on bosutinib developed pleural effusion.")
     assert [(p.age, p.sex) for p in x.patients] == [(52.0, "male")]
+
+
+def test_a_heading_that_sizes_the_patients_after_its_colon():
+    text = "Imatinib was given to patients with CML in chronic phase. Patient characteristics: n=75; median age 55."
+    assert cohorts_of(text) == [("population", 75)]

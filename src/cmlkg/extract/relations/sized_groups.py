@@ -14,7 +14,7 @@ from cmlkg.textutil import as_int, parse_number
 _Candidate = tuple[str, int, r.Span, str]  # (role hint, size, span, description), as cohorts reads them
 
 _N_EQUALS = re.compile(
-    r"[(\[,;]\s*[nN]\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]\d))\s*"
+    r"[(\[,;:]\s*[nN]\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?![\d,]\d))\s*"
     r"(?:(?:patients|pts|subjects|cases)\s*)?[)\],;]"
 )
 
