@@ -654,3 +654,15 @@ def test_patients_described_by_aged_and_y_o():
 def test_a_heading_that_sizes_the_patients_after_its_colon():
     text = "Imatinib was given to patients with CML in chronic phase. Patient characteristics: n=75; median age 55."
     assert cohorts_of(text) == [("population", 75)]
+
+
+def test_becoming_ph_negative_is_a_complete_cytogenetic_response():
+    text = "Forty patients in chronic phase received interferon alfa. "
+    assert figures(text + "Nine patients became Ph-negative.") == {
+        ("CompleteCytogeneticResponse", 9, None, None, None)
+    }
+    assert figures(text + "Six of 40 patients (15%) converted to Ph1-negative hematopoiesis.") == {
+        ("CompleteCytogeneticResponse", 6, 15.0, 40, None)
+    }
+    # Ph-negative as the disease's kind is no response
+    assert figures(text + "Patients with Ph-negative CML were excluded.") == set()

@@ -280,6 +280,31 @@ _OTHER_REASON = re.compile(
 )
 
 
+# 'Twelve patients became Ph-negative', 'converted to Ph1-negative': no Ph+ metaphase left, a complete
+# cytogenetic response in the words of older reports
+_BECAME_PH_NEGATIVE = re.compile(
+    r"\b(?:(?P<copula>became|become|becoming|turned)|converted\s+to|conversion\s+to)\s+(?:completely\s+)?"
+    r"(?P<ph>(?:Ph|Ph1|Ph'|Philadelphia(?:\s+chromosome)?)[- ]?(?:negative|negativity))\b",
+    I,
+)
+
+
+def ph_negative_mentions(doc: Doc) -> list[Mention]:
+    """'became Ph-negative': the complete cytogenetic response the older reports name by its result."""
+    if "CompleteCytogeneticResponse" not in doc.vocab.terms or not doc.has("negative"):
+        return []
+    return [
+        # (after a copula, the verb is the subject's: 'Twelve patients became Ph-negative')
+        Mention(
+            "CompleteCytogeneticResponse",
+            "outcome",
+            m.start("ph") if m.group("copula") else m.start(),
+            m.end(),
+        )
+        for m in _BECAME_PH_NEGATIVE.finditer(doc.text)
+    ]
+
+
 def no_response_mentions(doc: Doc) -> list[Mention]:
     """'Five patients did not respond', 'three failed to respond to imatinib', 'were refractory'."""
     if "NoResponse" not in doc.vocab.terms or not doc.has("respond", "refractory", "unresponsive"):

@@ -18,6 +18,7 @@ from cmlkg.extract.relations.event_mentions import (
     discontinuation_mentions,
     discontinuations_by_reason,
     no_response_mentions,
+    ph_negative_mentions,
     progression_mentions,
 )
 from cmlkg.extract.relations.figure_ends import figures_end
@@ -134,6 +135,7 @@ def _outcome_mentions(doc: Doc, start_at: int) -> list[Mention]:
         + progression_mentions(doc)
         + discontinuation_mentions(doc)
         + no_response_mentions(doc)
+        + ph_negative_mentions(doc)
     )
     # a reason named with its own figures is read as that reason, not as the outcome its words name
     # ('discontinued ... due to toxicity (8%) or progression (4%)': not a figure of progression)
