@@ -20,11 +20,10 @@ from cmlkg.extract.relations.grammar import (
     OUTCOME_VERB,
     PROGRESSION_VERB,
     SHARE_ENDS,
-    SHARE_LEAD,
     TIME_VALUE,
     I,
 )
-from cmlkg.extract.relations.percent_subjects import PERCENT_SUBJECT, percent_subject
+from cmlkg.extract.relations.percent_subjects import PERCENT_SUBJECT, percent_subject, share_in_words
 from cmlkg.textutil import NUM, as_int, parse_number
 
 # ------------------------------------------------------------------ outcomes
@@ -324,7 +323,6 @@ _INCLUDING_WHO = re.compile(
     r"(?:who|that)\s+(?:had\s+|also\s+)?\s?$",
     I,
 )
-_BOTH = re.compile(rf"\bboth(?:\s+of\s+(?:them|these|those)|\s+(?:the\s+|these\s+)?{PATIENT_NOUN})?\s*$", I)
 _ADVERBS_AT_END = re.compile(
     r"(?:\s+(?:also|subsequently|later|eventually|further|then|still|finally|ultimately|had|have|has|"
     r"had\s+been|have\s+been|already))+\s*$",
@@ -338,28 +336,6 @@ _NO_BEFORE = re.compile(r"\b(?:no|none)\s+(?:\w+\s+){0,3}$", I)
 _NO = re.compile(r"\b(?:no|none)\b", I)
 
 
-_SHARE_IN_WORDS = re.compile(
-    rf"(?:^|\b){SHARE_LEAD}\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*(?:[;,]\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*)?"
-    r"|(?P<p_only>\d+(?:\.\d+)?)\s*%\s*)\)\s*$",
-    I,
-)
-
-
-def _share_in_words(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> Value | None:
-    """'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
-    share in words, stated in figures (the words give no percent of their own); 'Both patients': two of
-    two."""
-    if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
-        count = int(qm.group("n")) if qm.group("n") else None
-        pct = qm.group("p") or qm.group("p_only")
-        start_abs = clause_start + qm.start()
-        den = group_denominator(doc.text, start_abs)
-        return Value(count, float(pct) if pct else None, den, start_abs, m.end)
-    if (both := _BOTH.search(subject_text)) is not None:
-        return Value(2, None, 2, clause_start + both.start(), m.end)
-    return None
-
-
 def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> Value | None:
     """The figure that is the subject ending at ``subj_end``: a percent ('73% of patients'), a count
     with its denominator and percent ('30 of 40 (75%)'), none ('none of the 35 patients')."""
@@ -367,7 +343,7 @@ def _subject_before(doc: Doc, m: Mention, clause_start: int, subj_end: int) -> V
     subject_text = _subject_text(doc, clause_start, subj_end)
     if (share := percent_subject(doc, m, clause_start, subject_text)) is not None:
         return share
-    if (share := _share_in_words(doc, m, clause_start, subject_text)) is not None:
+    if (share := share_in_words(doc, m, clause_start, subject_text)) is not None:
         return share
     sm = _SUBJECT.search(subject_text[-120:])
     if not sm:

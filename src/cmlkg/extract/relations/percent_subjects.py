@@ -1,5 +1,6 @@
-"""A figure's subject that is a percent: '73% of patients achieved', '31% (19/61) achieved MMR', '62.5%
-(25 of 40) patients attained CCyR' (part of :mod:`cmlkg.extract.relations`)."""
+"""A figure's subject that is a share: a percent ('73% of patients achieved', '31% (19/61) achieved MMR',
+'62.5% (25 of 40) patients attained CCyR'), a share in words ('Half of the patients (n = 30)'), 'both'
+(part of :mod:`cmlkg.extract.relations`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import ADJ, PATIENT_NOUN, Value
 from cmlkg.extract.relations.denominators import group_denominator
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import SHARE_LEAD, I
 from cmlkg.extract.thresholds import a_threshold
 from cmlkg.textutil import NUM, parse_number
 
@@ -63,3 +64,26 @@ def _percent_only(doc: Doc, m: Mention, clause_start: int, subject_text: str) ->
     if a_threshold(text, max(clause_start, at - 20), at, clause_start + pct_only.end("pct")):
         return None
     return pct_only
+
+
+_SHARE_IN_WORDS = re.compile(
+    rf"(?:^|\b){SHARE_LEAD}\s*\(\s*(?:n\s*=\s*(?P<n>\d+)\s*(?:[;,]\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*)?"
+    r"|(?P<p_only>\d+(?:\.\d+)?)\s*%\s*)\)\s*$",
+    I,
+)
+_BOTH = re.compile(rf"\bboth(?:\s+of\s+(?:them|these|those)|\s+(?:the\s+|these\s+)?{PATIENT_NOUN})?\s*$", I)
+
+
+def share_in_words(doc: Doc, m: Mention, clause_start: int, subject_text: str) -> Value | None:
+    """'One-third of patients (33%)', 'Most patients (n = 101; 72%)', 'Half of the patients (n = 30)': a
+    share in words, stated in figures (the words give no percent of their own); 'Both patients': two of
+    two."""
+    if (qm := _SHARE_IN_WORDS.search(subject_text)) is not None:
+        count = int(qm.group("n")) if qm.group("n") else None
+        pct = qm.group("p") or qm.group("p_only")
+        start_abs = clause_start + qm.start()
+        den = group_denominator(doc.text, start_abs)
+        return Value(count, float(pct) if pct else None, den, start_abs, m.end)
+    if (both := _BOTH.search(subject_text)) is not None:
+        return Value(2, None, 2, clause_start + both.start(), m.end)
+    return None
