@@ -666,3 +666,15 @@ def test_becoming_ph_negative_is_a_complete_cytogenetic_response():
     }
     # Ph-negative as the disease's kind is no response
     assert figures(text + "Patients with Ph-negative CML were excluded.") == set()
+
+
+def test_the_subject_of_a_verb_coordinated_before_the_outcome():
+    assert figures(ONE_ARM + "Twelve patients restarted bosutinib and regained MMR.") == {
+        ("MajorMolecularResponse", 12, None, None, None)
+    }
+
+
+def test_patients_later_switched_to_another_drug_are_no_arm():
+    text = ONE_ARM + "Eight patients were switched to dasatinib and achieved CCyR."
+    assert cohorts_of(text) == [("population", 48)]
+    assert figures(text) == {("CompleteCytogeneticResponse", 8, None, None, None)}

@@ -168,7 +168,10 @@ _WENT_ON_TO = re.compile(
 # treatment for what happened, counted after the population
 _CHANGED_FOR = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:were|was|had\s+to\s+be)\s+(?:subsequently\s+|later\s+|then\s+)?"
-    r"(?:switched|changed|treated|given|transferred)\b[^.;]{0,60}?\b(?:because\s+of|due\s+to|owing\s+to|for\s+(?:\w+\s+){0,2}?(?:failure|intolerance|resistance|toxicity|progression|adverse))\b",
+    r"(?:(?:switched|changed|treated|given|transferred)\b[^.;]{0,60}?\b(?:because\s+of|due\s+to|owing\s+to|"
+    r"for\s+(?:\w+\s+){0,2}?(?:failure|intolerance|resistance|toxicity|progression|adverse))\b"
+    # ('Eight patients were switched to dasatinib and achieved CCyR', after the population: a later change)
+    r"|switched\s+to\b)",
     I,
 )
 

@@ -315,9 +315,18 @@ def _verb_subject(doc: Doc, m: Mention, clause_start: int) -> Value | None:
     # the figure belongs to what follows
     if _RELATIVE_BEFORE.search(pre[: verb.start() + 1]):
         return None
-    return _subject_before(doc, m, clause_start, clause_start + verb.start())
+    # 'Twelve patients restarted imatinib and regained MMR': the subject of the verb coordinated before
+    shared = _SHARED_SUBJECT.match(pre, 0, verb.start() + 1)
+    subj_end = clause_start + (shared.end("s") if shared else verb.start())
+    return _subject_before(doc, m, clause_start, subj_end)
 
 
+_SHARED_SUBJECT = re.compile(
+    rf"\W*(?P<s>(?:{NUM})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:{ADJ}){{0,2}}{PATIENT_NOUN}"
+    r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?)\s+(?:were\s+)?[a-z]+ed\b(?:(?!\b(?:and|but|who|that)\b)[^,;.()]){0,60}?"
+    r"\band\s+(?:then\s+|later\s+|subsequently\s+)?\s?$",
+    I,
+)
 _INCLUDING_WHO = re.compile(
     rf"\bincluding\s+(?P<n>{NUM})(?:\s+{PATIENT_NOUN})?\s*(?:\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\)\s*)?"
     r"(?:who|that)\s+(?:had\s+|also\s+)?\s?$",
