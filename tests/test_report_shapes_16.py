@@ -678,3 +678,14 @@ def test_patients_later_switched_to_another_drug_are_no_arm():
     text = ONE_ARM + "Eight patients were switched to dasatinib and achieved CCyR."
     assert cohorts_of(text) == [("population", 48)]
     assert figures(text) == {("CompleteCytogeneticResponse", 8, None, None, None)}
+
+
+def test_a_count_written_as_n_with_its_share_in_one_parenthesis():
+    got = figures(ONE_ARM + "MMR (n = 21, 44%) and MR4 (n = 14, 29%) were reached.")
+    assert got == {("MajorMolecularResponse", 21, 44.0, None, None), ("MR4", 14, 29.0, None, None)}
+
+
+def test_a_time_point_after_a_bracketed_interval():
+    assert figures(ONE_ARM + "MMR was 56% [95% CI, 45-66] at 24 months.") == {
+        ("MajorMolecularResponse", None, 56.0, None, 24.0)
+    }

@@ -264,7 +264,8 @@ _VALUE = re.compile(
     rf"|(?<![\w.])(?P<pct4>\d+(?:\.\d+)?){PCT}(?:(?:\s+of\s+(?:the\s+|all\s+)?{PATIENT_NOUN})?\s*\(\s*"
     rf"(?:(?:n\s*/\s*N\s*=\s*)?(?P<count4>\d+)\s*(?:/|of)\s*(?P<den4>\d+)|n\s*=\s*(?P<count7>\d+))\s*\))?"
     # 'MMR: n=12 (34%)': a count written as n with its percent (a group's size '(n = 49)' has none)
-    rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)"
+    # ('MMR (n = 45, 56%)': the same inside a parenthesis)
+    rf"|(?<![\w.])n\s*=\s*(?P<count9>\d+)\s*(?:\(\s*(?P<pct9>\d+(?:\.\d+)?){PCT}\s*\)|[,;]\s*(?P<pct9b>\d+(?:\.\d+)?){PCT}(?=\s*\)))"
     # a probability is written with its decimals ('0.55', '.8', '1.00'): a bare 0 or 1 is a number of
     # something else ('in year 1', 'at month 1', 'Sokal score 1', 'at 1, 2 and 3 years')
     rf"|(?P<prob>(?<![\w.])(?:0?\.\d+|1\.0+|0\.0+)(?![\d%]|\.\d))"
@@ -425,7 +426,7 @@ def _value(m: re.Match, after: str, probability: bool) -> Value | None:
     if g("count3") is not None:
         return Value(as_int(parse_number(g("count3"))), float(g("pct3")), None, m.start(), m.end())
     if g("count9") is not None:
-        return Value(int(g("count9")), float(g("pct9")), None, m.start(), m.end())
+        return Value(int(g("count9")), float(g("pct9") or g("pct9b")), None, m.start(), m.end())
     if g("count8") is not None:
         return Value(int(g("count8")), start=m.start("count8"), end=m.end())
     if g("count6") is not None:

@@ -251,7 +251,7 @@ def _share_in_pairs(text: str, phrase: list[r.Outcome]) -> None:
 _AFTER_FIGURE = re.compile(
     # '... (43.4%) patients at 96 months': the patient noun of the figure, with 'of' or without
     # ('MMR (72% vs 57%) at 12 months': the parenthesis that holds the figure closes first)
-    r"\s*\)?\s*(?:\([^()]*\)\s*)?(?:(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
+    r"\s*\)?\s*(?:\([^()]*\)\s*|\[[^\[\]]*\]\s*)?(?:(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?(?:patients|pts|subjects|cases)\s*)?"
     # ('48 remained in MMR without therapy at 24 months')
     r"(?:(?:without|off)\s+(?:therapy|treatment|TKIs?)\s*)?"
     r"(?:,\s*)?(?:respectively\s*)?",
