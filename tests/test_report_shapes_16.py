@@ -689,3 +689,16 @@ def test_a_time_point_after_a_bracketed_interval():
     assert figures(ONE_ARM + "MMR was 56% [95% CI, 45-66] at 24 months.") == {
         ("MajorMolecularResponse", None, 56.0, None, 24.0)
     }
+
+
+def test_figures_after_the_long_names_of_two_combined_arms():
+    got = _by_arm(
+        "789 patients with CML in chronic phase were randomized to imatinib mesylate 400 mg/day plus "
+        "recombinant interferon alfa 5 MU/m2/day (n = 394) or imatinib mesylate alone (n = 395). MR3 at 18 months "
+        "was more frequent with imatinib mesylate plus recombinant interferon alfa than with imatinib mesylate "
+        "alone (29% vs 22%; p = 0.12)."
+    )
+    assert got == {
+        ("MajorMolecularResponse", None, 29.0, 18.0, ("Imatinib", "InterferonAlfa")),
+        ("MajorMolecularResponse", None, 22.0, 18.0, ("Imatinib",)),
+    }

@@ -106,6 +106,11 @@ _KIND_ONE = re.compile(r"\s+(?:an?\s+)?(?P<mod>complete|partial|major|minor)\s+o
 _LOST_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?lost\b", I)
 
 
+# how far after its outcome a figure may come ('MR3 at 18 months was more frequent with imatinib plus
+# interferon alfa than with imatinib alone (29% vs 22%)': the arms' names between)
+_FAR = 160
+
+
 def find_outcomes(doc: Doc, start_at: int) -> list[r.Outcome]:
     """The outcome figures of ``doc`` from ``start_at`` on: each outcome mention with the figure that is
     its subject ("47 of 49 (96%) regained MMR") or the figures after it ("MMR: 30/60 (50%)"), then the
@@ -396,7 +401,7 @@ class _Reading:
         # comparison whose first figure came before it ('pain in 42% during the first year of TFR compared
         # with 14% during ...': TFR names a period, not a figure)
         if vals and (
-            vals[0].start - last.end > 120 or _COMPARED_FIRST.fullmatch(text, last.end, vals[0].start)
+            vals[0].start - last.end > _FAR or _COMPARED_FIRST.fullmatch(text, last.end, vals[0].start)
         ):
             vals = []
         # 'including 15 with CCyR, and MMR was achieved by 14 (54%)': fewer figures than mentions, after a
