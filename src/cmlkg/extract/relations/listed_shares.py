@@ -21,6 +21,7 @@ _SHARES_THEN_VERB = re.compile(
     rf"|(?P<counts>{_COUNT}(?:\s*(?:,|,?\s*and)\s*{_COUNT})+)\s+(?:patients|pts|subjects)\s+{_VERB})",
     re.I,
 )
+_PATIENTS_VERB = re.compile(rf"\b(?:patients|pts|subjects)\s+{_VERB}", re.I)
 _ONE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _ONE_COUNT = re.compile(rf"(?<![\w.])(?P<n>{NUM})(?!\s*%)(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?", re.I)
 _RESPECTIVELY = re.compile(r",?\s*respectively\b", re.I)
@@ -33,7 +34,9 @@ def listed_shares(doc: Doc, mentions: list[Mention]) -> list[r.Outcome]:
     text, out = doc.text, list[r.Outcome]()
     if "%" not in text:
         return out
-    for m in _SHARES_THEN_VERB.finditer(text):
+    # (looked for only before the verbs: the list ends at one, and most texts have few)
+    sites = [(max(0, v.start() - 200), v.end()) for v in _PATIENTS_VERB.finditer(text)]
+    for m in (m for lo, hi in sites for m in _SHARES_THEN_VERB.finditer(text, lo, hi) if m.end() == hi):
         _s, e = doc.sentence_of(m.start())
         values = _values(m)
         resp = _RESPECTIVELY.search(text, m.end(), e)
