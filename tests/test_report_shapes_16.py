@@ -702,3 +702,10 @@ def test_figures_after_the_long_names_of_two_combined_arms():
         ("MajorMolecularResponse", None, 29.0, 18.0, ("Imatinib", "InterferonAlfa")),
         ("MajorMolecularResponse", None, 22.0, 18.0, ("Imatinib",)),
     }
+
+
+def test_a_dose_with_its_route_before_the_schedule():
+    x = extract("t", "Forty patients with CML in chronic phase received ponatinib, 45 mg orally once daily.")
+    assert [(d.value, d.unit) for t in x.treatments for d in t.doses] == [(45.0, "mg/d")]
+    x = extract("t", "Forty patients with CML in chronic phase received nilotinib 400 mg orally twice daily.")
+    assert [(d.value, d.unit) for t in x.treatments for d in t.doses] == [(800.0, "mg/d")]

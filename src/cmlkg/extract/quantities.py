@@ -63,8 +63,10 @@ DOSE_RE = re.compile(
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU|mega\s*units?)\s*/?\s*m2?(?:\s*(?:body\s+surface\s+area))?\s*(?:/\s*d(?:ay)?|daily|per\s+day)|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)\s*(?:/\s*d(?:ay)?|(?:once\s+)?daily|per\s+day|(?:once\s+)?a\s+day|qd\b|od\b)|"
     r"(?:million\s+(?:international\s+)?(?:U|units|IU)|MU|MIU)|"
-    r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
-    r"mg\s+(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
+    # ('45 mg orally once daily': the route between the amount and its schedule)
+    r"mg\s*/\s*d(?:ay)?|mg\s*/\s*24\s*h|mg\s+(?:(?:orally|po|p\.o\.|by\s+mouth)\s+)?(?:once\s+)?(?:daily|a\s+day|per\s+day|qd|od)|"
+    r"mg\s+(?:(?:orally|po|p\.o\.|by\s+mouth)\s+)?(?:twice\s+(?:daily|a\s+day)|bid|b\.i\.d\.|BID)|"
+    r"mg\s+(?:three\s+times\s+(?:daily|a\s+day)|tid|TID)|"
     r"g\s*/\s*d(?:ay)?|g\s+(?:(?:once\s+)?(?:daily|a\s+day)|per\s+day|qd|od)|Gy|cGy|mg)(?![\w/])",
     I,
 )
