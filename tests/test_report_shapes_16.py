@@ -709,3 +709,20 @@ def test_a_dose_with_its_route_before_the_schedule():
     assert [(d.value, d.unit) for t in x.treatments for d in t.doses] == [(45.0, "mg/d")]
     x = extract("t", "Forty patients with CML in chronic phase received nilotinib 400 mg orally twice daily.")
     assert [(d.value, d.unit) for t in x.treatments for d in t.doses] == [(800.0, "mg/d")]
+
+
+def test_prior_therapy_in_whom_a_drug_had_failed_or_also_received():
+    x = extract(
+        "t", "Forty patients with CML in chronic phase in whom imatinib had failed received nilotinib."
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {("Imatinib", "prior"), ("Nilotinib", "intervention")}
+    x = extract(
+        "t",
+        "Forty patients with CML in chronic phase received bosutinib; all had previously received imatinib, and "
+        "20 had also received dasatinib.",
+    )
+    assert {(t.term, t.role) for t in x.treatments} == {
+        ("Bosutinib", "intervention"),
+        ("Imatinib", "prior"),
+        ("Dasatinib", "prior"),
+    }

@@ -20,7 +20,7 @@ _PRIOR_BEFORE = re.compile(
     r"(?:suboptimal|inadequate|insufficient|poor|incomplete|lack\s+of|loss\s+of)\s+(?:\w+\s+)?response\s+(?:to|on|with)|"
     # 'a prior CCyR on imatinib', 'previous response to nilotinib'
     r"(?:prior|previous)\s+[\w.-]+\s+(?:on|to|with)|"
-    r"had\s+(?:previously\s+|already\s+|earlier\s+)?(?:received|been\s+(?:treated|given|exposed))|"
+    r"had\s+(?:previously\s+|already\s+|earlier\s+|also\s+)?(?:received|been\s+(?:treated|given|exposed))|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s+(?:included|including|were|was|with|"
     r"consisted\s+of|comprised)|"
     r"(?:prior|previous|earlier)\s+(?:therapy|therapies|treatments?|agents?|regimens?|drugs?)\s*[:(])\s+"
@@ -50,6 +50,8 @@ _PRIOR_AFTER = re.compile(
     r"-experienced|\s+experienced\s+(?:patients|pts|subjects|cases)\b|"
     # ("ponatinib after failure of two TKIs" is ponatinib given after the failure: not prior therapy)
     r"\s+with\s+(?:relapse|progression|failure|resistance|intolerance)|\s+failure|"
+    # ('patients in whom imatinib had failed')
+    r"\s+(?:had\s+|has\s+)?failed\b(?!\s+to\b)|"
     r"(?:\s+(?:therapy|treatment))?\s+(?:before|previously|beforehand)\b(?!\s+(?:transplant|BMT|SCT|HSCT|allo)))",
     I,
 )
