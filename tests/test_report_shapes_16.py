@@ -726,3 +726,14 @@ def test_prior_therapy_in_whom_a_drug_had_failed_or_also_received():
         ("Imatinib", "prior"),
         ("Dasatinib", "prior"),
     }
+
+
+def test_an_event_that_occurred_only_with_one_arm():
+    got = _events_by_arm(
+        TWO_ARMS
+        + "Pleural effusion occurred only with bosutinib (18%), while hyperglycemia (12%) and rash (4%) "
+        "occurred only with imatinib."
+    )
+    assert got == {("PleuralEffusion", "Bosutinib"), ("Hyperglycemia", "Imatinib"), ("Rash", "Imatinib")}
+    got = _events_by_arm(TWO_ARMS + "Rash was seen with bosutinib (10%) and imatinib (12%).")
+    assert got == {("Rash", "Bosutinib"), ("Rash", "Imatinib")}

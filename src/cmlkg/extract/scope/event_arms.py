@@ -158,17 +158,14 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
     label_first = False  # 'Fluid retention: A 19%, B 42%': each arm before its figure
     for n, (s, e, k) in enumerate(named):
         gap = text[pos:s]
-        # ('..., and 4 imatinib-treated patients developed rash': the arm of another event's clause)
-        if (verb := _OWN_EVENT_VERB.match(text, e, sent[1])) is not None:
-            if any(x.kind == "adverse_event" for x in doc.mentions_in(verb.end(), verb.end() + 40)):
-                break
-        # ('rash (17%), and with imatinib edema (30%)': the arm that heads the next event)
-        if any(
-            x.kind == "adverse_event" and not re.search(r"[\d,;()]", text[e : x.start])
-            for x in doc.mentions_in(e, e + 25)
-        ):
+        if _another_events_arm(doc, m, pos, s, e, sent[1]):
             break
         figure_follows = re.match(r"\s*\d", text[e : e + 3])
+        # ('Pleural effusion occurred only with dasatinib (18%)': the event's verb, then its one arm)
+        if n == 0 and _OCCURRED_WITH.fullmatch(gap) and _OWN_FIGURE_AFTER.match(text, e):
+            found.append(k)
+            pos = e
+            continue
         if ";" in gap or not (
             re.search(r"\d", gap) or (n == 0 and figure_follows and _HEADED.fullmatch(gap))
         ):
@@ -201,6 +198,34 @@ def _arms_after(doc: Doc, refs: Refs, m: Mention, ks: list[int]) -> None:
             ks.append(k)
 
 
+def _another_events_arm(doc: Doc, m: Mention, pos: int, s: int, e: int, sent_end: int) -> bool:
+    """Whether the arm named at s..e after event mention ``m`` (read up to ``pos``) is another event's."""
+    text = doc.text
+    # ('effusion only with A (18%), while hyperglycemia (12%) ... with B': after a contrast and another event)
+    if _CONTRAST.search(text, pos, s) and any(
+        x.kind == "adverse_event" and x.term != m.term for x in doc.mentions_in(pos, s)
+    ):
+        return True
+    # ('..., and 4 imatinib-treated patients developed rash': the arm of another event's clause)
+    verb = _OWN_EVENT_VERB.match(text, e, sent_end)
+    if verb is not None and any(
+        x.kind == "adverse_event" for x in doc.mentions_in(verb.end(), verb.end() + 40)
+    ):
+        return True
+    # ('rash (17%), and with imatinib edema (30%)': the arm that heads the next event)
+    return any(
+        x.kind == "adverse_event" and not re.search(r"[\d,;()]", text[e : x.start])
+        for x in doc.mentions_in(e, e + 25)
+    )
+
+
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|although)\b|;", re.I)
+_OCCURRED_WITH = re.compile(
+    r"\s+(?:was\s+|were\s+)?(?:occurred|observed|seen|reported|noted|developed)\s+(?:only\s+)?(?:with|in|on)\s+"
+    r"(?:the\s+)?",
+    re.I,
+)
+_OWN_FIGURE_AFTER = re.compile(r"[^,;.()]{0,20}?\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # the verbs of patients who had an event: '9 patients experienced ...', 'patients on B developed ...'
 _HAD_AN_EVENT = r"(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)"
 _OWN_EVENT_VERB = re.compile(rf"[\w\s-]{{0,30}}?\b{_HAD_AN_EVENT}\s+", re.I)
