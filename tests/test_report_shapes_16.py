@@ -737,3 +737,14 @@ def test_an_event_that_occurred_only_with_one_arm():
     assert got == {("PleuralEffusion", "Bosutinib"), ("Hyperglycemia", "Imatinib"), ("Rash", "Imatinib")}
     got = _events_by_arm(TWO_ARMS + "Rash was seen with bosutinib (10%) and imatinib (12%).")
     assert got == {("Rash", "Bosutinib"), ("Rash", "Imatinib")}
+
+
+def test_counts_of_other_arms_compared_after_the_outcome_and_its_time_point():
+    text = (
+        "Patients were randomized to arm A (imatinib 400 mg, n = 100), arm B (imatinib 800 mg, n = 100) or arm C "
+        "(nilotinib 600 mg, n = 100). In arm C, 58 patients achieved MMR at 12 months, compared with 40 in arm A "
+        "and 52 in arm B."
+    )
+    x = extract("t", text)
+    got = {(o.count, o.time_months, x.cohorts[o.cohort].treatments[0].doses[0].value) for o in x.outcomes}
+    assert got == {(58, 12.0, 600.0), (40, 12.0, 400.0), (52, 12.0, 800.0)}
