@@ -108,8 +108,8 @@ def discontinuation_mentions(doc: Doc) -> list[Mention]:
                     continue
                 end = drug.end if drug is not None else m.end()
         reason = _REASON_AFTER.match(doc.text, end)
-        if reason and (part := _part_with_its_reason(doc, end, reason)) is not False:
-            out += _whole_and_part(m, end, part)
+        if reason and (whole_and_part := _whole_and_its_part(doc, m, end, reason)) is not None:
+            out += whole_and_part
             continue
         parts = _reasons_with_figures(doc, m.start(), reason.start("why")) if reason else []
         term = (
@@ -139,26 +139,20 @@ _PART_BEFORE_CAUSE = re.compile(
 )
 
 
-def _whole_and_part(m: re.Match, end: int, part: Mention | None | bool) -> list[Mention]:
+def _whole_and_its_part(doc: Doc, m: re.Match, end: int, reason: re.Match) -> list[Mention] | None:
     """'Nilotinib was discontinued in 7 patients, in 4 because of adverse events': the whole stopped, for no
-    reason of its own, and the part with its reason."""
-    start = m.start("verb") if m.group("verb") else m.start()
-    whole = Mention("TreatmentDiscontinuation", "outcome", start, end if m.group("verb") else m.end())
-    return [whole, part] if isinstance(part, Mention) else [whole]
-
-
-def _part_with_its_reason(doc: Doc, end: int, reason: re.Match) -> Mention | None | bool:
-    """The reason of a part counted after the whole ('..., in 4 because of adverse events'), as a mention
-    whose count is right before it; None when the part is not read ('4 of them because of ...'), False
-    when no part is counted before the reason (the reason is the whole's)."""
+    reason of its own, and the part with its reason (none when the part is not read: '4 of them because of
+    ...'); None when no part is counted before the reason (the reason is the whole's)."""
     cause = _CAUSE_BEFORE.search(doc.text, end, reason.start("why"))
     part = _PART_BEFORE_CAUSE.search(doc.text, end, cause.start()) if cause is not None else None
     if cause is None or part is None:
-        return False
-    if part.group("of_them"):
         return None
-    term = _for_reason(doc, reason.start("why"), reason.end("why"))
-    return Mention(term, "outcome", cause.start(), reason.end("why"))
+    start = m.start("verb") if m.group("verb") else m.start()
+    out = [Mention("TreatmentDiscontinuation", "outcome", start, end if m.group("verb") else m.end())]
+    if not part.group("of_them"):
+        term = _for_reason(doc, reason.start("why"), reason.end("why"))
+        out.append(Mention(term, "outcome", cause.start(), reason.end("why")))
+    return out
 
 
 # 'mainly due to lack of efficacy (31.2% vs 39.5%) and adverse events (7.6% vs 26.3%)': each reason

@@ -17,6 +17,7 @@ from cmlkg.extract.relations.coordinated_subjects import (
 from cmlkg.extract.relations.denominators import group_denominator, last_group, subject_denominator
 from cmlkg.extract.relations.grammar import (
     COUNTED,
+    EVENT_REPORTED,
     OUTCOME_VERB,
     PROGRESSION_VERB,
     SHARE_ENDS,
@@ -266,8 +267,7 @@ def _count_right_before(doc: Doc, m: Mention, clause_start: int, direct: re.Matc
 
 
 _EVENTS_IN_PATIENTS = re.compile(
-    rf"\s+(?:(?:have\s+|had\s+)?(?:occurred|been\s+\w+ed)\s+|(?:were|was)\s+(?:observed|seen|reported|recorded|"
-    rf"documented|noted)\s+)?(?:in|among)\s+(?P<n>{NUM})(?:\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM}))?\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
+    rf"\s+(?:(?:have\s+|had\s+)?been\s+\w+ed\s+|{EVENT_REPORTED}\s+)?(?:in|among)\s+(?P<n>{NUM})(?:\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>{NUM}))?\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
     rf"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?){PCT}\s*\))?",
     I,
 )

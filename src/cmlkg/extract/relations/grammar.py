@@ -12,13 +12,16 @@ I = re.IGNORECASE
 # a group of patients named by its size: "45 patients", "Forty evaluable pts", "12 newly diagnosed cases"
 COUNTED = rf"(?<![\w.])(?P<n>{NUM})\s+(?:{ADJ}){{0,3}}{PATIENT_NOUN}"
 
+# the verbs of a dose raised: 'had their dose increased to 600 mg', 'the dose was escalated to 800 mg'
+DOSE_RAISED = r"(?:increased|escalated|raised)"
+
 ENROL_VERB = (
     r"(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:randomly|prospectively|retrospectively|consecutively)\s+)?"
     r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|treated|studied|recruited|entered|registered|started|"
     r"analy[sz]ed|evaluated|reviewed|received|receiving|given|underwent|undergoing|transplanted|autografted|"
     r"grafted|to\s+be\s+treated|participated|identified|accrued|eligible|surveyed|interviewed|switched|"
     # ('84 patients with a suboptimal response had their dose increased to 600 mg (n = 51) or 800 mg')
-    r"had\s+(?:their\s+)?(?:[\w-]+\s+)?doses?\s+(?:increased|escalated|raised)|"
+    rf"had\s+(?:their\s+)?(?:[\w-]+\s+)?doses?\s+{DOSE_RAISED}|"
     r"(?:replied|responded)\s+to\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey)|"
     r"completed\s+(?:the\s+|a\s+|our\s+)?(?:questionnaire|survey))\b"
 )
@@ -109,4 +112,7 @@ COMPARATIVE = re.compile(
 UNNAMED = "UnnamedOutcome"
 
 # how an event is said to have happened: 'was reported', 'were observed', 'occurred', 'developed'
-EVENT_REPORTED = r"(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found)|occurred|developed)"
+EVENT_REPORTED = (
+    r"(?:(?:was|were)\s+(?:\w+\s+)?(?:reported|seen|observed|noted|found|recorded|documented)"
+    r"|occurred|developed)"
+)

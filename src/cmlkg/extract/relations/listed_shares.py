@@ -8,11 +8,12 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
+from cmlkg.extract.quantities import PCT
 from cmlkg.textutil import NUM, as_int, parse_number
 
-_PCT = r"\d+(?:\.\d+)?\s*%"
+_PCT = rf"\d+(?:\.\d+)?{PCT}"
 # a count, with its share perhaps: '45 (90%)', 'Forty-five'
-_COUNT = rf"(?:{NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
+_COUNT = rf"(?:{NUM})(?:\s*\(\s*\d+(?:\.\d+)?{PCT}\s*\))?"
 _VERB = r"(?:had\s+|have\s+)?(?:achieved|attained|reached|obtained|were\s+in|remained\s+in)\s+"
 # the shares (or the counts), then the patients they are of, then the verb of reaching the outcomes
 _SHARES_THEN_VERB = re.compile(
@@ -22,8 +23,8 @@ _SHARES_THEN_VERB = re.compile(
     re.I,
 )
 _PATIENTS_VERB = re.compile(rf"\b(?:patients|pts|subjects)\s+{_VERB}", re.I)
-_ONE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-_ONE_COUNT = re.compile(rf"(?<![\w.])(?P<n>{NUM})(?!\s*%)(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s*%\s*\))?", re.I)
+_ONE_PCT = re.compile(rf"(\d+(?:\.\d+)?){PCT}", re.I)
+_ONE_COUNT = re.compile(rf"(?<![\w.])(?P<n>{NUM})(?!{PCT})(?:\s*\(\s*(?P<p>\d+(?:\.\d+)?){PCT}\s*\))?", re.I)
 _RESPECTIVELY = re.compile(r",?\s*respectively\b", re.I)
 
 

@@ -10,6 +10,7 @@ import re
 from cmlkg import records as r
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import Value, values_after
+from cmlkg.extract.relations.grammar import VERSUS
 from cmlkg.extract.times import points_between
 from cmlkg.textutil import NUM, as_int, parse_number
 
@@ -129,7 +130,7 @@ def elided_outcome_clauses(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome
     return out
 
 
-_VERSUS_BETWEEN = re.compile(r"\b(?:versus|vs\.?|v\.|compared\s+(?:with|to)|as\s+against)\s", re.I)
+_VERSUS_BETWEEN = re.compile(rf"\b{VERSUS}\s", re.I)
 
 
 def versus_lists(doc: Doc, results: list[r.Outcome]) -> None:
@@ -171,7 +172,7 @@ def elided_time_figures(doc: Doc, results: list[r.Outcome]) -> list[r.Outcome]:
     the time point right after the outcome, a figure with only a time point of its own is that outcome's
     at that point (a percent after a percent, a count after a count)."""
     text, out = doc.text, []
-    read = sorted((o.span.start, o.span.end) for o in results)
+    read = [(o.span.start, o.span.end) for o in results]
     for o in results:
         if not _FIGURE_FIRST.match(text, o.span.start):
             continue  # the figure comes after the outcome: its own reading takes the figures after it

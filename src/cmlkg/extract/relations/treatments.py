@@ -8,7 +8,7 @@ from cmlkg import records as r
 from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc, Mention
 from cmlkg.extract.quantities import stated_doses
-from cmlkg.extract.relations.grammar import I
+from cmlkg.extract.relations.grammar import DOSE_RAISED, I
 from cmlkg.extract.relations.study import _BACKGROUND, _GIVEN
 
 # ------------------------------------------------------------------ treatments and doses
@@ -132,7 +132,7 @@ def find_treatments(doc: Doc) -> list[r.Treatment]:
     return sorted(out.values(), key=lambda t: (t.span.start, t.role))
 
 
-_DOSE_RAISED = re.compile(r"\bdoses?\s+(?:was\s+|were\s+)?(?:increased|escalated|raised)\s+to\s+\d", re.I)
+_DOSE_RAISED = re.compile(rf"\bdoses?\s+(?:was\s+|were\s+)?{DOSE_RAISED}\s+to\s+\d", re.I)
 
 
 def _a_treatment(doc: Doc, m: Mention, specific: set[str]) -> bool:

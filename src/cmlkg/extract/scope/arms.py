@@ -10,6 +10,7 @@ from cmlkg.extract.external import term as term_of
 from cmlkg.extract.mentions import Doc
 from cmlkg.extract.quantities import number_pattern, stated_doses
 from cmlkg.extract.relations import fronted_group
+from cmlkg.extract.relations.grammar import DOSE_RAISED
 from cmlkg.textutil import NUM, parse_number
 
 I = re.I
@@ -210,9 +211,7 @@ ADDED_TO_THE_ONE_BEFORE = re.compile(
 )
 
 
-_CHANGED_TO = re.compile(
-    r"\b(?:increased|escalated|raised|reduced|decreased|switched|changed)\s+(?:\w+\s+)?to\s", re.I
-)
+_CHANGED_TO = re.compile(rf"\b(?:{DOSE_RAISED}|reduced|decreased|switched|changed)\s+(?:\w+\s+)?to\s", re.I)
 
 
 def _arm(

@@ -371,7 +371,7 @@ class _Attribution:
         in_order = versus and _ARMS_FOLLOW.match(text[last.span.end : sent[1]])
         if (respectively or in_order or closed) and len(named) == len(g):
             return named
-        if listed := arms_named_before(self.doc, refs, first, sent, len(g)) or arms_of_the_heading(
+        if listed := arms_named_before(text, refs, first, sent, len(g)) or arms_of_the_heading(
             text, refs, first, sent, len(g)
         ):
             return listed

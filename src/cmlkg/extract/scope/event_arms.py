@@ -220,11 +220,7 @@ def _another_events_arm(doc: Doc, m: Mention, pos: int, s: int, e: int, sent_end
 
 
 _CONTRAST = re.compile(r"\b(?:while|whereas|but|although)\b|;", re.I)
-_OCCURRED_WITH = re.compile(
-    r"\s+(?:was\s+|were\s+)?(?:occurred|observed|seen|reported|noted|developed)\s+(?:only\s+)?(?:with|in|on)\s+"
-    r"(?:the\s+)?",
-    re.I,
-)
+_OCCURRED_WITH = re.compile(rf"\s+{EVENT_REPORTED}\s+(?:only\s+)?(?:with|in|on)\s+(?:the\s+)?", re.I)
 _OWN_FIGURE_AFTER = re.compile(r"[^,;.()]{0,20}?\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # the verbs of patients who had an event: '9 patients experienced ...', 'patients on B developed ...'
 _HAD_AN_EVENT = r"(?:developed|had|experienced|reported|presented\s+with|suffered(?:\s+from)?)"

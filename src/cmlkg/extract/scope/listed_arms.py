@@ -7,7 +7,7 @@ import re
 
 from cmlkg import records as r
 from cmlkg.extract.figure_starts import figure_start
-from cmlkg.extract.mentions import Doc, clause_bounds
+from cmlkg.extract.mentions import clause_bounds
 from cmlkg.extract.quantities import PCT, STATISTIC_PAREN
 from cmlkg.extract.scope.event_arms import ARMS_NOUN, ARMS_WORD, LISTED_ARMS_JOIN
 from cmlkg.extract.scope.references import Refs
@@ -90,11 +90,10 @@ def arms_of_the_heading(
 
 
 def arms_named_before(
-    doc: Doc, refs: Refs, first: r.Outcome, sent: tuple[int, int], n: int
+    text: str, refs: Refs, first: r.Outcome, sent: tuple[int, int], n: int
 ) -> list[int] | None:
     """ "MMR at 12 months (nilotinib vs imatinib): 44% vs 22%": the arms named in order before the
     figures."""
-    text = doc.text
     cs = clause_bounds(text, sent, first.span.start)[0]
     # the clause, or what precedes a heading's colon: '... at 12 months (A vs B): MMR, 52% vs 29%'
     if text[cs - 2 : cs].strip() == ":" or text[cs - 1 : cs] == ":":
